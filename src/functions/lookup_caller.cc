@@ -1,0 +1,43 @@
+#include "functions/lookup_caller.h"
+
+#include "core/phone.h"
+
+namespace callgate {
+
+void addCustomerAttributes(const Customer& customer, StringMap& out) {
+  out["firstName"] = customer.firstName;
+  out["lastName"] = customer.lastName;
+  out["custLevel"] = customer.level;
+  out["language"] = customer.language;
+}
+
+Result<std::string> callerNumber(const ContactData& contact) {
+  auto e164 = normalizeE164(contact.customerAddress);
+  if (!e164.ok()) {
+    return Error::invalidArgument("CustomerEndpoint.Address: " + e164.error().message());
+  }
+  return e164;
+}
+
+Result<StringMap> LookupCaller::invoke(const FunctionRequest& request) {
+  StringMap out{{"lambdaResult", "Success"}, {"recordFound", "False"},
+                {"callerIdTrusted", "False"}, {"authenticated", "False"}};
+  if (request.contact.customerAddress.empty()) return out;  // withheld caller ID
+  auto phone = callerNumber(request.contact);
+  if (!phone.ok()) return phone.error();
+
+  auto found = customers_.findByPhone(*phone);
+  if (!found.ok()) return found.error();
+  const bool trusted = isCallerIdTrusted(trust_, request.contact.attestation);
+  out["callerIdTrusted"] = trusted ? "True" : "False";
+  if (!found->has_value()) return out;
+
+  out["recordFound"] = "True";
+  if (trusted) {
+    out["authenticated"] = "True";
+    addCustomerAttributes(**found, out);
+  }
+  return out;
+}
+
+}  // namespace callgate

@@ -1,0 +1,32 @@
+// send-otp: texts a fresh one-time PIN to the caller's own number (never another number), after
+// the per-number and per-range send limits. The new code voids any earlier one. Thread-safe.
+#pragma once
+
+#include "core/otp_policy.h"
+#include "core/ports.h"
+#include "functions/function.h"
+
+namespace callgate {
+
+struct OtpDeps {
+  CustomerStore& customers;
+  ChallengeStore& challenges;
+  SmsSender& sms;
+  CodeHasher& hasher;
+  Random& random;
+  const Clock& clock;
+  AuditLog& audit;
+  OtpConfig config;
+};
+
+class SendOtp : public Function {
+ public:
+  explicit SendOtp(OtpDeps deps) : deps_(std::move(deps)) {}
+  std::string_view name() const override { return "send-otp"; }
+  Result<StringMap> invoke(const FunctionRequest& request) override;
+
+ private:
+  OtpDeps deps_;
+};
+
+}  // namespace callgate
