@@ -1,7 +1,126 @@
 #include "app/cli.h"
 
+#include <CLI/CLI.hpp>
+#include <iostream>
+
+#include "adapters/log/logging.h"
+#include "app/commands.h"
+
 namespace callgate::app {
 
-int runCli(int, char**) { return 2; }
+namespace {
+
+// The flags every data-touching subcommand shares; values land in `o`.
+void addCommonOptions(CLI::App* cmd, Overrides& o) {
+  cmd->add_option("--config", o.configFile, "TOML config file (flags win over it)");
+  cmd->add_option("--db", o.db, "SQLite database file (created on first run)");
+  cmd->add_option("--sms", o.sms, "SMS sink, e.g. outbox:var/outbox.jsonl");
+  cmd->add_option("--caller-id-trust", o.callerIdTrust, "any | attested (default attested)");
+  cmd->add_option("--otp-secret-file", o.otpSecretFile, "key file for hashing one-time codes");
+  cmd->add_option("--audit-log", o.auditLog, "append-only audit log (JSON lines)");
+  cmd->add_option("--log-level", o.logLevel, "trace|debug|info|warn|error|off");
+}
+
+// Loads the config and sets up logging; on failure prints why and returns false.
+// `quietLevel`, when set, replaces the configured log level unless --log-level was given, so the
+// console commands are not drowned in the server's operational log.
+bool prepare(const Overrides& o, bool asyncLog, const char* quietLevel, Config& out) {
+  auto config = loadConfig(o);
+  if (!config.ok()) {
+    std::cerr << "callgate: config: " << config.error().message() << "\n";
+    return false;
+  }
+  out = std::move(*config);
+  if (quietLevel && !o.logLevel) out.logLevel = quietLevel;
+  if (auto s = setupLogging(out.logLevel, asyncLog); !s.ok()) {
+    std::cerr << "callgate: " << s.error().message() << "\n";
+    return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+int runCli(int argc, char** argv) {
+  CLI::App app{"callgate: caller authentication for voice contact centers"};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", "callgate 0.1.0");
+  Overrides o;
+  int rc = 0;
+
+  auto* serve = app.add_subcommand("serve", "Run the HTTP server (Amazon Connect function endpoints)");
+  addCommonOptions(serve, o);
+  serve->add_option("--http", o.http, "HOST:PORT to listen on (port 0 picks a free port)");
+
+  auto* customers = app.add_subcommand("customers", "Manage the customer store");
+  customers->require_subcommand(1);
+  NewCustomer nc;
+  auto* add = customers->add_subcommand("add", "Add one customer");
+  addCommonOptions(add, o);
+  add->add_option("--phone", nc.phone, "phone number, E.164 (+14155550100)")->required();
+  add->add_option("--first-name", nc.firstName)->required();
+  add->add_option("--last-name", nc.lastName)->required();
+  add->add_option("--level", nc.level, "customer level (custLevel), default Standard");
+  add->add_option("--language", nc.language, "language tag, default en-US");
+  std::string csvPath;
+  auto* import = customers->add_subcommand("import", "Import customers from CSV (all or nothing)");
+  addCommonOptions(import, o);
+  import->add_option("FILE", csvPath, "CSV with header phone,first_name,last_name,level,language")->required();
+  std::string showPhone;
+  auto* show = customers->add_subcommand("show", "Show one customer");
+  addCommonOptions(show, o);
+  show->add_option("--phone", showPhone)->required();
+
+  SimulatedCall call;
+  std::string attest = "none";
+  auto* callCmd = app.add_subcommand("call", "Simulate a call through a flow on the console");
+  addCommonOptions(callCmd, o);
+  callCmd->add_option("--from", call.from, "caller number, E.164")->required();
+  callCmd->add_option("--to", call.to, "dialled number");
+  callCmd->add_option("--flow", o.flow, "flow file (default flows/caller-id-otp.json)");
+  callCmd->add_option("--attest", attest, "STIR/SHAKEN attestation of the call: A|B|C|none");
+  callCmd->add_option("--language", call.language, "caller's language, default en-US");
+  callCmd->add_flag("--json", call.json, "one JSON object per event line");
+
+  auto* flowCmd = app.add_subcommand("flow", "Work with flow files");
+  flowCmd->require_subcommand(1);
+  std::string flowPath;
+  auto* check = flowCmd->add_subcommand("check", "Validate a flow; non-zero exit with the reason");
+  check->add_option("--config", o.configFile, "TOML config file (for the [functions] map)");
+  check->add_option("FILE", flowPath)->required();
+  auto* diagram = flowCmd->add_subcommand("diagram", "Print a flow as a Graphviz diagram");
+  diagram->add_option("--config", o.configFile, "TOML config file (for the [functions] map)");
+  diagram->add_option("FILE", flowPath)->required();
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e);
+  }
+
+  Config config;
+  if (serve->parsed()) {
+    if (!prepare(o, /*asyncLog=*/true, nullptr, config)) return 2;
+    rc = serveCommand(config);
+  } else if (callCmd->parsed()) {
+    auto a = parseAttestation(attest);
+    if (!a.ok()) {
+      std::cerr << "callgate: --attest: " << a.error().message() << "\n";
+      return 2;
+    }
+    call.attestation = *a;
+    if (!prepare(o, false, "warn", config)) return 2;
+    rc = callCommand(config, call);
+  } else if (add->parsed() || import->parsed() || show->parsed()) {
+    if (!prepare(o, false, "warn", config)) return 2;
+    if (add->parsed()) rc = customersAddCommand(config, nc);
+    else if (import->parsed()) rc = customersImportCommand(config, csvPath);
+    else rc = customersShowCommand(config, showPhone);
+  } else if (check->parsed() || diagram->parsed()) {
+    if (!prepare(o, false, "warn", config)) return 2;
+    rc = check->parsed() ? flowCheckCommand(config, flowPath) : flowDiagramCommand(config, flowPath);
+  }
+  return rc;
+}
 
 }  // namespace callgate::app

@@ -1,0 +1,43 @@
+# callgate: `make run` and `make test` are all a newcomer needs (see README.md).
+BUILD_DIR ?= build
+JOBS ?= 2
+CMAKE_FLAGS ?=
+HTTP ?= 127.0.0.1:8080
+
+.PHONY: deps configure build run test unit integration bench sanitize clean
+
+deps:
+	@bash scripts/install-deps.sh
+
+configure: deps
+	@cmake -S . -B $(BUILD_DIR) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo $(CMAKE_FLAGS) >/dev/null
+
+build: configure
+	@cmake --build $(BUILD_DIR) -j$(JOBS)
+
+# Serves on the embedded defaults (SQLite in var/, SMS outbox in var/outbox.jsonl) with the
+# demo customers and the shipped flow.
+run: build
+	@mkdir -p var
+	@if [ ! -f var/callgate.db ]; then $(BUILD_DIR)/callgate customers import demo/customers.csv --db var/callgate.db; fi
+	@bash scripts/run-banner.sh $(HTTP)
+	@exec $(BUILD_DIR)/callgate serve --config demo/callgate.toml --http $(HTTP)
+
+test: build
+	@cd $(BUILD_DIR) && ctest --output-on-failure -j$(JOBS)
+
+unit: build
+	@cd $(BUILD_DIR) && ctest --output-on-failure -j$(JOBS) -L unit
+
+integration: build
+	@cd $(BUILD_DIR) && ctest --output-on-failure -L integration
+
+bench: build
+	@bash bench/lookup_caller_bench.sh $(BUILD_DIR)/callgate
+
+# AddressSanitizer + UBSan build of everything, tests included.
+sanitize:
+	@$(MAKE) test BUILD_DIR=build-asan CMAKE_FLAGS="-DCALLGATE_SANITIZE=ON -DCALLGATE_BENCH=OFF"
+
+clean:
+	rm -rf $(BUILD_DIR) build-asan

@@ -1,0 +1,205 @@
+#!/usr/bin/env python3
+"""lookup-caller throughput against nginx, in the same run, with the same wrk settings.
+
+Loads 100,000 customers, starts `callgate serve` on a free loopback port, and drives
+POST /connect/v1/lookup-caller with real Amazon Connect events (1,000 distinct callers, 80% known)
+using wrk with keep-alive. Then starts nginx (1 worker) returning a static JSON body of the same
+size and drives it with the same script and settings. Rounds alternate between the two; the
+medians, their ratio and p50/p99 latencies are printed.
+
+Usage: lookup_caller_bench.py CALLGATE_BIN [--customers N] [--duration S] [--connections C] [--rounds R]
+"""
+import argparse
+import json
+import os
+import random
+import re
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_http(url, timeout=20):
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=1) as r:
+                if r.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.05)
+    raise RuntimeError(f"{url} did not come up")
+
+
+def event(phone):
+    return json.dumps({
+        "Details": {
+            "ContactData": {
+                "Attributes": {}, "Channel": "VOICE", "ContactId": "bench-contact",
+                "CustomerEndpoint": {"Address": phone, "Type": "TELEPHONE_NUMBER"},
+                "InitialContactId": "bench-contact", "InitiationMethod": "INBOUND",
+                "InstanceARN": "arn:aws:connect:us-east-1:000000000000:instance/bench",
+                "LanguageCode": "en-US", "Queue": None,
+                "SystemEndpoint": {"Address": "+18005550100", "Type": "TELEPHONE_NUMBER"},
+            },
+            "Parameters": {"attestation": "A"},
+        },
+        "Name": "ContactFlowEvent",
+    })
+
+
+def write_wrk_script(path, bodies):
+    lua_bodies = ",\n".join("[[" + b + "]]" for b in bodies)
+    with open(path, "w") as f:
+        f.write(f"""
+local bodies = {{
+{lua_bodies}
+}}
+local reqs = {{}}
+for i, b in ipairs(bodies) do
+  reqs[i] = wrk.format("POST", "/connect/v1/lookup-caller", {{["Content-Type"] = "application/json"}}, b)
+end
+local n = 0
+request = function()
+  n = n % #reqs + 1
+  return reqs[n]
+end
+""")
+
+
+UNITS = {"us": 1e-3, "ms": 1.0, "s": 1000.0}
+
+
+def run_wrk(url, script, duration, connections):
+    out = subprocess.run(
+        ["wrk", "-t1", f"-c{connections}", f"-d{duration}s", "--latency", "-s", script, url],
+        check=True, capture_output=True, text=True).stdout
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    lat = {}
+    for pct in ("50", "99"):
+        m = re.search(rf"\s{pct}(?:\.000)?%\s+([\d.]+)(us|ms|s)", out)
+        lat[pct] = float(m.group(1)) * UNITS[m.group(2)]
+    non2xx = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
+    errors = re.search(r"Socket errors:.*", out)
+    return {"rps": rps, "p50_ms": lat["50"], "p99_ms": lat["99"],
+            "non2xx": int(non2xx.group(1)) if non2xx else 0,
+            "socket_errors": errors.group(0) if errors else ""}
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("callgate")
+    ap.add_argument("--customers", type=int, default=100_000)
+    ap.add_argument("--duration", type=int, default=10)
+    ap.add_argument("--connections", type=int, default=50)
+    ap.add_argument("--rounds", type=int, default=3)
+    args = ap.parse_args()
+    for tool in ("wrk", "nginx"):
+        if not shutil.which(tool) and not os.path.exists(f"/usr/sbin/{tool}"):
+            sys.exit(f"{tool} is not installed (make deps)")
+
+    work = tempfile.mkdtemp(prefix="callgate-bench-")
+    procs = []
+    try:
+        rng = random.Random(7)
+        # Valid North American numbers: NXX exchange must not start with 0/1.
+        phones = [f"+1415{200 + (n // 10000) % 700:03d}{n % 10000:04d}" for n in range(args.customers)]
+        csv_path = os.path.join(work, "customers.csv")
+        with open(csv_path, "w") as f:
+            f.write("phone,first_name,last_name,level,language\n")
+            for i, p in enumerate(phones):
+                f.write(f"{p},First{i},Last{i},Gold,en-US\n")
+        db = os.path.join(work, "callgate.db")
+        t0 = time.time()
+        subprocess.run([args.callgate, "customers", "import", csv_path, "--db", db],
+                       check=True, capture_output=True)
+        print(f"imported {args.customers} customers in {time.time() - t0:.1f} s")
+
+        callers = [rng.choice(phones) if rng.random() < 0.8 else f"+1212555{rng.randrange(10000):04d}"
+                   for _ in range(1000)]
+        bodies = [event(p) for p in callers]
+        script = os.path.join(work, "lookup.lua")
+        write_wrk_script(script, bodies)
+
+        cg_port = free_port()
+        cg = subprocess.Popen(
+            [args.callgate, "serve", "--http", f"127.0.0.1:{cg_port}", "--db", db,
+             "--sms", f"outbox:{work}/outbox.jsonl", "--otp-secret-file", f"{work}/otp.key",
+             "--audit-log", f"{work}/audit.jsonl", "--log-level", "warn"],
+            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+        procs.append(cg)
+        cg.stdout.readline()
+        wait_http(f"http://127.0.0.1:{cg_port}/healthz")
+        sample = urllib.request.urlopen(urllib.request.Request(
+            f"http://127.0.0.1:{cg_port}/connect/v1/lookup-caller", data=bodies[0].encode(),
+            headers={"Content-Type": "application/json"})).read()
+
+        ng_port = free_port()
+        static_body = json.dumps(json.loads(sample)).replace("'", "\\'")
+        conf = os.path.join(work, "nginx.conf")
+        with open(conf, "w") as f:
+            f.write(f"""
+worker_processes 1;
+daemon off;
+pid {work}/nginx.pid;
+error_log {work}/nginx-error.log warn;
+events {{ worker_connections 1024; }}
+http {{
+  access_log off;
+  client_body_temp_path {work}/nginx-body;
+  keepalive_requests 1000000;
+  server {{
+    listen 127.0.0.1:{ng_port};
+    location / {{ default_type application/json; return 200 '{static_body}'; }}
+  }}
+}}
+""")
+        ng = subprocess.Popen(["nginx", "-c", conf, "-p", work], stdout=subprocess.DEVNULL,
+                              stderr=subprocess.DEVNULL)
+        procs.append(ng)
+        wait_http(f"http://127.0.0.1:{ng_port}/")
+
+        # Warm up both, then alternate rounds so machine noise hits both alike.
+        run_wrk(f"http://127.0.0.1:{cg_port}", script, 2, args.connections)
+        run_wrk(f"http://127.0.0.1:{ng_port}", script, 2, args.connections)
+        results = {"callgate": [], "nginx": []}
+        for _ in range(args.rounds):
+            results["callgate"].append(run_wrk(f"http://127.0.0.1:{cg_port}", script, args.duration, args.connections))
+            results["nginx"].append(run_wrk(f"http://127.0.0.1:{ng_port}", script, args.duration, args.connections))
+
+        def med(name, key):
+            return statistics.median(r[key] for r in results[name])
+
+        print(f"wrk -t1 -c{args.connections} -d{args.duration}s, {args.rounds} rounds each, medians:")
+        for name in ("callgate", "nginx"):
+            bad = sum(r["non2xx"] for r in results[name])
+            print(f"  {name:8s} {med(name, 'rps'):>10.0f} req/s   p50 {med(name, 'p50_ms'):.3f} ms   "
+                  f"p99 {med(name, 'p99_ms'):.3f} ms   non-2xx {bad}")
+        ratio = med("callgate", "rps") / med("nginx", "rps")
+        p99_ratio = med("callgate", "p99_ms") / med("nginx", "p99_ms")
+        print(f"throughput ratio callgate/nginx: {ratio:.2f}  (goal >= 0.5)")
+        print(f"p99 ratio callgate/nginx:        {p99_ratio:.2f}  (goal <= 2.0)")
+        print(json.dumps({"ratio": round(ratio, 3), "p99_ratio": round(p99_ratio, 3), "runs": results}))
+    finally:
+        for p in procs:
+            p.terminate()
+            try:
+                p.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                p.kill()
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

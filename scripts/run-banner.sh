@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Printed by `make run` before the server starts: how to try a call.
+cat <<BANNER
+
+callgate is starting on http://$1 with the demo customers and flows/caller-id-otp.json.
+
+Try a call in another terminal (the console simulator uses the same database and SMS outbox):
+
+  # a known customer whose number carries STIR/SHAKEN attestation A: greeted by name
+  build/callgate call --config demo/callgate.toml --from +14155550100 --attest A
+
+  # an unknown number: a one-time PIN is "texted" to var/outbox.jsonl; type it at the keypad prompt
+  build/callgate call --config demo/callgate.toml --from +14155550199
+  tail -n1 var/outbox.jsonl
+
+Or call the Amazon Connect function endpoints:
+
+  curl -s http://$1/connect/v1/lookup-caller -d '{"Details":{"ContactData":{"CustomerEndpoint":{"Address":"+14155550100","Type":"TELEPHONE_NUMBER"}},"Parameters":{"attestation":"A"}},"Name":"ContactFlowEvent"}'
+
+Stop with Ctrl-C.
+BANNER

@@ -1,0 +1,67 @@
+#include <signal.h>
+
+#include <iostream>
+#include <spdlog/spdlog.h>
+
+#include "adapters/connect/connect_routes.h"
+#include "adapters/http/server.h"
+#include "adapters/storage/sqlite/sqlite_database.h"
+#include "app/commands.h"
+#include "app/wiring.h"
+#include "core/ports.h"
+
+namespace callgate::app {
+
+namespace {
+
+http::Router makeRouter(const Services& services) {
+  http::Router router;
+  router.add("GET", "/healthz", [](const http::Request&) {
+    return http::Response{200, "application/json", R"({"status":"ok"})", {}};
+  }, /*blocking=*/false);
+  addConnectRoutes(router, services.functions);
+  return router;
+}
+
+}  // namespace
+
+int serveCommand(const Config& config) {
+  // Block the stop signals in every thread; the main thread waits for them with sigwait.
+  sigset_t stopSignals;
+  sigemptyset(&stopSignals);
+  sigaddset(&stopSignals, SIGINT);
+  sigaddset(&stopSignals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &stopSignals, nullptr);
+
+  auto services = buildServices(config);
+  if (!services.ok()) {
+    std::cerr << "callgate: " << services.error().message() << "\n";
+    return 1;
+  }
+  auto hostPort = parseHostPort(config.http);
+  http::ServerOptions options;
+  options.host = hostPort->host;
+  options.port = hostPort->port;
+  options.ioThreads = config.ioThreads;
+  options.workerThreads = config.workerThreads;
+  http::Server server(options, makeRouter(**services));
+  auto port = server.start();
+  if (!port.ok()) {
+    std::cerr << "callgate: cannot listen on " << config.http << ": " << port.error().message() << "\n";
+    return 1;
+  }
+  auto customers = (*services)->customers->count();
+  spdlog::info("event=start http={}:{} db={} sms={} caller_id_trust={} customers={}", options.host,
+               *port, config.db, config.sms, callerIdTrustName(config.callerIdTrust),
+               customers.ok() ? *customers : -1);
+  std::cout << "listening http://" << options.host << ":" << *port << std::endl;
+
+  int signal = 0;
+  sigwait(&stopSignals, &signal);
+  spdlog::info("event=stop signal={}", signal);
+  server.stop();
+  spdlog::default_logger()->flush();
+  return 0;
+}
+
+}  // namespace callgate::app
