@@ -26,19 +26,12 @@ Services::~Services() = default;
 
 namespace {
 
-Result<std::string> decodeSecretKeyHex(const std::string& hex) {
-  if (hex.size() != 64 || hex.find_first_not_of("0123456789abcdefABCDEF") != std::string::npos) {
-    return Error::invalidArgument("CALLGATE_OTP_SECRET must be 64 hex digits (32 bytes)");
-  }
-  std::string key(32, '\0');
-  for (size_t i = 0; i < 32; ++i) key[i] = static_cast<char>(std::stoi(hex.substr(2 * i, 2), nullptr, 16));
-  return key;
-}
-
 // The OTP hashing key: CALLGATE_OTP_SECRET (hex) if set, else the key file (created 0600).
 Result<std::string> otpKey(const Config& config) {
   if (const char* env = std::getenv("CALLGATE_OTP_SECRET"); env && *env) {
-    return decodeSecretKeyHex(env);
+    auto key = decodeSecretKeyHex(env);
+    if (!key.ok()) return Error::invalidArgument("CALLGATE_OTP_SECRET: " + key.error().message());
+    return key;
   }
   return loadOrCreateSecretKey(config.otpSecretFile);
 }

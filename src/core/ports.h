@@ -67,11 +67,11 @@ class ChallengeStore {
   // Atomically counts one wrong code against an active challenge; locks it when the count
   // reaches maxAttempts. Returns the challenge as it is afterwards.
   virtual Result<Challenge> recordFailure(int64_t id) = 0;
-  // In one transaction: marks the challenge verified if it is still active and not exhausted,
-  // and, if that succeeded and `enroll` is set, inserts the customer unless the phone already
+  // In one transaction: marks the challenge verified if it is still active, not exhausted and
+  // not expired at `now`, and, if that succeeded and `enroll` is set, inserts the customer unless the phone already
   // exists. Returns false (and changes nothing) when the challenge was no longer active — the
   // loser of a race. Both stores share one database in every adapter, so this is atomic.
-  virtual Result<bool> redeem(int64_t id, const std::optional<Customer>& enroll) = 0;
+  virtual Result<bool> redeem(int64_t id, TimePoint now, const std::optional<Customer>& enroll) = 0;
   // Challenges created for numbers starting with `prefix` (a whole number counts as a prefix
   // of itself) since `since`; used for send-rate limits.
   virtual Result<int64_t> countCreatedSince(const std::string& prefix, TimePoint since) = 0;

@@ -30,25 +30,26 @@ Result<StringMap> VerifyOtp::invoke(const FunctionRequest& request) {
     case ChallengeState::kVoided: return outcome("NoChallenge");
     case ChallengeState::kActive: break;
   }
-  if (deps_.clock.now() >= challenge.expiresAt) return outcome("Expired");
+  const TimePoint now = deps_.clock.now();
+  if (now >= challenge.expiresAt) return outcome("Expired");
 
   // A malformed entry is checked like any other wrong code, so it counts as an attempt too.
   const std::string& code = codeIt->second;
   const bool match = isWellFormedOtp(deps_.config, code) &&
                      deps_.hasher.matches(challenge.codeHash, otpHashInput(*phone, code));
-  return match ? onMatch(challenge) : onMismatch(challenge);
+  return match ? onMatch(challenge, now) : onMismatch(challenge);
 }
 
-Result<StringMap> VerifyOtp::onMatch(const Challenge& challenge) {
+Result<StringMap> VerifyOtp::onMatch(const Challenge& challenge, TimePoint now) {
   auto existing = deps_.customers.findByPhone(challenge.phone);
   if (!existing.ok()) return existing.error();
   std::optional<Customer> enrollee;
   if (!existing->has_value()) {
     enrollee = Customer{challenge.phone, kEnrolledFirstName, kEnrolledLastName, kEnrolledLevel,
                         challenge.language.empty() ? kDefaultLanguage : challenge.language,
-                        deps_.clock.now()};
+                        now};
   }
-  auto won = deps_.challenges.redeem(challenge.id, enrollee);
+  auto won = deps_.challenges.redeem(challenge.id, now, enrollee);
   if (!won.ok()) return won.error();
   if (!*won) return outcome("NoChallenge");  // used up concurrently
 

@@ -13,7 +13,7 @@ class VerifyOtp : public Function {
   Result<StringMap> invoke(const FunctionRequest& request) override;
 
  private:
-  Result<StringMap> onMatch(const Challenge& challenge);
+  Result<StringMap> onMatch(const Challenge& challenge, TimePoint now);
   Result<StringMap> onMismatch(const Challenge& challenge);
   OtpDeps deps_;
 };

@@ -7,6 +7,7 @@
 #include <deque>
 #include <map>
 #include <mutex>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -65,8 +66,9 @@ class InMemoryCustomerStore : public CustomerStore {
     return okStatus();
   }
   Status addAll(const std::vector<Customer>& cs) override {
+    std::set<std::string> batch;
     for (const auto& c : cs) {
-      if (rows.count(c.phone)) return Error::alreadyExists(c.phone);
+      if (rows.count(c.phone) || !batch.insert(c.phone).second) return Error::alreadyExists(c.phone);
     }
     for (const auto& c : cs) rows[c.phone] = c;
     return okStatus();
@@ -103,9 +105,12 @@ class InMemoryChallengeStore : public ChallengeStore {
     }
     return row;
   }
-  Result<bool> redeem(int64_t id, const std::optional<Customer>& enroll) override {
+  Result<bool> redeem(int64_t id, TimePoint now, const std::optional<Customer>& enroll) override {
     Challenge& row = rows.at(static_cast<size_t>(id - 1));
-    if (row.state != ChallengeState::kActive || row.attempts >= row.maxAttempts) return false;
+    if (row.state != ChallengeState::kActive || row.attempts >= row.maxAttempts ||
+        now >= row.expiresAt) {
+      return false;
+    }
     row.state = ChallengeState::kVerified;
     if (enroll && !customers_.rows.count(enroll->phone)) customers_.rows[enroll->phone] = *enroll;
     return true;

@@ -1,0 +1,29 @@
+// SqliteCustomerStore: the CustomerStore port over the customers table of a SqliteDatabase.
+// Borrows the database, which must outlive it. Thread-safe: every call leases its own pooled
+// connection, so lookups from several threads run in parallel.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "adapters/storage/sqlite/sqlite_database.h"
+#include "core/ports.h"
+
+namespace callgate {
+
+class SqliteCustomerStore final : public CustomerStore {
+ public:
+  explicit SqliteCustomerStore(SqliteDatabase& db) : db_(db) {}
+
+  Result<std::optional<Customer>> findByPhone(const std::string& e164) override;
+  Status add(const Customer& customer) override;
+  Status addAll(const std::vector<Customer>& customers) override;
+  Result<int64_t> count() override;
+
+ private:
+  SqliteDatabase& db_;
+};
+
+}  // namespace callgate

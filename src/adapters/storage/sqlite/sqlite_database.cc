@@ -1,0 +1,184 @@
+#include "adapters/storage/sqlite/sqlite_database.h"
+
+#include <sqlite3.h>
+
+#include <algorithm>
+#include <cassert>
+#include <filesystem>
+#include <system_error>
+#include <utility>
+
+#include "adapters/storage/sqlite/sqlite_schema.h"
+
+namespace callgate {
+namespace {
+
+constexpr const char* kMemoryPath = ":memory:";
+
+Result<int> readSchemaVersion(SqliteConnection& connection) {
+  auto stmt = connection.prepare("PRAGMA user_version");
+  if (!stmt) return stmt.error();
+  auto row = stmt->step();
+  if (!row) return row.error();
+  if (!*row) return Error::internal("sqlite: PRAGMA user_version returned no row");
+  return static_cast<int>(stmt->columnInt64(0));
+}
+
+Error newerSchemaError(const std::string& path, int found) {
+  return Error::failedPrecondition(
+      "database " + path + " has schema version " + std::to_string(found) +
+      ", newer than this callgate supports (" +
+      std::to_string(SqliteDatabase::latestSchemaVersion()) +
+      "); it was written by a newer release: upgrade callgate, or point it at another database");
+}
+
+// Applies the missing migrations one transaction each. The version is re-read under the write
+// lock because another process (the server and a CLI started together) may be migrating the same
+// file at the same moment; whoever comes second finds the work done.
+Result<int> migrate(SqliteConnection& connection, const std::string& path) {
+  const auto migrations = sqliteMigrations();
+  const int latest = static_cast<int>(migrations.size());
+  for (;;) {
+    auto version = readSchemaVersion(connection);
+    if (!version) return version.error();
+    if (*version > latest) return newerSchemaError(path, *version);
+    if (*version == latest) return latest;
+
+    SqliteTransaction tx(connection);
+    if (Status s = tx.begin(); !s.ok()) return s.error();
+    version = readSchemaVersion(connection);
+    if (!version) return version.error();
+    if (*version >= latest) continue;  // migrated meanwhile; the next pass checks and returns
+    const int next = *version + 1;
+    Status s = connection.execScript(migrations[static_cast<size_t>(*version)]);
+    if (s.ok()) s = connection.execScript("PRAGMA user_version = " + std::to_string(next));
+    if (s.ok()) s = tx.commit();
+    if (!s.ok()) {
+      return Error(s.error().code(), "migrating " + path + " to schema version " +
+                                         std::to_string(next) + ": " + s.error().message());
+    }
+  }
+}
+
+Status enableWal(SqliteConnection& connection, const std::string& path) {
+  // WAL is a property of the file, so setting it once at open covers every later connection and
+  // process. Readers then never block the writer, nor the writer the readers.
+  auto stmt = connection.prepare("PRAGMA journal_mode = WAL");
+  if (!stmt) return stmt.error();
+  auto row = stmt->step();
+  if (!row) return row.error();
+  const std::string mode = *row ? stmt->columnText(0) : "";
+  if (mode != "wal") {
+    return Error::unavailable("sqlite: could not switch " + path + " to WAL journal mode (got '" +
+                              mode + "'); is it on a filesystem without shared memory support?");
+  }
+  return okStatus();
+}
+
+}  // namespace
+
+// ---- Lease ----
+
+SqliteDatabase::Lease::Lease(SqliteDatabase* owner, std::unique_ptr<SqliteConnection> connection)
+    : owner_(owner), connection_(std::move(connection)) {}
+
+SqliteDatabase::Lease::Lease(Lease&& other) noexcept
+    : owner_(other.owner_), connection_(std::move(other.connection_)) {}
+
+SqliteDatabase::Lease::~Lease() {
+  if (connection_) owner_->release(std::move(connection_));
+}
+
+// ---- SqliteDatabase ----
+
+int SqliteDatabase::latestSchemaVersion() { return static_cast<int>(sqliteMigrations().size()); }
+
+SqliteDatabase::SqliteDatabase(std::string path, int maxConnections, Millis busyTimeout)
+    : path_(std::move(path)), maxConnections_(maxConnections), busyTimeout_(busyTimeout) {}
+
+SqliteDatabase::~SqliteDatabase() {
+  // Every lease must be back by now (the stores borrow this object); closing the idle connections
+  // finalizes their statements.
+  assert(static_cast<int>(idle_.size()) == opened_);
+}
+
+Result<std::unique_ptr<SqliteDatabase>> SqliteDatabase::open(const std::string& path) {
+  return open(path, SqliteOptions{});
+}
+
+Result<std::unique_ptr<SqliteDatabase>> SqliteDatabase::open(const std::string& path,
+                                                             const SqliteOptions& options) {
+  if (path.empty()) return Error::invalidArgument("sqlite: empty database path");
+  if (sqlite3_threadsafe() == 0) {
+    return Error::internal("sqlite: the linked SQLite library was built without thread support");
+  }
+  const bool inMemory = path == kMemoryPath;
+  if (!inMemory) {
+    const std::filesystem::path parent = std::filesystem::path(path).parent_path();
+    std::error_code ec;
+    if (!parent.empty()) std::filesystem::create_directories(parent, ec);
+    if (ec) {
+      return Error::unavailable("sqlite: cannot create directory " + parent.string() + ": " +
+                                ec.message());
+    }
+  }
+  const int maxConnections = inMemory ? 1 : std::max(1, options.maxConnections);
+  std::unique_ptr<SqliteDatabase> db(new SqliteDatabase(path, maxConnections, options.busyTimeout));
+
+  auto first = db->openConnection();
+  if (!first) return first.error();
+  if (!inMemory) {
+    if (Status s = enableWal(**first, path); !s.ok()) return s.error();
+  }
+  auto version = migrate(**first, path);
+  if (!version) return version.error();
+  db->schemaVersion_ = *version;
+  db->idle_.push_back(std::move(*first));
+  db->opened_ = 1;
+  return {std::move(db)};
+}
+
+Result<std::unique_ptr<SqliteConnection>> SqliteDatabase::openConnection() const {
+  // NOMUTEX: a lease gives one thread at a time a connection, so SQLite's own per-connection
+  // mutex would only add cost on the hot path.
+  const int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
+  return SqliteConnection::open(path_, flags, busyTimeout_);
+}
+
+Result<SqliteDatabase::Lease> SqliteDatabase::acquire() {
+  std::unique_lock lock(mutex_);
+  for (;;) {
+    if (!idle_.empty()) {
+      // Last in, first out: the most recently used connection has the warmest page cache.
+      std::unique_ptr<SqliteConnection> connection = std::move(idle_.back());
+      idle_.pop_back();
+      return Lease(this, std::move(connection));
+    }
+    if (opened_ < maxConnections_) {
+      ++opened_;  // reserve the slot, then open without holding the lock
+      lock.unlock();
+      auto connection = openConnection();
+      if (!connection) {
+        lock.lock();
+        --opened_;
+        available_.notify_one();
+        return connection.error();
+      }
+      return Lease(this, std::move(*connection));
+    }
+    available_.wait(lock);
+  }
+}
+
+void SqliteDatabase::release(std::unique_ptr<SqliteConnection> connection) {
+  // A transaction left open by a bug would hold the write lock for every later user of this
+  // connection; roll it back before anyone else gets it.
+  if (connection->inTransaction()) (void)connection->run("ROLLBACK");
+  {
+    std::lock_guard lock(mutex_);
+    idle_.push_back(std::move(connection));
+  }
+  available_.notify_one();
+}
+
+}  // namespace callgate

@@ -1,0 +1,28 @@
+// Internal to the SQLite adapter: the column lists and row <-> struct conversions shared by the
+// customer and challenge stores (redeem() enrols a customer from the challenge store). Not part
+// of the adapter's public surface.
+#pragma once
+
+#include "adapters/storage/sqlite/sqlite_connection.h"
+#include "core/challenge.h"
+#include "core/customer.h"
+#include "core/result.h"
+
+namespace callgate::sqlite_rows {
+
+// Column orders (each SELECT must list them so, and the customer INSERT binds ?1..?6 so):
+//   customer:  phone, first_name, last_name, level, language, created_at_ms
+//   challenge: id, phone, code_hash, language, created_at_ms, expires_at_ms, attempts,
+//              max_attempts, state
+// They are spelled out in each statement rather than concatenated so every SQL text is a literal,
+// the key of the per-connection statement cache.
+inline constexpr const char* kInsertCustomer =
+    "INSERT INTO customers (phone, first_name, last_name, level, language, created_at_ms) "
+    "VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
+
+void bindCustomer(SqliteStatement& stmt, const Customer& customer);
+Customer readCustomer(const SqliteStatement& stmt);
+// kInternal if the stored state is not one we know (a newer binary's value, or corruption).
+Result<Challenge> readChallenge(const SqliteStatement& stmt);
+
+}  // namespace callgate::sqlite_rows
