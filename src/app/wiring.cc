@@ -59,9 +59,7 @@ Result<std::unique_ptr<Services>> buildServices(const Config& config) {
   if (!key.ok()) return Error(key.error().code(), "OTP secret: " + key.error().message());
   s->hasher = std::make_unique<HmacCodeHasher>(*key);
   s->sms = std::make_unique<OutboxSmsSender>(config.sms.substr(std::string("outbox:").size()), *s->clock);
-  auto auditFile = AppendFile::open(config.auditLog, 0600);
-  if (!auditFile.ok()) return auditFile.error();
-  s->audit = std::make_unique<JsonlAuditLog>(std::move(*auditFile), *s->clock);
+  s->audit = std::make_unique<JsonlAuditLog>(config.auditLog, *s->clock);
 
   OtpDeps deps{*s->customers, *s->challenges, *s->sms, *s->hasher, *s->random, *s->clock, *s->audit, config.otp};
   s->functions.add(std::make_unique<LookupCaller>(*s->customers, config.callerIdTrust));

@@ -3,8 +3,6 @@
 // Thread-safe (AppendFile writes each line atomically).
 #pragma once
 
-#include <memory>
-
 #include "adapters/file/append_file.h"
 #include "core/ports.h"
 
@@ -12,13 +10,13 @@ namespace callgate {
 
 class JsonlAuditLog : public AuditLog {
  public:
-  JsonlAuditLog(std::unique_ptr<AppendFile> file, const Clock& clock)
-      : file_(std::move(file)), clock_(clock) {}
+  JsonlAuditLog(std::string path, const Clock& clock)
+      : file_(std::move(path), "audit log", 0600), clock_(clock) {}
   void record(std::string_view event,
               const std::vector<std::pair<std::string, std::string>>& fields) override;
 
  private:
-  std::unique_ptr<AppendFile> file_;
+  const AppendFile file_;
   const Clock& clock_;
 };
 

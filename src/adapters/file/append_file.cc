@@ -9,25 +9,50 @@
 
 namespace callgate {
 
-Result<std::unique_ptr<AppendFile>> AppendFile::open(const std::string& path, unsigned mode) {
-  std::error_code ec;
-  const auto parent = std::filesystem::path(path).parent_path();
-  if (!parent.empty()) std::filesystem::create_directories(parent, ec);
-  if (ec) return Error::unavailable("cannot create directory for " + path + ": " + ec.message());
-  const int fd = ::open(path.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, mode);
-  if (fd < 0) return Error::unavailable("cannot open " + path + ": " + std::strerror(errno));
-  return std::unique_ptr<AppendFile>(new AppendFile(path, fd));
-}
+namespace {
 
-AppendFile::~AppendFile() { ::close(fd_); }
+// Closes the descriptor on every return path.
+class FileDescriptor {
+ public:
+  explicit FileDescriptor(int fd) : fd_(fd) {}
+  FileDescriptor(const FileDescriptor&) = delete;
+  FileDescriptor& operator=(const FileDescriptor&) = delete;
+  ~FileDescriptor() {
+    if (fd_ >= 0) ::close(fd_);
+  }
+  int get() const { return fd_; }
 
-Status AppendFile::appendLine(std::string line) {
+ private:
+  int fd_;
+};
+
+}  // namespace
+
+Status AppendFile::appendLine(std::string line) const {
+  auto fail = [&](const std::string& what, int err) {
+    return Error::unavailable(label_ + " " + path_ + ": " + what + ": " + std::strerror(err));
+  };
   line.push_back('\n');
-  // POSIX makes an O_APPEND write atomic with respect to the file offset; for regular files
-  // Linux writes it whole, so a short write here means the disk is full or similar.
-  const ssize_t n = ::write(fd_, line.data(), line.size());
-  if (n < 0) return Error::unavailable("cannot write " + path_ + ": " + std::strerror(errno));
-  if (static_cast<size_t>(n) != line.size()) return Error::unavailable("short write to " + path_);
+  const std::filesystem::path parent = std::filesystem::path(path_).parent_path();
+  if (!parent.empty()) {
+    std::error_code ec;
+    std::filesystem::create_directories(parent, ec);
+    if (ec) return fail("cannot create directory " + parent.string(), ec.value());
+  }
+  const FileDescriptor fd(::open(path_.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, mode_));
+  if (fd.get() < 0) return fail("cannot open", errno);
+  // One write() of the whole line: with O_APPEND the kernel places it atomically at the end. A
+  // short write (disk full) is reported, not completed, since a second write could be split
+  // from the first by another writer.
+  ssize_t written;
+  do {
+    written = ::write(fd.get(), line.data(), line.size());
+  } while (written < 0 && errno == EINTR);  // interrupted before writing anything
+  if (written < 0) return fail("write failed", errno);
+  if (static_cast<size_t>(written) != line.size()) {
+    return Error::unavailable(label_ + " " + path_ + ": short write (" + std::to_string(written) +
+                              " of " + std::to_string(line.size()) + " bytes)");
+  }
   return okStatus();
 }
 

@@ -1,9 +1,10 @@
-// An append-only line file (outbox, audit log). Each line goes out in one write(2) on an
-// O_APPEND descriptor, so lines from several threads or processes never interleave.
-// Owns its descriptor. Thread-safe.
+// An append-only line file (SMS outbox, audit log). Each line is one write(2) on an O_APPEND
+// descriptor, so lines from several threads or processes never interleave. The file is opened
+// per line: these files see a few lines a second at most, and reopening lets an operator
+// rotate or remove them at any time without a signal. Stateless apart from its settings, so
+// thread-safe.
 #pragma once
 
-#include <memory>
 #include <string>
 
 #include "core/result.h"
@@ -12,20 +13,19 @@ namespace callgate {
 
 class AppendFile {
  public:
-  // Creates the file (mode `mode`) and its parent directories if missing.
-  static Result<std::unique_ptr<AppendFile>> open(const std::string& path, unsigned mode = 0640);
-  ~AppendFile();
-  AppendFile(const AppendFile&) = delete;
-  AppendFile& operator=(const AppendFile&) = delete;
+  // `label` names the file in errors ("sms outbox"); `mode` applies when it is created.
+  AppendFile(std::string path, std::string label, unsigned mode = 0600)
+      : path_(std::move(path)), label_(std::move(label)), mode_(mode) {}
 
-  // Appends `line` plus '\n'.
-  Status appendLine(std::string line);
+  // Appends `line` plus '\n', creating the file and its parent directories if missing.
+  // kUnavailable naming the path on any failure, including a short write (disk full).
+  Status appendLine(std::string line) const;
   const std::string& path() const { return path_; }
 
  private:
-  AppendFile(std::string path, int fd) : path_(std::move(path)), fd_(fd) {}
   std::string path_;
-  int fd_;
+  std::string label_;
+  unsigned mode_;
 };
 
 }  // namespace callgate

@@ -3,16 +3,15 @@
 // development and tests (the outbox web page and the test harness read the file back) and for
 // sites whose SMS gateway picks messages up from a spool.
 //
-// Each line is written by a single write() to a file opened O_APPEND, so lines from several
-// threads or processes appending to the same file never interleave. The file is opened for each
-// message (SMS volume is low) so that rotating or deleting it between messages just starts a new
-// file, and the sender holds no state but its path: thread-safe without a lock. No fsync: a
-// message lost in a power cut is resent by the caller asking again. Borrows the Clock, which must
-// outlive it.
+// Lines go through AppendFile: one write() per line on O_APPEND, reopened per message, so
+// concurrent writers never interleave and the file can be rotated at any time; thread-safe
+// without a lock. No fsync: a message lost in a power cut is resent by the caller asking again.
+// Borrows the Clock, which must outlive it.
 #pragma once
 
 #include <string>
 
+#include "adapters/file/append_file.h"
 #include "core/ports.h"
 
 namespace callgate {
@@ -25,10 +24,10 @@ class OutboxSmsSender final : public SmsSender {
   // kUnavailable naming the path if the file cannot be created or written.
   Status send(const SmsMessage& message) override;
 
-  const std::string& path() const { return path_; }
+  const std::string& path() const { return file_.path(); }
 
  private:
-  const std::string path_;
+  const AppendFile file_;
   const Clock& clock_;
 };
 
