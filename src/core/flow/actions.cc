@@ -1,0 +1,45 @@
+#include "core/flow/actions.h"
+
+namespace callgate::flow {
+namespace {
+
+// Overload set for std::visit.
+template <typename... Fs>
+struct Overloaded : Fs... {
+  using Fs::operator()...;
+};
+template <typename... Fs>
+Overloaded(Fs...) -> Overloaded<Fs...>;
+
+}  // namespace
+
+std::string_view actionName(const Action& action) {
+  return std::visit(Overloaded{
+                        [](const PlayPrompt&) { return std::string_view("PlayPrompt"); },
+                        [](const CollectDigits&) { return std::string_view("CollectDigits"); },
+                        [](const InvokeFunction&) { return std::string_view("InvokeFunction"); },
+                        [](const TransferToQueue&) { return std::string_view("TransferToQueue"); },
+                        [](const Disconnect&) { return std::string_view("Disconnect"); },
+                    },
+                    action);
+}
+
+std::string_view eventName(const Event& event) {
+  return std::visit(
+      Overloaded{
+          [](const PromptPlayed&) { return std::string_view("PromptPlayed"); },
+          [](const DigitsCollected&) { return std::string_view("DigitsCollected"); },
+          [](const InputTimedOut&) { return std::string_view("InputTimedOut"); },
+          [](const FunctionCompleted&) { return std::string_view("FunctionCompleted"); },
+          [](const FunctionFailed&) { return std::string_view("FunctionFailed"); },
+          [](const CallerHungUp&) { return std::string_view("CallerHungUp"); },
+      },
+      event);
+}
+
+bool isTerminal(const Action& action) {
+  return std::holds_alternative<TransferToQueue>(action) ||
+         std::holds_alternative<Disconnect>(action);
+}
+
+}  // namespace callgate::flow

@@ -1,0 +1,91 @@
+// The vocabulary between a flow Session and a channel (console simulator, SIP, Twilio): the call
+// the session runs for, the Actions the session asks the channel to perform, and the Events the
+// channel feeds back. All plain values with no behaviour beyond naming, so any channel can copy,
+// store or log them. Thread-safety: plain values.
+#pragma once
+
+#include <map>
+#include <string>
+#include <string_view>
+#include <variant>
+
+namespace callgate::flow {
+
+// What the channel knows about the call when it starts a session. `$.ContactId`,
+// `$.CustomerEndpoint.Address`, `$.SystemEndpoint.Address`, `$.Channel` and `$.LanguageCode` read
+// it.
+struct CallInfo {
+  std::string contactId;
+  std::string customerAddress;  // the caller's number (ANI) as the channel got it
+  std::string systemAddress;    // the number that was dialled
+  std::string channel = "VOICE";
+  std::string languageCode = "en-US";
+};
+
+// ---- Actions (session -> channel) ----
+
+// Speak `text` (plain text or SSML) or play the stored prompt `promptId`; answer PromptPlayed.
+struct PlayPrompt {
+  std::string text;
+  bool ssml = false;
+  std::string promptId;
+};
+
+// Play `prompt`, then collect DTMF digits; answer DigitsCollected (without the terminator) or,
+// when nothing was pressed within timeoutSeconds, InputTimedOut.
+struct CollectDigits {
+  PlayPrompt prompt;
+  int maxDigits = 1;
+  std::string terminator;  // "" = none, else e.g. "#"
+  int timeoutSeconds = 5;  // time to the first digit
+  bool storeInput = false;
+};
+
+// Run a built-in function; answer FunctionCompleted with its string map or FunctionFailed.
+struct InvokeFunction {
+  std::string function;
+  std::map<std::string, std::string> parameters;
+  int timeoutSeconds = 3;
+};
+
+// Terminal: hand the call to `queue` with the contact attributes attached.
+struct TransferToQueue {
+  std::string queue;
+  std::map<std::string, std::string> attributes;
+};
+
+// Terminal: hang up. reason is "flow ended", "caller hung up", "call transferred" (an event after a
+// transfer) or "flow error: <what went wrong>".
+struct Disconnect {
+  std::string reason;
+  std::map<std::string, std::string> attributes;
+};
+
+using Action = std::variant<PlayPrompt, CollectDigits, InvokeFunction, TransferToQueue, Disconnect>;
+
+// ---- Events (channel -> session) ----
+
+struct PromptPlayed {};
+struct DigitsCollected {
+  std::string digits;
+};
+struct InputTimedOut {};
+struct FunctionCompleted {
+  std::map<std::string, std::string> result;
+};
+struct FunctionFailed {
+  std::string reason;
+};
+struct CallerHungUp {};
+
+using Event = std::variant<PromptPlayed, DigitsCollected, InputTimedOut, FunctionCompleted,
+                           FunctionFailed, CallerHungUp>;
+
+// "PlayPrompt", "Disconnect", ...: for logs and error messages.
+std::string_view actionName(const Action& action);
+// "PromptPlayed", "CallerHungUp", ...
+std::string_view eventName(const Event& event);
+// True for TransferToQueue and Disconnect: the channel ends the session after performing them.
+bool isTerminal(const Action& action);
+
+}  // namespace callgate::flow

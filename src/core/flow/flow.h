@@ -1,0 +1,75 @@
+// A loaded, validated Amazon Connect flow-language document (Version 2019-10-30), ready to run.
+// Flow::load is the parsing boundary: it never throws, and every problem it finds comes back as an
+// Error naming the action ("action 'greet' (MessageParticipant): ..."). A Flow is immutable and
+// shared (std::shared_ptr<const Flow>) by every Session that runs it; reading it from many threads
+// is safe. See docs/FLOWS.md for the supported subset of the language.
+#pragma once
+
+#include <cstddef>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/flow/model.h"
+#include "core/result.h"
+
+namespace callgate::flow {
+
+// Load-time limits. The flow language allows at most 250 actions; the rest keep a hostile or
+// broken document from costing much memory or stack.
+inline constexpr std::size_t kMaxFlowJsonBytes = 1 << 20;
+inline constexpr std::size_t kMaxActions = 250;
+inline constexpr int kMaxJsonDepth = 64;
+inline constexpr std::size_t kMaxIdentifierLength = 50;
+inline constexpr std::size_t kMaxStringParameterBytes = 8 * 1024;
+inline constexpr std::size_t kMaxEntriesPerAction = 100;  // conditions, errors, attributes
+inline constexpr int kMaxLoopCount = 100;
+
+struct LoadOptions {
+  // Maps a LambdaFunctionARN (or plain name) to a built-in function name; nullopt = unknown, which
+  // is a load error. When unset, every ARN or name is accepted as functionNameFromArn() of itself
+  // (useful for `callgate flow check` without a function registry).
+  std::function<std::optional<std::string>(const std::string& arnOrName)> resolveFunction;
+};
+
+// "lookup-caller" for "arn:aws:lambda:us-east-1:000000000000:function:lookup-caller" (also with a
+// ":version" or ":alias" qualifier); anything that is not a Lambda ARN is returned unchanged.
+std::string functionNameFromArn(std::string_view arnOrName);
+
+class Flow {
+ public:
+  // Parses and validates a flow document, or the wrapper {"ContactFlow": {"Content": "<flow>"}}.
+  static Result<std::shared_ptr<const Flow>> load(std::string_view json,
+                                                  const LoadOptions& options);
+
+  const std::vector<Block>& blocks() const { return blocks_; }
+  std::size_t startIndex() const { return start_; }
+  const Block& startBlock() const { return blocks_[start_]; }
+  // kNoBlock when there is no such Identifier.
+  std::size_t indexOf(std::string_view id) const;
+  const Block* find(std::string_view id) const;
+
+  // Legal but suspicious things (a non-terminal action without NextAction, an unreachable
+  // action), for `callgate flow check`. The session turns them into flow errors if reached.
+  const std::vector<std::string>& warnings() const { return warnings_; }
+
+  // A stable hash of the flow's Version, StartAction and Actions (Metadata excluded), so a session
+  // snapshot is only restored against the flow it was taken from.
+  const std::string& fingerprint() const { return fingerprint_; }
+
+ private:
+  friend class FlowBuilder;
+  Flow() = default;
+
+  std::vector<Block> blocks_;
+  std::map<std::string, std::size_t, std::less<>> index_;
+  std::size_t start_ = 0;
+  std::vector<std::string> warnings_;
+  std::string fingerprint_;
+};
+
+}  // namespace callgate::flow

@@ -1,0 +1,133 @@
+// The in-memory model of a loaded flow: one Block per flow-language action, with its parameters
+// already validated and parsed (references resolved to Reference/Template, functions resolved to
+// built-in names, transitions resolved to block indexes). Built only by Flow::load; immutable
+// afterwards, so any number of sessions and threads may read it.
+#pragma once
+
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <variant>
+#include <vector>
+
+#include "core/flow/compare.h"
+#include "core/flow/references.h"
+
+namespace callgate::flow {
+
+enum class BlockType {
+  kMessageParticipant,
+  kGetParticipantInput,
+  kUpdateContactAttributes,
+  kCompare,
+  kInvokeLambdaFunction,
+  kUpdateContactTargetQueue,
+  kTransferContactToQueue,
+  kDisconnectParticipant,
+  kLoop,
+};
+
+// The flow-language `Type` string of a block type, and back (nullopt = unsupported type).
+std::string_view blockTypeName(BlockType type);
+std::optional<BlockType> parseBlockType(std::string_view name);
+
+// The queue a QueueId names: the part after the last "queue/" of an ARN
+// ("arn:aws:connect:...:instance/i-1/queue/q-1" -> "q-1"), else the value itself.
+std::string queueFromQueueId(std::string_view queueId);
+
+inline constexpr std::size_t kNoBlock = static_cast<std::size_t>(-1);
+
+// Where a transition goes: the Identifier as written and its index in Flow::blocks().
+struct Branch {
+  std::string target;
+  std::size_t index = kNoBlock;
+};
+
+struct ConditionBranch {
+  CompareOperator op = CompareOperator::kEquals;
+  std::string operand;  // conditions are static in the flow language
+  Branch next;
+};
+
+struct ErrorBranch {
+  std::string errorType;  // "NoMatchingError", "NoMatchingCondition", "InputTimeLimitExceeded", ...
+  Branch next;
+};
+
+struct Transitions {
+  std::optional<Branch> next;
+  std::vector<ConditionBranch> conditions;  // evaluated in order, first true wins
+  std::vector<ErrorBranch> errors;
+
+  const Branch* onError(std::string_view errorType) const {
+    for (const ErrorBranch& e : errors) {
+      if (e.errorType == errorType) return &e.next;
+    }
+    return nullptr;
+  }
+};
+
+// Text, SSML or a stored prompt (exactly one in the flow).
+struct Prompt {
+  enum class Kind { kText, kSsml, kPromptId };
+  Kind kind = Kind::kText;
+  Template content;
+};
+
+struct MessageParticipantParams {
+  Prompt prompt;
+};
+
+struct GetParticipantInputParams {
+  Prompt prompt;
+  bool storeInput = false;
+  int maxDigits = 1;  // 1 unless storeInput (then InputValidation.CustomValidation.MaximumLength)
+  std::string terminator;  // DTMFConfiguration.InputTerminationSequence, only with storeInput
+  int timeoutSeconds = 5;  // InputTimeLimitSeconds
+};
+
+using NamedTemplates = std::vector<std::pair<std::string, Template>>;
+
+struct UpdateContactAttributesParams {
+  NamedTemplates attributes;
+};
+
+struct CompareParams {
+  Reference value;  // ComparisonValue
+};
+
+struct InvokeLambdaFunctionParams {
+  std::string arn;       // LambdaFunctionARN as written
+  std::string function;  // the built-in function it resolved to
+  NamedTemplates parameters;
+  int timeoutSeconds = 3;
+};
+
+struct UpdateContactTargetQueueParams {
+  Template queue;  // QueueId: static or one reference; an ARN is cut to the part after "queue/"
+};
+
+struct TransferContactToQueueParams {};
+struct DisconnectParticipantParams {};
+
+struct LoopParams {
+  int count = 0;
+};
+
+using BlockParams =
+    std::variant<MessageParticipantParams, GetParticipantInputParams, UpdateContactAttributesParams,
+                 CompareParams, InvokeLambdaFunctionParams, UpdateContactTargetQueueParams,
+                 TransferContactToQueueParams, DisconnectParticipantParams, LoopParams>;
+
+struct Block {
+  std::string id;
+  BlockType type = BlockType::kDisconnectParticipant;
+  BlockParams params;  // the alternative that matches `type`
+  Transitions transitions;
+
+  std::string_view typeName() const { return blockTypeName(type); }
+};
+
+}  // namespace callgate::flow

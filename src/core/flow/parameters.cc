@@ -1,0 +1,262 @@
+#include "core/flow/parameters.h"
+
+namespace callgate::flow::detail {
+namespace {
+
+constexpr int kMaxInputTimeoutSeconds = 180;
+constexpr int kDefaultInputTimeoutSeconds = 5;
+constexpr int kMaxStoredDigits = 64;
+constexpr int kMaxTerminatorLength = 5;
+constexpr int kMinInvokeTimeoutSeconds = 1;
+constexpr int kMaxInvokeTimeoutSeconds = 8;
+constexpr int kDefaultInvokeTimeoutSeconds = 3;
+constexpr std::size_t kMaxKeyBytes = 128;
+
+bool isDtmfKey(char c) { return (c >= '0' && c <= '9') || c == '*' || c == '#'; }
+
+// Text, SSML or PromptId. `required` is false for GetParticipantInput, whose prompt is optional.
+Result<Prompt> parsePrompt(const ActionScope& scope, const Json& params, bool required) {
+  if (params.contains("Media"))
+    return scope.error("Media (audio from S3) is not supported; use Text, SSML or PromptId");
+  struct Candidate {
+    const char* key;
+    Prompt::Kind kind;
+  };
+  const Candidate candidates[] = {{"Text", Prompt::Kind::kText},
+                                  {"SSML", Prompt::Kind::kSsml},
+                                  {"PromptId", Prompt::Kind::kPromptId}};
+  std::optional<Prompt> found;
+  for (const Candidate& c : candidates) {
+    Result<std::optional<std::string>> s = scope.optionalString(params, c.key);
+    if (!s.ok()) return s.error();
+    if (!s->has_value()) continue;
+    if (found) return scope.error("exactly one of Text, SSML or PromptId is allowed");
+    Result<Template> t = c.kind == Prompt::Kind::kPromptId ? scope.staticOrReference(c.key, **s)
+                                                           : scope.dynamicValue(**s);
+    if (!t.ok()) return t.error();
+    found = Prompt{c.kind, std::move(t).value()};
+  }
+  if (found) return std::move(*found);
+  if (required) return scope.error("missing required parameter: one of Text, SSML or PromptId");
+  return Prompt{Prompt::Kind::kText, Template()};
+}
+
+// An object of string keys to dynamic string values (attributes, function parameters).
+Result<NamedTemplates> parseNamedValues(const ActionScope& scope, const Json& object,
+                                        std::string_view what) {
+  if (object.size() > kMaxEntriesPerAction) {
+    return scope.error(std::string(what) + " has more than " +
+                       std::to_string(kMaxEntriesPerAction) + " entries");
+  }
+  NamedTemplates out;
+  for (auto it = object.begin(); it != object.end(); ++it) {
+    const std::string& key = it.key();
+    if (key.empty() || key.size() > kMaxKeyBytes) {
+      return scope.error(std::string(what) + " key '" + key + "' must be 1 to " +
+                         std::to_string(kMaxKeyBytes) + " bytes");
+    }
+    if (!it->is_string()) return scope.error(std::string(what) + "." + key + " must be a string");
+    const std::string& text = it->get_ref<const std::string&>();
+    if (text.size() > kMaxStringParameterBytes)
+      return scope.error(std::string(what) + "." + key + " is too long");
+    Result<Template> t = scope.dynamicValue(text);
+    if (!t.ok()) return t.error();
+    out.emplace_back(key, std::move(t).value());
+  }
+  return out;
+}
+
+Result<BlockParams> parseMessage(const ActionScope& scope, const Json& params) {
+  Result<Prompt> prompt = parsePrompt(scope, params, /*required=*/true);
+  if (!prompt.ok()) return prompt.error();
+  return BlockParams(MessageParticipantParams{std::move(prompt).value()});
+}
+
+Result<BlockParams> parseInput(const ActionScope& scope, const Json& params) {
+  GetParticipantInputParams p;
+  Result<Prompt> prompt = parsePrompt(scope, params, /*required=*/false);
+  if (!prompt.ok()) return prompt.error();
+  p.prompt = std::move(prompt).value();
+
+  Result<std::optional<bool>> store = scope.optionalBool(params, "StoreInput");
+  if (!store.ok()) return store.error();
+  p.storeInput = store->value_or(false);
+
+  Result<std::optional<int>> timeout =
+      scope.optionalInt(params, "InputTimeLimitSeconds", 1, kMaxInputTimeoutSeconds);
+  if (!timeout.ok()) return timeout.error();
+  p.timeoutSeconds = timeout->value_or(kDefaultInputTimeoutSeconds);
+
+  if (params.contains("InputEncryption")) return scope.error("InputEncryption is not supported");
+
+  Result<const Json*> validation = scope.optionalObject(params, "InputValidation");
+  if (!validation.ok()) return validation.error();
+  if (!p.storeInput) {
+    if (*validation) return scope.error("InputValidation is only allowed when StoreInput is True");
+    p.maxDigits = 1;
+    return BlockParams(std::move(p));
+  }
+
+  if (!*validation)
+    return scope.error("missing required parameter InputValidation (StoreInput is True)");
+  if ((*validation)->contains("PhoneNumberValidation")) {
+    return scope.error(
+        "InputValidation.PhoneNumberValidation is not supported; use CustomValidation");
+  }
+  Result<const Json*> custom = scope.optionalObject(**validation, "CustomValidation");
+  if (!custom.ok()) return custom.error();
+  if (!*custom) return scope.error("missing required parameter InputValidation.CustomValidation");
+  Result<std::optional<int>> maxLength =
+      scope.optionalInt(**custom, "MaximumLength", 1, kMaxStoredDigits);
+  if (!maxLength.ok()) return maxLength.error();
+  if (!maxLength->has_value()) {
+    return scope.error("missing required parameter InputValidation.CustomValidation.MaximumLength");
+  }
+  p.maxDigits = **maxLength;
+
+  // Connect ends stored input with '#' unless the flow sets another sequence.
+  p.terminator = "#";
+  Result<const Json*> dtmf = scope.optionalObject(params, "DTMFConfiguration");
+  if (!dtmf.ok()) return dtmf.error();
+  if (*dtmf) {
+    Result<std::optional<std::string>> seq =
+        scope.optionalString(**dtmf, "InputTerminationSequence");
+    if (!seq.ok()) return seq.error();
+    if (seq->has_value()) {
+      const std::string& s = **seq;
+      bool valid = static_cast<int>(s.size()) <= kMaxTerminatorLength;
+      for (char c : s) valid = valid && isDtmfKey(c);
+      if (!valid) {
+        return scope.error(
+            "DTMFConfiguration.InputTerminationSequence must be 1 to 5 of 0-9 * #, not '" + s +
+            "'");
+      }
+      p.terminator = s;
+    }
+    Result<std::optional<bool>> disableCancel = scope.optionalBool(**dtmf, "DisableCancelKey");
+    if (!disableCancel.ok()) return disableCancel.error();
+  }
+  return BlockParams(std::move(p));
+}
+
+Result<BlockParams> parseAttributes(const ActionScope& scope, const Json& params) {
+  Result<const Json*> attrs = scope.optionalObject(params, "Attributes");
+  if (!attrs.ok()) return attrs.error();
+  if (!*attrs) return scope.error("missing required parameter Attributes");
+  if ((*attrs)->empty()) return scope.error("Attributes must set at least one attribute");
+  Result<NamedTemplates> values = parseNamedValues(scope, **attrs, "Attributes");
+  if (!values.ok()) return values.error();
+  return BlockParams(UpdateContactAttributesParams{std::move(values).value()});
+}
+
+Result<BlockParams> parseCompare(const ActionScope& scope, const Json& params) {
+  Result<std::string> value = scope.requiredString(params, "ComparisonValue");
+  if (!value.ok()) return value.error();
+  Result<Reference> ref = parseReference(*value);
+  if (!ref.ok()) {
+    if (value->starts_with("$.")) return scope.error(ref.error().message());
+    return scope.error("ComparisonValue must be a single reference such as $.Attributes.x, not '" +
+                       *value + "'");
+  }
+  return BlockParams(CompareParams{std::move(ref).value()});
+}
+
+Result<BlockParams> parseInvoke(const ActionScope& scope, const Json& params,
+                                const LoadOptions& options) {
+  InvokeLambdaFunctionParams p;
+  Result<std::string> arn = scope.requiredString(params, "LambdaFunctionARN");
+  if (!arn.ok()) return arn.error();
+  if (arn->find("$.") != std::string::npos) {
+    return scope.error(
+        "LambdaFunctionARN must be static (functions are resolved when the flow loads)");
+  }
+  p.arn = *arn;
+  std::optional<std::string> resolved = options.resolveFunction
+                                            ? options.resolveFunction(p.arn)
+                                            : std::optional(functionNameFromArn(p.arn));
+  if (!resolved || resolved->empty()) return scope.error("unknown function '" + p.arn + "'");
+  p.function = std::move(*resolved);
+
+  Result<std::optional<int>> timeout = scope.optionalInt(
+      params, "InvocationTimeLimitSeconds", kMinInvokeTimeoutSeconds, kMaxInvokeTimeoutSeconds);
+  if (!timeout.ok()) return timeout.error();
+  p.timeoutSeconds = timeout->value_or(kDefaultInvokeTimeoutSeconds);
+
+  Result<const Json*> attrs = scope.optionalObject(params, "LambdaInvocationAttributes");
+  if (!attrs.ok()) return attrs.error();
+  if (*attrs) {
+    Result<NamedTemplates> values = parseNamedValues(scope, **attrs, "LambdaInvocationAttributes");
+    if (!values.ok()) return values.error();
+    p.parameters = std::move(values).value();
+  }
+
+  Result<std::optional<std::string>> invocationType =
+      scope.optionalString(params, "InvocationType");
+  if (!invocationType.ok()) return invocationType.error();
+  if (invocationType->has_value() && **invocationType != "SYNCHRONOUS") {
+    return scope.error("InvocationType '" + **invocationType +
+                       "' is not supported (only SYNCHRONOUS)");
+  }
+  Result<const Json*> responseValidation = scope.optionalObject(params, "ResponseValidation");
+  if (!responseValidation.ok()) return responseValidation.error();
+  if (*responseValidation) {
+    Result<std::optional<std::string>> rt =
+        scope.optionalString(**responseValidation, "ResponseType");
+    if (!rt.ok()) return rt.error();
+    if (rt->has_value() && **rt != "STRING_MAP" && **rt != "JSON") {
+      return scope.error("ResponseValidation.ResponseType must be STRING_MAP or JSON");
+    }
+  }
+  return BlockParams(std::move(p));
+}
+
+Result<BlockParams> parseSetQueue(const ActionScope& scope, const Json& params) {
+  if (params.contains("AgentId"))
+    return scope.error("AgentId (agent queues) is not supported; use QueueId");
+  Result<std::string> id = scope.requiredString(params, "QueueId");
+  if (!id.ok()) return id.error();
+  Result<Template> t = scope.staticOrReference("QueueId", *id);
+  if (!t.ok()) return t.error();
+  if (t->isStatic()) {
+    std::string queue = queueFromQueueId(*id);
+    if (queue.empty()) return scope.error("QueueId '" + *id + "' names no queue");
+    return BlockParams(UpdateContactTargetQueueParams{Template::literal(std::move(queue))});
+  }
+  return BlockParams(UpdateContactTargetQueueParams{std::move(t).value()});
+}
+
+Result<BlockParams> parseLoop(const ActionScope& scope, const Json& params) {
+  Result<std::optional<int>> count = scope.optionalInt(params, "LoopCount", 0, kMaxLoopCount);
+  if (!count.ok()) return count.error();
+  if (!count->has_value()) return scope.error("missing required parameter LoopCount");
+  return BlockParams(LoopParams{**count});
+}
+
+}  // namespace
+
+Result<BlockParams> parseParameters(const ActionScope& scope, BlockType type,
+                                    const Json& parameters, const LoadOptions& options) {
+  switch (type) {
+    case BlockType::kMessageParticipant:
+      return parseMessage(scope, parameters);
+    case BlockType::kGetParticipantInput:
+      return parseInput(scope, parameters);
+    case BlockType::kUpdateContactAttributes:
+      return parseAttributes(scope, parameters);
+    case BlockType::kCompare:
+      return parseCompare(scope, parameters);
+    case BlockType::kInvokeLambdaFunction:
+      return parseInvoke(scope, parameters, options);
+    case BlockType::kUpdateContactTargetQueue:
+      return parseSetQueue(scope, parameters);
+    case BlockType::kTransferContactToQueue:
+      return BlockParams(TransferContactToQueueParams{});
+    case BlockType::kDisconnectParticipant:
+      return BlockParams(DisconnectParticipantParams{});
+    case BlockType::kLoop:
+      return parseLoop(scope, parameters);
+  }
+  return scope.error("internal: unhandled action type");
+}
+
+}  // namespace callgate::flow::detail

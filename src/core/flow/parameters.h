@@ -1,0 +1,17 @@
+// Internal to the flow loader: validates and parses the `Parameters` object of each supported
+// action type into its BlockParams alternative. Parameters the interpreter does not need
+// (DisableCancelKey, ResponseValidation STRING_MAP, ...) are accepted and ignored; parameters that
+// would change behaviour we cannot honour (Media, InputEncryption, PhoneNumberValidation, AgentId,
+// asynchronous invocation) are load errors rather than silently dropped.
+#pragma once
+
+#include "core/flow/flow.h"
+#include "core/flow/json_reader.h"
+#include "core/flow/model.h"
+
+namespace callgate::flow::detail {
+
+Result<BlockParams> parseParameters(const ActionScope& scope, BlockType type,
+                                    const Json& parameters, const LoadOptions& options);
+
+}  // namespace callgate::flow::detail
