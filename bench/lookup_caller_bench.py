@@ -67,8 +67,11 @@ local bodies = {{
 {lua_bodies}
 }}
 local reqs = {{}}
-for i, b in ipairs(bodies) do
-  reqs[i] = wrk.format("POST", "/connect/v1/lookup-caller", {{["Content-Type"] = "application/json"}}, b)
+-- Built in init(): only then does wrk know the Host header that wrk.format adds.
+init = function(args)
+  for i, b in ipairs(bodies) do
+    reqs[i] = wrk.format("POST", "/connect/v1/lookup-caller", {{["Content-Type"] = "application/json"}}, b)
+  end
 end
 local n = 0
 request = function()

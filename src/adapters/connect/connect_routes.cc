@@ -1,0 +1,49 @@
+#include "adapters/connect/connect_routes.h"
+
+#include <spdlog/spdlog.h>
+
+#include <string>
+
+#include "adapters/connect/connect_event.h"
+
+namespace callgate::connect {
+
+http::Response handleConnectRequest(Function& function, const http::Request& request) {
+  Result<FunctionRequest> event = parseConnectEvent(request.body);
+  if (!event) return http::jsonError(400, event.error().message());
+
+  Result<StringMap> result = function.invoke(*event);
+  if (result) {
+    http::Response response;
+    response.body = stringMapToJson(*result);
+    return response;
+  }
+  const Error& error = result.error();
+  switch (error.code()) {
+    case ErrorCode::kInvalidArgument:
+      return http::jsonError(400, error.message());
+    case ErrorCode::kUnavailable:
+    case ErrorCode::kResourceExhausted:
+      // The message may name internals (a database path, a gateway); it goes to the log only.
+      spdlog::warn("event=connect_function_unavailable function={} code={} error=\"{}\"",
+                   function.name(), errorCodeName(error.code()), error.message());
+      return http::jsonError(503, "temporarily unavailable; retry later");
+    default:
+      spdlog::error("event=connect_function_error function={} code={} error=\"{}\"",
+                    function.name(), errorCodeName(error.code()), error.message());
+      return http::jsonError(500, "internal error");
+  }
+}
+
+void addConnectRoutes(http::Router& router, const FunctionRegistry& registry) {
+  for (const std::string& name : registry.names()) {
+    Function* fn = registry.find(name);
+    if (fn == nullptr) continue;
+    router.add(
+        "POST", std::string(kConnectPathPrefix) + name,
+        [fn](const http::Request& request) { return handleConnectRequest(*fn, request); },
+        /*blocking=*/true);
+  }
+}
+
+}  // namespace callgate::connect

@@ -1,0 +1,98 @@
+#include "adapters/http/router.h"
+
+namespace callgate::http {
+
+void Request::clear() {
+  method.clear();
+  path.clear();
+  query.clear();
+  headers.clear();
+  body.clear();
+  // `remote` belongs to the connection and stays.
+}
+
+const std::string& Request::header(const std::string& lowerName) const {
+  static const std::string kEmpty;
+  auto it = headers.find(lowerName);
+  return it == headers.end() ? kEmpty : it->second;
+}
+
+void appendJsonString(std::string& out, std::string_view s) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  out.push_back('"');
+  for (char c : s) {
+    const auto u = static_cast<unsigned char>(c);
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      default:
+        if (u < 0x20) {
+          out += "\\u00";
+          out.push_back(kHex[u >> 4]);
+          out.push_back(kHex[u & 0xF]);
+        } else {
+          out.push_back(c);
+        }
+    }
+  }
+  out.push_back('"');
+}
+
+Response jsonError(int status, std::string_view message) {
+  Response r;
+  r.status = status;
+  r.body.reserve(message.size() + 16);
+  r.body = "{\"error\":";
+  appendJsonString(r.body, message);
+  r.body.push_back('}');
+  return r;
+}
+
+void Router::add(std::string method, std::string path, Handler handler, bool blocking) {
+  PathEntry& entry = paths_[path];
+  bool replaced = false;
+  for (Route& r : entry.routes) {
+    if (r.method == method) {
+      r.handler = std::move(handler);
+      r.blocking = blocking;
+      replaced = true;
+    }
+  }
+  if (!replaced) {
+    entry.routes.push_back(Route{method, std::move(path), std::move(handler), blocking});
+  }
+  entry.allow.clear();
+  for (const Route& r : entry.routes) {
+    if (!entry.allow.empty()) entry.allow += ", ";
+    entry.allow += r.method;
+  }
+}
+
+Router::Lookup Router::find(std::string_view method, const std::string& path) const {
+  Lookup out;
+  auto it = paths_.find(path);
+  if (it == paths_.end()) return out;
+  out.path = &it->first;
+  out.allow = &it->second.allow;
+  for (const Route& r : it->second.routes) {
+    if (r.method == method) {
+      out.match = Match::kFound;
+      out.route = &r;
+      return out;
+    }
+  }
+  out.match = Match::kNoMethod;
+  return out;
+}
+
+std::vector<std::string> Router::paths() const {
+  std::vector<std::string> out;
+  out.reserve(paths_.size());
+  for (const auto& [p, e] : paths_) out.push_back(p);
+  return out;
+}
+
+}  // namespace callgate::http

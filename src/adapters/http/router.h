@@ -1,0 +1,79 @@
+// HTTP request/response values and the Router that maps (method, exact path) to a handler.
+// The Router is filled once before the Server starts and is read-only afterwards, so concurrent
+// lookups from io and worker threads need no lock. Handlers must be thread-safe: several may run
+// at once on different threads. A handler must not throw; if one does, the server answers 500.
+#pragma once
+
+#include <functional>
+#include <map>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+namespace callgate::http {
+
+struct Request {
+  std::string method;                         // as sent ("GET", "POST", ...)
+  std::string path;                           // target before '?', not percent-decoded
+  std::string query;                          // target after '?', without it; "" if none
+  std::map<std::string, std::string> headers;  // lower-case names; repeated fields joined by ", "
+  std::string body;
+  std::string remote;  // "ip:port" of the peer
+
+  // Empties every field but keeps string capacity, so a connection can reuse one Request.
+  void clear();
+  // The header's value, or "" when absent. `lowerName` must be lower-case.
+  const std::string& header(const std::string& lowerName) const;
+};
+
+struct Response {
+  int status = 200;
+  std::string contentType = "application/json";
+  std::string body;
+  // Extra headers. Server, Content-Type, Content-Length and Connection are set by the server.
+  std::vector<std::pair<std::string, std::string>> headers;
+};
+
+// Builds {"error": message} with the given status; the message is JSON-escaped.
+Response jsonError(int status, std::string_view message);
+
+// Appends `s` to `out` as a JSON string literal (with quotes), escaping what JSON requires.
+void appendJsonString(std::string& out, std::string_view s);
+
+using Handler = std::function<Response(const Request&)>;
+
+class Router {
+ public:
+  struct Route {
+    std::string method;
+    std::string path;
+    Handler handler;
+    bool blocking = true;  // run on the worker pool (may block) rather than on the io thread
+  };
+
+  // Registers a handler. A later add() for the same method and path replaces the earlier one.
+  void add(std::string method, std::string path, Handler handler, bool blocking = true);
+
+  enum class Match { kFound, kNoPath, kNoMethod };
+  struct Lookup {
+    Match match = Match::kNoPath;
+    const Route* route = nullptr;        // set when kFound
+    const std::string* path = nullptr;   // the registered path; set unless kNoPath
+    const std::string* allow = nullptr;  // "GET, POST" for the path; set unless kNoPath
+  };
+  // Exact match on the path; the method is compared case-sensitively (RFC 9110 §9.1).
+  Lookup find(std::string_view method, const std::string& path) const;
+
+  std::vector<std::string> paths() const;
+
+ private:
+  struct PathEntry {
+    std::vector<Route> routes;  // few per path, so a linear scan beats a map
+    std::string allow;
+  };
+  std::unordered_map<std::string, PathEntry> paths_;
+};
+
+}  // namespace callgate::http

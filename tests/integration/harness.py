@@ -1,0 +1,349 @@
+"""Helpers for callgate's black-box tests: run the real binary in a temporary workspace.
+
+Everything listens on 127.0.0.1 only, lives in a fresh temporary directory, and every wait is
+bounded (short polls under an overall deadline). The binary comes from $CALLGATE_BIN and the
+repository from $CALLGATE_SOURCE_DIR (both set by CTest); when run by hand they default to
+<repo>/build/callgate and the repository this file is in.
+"""
+
+import http.client
+import json
+import os
+import queue
+import re
+import select
+import shutil
+import signal
+import sqlite3
+import subprocess
+import tempfile
+import threading
+import time
+import unittest
+
+SOURCE_DIR = os.environ.get("CALLGATE_SOURCE_DIR") or os.path.abspath(
+    os.path.join(os.path.dirname(__file__), "..", ".."))
+BIN = os.environ.get("CALLGATE_BIN") or os.path.join(SOURCE_DIR, "build", "callgate")
+DEFAULT_FLOW = os.path.join(SOURCE_DIR, "flows", "caller-id-otp.json")
+
+START_TIMEOUT = 15.0   # seconds for `serve` to print its listening line
+STOP_TIMEOUT = 10.0    # seconds for a graceful SIGTERM stop
+CLI_TIMEOUT = 30.0     # seconds for any one CLI command
+
+
+def require_binary(test_case_cls):
+    """Class decorator: skip the tests (with a clear reason) when the binary is missing."""
+    if not os.access(BIN, os.X_OK):
+        return unittest.skip(f"callgate binary not found at {BIN} (set CALLGATE_BIN)")(test_case_cls)
+    return test_case_cls
+
+
+def connect_event(address="+14155550100", parameters=None, language=None, attributes=None,
+                  endpoint="default"):
+    """The Lambda event Amazon Connect sends (WIRE.md §2), trimmed to realistic fields."""
+    if endpoint == "default":
+        endpoint = {"Address": address, "Type": "TELEPHONE_NUMBER"}
+    contact = {
+        "Attributes": attributes or {},
+        "Channel": "VOICE",
+        "ContactId": "5ca32fbd-8f92-46af-92a5-6b0f970f0efe",
+        "CustomerEndpoint": endpoint,
+        "InitialContactId": "5ca32fbd-8f92-46af-92a5-6b0f970f0efe",
+        "InitiationMethod": "INBOUND",
+        "InstanceARN": "arn:aws:connect:us-east-1:123456789012:instance/9308c2a1",
+        "MediaStreams": {"Customer": {"Audio": None}},
+        "PreviousContactId": "5ca32fbd-8f92-46af-92a5-6b0f970f0efe",
+        "Queue": None,
+        "SystemEndpoint": {"Address": "+18005550199", "Type": "TELEPHONE_NUMBER"},
+    }
+    if language is not None:
+        contact["LanguageCode"] = language
+    return {"Details": {"ContactData": contact, "Parameters": dict(parameters or {})},
+            "Name": "ContactFlowEvent"}
+
+
+def other_code(code):
+    """A code of the same length that is certainly wrong."""
+    return str((int(code) + 1) % (10 ** len(code))).zfill(len(code))
+
+
+class Workspace:
+    """A temporary directory holding one callgate installation's state."""
+
+    def __init__(self):
+        self.dir = tempfile.mkdtemp(prefix="callgate-it-")
+        self.db = os.path.join(self.dir, "callgate.db")
+        self.outbox = os.path.join(self.dir, "outbox.jsonl")
+        self.key = os.path.join(self.dir, "otp.key")
+        self.audit = os.path.join(self.dir, "audit.jsonl")
+
+    def cleanup(self):
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+    def path(self, name):
+        return os.path.join(self.dir, name)
+
+    def write(self, name, text):
+        p = self.path(name)
+        with open(p, "w", encoding="utf-8") as f:
+            f.write(text)
+        return p
+
+    # Flags every data-touching command shares, so nothing lands outside the workspace.
+    def store_args(self):
+        return ["--db", self.db, "--sms", "outbox:" + self.outbox,
+                "--otp-secret-file", self.key, "--audit-log", self.audit]
+
+    def run(self, *args, input=None, timeout=CLI_TIMEOUT):
+        """Runs the binary to completion in the workspace; returns CompletedProcess (text)."""
+        env = dict(os.environ)
+        env.pop("CALLGATE_OTP_SECRET", None)
+        return subprocess.run([BIN, *args], cwd=self.dir, input=input, capture_output=True,
+                              text=True, timeout=timeout, env=env)
+
+    def add_customer(self, phone, first, last, level=None, language=None):
+        args = ["customers", "add", *self.store_args(), "--phone", phone,
+                "--first-name", first, "--last-name", last]
+        if level:
+            args += ["--level", level]
+        if language:
+            args += ["--language", language]
+        r = self.run(*args)
+        if r.returncode != 0:
+            raise AssertionError(f"customers add failed ({r.returncode}): {r.stderr}")
+        return r
+
+    def outbox_messages(self):
+        if not os.path.exists(self.outbox):
+            return []
+        with open(self.outbox, encoding="utf-8") as f:
+            return [json.loads(line) for line in f if line.strip()]
+
+    def messages_to(self, phone):
+        return [m for m in self.outbox_messages() if m.get("to") == phone]
+
+    def last_code(self, phone):
+        """The PIN in the newest SMS to `phone`: the last run of digits in its body."""
+        messages = self.messages_to(phone)
+        if not messages:
+            raise AssertionError(f"no SMS to {phone} in the outbox")
+        runs = re.findall(r"\d+", messages[-1]["body"])
+        if not runs:
+            raise AssertionError(f"no code in SMS body {messages[-1]['body']!r}")
+        return runs[-1]
+
+    def table(self, name):
+        """All rows of a table, sorted, or [] if the database or table does not exist yet."""
+        if not os.path.exists(self.db):
+            return []
+        con = sqlite3.connect(f"file:{self.db}?mode=ro", uri=True, timeout=5)
+        try:
+            return sorted(con.execute(f"SELECT * FROM {name}").fetchall(), key=repr)
+        except sqlite3.OperationalError as e:
+            if "no such table" in str(e):
+                return []
+            raise
+        finally:
+            con.close()
+
+    def snapshot(self):
+        """What bad input must never change: both tables and the outbox."""
+        return {"customers": self.table("customers"), "challenges": self.table("challenges"),
+                "outbox": self.outbox_messages()}
+
+
+class Server:
+    """`callgate serve` on an ephemeral loopback port."""
+
+    def __init__(self, workspace, *extra_args):
+        self.ws = workspace
+        self.log_path = workspace.path(f"serve-{time.monotonic_ns()}.log")
+        self._log = open(self.log_path, "wb")
+        env = dict(os.environ)
+        env.pop("CALLGATE_OTP_SECRET", None)
+        self.proc = subprocess.Popen(
+            [BIN, "serve", "--http", "127.0.0.1:0", *workspace.store_args(), *extra_args],
+            cwd=workspace.dir, stdout=subprocess.PIPE, stderr=self._log, env=env)
+        self.port = self._wait_listening()
+        self.host = "127.0.0.1"
+
+    def _wait_listening(self):
+        deadline = time.monotonic() + START_TIMEOUT
+        line = b""
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                break
+            ready, _, _ = select.select([self.proc.stdout], [], [], 0.05)
+            if ready:
+                line = self.proc.stdout.readline()
+                break
+        m = re.fullmatch(rb"listening http://127\.0\.0\.1:(\d+)\r?\n", line)
+        if not m:
+            self.stop()
+            raise AssertionError(f"serve did not report a listening line (got {line!r}); "
+                                 f"log:\n{self.log_tail()}")
+        return int(m.group(1))
+
+    def log_tail(self, n=30):
+        try:
+            with open(self.log_path, encoding="utf-8", errors="replace") as f:
+                return "".join(f.readlines()[-n:])
+        except OSError:
+            return ""
+
+    def stop(self):
+        """SIGTERM, then wait; kills if it does not stop in time. Returns the exit code."""
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(timeout=STOP_TIMEOUT)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(timeout=STOP_TIMEOUT)
+        if self.proc.stdout:
+            self.proc.stdout.close()
+        self._log.close()
+        return self.proc.returncode
+
+    def connection(self, timeout=10):
+        return http.client.HTTPConnection(self.host, self.port, timeout=timeout)
+
+    def request(self, method, path, body=None, headers=None, conn=None):
+        """One request; returns (status, headers dict with lower-case names, raw body bytes)."""
+        own = conn is None
+        conn = conn or self.connection()
+        try:
+            if isinstance(body, (dict, list)):
+                body = json.dumps(body)
+            if isinstance(body, str):
+                body = body.encode("utf-8")
+            hdrs = {"Content-Type": "application/json"}
+            hdrs.update(headers or {})
+            conn.request(method, path, body=body, headers=hdrs)
+            resp = conn.getresponse()
+            data = resp.read()
+            return resp.status, {k.lower(): v for k, v in resp.getheaders()}, data
+        finally:
+            if own:
+                conn.close()
+
+    def invoke(self, function, event, conn=None):
+        """POST an event to /connect/v1/<function>; returns (status, parsed JSON body)."""
+        status, headers, data = self.request("POST", "/connect/v1/" + function, event, conn=conn)
+        try:
+            parsed = json.loads(data)
+        except ValueError:
+            raise AssertionError(f"{function}: status {status}, body is not JSON: {data!r}")
+        return status, parsed
+
+    def call(self, function, address, conn=None, **parameters):
+        """invoke() with a standard event; asserts 200 and returns the answer map."""
+        language = parameters.pop("language", None)
+        status, body = self.invoke(function, connect_event(address, parameters, language), conn)
+        if status != 200:
+            raise AssertionError(f"{function} for {address}: HTTP {status} {body}")
+        return body
+
+
+class ServerTestCase(unittest.TestCase):
+    """A workspace per test, torn down (server killed, files removed) whatever happens."""
+
+    def setUp(self):
+        self.ws = Workspace()
+        self.addCleanup(self.ws.cleanup)
+
+    def start_server(self, *extra_args):
+        server = Server(self.ws, *extra_args)
+        self.addCleanup(server.stop)
+        return server
+
+
+def parse_events(stdout):
+    """The JSON lines `callgate call --json` printed, as dicts."""
+    return [json.loads(line) for line in stdout.splitlines() if line.strip()]
+
+
+class InteractiveCall:
+    """`callgate call --json` driven line by line: read events, answer input requests.
+
+    A reader thread moves stdout lines into a queue, so waits are bounded by queue timeouts
+    (select() on a buffered pipe can miss lines already read into Python's buffer).
+    """
+
+    def __init__(self, workspace, phone, *extra_args, timeout=CLI_TIMEOUT):
+        self.deadline = time.monotonic() + timeout
+        env = dict(os.environ)
+        env.pop("CALLGATE_OTP_SECRET", None)
+        self.proc = subprocess.Popen(
+            [BIN, "call", "--json", "--from", phone, "--flow", DEFAULT_FLOW,
+             *workspace.store_args(), *extra_args],
+            cwd=workspace.dir, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE, text=True, env=env)
+        self.events = []
+        self.stderr = ""
+        self._lines = queue.Queue()
+        self._reader = threading.Thread(target=self._read, daemon=True)
+        self._reader.start()
+
+    def _read(self):
+        for line in self.proc.stdout:
+            self._lines.put(line)
+        self._lines.put(None)
+
+    def next_event(self):
+        """The next event, or None when the call's output ended. Bounded by the deadline."""
+        while True:
+            left = self.deadline - time.monotonic()
+            if left <= 0:
+                raise AssertionError(f"call produced no event in time; so far: {self.events}")
+            try:
+                line = self._lines.get(timeout=left)
+            except queue.Empty:
+                continue
+            if line is None:
+                self._lines.put(None)  # stay at end of output for later calls
+                return None
+            if not line.strip():
+                continue
+            event = json.loads(line)
+            self.events.append(event)
+            return event
+
+    def until(self, event_type):
+        """Reads events up to and including the first of `event_type`; returns them all."""
+        seen = []
+        while True:
+            event = self.next_event()
+            if event is None:
+                raise AssertionError(f"call ended before a {event_type!r} event: {self.events}")
+            seen.append(event)
+            if event.get("type") == event_type:
+                return seen
+
+    def send(self, digits):
+        self.proc.stdin.write(digits + "\n")
+        self.proc.stdin.flush()
+
+    def finish(self):
+        """Closes stdin, reads what is left, waits; returns (exit code, remaining events)."""
+        if not self.proc.stdin.closed:
+            self.proc.stdin.close()
+        rest = []
+        while True:
+            event = self.next_event()
+            if event is None:
+                break
+            rest.append(event)
+        self.proc.wait(timeout=max(0.1, self.deadline - time.monotonic()))
+        self.stderr = self.proc.stderr.read()
+        return self.proc.returncode, rest
+
+    def kill(self):
+        """For cleanup: ends the process if still running and closes the pipes."""
+        if self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait(timeout=STOP_TIMEOUT)
+        self._reader.join(timeout=STOP_TIMEOUT)
+        for stream in (self.proc.stdin, self.proc.stdout, self.proc.stderr):
+            if stream and not stream.closed:
+                stream.close()
