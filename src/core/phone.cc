@@ -43,6 +43,11 @@ Result<std::string> normalizeE164(std::string_view input, std::string_view defau
   return out;
 }
 
+bool looksLikeE164(std::string_view text) {
+  if (text.size() < 8 || text.size() > 16 || text[0] != '+' || text[1] == '0') return false;
+  return std::all_of(text.begin() + 1, text.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
 std::string maskPhone(std::string_view e164) {
   if (e164.size() < 8) return std::string(e164.size(), '*');
   std::string out(e164);

@@ -222,7 +222,8 @@ Result<Block> parseBlock(const Json& action, std::size_t position, const LoadOpt
     if (!paramsIt->is_object()) return scope.error("Parameters must be an object");
     params = &*paramsIt;
   }
-  Result<BlockParams> parsed = parseParameters(scope, *type, *params, options);
+  Result<BlockParams> parsed =
+      parseParameters(scope, *type, typeIt->get_ref<const std::string&>(), *params, options);
   if (!parsed.ok()) return parsed.error();
   block.params = std::move(parsed).value();
 

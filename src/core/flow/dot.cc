@@ -91,6 +91,8 @@ std::string summary(const Block& block) {
       return "hang up";
     case BlockType::kLoop:
       return std::to_string(std::get<LoopParams>(block.params).count) + " times";
+    case BlockType::kPassThrough:
+      return "no effect in callgate";
   }
   return "";
 }
@@ -109,6 +111,8 @@ std::string nodeStyle(BlockType type) {
       return "shape=doubleoctagon, style=\"filled\", fillcolor=\"#d9f2d9\"";
     case BlockType::kDisconnectParticipant:
       return "shape=octagon, style=\"filled\", fillcolor=\"#f8d7da\"";
+    case BlockType::kPassThrough:
+      return "shape=box, style=\"dashed\", color=\"#808080\", fontcolor=\"#606060\"";
     default:
       return "shape=box, style=\"rounded\"";
   }

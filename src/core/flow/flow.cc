@@ -3,6 +3,7 @@
 #include <array>
 #include <cstdint>
 #include <exception>
+#include <span>
 #include <utility>
 
 #include "core/flow/block_parser.h"
@@ -25,6 +26,19 @@ constexpr std::array<std::pair<BlockType, std::string_view>, 9> kBlockTypes{{
     {BlockType::kTransferContactToQueue, "TransferContactToQueue"},
     {BlockType::kDisconnectParticipant, "DisconnectParticipant"},
     {BlockType::kLoop, "Loop"},
+}};
+
+// Connect actions that only set behaviour callgate has no use for: flow logs, call recording and
+// analytics, event hooks (flows run on other events), the text-to-speech voice (the channel picks
+// its own) and routing priority/age. They load as BlockType::kPassThrough, follow NextAction and
+// are listed by Flow::warnings(). Adding a Type here is all it takes to accept another one.
+constexpr std::array<std::string_view, 6> kPassThroughTypes{{
+    "UpdateFlowLoggingBehavior",
+    "UpdateContactRecordingBehavior",
+    "UpdateContactRecordingAndAnalyticsBehavior",
+    "UpdateContactEventHooks",
+    "UpdateContactTextToSpeechVoice",
+    "UpdateContactRoutingBehavior",
 }};
 
 Error flowError(std::string message) {
@@ -79,6 +93,7 @@ bool usesNextAction(BlockType type) {
     case BlockType::kUpdateContactAttributes:
     case BlockType::kInvokeLambdaFunction:
     case BlockType::kUpdateContactTargetQueue:
+    case BlockType::kPassThrough:
       return true;
     default:
       return false;
@@ -88,6 +103,7 @@ bool usesNextAction(BlockType type) {
 }  // namespace
 
 std::string_view blockTypeName(BlockType type) {
+  if (type == BlockType::kPassThrough) return "PassThrough";
   for (const auto& [t, name] : kBlockTypes) {
     if (t == type) return name;
   }
@@ -98,8 +114,13 @@ std::optional<BlockType> parseBlockType(std::string_view name) {
   for (const auto& [t, n] : kBlockTypes) {
     if (n == name) return t;
   }
+  for (std::string_view n : kPassThroughTypes) {
+    if (n == name) return BlockType::kPassThrough;
+  }
   return std::nullopt;
 }
+
+std::span<const std::string_view> passThroughTypeNames() { return kPassThroughTypes; }
 
 std::string queueFromQueueId(std::string_view queueId) {
   std::size_t at = queueId.rfind("queue/");
@@ -216,6 +237,9 @@ class FlowBuilder {
       auto warn = [&](const std::string& m) {
         flow.warnings_.push_back(detail::scopeOf(b).error(m).message());
       };
+      // Never skipped silently: `flow check` lists every action that does nothing here.
+      if (b.type == BlockType::kPassThrough)
+        warn("has no effect in callgate (accepted for compatibility)");
       if (!reached[i]) warn("unreachable from StartAction");
       if (usesNextAction(b.type) && !b.transitions.next) {
         warn("no NextAction; a call that gets here ends with a flow error");

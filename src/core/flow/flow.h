@@ -26,7 +26,9 @@ inline constexpr std::size_t kMaxActions = 250;
 inline constexpr int kMaxJsonDepth = 64;
 inline constexpr std::size_t kMaxIdentifierLength = 50;
 inline constexpr std::size_t kMaxStringParameterBytes = 8 * 1024;
-inline constexpr std::size_t kMaxEntriesPerAction = 100;  // conditions, errors, attributes
+// Conditions, errors, attributes; also entries of any object or array in the Parameters of a
+// pass-through action.
+inline constexpr std::size_t kMaxEntriesPerAction = 100;
 inline constexpr int kMaxLoopCount = 100;
 
 struct LoadOptions {
@@ -54,7 +56,8 @@ class Flow {
   const Block* find(std::string_view id) const;
 
   // Legal but suspicious things (a non-terminal action without NextAction, an unreachable
-  // action), for `callgate flow check`. The session turns them into flow errors if reached.
+  // action), for `callgate flow check`. The session turns them into flow errors if reached. Also
+  // one line per pass-through action, which loads and runs but does nothing here.
   const std::vector<std::string>& warnings() const { return warnings_; }
 
   // A stable hash of the flow's Version, StartAction and Actions (Metadata excluded), so a session

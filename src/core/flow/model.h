@@ -2,10 +2,14 @@
 // already validated and parsed (references resolved to Reference/Template, functions resolved to
 // built-in names, transitions resolved to block indexes). Built only by Flow::load; immutable
 // afterwards, so any number of sessions and threads may read it.
+//
+// Behaviour-only Connect actions (flow logging, recording, voice, ...) load as one BlockType,
+// kPassThrough, that keeps the Type as written; passThroughTypeNames() is the one list of them.
 #pragma once
 
 #include <cstddef>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -27,11 +31,21 @@ enum class BlockType {
   kTransferContactToQueue,
   kDisconnectParticipant,
   kLoop,
+  // Any Type in passThroughTypeNames(): accepted for compatibility, has no effect, follows
+  // NextAction. Block::typeName() gives the Type as written.
+  kPassThrough,
 };
 
-// The flow-language `Type` string of a block type, and back (nullopt = unsupported type).
+// The flow-language `Type` string of a block type, and back (nullopt = unsupported type). Every
+// name in passThroughTypeNames() parses as kPassThrough, whose own name is "PassThrough" (not a
+// flow-language Type; it does not parse).
 std::string_view blockTypeName(BlockType type);
 std::optional<BlockType> parseBlockType(std::string_view name);
+
+// The Connect action Types that only set behaviour callgate has no use for
+// (UpdateFlowLoggingBehavior, UpdateContactRecordingBehavior, ...). Static storage: the views stay
+// valid for the life of the program. The single place to accept another such Type.
+std::span<const std::string_view> passThroughTypeNames();
 
 // The queue a QueueId names: the part after the last "queue/" of an ARN
 // ("arn:aws:connect:...:instance/i-1/queue/q-1" -> "q-1"), else the value itself.
@@ -116,10 +130,16 @@ struct LoopParams {
   int count = 0;
 };
 
+// Parameters are not kept: nothing reads them.
+struct PassThroughParams {
+  std::string_view type;  // the Type as written, an entry of passThroughTypeNames()
+};
+
 using BlockParams =
     std::variant<MessageParticipantParams, GetParticipantInputParams, UpdateContactAttributesParams,
                  CompareParams, InvokeLambdaFunctionParams, UpdateContactTargetQueueParams,
-                 TransferContactToQueueParams, DisconnectParticipantParams, LoopParams>;
+                 TransferContactToQueueParams, DisconnectParticipantParams, LoopParams,
+                 PassThroughParams>;
 
 struct Block {
   std::string id;
@@ -127,7 +147,11 @@ struct Block {
   BlockParams params;  // the alternative that matches `type`
   Transitions transitions;
 
-  std::string_view typeName() const { return blockTypeName(type); }
+  // The flow-language Type, as written (also for kPassThrough).
+  std::string_view typeName() const {
+    if (const auto* passThrough = std::get_if<PassThroughParams>(&params)) return passThrough->type;
+    return blockTypeName(type);
+  }
 };
 
 }  // namespace callgate::flow

@@ -1,5 +1,9 @@
 #include "core/flow/parameters.h"
 
+#include <algorithm>
+#include <span>
+#include <string>
+
 namespace callgate::flow::detail {
 namespace {
 
@@ -232,10 +236,52 @@ Result<BlockParams> parseLoop(const ActionScope& scope, const Json& params) {
   return BlockParams(LoopParams{**count});
 }
 
+// Parameters nobody reads are still held to the limits every action has, so an ignored action
+// cannot carry more than a read one: strings of at most kMaxStringParameterBytes, keys of at most
+// kMaxKeyBytes, at most kMaxEntriesPerAction entries per object or array. The recursion is bounded
+// by kMaxJsonDepth, checked before the document was parsed.
+Status checkSizes(const ActionScope& scope, const Json& value, const std::string& path) {
+  if (value.is_string()) {
+    if (value.get_ref<const std::string&>().size() <= kMaxStringParameterBytes) return okStatus();
+    return scope.error(path + " is longer than " + std::to_string(kMaxStringParameterBytes) +
+                       " bytes");
+  }
+  if (!value.is_object() && !value.is_array()) return okStatus();
+  if (value.size() > kMaxEntriesPerAction) {
+    return scope.error(path + " has more than " + std::to_string(kMaxEntriesPerAction) +
+                       " entries");
+  }
+  if (value.is_array()) {
+    for (std::size_t i = 0; i < value.size(); ++i) {
+      if (Status s = checkSizes(scope, value[i], path + "[" + std::to_string(i) + "]"); !s.ok())
+        return s;
+    }
+    return okStatus();
+  }
+  for (auto it = value.begin(); it != value.end(); ++it) {
+    if (it.key().size() > kMaxKeyBytes) {
+      return scope.error(path + " has a key longer than " + std::to_string(kMaxKeyBytes) +
+                         " bytes");
+    }
+    if (Status s = checkSizes(scope, *it, path + "." + it.key()); !s.ok()) return s;
+  }
+  return okStatus();
+}
+
+Result<BlockParams> parsePassThrough(const ActionScope& scope, std::string_view typeName,
+                                     const Json& params) {
+  std::span<const std::string_view> names = passThroughTypeNames();
+  auto name = std::find(names.begin(), names.end(), typeName);
+  if (name == names.end()) return scope.error("internal: not a pass-through action type");
+  if (Status s = checkSizes(scope, params, "Parameters"); !s.ok()) return s.error();
+  return BlockParams(PassThroughParams{*name});  // the table's view: valid for the Flow's life
+}
+
 }  // namespace
 
 Result<BlockParams> parseParameters(const ActionScope& scope, BlockType type,
-                                    const Json& parameters, const LoadOptions& options) {
+                                    std::string_view typeName, const Json& parameters,
+                                    const LoadOptions& options) {
   switch (type) {
     case BlockType::kMessageParticipant:
       return parseMessage(scope, parameters);
@@ -255,6 +301,8 @@ Result<BlockParams> parseParameters(const ActionScope& scope, BlockType type,
       return BlockParams(DisconnectParticipantParams{});
     case BlockType::kLoop:
       return parseLoop(scope, parameters);
+    case BlockType::kPassThrough:
+      return parsePassThrough(scope, typeName, parameters);
   }
   return scope.error("internal: unhandled action type");
 }

@@ -2,8 +2,11 @@
 // action type into its BlockParams alternative. Parameters the interpreter does not need
 // (DisableCancelKey, ResponseValidation STRING_MAP, ...) are accepted and ignored; parameters that
 // would change behaviour we cannot honour (Media, InputEncryption, PhoneNumberValidation, AgentId,
-// asynchronous invocation) are load errors rather than silently dropped.
+// asynchronous invocation) are load errors rather than silently dropped. The parameters of a
+// pass-through action are only checked against the size limits; nothing reads them.
 #pragma once
+
+#include <string_view>
 
 #include "core/flow/flow.h"
 #include "core/flow/json_reader.h"
@@ -11,7 +14,9 @@
 
 namespace callgate::flow::detail {
 
+// `typeName` is the Type as written; only a pass-through action uses it (to keep its name).
 Result<BlockParams> parseParameters(const ActionScope& scope, BlockType type,
-                                    const Json& parameters, const LoadOptions& options);
+                                    std::string_view typeName, const Json& parameters,
+                                    const LoadOptions& options);
 
 }  // namespace callgate::flow::detail

@@ -122,6 +122,10 @@ std::variant<Action, Session::Move> Session::enter(std::size_t index) {
       return finish(Disconnect{"flow ended", state_.attributes}, "flow ended");
     case BlockType::kLoop:
       return loop(block);
+    case BlockType::kPassThrough:
+      // Behaviour callgate has no use for (logging, recording, voice, ...): nothing to do, so
+      // nothing can fail and its error branches are never taken.
+      return next(block);
   }
   return Move{"flow-error", nullptr};
 }

@@ -51,3 +51,20 @@ TEST(PhoneTest, MasksAllButPrefixAndLastTwoDigits) {
 
 }  // namespace
 }  // namespace callgate
+
+namespace callgate {
+namespace {
+
+TEST(PhoneTest, RecognisesTheE164Shape) {
+  EXPECT_TRUE(looksLikeE164("+14155552671"));
+  EXPECT_TRUE(looksLikeE164("+442079460958"));
+  EXPECT_FALSE(looksLikeE164("14155552671"));
+  EXPECT_FALSE(looksLikeE164("+1 415 555 2671"));
+  EXPECT_FALSE(looksLikeE164("+0123456789"));
+  EXPECT_FALSE(looksLikeE164("+123456"));
+  EXPECT_FALSE(looksLikeE164("+1234567890123456"));
+  EXPECT_FALSE(looksLikeE164(""));
+}
+
+}  // namespace
+}  // namespace callgate

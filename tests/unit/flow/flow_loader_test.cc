@@ -91,11 +91,11 @@ TEST(FlowLoaderTest, RejectsMissingEmptyOrHugeActions) {
 }
 
 TEST(FlowLoaderTest, RejectsUnknownActionTypeNamingTheAction) {
-  EXPECT_EQ(
-      loadError({action("log", "UpdateFlowLoggingBehavior", {{"FlowLoggingBehavior", "Enabled"}}),
-                 hangUp()}),
-      "action 'log' (UpdateFlowLoggingBehavior): unsupported action Type "
-      "'UpdateFlowLoggingBehavior'");
+  // (Behaviour-only types such as UpdateFlowLoggingBehavior load as pass-through actions; see
+  // passthrough_actions_test.cc.)
+  EXPECT_EQ(loadError({action("lex", "ConnectParticipantWithLexBot", {{"LexBot", "x"}}), hangUp()}),
+            "action 'lex' (ConnectParticipantWithLexBot): unsupported action Type "
+            "'ConnectParticipantWithLexBot'");
   Json noType = hangUp("x");
   noType.erase("Type");
   EXPECT_EQ(loadError({noType}), "action 'x' (no Type): missing Type");
