@@ -139,7 +139,7 @@ def main():
         cg = subprocess.Popen(
             [args.callgate, "serve", "--http", f"127.0.0.1:{cg_port}", "--db", db,
              "--sms", f"outbox:{work}/outbox.jsonl", "--otp-secret-file", f"{work}/otp.key",
-             "--audit-log", f"{work}/audit.jsonl", "--log-level", "warn"],
+             "--audit-log", f"{work}/audit.jsonl", "--log-level", "info"],
             stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
         procs.append(cg)
         cg.stdout.readline()

@@ -24,7 +24,7 @@ void addCommonOptions(CLI::App* cmd, Overrides& o) {
 // Loads the config and sets up logging; on failure prints why and returns false.
 // `quietLevel`, when set, replaces the configured log level unless --log-level was given, so the
 // console commands are not drowned in the server's operational log.
-bool prepare(const Overrides& o, bool asyncLog, const char* quietLevel, Config& out) {
+bool prepare(const Overrides& o, bool bufferedLog, const char* quietLevel, Config& out) {
   auto config = loadConfig(o);
   if (!config.ok()) {
     std::cerr << "callgate: config: " << config.error().message() << "\n";
@@ -32,7 +32,7 @@ bool prepare(const Overrides& o, bool asyncLog, const char* quietLevel, Config& 
   }
   out = std::move(*config);
   if (quietLevel && !o.logLevel) out.logLevel = quietLevel;
-  if (auto s = setupLogging(out.logLevel, asyncLog); !s.ok()) {
+  if (auto s = setupLogging(out.logLevel, bufferedLog); !s.ok()) {
     std::cerr << "callgate: " << s.error().message() << "\n";
     return false;
   }
@@ -100,7 +100,7 @@ int runCli(int argc, char** argv) {
 
   Config config;
   if (serve->parsed()) {
-    if (!prepare(o, /*asyncLog=*/true, nullptr, config)) return 2;
+    if (!prepare(o, /*bufferedLog=*/true, nullptr, config)) return 2;
     rc = serveCommand(config);
   } else if (callCmd->parsed()) {
     auto a = parseAttestation(attest);

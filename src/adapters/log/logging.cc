@@ -4,7 +4,6 @@
 
 #include <chrono>
 #include <mutex>
-#include <spdlog/async.h>
 #include <spdlog/sinks/base_sink.h>
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
@@ -44,17 +43,14 @@ class BufferedStderrSink : public spdlog::sinks::base_sink<std::mutex> {
 
 }  // namespace
 
-Status setupLogging(const std::string& level, bool async) {
+Status setupLogging(const std::string& level, bool buffered) {
   const auto lvl = spdlog::level::from_str(level);
   if (lvl == spdlog::level::off && level != "off") {
     return Error::invalidArgument("unknown log level '" + level + "'");
   }
   std::shared_ptr<spdlog::logger> logger;
-  if (async) {
-    spdlog::init_thread_pool(16384, 1);
-    logger = std::make_shared<spdlog::async_logger>(
-        "callgate", std::make_shared<BufferedStderrSink>(), spdlog::thread_pool(),
-        spdlog::async_overflow_policy::overrun_oldest);
+  if (buffered) {
+    logger = std::make_shared<spdlog::logger>("callgate", std::make_shared<BufferedStderrSink>());
     spdlog::flush_every(std::chrono::seconds(1));
   } else {
     logger = spdlog::stderr_logger_mt("callgate");
