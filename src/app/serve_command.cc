@@ -17,7 +17,9 @@ namespace {
 http::Router makeRouter(const Services& services) {
   http::Router router;
   router.add("GET", "/healthz", [](const http::Request&) {
-    return http::Response{200, "application/json", R"({"status":"ok"})", {}};
+    http::Response ok;
+    ok.body = R"({"status":"ok"})";
+    return ok;
   }, /*blocking=*/false);
   addConnectRoutes(router, services.functions);
   return router;

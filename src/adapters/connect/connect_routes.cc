@@ -8,6 +8,31 @@
 
 namespace callgate::connect {
 
+namespace {
+
+// The access-log fields of a Connect request: the contact (caller-supplied, so reduced to a
+// safe alphabet and length) and the result keys that say how it went. Never the code, names
+// or number.
+std::string logFields(const FunctionRequest& request, const StringMap& result) {
+  std::string out = "contact=";
+  const std::string& id = request.contact.contactId;
+  for (size_t i = 0; i < id.size() && i < 64; ++i) {
+    const char c = id[i];
+    const bool safe = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+                      c == '-' || c == '_';
+    out.push_back(safe ? c : '?');
+  }
+  if (id.empty()) out.push_back('-');
+  for (const char* key : {"recordFound", "authenticated", "otpResult", "lambdaResult", "reason"}) {
+    if (auto it = result.find(key); it != result.end()) {
+      out.append(" ").append(key).append("=").append(it->second);
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
 http::Response handleConnectRequest(Function& function, const http::Request& request) {
   Result<FunctionRequest> event = parseConnectEvent(request.body);
   if (!event) return http::jsonError(400, event.error().message());
@@ -16,6 +41,7 @@ http::Response handleConnectRequest(Function& function, const http::Request& req
   if (result) {
     http::Response response;
     response.body = stringMapToJson(*result);
+    response.logFields = logFields(*event, *result);
     return response;
   }
   const Error& error = result.error();

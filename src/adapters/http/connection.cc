@@ -201,7 +201,7 @@ void Connection::dispatch() {
   asio::post(shared_.workers, [self = shared_from_this(), route]() mutable {
     Response response = self->runHandler(*route);
     // Logging here keeps its formatting cost off the io thread, the server's serial part.
-    self->logAccess(response.status, response.body.size());
+    self->logAccess(response);
     auto ex = self->socket_.get_executor();
     asio::post(ex, [self = std::move(self), response = std::move(response)]() mutable {
       self->writeResponse(std::move(response), /*logged=*/true);
@@ -224,7 +224,7 @@ void Connection::writeResponse(Response response, bool logged) {
   if (state_ == State::kClosed) return;
   const bool keepAlive = keepAlive_ && !stopRequested_ &&
                          !shared_.stopping.load(std::memory_order_relaxed) && !lingerAfterWrite_;
-  if (!logged) logAccess(response.status, response.body.size());
+  if (!logged) logAccess(response);
   serializeResponse(response, keepAlive, http10_, out_, request_.method == "HEAD");
   state_ = State::kWriting;
   setDeadline(shared_.options.writeTimeout);
@@ -335,7 +335,7 @@ void Connection::onTimer(const error_code& ec) {
   }
 }
 
-void Connection::logAccess(int status, size_t bytes) const {
+void Connection::logAccess(const Response& response) const {
   if (!shared_.options.accessLog) return;
   spdlog::logger* logger = spdlog::default_logger_raw();
   if (logger == nullptr || !logger->should_log(spdlog::level::info)) return;
@@ -346,9 +346,10 @@ void Connection::logAccess(int status, size_t bytes) const {
   const std::string_view method =
       request_.method.empty() ? std::string_view("-")
                               : std::string_view(request_.method).substr(0, 16);
-  logger->info("event=http method={} path={} status={} latency_us={} bytes={}", method,
+  logger->info("event=http method={} path={} status={} latency_us={} bytes={}{}{}", method,
                logPath_ != nullptr ? std::string_view(*logPath_) : std::string_view("-"),
-               status, latency, bytes);
+               response.status, latency, response.body.size(),
+               response.logFields.empty() ? "" : " ", response.logFields);
 }
 
 }  // namespace callgate::http

@@ -89,7 +89,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   void armTimer();
   void onTimer(const error_code& ec);
   // Reads only fields fixed while a request is handled, so a worker may call it then.
-  void logAccess(int status, size_t bytes) const;
+  void logAccess(const Response& response) const;
 
   ServerShared& shared_;
   boost::asio::ip::tcp::socket socket_;

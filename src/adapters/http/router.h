@@ -34,6 +34,9 @@ struct Response {
   std::string body;
   // Extra headers. Server, Content-Type, Content-Length and Connection are set by the server.
   std::vector<std::pair<std::string, std::string>> headers;
+  // Extra logfmt fields for the request's access-log line ("contact=... outcome=..."); never
+  // a secret or a full phone number.
+  std::string logFields;
 };
 
 // Builds {"error": message} with the given status; the message is JSON-escaped.

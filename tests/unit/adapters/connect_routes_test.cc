@@ -253,5 +253,18 @@ TEST_F(ConnectRoutesTest, HandleConnectRequestWorksWithoutAServer) {
   EXPECT_EQ(r.body, R"({"lambdaResult":"Success"})");
 }
 
+TEST_F(ConnectRoutesTest, AccessLogFieldsNameContactAndOutcomeButNoSecrets) {
+  fake_->answer(StringMap{{"otpResult", "Invalid"}, {"lambdaResult", "Success"},
+                          {"firstName", "Ada"}, {"attemptsRemaining", "4"}});
+  json event = validEvent();
+  event["Details"]["ContactData"]["ContactId"] = "c-1 evil=1\n";
+  http::Request req;
+  req.body = event.dump();
+  http::Response r = handleConnectRequest(*fake_, req);
+  EXPECT_EQ(r.logFields, "contact=c-1?evil?1? otpResult=Invalid lambdaResult=Success");
+  EXPECT_EQ(r.logFields.find("123456"), std::string::npos);
+  EXPECT_EQ(r.logFields.find("+1415"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace callgate::connect

@@ -98,7 +98,7 @@ TEST(HttpResponseWriterTest, HeadKeepsContentLengthButSendsNoBody) {
 
 TEST(HttpResponseWriterTest, NoBodyFor204) {
   std::string out;
-  serializeResponse(Response{204, "text/plain", "ignored", {}}, true, false, out);
+  serializeResponse(Response{204, "text/plain", "ignored", {}, {}}, true, false, out);
   EXPECT_EQ(out, "HTTP/1.1 204 No Content\r\nServer: callgate\r\n\r\n");
 }
 

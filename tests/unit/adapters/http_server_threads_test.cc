@@ -56,9 +56,9 @@ TEST_F(HttpServerTest, IoThreadAnswersWhileAWorkerIsBlocked) {
   std::shared_future<void> released = release.get_future().share();
   router_.add("GET", "/slow", [released](const Request&) {
     released.wait_for(10s);
-    return Response{200, "text/plain", "slow", {}};
+    return Response{200, "text/plain", "slow", {}, {}};
   });
-  router_.add("GET", "/fast", [](const Request&) { return Response{200, "text/plain", "fast", {}}; },
+  router_.add("GET", "/fast", [](const Request&) { return Response{200, "text/plain", "fast", {}, {}}; },
               /*blocking=*/false);
   ServerOptions o;
   o.workerThreads = 1;
@@ -114,7 +114,7 @@ TEST_F(HttpServerTest, StopLetsAnInFlightRequestFinishWithConnectionClose) {
   router_.add("GET", "/slow", [&entered, released](const Request&) {
     entered.set_value();
     released.wait_for(10s);
-    return Response{200, "text/plain", "done", {}};
+    return Response{200, "text/plain", "done", {}, {}};
   });
   const uint16_t port = start();
   TestClient idle(port);

@@ -185,7 +185,7 @@ class HttpServerTest : public ::testing::Test {
       r.headers.emplace_back("X-Header", req.header("x-test"));
       return r;
     });
-    router_.add("PUT", "/echo", [](const Request&) { return Response{204, "", "", {}}; });
+    router_.add("PUT", "/echo", [](const Request&) { return Response{204, "", "", {}, {}}; });
     router_.add("GET", "/throws", [](const Request&) -> Response {
       throw std::runtime_error("boom");
     });
