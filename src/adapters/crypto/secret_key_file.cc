@@ -1,5 +1,7 @@
 #include "adapters/crypto/secret_key_file.h"
 
+#include "adapters/file/unique_fd.h"
+
 #include <fcntl.h>
 #include <sodium.h>
 #include <sys/stat.h>
@@ -23,20 +25,6 @@ Error ioError(const std::string& path, const char* what, int err) {
   return Error::unavailable("secret key file " + path + ": " + what + ": " + std::strerror(err));
 }
 
-// Closes the descriptor on every return path.
-class FileDescriptor {
- public:
-  explicit FileDescriptor(int fd) : fd_(fd) {}
-  FileDescriptor(const FileDescriptor&) = delete;
-  FileDescriptor& operator=(const FileDescriptor&) = delete;
-  ~FileDescriptor() {
-    if (fd_ >= 0) ::close(fd_);
-  }
-  int get() const { return fd_; }
-
- private:
-  int fd_;
-};
 
 std::string modeString(mode_t mode) {
   char buf[8];
@@ -96,7 +84,7 @@ Result<bool> createKey(const std::string& path) {
 
   Status status = okStatus();
   {
-    const FileDescriptor fd(::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600));
+    const UniqueFd fd(::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600));
     if (fd.get() < 0) {
       sodium_memzero(hex, sizeof hex);
       return ioError(temp, "cannot create", errno);
@@ -132,7 +120,7 @@ Result<std::string> loadOrCreateSecretKey(const std::string& path) {
   if (path.empty()) return Error::invalidArgument("empty secret key file path");
   if (Status s = ensureSodiumInitialized(); !s.ok()) return s.error();
   for (int attempt = 0; attempt < 2; ++attempt) {
-    const FileDescriptor fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+    const UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
     if (fd.get() >= 0) return readKey(path, fd.get());
     if (errno != ENOENT) return ioError(path, "cannot open", errno);
 

@@ -1,5 +1,7 @@
 #include "adapters/file/append_file.h"
 
+#include "adapters/file/unique_fd.h"
+
 #include <fcntl.h>
 #include <unistd.h>
 
@@ -8,25 +10,6 @@
 #include <filesystem>
 
 namespace callgate {
-
-namespace {
-
-// Closes the descriptor on every return path.
-class FileDescriptor {
- public:
-  explicit FileDescriptor(int fd) : fd_(fd) {}
-  FileDescriptor(const FileDescriptor&) = delete;
-  FileDescriptor& operator=(const FileDescriptor&) = delete;
-  ~FileDescriptor() {
-    if (fd_ >= 0) ::close(fd_);
-  }
-  int get() const { return fd_; }
-
- private:
-  int fd_;
-};
-
-}  // namespace
 
 Status AppendFile::appendLine(std::string line) const {
   auto fail = [&](const std::string& what, int err) {
@@ -39,7 +22,7 @@ Status AppendFile::appendLine(std::string line) const {
     std::filesystem::create_directories(parent, ec);
     if (ec) return fail("cannot create directory " + parent.string(), ec.value());
   }
-  const FileDescriptor fd(::open(path_.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, mode_));
+  const UniqueFd fd(::open(path_.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, mode_));
   if (fd.get() < 0) return fail("cannot open", errno);
   // One write() of the whole line: with O_APPEND the kernel places it atomically at the end. A
   // short write (disk full) is reported, not completed, since a second write could be split

@@ -15,26 +15,12 @@
 #include <vector>
 
 #include "fakes/fakes.h"
+#include "fakes/temp_dir.h"
 
 namespace callgate {
 namespace {
 
-class TempDir {
- public:
-  TempDir() {
-    std::string pattern = ::testing::TempDir() + "callgate-outbox-XXXXXX";
-    if (::mkdtemp(pattern.data()) == nullptr) ADD_FAILURE() << "mkdtemp failed";
-    path_ = pattern;
-  }
-  ~TempDir() {
-    std::error_code ec;
-    std::filesystem::remove_all(path_, ec);
-  }
-  std::string file(const std::string& name) const { return path_ + "/" + name; }
-
- private:
-  std::string path_;
-};
+using testing::TempDir;
 
 std::vector<std::string> readLines(const std::string& path) {
   std::ifstream in(path);

@@ -11,25 +11,12 @@
 
 #include "adapters/storage/sqlite/sqlite_customer_store.h"
 
+#include "fakes/temp_dir.h"
+
 namespace callgate {
 namespace {
 
-class TempDir {
- public:
-  TempDir() {
-    std::string pattern = ::testing::TempDir() + "callgate-challenges-XXXXXX";
-    if (::mkdtemp(pattern.data()) == nullptr) ADD_FAILURE() << "mkdtemp failed";
-    path_ = pattern;
-  }
-  ~TempDir() {
-    std::error_code ec;
-    std::filesystem::remove_all(path_, ec);
-  }
-  std::string file(const std::string& name) const { return path_ + "/" + name; }
-
- private:
-  std::string path_;
-};
+using testing::TempDir;
 
 const TimePoint kT0 = fromUnixMillis(1'800'000'000'000);
 

@@ -9,25 +9,12 @@
 #include <thread>
 #include <vector>
 
+#include "fakes/temp_dir.h"
+
 namespace callgate {
 namespace {
 
-class TempDir {
- public:
-  TempDir() {
-    std::string pattern = ::testing::TempDir() + "callgate-customers-XXXXXX";
-    if (::mkdtemp(pattern.data()) == nullptr) ADD_FAILURE() << "mkdtemp failed";
-    path_ = pattern;
-  }
-  ~TempDir() {
-    std::error_code ec;
-    std::filesystem::remove_all(path_, ec);
-  }
-  std::string file(const std::string& name) const { return path_ + "/" + name; }
-
- private:
-  std::string path_;
-};
+using testing::TempDir;
 
 Customer customer(const std::string& phone, const std::string& firstName = "Grace") {
   return Customer{phone, firstName, "Hopper", "Gold", "en-US", fromUnixMillis(1'700'000'000'123)};
