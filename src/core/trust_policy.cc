@@ -1,21 +1,11 @@
 #include "core/trust_policy.h"
 
-#include <algorithm>
-#include <cctype>
+#include "core/text.h"
 
 namespace callgate {
 
-namespace {
-std::string lower(std::string_view s) {
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
-}
-}  // namespace
-
 Result<Attestation> parseAttestation(std::string_view text) {
-  const std::string t = lower(text);
+  const std::string t = toLowerAscii(text);
   if (t.empty() || t == "none") return Attestation::kNone;
   if (t == "a" || t == "tn-validation-passed-a") return Attestation::kA;
   if (t == "b" || t == "tn-validation-passed-b" || t == "tn-validation-passed") return Attestation::kB;
@@ -38,7 +28,7 @@ const char* attestationName(Attestation a) {
 }
 
 Result<CallerIdTrust> parseCallerIdTrust(std::string_view text) {
-  const std::string t = lower(text);
+  const std::string t = toLowerAscii(text);
   if (t == "any") return CallerIdTrust::kAny;
   if (t == "attested") return CallerIdTrust::kAttested;
   return Error::invalidArgument("caller_id_trust must be 'any' or 'attested', not '" +

@@ -6,18 +6,9 @@
 #include <limits>
 
 #include "core/flow/flow.h"
+#include "core/text.h"
 
 namespace callgate::flow::detail {
-namespace {
-
-std::string lower(std::string_view s) {
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
-}
-
-}  // namespace
 
 int jsonNestingDepth(std::string_view text) {
   int depth = 0;
@@ -98,7 +89,7 @@ Result<std::optional<bool>> ActionScope::optionalBool(const Json& obj, std::stri
   if (it == obj.end() || it->is_null()) return std::optional<bool>();
   if (it->is_boolean()) return std::optional<bool>(it->get<bool>());
   if (it->is_string()) {
-    std::string s = lower(it->get_ref<const std::string&>());
+    std::string s = toLowerAscii(it->get_ref<const std::string&>());
     if (s == "true") return std::optional<bool>(true);
     if (s == "false") return std::optional<bool>(false);
   }
