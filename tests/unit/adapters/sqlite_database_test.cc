@@ -1,6 +1,7 @@
 #include "adapters/storage/sqlite/sqlite_database.h"
 
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 #include <sqlite3.h>
 #include <stdlib.h>
 
@@ -250,6 +251,22 @@ TEST(SqliteDatabaseTest, PrepareRefusesTwoStatementsInOneString) {
   ASSERT_FALSE(stmt.ok());
   EXPECT_EQ(stmt.error().code(), ErrorCode::kInternal);
   EXPECT_TRUE((*lease)->prepare("SELECT 1; ").ok());
+}
+
+}  // namespace
+}  // namespace callgate
+
+namespace callgate {
+namespace {
+
+TEST(SqliteDatabaseFileTest, NewDatabaseFilesArePrivate) {
+  testing::TempDir dir;
+  const std::string path = dir.file("private.db");
+  auto db = SqliteDatabase::open(path);
+  ASSERT_TRUE(db.ok()) << db.error().toString();
+  struct stat st{};
+  ASSERT_EQ(::stat(path.c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0600u);
 }
 
 }  // namespace

@@ -1,6 +1,10 @@
 #include "adapters/storage/sqlite/sqlite_database.h"
 
+#include <fcntl.h>
 #include <sqlite3.h>
+
+#include <cerrno>
+#include <cstring>
 
 #include <algorithm>
 #include <cassert>
@@ -8,6 +12,7 @@
 #include <system_error>
 #include <utility>
 
+#include "adapters/file/unique_fd.h"
 #include "adapters/storage/sqlite/sqlite_schema.h"
 
 namespace callgate {
@@ -120,6 +125,12 @@ Result<std::unique_ptr<SqliteDatabase>> SqliteDatabase::open(const std::string& 
     if (ec) {
       return Error::unavailable("sqlite: cannot create directory " + parent.string() + ": " +
                                 ec.message());
+    }
+    // A new database holds customer data: create it private (0600). SQLite gives its -wal and
+    // -shm files the database file's permissions. An existing file keeps the mode it has.
+    const UniqueFd created(::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600));
+    if (created.get() < 0 && errno != EEXIST) {
+      return Error::unavailable("sqlite: cannot create " + path + ": " + std::strerror(errno));
     }
   }
   const int maxConnections = inMemory ? 1 : std::max(1, options.maxConnections);
