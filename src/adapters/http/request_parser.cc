@@ -57,7 +57,12 @@ void RequestParser::on_field_impl(beasthttp::field, string_view nameStr, string_
   }
 }
 
-void RequestParser::on_header_impl(error_code&) {}
+void RequestParser::on_header_impl(error_code& ec) {
+  // RFC 9112 §3.2: an HTTP/1.1 request without Host must be answered 400.
+  if (version_ >= 11 && out_.headers.find("host") == out_.headers.end()) {
+    ec = beasthttp::error::bad_value;
+  }
+}
 
 void RequestParser::on_body_init_impl(const boost::optional<std::uint64_t>& contentLength,
                                       error_code&) {

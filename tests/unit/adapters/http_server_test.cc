@@ -182,6 +182,22 @@ TEST_F(HttpServerTest, MalformedRequestIs400AndCloses) {
   EXPECT_TRUE(c.waitClosed());
 }
 
+TEST_F(HttpServerTest, Http11WithoutHostIs400ButHttp10IsServed) {
+  const uint16_t port = start();
+  {
+    TestClient c(port);
+    ASSERT_TRUE(c.send("GET /echo HTTP/1.1\r\n\r\n"));
+    auto r = c.read();
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->status, 400);
+  }
+  TestClient c(port);
+  ASSERT_TRUE(c.send("GET /echo HTTP/1.0\r\n\r\n"));
+  auto r = c.read();
+  ASSERT_TRUE(r);
+  EXPECT_NE(r->status, 400);
+}
+
 TEST_F(HttpServerTest, BadContentLengthIs400) {
   TestClient c(start());
   ASSERT_TRUE(c.send("POST /echo HTTP/1.1\r\nHost: t\r\nContent-Length: abc\r\n\r\n"));
