@@ -4,7 +4,7 @@ JOBS ?= 2
 CMAKE_FLAGS ?=
 HTTP ?= 127.0.0.1:8080
 
-.PHONY: deps configure build run test unit integration bench sanitize clean
+.PHONY: deps configure build build-all run test unit integration bench sanitize clean
 
 deps:
 	@bash scripts/install-deps.sh
@@ -12,7 +12,11 @@ deps:
 configure: deps
 	@cmake -S . -B $(BUILD_DIR) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo $(CMAKE_FLAGS) >/dev/null
 
+# Just the server binary; `make test` builds the tests too.
 build: configure
+	@cmake --build $(BUILD_DIR) -j$(JOBS) --target callgate
+
+build-all: configure
 	@cmake --build $(BUILD_DIR) -j$(JOBS)
 
 # Serves on the embedded defaults (SQLite in var/, SMS outbox in var/outbox.jsonl) with the
@@ -23,13 +27,13 @@ run: build
 	@bash scripts/run-banner.sh $(HTTP)
 	@exec $(BUILD_DIR)/callgate serve --config demo/callgate.toml --http $(HTTP)
 
-test: build
+test: build-all
 	@cd $(BUILD_DIR) && ctest --output-on-failure -j$(JOBS)
 
-unit: build
+unit: build-all
 	@cd $(BUILD_DIR) && ctest --output-on-failure -j$(JOBS) -L unit
 
-integration: build
+integration: build-all
 	@cd $(BUILD_DIR) && ctest --output-on-failure -L integration
 
 bench: build
