@@ -1,6 +1,5 @@
 #include "app/customer_csv.h"
 
-#include <cctype>
 #include <set>
 
 #include "core/phone.h"
@@ -78,11 +77,7 @@ Result<Customer> makeCustomer(const std::string& where, const std::string& phone
   }
   if (level.empty()) level = "Standard";
   if (language.empty()) language = kDefaultLanguage;
-  const bool tagOk = language.size() <= 35 &&
-                     language.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-") ==
-                         std::string::npos &&
-                     std::isalpha(static_cast<unsigned char>(language[0]));
-  if (!tagOk) return fail("language '" + language + "' is not a language tag such as en-US");
+  if (!isLanguageTag(language)) return fail("language '" + language + "' is not a language tag such as en-US");
   Customer c;
   c.phone = *e164;
   c.firstName = firstName;

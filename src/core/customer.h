@@ -2,6 +2,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 
 #include "core/time.h"
 
@@ -23,5 +24,17 @@ inline constexpr const char* kEnrolledFirstName = "New";
 inline constexpr const char* kEnrolledLastName = "Customer";
 inline constexpr const char* kEnrolledLevel = "Welcome";
 inline constexpr const char* kDefaultLanguage = "en-US";
+
+// A plausible BCP 47 language tag ("en-US", "es-419", "zh-Hant-TW"): letters, digits and
+// hyphens, starting with a letter, at most 35 characters. Not a registry check.
+inline bool isLanguageTag(std::string_view tag) {
+  if (tag.empty() || tag.size() > 35) return false;
+  const auto letter = [](char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); };
+  if (!letter(tag[0])) return false;
+  for (char c : tag) {
+    if (!letter(c) && !(c >= '0' && c <= '9') && c != '-') return false;
+  }
+  return true;
+}
 
 }  // namespace callgate

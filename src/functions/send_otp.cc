@@ -36,7 +36,9 @@ Result<StringMap> SendOtp::invoke(const FunctionRequest& request) {
   Challenge challenge;
   challenge.phone = *phone;
   challenge.codeHash = deps_.hasher.digest(otpHashInput(*phone, code));
-  challenge.language = request.contact.languageCode;
+  // The language is the channel's word (Connect's LanguageCode); a malformed one is not stored.
+  challenge.language =
+      isLanguageTag(request.contact.languageCode) ? request.contact.languageCode : kDefaultLanguage;
   challenge.createdAt = now;
   challenge.expiresAt = now + cfg.ttl;
   challenge.maxAttempts = cfg.maxAttempts;

@@ -69,6 +69,14 @@ TEST_F(OtpFunctionsTest, SendTextsTheCodeToTheCallerAndStoresOnlyAHash) {
   EXPECT_TRUE(audit_.has("otp_sent"));
 }
 
+TEST_F(OtpFunctionsTest, MalformedLanguageFallsBackToTheDefault) {
+  FunctionRequest r = request();
+  r.contact.languageCode = "<script>";
+  random_.scriptDigits("123456");
+  ASSERT_TRUE(send_.invoke(r).ok());
+  EXPECT_EQ(challenges_.rows.back().language, "en-US");
+}
+
 TEST_F(OtpFunctionsTest, SendRejectsAnInvalidNumberAndChangesNothing) {
   auto r = send_.invoke(request({}, "+1555"));
   ASSERT_FALSE(r.ok());
