@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <set>
+
 namespace callgate {
 namespace {
 
@@ -64,6 +66,48 @@ TEST(PhoneTest, RecognisesTheE164Shape) {
   EXPECT_FALSE(looksLikeE164("+123456"));
   EXPECT_FALSE(looksLikeE164("+1234567890123456"));
   EXPECT_FALSE(looksLikeE164(""));
+}
+
+}  // namespace
+}  // namespace callgate
+
+#include <phonenumbers/phonenumberutil.h>
+
+namespace callgate {
+namespace {
+
+namespace pn = i18n::phonenumbers;
+
+// The fast path for canonical input must agree with libphonenumber's own Parse+Format on every
+// example number of every region and type, and on their near misses.
+TEST(PhoneTest, FastPathAgreesWithParseOnEveryExampleNumber) {
+  const pn::PhoneNumberUtil* util = pn::PhoneNumberUtil::GetInstance();
+  std::set<std::string> regions;
+  util->GetSupportedRegions(&regions);
+  int checked = 0;
+  for (const std::string& region : regions) {
+    std::set<pn::PhoneNumberUtil::PhoneNumberType> types;
+    util->GetSupportedTypesForRegion(region, &types);
+    for (auto type : types) {
+      pn::PhoneNumber example;
+      if (!util->GetExampleNumberForType(region, type, &example)) continue;
+      std::string e164;
+      util->Format(example, pn::PhoneNumberUtil::E164, &e164);
+      for (const std::string& text : {e164, e164 + "1", e164.substr(0, e164.size() - 1)}) {
+        pn::PhoneNumber parsed;
+        std::string expected = "invalid";
+        if (util->Parse(text, "ZZ", &parsed) == pn::PhoneNumberUtil::NO_PARSING_ERROR &&
+            util->IsValidNumber(parsed)) {
+          expected.clear();
+          util->Format(parsed, pn::PhoneNumberUtil::E164, &expected);
+        }
+        auto got = normalizeE164(text);
+        EXPECT_EQ(got.ok() ? *got : "invalid", expected) << region << " " << text;
+        ++checked;
+      }
+    }
+  }
+  EXPECT_GT(checked, 2000);
 }
 
 }  // namespace
