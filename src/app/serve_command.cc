@@ -5,10 +5,8 @@
 
 #include "adapters/connect/connect_routes.h"
 #include "adapters/http/server.h"
-#include "adapters/storage/sqlite/sqlite_database.h"
 #include "app/commands.h"
 #include "app/wiring.h"
-#include "core/ports.h"
 
 namespace callgate::app {
 
@@ -52,10 +50,9 @@ int serveCommand(const Config& config) {
     std::cerr << "callgate: cannot listen on " << config.http << ": " << port.error().message() << "\n";
     return 1;
   }
-  auto customers = (*services)->customers->count();
-  spdlog::info("event=start http={}:{} db={} sms={} caller_id_trust={} customers={}", options.host,
-               *port, config.db, config.sms, callerIdTrustName(config.callerIdTrust),
-               customers.ok() ? *customers : -1);
+  // No customer count here: COUNT(*) reads the whole table, which need not delay a start.
+  spdlog::info("event=start http={}:{} db={} sms={} caller_id_trust={}", options.host, *port,
+               config.db, config.sms, callerIdTrustName(config.callerIdTrust));
   std::cout << "listening http://" << options.host << ":" << *port << std::endl;
 
   int signal = 0;

@@ -41,7 +41,11 @@ http::Response handleConnectRequest(Function& function, const http::Request& req
   if (result) {
     http::Response response;
     response.body = stringMapToJson(*result);
-    response.logFields = logFields(*event, *result);
+    // Built only when the access log will be written: this is the hot path.
+    const spdlog::logger* logger = spdlog::default_logger_raw();
+    if (logger != nullptr && logger->should_log(spdlog::level::info)) {
+      response.logFields = logFields(*event, *result);
+    }
     return response;
   }
   const Error& error = result.error();
