@@ -178,7 +178,7 @@ void Connection::dispatch() {
   state_ = State::kHandling;
   deadline_ = Clock::time_point::max();  // handlers bound their own work
 
-  const Router::Lookup found = shared_.router.find(request_.method, request_.path);
+  const Router::Lookup found = shared_.router.find(request_.method, request_.path, &request_.params);
   if (found.match == Router::Match::kNoPath) {
     writeResponse(jsonError(404, "no endpoint at this path"));
     return;

@@ -102,5 +102,52 @@ TEST(HttpResponseWriterTest, NoBodyFor204) {
   EXPECT_EQ(out, "HTTP/1.1 204 No Content\r\nServer: callgate\r\n\r\n");
 }
 
+TEST(HttpRouterTest, PatternRouteCapturesSegments) {
+  Router router;
+  router.add("POST", "/v1/accounts/{id}/members", [](const Request&) { return Response{}; });
+  router.add("GET", "/l/{code}", [](const Request&) { return Response{}; });
+  std::vector<std::pair<std::string, std::string>> params;
+  auto found = router.find("POST", "/v1/accounts/12345678/members", &params);
+  ASSERT_EQ(found.match, Router::Match::kFound);
+  EXPECT_EQ(*found.path, "/v1/accounts/{id}/members");  // logged instead of the real path
+  ASSERT_EQ(params.size(), 1u);
+  EXPECT_EQ(params[0].first, "id");
+  EXPECT_EQ(params[0].second, "12345678");
+
+  found = router.find("GET", "/l/abc", &params);
+  ASSERT_EQ(found.match, Router::Match::kFound);
+  EXPECT_EQ(params.at(0).second, "abc");
+  EXPECT_EQ(router.find("POST", "/l/abc", &params).match, Router::Match::kNoMethod);
+}
+
+TEST(HttpRouterTest, PatternSegmentsMustBeNonEmptyAndWhole) {
+  Router router;
+  router.add("GET", "/l/{code}", [](const Request&) { return Response{}; });
+  EXPECT_EQ(router.find("GET", "/l/").match, Router::Match::kNoPath);
+  EXPECT_EQ(router.find("GET", "/l").match, Router::Match::kNoPath);
+  EXPECT_EQ(router.find("GET", "/l/a/b").match, Router::Match::kNoPath);
+  EXPECT_EQ(router.find("GET", "/x/a").match, Router::Match::kNoPath);
+}
+
+TEST(HttpRouterTest, ExactPathWinsOverPattern) {
+  Router router;
+  router.add("GET", "/l/{code}", [](const Request&) { return Response{201, "", "", {}, {}}; });
+  router.add("GET", "/l/help", [](const Request&) { return Response{202, "", "", {}, {}}; });
+  std::vector<std::pair<std::string, std::string>> params;
+  auto found = router.find("GET", "/l/help", &params);
+  ASSERT_EQ(found.match, Router::Match::kFound);
+  EXPECT_EQ(found.route->handler(Request{}).status, 202);
+  EXPECT_TRUE(params.empty());
+}
+
+TEST(HttpRequestTest, ParamLooksUpByName) {
+  Request r;
+  r.params = {{"id", "7"}, {"code", "xyz"}};
+  EXPECT_EQ(r.param("code"), "xyz");
+  EXPECT_EQ(r.param("missing"), "");
+  r.clear();
+  EXPECT_TRUE(r.params.empty());
+}
+
 }  // namespace
 }  // namespace callgate::http
