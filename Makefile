@@ -4,7 +4,7 @@ JOBS ?= 2
 CMAKE_FLAGS ?=
 HTTP ?= 127.0.0.1:8080
 
-.PHONY: deps configure build build-all run test unit integration bench sanitize clean
+.PHONY: deps configure build build-all run test unit integration bench bench-tokens sanitize clean
 
 deps:
 	@bash scripts/install-deps.sh
@@ -38,6 +38,11 @@ integration: build-all
 
 bench: build
 	@bash bench/lookup_caller_bench.sh $(BUILD_DIR)/callgate
+
+# Token mint/verify vs raw libsodium sign/verify (Google Benchmark); prints the ratios.
+bench-tokens: configure
+	@cmake --build $(BUILD_DIR) -j$(JOBS) --target token_bench
+	@$(BUILD_DIR)/bench/token_bench
 
 # AddressSanitizer + UBSan build of everything, tests included.
 sanitize:

@@ -10,7 +10,8 @@ PACKAGES=(
   libphonenumber-dev libsodium-dev libboost-dev libboost-system-dev nlohmann-json3-dev
   libsqlite3-dev libtomlplusplus-dev libspdlog-dev libfmt-dev libcli11-dev
   # tests and benchmarks
-  libgtest-dev libgmock-dev libbenchmark-dev python3 curl sqlite3 wrk nginx-light
+  libgtest-dev libgmock-dev libbenchmark-dev python3 python3-jwt python3-cryptography curl sqlite3
+  wrk nginx-light
 )
 
 missing=()

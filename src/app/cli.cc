@@ -19,6 +19,7 @@ void addCommonOptions(CLI::App* cmd, Overrides& o) {
   cmd->add_option("--otp-secret-file", o.otpSecretFile, "key file for hashing one-time codes");
   cmd->add_option("--audit-log", o.auditLog, "append-only audit log (JSON lines)");
   cmd->add_option("--log-level", o.logLevel, "trace|debug|info|warn|error|off");
+  cmd->add_option("--jwt-key-file", o.jwtKeyFile, "JWT signing-key file (created 0600 on first use)");
 }
 
 // Loads the config and sets up logging; on failure prints why and returns false.
@@ -92,6 +93,20 @@ int runCli(int argc, char** argv) {
   diagram->add_option("--config", o.configFile, "TOML config file (for the [functions] map)");
   diagram->add_option("FILE", flowPath)->required();
 
+  auto* keys = app.add_subcommand("keys", "Manage the JWT signing keys");
+  keys->require_subcommand(1);
+  auto* rotate = keys->add_subcommand("rotate",
+                                      "Add a new signing key; retired keys stay published until "
+                                      "their tokens have expired");
+  auto* list = keys->add_subcommand(
+      "list", "List the signing keys (kid, created, status); never the private keys");
+  for (CLI::App* k : {rotate, list}) {
+    k->add_option("--config", o.configFile, "TOML config file (for [tokens] key_file)");
+    k->add_option("--jwt-key-file", o.jwtKeyFile,
+                  "JWT signing-key file (default var/jwt-keys.json)");
+    k->add_option("--log-level", o.logLevel, "trace|debug|info|warn|error|off");
+  }
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -119,6 +134,9 @@ int runCli(int argc, char** argv) {
   } else if (check->parsed() || diagram->parsed()) {
     if (!prepare(o, false, "warn", config)) return 2;
     rc = check->parsed() ? flowCheckCommand(config, flowPath) : flowDiagramCommand(config, flowPath);
+  } else if (rotate->parsed() || list->parsed()) {
+    if (!prepare(o, false, "warn", config)) return 2;
+    rc = rotate->parsed() ? keysRotateCommand(config) : keysListCommand(config);
   }
   return rc;
 }

@@ -1,4 +1,4 @@
-// The command line: `callgate serve | customers | call | flow`. Parses flags with CLI11,
+// The command line: `callgate serve | customers | call | flow | keys`. Parses flags with CLI11,
 // loads the TOML config, and dispatches to the subcommands. Returns the process exit code.
 #pragma once
 

@@ -23,4 +23,8 @@ int callCommand(const Config& config, const SimulatedCall& call);
 int flowCheckCommand(const Config& config, const std::string& path);
 int flowDiagramCommand(const Config& config, const std::string& path);
 
+// The JWT signing keys in config.tokens.keyFile.
+int keysRotateCommand(const Config& config);
+int keysListCommand(const Config& config);
+
 }  // namespace callgate::app

@@ -5,6 +5,8 @@
 #include <sstream>
 #include <toml++/toml.h>
 
+#include "core/access_token.h"
+
 namespace callgate::app {
 
 namespace {
@@ -67,6 +69,66 @@ class TableReader {
   std::set<std::string> seen_;
 };
 
+// [oauth] holds only the [oauth.clients] table of client id = "secret" strings.
+Status readOAuthClients(const toml::table& root, const std::string& source,
+                        std::map<std::string, std::string>& out) {
+  const toml::node* node = root.get("oauth");
+  if (!node) return okStatus();
+  const toml::table* oauth = node->as_table();
+  if (!oauth) return Error::invalidArgument(source + ": [oauth] must be a table");
+  for (const auto& [k, v] : *oauth) {
+    if (k.str() != "clients") {
+      return Error::invalidArgument(source + ": unknown key 'oauth." + std::string(k.str()) + "'");
+    }
+  }
+  const toml::node* clients = oauth->get("clients");
+  if (!clients) return okStatus();
+  const toml::table* t = clients->as_table();
+  if (!t) return Error::invalidArgument(source + ": [oauth.clients] must be a table");
+  for (const auto& [k, v] : *t) {
+    auto secret = v.value<std::string>();
+    if (!secret) {
+      return Error::invalidArgument(source + ": oauth.clients.\"" + std::string(k.str()) +
+                                    "\" must be a string");
+    }
+    out[std::string(k.str())] = *secret;
+  }
+  return okStatus();
+}
+
+// Values only loadConfig can judge (after the flags): the issuer URL and the OAuth clients.
+Status validateTokens(Config& c) {
+  if (c.tokens.issuer.empty()) c.tokens.issuer = "http://" + c.http;
+  const std::string& iss = c.tokens.issuer;
+  const bool scheme = iss.rfind("https://", 0) == 0 || iss.rfind("http://", 0) == 0;
+  if (!scheme || iss.back() == '/' || iss.find_first_of("?# \t\r\n\"\\") != std::string::npos ||
+      iss.size() > 200) {
+    return Error::invalidArgument(
+        "tokens.issuer must be an http(s) URL without a trailing slash, query or fragment");
+  }
+  if (c.tokens.audience.empty() || c.tokens.audience.size() > 200 ||
+      c.tokens.audience.find_first_of("\"\\\r\n") != std::string::npos) {
+    return Error::invalidArgument(
+        "tokens.audience must be a non-empty string without quotes or newlines");
+  }
+  if (c.tokens.keyFile.empty()) return Error::invalidArgument("tokens.key_file is empty");
+  for (const auto& [id, secret] : c.oauthClients) {
+    const bool idOk = !id.empty() && id.size() <= 64 &&
+                      id.find_first_not_of(
+                          "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._~-") ==
+                          std::string::npos;
+    if (!idOk) {
+      return Error::invalidArgument("oauth.clients: client id '" + id +
+                                    "' must be 1-64 letters, digits or . _ ~ -");
+    }
+    if (secret.size() < 16 || secret.size() > 256) {
+      return Error::invalidArgument("oauth.clients." + id +
+                                    ": the secret must be 16-256 characters");
+    }
+  }
+  return okStatus();
+}
+
 }  // namespace
 
 Status applyToml(const std::string& text, const std::string& source, Config& c) {
@@ -79,8 +141,8 @@ Status applyToml(const std::string& text, const std::string& source, Config& c) 
         << e.description();
     return Error::invalidArgument(msg.str());
   }
-  static const std::set<std::string> kTables{"server", "storage", "sms", "security",
-                                             "otp", "flows", "functions", "log"};
+  static const std::set<std::string> kTables{"server", "storage", "sms",   "security", "otp",
+                                             "flows",  "functions", "log", "tokens",   "oauth"};
   for (const auto& [k, v] : root) {
     if (!kTables.count(std::string(k.str()))) {
       return Error::invalidArgument(source + ": unknown table or key '" + std::string(k.str()) + "'");
@@ -114,10 +176,16 @@ Status applyToml(const std::string& text, const std::string& source, Config& c) 
   flows.str("default", c.flow);
   TableReader log(root, "log", source);
   log.str("level", c.logLevel);
+  TableReader tokens(root, "tokens", source);
+  tokens.str("issuer", c.tokens.issuer);
+  tokens.str("audience", c.tokens.audience);
+  tokens.seconds("ttl_seconds", c.tokens.ttl, 1, static_cast<int>(kMaxTokenLifetime.count()));
+  tokens.str("key_file", c.tokens.keyFile);
 
-  for (TableReader* t : {&server, &storage, &sms, &security, &otp, &flows, &log}) {
+  for (TableReader* t : {&server, &storage, &sms, &security, &otp, &flows, &log, &tokens}) {
     if (auto s = t->finish(); !s.ok()) return s;
   }
+  if (auto s = readOAuthClients(root, source, c.oauthClients); !s.ok()) return s;
   if (const toml::node* fn = root.get("functions")) {
     const toml::table* t = fn->as_table();
     if (!t) return Error::invalidArgument(source + ": [functions] must be a table");
@@ -170,6 +238,7 @@ Result<Config> loadConfig(const Overrides& o) {
   if (o.auditLog) c.auditLog = *o.auditLog;
   if (o.flow) c.flow = *o.flow;
   if (o.logLevel) c.logLevel = *o.logLevel;
+  if (o.jwtKeyFile) c.tokens.keyFile = *o.jwtKeyFile;
   if (o.callerIdTrust) {
     auto t = parseCallerIdTrust(*o.callerIdTrust);
     if (!t.ok()) return Error::invalidArgument("--caller-id-trust: " + t.error().message());
@@ -186,6 +255,7 @@ Result<Config> loadConfig(const Overrides& o) {
     return Error::invalidArgument("log.level must be one of trace, debug, info, warn, error, off");
   }
   if (auto s = validateOtpConfig(c.otp); !s.ok()) return s.error();
+  if (auto s = validateTokens(c); !s.ok()) return s.error();
   return c;
 }
 

@@ -12,6 +12,14 @@
 
 namespace callgate::app {
 
+// [tokens]: the access tokens minted for single-use links (see adapters/token).
+struct TokensConfig {
+  std::string issuer;  // iss and discovery base URL; "" = "http://" + server.http
+  std::string audience = "callgate-api";      // aud
+  Seconds ttl{300};                           // 1..300
+  std::string keyFile = "var/jwt-keys.json";  // Ed25519 key ring, created 0600 on first use
+};
+
 struct Config {
   // [server]
   std::string http = "127.0.0.1:8080";      // HOST:PORT; port 0 picks a free one
@@ -33,6 +41,10 @@ struct Config {
   std::map<std::string, std::string> functionMap;
   // [log]
   std::string logLevel = "info";
+  // [tokens]
+  TokensConfig tokens;
+  // [oauth.clients]: client id -> secret, for introspection and revocation (HTTP Basic)
+  std::map<std::string, std::string> oauthClients;
 };
 
 // The flags that may override the file. Unset ones leave the file's (or default) value.
@@ -46,6 +58,7 @@ struct Overrides {
   std::optional<std::string> auditLog;
   std::optional<std::string> flow;
   std::optional<std::string> logLevel;
+  std::optional<std::string> jwtKeyFile;
 };
 
 // Reads the file named by overrides.configFile (if any), then applies the flags, then checks

@@ -5,6 +5,7 @@
 
 #include "adapters/connect/connect_routes.h"
 #include "adapters/http/server.h"
+#include "adapters/oauth/oauth_routes.h"
 #include "app/commands.h"
 #include "app/wiring.h"
 
@@ -12,7 +13,7 @@ namespace callgate::app {
 
 namespace {
 
-http::Router makeRouter(const Services& services) {
+http::Router makeRouter(const Config& config, const Services& services) {
   http::Router router;
   router.add("GET", "/healthz", [](const http::Request&) {
     http::Response ok;
@@ -20,6 +21,8 @@ http::Router makeRouter(const Services& services) {
     return ok;
   }, /*blocking=*/false);
   addConnectRoutes(router, services.functions);
+  addOAuthRoutes(router, *services.tokens,
+                 oauth::OAuthOptions{config.tokens.issuer, config.oauthClients});
   return router;
 }
 
@@ -44,7 +47,7 @@ int serveCommand(const Config& config) {
   options.port = hostPort->port;
   options.ioThreads = config.ioThreads;
   options.workerThreads = config.workerThreads;
-  http::Server server(options, makeRouter(**services));
+  http::Server server(options, makeRouter(config, **services));
   auto port = server.start();
   if (!port.ok()) {
     std::cerr << "callgate: cannot listen on " << config.http << ": " << port.error().message() << "\n";

@@ -14,6 +14,9 @@
 #include "adapters/storage/sqlite/sqlite_challenge_store.h"
 #include "adapters/storage/sqlite/sqlite_customer_store.h"
 #include "adapters/storage/sqlite/sqlite_database.h"
+#include "adapters/storage/sqlite/sqlite_token_state_store.h"
+#include "adapters/token/key_ring.h"
+#include "adapters/token/token_service.h"
 #include "functions/builtin.h"
 #include "functions/lookup_caller.h"
 #include "functions/send_otp.h"
@@ -60,12 +63,30 @@ Result<std::unique_ptr<Services>> buildServices(const Config& config) {
   s->hasher = std::make_unique<HmacCodeHasher>(*key);
   s->sms = std::make_unique<OutboxSmsSender>(config.sms.substr(std::string("outbox:").size()), *s->clock);
   s->audit = std::make_unique<JsonlAuditLog>(config.auditLog, *s->clock);
+  if (Status t = buildTokens(config, *s); !t.ok()) return t.error();
 
   OtpDeps deps{*s->customers, *s->challenges, *s->sms, *s->hasher, *s->random, *s->clock, *s->audit, config.otp};
   s->functions.add(std::make_unique<LookupCaller>(*s->customers, config.callerIdTrust));
   s->functions.add(std::make_unique<SendOtp>(deps));
   s->functions.add(std::make_unique<VerifyOtp>(deps));
   return s;
+}
+
+Status buildTokens(const Config& config, Services& s) {
+  if (!s.random) s.random = std::make_unique<SodiumRandom>();
+  token::KeyRingOptions keyOptions;
+  keyOptions.path = config.tokens.keyFile;
+  auto ring = token::KeyRing::open(keyOptions, *s.clock, *s.random);
+  if (!ring.ok()) return Error(ring.error().code(), "JWT keys: " + ring.error().message());
+  s.keyRing = std::move(*ring);
+  s.tokenStates = std::make_unique<SqliteTokenStateStore>(*s.db, *s.clock);
+  TokenServiceOptions options;
+  options.issuer = config.tokens.issuer;
+  options.audience = config.tokens.audience;
+  options.ttl = config.tokens.ttl;
+  s.tokens =
+      std::make_unique<TokenService>(*s.keyRing, *s.tokenStates, *s.random, *s.clock, options);
+  return okStatus();
 }
 
 std::string locateFlowFile(const std::string& path) {

@@ -17,6 +17,11 @@ class CodeHasher;
 class Random;
 class Clock;
 class AuditLog;
+class TokenStateStore;
+class TokenService;
+namespace token {
+class KeyRing;
+}  // namespace token
 }  // namespace callgate
 
 namespace callgate::app {
@@ -32,11 +37,19 @@ struct Services {
   std::unique_ptr<SmsSender> sms;
   std::unique_ptr<CodeHasher> hasher;
   std::unique_ptr<AuditLog> audit;
+  std::unique_ptr<token::KeyRing> keyRing;       // JWT signing keys ([tokens] key_file)
+  std::unique_ptr<TokenStateStore> tokenStates;  // revoked / used tokens (SQLite)
+  std::unique_ptr<TokenService> tokens;          // mints and verifies access tokens
   FunctionRegistry functions;
 };
 
-// Opens (creating on first run) the database, the SMS sink, the OTP key and the audit log.
+// Opens (creating on first run) the database, the SMS sink, the OTP key, the audit log and the
+// JWT key ring.
 Result<std::unique_ptr<Services>> buildServices(const Config& config);
+
+// The token service over `s`'s database and clock (and a CSPRNG): the JWT key ring (created on
+// first use), the SQLite token-state store and the TokenService. Used by buildServices.
+Status buildTokens(const Config& config, Services& s);
 
 // Only the database, for commands that just manage customers.
 Result<std::unique_ptr<Services>> buildStorage(const Config& config);

@@ -88,6 +88,22 @@ class SmsSender {
   virtual Status send(const SmsMessage& message) = 0;
 };
 
+// What has happened to individual access tokens, by jti: revoked (RFC 7009) or used up (a
+// single-use token was consumed). Either state makes the token unusable. Rows are needed only
+// until `expiresAt` (after which the token fails its time check anyway), so implementations may
+// delete them from then on.
+class TokenStateStore {
+ public:
+  virtual ~TokenStateStore() = default;
+  // Marks the token revoked; idempotent (revoking a used or revoked token changes nothing).
+  virtual Status revoke(const std::string& jti, TimePoint expiresAt) = 0;
+  // Marks the token used, atomically: true for the first caller only, false if it was already
+  // used or revoked (so two concurrent uses cannot both win).
+  virtual Result<bool> consume(const std::string& jti, TimePoint expiresAt) = 0;
+  // True if the token was revoked or consumed.
+  virtual Result<bool> isRevoked(const std::string& jti) = 0;
+};
+
 // Append-only record of security-relevant events (code sent, verified, locked, enrolled).
 // Fields never hold codes, PINs, tokens or full phone numbers. Failures to write are the
 // adapter's to report in the operational log; they do not fail the call.

@@ -18,6 +18,8 @@ enum class ErrorCode {
   kResourceExhausted,   // a rate limit or capacity was hit
   kUnavailable,         // a dependency (database, SMS gateway) failed; retrying may help
   kInternal,            // a bug or an impossible state
+  kUnauthenticated,     // no valid credential: bad, expired, revoked or used token; unknown client
+  kPermissionDenied,    // a valid credential that does not allow this (wrong scope or subject)
 };
 
 const char* errorCodeName(ErrorCode code);
@@ -33,6 +35,8 @@ class Error {
   static Error resourceExhausted(std::string m) { return {ErrorCode::kResourceExhausted, std::move(m)}; }
   static Error unavailable(std::string m) { return {ErrorCode::kUnavailable, std::move(m)}; }
   static Error internal(std::string m) { return {ErrorCode::kInternal, std::move(m)}; }
+  static Error unauthenticated(std::string m) { return {ErrorCode::kUnauthenticated, std::move(m)}; }
+  static Error permissionDenied(std::string m) { return {ErrorCode::kPermissionDenied, std::move(m)}; }
 
   ErrorCode code() const { return code_; }
   const std::string& message() const { return message_; }

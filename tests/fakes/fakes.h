@@ -127,6 +127,37 @@ class InMemoryChallengeStore : public ChallengeStore {
   InMemoryCustomerStore& customers_;
 };
 
+// Token states by jti; thread-safe (a mutex), so it also serves concurrent tests and benchmarks.
+class InMemoryTokenStateStore : public TokenStateStore {
+ public:
+  Status revoke(const std::string& jti, TimePoint expiresAt) override {
+    std::lock_guard lock(mu_);
+    if (failing) return Error::unavailable("store down");
+    rows.emplace(jti, Row{"revoked", expiresAt});
+    return okStatus();
+  }
+  Result<bool> consume(const std::string& jti, TimePoint expiresAt) override {
+    std::lock_guard lock(mu_);
+    if (failing) return Error::unavailable("store down");
+    return rows.emplace(jti, Row{"used", expiresAt}).second;
+  }
+  Result<bool> isRevoked(const std::string& jti) override {
+    std::lock_guard lock(mu_);
+    if (failing) return Error::unavailable("store down");
+    return rows.count(jti) > 0;
+  }
+
+  struct Row {
+    std::string state;  // "revoked" | "used"
+    TimePoint expiresAt;
+  };
+  std::map<std::string, Row> rows;
+  bool failing = false;
+
+ private:
+  std::mutex mu_;
+};
+
 class RecordingSmsSender : public SmsSender {
  public:
   Status send(const SmsMessage& m) override {

@@ -19,8 +19,9 @@ namespace {
 using namespace callgate::flow::flowtest;  // NOLINT: test file
 
 std::string shippedFlowText() {
-  std::filesystem::path path =
-      std::filesystem::path(__FILE__).parent_path() / "../../../flows/caller-id-otp.json";
+  // CALLGATE_SOURCE_DIR (set by tests/CMakeLists.txt), not __FILE__: ccache's base_dir makes
+  // __FILE__ relative to the build directory, which is not the test's working directory.
+  std::filesystem::path path = std::filesystem::path(CALLGATE_SOURCE_DIR) / "flows/caller-id-otp.json";
   std::ifstream in(path);
   EXPECT_TRUE(in.good()) << "cannot read " << path;
   std::stringstream text;

@@ -37,7 +37,19 @@ CREATE INDEX challenges_by_phone ON challenges (phone, id);
 CREATE INDEX challenges_by_phone_created ON challenges (phone, created_at_ms);
 )sql";
 
-constexpr const char* kMigrations[] = {kV1};
+// Access-token states (revoked, used), by jti. A row matters only until the token expires, so
+// token_states_by_expiry lets SqliteTokenStateStore delete expired rows with an index range.
+constexpr const char* kTokenStates = R"sql(
+CREATE TABLE token_states (
+  jti TEXT PRIMARY KEY NOT NULL,
+  state TEXT NOT NULL CHECK (state IN ('revoked', 'used')),
+  expires_at_ms INTEGER NOT NULL
+) WITHOUT ROWID;
+
+CREATE INDEX token_states_by_expiry ON token_states (expires_at_ms);
+)sql";
+
+constexpr const char* kMigrations[] = {kV1, kTokenStates};
 
 }  // namespace
 
