@@ -7,6 +7,7 @@
 #include "adapters/http/server.h"
 #include "app/commands.h"
 #include "app/wiring.h"
+#include "functions/action_links.h"
 
 namespace callgate::app {
 
@@ -49,6 +50,12 @@ int serveCommand(const Config& config) {
   if (!port.ok()) {
     std::cerr << "callgate: cannot listen on " << config.http << ": " << port.error().message() << "\n";
     return 1;
+  }
+  // The default public base URL is the listen address; with port 0 only now is the port known.
+  if (config.publicBaseUrlDefaulted && (*services)->actionLinks) {
+    const bool ipv6 = options.host.find(':') != std::string::npos;
+    (*services)->actionLinks->setPublicBaseUrl("http://" + (ipv6 ? "[" + options.host + "]" : options.host) +
+                                               ":" + std::to_string(*port));
   }
   // No customer count here: COUNT(*) reads the whole table, which need not delay a start.
   spdlog::info("event=start http={}:{} db={} sms={} caller_id_trust={}", options.host, *port,

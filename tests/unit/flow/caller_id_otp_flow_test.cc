@@ -20,7 +20,9 @@ using namespace callgate::flow::flowtest;  // NOLINT: test file
 
 std::string shippedFlowText() {
   std::filesystem::path path =
-      std::filesystem::path(__FILE__).parent_path() / "../../../flows/caller-id-otp.json";
+      // CALLGATE_SOURCE_DIR, not __FILE__: with ccache's base_dir, __FILE__ is relative to the
+      // build directory, which is not where the test runs.
+      std::filesystem::path(CALLGATE_SOURCE_DIR) / "flows/caller-id-otp.json";
   std::ifstream in(path);
   EXPECT_TRUE(in.good()) << "cannot read " << path;
   std::stringstream text;
