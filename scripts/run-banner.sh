@@ -13,6 +13,9 @@ Try a call in another terminal (the console simulator uses the same database and
   build/callgate call --config demo/callgate.toml --from +14155550199
   tail -n1 var/outbox.jsonl
 
+  # user id + PIN (Ada: 12345678, PIN 4321): a link to add a member is texted to her number on file
+  build/callgate call --config demo/callgate.toml --flow flows/voice-login.json --from +14155550177
+
 Or call the Amazon Connect function endpoints:
 
   curl -s http://$1/connect/v1/lookup-caller -d '{"Details":{"ContactData":{"CustomerEndpoint":{"Address":"+14155550100","Type":"TELEPHONE_NUMBER"}},"Parameters":{"attestation":"A"}},"Name":"ContactFlowEvent"}'

@@ -17,6 +17,7 @@ void addCommonOptions(CLI::App* cmd, Overrides& o) {
   cmd->add_option("--sms", o.sms, "SMS sink, e.g. outbox:var/outbox.jsonl");
   cmd->add_option("--caller-id-trust", o.callerIdTrust, "any | attested (default attested)");
   cmd->add_option("--otp-secret-file", o.otpSecretFile, "key file for hashing one-time codes");
+  cmd->add_option("--pin-pepper-file", o.pinPepperFile, "key file peppering PIN hashes");
   cmd->add_option("--audit-log", o.auditLog, "append-only audit log (JSON lines)");
   cmd->add_option("--log-level", o.logLevel, "trace|debug|info|warn|error|off");
   cmd->add_option("--jwt-key-file", o.jwtKeyFile, "JWT signing-key file (created 0600 on first use)");
@@ -63,14 +64,23 @@ int runCli(int argc, char** argv) {
   add->add_option("--last-name", nc.lastName)->required();
   add->add_option("--level", nc.level, "customer level (custLevel), default Standard");
   add->add_option("--language", nc.language, "language tag, default en-US");
+  add->add_option("--user-id", nc.userId, "user id for PIN login, 4-10 digits");
+  add->add_option("--pin", nc.pin, "PIN, 4-8 digits (visible in the process list: prefer --pin-stdin)");
+  add->add_flag("--pin-stdin", nc.pinStdin, "read the PIN from the first line of standard input");
   std::string csvPath;
   auto* import = customers->add_subcommand("import", "Import customers from CSV (all or nothing)");
   addCommonOptions(import, o);
-  import->add_option("FILE", csvPath, "CSV with header phone,first_name,last_name,level,language")->required();
-  std::string showPhone;
-  auto* show = customers->add_subcommand("show", "Show one customer");
+  import->add_option("FILE", csvPath,
+                     "CSV with header phone,first_name,last_name,level,language[,user_id[,pin]]")->required();
+  std::string showPhone, showUserId;
+  auto* show = customers->add_subcommand("show", "Show one customer (never the PIN or its hash)");
   addCommonOptions(show, o);
-  show->add_option("--phone", showPhone)->required();
+  show->add_option("--phone", showPhone);
+  show->add_option("--user-id", showUserId);
+  std::string unlockUserId;
+  auto* unlock = customers->add_subcommand("unlock", "Clear the PIN failures and lock of a user id");
+  addCommonOptions(unlock, o);
+  unlock->add_option("--user-id", unlockUserId)->required();
 
   SimulatedCall call;
   std::string attest = "none";
@@ -126,11 +136,12 @@ int runCli(int argc, char** argv) {
     call.attestation = *a;
     if (!prepare(o, false, "warn", config)) return 2;
     rc = callCommand(config, call);
-  } else if (add->parsed() || import->parsed() || show->parsed()) {
+  } else if (add->parsed() || import->parsed() || show->parsed() || unlock->parsed()) {
     if (!prepare(o, false, "warn", config)) return 2;
     if (add->parsed()) rc = customersAddCommand(config, nc);
     else if (import->parsed()) rc = customersImportCommand(config, csvPath);
-    else rc = customersShowCommand(config, showPhone);
+    else if (show->parsed()) rc = customersShowCommand(config, showPhone, showUserId);
+    else rc = customersUnlockCommand(config, unlockUserId);
   } else if (check->parsed() || diagram->parsed()) {
     if (!prepare(o, false, "warn", config)) return 2;
     rc = check->parsed() ? flowCheckCommand(config, flowPath) : flowDiagramCommand(config, flowPath);

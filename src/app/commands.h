@@ -13,10 +13,16 @@ int serveCommand(const Config& config);
 
 struct NewCustomer {
   std::string phone, firstName, lastName, level, language;
+  std::string userId;    // optional, 4-10 digits
+  std::string pin;       // optional (needs userId); --pin puts it in the process list, so
+  bool pinStdin = false; // --pin-stdin reads it from the first line of standard input instead
 };
 int customersAddCommand(const Config& config, const NewCustomer& customer);
 int customersImportCommand(const Config& config, const std::string& csvPath);
-int customersShowCommand(const Config& config, const std::string& phone);
+// By phone, or by user id when `phone` is empty.
+int customersShowCommand(const Config& config, const std::string& phone, const std::string& userId);
+// Clears the PIN failure counter and lock of a user id (known or not); audit account_unlocked.
+int customersUnlockCommand(const Config& config, const std::string& userId);
 
 int callCommand(const Config& config, const SimulatedCall& call);
 

@@ -98,7 +98,7 @@ Status readOAuthClients(const toml::table& root, const std::string& source,
 
 // Values only loadConfig can judge (after the flags): the issuer URL and the OAuth clients.
 Status validateTokens(Config& c) {
-  if (c.tokens.issuer.empty()) c.tokens.issuer = "http://" + c.http;
+  if (c.tokens.issuer.empty()) c.tokens.issuer = c.publicBaseUrl;  // set just before
   const std::string& iss = c.tokens.issuer;
   const bool scheme = iss.rfind("https://", 0) == 0 || iss.rfind("http://", 0) == 0;
   if (!scheme || iss.back() == '/' || iss.find_first_of("?# \t\r\n\"\\") != std::string::npos ||
@@ -141,7 +141,7 @@ Status applyToml(const std::string& text, const std::string& source, Config& c) 
         << e.description();
     return Error::invalidArgument(msg.str());
   }
-  static const std::set<std::string> kTables{"server", "storage", "sms",   "security", "otp",
+  static const std::set<std::string> kTables{"server", "storage", "sms",   "security", "otp",  "links",
                                              "flows",  "functions", "log", "tokens",   "oauth"};
   for (const auto& [k, v] : root) {
     if (!kTables.count(std::string(k.str()))) {
@@ -162,6 +162,10 @@ Status applyToml(const std::string& text, const std::string& source, Config& c) 
   security.str("caller_id_trust", trust);
   security.str("otp_secret_file", c.otpSecretFile);
   security.str("audit_log", c.auditLog);
+  security.str("pin_pepper_file", c.pinPepperFile);
+  security.integer("pin_max_failures", c.pinMaxFailures, 1, 100);
+  security.integer("pin_hash_ops_limit", c.pinHashOpsLimit, 1, 100);
+  security.integer("pin_hash_memory_kib", c.pinHashMemoryKib, 1024, 4 * 1024 * 1024);
   TableReader otp(root, "otp", source);
   otp.integer("digits", c.otp.digits, 4, 10);
   otp.seconds("ttl_seconds", c.otp.ttl, 30, 3600);
@@ -172,6 +176,12 @@ Status applyToml(const std::string& text, const std::string& source, Config& c) 
   otp.seconds("per_prefix_window_seconds", c.otp.perPrefixWindow, 1, 86400);
   otp.integer("prefix_length", c.otp.prefixLength, 3, 12);
   otp.str("brand", c.otp.brand);
+  TableReader links(root, "links", source);
+  std::string baseUrl;
+  links.str("public_base_url", baseUrl);
+  links.seconds("ttl_seconds", c.linkTtl, 60, 86400);
+  links.integer("per_user_limit", c.linkPerUserLimit, 1, 1000);
+  links.seconds("per_user_window_seconds", c.linkPerUserWindow, 1, 86400);
   TableReader flows(root, "flows", source);
   flows.str("default", c.flow);
   TableReader log(root, "log", source);
@@ -182,10 +192,16 @@ Status applyToml(const std::string& text, const std::string& source, Config& c) 
   tokens.seconds("ttl_seconds", c.tokens.ttl, 1, static_cast<int>(kMaxTokenLifetime.count()));
   tokens.str("key_file", c.tokens.keyFile);
 
-  for (TableReader* t : {&server, &storage, &sms, &security, &otp, &flows, &log, &tokens}) {
+  for (TableReader* t : {&server, &storage, &sms, &security, &otp, &links, &flows, &log, &tokens}) {
     if (auto s = t->finish(); !s.ok()) return s;
   }
   if (auto s = readOAuthClients(root, source, c.oauthClients); !s.ok()) return s;
+  if (!baseUrl.empty()) {
+    auto url = normalizePublicBaseUrl(baseUrl);
+    if (!url.ok()) return Error::invalidArgument(source + ": links.public_base_url " + url.error().message());
+    c.publicBaseUrl = *url;
+    c.publicBaseUrlDefaulted = false;
+  }
   if (const toml::node* fn = root.get("functions")) {
     const toml::table* t = fn->as_table();
     if (!t) return Error::invalidArgument(source + ": [functions] must be a table");
@@ -222,6 +238,24 @@ Result<HostPort> parseHostPort(const std::string& text) {
   return hp;
 }
 
+Result<std::string> normalizePublicBaseUrl(const std::string& text) {
+  std::string url = text;
+  while (!url.empty() && url.back() == '/') url.pop_back();
+  const bool https = url.rfind("https://", 0) == 0;
+  if (!https && url.rfind("http://", 0) != 0) {
+    return Error::invalidArgument("must start with http:// or https:// (got '" + text + "')");
+  }
+  const std::string rest = url.substr(https ? 8 : 7);
+  if (rest.empty() || rest[0] == '/') return Error::invalidArgument("has no host (got '" + text + "')");
+  for (char c : url) {
+    const auto u = static_cast<unsigned char>(c);
+    if (u <= 0x20 || u >= 0x7F || c == '?' || c == '#' || c == '"' || c == '<' || c == '>') {
+      return Error::invalidArgument("must be a plain URL without spaces, query or fragment (got '" + text + "')");
+    }
+  }
+  return url;
+}
+
 Result<Config> loadConfig(const Overrides& o) {
   Config c;
   if (o.configFile) {
@@ -235,6 +269,7 @@ Result<Config> loadConfig(const Overrides& o) {
   if (o.db) c.db = *o.db;
   if (o.sms) c.sms = *o.sms;
   if (o.otpSecretFile) c.otpSecretFile = *o.otpSecretFile;
+  if (o.pinPepperFile) c.pinPepperFile = *o.pinPepperFile;
   if (o.auditLog) c.auditLog = *o.auditLog;
   if (o.flow) c.flow = *o.flow;
   if (o.logLevel) c.logLevel = *o.logLevel;
@@ -250,6 +285,12 @@ Result<Config> loadConfig(const Overrides& o) {
     return Error::invalidArgument("sms sink '" + c.sms + "' is not supported (use outbox:PATH)");
   }
   if (c.db.empty()) return Error::invalidArgument("storage.db is empty");
+  if (c.pinPepperFile.empty()) return Error::invalidArgument("security.pin_pepper_file is empty");
+  if (c.publicBaseUrlDefaulted) {
+    auto url = normalizePublicBaseUrl("http://" + c.http);
+    if (!url.ok()) return Error::invalidArgument("links.public_base_url: default " + url.error().message());
+    c.publicBaseUrl = *url;
+  }
   static const std::set<std::string> kLevels{"trace", "debug", "info", "warn", "error", "off"};
   if (!kLevels.count(c.logLevel)) {
     return Error::invalidArgument("log.level must be one of trace, debug, info, warn, error, off");

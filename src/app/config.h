@@ -33,8 +33,20 @@ struct Config {
   CallerIdTrust callerIdTrust = CallerIdTrust::kAttested;
   std::string otpSecretFile = "var/otp.key";  // CALLGATE_OTP_SECRET (64 hex chars) wins
   std::string auditLog = "var/audit.jsonl";
+  std::string pinPepperFile = "var/pin.key";  // CALLGATE_PIN_PEPPER (64 hex chars) wins
+  int pinMaxFailures = 5;                     // consecutive wrong PINs before the user id locks
+  int pinHashOpsLimit = 2;                    // argon2id t (passes)
+  int pinHashMemoryKib = 19456;               // argon2id m: 19 MiB
   // [otp]
   OtpConfig otp;
+  // [links]
+  // Where texted links point, without a trailing slash. Default "http://" + the http address;
+  // publicBaseUrlDefaulted tells `serve` it may put the real port in when http's port is 0.
+  std::string publicBaseUrl;
+  bool publicBaseUrlDefaulted = true;
+  Seconds linkTtl{600};
+  int linkPerUserLimit = 3;              // links issued per user id per window
+  Seconds linkPerUserWindow{600};
   // [flows]
   std::string flow = "flows/caller-id-otp.json";
   // [functions]: Lambda ARN or name -> built-in function name
@@ -55,6 +67,7 @@ struct Overrides {
   std::optional<std::string> sms;
   std::optional<std::string> callerIdTrust;
   std::optional<std::string> otpSecretFile;
+  std::optional<std::string> pinPepperFile;
   std::optional<std::string> auditLog;
   std::optional<std::string> flow;
   std::optional<std::string> logLevel;
@@ -74,5 +87,8 @@ struct HostPort {
   uint16_t port = 0;
 };
 Result<HostPort> parseHostPort(const std::string& text);
+
+// An absolute http(s) URL without query or fragment, returned without trailing slashes.
+Result<std::string> normalizePublicBaseUrl(const std::string& text);
 
 }  // namespace callgate::app

@@ -3,6 +3,7 @@
 #include <set>
 
 #include "core/phone.h"
+#include "core/pin_policy.h"
 
 namespace callgate::app {
 
@@ -87,7 +88,19 @@ Result<Customer> makeCustomer(const std::string& where, const std::string& phone
   return c;
 }
 
-Result<std::vector<Customer>> parseCustomerCsv(const std::string& text) {
+Status checkCredentialInput(const std::string& where, const std::string& userId, const std::string& pin) {
+  if (!userId.empty() && !isWellFormedUserId(userId)) {
+    return Error::invalidArgument(where + ": user id '" + userId + "' must be 4 to 10 digits");
+  }
+  if (!pin.empty() && userId.empty()) return Error::invalidArgument(where + ": a PIN needs a user id");
+  if (!pin.empty() && !isWellFormedPin(pin)) {
+    return Error::invalidArgument(where + ": the PIN must be " + std::to_string(kPinMinDigits) + " to " +
+                                  std::to_string(kPinMaxDigits) + " digits");
+  }
+  return okStatus();
+}
+
+Result<std::vector<CsvCustomer>> parseCustomerRows(const std::string& text) {
   auto records = parseCsv(text);
   if (!records.ok()) return records.error();
   if (records->empty()) return Error::invalidArgument("line 1: the file is empty (expected the header)");
@@ -95,23 +108,46 @@ Result<std::vector<Customer>> parseCustomerCsv(const std::string& text) {
   std::string joined;
   for (size_t i = 0; i < header.fields.size(); ++i) joined += (i ? "," : "") + header.fields[i];
   if (!joined.empty() && static_cast<unsigned char>(joined[0]) == 0xEF) joined.erase(0, 3);  // BOM
-  if (joined != kCustomerCsvHeader) {
-    return Error::invalidArgument("line 1: header must be '" + std::string(kCustomerCsvHeader) + "'");
+  const std::string base = kCustomerCsvHeader;
+  const std::string withUserId = base + ",user_id";
+  const std::string withPin = base + "," + kCustomerCsvCredentialColumns;
+  if (joined != base && joined != withUserId && joined != withPin) {
+    return Error::invalidArgument("line 1: header must be '" + base + "', optionally followed by ',user_id' or ',user_id,pin'");
   }
-  std::vector<Customer> out;
-  std::set<std::string> seen;
+  const size_t columns = header.fields.size();
+  std::vector<CsvCustomer> out;
+  std::set<std::string> seen, seenUserIds;
   for (size_t i = 1; i < records->size(); ++i) {
     const CsvRecord& r = (*records)[i];
     const std::string where = "line " + std::to_string(r.line);
-    if (r.fields.size() != 5) {
-      return Error::invalidArgument(where + ": expected 5 fields, found " + std::to_string(r.fields.size()));
+    if (r.fields.size() != columns) {
+      return Error::invalidArgument(where + ": expected " + std::to_string(columns) + " fields, found " +
+                                    std::to_string(r.fields.size()));
     }
     auto c = makeCustomer(where, r.fields[0], r.fields[1], r.fields[2], r.fields[3], r.fields[4]);
     if (!c.ok()) return c.error();
     if (!seen.insert(c->phone).second) {
       return Error::invalidArgument(where + ": phone " + c->phone + " appears twice in the file");
     }
-    out.push_back(std::move(*c));
+    CsvCustomer row{std::move(*c), ""};
+    if (columns > 5) row.customer.userId = r.fields[5];
+    if (columns > 6) row.pin = r.fields[6];
+    if (Status s = checkCredentialInput(where, row.customer.userId, row.pin); !s.ok()) return s.error();
+    if (!row.customer.userId.empty() && !seenUserIds.insert(row.customer.userId).second) {
+      return Error::invalidArgument(where + ": user id " + row.customer.userId + " appears twice in the file");
+    }
+    out.push_back(std::move(row));
+  }
+  return out;
+}
+
+Result<std::vector<Customer>> parseCustomerCsv(const std::string& text) {
+  auto rows = parseCustomerRows(text);
+  if (!rows.ok()) return rows.error();
+  std::vector<Customer> out;
+  for (auto& row : *rows) {
+    if (!row.pin.empty()) return Error::invalidArgument("the file has PINs; they must be hashed on import");
+    out.push_back(std::move(row.customer));
   }
   return out;
 }

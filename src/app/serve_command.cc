@@ -6,8 +6,10 @@
 #include "adapters/connect/connect_routes.h"
 #include "adapters/http/server.h"
 #include "adapters/oauth/oauth_routes.h"
+#include "adapters/web/web_routes.h"
 #include "app/commands.h"
 #include "app/wiring.h"
+#include "functions/action_links.h"
 
 namespace callgate::app {
 
@@ -23,6 +25,10 @@ http::Router makeRouter(const Config& config, const Services& services) {
   addConnectRoutes(router, services.functions);
   addOAuthRoutes(router, *services.tokens,
                  oauth::OAuthOptions{config.tokens.issuer, config.oauthClients});
+  const web::WebDeps web{*services.actionLinks, *services.tokens, *services.addMember, *services.clock,
+                         config.publicBaseUrl};
+  web::addLinkRoutes(router, web);
+  web::addMemberApiRoutes(router, web);
   return router;
 }
 
@@ -52,6 +58,12 @@ int serveCommand(const Config& config) {
   if (!port.ok()) {
     std::cerr << "callgate: cannot listen on " << config.http << ": " << port.error().message() << "\n";
     return 1;
+  }
+  // The default public base URL is the listen address; with port 0 only now is the port known.
+  if (config.publicBaseUrlDefaulted && (*services)->actionLinks) {
+    const bool ipv6 = options.host.find(':') != std::string::npos;
+    (*services)->actionLinks->setPublicBaseUrl("http://" + (ipv6 ? "[" + options.host + "]" : options.host) +
+                                               ":" + std::to_string(*port));
   }
   // No customer count here: COUNT(*) reads the whole table, which need not delay a start.
   spdlog::info("event=start http={}:{} db={} sms={} caller_id_trust={}", options.host, *port,

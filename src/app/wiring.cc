@@ -1,5 +1,7 @@
 #include "app/wiring.h"
 
+#include <sodium.h>
+
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -7,20 +9,28 @@
 
 #include "adapters/audit/jsonl_audit_log.h"
 #include "adapters/clock/system_clock.h"
+#include "adapters/crypto/argon2id_pin_hasher.h"
 #include "adapters/crypto/hmac_code_hasher.h"
 #include "adapters/crypto/secret_key_file.h"
 #include "adapters/crypto/sodium_random.h"
 #include "adapters/sms/outbox_sms_sender.h"
 #include "adapters/storage/sqlite/sqlite_challenge_store.h"
+#include "adapters/storage/sqlite/sqlite_credential_store.h"
 #include "adapters/storage/sqlite/sqlite_customer_store.h"
 #include "adapters/storage/sqlite/sqlite_database.h"
 #include "adapters/storage/sqlite/sqlite_token_state_store.h"
 #include "adapters/token/key_ring.h"
 #include "adapters/token/token_service.h"
+#include "adapters/storage/sqlite/sqlite_grant_store.h"
+#include "adapters/storage/sqlite/sqlite_member_store.h"
+#include "functions/action_links.h"
+#include "functions/add_member.h"
 #include "functions/builtin.h"
+#include "functions/issue_action_link.h"
 #include "functions/lookup_caller.h"
 #include "functions/send_otp.h"
 #include "functions/verify_otp.h"
+#include "functions/verify_pin.h"
 
 namespace callgate::app {
 
@@ -39,7 +49,35 @@ Result<std::string> otpKey(const Config& config) {
   return loadOrCreateSecretKey(config.otpSecretFile);
 }
 
+// The PIN pepper: CALLGATE_PIN_PEPPER (hex) if set, else the key file (created 0600). A key of
+// its own, not the OTP key: rotating one must not invalidate the other's hashes.
+Result<std::string> pinPepper(const Config& config) {
+  if (const char* env = std::getenv("CALLGATE_PIN_PEPPER"); env && *env) {
+    auto key = decodeSecretKeyHex(env);
+    if (!key.ok()) return Error::invalidArgument("CALLGATE_PIN_PEPPER: " + key.error().message());
+    return key;
+  }
+  return loadOrCreateSecretKey(config.pinPepperFile);
+}
+
 }  // namespace
+
+std::unique_ptr<AuditLog> buildAuditLog(const Config& config, const Clock& clock) {
+  return std::make_unique<JsonlAuditLog>(config.auditLog, clock);
+}
+
+Result<std::unique_ptr<PinHasher>> buildPinHasher(const Config& config) {
+  const Argon2Cost cost{static_cast<uint64_t>(config.pinHashOpsLimit),
+                        static_cast<size_t>(config.pinHashMemoryKib) * 1024};
+  if (Status s = validateArgon2Cost(cost); !s.ok()) {
+    return Error::invalidArgument("security.pin_hash_*: " + s.error().message());
+  }
+  auto pepper = pinPepper(config);
+  if (!pepper.ok()) return Error(pepper.error().code(), "PIN pepper: " + pepper.error().message());
+  std::unique_ptr<PinHasher> hasher = std::make_unique<Argon2idPinHasher>(*pepper, cost);
+  sodium_memzero(pepper->data(), pepper->size());
+  return hasher;
+}
 
 Result<std::unique_ptr<Services>> buildStorage(const Config& config) {
   auto s = std::make_unique<Services>();
@@ -49,6 +87,9 @@ Result<std::unique_ptr<Services>> buildStorage(const Config& config) {
   s->db = std::move(*db);
   s->customers = std::make_unique<SqliteCustomerStore>(*s->db);
   s->challenges = std::make_unique<SqliteChallengeStore>(*s->db);
+  s->credentials = std::make_unique<SqliteCredentialStore>(*s->db);
+  s->grants = std::make_unique<SqliteGrantStore>(*s->db);
+  s->members = std::make_unique<SqliteMemberStore>(*s->db);
   return s;
 }
 
@@ -62,13 +103,30 @@ Result<std::unique_ptr<Services>> buildServices(const Config& config) {
   if (!key.ok()) return Error(key.error().code(), "OTP secret: " + key.error().message());
   s->hasher = std::make_unique<HmacCodeHasher>(*key);
   s->sms = std::make_unique<OutboxSmsSender>(config.sms.substr(std::string("outbox:").size()), *s->clock);
-  s->audit = std::make_unique<JsonlAuditLog>(config.auditLog, *s->clock);
+  s->audit = buildAuditLog(config, *s->clock);
   if (Status t = buildTokens(config, *s); !t.ok()) return t.error();
 
   OtpDeps deps{*s->customers, *s->challenges, *s->sms, *s->hasher, *s->random, *s->clock, *s->audit, config.otp};
   s->functions.add(std::make_unique<LookupCaller>(*s->customers, config.callerIdTrust));
   s->functions.add(std::make_unique<SendOtp>(deps));
   s->functions.add(std::make_unique<VerifyOtp>(deps));
+
+  auto pinHasher = buildPinHasher(config);
+  if (!pinHasher.ok()) return pinHasher.error();
+  s->pinHasher = std::move(*pinHasher);
+  PinDeps pinDeps{*s->customers, *s->credentials, *s->pinHasher, *s->clock, *s->audit, config.pinMaxFailures};
+  s->functions.add(std::make_unique<VerifyPin>(pinDeps));
+
+  LinkConfig links;
+  links.publicBaseUrl = config.publicBaseUrl;
+  links.ttl = config.linkTtl;
+  links.perUserLimit = config.linkPerUserLimit;
+  links.perUserWindow = config.linkPerUserWindow;
+  links.brand = config.otp.brand;
+  s->actionLinks = std::make_unique<ActionLinks>(
+      LinkDeps{*s->customers, *s->grants, *s->sms, *s->hasher, *s->random, *s->clock, *s->audit, links});
+  s->functions.add(std::make_unique<IssueActionLink>(*s->actionLinks));
+  s->addMember = std::make_unique<AddMember>(*s->customers, *s->members, *s->clock, *s->audit);
   return s;
 }
 

@@ -22,6 +22,12 @@ class TokenService;
 namespace token {
 class KeyRing;
 }  // namespace token
+class CredentialStore;
+class GrantStore;
+class MemberStore;
+class PinHasher;
+class ActionLinks;
+class AddMember;
 }  // namespace callgate
 
 namespace callgate::app {
@@ -40,6 +46,14 @@ struct Services {
   std::unique_ptr<token::KeyRing> keyRing;       // JWT signing keys ([tokens] key_file)
   std::unique_ptr<TokenStateStore> tokenStates;  // revoked / used tokens (SQLite)
   std::unique_ptr<TokenService> tokens;          // mints and verifies access tokens
+  std::unique_ptr<CredentialStore> credentials;
+  std::unique_ptr<GrantStore> grants;
+  std::unique_ptr<MemberStore> members;
+  std::unique_ptr<PinHasher> pinHasher;
+  // The services the web layer uses (link pages, member API); they borrow the ports above.
+  std::unique_ptr<ActionLinks> actionLinks;
+  std::unique_ptr<AddMember> addMember;
+  // Last, so it is destroyed first: the functions borrow everything above.
   FunctionRegistry functions;
 };
 
@@ -51,8 +65,16 @@ Result<std::unique_ptr<Services>> buildServices(const Config& config);
 // first use), the SQLite token-state store and the TokenService. Used by buildServices.
 Status buildTokens(const Config& config, Services& s);
 
-// Only the database, for commands that just manage customers.
+// Only the database and its stores, for commands that just manage customers.
 Result<std::unique_ptr<Services>> buildStorage(const Config& config);
+
+// The audit log named by security.audit_log, for CLI commands that record events.
+std::unique_ptr<AuditLog> buildAuditLog(const Config& config, const Clock& clock);
+
+// The PIN hasher: argon2id with the config's cost, peppered with CALLGATE_PIN_PEPPER (64 hex) if
+// set, else the key in security.pin_pepper_file (created 0600 on first use). For the CLI commands
+// that set PINs; buildServices() calls it too.
+Result<std::unique_ptr<PinHasher>> buildPinHasher(const Config& config);
 
 // A relative flow path is looked up in the working directory, then beside the build or install
 // tree of the running binary.

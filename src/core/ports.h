@@ -12,8 +12,11 @@
 #include <utility>
 #include <vector>
 
+#include "core/action_grant.h"
 #include "core/challenge.h"
 #include "core/customer.h"
+#include "core/member.h"
+#include "core/pin_policy.h"
 #include "core/result.h"
 #include "core/time.h"
 
@@ -45,15 +48,85 @@ class CodeHasher {
   virtual bool matches(std::string_view expected, std::string_view message) const = 0;
 };
 
+// A customer to add, with the PinHasher hash of their PIN ("" for none; needs a userId).
+struct CustomerRecord {
+  Customer customer;
+  std::string pinHash;
+};
+
 class CustomerStore {
  public:
   virtual ~CustomerStore() = default;
   virtual Result<std::optional<Customer>> findByPhone(const std::string& e164) = 0;
-  // kAlreadyExists if the phone is taken.
+  // The customer whose userId is `userId` (exact match), or nullopt.
+  virtual Result<std::optional<Customer>> findByUserId(const std::string& userId) = 0;
+  // kAlreadyExists if the phone or the (non-empty) user id is taken.
   virtual Status add(const Customer& customer) = 0;
   // All or nothing, in one transaction; kAlreadyExists names the first duplicate.
   virtual Status addAll(const std::vector<Customer>& customers) = 0;
+  // As addAll, storing each record's PIN hash with its customer in the same transaction.
+  virtual Status addWithPins(const std::vector<CustomerRecord>& records) = 0;
   virtual Result<int64_t> count() = 0;
+};
+
+// Hashes PINs for storage (argon2id with a server-side pepper in production) and checks them.
+// Slow by design: call from a worker thread, never an I/O thread.
+class PinHasher {
+ public:
+  virtual ~PinHasher() = default;
+  // A self-describing hash of `pin` bound to `userId` (the hash of one user's PIN does not
+  // verify for another). kUnavailable if the hash cannot be computed (out of memory).
+  virtual Result<std::string> hash(std::string_view userId, std::string_view pin) const = 0;
+  // Does `pin` match `storedHash` for `userId`? An empty storedHash (unknown user id, or no PIN
+  // set) is checked against a fixed dummy hash and never matches, so that the time taken does
+  // not reveal whether the id exists. A malformed storedHash never matches.
+  virtual bool verify(std::string_view storedHash, std::string_view userId, std::string_view pin) const = 0;
+  // True when `storedHash` was made with other parameters than hash() uses now.
+  virtual bool needsRehash(std::string_view storedHash) const = 0;
+};
+
+// PIN hashes and per-user-id failure counters. The counters are kept for any user id, existing
+// or not (see core/pin_policy.h).
+class CredentialStore {
+ public:
+  virtual ~CredentialStore() = default;
+  // The stored PIN hash of `userId`: "" when the user id exists without a PIN, nullopt when no
+  // customer has that user id.
+  virtual Result<std::optional<std::string>> pinHash(const std::string& userId) = 0;
+  // Sets (or replaces) the PIN hash of an existing user id; kNotFound otherwise.
+  virtual Status setPinHash(const std::string& userId, const std::string& pinHash, TimePoint now) = 0;
+  // Atomically: if `userId` has fewer than maxFailures failures, counts one more (recording the
+  // lock time when this reaches maxFailures) and allows the attempt; else refuses it.
+  virtual Result<PinAttempt> beginPinAttempt(const std::string& userId, int maxFailures, TimePoint now) = 0;
+  // A correct PIN: the counter starts over.
+  virtual Status resetPinFailures(const std::string& userId) = 0;
+  virtual Result<PinFailureState> pinFailures(const std::string& userId) = 0;
+  // Clears the counter and the lock; true if there was one to clear.
+  virtual Result<bool> unlock(const std::string& userId) = 0;
+};
+
+// Action grants (core/action_grant.h), found by the keyed hash of their link code.
+class GrantStore {
+ public:
+  virtual ~GrantStore() = default;
+  // Inserts a new grant; returns its id. kAlreadyExists if the code hash is taken.
+  virtual Result<int64_t> insert(const Grant& grant) = 0;
+  virtual Result<std::optional<Grant>> findByCodeHash(const std::string& codeHash) = 0;
+  // Atomically marks the grant redeemed at `now` if it is still issued and not expired at `now`.
+  // True for exactly one caller; false (changing nothing) for everyone else.
+  virtual Result<bool> redeem(int64_t id, TimePoint now) = 0;
+  // Grants created for `userId` since `since` (the per-account issue limit).
+  virtual Result<int64_t> countIssuedSince(const std::string& userId, TimePoint since) = 0;
+};
+
+class MemberStore {
+ public:
+  virtual ~MemberStore() = default;
+  // Inserts the member (its id is ignored); returns the new id.
+  // kNotFound if no customer has member.accountUserId.
+  virtual Result<int64_t> add(const Member& member) = 0;
+  // The members of one account, oldest first.
+  virtual Result<std::vector<Member>> listByAccount(const std::string& accountUserId) = 0;
 };
 
 class ChallengeStore {

@@ -5,7 +5,8 @@
 namespace callgate {
 
 const std::vector<std::string>& builtinFunctionNames() {
-  static const std::vector<std::string> kNames{"lookup-caller", "send-otp", "verify-otp"};
+  static const std::vector<std::string> kNames{"lookup-caller", "send-otp", "verify-otp",
+                                               "verify-pin", "issue-action-link"};
   return kNames;
 }
 

@@ -32,7 +32,13 @@ class FakeRandom : public Random {
   void scriptDigits(const std::string& digits) {
     for (char c : digits) values_.push_back(static_cast<uint32_t>(c - '0'));
   }
-  void fill(std::span<uint8_t> out) override { std::fill(out.begin(), out.end(), uint8_t{0x42}); }
+  // 0x42 bytes, except that the first byte counts the calls (0x42, 0x43, ...), so successive
+  // fills (link codes, say) differ while staying predictable.
+  void fill(std::span<uint8_t> out) override {
+    std::fill(out.begin(), out.end(), uint8_t{0x42});
+    if (!out.empty()) out[0] = static_cast<uint8_t>(0x42 + fills_);
+    ++fills_;
+  }
   uint32_t uniform(uint32_t upperBound) override {
     if (values_.empty()) return 0;
     const uint32_t v = values_.front();
@@ -42,6 +48,7 @@ class FakeRandom : public Random {
 
  private:
   std::deque<uint32_t> values_;
+  int fills_ = 0;
 };
 
 class FakeCodeHasher : public CodeHasher {
@@ -60,23 +67,148 @@ class InMemoryCustomerStore : public CustomerStore {
     if (it == rows.end()) return std::optional<Customer>{};
     return std::optional<Customer>{it->second};
   }
-  Status add(const Customer& c) override {
-    if (rows.count(c.phone)) return Error::alreadyExists(c.phone);
-    rows[c.phone] = c;
-    return okStatus();
-  }
-  Status addAll(const std::vector<Customer>& cs) override {
-    std::set<std::string> batch;
-    for (const auto& c : cs) {
-      if (rows.count(c.phone) || !batch.insert(c.phone).second) return Error::alreadyExists(c.phone);
+  Result<std::optional<Customer>> findByUserId(const std::string& userId) override {
+    if (failing) return Error::unavailable("store down");
+    for (const auto& [phone, c] : rows) {
+      if (!userId.empty() && c.userId == userId) return std::optional<Customer>{c};
     }
-    for (const auto& c : cs) rows[c.phone] = c;
+    return std::optional<Customer>{};
+  }
+  Status add(const Customer& c) override { return addWithPins({{c, ""}}); }
+  Status addAll(const std::vector<Customer>& cs) override {
+    std::vector<CustomerRecord> records;
+    for (const auto& c : cs) records.push_back({c, ""});
+    return addWithPins(records);
+  }
+  Status addWithPins(const std::vector<CustomerRecord>& records) override {
+    std::set<std::string> phones, userIds;
+    for (const auto& r : records) {
+      const Customer& c = r.customer;
+      if (rows.count(c.phone) || !phones.insert(c.phone).second) return Error::alreadyExists(c.phone);
+      if (!c.userId.empty() && (findByUserId(c.userId)->has_value() || !userIds.insert(c.userId).second)) {
+        return Error::alreadyExists("user id " + c.userId);
+      }
+    }
+    for (const auto& r : records) {
+      rows[r.customer.phone] = r.customer;
+      if (!r.pinHash.empty()) pinHashes[r.customer.userId] = r.pinHash;
+    }
     return okStatus();
   }
   Result<int64_t> count() override { return static_cast<int64_t>(rows.size()); }
 
   std::map<std::string, Customer> rows;
+  std::map<std::string, std::string> pinHashes;  // by user id
   bool failing = false;
+};
+
+// PIN hashes live in the customer store's pinHashes (as the SQLite adapter keeps them in the
+// same database); failure counters here, for any user id.
+class InMemoryCredentialStore : public CredentialStore {
+ public:
+  explicit InMemoryCredentialStore(InMemoryCustomerStore& customers) : customers_(customers) {}
+
+  Result<std::optional<std::string>> pinHash(const std::string& userId) override {
+    auto found = customers_.findByUserId(userId);
+    if (!found.ok()) return found.error();
+    if (!found->has_value()) return std::optional<std::string>{};
+    auto it = customers_.pinHashes.find(userId);
+    return std::optional<std::string>{it == customers_.pinHashes.end() ? "" : it->second};
+  }
+  Status setPinHash(const std::string& userId, const std::string& hash, TimePoint) override {
+    if (!customers_.findByUserId(userId)->has_value()) return Error::notFound(userId);
+    customers_.pinHashes[userId] = hash;
+    return okStatus();
+  }
+  Result<PinAttempt> beginPinAttempt(const std::string& userId, int maxFailures, TimePoint now) override {
+    PinFailureState& f = failures[userId];
+    if (f.failures >= maxFailures) return PinAttempt{false, f.failures};
+    ++f.failures;
+    if (f.failures >= maxFailures && f.lockedAt == TimePoint{}) f.lockedAt = now;
+    return PinAttempt{true, f.failures};
+  }
+  Status resetPinFailures(const std::string& userId) override {
+    if (auto it = failures.find(userId); it != failures.end()) it->second = PinFailureState{};
+    return okStatus();
+  }
+  Result<PinFailureState> pinFailures(const std::string& userId) override {
+    auto it = failures.find(userId);
+    return it == failures.end() ? PinFailureState{} : it->second;
+  }
+  Result<bool> unlock(const std::string& userId) override { return failures.erase(userId) > 0; }
+
+  std::map<std::string, PinFailureState> failures;
+
+ private:
+  InMemoryCustomerStore& customers_;
+};
+
+// A transparent PinHasher: "pin(<userId>|<pin>)". Counts verify() calls, dummy ones included,
+// so tests can see that an unknown id costs a verification too.
+class FakePinHasher : public PinHasher {
+ public:
+  Result<std::string> hash(std::string_view userId, std::string_view pin) const override {
+    return "pin(" + std::string(userId) + "|" + std::string(pin) + ")";
+  }
+  bool verify(std::string_view stored, std::string_view userId, std::string_view pin) const override {
+    ++verifications;
+    return !stored.empty() && stored == *hash(userId, pin);
+  }
+  bool needsRehash(std::string_view) const override { return false; }
+  mutable int verifications = 0;
+};
+
+class InMemoryGrantStore : public GrantStore {
+ public:
+  Result<int64_t> insert(const Grant& g) override {
+    for (const auto& row : rows) {
+      if (row.codeHash == g.codeHash) return Error::alreadyExists("code hash");
+    }
+    rows.push_back(g);
+    rows.back().id = static_cast<int64_t>(rows.size());
+    return rows.back().id;
+  }
+  Result<std::optional<Grant>> findByCodeHash(const std::string& codeHash) override {
+    for (const auto& row : rows) {
+      if (row.codeHash == codeHash) return std::optional<Grant>{row};
+    }
+    return std::optional<Grant>{};
+  }
+  Result<bool> redeem(int64_t id, TimePoint now) override {
+    Grant& row = rows.at(static_cast<size_t>(id - 1));
+    if (row.state != GrantState::kIssued || now >= row.expiresAt) return false;
+    row.state = GrantState::kRedeemed;
+    row.redeemedAt = now;
+    return true;
+  }
+  Result<int64_t> countIssuedSince(const std::string& userId, TimePoint since) override {
+    return static_cast<int64_t>(std::count_if(rows.begin(), rows.end(), [&](const Grant& g) {
+      return g.userId == userId && g.createdAt >= since;
+    }));
+  }
+  std::vector<Grant> rows;
+};
+
+class InMemoryMemberStore : public MemberStore {
+ public:
+  explicit InMemoryMemberStore(InMemoryCustomerStore& customers) : customers_(customers) {}
+  Result<int64_t> add(const Member& m) override {
+    if (!customers_.findByUserId(m.accountUserId)->has_value()) return Error::notFound(m.accountUserId);
+    rows.push_back(m);
+    rows.back().id = static_cast<int64_t>(rows.size());
+    return rows.back().id;
+  }
+  Result<std::vector<Member>> listByAccount(const std::string& userId) override {
+    std::vector<Member> out;
+    for (const auto& m : rows) {
+      if (m.accountUserId == userId) out.push_back(m);
+    }
+    return out;
+  }
+  std::vector<Member> rows;
+
+ private:
+  InMemoryCustomerStore& customers_;
 };
 
 class InMemoryChallengeStore : public ChallengeStore {

@@ -23,7 +23,8 @@ std::string logFields(const FunctionRequest& request, const StringMap& result) {
     out.push_back(safe ? c : '?');
   }
   if (id.empty()) out.push_back('-');
-  for (const char* key : {"recordFound", "authenticated", "otpResult", "lambdaResult", "reason"}) {
+  for (const char* key : {"recordFound", "authenticated", "otpResult", "authResult", "linkResult",
+                          "lambdaResult", "reason"}) {
     if (auto it = result.find(key); it != result.end()) {
       out.append(" ").append(key).append("=").append(it->second);
     }

@@ -192,7 +192,8 @@ TEST(SqliteDatabaseTest, ReleasingALeaseRollsBackAForgottenTransaction) {
     auto lease = db->acquire();
     ASSERT_TRUE(lease.ok());
     ASSERT_TRUE((*lease)->run("BEGIN IMMEDIATE").ok());
-    ASSERT_TRUE((*lease)->run("INSERT INTO customers VALUES ('+1', 'a', 'b', 'c', 'd', 0)").ok());
+    ASSERT_TRUE((*lease)->run("INSERT INTO customers (phone, first_name, last_name, level, language, "
+                              "created_at_ms) VALUES ('+1', 'a', 'b', 'c', 'd', 0)").ok());
   }
   auto lease = db->acquire();
   ASSERT_TRUE(lease.ok());

@@ -6,8 +6,14 @@ namespace callgate {
 namespace {
 
 constexpr const char* kFindByPhone =
-    "SELECT phone, first_name, last_name, level, language, created_at_ms "
+    "SELECT phone, first_name, last_name, level, language, created_at_ms, user_id "
     "FROM customers WHERE phone = ?1";
+constexpr const char* kFindByUserId =
+    "SELECT phone, first_name, last_name, level, language, created_at_ms, user_id "
+    "FROM customers WHERE user_id = ?1";
+constexpr const char* kUserIdTaken = "SELECT 1 FROM customers WHERE user_id = ?1";
+constexpr const char* kInsertPin =
+    "INSERT INTO pin_credentials (user_id, pin_hash, updated_at_ms) VALUES (?1, ?2, ?3)";
 constexpr const char* kCount = "SELECT COUNT(*) FROM customers";
 
 // The phone in this message is for the operator importing a file, who needs to know which line
@@ -16,46 +22,82 @@ Error duplicateError(const std::string& phone) {
   return Error::alreadyExists("a customer with phone " + phone + " already exists");
 }
 
-// Inserts one customer on a leased connection; a taken phone becomes kAlreadyExists naming it.
-Status insertCustomer(SqliteConnection& connection, const Customer& customer) {
-  auto stmt = connection.prepare(sqlite_rows::kInsertCustomer);
-  if (!stmt) return stmt.error();
-  sqlite_rows::bindCustomer(*stmt, customer);
-  Status s = stmt->run();
-  if (!s.ok() && s.error().code() == ErrorCode::kAlreadyExists) {
-    return duplicateError(customer.phone);
+// Inserts one customer (and its PIN hash, if any) on a leased connection inside the caller's
+// transaction; a taken phone or user id becomes kAlreadyExists naming it.
+Status insertCustomer(SqliteConnection& connection, const Customer& customer,
+                      const std::string& pinHash) {
+  if (!customer.userId.empty()) {
+    // Checked first so the error can say which key collided; inside the caller's IMMEDIATE
+    // transaction, so nobody can take the id between the check and the insert.
+    auto taken = connection.prepare(kUserIdTaken);
+    if (!taken) return taken.error();
+    taken->bind(1, customer.userId);
+    auto row = taken->step();
+    if (!row) return row.error();
+    if (*row)
+      return Error::alreadyExists("a customer with user id " + customer.userId + " already exists");
   }
-  return s;
+  {
+    auto stmt = connection.prepare(sqlite_rows::kInsertCustomer);
+    if (!stmt) return stmt.error();
+    sqlite_rows::bindCustomer(*stmt, customer);
+    Status s = stmt->run();
+    if (!s.ok() && s.error().code() == ErrorCode::kAlreadyExists)
+      return duplicateError(customer.phone);
+    if (!s.ok()) return s;
+  }
+  if (pinHash.empty()) return okStatus();
+  if (customer.userId.empty()) return Error::invalidArgument("a PIN needs a user id");
+  auto stmt = connection.prepare(kInsertPin);
+  if (!stmt) return stmt.error();
+  stmt->bind(1, customer.userId).bind(2, pinHash).bind(3, toUnixMillis(customer.createdAt));
+  return stmt->run();
 }
 
-}  // namespace
-
-Result<std::optional<Customer>> SqliteCustomerStore::findByPhone(const std::string& e164) {
-  auto lease = db_.acquire();
+Result<std::optional<Customer>> findOne(SqliteDatabase& db, const char* sql,
+                                        const std::string& key) {
+  auto lease = db.acquire();
   if (!lease) return lease.error();
-  auto stmt = (*lease)->prepare(kFindByPhone);
+  auto stmt = (*lease)->prepare(sql);
   if (!stmt) return stmt.error();
-  stmt->bind(1, e164);
+  stmt->bind(1, key);
   auto row = stmt->step();
   if (!row) return row.error();
   if (!*row) return std::optional<Customer>();
   return std::optional<Customer>(sqlite_rows::readCustomer(*stmt));
 }
 
+}  // namespace
+
+Result<std::optional<Customer>> SqliteCustomerStore::findByPhone(const std::string& e164) {
+  return findOne(db_, kFindByPhone, e164);
+}
+
+Result<std::optional<Customer>> SqliteCustomerStore::findByUserId(const std::string& userId) {
+  if (userId.empty()) return std::optional<Customer>();  // "" is "no user id", never a key
+  return findOne(db_, kFindByUserId, userId);
+}
+
 Status SqliteCustomerStore::add(const Customer& customer) {
-  auto lease = db_.acquire();
-  if (!lease) return lease.error();
-  return insertCustomer(**lease, customer);
+  return addWithPins({CustomerRecord{customer, ""}});
 }
 
 Status SqliteCustomerStore::addAll(const std::vector<Customer>& customers) {
+  std::vector<CustomerRecord> records;
+  records.reserve(customers.size());
+  for (const Customer& c : customers) records.push_back({c, ""});
+  return addWithPins(records);
+}
+
+Status SqliteCustomerStore::addWithPins(const std::vector<CustomerRecord>& records) {
   auto lease = db_.acquire();
   if (!lease) return lease.error();
   // One transaction: all or nothing, and one commit for the batch instead of one per row.
   SqliteTransaction tx(**lease);
   if (Status s = tx.begin(); !s.ok()) return s;
-  for (const Customer& customer : customers) {
-    if (Status s = insertCustomer(**lease, customer); !s.ok()) return s;  // tx rolls back
+  for (const CustomerRecord& r : records) {
+    if (Status s = insertCustomer(**lease, r.customer, r.pinHash); !s.ok())
+      return s;  // tx rolls back
   }
   return tx.commit();
 }

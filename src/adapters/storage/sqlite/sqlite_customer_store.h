@@ -1,4 +1,5 @@
-// SqliteCustomerStore: the CustomerStore port over the customers table of a SqliteDatabase.
+// SqliteCustomerStore: the CustomerStore port over the customers table of a SqliteDatabase
+// (and pin_credentials, for addWithPins: a customer and their PIN hash land together or not).
 // Borrows the database, which must outlive it. Thread-safe: every call leases its own pooled
 // connection, so lookups from several threads run in parallel.
 #pragma once
@@ -18,8 +19,10 @@ class SqliteCustomerStore final : public CustomerStore {
   explicit SqliteCustomerStore(SqliteDatabase& db) : db_(db) {}
 
   Result<std::optional<Customer>> findByPhone(const std::string& e164) override;
+  Result<std::optional<Customer>> findByUserId(const std::string& userId) override;
   Status add(const Customer& customer) override;
   Status addAll(const std::vector<Customer>& customers) override;
+  Status addWithPins(const std::vector<CustomerRecord>& records) override;
   Result<int64_t> count() override;
 
  private:

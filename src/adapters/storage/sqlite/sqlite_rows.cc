@@ -10,7 +10,8 @@ void bindCustomer(SqliteStatement& stmt, const Customer& customer) {
       .bind(3, customer.lastName)
       .bind(4, customer.level)
       .bind(5, customer.language)
-      .bind(6, toUnixMillis(customer.createdAt));
+      .bind(6, toUnixMillis(customer.createdAt))
+      .bind(7, customer.userId);
 }
 
 Customer readCustomer(const SqliteStatement& stmt) {
@@ -21,6 +22,7 @@ Customer readCustomer(const SqliteStatement& stmt) {
   c.level = stmt.columnText(3);
   c.language = stmt.columnText(4);
   c.createdAt = fromUnixMillis(stmt.columnInt64(5));
+  c.userId = stmt.columnText(6);  // NULL reads as ""
   return c;
 }
 

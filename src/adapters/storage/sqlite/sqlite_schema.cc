@@ -37,6 +37,74 @@ CREATE INDEX challenges_by_phone ON challenges (phone, id);
 CREATE INDEX challenges_by_phone_created ON challenges (phone, created_at_ms);
 )sql";
 
+// Credentials for user id + PIN login.
+// - The user id is a column of customers, not of a separate table: findByPhone (the hot
+//   lookup-caller path) then still reads one clustered b-tree row and gets the user id with it,
+//   and findByUserId is one probe of customers_by_user_id. ADD COLUMN cannot add a UNIQUE
+//   constraint, so uniqueness comes from the unique index (NULLs, i.e. customers without a user
+//   id, do not collide). The CHECK repeats isWellFormedUserId so no other writer can break it.
+// - PIN hashes live in their own table, not in customers: the profile rows every lookup reads
+//   never carry a secret, and only the PIN check reads pin_credentials.
+// - pin_failures is keyed by any user id, existing or not, and has no foreign key on purpose:
+//   an unknown id locks exactly like a known one (core/pin_policy.h).
+constexpr const char* kCredentials = R"sql(
+ALTER TABLE customers ADD COLUMN user_id TEXT
+  CHECK (user_id IS NULL OR (length(user_id) BETWEEN 4 AND 10 AND user_id NOT GLOB '*[^0-9]*'));
+CREATE UNIQUE INDEX customers_by_user_id ON customers (user_id);
+
+CREATE TABLE pin_credentials (
+  user_id TEXT PRIMARY KEY NOT NULL
+    REFERENCES customers (user_id) ON DELETE CASCADE ON UPDATE CASCADE,
+  pin_hash TEXT NOT NULL,
+  updated_at_ms INTEGER NOT NULL
+) WITHOUT ROWID;
+
+CREATE TABLE pin_failures (
+  user_id TEXT PRIMARY KEY NOT NULL,
+  failures INTEGER NOT NULL DEFAULT 0,
+  last_attempt_at_ms INTEGER NOT NULL,
+  locked_at_ms INTEGER
+) WITHOUT ROWID;
+)sql";
+
+// Action grants behind single-use links. Only a keyed hash of the link code is stored; the
+// UNIQUE on code_hash is also the index the link lookup uses. id is AUTOINCREMENT so a grant id
+// in the audit log is never reused. action_grants_by_user_created serves the per-account issue
+// limit.
+constexpr const char* kActionGrants = R"sql(
+CREATE TABLE action_grants (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  code_hash TEXT NOT NULL UNIQUE,
+  user_id TEXT NOT NULL REFERENCES customers (user_id) ON DELETE CASCADE ON UPDATE CASCADE,
+  action TEXT NOT NULL,
+  phone TEXT NOT NULL,
+  created_at_ms INTEGER NOT NULL,
+  expires_at_ms INTEGER NOT NULL,
+  state TEXT NOT NULL CHECK (state IN ('issued', 'redeemed')),
+  redeemed_at_ms INTEGER
+);
+
+CREATE INDEX action_grants_by_user_created ON action_grants (user_id, created_at_ms);
+)sql";
+
+// Members added to an account (core/member.h); phone is '' when none was given.
+constexpr const char* kMembers = R"sql(
+CREATE TABLE members (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  account_user_id TEXT NOT NULL
+    REFERENCES customers (user_id) ON DELETE CASCADE ON UPDATE CASCADE,
+  name TEXT NOT NULL,
+  relationship TEXT NOT NULL
+    CHECK (relationship IN ('spouse', 'partner', 'child', 'parent', 'other')),
+  date_of_birth TEXT NOT NULL,
+  phone TEXT NOT NULL DEFAULT '',
+  created_at_ms INTEGER NOT NULL
+);
+
+CREATE INDEX members_by_account ON members (account_user_id, id);
+)sql";
+
+
 // Access-token states (revoked, used), by jti. A row matters only until the token expires, so
 // token_states_by_expiry lets SqliteTokenStateStore delete expired rows with an index range.
 constexpr const char* kTokenStates = R"sql(
@@ -49,7 +117,9 @@ CREATE TABLE token_states (
 CREATE INDEX token_states_by_expiry ON token_states (expires_at_ms);
 )sql";
 
-constexpr const char* kMigrations[] = {kV1, kTokenStates};
+
+// Append only: a database's user_version counts how many of these it has applied.
+constexpr const char* kMigrations[] = {kV1, kCredentials, kActionGrants, kMembers, kTokenStates};
 
 }  // namespace
 

@@ -1,0 +1,49 @@
+#include "functions/issue_action_link.h"
+
+namespace callgate {
+
+namespace {
+
+StringMap linkError(const char* reason) {
+  return {{"lambdaResult", "Success"}, {"linkResult", "Error"}, {"reason", reason}};
+}
+
+std::string lookup(const StringMap& map, const char* key) {
+  auto it = map.find(key);
+  return it == map.end() ? std::string() : it->second;
+}
+
+}  // namespace
+
+Result<StringMap> IssueActionLink::invoke(const FunctionRequest& request) {
+  const std::string userId = lookup(request.parameters, "userId");
+  std::string action = lookup(request.parameters, "action");
+  if (action.empty()) action = kActionAddMember;
+
+  const StringMap& attributes = request.contact.attributes;
+  const bool authenticated = lookup(attributes, "authenticated") == "True";
+  auto attributeUserId = attributes.find("userId");
+  const bool sameUser = attributeUserId == attributes.end() || attributeUserId->second == userId;
+  if (!authenticated || !sameUser || userId.empty()) return linkError("not_authenticated");
+
+  auto issued = links_.issue(userId, action);
+  if (!issued.ok()) return issued.error();
+  switch (issued->outcome) {
+    case IssueOutcome::kSent:
+      break;
+    case IssueOutcome::kUnknownAction:
+      return linkError("unknown_action");
+    case IssueOutcome::kUnknownUser:
+      return linkError("unknown_user");
+    case IssueOutcome::kRateLimited:
+      return linkError("rate_limited");
+    case IssueOutcome::kSmsFailed:
+      return linkError("sms_failed");
+  }
+  const int64_t minutes = (links_.config().ttl.count() + 59) / 60;
+  return StringMap{{"lambdaResult", "Success"},
+                   {"linkResult", "Sent"},
+                   {"linkExpiresInMinutes", std::to_string(minutes)}};
+}
+
+}  // namespace callgate

@@ -1,0 +1,87 @@
+#include "functions/verify_pin.h"
+
+#include <spdlog/spdlog.h>
+
+#include "functions/lookup_caller.h"
+
+namespace callgate {
+
+namespace {
+
+StringMap outcome(const char* authResult) {
+  return {{"lambdaResult", "Success"}, {"authResult", authResult}, {"authenticated", "False"}};
+}
+
+std::string parameter(const FunctionRequest& request, const char* key) {
+  auto it = request.parameters.find(key);
+  return it == request.parameters.end() ? std::string() : it->second;
+}
+
+}  // namespace
+
+Result<StringMap> VerifyPin::invoke(const FunctionRequest& request) {
+  const std::string userId = parameter(request, "userId");
+  const std::string pin = parameter(request, "pin");
+  // Not a user id at all: nothing to count against, and the value is not logged (a caller may
+  // have keyed the PIN into the wrong prompt).
+  if (!isWellFormedUserId(userId)) {
+    deps_.audit.record("pin_failed", {{"reason", "malformed_user_id"}});
+    return outcome("Denied");
+  }
+
+  const int max = deps_.maxFailures;
+  auto attempt = deps_.credentials.beginPinAttempt(userId, max, deps_.clock.now());
+  if (!attempt.ok()) return attempt.error();
+  if (!attempt->allowed) {
+    deps_.audit.record("pin_refused_locked", {{"user_id", userId}});
+    return outcome("Locked");
+  }
+
+  // From here, known and unknown ids run the same steps: one read, one argon2id verification
+  // (against the dummy hash when there is no stored one), then the same answer.
+  auto stored = deps_.credentials.pinHash(userId);
+  if (!stored.ok()) return stored.error();
+  const std::string storedHash = stored->value_or("");
+  // A malformed PIN is verified too (it cannot match), so every allowed attempt costs the same.
+  const bool verified = deps_.hasher.verify(storedHash, userId, pin);
+  const bool match = verified && isWellFormedPin(pin) && !storedHash.empty();
+  if (match) return onMatch(userId, pin, storedHash);
+
+  if (attempt->failures >= max) {
+    deps_.audit.record("pin_locked",
+                       {{"user_id", userId}, {"attempts", std::to_string(attempt->failures)}});
+    return outcome("Locked");
+  }
+  deps_.audit.record("pin_failed",
+                     {{"user_id", userId}, {"attempts", std::to_string(attempt->failures)}});
+  StringMap out = outcome("Denied");
+  out["attemptsRemaining"] = std::to_string(max - attempt->failures);
+  return out;
+}
+
+Result<StringMap> VerifyPin::onMatch(const std::string& userId, const std::string& pin,
+                                     const std::string& storedHash) {
+  if (Status s = deps_.credentials.resetPinFailures(userId); !s.ok()) return s.error();
+  auto customer = deps_.customers.findByUserId(userId);
+  if (!customer.ok()) return customer.error();
+  if (!customer->has_value()) return Error::internal("customer vanished after a PIN matched");
+
+  // Hashes made with an older cost are upgraded while the PIN is at hand; failing to is not
+  // worth failing the login for.
+  if (deps_.hasher.needsRehash(storedHash)) {
+    auto fresh = deps_.hasher.hash(userId, pin);
+    Status saved = fresh.ok() ? deps_.credentials.setPinHash(userId, *fresh, deps_.clock.now())
+                              : Status(fresh.error());
+    if (!saved.ok()) spdlog::warn("event=pin_rehash_failed error=\"{}\"", saved.error().message());
+  }
+
+  deps_.audit.record("pin_verified", {{"user_id", userId}});
+  StringMap out = outcome("Authenticated");
+  out["authenticated"] = "True";
+  out["userId"] = userId;
+  out["authMethod"] = "pin";
+  addCustomerAttributes(**customer, out);
+  return out;
+}
+
+}  // namespace callgate

@@ -1,0 +1,46 @@
+// verify-pin: user id + PIN login. Parameters (Connect's Details.Parameters) `userId` and `pin`.
+// Answers lambdaResult "Success" and authResult "Authenticated" | "Denied" | "Locked", with
+// authenticated "True"/"False"; when authenticated also userId, authMethod "pin" and the
+// customer's attributes (firstName, lastName, custLevel, language). Denied carries
+// attemptsRemaining.
+//
+// Existence never shows: an unknown user id is counted, locked and answered exactly like a known
+// one, and costs the same argon2id verification (PinHasher::verify against a dummy hash). A
+// missing or malformed PIN is Denied and counts as a failure; a malformed user id is Denied and
+// not counted (there is no id to count it against). The function never fails with
+// kInvalidArgument, so the HTTP status cannot differ either. A locked user id answers Locked
+// without checking the PIN at all, even the right one, until `callgate customers unlock`.
+//
+// Audit: pin_verified, pin_failed (attempts), pin_locked (the failure that locked),
+// pin_refused_locked (an attempt while locked); with the user id, never the PIN.
+// Thread-safe (stateless over thread-safe ports). Slow by design (argon2id): run it on a worker.
+#pragma once
+
+#include "core/pin_policy.h"
+#include "core/ports.h"
+#include "functions/function.h"
+
+namespace callgate {
+
+struct PinDeps {
+  CustomerStore& customers;
+  CredentialStore& credentials;
+  const PinHasher& hasher;
+  const Clock& clock;
+  AuditLog& audit;
+  int maxFailures = kDefaultPinMaxFailures;
+};
+
+class VerifyPin : public Function {
+ public:
+  explicit VerifyPin(PinDeps deps) : deps_(deps) {}
+  std::string_view name() const override { return "verify-pin"; }
+  Result<StringMap> invoke(const FunctionRequest& request) override;
+
+ private:
+  Result<StringMap> onMatch(const std::string& userId, const std::string& pin,
+                            const std::string& storedHash);
+  PinDeps deps_;
+};
+
+}  // namespace callgate
