@@ -5,6 +5,7 @@
 
 #include "adapters/connect/connect_routes.h"
 #include "adapters/http/server.h"
+#include "adapters/sms/delivery_report_routes.h"
 #include "app/commands.h"
 #include "app/wiring.h"
 
@@ -12,14 +13,35 @@ namespace callgate::app {
 
 namespace {
 
-http::Router makeRouter(const Services& services) {
+// Delivery-report routes for the configured provider: Twilio's needs the public callback URL
+// (what its signature covers), Kannel's the dlr-url; without them no report can arrive.
+void addSmsRoutes(http::Router& router, const Config& config, const Services& services) {
+  if (!services.smsMessages) return;
+  if (config.smsProvider == "twilio" && !config.twilio.statusCallbackUrl.empty()) {
+    addTwilioStatusRoute(router, {config.twilio.authToken, config.twilio.statusCallbackUrl},
+                         *services.smsMessages, *services.clock);
+  }
+  if (config.smsProvider == "kannel" && !config.kannel.dlrUrl.empty() && services.kannelDlrTokens) {
+    addKannelDlrRoute(router, *services.kannelDlrTokens, *services.smsMessages, *services.clock);
+  }
+}
+
+std::string smsDescription(const Config& config) {
+  return config.smsProvider == "outbox" ? config.sms : config.smsProvider;
+}
+
+http::Router makeRouter(const Config& config, const Services& services) {
   http::Router router;
-  router.add("GET", "/healthz", [](const http::Request&) {
-    http::Response ok;
-    ok.body = R"({"status":"ok"})";
-    return ok;
-  }, /*blocking=*/false);
+  router.add(
+      "GET", "/healthz",
+      [](const http::Request&) {
+        http::Response ok;
+        ok.body = R"({"status":"ok"})";
+        return ok;
+      },
+      /*blocking=*/false);
   addConnectRoutes(router, services.functions);
+  addSmsRoutes(router, config, services);
   return router;
 }
 
@@ -44,7 +66,7 @@ int serveCommand(const Config& config) {
   options.port = hostPort->port;
   options.ioThreads = config.ioThreads;
   options.workerThreads = config.workerThreads;
-  http::Server server(options, makeRouter(**services));
+  http::Server server(options, makeRouter(config, **services));
   auto port = server.start();
   if (!port.ok()) {
     std::cerr << "callgate: cannot listen on " << config.http << ": " << port.error().message() << "\n";
@@ -52,7 +74,7 @@ int serveCommand(const Config& config) {
   }
   // No customer count here: COUNT(*) reads the whole table, which need not delay a start.
   spdlog::info("event=start http={}:{} db={} sms={} caller_id_trust={}", options.host, *port,
-               config.db, config.sms, callerIdTrustName(config.callerIdTrust));
+               config.db, smsDescription(config), callerIdTrustName(config.callerIdTrust));
   std::cout << "listening http://" << options.host << ":" << *port << std::endl;
 
   int signal = 0;

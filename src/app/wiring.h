@@ -17,6 +17,10 @@ class CodeHasher;
 class Random;
 class Clock;
 class AuditLog;
+class SmsMessageStore;
+class HttpClient;
+class BackoffClock;
+class KannelDlrToken;
 }  // namespace callgate
 
 namespace callgate::app {
@@ -29,13 +33,21 @@ struct Services {
   std::unique_ptr<SqliteDatabase> db;
   std::unique_ptr<CustomerStore> customers;
   std::unique_ptr<ChallengeStore> challenges;
+  // The SMS provider's plumbing (HTTP providers only; null for the outbox). Declared before
+  // `sms`, which borrows them, so they are destroyed after it.
+  std::unique_ptr<SmsMessageStore> smsMessages;
+  std::unique_ptr<HttpClient> httpTransport;  // libcurl, one attempt
+  std::unique_ptr<BackoffClock> backoffClock;
+  std::unique_ptr<HttpClient> http;  // retrying, over httpTransport
+  std::unique_ptr<KannelDlrToken> kannelDlrTokens;
   std::unique_ptr<SmsSender> sms;
   std::unique_ptr<CodeHasher> hasher;
   std::unique_ptr<AuditLog> audit;
   FunctionRegistry functions;
 };
 
-// Opens (creating on first run) the database, the SMS sink, the OTP key and the audit log.
+// Opens (creating on first run) the database, the SMS sender chosen by config.smsProvider, the
+// OTP key and the audit log.
 Result<std::unique_ptr<Services>> buildServices(const Config& config);
 
 // Only the database, for commands that just manage customers.

@@ -20,7 +20,9 @@ using namespace callgate::flow::flowtest;  // NOLINT: test file
 
 std::string shippedFlowText() {
   std::filesystem::path path =
-      std::filesystem::path(__FILE__).parent_path() / "../../../flows/caller-id-otp.json";
+      // Not __FILE__: with ccache's base_dir it is relative to the build directory, which is not
+      // where CTest runs the test.
+      std::filesystem::path(CALLGATE_SOURCE_DIR) / "flows/caller-id-otp.json";
   std::ifstream in(path);
   EXPECT_TRUE(in.good()) << "cannot read " << path;
   std::stringstream text;
@@ -323,6 +325,40 @@ TEST(CallerIdOtpFlowTest, SendFailureTellsTheCallerAndGoesToAnAgent) {
   EXPECT_EQ(failed.heard, std::vector<std::string>{
                               "Sorry, we could not send a one-time PIN to your phone." + kHold});
   expectUnauthenticated(failed);
+}
+
+TEST(CallerIdOtpFlowTest, SmsProviderFailureSaysSoAndGoesToAnAgent) {
+  // send-otp answers otpResult=SendFailed when the SMS provider refused or could not be reached.
+  Transcript t = call(
+      {{{"lookup-caller", {lookup(false)}},
+        {"send-otp",
+         {FunctionCompleted{
+             {{"lambdaResult", "Error"}, {"reason", "SmsFailed"}, {"otpResult", "SendFailed"}}}}}},
+       {}});
+  EXPECT_EQ(t.heard,
+            std::vector<std::string>{
+                "Sorry, we could not send a text message to your phone just now." + kHold});
+  EXPECT_TRUE(t.asks.empty());
+  expectUnauthenticated(t);
+  EXPECT_EQ(t.attributes.at("otpDelivery"), "SendFailed");
+  // A rate limit is not a provider failure: the general apology, no otpDelivery attribute.
+  Transcript limited = call({{{"lookup-caller", {lookup(false)}},
+                              {"send-otp",
+                               {FunctionCompleted{{{"lambdaResult", "Error"},
+                                                   {"reason", "RateLimited"},
+                                                   {"otpResult", "RateLimited"}}}}}},
+                             {}});
+  EXPECT_EQ(limited.heard, std::vector<std::string>{
+                               "Sorry, we could not send a one-time PIN to your phone." + kHold});
+  EXPECT_EQ(limited.attributes.count("otpDelivery"), 0u);
+}
+
+TEST(CallerIdOtpFlowTest, SendOtpGetsTheLongestInvocationTime) {
+  // Sending may retry a slow provider (up to 6 s by default); Connect allows 8 s at most.
+  Transcript t =
+      call({{{"lookup-caller", {lookup(false)}}, {"send-otp", {notSent("SmsFailed")}}}, {}});
+  ASSERT_EQ(t.calls.size(), 2u);
+  EXPECT_EQ(t.calls[1].timeoutSeconds, 8);
 }
 
 TEST(CallerIdOtpFlowTest, LookupFailureFallsBackToTheSmsPin) {
