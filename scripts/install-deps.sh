@@ -9,9 +9,11 @@ PACKAGES=(
   # libraries
   libphonenumber-dev libsodium-dev libboost-dev libboost-system-dev nlohmann-json3-dev
   libsqlite3-dev libtomlplusplus-dev libspdlog-dev libfmt-dev libcli11-dev
+  libcurl4-openssl-dev libssl-dev
   # tests and benchmarks
-  libgtest-dev libgmock-dev libbenchmark-dev python3 python3-jwt python3-cryptography curl sqlite3
-  wrk nginx-light
+  libgtest-dev libgmock-dev libbenchmark-dev python3 python3-jwt python3-cryptography curl sqlite3 wrk nginx-light
+  # Kannel end-to-end test: bearerbox + smsbox (kannel), the fake SMSC (kannel-extras)
+  kannel kannel-extras
 )
 
 missing=()

@@ -14,7 +14,7 @@ namespace {
 void addCommonOptions(CLI::App* cmd, Overrides& o) {
   cmd->add_option("--config", o.configFile, "TOML config file (flags win over it)");
   cmd->add_option("--db", o.db, "SQLite database file (created on first run)");
-  cmd->add_option("--sms", o.sms, "SMS sink, e.g. outbox:var/outbox.jsonl");
+  cmd->add_option("--sms", o.sms, "SMS provider: outbox:PATH, twilio, sns or kannel (settings in [sms.*])");
   cmd->add_option("--caller-id-trust", o.callerIdTrust, "any | attested (default attested)");
   cmd->add_option("--otp-secret-file", o.otpSecretFile, "key file for hashing one-time codes");
   cmd->add_option("--pin-pepper-file", o.pinPepperFile, "key file peppering PIN hashes");

@@ -1,11 +1,13 @@
 #include "app/config.h"
 
+#include <cstdlib>
 #include <fstream>
 #include <set>
 #include <sstream>
 #include <toml++/toml.h>
 
 #include "core/access_token.h"
+#include "adapters/http_client/http_client.h"
 
 namespace callgate::app {
 
@@ -15,12 +17,9 @@ namespace {
 class TableReader {
  public:
   TableReader(const toml::table& root, const char* name, std::string source)
-      : name_(name), source_(std::move(source)) {
-    if (const toml::node* n = root.get(name)) {
-      table_ = n->as_table();
-      if (!table_) error_ = source_ + ": [" + name_ + "] must be a table";
-    }
-  }
+      : TableReader(root.get(name), name, std::move(source)) {}
+  // The sub-table `key` of this table ([sms.twilio]); marks `key` as known here.
+  TableReader sub(const char* key) { return TableReader(find(key), name_ + "." + key, source_); }
   void str(const char* key, std::string& out) {
     if (const toml::node* n = find(key)) {
       if (auto v = n->value<std::string>()) out = *v; else fail(key, "a string");
@@ -55,6 +54,13 @@ class TableReader {
   }
 
  private:
+  TableReader(const toml::node* n, std::string name, std::string source)
+      : name_(std::move(name)), source_(std::move(source)) {
+    if (n) {
+      table_ = n->as_table();
+      if (!table_) error_ = source_ + ": [" + name_ + "] must be a table";
+    }
+  }
   const toml::node* find(const char* key) {
     seen_.insert(key);
     return table_ ? table_->get(key) : nullptr;
@@ -156,7 +162,34 @@ Status applyToml(const std::string& text, const std::string& source, Config& c) 
   TableReader storage(root, "storage", source);
   storage.str("db", c.db);
   TableReader sms(root, "sms", source);
+  sms.str("provider", c.smsProvider);
   sms.str("sink", c.sms);
+  sms.integer("connect_timeout_ms", c.smsHttp.connectTimeoutMs, 100, 60000);
+  sms.integer("attempt_timeout_ms", c.smsHttp.attemptTimeoutMs, 100, 60000);
+  sms.integer("max_attempts", c.smsHttp.maxAttempts, 1, 10);
+  sms.integer("total_timeout_ms", c.smsHttp.totalTimeoutMs, 100, 120000);
+  TableReader twilio = sms.sub("twilio");
+  twilio.str("account_sid", c.twilio.accountSid);
+  twilio.str("auth_token", c.twilio.authToken);
+  twilio.str("from", c.twilio.from);
+  twilio.str("messaging_service_sid", c.twilio.messagingServiceSid);
+  twilio.str("base_url", c.twilio.baseUrl);
+  twilio.str("status_callback_url", c.twilio.statusCallbackUrl);
+  TableReader sns = sms.sub("sns");
+  sns.str("region", c.sns.region);
+  sns.str("access_key_id", c.sns.credentials.accessKeyId);
+  sns.str("secret_access_key", c.sns.credentials.secretAccessKey);
+  sns.str("session_token", c.sns.credentials.sessionToken);
+  sns.str("endpoint", c.sns.endpoint);
+  sns.str("sender_id", c.sns.senderId);
+  sns.str("sms_type", c.sns.smsType);
+  TableReader kannel = sms.sub("kannel");
+  kannel.str("url", c.kannel.url);
+  kannel.str("username", c.kannel.username);
+  kannel.str("password", c.kannel.password);
+  kannel.str("from", c.kannel.from);
+  kannel.str("dlr_url", c.kannel.dlrUrl);
+  kannel.integer("dlr_mask", c.kannel.dlrMask, 0, 31);
   TableReader security(root, "security", source);
   std::string trust = callerIdTrustName(c.callerIdTrust);
   security.str("caller_id_trust", trust);
@@ -192,7 +225,8 @@ Status applyToml(const std::string& text, const std::string& source, Config& c) 
   tokens.seconds("ttl_seconds", c.tokens.ttl, 1, static_cast<int>(kMaxTokenLifetime.count()));
   tokens.str("key_file", c.tokens.keyFile);
 
-  for (TableReader* t : {&server, &storage, &sms, &security, &otp, &links, &flows, &log, &tokens}) {
+  for (TableReader* t : {&server, &storage, &sms, &twilio, &sns, &kannel, &security, &otp, &links,
+                         &flows, &log, &tokens}) {
     if (auto s = t->finish(); !s.ok()) return s;
   }
   if (auto s = readOAuthClients(root, source, c.oauthClients); !s.ok()) return s;
@@ -217,6 +251,114 @@ Status applyToml(const std::string& text, const std::string& source, Config& c) 
   if (!parsedTrust.ok()) return Error::invalidArgument(source + ": security." + parsedTrust.error().message());
   c.callerIdTrust = *parsedTrust;
   return okStatus();
+}
+
+namespace {
+
+std::string envOrEmpty(const char* name) {
+  const char* v = std::getenv(name);
+  return v ? std::string(v) : std::string();
+}
+
+Status checkUrl(const std::string& key, const std::string& value, bool required) {
+  if (value.empty()) {
+    if (required) return Error::invalidArgument(key + " is not set");
+    return okStatus();
+  }
+  auto url = splitUrl(value);
+  if (!url.ok()) {
+    return Error::invalidArgument(key + " is not a usable URL: " + url.error().message());
+  }
+  return okStatus();
+}
+
+bool allOf(const std::string& s, const char* alphabet) {
+  return s.find_first_not_of(alphabet) == std::string::npos;
+}
+
+constexpr const char* kAlnum = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+
+Status checkTwilio(const TwilioSmsConfig& t) {
+  if (t.accountSid.size() != 34 || t.accountSid.rfind("AC", 0) != 0 ||
+      !allOf(t.accountSid, kAlnum)) {
+    return Error::invalidArgument(
+        "sms.twilio.account_sid must be the 34-character Account SID (AC...)");
+  }
+  if (t.authToken.empty()) {
+    return Error::invalidArgument(
+        "sms.twilio.auth_token is not set (or set CALLGATE_TWILIO_AUTH_TOKEN)");
+  }
+  if (t.from.empty() && t.messagingServiceSid.empty()) {
+    return Error::invalidArgument("sms.twilio needs from or messaging_service_sid");
+  }
+  if (!t.messagingServiceSid.empty() &&
+      (t.messagingServiceSid.rfind("MG", 0) != 0 || !allOf(t.messagingServiceSid, kAlnum))) {
+    return Error::invalidArgument("sms.twilio.messaging_service_sid must look like MG...");
+  }
+  if (auto s = checkUrl("sms.twilio.base_url", t.baseUrl, true); !s.ok()) return s;
+  return checkUrl("sms.twilio.status_callback_url", t.statusCallbackUrl, false);
+}
+
+Status checkSns(const SnsSmsConfig& s) {
+  if (s.region.empty() || !allOf(s.region, "abcdefghijklmnopqrstuvwxyz0123456789-")) {
+    return Error::invalidArgument("sms.sns.region must be an AWS region such as us-east-1");
+  }
+  if (s.credentials.accessKeyId.empty() || s.credentials.secretAccessKey.empty()) {
+    return Error::invalidArgument(
+        "sms.sns needs access_key_id and secret_access_key (or AWS_ACCESS_KEY_ID and "
+        "AWS_SECRET_ACCESS_KEY in the environment)");
+  }
+  if (!allOf(s.credentials.accessKeyId, kAlnum)) {
+    return Error::invalidArgument("sms.sns.access_key_id must be alphanumeric");
+  }
+  if (!s.senderId.empty() &&
+      (s.senderId.size() < 3 || s.senderId.size() > 11 || !allOf(s.senderId, kAlnum))) {
+    return Error::invalidArgument("sms.sns.sender_id must be 3 to 11 letters or digits");
+  }
+  if (s.smsType != "Transactional" && s.smsType != "Promotional") {
+    return Error::invalidArgument("sms.sns.sms_type must be Transactional or Promotional");
+  }
+  return checkUrl("sms.sns.endpoint", s.endpoint, false);
+}
+
+Status checkKannel(const KannelSmsConfig& k) {
+  if (auto s = checkUrl("sms.kannel.url", k.url, true); !s.ok()) return s;
+  if (k.username.empty()) return Error::invalidArgument("sms.kannel.username is not set");
+  if (k.password.empty()) {
+    return Error::invalidArgument(
+        "sms.kannel.password is not set (or set CALLGATE_KANNEL_PASSWORD)");
+  }
+  return checkUrl("sms.kannel.dlr_url", k.dlrUrl, false);
+}
+
+}  // namespace
+
+std::string outboxPath(const Config& config) {
+  return config.sms.substr(std::string("outbox:").size());
+}
+
+Status resolveSmsConfig(Config& c) {
+  if (std::string token = envOrEmpty("CALLGATE_TWILIO_AUTH_TOKEN"); !token.empty()) {
+    c.twilio.authToken = token;
+  }
+  if (std::string password = envOrEmpty("CALLGATE_KANNEL_PASSWORD"); !password.empty()) {
+    c.kannel.password = password;
+  }
+  // The AWS trio is taken together, so a key id never pairs with another source's secret.
+  if (c.sns.credentials.secretAccessKey.empty()) {
+    c.sns.credentials.accessKeyId = envOrEmpty("AWS_ACCESS_KEY_ID");
+    c.sns.credentials.secretAccessKey = envOrEmpty("AWS_SECRET_ACCESS_KEY");
+    c.sns.credentials.sessionToken = envOrEmpty("AWS_SESSION_TOKEN");
+  }
+  if (c.sms.rfind("outbox:", 0) != 0 || c.sms.size() == 7) {
+    return Error::invalidArgument("sms.sink must be outbox:PATH");
+  }
+  if (c.smsProvider == "outbox") return okStatus();
+  if (c.smsProvider == "twilio") return checkTwilio(c.twilio);
+  if (c.smsProvider == "sns") return checkSns(c.sns);
+  if (c.smsProvider == "kannel") return checkKannel(c.kannel);
+  return Error::invalidArgument("sms provider '" + c.smsProvider +
+                                "' is not supported (outbox, twilio, sns, kannel)");
 }
 
 Result<HostPort> parseHostPort(const std::string& text) {
@@ -267,7 +409,15 @@ Result<Config> loadConfig(const Overrides& o) {
   }
   if (o.http) c.http = *o.http;
   if (o.db) c.db = *o.db;
-  if (o.sms) c.sms = *o.sms;
+  if (o.sms) {
+    // --sms outbox:PATH keeps its old meaning; --sms twilio|sns|kannel picks a provider.
+    if (o.sms->rfind("outbox:", 0) == 0) {
+      c.smsProvider = "outbox";
+      c.sms = *o.sms;
+    } else {
+      c.smsProvider = *o.sms;
+    }
+  }
   if (o.otpSecretFile) c.otpSecretFile = *o.otpSecretFile;
   if (o.pinPepperFile) c.pinPepperFile = *o.pinPepperFile;
   if (o.auditLog) c.auditLog = *o.auditLog;
@@ -281,9 +431,7 @@ Result<Config> loadConfig(const Overrides& o) {
   }
 
   if (auto hp = parseHostPort(c.http); !hp.ok()) return Error::invalidArgument("server.http: " + hp.error().message());
-  if (c.sms.rfind("outbox:", 0) != 0 || c.sms.size() == 7) {
-    return Error::invalidArgument("sms sink '" + c.sms + "' is not supported (use outbox:PATH)");
-  }
+  if (auto s = resolveSmsConfig(c); !s.ok()) return s.error();
   if (c.db.empty()) return Error::invalidArgument("storage.db is empty");
   if (c.pinPepperFile.empty()) return Error::invalidArgument("security.pin_pepper_file is empty");
   if (c.publicBaseUrlDefaulted) {

@@ -6,6 +6,9 @@
 #include <optional>
 #include <string>
 
+#include "adapters/sms/kannel_sms_sender.h"
+#include "adapters/sms/sns_sms_sender.h"
+#include "adapters/sms/twilio_sms_sender.h"
 #include "core/otp_policy.h"
 #include "core/result.h"
 #include "core/trust_policy.h"
@@ -14,10 +17,19 @@ namespace callgate::app {
 
 // [tokens]: the access tokens minted for single-use links (see adapters/token).
 struct TokensConfig {
-  std::string issuer;  // iss and discovery base URL; "" = "http://" + server.http
+  std::string issuer;  // iss and discovery base URL; "" = the links' public base URL
   std::string audience = "callgate-api";      // aud
   Seconds ttl{300};                           // 1..300
   std::string keyFile = "var/jwt-keys.json";  // Ed25519 key ring, created 0600 on first use
+};
+
+// Outbound HTTP to the SMS provider ([sms] keys). Defaults fit Amazon Connect's 8-second Lambda
+// limit with room to spare: up to 3 attempts within 6 s in all.
+struct SmsHttpSettings {
+  int connectTimeoutMs = 2000;
+  int attemptTimeoutMs = 4000;
+  int maxAttempts = 3;
+  int totalTimeoutMs = 6000;
 };
 
 struct Config {
@@ -27,8 +39,16 @@ struct Config {
   int workerThreads = 2;
   // [storage]
   std::string db = "var/callgate.db";
-  // [sms]
-  std::string sms = "outbox:var/outbox.jsonl";  // KIND:TARGET; only "outbox" so far
+  // [sms]: provider chooses the sender; the outbox writes to the path of sink "outbox:PATH".
+  // Secrets (auth_token, secret_access_key, password) may come from the environment instead:
+  // CALLGATE_TWILIO_AUTH_TOKEN and CALLGATE_KANNEL_PASSWORD win over the file; the AWS_*
+  // variables are used when the file has no secret_access_key. Never logged.
+  std::string smsProvider = "outbox";           // outbox | twilio | sns | kannel
+  std::string sms = "outbox:var/outbox.jsonl";  // sink for provider "outbox"
+  SmsHttpSettings smsHttp;
+  TwilioSmsConfig twilio;  // [sms.twilio]
+  SnsSmsConfig sns;        // [sms.sns]
+  KannelSmsConfig kannel;  // [sms.kannel]
   // [security]
   CallerIdTrust callerIdTrust = CallerIdTrust::kAttested;
   std::string otpSecretFile = "var/otp.key";  // CALLGATE_OTP_SECRET (64 hex chars) wins
@@ -64,7 +84,7 @@ struct Overrides {
   std::optional<std::string> configFile;
   std::optional<std::string> http;
   std::optional<std::string> db;
-  std::optional<std::string> sms;
+  std::optional<std::string> sms;  // "outbox:PATH" or a provider name
   std::optional<std::string> callerIdTrust;
   std::optional<std::string> otpSecretFile;
   std::optional<std::string> pinPepperFile;
@@ -79,8 +99,17 @@ struct Overrides {
 // default), and each error names the key.
 Result<Config> loadConfig(const Overrides& overrides);
 
-// Parses TOML text into `config` (for tests and loadConfig).
+// Parses TOML text into `config` (for tests and loadConfig). Environment variables are not read
+// here; loadConfig() applies them.
 Status applyToml(const std::string& text, const std::string& sourceName, Config& config);
+
+// Applies the SMS secrets from the environment (see Config) and checks that the chosen
+// provider has what it needs. Part of loadConfig(); exposed for tests. Errors name the key and
+// never echo a value.
+Status resolveSmsConfig(Config& config);
+
+// The outbox path of an "outbox:PATH" sink.
+std::string outboxPath(const Config& config);
 
 struct HostPort {
   std::string host;

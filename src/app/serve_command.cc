@@ -7,6 +7,7 @@
 #include "adapters/http/server.h"
 #include "adapters/oauth/oauth_routes.h"
 #include "adapters/web/web_routes.h"
+#include "adapters/sms/delivery_report_routes.h"
 #include "app/commands.h"
 #include "app/wiring.h"
 #include "functions/action_links.h"
@@ -15,13 +16,33 @@ namespace callgate::app {
 
 namespace {
 
+// Delivery-report routes for the configured provider: Twilio's needs the public callback URL
+// (what its signature covers), Kannel's the dlr-url; without them no report can arrive.
+void addSmsRoutes(http::Router& router, const Config& config, const Services& services) {
+  if (!services.smsMessages) return;
+  if (config.smsProvider == "twilio" && !config.twilio.statusCallbackUrl.empty()) {
+    addTwilioStatusRoute(router, {config.twilio.authToken, config.twilio.statusCallbackUrl},
+                         *services.smsMessages, *services.clock);
+  }
+  if (config.smsProvider == "kannel" && !config.kannel.dlrUrl.empty() && services.kannelDlrTokens) {
+    addKannelDlrRoute(router, *services.kannelDlrTokens, *services.smsMessages, *services.clock);
+  }
+}
+
+std::string smsDescription(const Config& config) {
+  return config.smsProvider == "outbox" ? config.sms : config.smsProvider;
+}
+
 http::Router makeRouter(const Config& config, const Services& services) {
   http::Router router;
-  router.add("GET", "/healthz", [](const http::Request&) {
-    http::Response ok;
-    ok.body = R"({"status":"ok"})";
-    return ok;
-  }, /*blocking=*/false);
+  router.add(
+      "GET", "/healthz",
+      [](const http::Request&) {
+        http::Response ok;
+        ok.body = R"({"status":"ok"})";
+        return ok;
+      },
+      /*blocking=*/false);
   addConnectRoutes(router, services.functions);
   addOAuthRoutes(router, *services.tokens,
                  oauth::OAuthOptions{config.tokens.issuer, config.oauthClients});
@@ -29,6 +50,7 @@ http::Router makeRouter(const Config& config, const Services& services) {
                          config.publicBaseUrl};
   web::addLinkRoutes(router, web);
   web::addMemberApiRoutes(router, web);
+  addSmsRoutes(router, config, services);
   return router;
 }
 
@@ -67,7 +89,7 @@ int serveCommand(const Config& config) {
   }
   // No customer count here: COUNT(*) reads the whole table, which need not delay a start.
   spdlog::info("event=start http={}:{} db={} sms={} caller_id_trust={}", options.host, *port,
-               config.db, config.sms, callerIdTrustName(config.callerIdTrust));
+               config.db, smsDescription(config), callerIdTrustName(config.callerIdTrust));
   std::cout << "listening http://" << options.host << ":" << *port << std::endl;
 
   int signal = 0;

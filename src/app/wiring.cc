@@ -13,7 +13,13 @@
 #include "adapters/crypto/hmac_code_hasher.h"
 #include "adapters/crypto/secret_key_file.h"
 #include "adapters/crypto/sodium_random.h"
+#include "adapters/http_client/curl_http_client.h"
+#include "adapters/http_client/retrying_http_client.h"
+#include "adapters/sms/kannel_dlr_token.h"
+#include "adapters/sms/kannel_sms_sender.h"
 #include "adapters/sms/outbox_sms_sender.h"
+#include "adapters/sms/sns_sms_sender.h"
+#include "adapters/sms/twilio_sms_sender.h"
 #include "adapters/storage/sqlite/sqlite_challenge_store.h"
 #include "adapters/storage/sqlite/sqlite_credential_store.h"
 #include "adapters/storage/sqlite/sqlite_customer_store.h"
@@ -25,6 +31,7 @@
 #include "adapters/storage/sqlite/sqlite_member_store.h"
 #include "functions/action_links.h"
 #include "functions/add_member.h"
+#include "adapters/storage/sqlite/sqlite_sms_message_store.h"
 #include "functions/builtin.h"
 #include "functions/issue_action_link.h"
 #include "functions/lookup_caller.h"
@@ -58,6 +65,37 @@ Result<std::string> pinPepper(const Config& config) {
     return key;
   }
   return loadOrCreateSecretKey(config.pinPepperFile);
+}
+
+// The SMS sender for config.smsProvider, with the HTTP client and delivery store it needs.
+Status buildSmsSender(const Config& config, const std::string& otpSecret, Services& s) {
+  if (config.smsProvider == "outbox") {
+    s.sms = std::make_unique<OutboxSmsSender>(outboxPath(config), *s.clock);
+    return okStatus();
+  }
+  s.smsMessages = std::make_unique<SqliteSmsMessageStore>(*s.db);
+  CurlHttpClientOptions curl;
+  curl.connectTimeout = Millis(config.smsHttp.connectTimeoutMs);
+  curl.requestTimeout = Millis(config.smsHttp.attemptTimeoutMs);
+  s.httpTransport = std::make_unique<CurlHttpClient>(curl);
+  s.backoffClock = std::make_unique<SteadyBackoffClock>();
+  RetryPolicy policy;
+  policy.maxAttempts = config.smsHttp.maxAttempts;
+  policy.totalBudget = Millis(config.smsHttp.totalTimeoutMs);
+  s.http =
+      std::make_unique<RetryingHttpClient>(*s.httpTransport, policy, *s.backoffClock, *s.random);
+  SmsTracking tracking{s.smsMessages.get(), *s.random, *s.clock};
+  if (config.smsProvider == "twilio") {
+    s.sms = std::make_unique<TwilioSmsSender>(config.twilio, *s.http, tracking);
+  } else if (config.smsProvider == "sns") {
+    s.sms = std::make_unique<SnsSmsSender>(config.sns, *s.http, tracking);
+  } else if (config.smsProvider == "kannel") {
+    s.kannelDlrTokens = std::make_unique<KannelDlrToken>(otpSecret);
+    s.sms = std::make_unique<KannelSmsSender>(config.kannel, *s.kannelDlrTokens, *s.http, tracking);
+  } else {
+    return Error::invalidArgument("sms provider '" + config.smsProvider + "' is not supported");
+  }
+  return okStatus();
 }
 
 }  // namespace
@@ -102,7 +140,7 @@ Result<std::unique_ptr<Services>> buildServices(const Config& config) {
   auto key = otpKey(config);
   if (!key.ok()) return Error(key.error().code(), "OTP secret: " + key.error().message());
   s->hasher = std::make_unique<HmacCodeHasher>(*key);
-  s->sms = std::make_unique<OutboxSmsSender>(config.sms.substr(std::string("outbox:").size()), *s->clock);
+  if (Status sms = buildSmsSender(config, *key, *s); !sms.ok()) return sms.error();
   s->audit = buildAuditLog(config, *s->clock);
   if (Status t = buildTokens(config, *s); !t.ok()) return t.error();
 

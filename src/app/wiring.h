@@ -28,6 +28,10 @@ class MemberStore;
 class PinHasher;
 class ActionLinks;
 class AddMember;
+class SmsMessageStore;
+class HttpClient;
+class BackoffClock;
+class KannelDlrToken;
 }  // namespace callgate
 
 namespace callgate::app {
@@ -40,6 +44,13 @@ struct Services {
   std::unique_ptr<SqliteDatabase> db;
   std::unique_ptr<CustomerStore> customers;
   std::unique_ptr<ChallengeStore> challenges;
+  // The SMS provider's plumbing (HTTP providers only; null for the outbox). Declared before
+  // `sms`, which borrows them, so they are destroyed after it.
+  std::unique_ptr<SmsMessageStore> smsMessages;
+  std::unique_ptr<HttpClient> httpTransport;  // libcurl, one attempt
+  std::unique_ptr<BackoffClock> backoffClock;
+  std::unique_ptr<HttpClient> http;  // retrying, over httpTransport
+  std::unique_ptr<KannelDlrToken> kannelDlrTokens;
   std::unique_ptr<SmsSender> sms;
   std::unique_ptr<CodeHasher> hasher;
   std::unique_ptr<AuditLog> audit;
@@ -57,8 +68,8 @@ struct Services {
   FunctionRegistry functions;
 };
 
-// Opens (creating on first run) the database, the SMS sink, the OTP key, the audit log and the
-// JWT key ring.
+// Opens (creating on first run) the database, the SMS sender chosen by config.smsProvider, the
+// OTP key and the audit log.
 Result<std::unique_ptr<Services>> buildServices(const Config& config);
 
 // The token service over `s`'s database and clock (and a CSPRNG): the JWT key ring (created on

@@ -8,7 +8,11 @@
 namespace callgate {
 
 namespace {
-StringMap failure(const char* reason) { return {{"lambdaResult", "Error"}, {"reason", reason}}; }
+// otpResult names the outcome for a flow's Compare; lambdaResult/reason stay for flows written
+// against the first version.
+StringMap failure(const char* reason, const char* otpResult) {
+  return {{"lambdaResult", "Error"}, {"reason", reason}, {"otpResult", otpResult}};
+}
 }  // namespace
 
 Result<StringMap> SendOtp::invoke(const FunctionRequest& request) {
@@ -29,7 +33,7 @@ Result<StringMap> SendOtp::invoke(const FunctionRequest& request) {
     const bool numberLimited = *perNumber >= cfg.perNumberLimit;
     deps_.audit.record("otp_rate_limited", {{"phone", maskPhone(*phone)},
                                             {"limit", numberLimited ? "number" : "prefix"}});
-    return failure("RateLimited");
+    return failure("RateLimited", "RateLimited");
   }
 
   const std::string code = generateOtpCode(deps_.random, cfg.digits);
@@ -47,12 +51,18 @@ Result<StringMap> SendOtp::invoke(const FunctionRequest& request) {
 
   auto sent = deps_.sms.send({*phone, otpMessageBody(cfg, code)});
   if (!sent.ok()) {
-    spdlog::warn("event=sms_failed phone={} error=\"{}\"", maskPhone(*phone), sent.error().message());
-    deps_.audit.record("otp_send_failed", {{"phone", maskPhone(*phone)}, {"challenge", std::to_string(*id)}});
-    return failure("SmsFailed");
+    // The challenge stays: the provider may have taken the text before failing us, and it still
+    // counts against the send limits, so a failing gateway cannot be used to pump messages.
+    spdlog::warn("event=sms_failed phone={} code={} error=\"{}\"", maskPhone(*phone),
+                 errorCodeName(sent.error().code()), sent.error().message());
+    deps_.audit.record("otp_send_failed", {{"phone", maskPhone(*phone)},
+                                           {"challenge", std::to_string(*id)},
+                                           {"error", errorCodeName(sent.error().code())}});
+    return failure("SmsFailed", "SendFailed");
   }
-  deps_.audit.record("otp_sent", {{"phone", maskPhone(*phone)}, {"challenge", std::to_string(*id)}});
-  return StringMap{{"lambdaResult", "Success"}};
+  deps_.audit.record("otp_sent",
+                     {{"phone", maskPhone(*phone)}, {"challenge", std::to_string(*id)}});
+  return StringMap{{"lambdaResult", "Success"}, {"otpResult", "Sent"}};
 }
 
 }  // namespace callgate

@@ -7,6 +7,7 @@ repository from $CALLGATE_SOURCE_DIR (both set by CTest); when run by hand they 
 """
 
 import http.client
+import http.server
 import json
 import os
 import queue
@@ -14,6 +15,7 @@ import re
 import select
 import shutil
 import signal
+import socket
 import sqlite3
 import subprocess
 import tempfile
@@ -76,6 +78,8 @@ class Workspace:
         self.outbox = os.path.join(self.dir, "outbox.jsonl")
         self.key = os.path.join(self.dir, "otp.key")
         self.audit = os.path.join(self.dir, "audit.jsonl")
+        # The --sms flag every command gets; None leaves the choice to a --config file.
+        self.sms_flag = "outbox:" + self.outbox
 
     def cleanup(self):
         shutil.rmtree(self.dir, ignore_errors=True)
@@ -91,8 +95,8 @@ class Workspace:
 
     # Flags every data-touching command shares, so nothing lands outside the workspace.
     def store_args(self):
-        return ["--db", self.db, "--sms", "outbox:" + self.outbox,
-                "--otp-secret-file", self.key, "--audit-log", self.audit]
+        sms = ["--sms", self.sms_flag] if self.sms_flag else []
+        return ["--db", self.db, *sms, "--otp-secret-file", self.key, "--audit-log", self.audit]
 
     def run(self, *args, input=None, timeout=CLI_TIMEOUT):
         """Runs the binary to completion in the workspace; returns CompletedProcess (text)."""
@@ -155,15 +159,17 @@ class Workspace:
 class Server:
     """`callgate serve` on an ephemeral loopback port."""
 
-    def __init__(self, workspace, *extra_args):
+    def __init__(self, workspace, *extra_args, env=None, http="127.0.0.1:0"):
+        """`env`: extra environment variables for the server (e.g. provider secrets)."""
         self.ws = workspace
         self.log_path = workspace.path(f"serve-{time.monotonic_ns()}.log")
         self._log = open(self.log_path, "wb")
-        env = dict(os.environ)
-        env.pop("CALLGATE_OTP_SECRET", None)
+        environment = dict(os.environ)
+        environment.pop("CALLGATE_OTP_SECRET", None)
+        environment.update(env or {})
         self.proc = subprocess.Popen(
-            [BIN, "serve", "--http", "127.0.0.1:0", *workspace.store_args(), *extra_args],
-            cwd=workspace.dir, stdout=subprocess.PIPE, stderr=self._log, env=env)
+            [BIN, "serve", "--http", http, *workspace.store_args(), *extra_args],
+            cwd=workspace.dir, stdout=subprocess.PIPE, stderr=self._log, env=environment)
         self.port = self._wait_listening()
         self.host = "127.0.0.1"
 
@@ -252,8 +258,8 @@ class ServerTestCase(unittest.TestCase):
         self.ws = Workspace()
         self.addCleanup(self.ws.cleanup)
 
-    def start_server(self, *extra_args):
-        server = Server(self.ws, *extra_args)
+    def start_server(self, *extra_args, **kwargs):
+        server = Server(self.ws, *extra_args, **kwargs)
         self.addCleanup(server.stop)
         return server
 
@@ -347,3 +353,86 @@ class InteractiveCall:
         for stream in (self.proc.stdin, self.proc.stdout, self.proc.stderr):
             if stream and not stream.closed:
                 stream.close()
+
+
+def free_port():
+    """A loopback TCP port that was free a moment ago, for peers that cannot take port 0 (a
+    config that must name callgate's own port, Kannel's boxes)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class RecordingServer:
+    """An HTTP server on 127.0.0.1 (port 0) standing in for a provider's API: it records every
+    request (method, path, query, headers, body) and answers from a script, then `default`.
+    Runs in a daemon thread; close() stops it. Thread-safe reads through requests_snapshot()."""
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._requests = []
+        self._script = []
+        self.default = (200, {}, b"")
+        outer = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def _handle(self):
+                length = int(self.headers.get("Content-Length") or 0)
+                body = self.rfile.read(length) if length else b""
+                path, _, query = self.path.partition("?")
+                record = {"method": self.command, "path": path, "query": query,
+                          "headers": {k.lower(): v for k, v in self.headers.items()},
+                          "header_list": list(self.headers.items()), "body": body,
+                          "at": time.monotonic()}
+                with outer._lock:
+                    outer._requests.append(record)
+                    status, headers, payload = outer._script.pop(0) if outer._script else outer.default
+                if isinstance(payload, str):
+                    payload = payload.encode("utf-8")
+                self.send_response(status)
+                for k, v in headers.items():
+                    self.send_header(k, v)
+                self.send_header("Content-Length", str(len(payload)))
+                self.end_headers()
+                self.wfile.write(payload)
+
+            do_GET = do_POST = do_PUT = _handle
+
+            def log_message(self, *args):  # quiet
+                pass
+
+        self._server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._server.daemon_threads = True
+        self.port = self._server.server_address[1]
+        self.url = f"http://127.0.0.1:{self.port}"
+        self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05},
+                                        daemon=True)
+        self._thread.start()
+
+    def respond(self, status, body=b"", headers=None):
+        """Queues the answer to the next unanswered request."""
+        with self._lock:
+            self._script.append((status, dict(headers or {}), body))
+
+    def requests_snapshot(self):
+        with self._lock:
+            return list(self._requests)
+
+    def close(self):
+        self._server.shutdown()
+        self._server.server_close()
+        self._thread.join(timeout=STOP_TIMEOUT)
+
+
+def wait_until(predicate, timeout, interval=0.05, what="condition"):
+    """Polls `predicate` until it returns a truthy value (returned) or `timeout` seconds pass."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = predicate()
+        if value:
+            return value
+        if time.monotonic() >= deadline:
+            raise AssertionError(f"timed out after {timeout} s waiting for {what}")
+        time.sleep(interval)

@@ -72,8 +72,12 @@ bool formDecode(std::string_view in, std::string& out) {
   return out.find('\0') == std::string::npos && isValidUtf8(out);
 }
 
-Result<FormFields> parseForm(std::string_view body) {
-  FormFields fields;
+namespace {
+
+// Splits on '&' and decodes each "name=value" piece, skipping empty pieces; stops at the first
+// error. `add` returns an error to stop, too.
+template <typename Add>
+Status forEachField(std::string_view body, Add add) {
   size_t pos = 0;
   std::string name, value;
   while (pos <= body.size()) {
@@ -92,33 +96,70 @@ Result<FormFields> parseForm(std::string_view body) {
     if (!formDecode(rawValue, value)) {
       return Error::invalidArgument("form field '" + name + "' is not valid percent-encoding");
     }
+    if (Status s = add(name, value); !s.ok()) return s;
+  }
+  return okStatus();
+}
+
+}  // namespace
+
+Result<FormFields> parseForm(std::string_view body) {
+  FormFields fields;
+  Status s = forEachField(body, [&fields](const std::string& name, const std::string& value) -> Status {
     if (fields.size() == kMaxFormFields) {
-      return Error::invalidArgument("form has more than " + std::to_string(kMaxFormFields) +
-                                    " fields");
+      return Error::invalidArgument("form has more than " + std::to_string(kMaxFormFields) + " fields");
     }
     if (!fields.emplace(name, value).second) {
       return Error::invalidArgument("form field '" + name + "' appears more than once");
     }
-  }
+    return okStatus();
+  });
+  if (!s.ok()) return s.error();
   return fields;
 }
 
-std::string formEncode(std::string_view in) {
+Result<Params> parseFormPairs(std::string_view text) {
+  Params params;
+  Status s = forEachField(text, [&params](const std::string& name, const std::string& value) -> Status {
+    params.emplace_back(name, value);
+    return okStatus();
+  });
+  if (!s.ok()) return s.error();
+  return params;
+}
+
+std::optional<std::string> findParam(const Params& params, std::string_view name) {
+  for (const auto& [k, v] : params) {
+    if (k == name) return v;
+  }
+  return std::nullopt;
+}
+
+std::string percentEncode(std::string_view text) {
   static constexpr char kHex[] = "0123456789ABCDEF";
   std::string out;
-  out.reserve(in.size());
-  for (char ch : in) {
+  out.reserve(text.size() * 3);
+  for (char ch : text) {
     const auto c = static_cast<unsigned char>(ch);
     if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
-        c == '.' || c == '_' || c == '*') {
+        c == '.' || c == '_' || c == '~') {
       out.push_back(ch);
-    } else if (c == ' ') {
-      out.push_back('+');
     } else {
       out.push_back('%');
       out.push_back(kHex[c >> 4]);
-      out.push_back(kHex[c & 0xF]);
+      out.push_back(kHex[c & 0x0F]);
     }
+  }
+  return out;
+}
+
+std::string formEncode(const Params& params) {
+  std::string out;
+  for (const auto& [name, value] : params) {
+    if (!out.empty()) out.push_back('&');
+    out += percentEncode(name);
+    out.push_back('=');
+    out += percentEncode(value);
   }
   return out;
 }

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "adapters/http/form.h"
+#include "adapters/http_client/http_client.h"
 
 namespace callgate::http {
 namespace {
@@ -63,9 +64,10 @@ TEST(FormTest, LimitsTheNumberOfFields) {
 TEST(FormTest, EncodeRoundTrips) {
   const std::string text = "Ada Lovelace & co = 100% \xC3\xA9/?";
   std::string decoded;
-  ASSERT_TRUE(formDecode(formEncode(text), decoded));
+  ASSERT_TRUE(formDecode(percentEncode(text), decoded));
   EXPECT_EQ(decoded, text);
-  EXPECT_EQ(formEncode("a b&c"), "a+b%26c");
+  EXPECT_EQ(percentEncode("a b&c~"), "a%20b%26c~");
+  EXPECT_EQ(formEncode({{"To", "+1 415"}, {"Body", "a&b"}}), "To=%2B1%20415&Body=a%26b");
 }
 
 TEST(FormTest, RecognisesTheContentType) {
@@ -74,6 +76,60 @@ TEST(FormTest, RecognisesTheContentType) {
   EXPECT_FALSE(isFormContentType("application/json"));
   EXPECT_FALSE(isFormContentType(""));
   EXPECT_FALSE(isFormContentType("application/x-www-form-urlencodedx"));
+}
+
+TEST(FormPairsTest, PercentEncodesAllButUnreserved) {
+  EXPECT_EQ(percentEncode("AZaz09-._~"), "AZaz09-._~");
+  EXPECT_EQ(percentEncode("+1 415/é&=%"), "%2B1%20415%2F%C3%A9%26%3D%25");
+  EXPECT_EQ(formEncode({{"To", "+14155550123"}, {"Body", "a b"}}), "To=%2B14155550123&Body=a%20b");
+}
+
+TEST(FormPairsTest, ParsesAndRoundTrips) {
+  auto p = parseFormPairs("a=1&b=x+y&c=%2B1&&d&a=2");
+  ASSERT_TRUE(p.ok());
+  EXPECT_EQ(*p, (Params{{"a", "1"}, {"b", "x y"}, {"c", "+1"}, {"d", ""}, {"a", "2"}}));
+  EXPECT_EQ(findParam(*p, "a"), "1");
+  EXPECT_EQ(findParam(*p, "z"), std::nullopt);
+  const Params original{{"k", "v &=+%\n"}, {"é", ""}};
+  EXPECT_EQ(*parseFormPairs(formEncode(original)), original);
+  EXPECT_TRUE(parseFormPairs("").ok());
+}
+
+TEST(FormPairsTest, RejectsBrokenEscapes) {
+  EXPECT_FALSE(parseFormPairs("a=%2").ok());
+  EXPECT_FALSE(parseFormPairs("a=%zz").ok());
+  EXPECT_FALSE(parseFormPairs("a=%").ok());
+}
+
+TEST(UrlTest, SplitsUrls) {
+  auto u = splitUrl("https://sns.us-east-1.amazonaws.com/");
+  ASSERT_TRUE(u.ok());
+  EXPECT_EQ(u->scheme, "https");
+  EXPECT_EQ(u->host, "sns.us-east-1.amazonaws.com");
+  EXPECT_EQ(u->port, std::nullopt);
+  EXPECT_EQ(u->path, "/");
+  EXPECT_EQ(u->hostHeader(), "sns.us-east-1.amazonaws.com");
+  u = splitUrl("HTTP://127.0.0.1:8080/cgi-bin/sendsms?x=1&y=2");
+  ASSERT_TRUE(u.ok());
+  EXPECT_EQ(u->scheme, "http");
+  EXPECT_EQ(u->port, 8080);
+  EXPECT_EQ(u->path, "/cgi-bin/sendsms");
+  EXPECT_EQ(u->query, "x=1&y=2");
+  EXPECT_EQ(u->hostHeader(), "127.0.0.1:8080");
+  EXPECT_EQ(splitUrl("https://h:443")->hostHeader(), "h");
+  EXPECT_EQ(splitUrl("http://[::1]:99/")->host, "[::1]");
+  EXPECT_EQ(splitUrl("http://h?q")->path, "/");
+}
+
+TEST(UrlTest, RejectsWhatWeCannotSign) {
+  EXPECT_FALSE(splitUrl("ftp://h/").ok());
+  EXPECT_FALSE(splitUrl("h/x").ok());
+  EXPECT_FALSE(splitUrl("http://user:pw@h/").ok());
+  EXPECT_FALSE(splitUrl("http://h:0/").ok());
+  EXPECT_FALSE(splitUrl("http://h:99999/").ok());
+  EXPECT_FALSE(splitUrl("http://h:x/").ok());
+  EXPECT_FALSE(splitUrl("http:///x").ok());
+  EXPECT_FALSE(splitUrl("http://h/#f").ok());
 }
 
 }  // namespace

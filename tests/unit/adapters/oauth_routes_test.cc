@@ -20,7 +20,7 @@ using testing::kIssuer;
 using testing::kScope;
 
 std::string basic(const std::string& id, const std::string& secret) {
-  const std::string raw = http::formEncode(id) + ":" + http::formEncode(secret);
+  const std::string raw = http::percentEncode(id) + ":" + http::percentEncode(secret);
   std::string out(sodium_base64_ENCODED_LEN(raw.size(), sodium_base64_VARIANT_ORIGINAL), '\0');
   sodium_bin2base64(out.data(), out.size(), reinterpret_cast<const unsigned char*>(raw.data()),
                     raw.size(), sodium_base64_VARIANT_ORIGINAL);
@@ -68,7 +68,7 @@ class OAuthRoutesTest : public testing::TokenFixture {
 
   ClientResponse introspect(const std::string& token) {
     return post(oauth::kIntrospectPath,
-                "token=" + http::formEncode(token) + "&token_type_hint=access_token",
+                "token=" + http::percentEncode(token) + "&token_type_hint=access_token",
                 basic("resource-server", kSecret));
   }
 

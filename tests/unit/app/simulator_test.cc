@@ -80,6 +80,23 @@ TEST_F(SimulatorTest, UnknownCallerKeysTheCodeAndIsEnrolled) {
   EXPECT_EQ(customers_.rows.at("+14155550177").level, "Welcome");
 }
 
+TEST_F(SimulatorTest, SmsFailureIsToldAndTheCallGoesToAnAgent) {
+  sms_.failing = true;
+  auto events = call("+14155550177", Attestation::kNone, "");
+  bool told = false;
+  for (const auto& e : events) {
+    told |= e["type"] == "prompt" &&
+            e["text"].get<std::string>().rfind("Sorry, we could not send a text message", 0) == 0;
+    EXPECT_NE(e["type"], "input") << "no PIN is asked for when none was sent";
+  }
+  EXPECT_TRUE(told);
+  EXPECT_EQ(events.back()["type"], "transfer");
+  EXPECT_EQ(events.back()["queue"], "Agents");
+  EXPECT_EQ(events.back()["attributes"]["authenticated"], "False");
+  EXPECT_EQ(events.back()["attributes"]["otpDelivery"], "SendFailed");
+  EXPECT_TRUE(audit_.has("otp_send_failed"));
+}
+
 TEST_F(SimulatorTest, SilenceEndsUnauthenticatedAtAnAgent) {
   auto events = call("+14155550177", Attestation::kNone, "\n\n\n\n\n");
   EXPECT_EQ(events.back()["type"], "transfer");

@@ -92,6 +92,7 @@ TEST_F(OtpFunctionsTest, SendIsRateLimitedPerNumber) {
   ASSERT_TRUE(r.ok());
   EXPECT_EQ(r->at("lambdaResult"), "Error");
   EXPECT_EQ(r->at("reason"), "RateLimited");
+  EXPECT_EQ(r->at("otpResult"), "RateLimited");
   EXPECT_EQ(sms_.sent.size(), 3u);
   EXPECT_TRUE(audit_.has("otp_rate_limited"));
   clock_.advance(Seconds(601));
@@ -115,6 +116,7 @@ TEST_F(OtpFunctionsTest, SendReportsSmsFailure) {
   ASSERT_TRUE(r.ok());
   EXPECT_EQ(r->at("lambdaResult"), "Error");
   EXPECT_EQ(r->at("reason"), "SmsFailed");
+  EXPECT_EQ(r->at("otpResult"), "SendFailed");
   EXPECT_TRUE(audit_.has("otp_send_failed"));
 }
 

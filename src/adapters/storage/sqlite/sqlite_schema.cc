@@ -118,8 +118,28 @@ CREATE INDEX token_states_by_expiry ON token_states (expires_at_ms);
 )sql";
 
 
+// SMS messages handed to a provider and their delivery reports (adapters/sms). No message text
+// and only the masked destination: the table is operational data, safe to keep. WITHOUT ROWID
+// because every lookup is by our id (the primary key); provider ids (Twilio status callbacks)
+// have their own index.
+constexpr const char* kSmsMessages = R"sql(
+CREATE TABLE sms_messages (
+  id TEXT PRIMARY KEY NOT NULL,
+  provider TEXT NOT NULL,
+  provider_message_id TEXT NOT NULL DEFAULT '',
+  to_masked TEXT NOT NULL,
+  status TEXT NOT NULL,
+  error_code TEXT NOT NULL DEFAULT '',
+  created_at_ms INTEGER NOT NULL,
+  updated_at_ms INTEGER NOT NULL
+) WITHOUT ROWID;
+
+CREATE INDEX sms_messages_by_provider_id ON sms_messages (provider, provider_message_id);
+)sql";
+
+
 // Append only: a database's user_version counts how many of these it has applied.
-constexpr const char* kMigrations[] = {kV1, kCredentials, kActionGrants, kMembers, kTokenStates};
+constexpr const char* kMigrations[] = {kV1, kCredentials, kActionGrants, kMembers, kTokenStates, kSmsMessages};
 
 }  // namespace
 
