@@ -90,7 +90,9 @@ std::string headerOf(const HttpClientRequest& r, const std::string& name) {
 class SmsSenderTest : public ::testing::Test {
  protected:
   SmsTracking tracking() { return {&store_, random_, clock_}; }
-  const SmsMessageRecord& record() { return store_.rows.at(kMessageId); }
+  // The newest message: FakeRandom counts its calls in the first byte of each id, so ids of
+  // later messages sort after earlier ones.
+  const SmsMessageRecord& record() { return store_.rows.rbegin()->second; }
 
   FakeClock clock_{fromUnixMillis(1440938160000)};  // 2015-08-30T12:36:00Z
   FakeRandom random_;
