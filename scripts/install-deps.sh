@@ -8,7 +8,7 @@ PACKAGES=(
   build-essential cmake ninja-build pkg-config ccache git
   # libraries
   libphonenumber-dev libsodium-dev libboost-dev libboost-system-dev nlohmann-json3-dev
-  libsqlite3-dev libtomlplusplus-dev libspdlog-dev libfmt-dev libcli11-dev
+  libsqlite3-dev libtomlplusplus-dev libspdlog-dev libfmt-dev libcli11-dev libssl-dev
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev python3 curl sqlite3 wrk nginx-light
 )

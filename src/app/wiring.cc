@@ -14,6 +14,8 @@
 #include "adapters/storage/sqlite/sqlite_challenge_store.h"
 #include "adapters/storage/sqlite/sqlite_customer_store.h"
 #include "adapters/storage/sqlite/sqlite_database.h"
+#include "adapters/storage/sqlite/sqlite_voice_session_store.h"
+#include "adapters/twilio_voice/voice_runtime.h"
 #include "functions/builtin.h"
 #include "functions/lookup_caller.h"
 #include "functions/send_otp.h"
@@ -46,6 +48,7 @@ Result<std::unique_ptr<Services>> buildStorage(const Config& config) {
   s->db = std::move(*db);
   s->customers = std::make_unique<SqliteCustomerStore>(*s->db);
   s->challenges = std::make_unique<SqliteChallengeStore>(*s->db);
+  s->voiceSessions = std::make_unique<SqliteVoiceSessionStore>(*s->db);
   return s;
 }
 
@@ -66,6 +69,47 @@ Result<std::unique_ptr<Services>> buildServices(const Config& config) {
   s->functions.add(std::make_unique<SendOtp>(deps));
   s->functions.add(std::make_unique<VerifyOtp>(deps));
   return s;
+}
+
+Result<std::unique_ptr<twilio_voice::TwilioVoiceRuntime>> buildTwilioVoice(const Config& config,
+                                                                           Services& services) {
+  using namespace twilio_voice;  // NOLINT: local to this function
+  const TwilioConfig& tc = config.twilio;
+  VoiceFlows flows;
+  flows.defaultFlow = config.flow;
+  std::vector<std::string> names{config.flow};
+  for (const auto& [number, path] : tc.numbers) {
+    flows.byNumber[number] = path;
+    names.push_back(path);
+  }
+  for (const std::string& name : names) {
+    if (flows.byName.count(name)) continue;
+    auto loaded = loadFlowFile(name, config);
+    if (!loaded.ok()) return Error(loaded.error().code(), "twilio: " + loaded.error().message());
+    flows.byName[name] = *loaded;
+  }
+  VoiceOptions options;
+  options.voice = tc.voice;
+  options.language = tc.language;
+  options.speech = tc.speech;
+  options.sessionTtl = Seconds(tc.sessionTtlSeconds);
+  for (const auto& [queue, target] : tc.queues) {
+    auto parsed = parseAgentTarget(target);
+    if (!parsed.ok()) {
+      return Error::invalidArgument("twilio.queues." + queue + ": " + parsed.error().message());
+    }
+    options.queues[queue] = *parsed;
+  }
+  if (!tc.defaultAgent.empty()) {
+    auto parsed = parseAgentTarget(tc.defaultAgent);
+    if (!parsed.ok()) {
+      return Error::invalidArgument("twilio.default_agent: " + parsed.error().message());
+    }
+    options.defaultAgent = *parsed;
+  }
+  return std::make_unique<TwilioVoiceRuntime>(std::move(flows), std::move(options),
+                                              *services.voiceSessions, services.functions,
+                                              *services.clock, *services.random);
 }
 
 std::string locateFlowFile(const std::string& path) {

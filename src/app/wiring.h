@@ -17,7 +17,12 @@ class CodeHasher;
 class Random;
 class Clock;
 class AuditLog;
+class VoiceSessionStore;
 }  // namespace callgate
+
+namespace callgate::twilio_voice {
+class TwilioVoiceRuntime;
+}  // namespace callgate::twilio_voice
 
 namespace callgate::app {
 
@@ -29,6 +34,7 @@ struct Services {
   std::unique_ptr<SqliteDatabase> db;
   std::unique_ptr<CustomerStore> customers;
   std::unique_ptr<ChallengeStore> challenges;
+  std::unique_ptr<VoiceSessionStore> voiceSessions;
   std::unique_ptr<SmsSender> sms;
   std::unique_ptr<CodeHasher> hasher;
   std::unique_ptr<AuditLog> audit;
@@ -40,6 +46,11 @@ Result<std::unique_ptr<Services>> buildServices(const Config& config);
 
 // Only the database, for commands that just manage customers.
 Result<std::unique_ptr<Services>> buildStorage(const Config& config);
+
+// The Twilio voice channel over `services` (which must outlive it): loads the default flow and
+// every [twilio.numbers] flow, and resolves [twilio.queues] / default_agent.
+Result<std::unique_ptr<twilio_voice::TwilioVoiceRuntime>> buildTwilioVoice(const Config& config,
+                                                                           Services& services);
 
 // A relative flow path is looked up in the working directory, then beside the build or install
 // tree of the running binary.

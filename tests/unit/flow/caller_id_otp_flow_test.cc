@@ -20,7 +20,8 @@ using namespace callgate::flow::flowtest;  // NOLINT: test file
 
 std::string shippedFlowText() {
   std::filesystem::path path =
-      std::filesystem::path(__FILE__).parent_path() / "../../../flows/caller-id-otp.json";
+      // Not __FILE__: ccache's base_dir makes it relative to the build directory.
+      std::filesystem::path(CALLGATE_SOURCE_DIR) / "flows/caller-id-otp.json";
   std::ifstream in(path);
   EXPECT_TRUE(in.good()) << "cannot read " << path;
   std::stringstream text;

@@ -37,7 +37,25 @@ CREATE INDEX challenges_by_phone ON challenges (phone, id);
 CREATE INDEX challenges_by_phone_created ON challenges (phone, created_at_ms);
 )sql";
 
-constexpr const char* kMigrations[] = {kV1};
+// Twilio voice calls parked between webhook requests (SqliteVoiceSessionStore). id is the random
+// session id in the webhook URLs; call_sid is unique so a retried incoming-call webhook finds the
+// call it already started. voice_sessions_by_expiry serves the purge of stale calls.
+constexpr const char* kVoiceSessions = R"sql(
+CREATE TABLE voice_sessions (
+  id TEXT PRIMARY KEY NOT NULL,
+  call_sid TEXT NOT NULL UNIQUE,
+  flow TEXT NOT NULL,
+  state TEXT NOT NULL,
+  response TEXT NOT NULL,
+  version INTEGER NOT NULL,
+  updated_at_ms INTEGER NOT NULL,
+  expires_at_ms INTEGER NOT NULL
+) WITHOUT ROWID;
+
+CREATE INDEX voice_sessions_by_expiry ON voice_sessions (expires_at_ms);
+)sql";
+
+constexpr const char* kMigrations[] = {kV1, kVoiceSessions};
 
 }  // namespace
 
