@@ -50,7 +50,8 @@ int runCli(int argc, char** argv) {
   Overrides o;
   int rc = 0;
 
-  auto* serve = app.add_subcommand("serve", "Run the HTTP server (Amazon Connect function endpoints)");
+  auto* serve = app.add_subcommand(
+      "serve", "Run the HTTP server (Amazon Connect function endpoints, Twilio voice webhooks)");
   addCommonOptions(serve, o);
   serve->add_option("--http", o.http, "HOST:PORT to listen on (port 0 picks a free port)");
 

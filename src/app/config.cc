@@ -4,10 +4,14 @@
 #include <fstream>
 #include <set>
 #include <sstream>
+#include <cstdlib>
 #include <toml++/toml.h>
 
 #include "core/access_token.h"
 #include "adapters/http_client/http_client.h"
+#include "adapters/twilio_voice/transfer.h"
+#include "core/customer.h"
+#include "core/phone.h"
 
 namespace callgate::app {
 
@@ -23,6 +27,36 @@ class TableReader {
   void str(const char* key, std::string& out) {
     if (const toml::node* n = find(key)) {
       if (auto v = n->value<std::string>()) out = *v; else fail(key, "a string");
+    }
+  }
+  void boolean(const char* key, bool& out) {
+    if (const toml::node* n = find(key)) {
+      if (auto v = n->value<bool>()) out = *v; else fail(key, "true or false");
+    }
+  }
+  void optionalBoolean(const char* key, std::optional<bool>& out) {
+    if (find(key) != nullptr) {
+      bool v = false;
+      boolean(key, v);
+      out = v;
+    }
+  }
+  // A nested table of string values ([twilio.numbers]); an error unless every value is a string.
+  void stringMap(const char* key, std::map<std::string, std::string>& out) {
+    const toml::node* n = find(key);
+    if (n == nullptr) return;
+    const toml::table* t = n->as_table();
+    if (t == nullptr) return fail(key, "a table");
+    for (const auto& [k, v] : *t) {
+      auto value = v.value<std::string>();
+      if (!value) {
+        if (error_.empty()) {
+          error_ = source_ + ": " + name_ + "." + key + ".\"" + std::string(k.str()) +
+                   "\" must be a string";
+        }
+        return;
+      }
+      out[std::string(k.str())] = *value;
     }
   }
   void integer(const char* key, int& out, int lo, int hi) {
@@ -147,8 +181,8 @@ Status applyToml(const std::string& text, const std::string& source, Config& c) 
         << e.description();
     return Error::invalidArgument(msg.str());
   }
-  static const std::set<std::string> kTables{"server", "storage", "sms",   "security", "otp",  "links",
-                                             "flows",  "functions", "log", "tokens",   "oauth"};
+  static const std::set<std::string> kTables{"server", "storage", "sms",   "security", "otp",    "links",
+                                             "flows",  "functions", "log", "tokens",   "oauth", "twilio"};
   for (const auto& [k, v] : root) {
     if (!kTables.count(std::string(k.str()))) {
       return Error::invalidArgument(source + ": unknown table or key '" + std::string(k.str()) + "'");
@@ -217,6 +251,17 @@ Status applyToml(const std::string& text, const std::string& source, Config& c) 
   links.seconds("per_user_window_seconds", c.linkPerUserWindow, 1, 86400);
   TableReader flows(root, "flows", source);
   flows.str("default", c.flow);
+  TableReader voice(root, "twilio", source);
+  voice.optionalBoolean("enabled", c.twilioVoice.enabled);
+  voice.str("auth_token", c.twilioVoice.authToken);
+  voice.str("public_base_url", c.twilioVoice.publicBaseUrl);
+  voice.str("voice", c.twilioVoice.voice);
+  voice.str("language", c.twilioVoice.language);
+  voice.boolean("speech", c.twilioVoice.speech);
+  voice.str("default_agent", c.twilioVoice.defaultAgent);
+  voice.integer("session_ttl_seconds", c.twilioVoice.sessionTtlSeconds, 60, 86400);
+  voice.stringMap("numbers", c.twilioVoice.numbers);
+  voice.stringMap("queues", c.twilioVoice.queues);
   TableReader log(root, "log", source);
   log.str("level", c.logLevel);
   TableReader tokens(root, "tokens", source);
@@ -226,7 +271,7 @@ Status applyToml(const std::string& text, const std::string& source, Config& c) 
   tokens.str("key_file", c.tokens.keyFile);
 
   for (TableReader* t : {&server, &storage, &sms, &twilio, &sns, &kannel, &security, &otp, &links,
-                         &flows, &log, &tokens}) {
+                         &flows, &log, &tokens, &voice}) {
     if (auto s = t->finish(); !s.ok()) return s;
   }
   if (auto s = readOAuthClients(root, source, c.oauthClients); !s.ok()) return s;
@@ -361,6 +406,56 @@ Status resolveSmsConfig(Config& c) {
                                 "' is not supported (outbox, twilio, sns, kannel)");
 }
 
+Status validateTwilioVoiceConfig(TwilioVoiceConfig& t) {
+  if (t.enabled.value_or(false) && t.authToken.empty()) {
+    return Error::invalidArgument(
+        "twilio.enabled is true but there is no auth token (twilio.auth_token or "
+        "CALLGATE_TWILIO_AUTH_TOKEN)");
+  }
+  std::string& base = t.publicBaseUrl;
+  while (!base.empty() && base.back() == '/') base.pop_back();
+  if (!base.empty()) {
+    const bool scheme = base.starts_with("https://") || base.starts_with("http://");
+    const size_t hostStart = base.find("://") + 3;
+    if (!scheme || hostStart >= base.size() || base.find_first_of("?# \t") != std::string::npos) {
+      return Error::invalidArgument("twilio.public_base_url must be an http(s) URL without query, "
+                                    "e.g. https://callgate.example.com, not '" + base + "'");
+    }
+  }
+  if (!isLanguageTag(t.language)) {
+    return Error::invalidArgument("twilio.language '" + t.language + "' is not a language tag");
+  }
+  if (t.voice.size() > 64) {
+    return Error::invalidArgument("twilio.voice is longer than 64 characters");
+  }
+  if (!t.defaultAgent.empty()) {
+    if (auto a = twilio_voice::parseAgentTarget(t.defaultAgent); !a.ok()) {
+      return Error::invalidArgument("twilio.default_agent: " + a.error().message());
+    }
+  }
+  for (const auto& [queue, target] : t.queues) {
+    if (auto a = twilio_voice::parseAgentTarget(target); !a.ok()) {
+      return Error::invalidArgument("twilio.queues.\"" + queue + "\": " + a.error().message());
+    }
+  }
+  // Twilio sends To in E.164; keys are normalised so "+1 415 555 0100" works too.
+  std::map<std::string, std::string> numbers;
+  for (const auto& [number, flowPath] : t.numbers) {
+    auto e164 = normalizeE164(number);
+    if (!e164.ok()) {
+      return Error::invalidArgument("twilio.numbers.\"" + number + "\": " + e164.error().message());
+    }
+    if (flowPath.empty()) {
+      return Error::invalidArgument("twilio.numbers.\"" + number + "\" is empty");
+    }
+    if (!numbers.emplace(*e164, flowPath).second) {
+      return Error::invalidArgument("twilio.numbers: " + *e164 + " is listed twice");
+    }
+  }
+  t.numbers = std::move(numbers);
+  return okStatus();
+}
+
 Result<HostPort> parseHostPort(const std::string& text) {
   const auto colon = text.rfind(':');
   if (colon == std::string::npos || colon == 0) {
@@ -445,6 +540,10 @@ Result<Config> loadConfig(const Overrides& o) {
   }
   if (auto s = validateOtpConfig(c.otp); !s.ok()) return s.error();
   if (auto s = validateTokens(c); !s.ok()) return s.error();
+  if (const char* token = std::getenv("CALLGATE_TWILIO_AUTH_TOKEN"); token && *token) {
+    c.twilioVoice.authToken = token;
+  }
+  if (auto s = validateTwilioVoiceConfig(c.twilioVoice); !s.ok()) return s.error();
   return c;
 }
 

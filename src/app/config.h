@@ -32,6 +32,22 @@ struct SmsHttpSettings {
   int totalTimeoutMs = 6000;
 };
 
+// [twilio]: the Twilio voice webhooks (docs/OPERATIONS.md).
+struct TwilioVoiceConfig {
+  std::optional<bool> enabled;      // unset: on exactly when an auth token is configured
+  std::string authToken;            // the account's auth token; CALLGATE_TWILIO_AUTH_TOKEN wins
+  std::string publicBaseUrl;        // the URL Twilio calls, e.g. https://callgate.example.com
+  std::string voice;                // <Say voice>; "" = Twilio's default
+  std::string language = "en-US";   // prompt and speech language unless the contact has one
+  bool speech = false;              // let callers say digits (<Gather input="dtmf speech">)
+  std::string defaultAgent;         // agent for queues not in `queues`: sip:... or +E164
+  int sessionTtlSeconds = 7200;     // a parked call is forgotten after this long without a step
+  std::map<std::string, std::string> numbers;  // [twilio.numbers] dialled E.164 -> flow file
+  std::map<std::string, std::string> queues;   // [twilio.queues] flow queue name -> agent
+
+  bool isEnabled() const { return enabled.value_or(!authToken.empty()); }
+};
+
 struct Config {
   // [server]
   std::string http = "127.0.0.1:8080";      // HOST:PORT; port 0 picks a free one
@@ -71,6 +87,8 @@ struct Config {
   std::string flow = "flows/caller-id-otp.json";
   // [functions]: Lambda ARN or name -> built-in function name
   std::map<std::string, std::string> functionMap;
+  // [twilio], [twilio.numbers], [twilio.queues]
+  TwilioVoiceConfig twilioVoice;
   // [log]
   std::string logLevel = "info";
   // [tokens]
@@ -94,9 +112,9 @@ struct Overrides {
   std::optional<std::string> jwtKeyFile;
 };
 
-// Reads the file named by overrides.configFile (if any), then applies the flags, then checks
-// every value. Unknown keys in the file are errors (a typo must not silently fall back to a
-// default), and each error names the key.
+// Reads the file named by overrides.configFile (if any), then applies the flags and the
+// environment (CALLGATE_TWILIO_AUTH_TOKEN), then checks every value. Unknown keys in the file are
+// errors (a typo must not silently fall back to a default), and each error names the key.
 Result<Config> loadConfig(const Overrides& overrides);
 
 // Parses TOML text into `config` (for tests and loadConfig). Environment variables are not read
@@ -110,6 +128,9 @@ Status resolveSmsConfig(Config& config);
 
 // The outbox path of an "outbox:PATH" sink.
 std::string outboxPath(const Config& config);
+
+// Checks and normalises [twilio] (public_base_url without trailing '/', numbers in E.164).
+Status validateTwilioVoiceConfig(TwilioVoiceConfig& twilio);
 
 struct HostPort {
   std::string host;

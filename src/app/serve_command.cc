@@ -8,6 +8,8 @@
 #include "adapters/oauth/oauth_routes.h"
 #include "adapters/web/web_routes.h"
 #include "adapters/sms/delivery_report_routes.h"
+#include "adapters/twilio_voice/voice_routes.h"
+#include "adapters/twilio_voice/voice_runtime.h"
 #include "app/commands.h"
 #include "app/wiring.h"
 #include "functions/action_links.h"
@@ -33,7 +35,8 @@ std::string smsDescription(const Config& config) {
   return config.smsProvider == "outbox" ? config.sms : config.smsProvider;
 }
 
-http::Router makeRouter(const Config& config, const Services& services) {
+http::Router makeRouter(const Services& services, const Config& config,
+                        twilio_voice::TwilioVoiceRuntime* twilioVoice) {
   http::Router router;
   router.add(
       "GET", "/healthz",
@@ -51,6 +54,10 @@ http::Router makeRouter(const Config& config, const Services& services) {
   web::addLinkRoutes(router, web);
   web::addMemberApiRoutes(router, web);
   addSmsRoutes(router, config, services);
+  if (twilioVoice != nullptr) {
+    twilio_voice::addTwilioVoiceRoutes(router, *twilioVoice,
+                                       {config.twilioVoice.authToken, config.twilioVoice.publicBaseUrl});
+  }
   return router;
 }
 
@@ -69,13 +76,22 @@ int serveCommand(const Config& config) {
     std::cerr << "callgate: " << services.error().message() << "\n";
     return 1;
   }
+  std::unique_ptr<twilio_voice::TwilioVoiceRuntime> twilioVoice;
+  if (config.twilioVoice.isEnabled()) {
+    auto built = buildTwilioVoice(config, **services);
+    if (!built.ok()) {
+      std::cerr << "callgate: " << built.error().message() << "\n";
+      return 1;
+    }
+    twilioVoice = std::move(*built);
+  }
   auto hostPort = parseHostPort(config.http);
   http::ServerOptions options;
   options.host = hostPort->host;
   options.port = hostPort->port;
   options.ioThreads = config.ioThreads;
   options.workerThreads = config.workerThreads;
-  http::Server server(options, makeRouter(config, **services));
+  http::Server server(options, makeRouter(**services, config, twilioVoice.get()));
   auto port = server.start();
   if (!port.ok()) {
     std::cerr << "callgate: cannot listen on " << config.http << ": " << port.error().message() << "\n";
@@ -88,8 +104,9 @@ int serveCommand(const Config& config) {
                                                ":" + std::to_string(*port));
   }
   // No customer count here: COUNT(*) reads the whole table, which need not delay a start.
-  spdlog::info("event=start http={}:{} db={} sms={} caller_id_trust={}", options.host, *port,
-               config.db, smsDescription(config), callerIdTrustName(config.callerIdTrust));
+  spdlog::info("event=start http={}:{} db={} sms={} caller_id_trust={} twilio_voice={}",
+               options.host, *port, config.db, smsDescription(config),
+               callerIdTrustName(config.callerIdTrust), twilioVoice ? "on" : "off");
   std::cout << "listening http://" << options.host << ":" << *port << std::endl;
 
   int signal = 0;

@@ -32,6 +32,8 @@
 #include "functions/action_links.h"
 #include "functions/add_member.h"
 #include "adapters/storage/sqlite/sqlite_sms_message_store.h"
+#include "adapters/storage/sqlite/sqlite_voice_session_store.h"
+#include "adapters/twilio_voice/voice_runtime.h"
 #include "functions/builtin.h"
 #include "functions/issue_action_link.h"
 #include "functions/lookup_caller.h"
@@ -128,6 +130,7 @@ Result<std::unique_ptr<Services>> buildStorage(const Config& config) {
   s->credentials = std::make_unique<SqliteCredentialStore>(*s->db);
   s->grants = std::make_unique<SqliteGrantStore>(*s->db);
   s->members = std::make_unique<SqliteMemberStore>(*s->db);
+  s->voiceSessions = std::make_unique<SqliteVoiceSessionStore>(*s->db);
   return s;
 }
 
@@ -183,6 +186,47 @@ Status buildTokens(const Config& config, Services& s) {
   s.tokens =
       std::make_unique<TokenService>(*s.keyRing, *s.tokenStates, *s.random, *s.clock, options);
   return okStatus();
+}
+
+Result<std::unique_ptr<twilio_voice::TwilioVoiceRuntime>> buildTwilioVoice(const Config& config,
+                                                                           Services& services) {
+  using namespace twilio_voice;  // NOLINT: local to this function
+  const TwilioVoiceConfig& tc = config.twilioVoice;
+  VoiceFlows flows;
+  flows.defaultFlow = config.flow;
+  std::vector<std::string> names{config.flow};
+  for (const auto& [number, path] : tc.numbers) {
+    flows.byNumber[number] = path;
+    names.push_back(path);
+  }
+  for (const std::string& name : names) {
+    if (flows.byName.count(name)) continue;
+    auto loaded = loadFlowFile(name, config);
+    if (!loaded.ok()) return Error(loaded.error().code(), "twilio: " + loaded.error().message());
+    flows.byName[name] = *loaded;
+  }
+  VoiceOptions options;
+  options.voice = tc.voice;
+  options.language = tc.language;
+  options.speech = tc.speech;
+  options.sessionTtl = Seconds(tc.sessionTtlSeconds);
+  for (const auto& [queue, target] : tc.queues) {
+    auto parsed = parseAgentTarget(target);
+    if (!parsed.ok()) {
+      return Error::invalidArgument("twilio.queues." + queue + ": " + parsed.error().message());
+    }
+    options.queues[queue] = *parsed;
+  }
+  if (!tc.defaultAgent.empty()) {
+    auto parsed = parseAgentTarget(tc.defaultAgent);
+    if (!parsed.ok()) {
+      return Error::invalidArgument("twilio.default_agent: " + parsed.error().message());
+    }
+    options.defaultAgent = *parsed;
+  }
+  return std::make_unique<TwilioVoiceRuntime>(std::move(flows), std::move(options),
+                                              *services.voiceSessions, services.functions,
+                                              *services.clock, *services.random);
 }
 
 std::string locateFlowFile(const std::string& path) {

@@ -32,7 +32,12 @@ class SmsMessageStore;
 class HttpClient;
 class BackoffClock;
 class KannelDlrToken;
+class VoiceSessionStore;
 }  // namespace callgate
+
+namespace callgate::twilio_voice {
+class TwilioVoiceRuntime;
+}  // namespace callgate::twilio_voice
 
 namespace callgate::app {
 
@@ -51,6 +56,7 @@ struct Services {
   std::unique_ptr<BackoffClock> backoffClock;
   std::unique_ptr<HttpClient> http;  // retrying, over httpTransport
   std::unique_ptr<KannelDlrToken> kannelDlrTokens;
+  std::unique_ptr<VoiceSessionStore> voiceSessions;
   std::unique_ptr<SmsSender> sms;
   std::unique_ptr<CodeHasher> hasher;
   std::unique_ptr<AuditLog> audit;
@@ -86,6 +92,10 @@ std::unique_ptr<AuditLog> buildAuditLog(const Config& config, const Clock& clock
 // set, else the key in security.pin_pepper_file (created 0600 on first use). For the CLI commands
 // that set PINs; buildServices() calls it too.
 Result<std::unique_ptr<PinHasher>> buildPinHasher(const Config& config);
+// The Twilio voice channel over `services` (which must outlive it): loads the default flow and
+// every [twilio.numbers] flow, and resolves [twilio.queues] / default_agent.
+Result<std::unique_ptr<twilio_voice::TwilioVoiceRuntime>> buildTwilioVoice(const Config& config,
+                                                                           Services& services);
 
 // A relative flow path is looked up in the working directory, then beside the build or install
 // tree of the running binary.

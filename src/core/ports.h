@@ -19,6 +19,7 @@
 #include "core/pin_policy.h"
 #include "core/result.h"
 #include "core/time.h"
+#include "core/voice_session.h"
 
 namespace callgate {
 
@@ -184,6 +185,27 @@ class AuditLog {
  public:
   virtual ~AuditLog() = default;
   virtual void record(std::string_view event, const std::vector<std::pair<std::string, std::string>>& fields) = 0;
+};
+
+// Parked webhook calls (Twilio voice). Every write is a compare-and-set on `version`, so two
+// nodes (or two deliveries of one webhook) cannot both advance a call; expired rows are invisible
+// to find() and findByCallSid() and are removed by removeExpired().
+class VoiceSessionStore {
+ public:
+  virtual ~VoiceSessionStore() = default;
+  // kAlreadyExists if the id or the call sid is taken.
+  virtual Status insert(const VoiceSessionRecord& record) = 0;
+  // The record unless it does not exist or expired at `now`.
+  virtual Result<std::optional<VoiceSessionRecord>> find(const std::string& id, TimePoint now) = 0;
+  virtual Result<std::optional<VoiceSessionRecord>> findByCallSid(const std::string& callSid,
+                                                                  TimePoint now) = 0;
+  // Replaces state, response, version, updatedAt and expiresAt of record.id if its stored
+  // version is `expectedVersion`; false (and no change) if it is not, or the row is gone.
+  virtual Result<bool> update(const VoiceSessionRecord& record, int64_t expectedVersion) = 0;
+  // Deleting a missing id is not an error.
+  virtual Status remove(const std::string& id) = 0;
+  // Deletes every record expired at `now`; returns how many.
+  virtual Result<int64_t> removeExpired(TimePoint now) = 0;
 };
 
 }  // namespace callgate

@@ -301,6 +301,67 @@ class RecordingSmsSender : public SmsSender {
   bool failing = false;
 };
 
+// Mutex-guarded: the voice runtime tests drive it from several threads.
+class InMemoryVoiceSessionStore : public VoiceSessionStore {
+ public:
+  Status insert(const VoiceSessionRecord& r) override {
+    std::lock_guard lock(mu_);
+    if (failing) return Error::unavailable("store down");
+    for (const auto& [id, row] : rows) {
+      if (id == r.id || row.callSid == r.callSid) return Error::alreadyExists(r.id);
+    }
+    rows[r.id] = r;
+    return okStatus();
+  }
+  Result<std::optional<VoiceSessionRecord>> find(const std::string& id, TimePoint now) override {
+    std::lock_guard lock(mu_);
+    if (failing) return Error::unavailable("store down");
+    auto it = rows.find(id);
+    if (it == rows.end() || it->second.expiresAt <= now) return std::optional<VoiceSessionRecord>{};
+    return std::optional<VoiceSessionRecord>{it->second};
+  }
+  Result<std::optional<VoiceSessionRecord>> findByCallSid(const std::string& callSid,
+                                                          TimePoint now) override {
+    std::lock_guard lock(mu_);
+    if (failing) return Error::unavailable("store down");
+    for (const auto& [id, row] : rows) {
+      if (row.callSid == callSid && row.expiresAt > now) {
+        return std::optional<VoiceSessionRecord>{row};
+      }
+    }
+    return std::optional<VoiceSessionRecord>{};
+  }
+  Result<bool> update(const VoiceSessionRecord& r, int64_t expectedVersion) override {
+    std::lock_guard lock(mu_);
+    if (failing) return Error::unavailable("store down");
+    auto it = rows.find(r.id);
+    if (it == rows.end() || it->second.version != expectedVersion) return false;
+    VoiceSessionRecord& row = it->second;
+    row.state = r.state;
+    row.response = r.response;
+    row.version = r.version;
+    row.updatedAt = r.updatedAt;
+    row.expiresAt = r.expiresAt;
+    return true;
+  }
+  Status remove(const std::string& id) override {
+    std::lock_guard lock(mu_);
+    rows.erase(id);
+    return okStatus();
+  }
+  Result<int64_t> removeExpired(TimePoint now) override {
+    std::lock_guard lock(mu_);
+    return static_cast<int64_t>(
+        std::erase_if(rows, [&](const auto& kv) { return kv.second.expiresAt <= now; }));
+  }
+
+  std::map<std::string, VoiceSessionRecord> rows;
+  bool failing = false;
+
+ private:
+  std::mutex mu_;
+};
+
 class RecordingAuditLog : public AuditLog {
  public:
   void record(std::string_view event, const std::vector<std::pair<std::string, std::string>>& fields) override {

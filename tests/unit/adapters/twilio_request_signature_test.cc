@@ -78,5 +78,12 @@ TEST(TwilioSignatureTest, RejectsEveryTampering) {
   EXPECT_FALSE(validate(kUrl, kParams, good, ""));
 }
 
+TEST(TwilioSignatureTest, RepeatedNamesAreSortedByValue) {
+  const FormParams params{
+      {"Sid", "CA123"}, {"SidAccount", "AC123"}, {"Digits", "5678"}, {"Digits", "1234"}};
+  EXPECT_EQ(computeSignature("https://mycompany.com/myapp.php?foo=1&bar=2", params, "12345"),
+            "IK+Dwps556ElfBT0I3Rgjkr1wJU=");
+}
+
 }  // namespace
 }  // namespace callgate::twilio

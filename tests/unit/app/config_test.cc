@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <stdlib.h>
+#include <unistd.h>
+
 #include <cstdio>
 #include <fstream>
 
@@ -130,6 +133,102 @@ TEST(ConfigTest, ParsesHostPort) {
   EXPECT_FALSE(parseHostPort("host:99999").ok());
   EXPECT_FALSE(parseHostPort(":80").ok());
   EXPECT_FALSE(parseHostPort("host:").ok());
+}
+
+TEST(ConfigTest, TwilioIsOffWithoutAToken) {
+  Config c;
+  EXPECT_FALSE(c.twilioVoice.isEnabled());
+  ASSERT_TRUE(applyToml("[twilio]\nauth_token = \"tok\"\n", "t.toml", c).ok());
+  EXPECT_TRUE(c.twilioVoice.isEnabled());  // a token turns it on
+  ASSERT_TRUE(applyToml("[twilio]\nenabled = false\n", "t.toml", c).ok());
+  EXPECT_FALSE(c.twilioVoice.isEnabled());  // unless switched off
+}
+
+TEST(ConfigTest, ReadsTheTwilioTables) {
+  Config c;
+  auto s = applyToml(R"(
+[twilio]
+enabled = true
+auth_token = "tok"
+public_base_url = "https://callgate.example.com/"
+voice = "Polly.Joanna"
+language = "en-GB"
+speech = true
+default_agent = "sip:desk@pbx.example.com"
+session_ttl_seconds = 600
+[twilio.numbers]
+"+1 415 555 0100" = "flows/voice-login.json"
+[twilio.queues]
+Agents = "sip:agents@pbx.example.com"
+Billing = "+14155550999"
+)", "t.toml", c);
+  ASSERT_TRUE(s.ok()) << s.error().toString();
+  ASSERT_TRUE(validateTwilioVoiceConfig(c.twilioVoice).ok());
+  EXPECT_TRUE(c.twilioVoice.isEnabled());
+  EXPECT_EQ(c.twilioVoice.authToken, "tok");
+  EXPECT_EQ(c.twilioVoice.publicBaseUrl, "https://callgate.example.com");
+  EXPECT_EQ(c.twilioVoice.voice, "Polly.Joanna");
+  EXPECT_EQ(c.twilioVoice.language, "en-GB");
+  EXPECT_TRUE(c.twilioVoice.speech);
+  EXPECT_EQ(c.twilioVoice.defaultAgent, "sip:desk@pbx.example.com");
+  EXPECT_EQ(c.twilioVoice.sessionTtlSeconds, 600);
+  EXPECT_EQ(c.twilioVoice.numbers,
+            (std::map<std::string, std::string>{{"+14155550100", "flows/voice-login.json"}}));
+  EXPECT_EQ(c.twilioVoice.queues.at("Billing"), "+14155550999");
+}
+
+TEST(ConfigTest, RejectsBadTwilioSettings) {
+  const char* bad[] = {
+      "[twilio]\nauth_tokn = \"x\"\n",
+      "[twilio]\nspeech = \"yes\"\n",
+      "[twilio]\nsession_ttl_seconds = 5\n",
+      "[twilio.numbers]\n\"+14155550100\" = 3\n",
+      "[twilio]\nnumbers = \"x\"\n",
+  };
+  for (const char* text : bad) {
+    Config c;
+    EXPECT_FALSE(applyToml(text, "t.toml", c).ok()) << text;
+  }
+  const std::vector<std::pair<std::string, std::string>> invalid = {
+      {"enabled = true", "no auth token"},
+      {"public_base_url = \"callgate.example.com\"", "public_base_url"},
+      {"public_base_url = \"https://x.example.com/?a=1\"", "public_base_url"},
+      {"language = \"en US\"", "language"},
+      {"default_agent = \"agents\"", "default_agent"},
+  };
+  for (const auto& [line, expected] : invalid) {
+    Config c;
+    ASSERT_TRUE(applyToml("[twilio]\n" + line + "\n", "t.toml", c).ok()) << line;
+    auto s = validateTwilioVoiceConfig(c.twilioVoice);
+    ASSERT_FALSE(s.ok()) << line;
+    EXPECT_NE(s.error().message().find(expected), std::string::npos) << s.error().message();
+  }
+  Config q;
+  ASSERT_TRUE(applyToml("[twilio.queues]\nAgents = \"agents@pbx\"\n", "t.toml", q).ok());
+  EXPECT_FALSE(validateTwilioVoiceConfig(q.twilioVoice).ok());
+  Config n;
+  ASSERT_TRUE(applyToml("[twilio.numbers]\n\"12\" = \"flows/x.json\"\n", "t.toml", n).ok());
+  EXPECT_FALSE(validateTwilioVoiceConfig(n.twilioVoice).ok());
+}
+
+TEST(ConfigTest, TheTwilioTokenFromTheEnvironmentWins) {
+  char path[] = "/tmp/callgate-config-XXXXXX";
+  const int fd = mkstemp(path);
+  ASSERT_GE(fd, 0);
+  {
+    std::ofstream out(path);
+    out << "[twilio]\nauth_token = \"from-file\"\n";
+  }
+  Overrides o;
+  o.configFile = path;
+  ::setenv("CALLGATE_TWILIO_AUTH_TOKEN", "from-env", 1);
+  auto c = loadConfig(o);
+  ::unsetenv("CALLGATE_TWILIO_AUTH_TOKEN");
+  ::close(fd);
+  std::remove(path);
+  ASSERT_TRUE(c.ok()) << c.error().toString();
+  EXPECT_EQ(c->twilioVoice.authToken, "from-env");
+  EXPECT_TRUE(c->twilioVoice.isEnabled());
 }
 
 }  // namespace

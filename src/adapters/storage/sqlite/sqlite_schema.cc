@@ -138,8 +138,28 @@ CREATE INDEX sms_messages_by_provider_id ON sms_messages (provider, provider_mes
 )sql";
 
 
+// Twilio voice calls parked between webhook requests (SqliteVoiceSessionStore). id is the random
+// session id in the webhook URLs; call_sid is unique so a retried incoming-call webhook finds the
+// call it already started. voice_sessions_by_expiry serves the purge of stale calls.
+constexpr const char* kVoiceSessions = R"sql(
+CREATE TABLE voice_sessions (
+  id TEXT PRIMARY KEY NOT NULL,
+  call_sid TEXT NOT NULL UNIQUE,
+  flow TEXT NOT NULL,
+  state TEXT NOT NULL,
+  response TEXT NOT NULL,
+  version INTEGER NOT NULL,
+  updated_at_ms INTEGER NOT NULL,
+  expires_at_ms INTEGER NOT NULL
+) WITHOUT ROWID;
+
+CREATE INDEX voice_sessions_by_expiry ON voice_sessions (expires_at_ms);
+)sql";
+
+
 // Append only: a database's user_version counts how many of these it has applied.
-constexpr const char* kMigrations[] = {kV1, kCredentials, kActionGrants, kMembers, kTokenStates, kSmsMessages};
+constexpr const char* kMigrations[] = {kV1, kCredentials, kActionGrants, kMembers, kTokenStates, kSmsMessages,
+                                       kVoiceSessions};
 
 }  // namespace
 

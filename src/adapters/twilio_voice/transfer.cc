@@ -1,0 +1,131 @@
+#include "adapters/twilio_voice/transfer.h"
+
+#include <array>
+#include <vector>
+
+#include "core/phone.h"
+
+namespace callgate::twilio_voice {
+
+namespace {
+
+constexpr size_t kMaxSipHeaderBytes = 1024;
+constexpr std::array<std::string_view, 4> kVerdictKeys{"authenticated", "authMethod", "recordFound",
+                                                       "callerIdTrusted"};
+
+std::string attr(const Attributes& a, const std::string& key) {
+  auto it = a.find(key);
+  return it == a.end() ? std::string() : it->second;
+}
+
+bool isHeaderToken(std::string_view key) {
+  if (key.empty() || key.size() > 64) return false;
+  for (char c : key) {
+    const bool ok =
+        (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '-';
+    if (!ok) return false;
+  }
+  return true;
+}
+
+void appendPercentEncoded(std::string& out, std::string_view value) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  for (char c : value) {
+    const auto u = static_cast<unsigned char>(c);
+    const bool unreserved = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') ||
+                            (c >= 'A' && c <= 'Z') || c == '-' || c == '_' || c == '.' || c == '~';
+    if (unreserved) {
+      out.push_back(c);
+    } else {
+      out.push_back('%');
+      out.push_back(kHex[u >> 4]);
+      out.push_back(kHex[u & 0x0F]);
+    }
+  }
+}
+
+std::string headerName(const std::string& key) {
+  if (key == "authenticated") return "X-Callgate-Auth";
+  if (key == "authMethod") return "X-Callgate-Auth-Method";
+  return "X-Callgate-" + key;
+}
+
+}  // namespace
+
+Result<AgentTarget> parseAgentTarget(std::string_view text) {
+  if (text.starts_with("sip:") || text.starts_with("sips:")) {
+    const size_t at = text.find('@');
+    const bool ok = at != std::string_view::npos && at + 1 < text.size() &&
+                    text.find_first_of(" \t\r\n<>\"") == std::string_view::npos;
+    if (!ok)
+      return Error::invalidArgument("'" + std::string(text) + "' is not a SIP URI (sip:user@host)");
+    return AgentTarget{AgentTarget::Kind::kSip, std::string(text)};
+  }
+  if (looksLikeE164(text)) return AgentTarget{AgentTarget::Kind::kNumber, std::string(text)};
+  return Error::invalidArgument(
+      "'" + std::string(text) +
+      "' is neither a SIP URI (sip:user@host) nor an E.164 number (+14155550100)");
+}
+
+Attributes agentAttributes(const Attributes& attributes) {
+  if (attr(attributes, "authenticated") == "True") return attributes;
+  Attributes out;
+  for (std::string_view key : kVerdictKeys) {
+    auto it = attributes.find(std::string(key));
+    if (it != attributes.end()) out.insert(*it);
+  }
+  return out;
+}
+
+std::string sipUriWithVerdict(std::string_view uri, const Attributes& agentAttrs) {
+  // The verdict first, so it is never the part that does not fit.
+  std::vector<std::pair<std::string, std::string>> ordered;
+  for (const char* key : {"authenticated", "authMethod"}) {
+    if (auto it = agentAttrs.find(key); it != agentAttrs.end()) ordered.emplace_back(*it);
+  }
+  for (const auto& [k, v] : agentAttrs) {
+    if (k != "authenticated" && k != "authMethod") ordered.emplace_back(k, v);
+  }
+  std::string headers;
+  for (const auto& [key, value] : ordered) {
+    if (!isHeaderToken(key)) continue;
+    std::string one = headerName(key) + "=";
+    appendPercentEncoded(one, value);
+    if (headers.size() + one.size() + 1 > kMaxSipHeaderBytes) continue;
+    if (!headers.empty()) headers.push_back('&');
+    headers += one;
+  }
+  std::string out(uri);
+  if (!headers.empty()) {
+    out.push_back(uri.find('?') == std::string_view::npos ? '?' : '&');
+    out += headers;
+  }
+  return out;
+}
+
+std::string verdictSentence(const Attributes& a) {
+  std::string out = "callgate: ";
+  if (attr(a, "authenticated") == "True") {
+    out += "caller verified";
+    const std::string method = attr(a, "authMethod");
+    if (method == "CallerId")
+      out += " by caller ID";
+    else if (method == "SmsOtp")
+      out += " by text message PIN";
+    else if (method == "Pin")
+      out += " by PIN";
+    out += ".";
+    const std::string name =
+        attr(a, "firstName") +
+        (attr(a, "firstName").empty() || attr(a, "lastName").empty() ? "" : " ") +
+        attr(a, "lastName");
+    if (!name.empty()) out += " " + name + ".";
+    if (!attr(a, "custLevel").empty()) out += " Level " + attr(a, "custLevel") + ".";
+  } else {
+    out += "caller not verified.";
+    if (attr(a, "recordFound") == "True") out += " The number is on record.";
+  }
+  return out;
+}
+
+}  // namespace callgate::twilio_voice
