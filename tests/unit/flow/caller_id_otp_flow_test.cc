@@ -19,8 +19,8 @@ namespace {
 using namespace callgate::flow::flowtest;  // NOLINT: test file
 
 std::string shippedFlowText() {
-  std::filesystem::path path =
-      std::filesystem::path(__FILE__).parent_path() / "../../../flows/caller-id-otp.json";
+  // CALLGATE_SOURCE_DIR, not __FILE__: Ninja may compile with a path relative to the build folder.
+  std::filesystem::path path = std::filesystem::path(CALLGATE_SOURCE_DIR) / "flows/caller-id-otp.json";
   std::ifstream in(path);
   EXPECT_TRUE(in.good()) << "cannot read " << path;
   std::stringstream text;
