@@ -4,7 +4,7 @@ JOBS ?= 2
 CMAKE_FLAGS ?=
 HTTP ?= 127.0.0.1:8080
 
-.PHONY: deps configure build build-all run test unit integration bench bench-tokens sanitize clean
+.PHONY: deps configure build build-all run test unit integration e2e bench bench-tokens sanitize clean
 
 deps:
 	@bash scripts/install-deps.sh
@@ -35,6 +35,10 @@ unit: build-all
 
 integration: build-all
 	@cd $(BUILD_DIR) && ctest --output-on-failure -L integration
+
+# Headless Chromium journeys; screenshots in $(BUILD_DIR)/test-artifacts/browser/.
+e2e: build-all
+	@cd $(BUILD_DIR) && ctest --output-on-failure -L e2e
 
 bench: build
 	@bash bench/lookup_caller_bench.sh $(BUILD_DIR)/callgate

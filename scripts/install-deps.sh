@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
-# Installs every Debian package callgate's build, tests and benchmarks need.
-# Idempotent: when everything is present it only checks and returns.
+# Installs every Debian package callgate's build, tests and benchmarks need, plus the browser
+# tests' one npm package (playwright-core, pinned by tests/browser/package-lock.json).
+# Idempotent: when everything is present it only checks and returns (well under a second).
 set -euo pipefail
+
+ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 
 PACKAGES=(
   # build
@@ -11,10 +14,19 @@ PACKAGES=(
   libsqlite3-dev libtomlplusplus-dev libspdlog-dev libfmt-dev libcli11-dev
   libcurl4-openssl-dev libssl-dev
   # tests and benchmarks
-  libgtest-dev libgmock-dev libbenchmark-dev python3 python3-jwt python3-cryptography curl sqlite3 wrk nginx-light
+  libgtest-dev libgmock-dev libbenchmark-dev python3 curl sqlite3 wrk nginx-light
   # Kannel end-to-end test: bearerbox + smsbox (kannel), the fake SMSC (kannel-extras)
   kannel kannel-extras
+  # token test: an independent JWT implementation (EdDSA needs python3-cryptography)
+  python3-jwt python3-cryptography
+  # browser test: headless Chromium driven by playwright-core, fonts for readable screenshots
+  chromium fonts-liberation fonts-dejavu-core
 )
+# Node.js + npm for the browser test. Some machines carry a nodejs that bundles npm, which
+# conflicts with Debian's separate npm package: take Debian's only when there is no npm at all.
+if ! command -v npm >/dev/null 2>&1; then
+  PACKAGES+=(nodejs npm)
+fi
 
 missing=()
 for p in "${PACKAGES[@]}"; do
@@ -23,13 +35,25 @@ for p in "${PACKAGES[@]}"; do
   fi
 done
 
-if [ ${#missing[@]} -eq 0 ]; then
-  exit 0
-fi
-
 SUDO=""
 if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
-echo "install-deps: installing ${missing[*]}" >&2
-export DEBIAN_FRONTEND=noninteractive
-$SUDO apt-get update -qq
-$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "install-deps: installing ${missing[*]}" >&2
+  export DEBIAN_FRONTEND=noninteractive
+  $SUDO apt-get update -qq
+  $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+# playwright-core into tests/browser/node_modules, exactly as locked. Skipped when the installed
+# tree was made from the same lock file (a stamp holds its checksum), so later runs need no
+# network. Playwright must never download a browser: the tests use Debian's /usr/bin/chromium.
+BROWSER_DIR="$ROOT/tests/browser"
+STAMP="$BROWSER_DIR/node_modules/.callgate-lock.sha256"
+want="$(sha256sum "$BROWSER_DIR/package-lock.json" | cut -d' ' -f1)"
+if [ ! -f "$STAMP" ] || [ "$(cat "$STAMP")" != "$want" ] \
+   || [ ! -f "$BROWSER_DIR/node_modules/playwright-core/package.json" ]; then
+  echo "install-deps: npm ci in tests/browser (playwright-core)" >&2
+  (cd "$BROWSER_DIR" && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error \
+                   --fetch-timeout=60000 --fetch-retries=2)
+  echo "$want" > "$STAMP"
+fi

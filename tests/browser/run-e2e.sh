@@ -1,0 +1,25 @@
+#!/bin/sh
+# CTest entry for the browser tests (tests/CMakeLists.txt). Exit 77 = skipped, and only when
+# Debian's Chromium is missing; anything else that is missing is a failure with the reason.
+set -eu
+if [ ! -x /usr/bin/chromium ]; then
+  echo "SKIP: /usr/bin/chromium is missing (scripts/install-deps.sh installs it)"
+  exit 77
+fi
+cd "$(dirname "$0")"
+NODE="${NODE:-node}"
+if ! command -v "$NODE" >/dev/null 2>&1; then
+  echo "FAIL: node is not on PATH (scripts/install-deps.sh installs it)" >&2
+  exit 1
+fi
+major="$("$NODE" -p 'process.versions.node.split(".")[0]')"
+if [ "$major" -lt 20 ]; then
+  echo "FAIL: node $("$NODE" --version) is too old; playwright-core needs node >= 20" >&2
+  exit 1
+fi
+if [ ! -f node_modules/playwright-core/package.json ]; then
+  echo "FAIL: playwright-core is not installed in tests/browser/node_modules (run scripts/install-deps.sh)" >&2
+  exit 1
+fi
+export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
+exec "$NODE" --test --test-reporter=spec --test-timeout=270000 ${1:-link_journey.test.mjs}
