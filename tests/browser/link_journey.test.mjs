@@ -27,7 +27,7 @@ const PHONE = '+14155550100';
 const USER_ID = '12345678';
 const PIN = '4321';
 const FLOW = join(SOURCE_DIR, 'flows', 'voice-login.json');
-const MEMBER = { name: 'William King', relationship: 'spouse', dateOfBirth: '1805-05-21' };
+const MEMBER = { name: 'William King', relationship: 'spouse', dateOfBirth: '1985-05-21' };
 const LINK_RE = /(https?:\/\/[^\s/]+)\/l\/([A-Za-z0-9_-]{22})(?![A-Za-z0-9_-])/;
 
 let playwright;

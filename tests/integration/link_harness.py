@@ -59,6 +59,9 @@ class LinkWorkspace(harness.Workspace):
             f"pin_pepper_file = {toml_string(self.path('pin.key'))}",
             f"audit_log = {toml_string(self.audit)}",
             "[links]", f"public_base_url = {toml_string(self.base_url)}",
+            # Each test issues its own links for the one demo account; the default limit (3
+            # per 10 minutes) is tested by the voice-login tests.
+            "per_user_limit = 50",
             "[tokens]", f"key_file = {toml_string(self.path('jwt-keys.json'))}",
         ]
         if oauth_clients:

@@ -26,7 +26,7 @@ except ImportError as e:  # a clear failure, not a skip: install-deps.sh install
 
 AUDIENCE = "callgate-api"
 CLIENT_ID = "test-rs"
-MEMBER = {"name": "Anne Isabella King", "relationship": "child", "dateOfBirth": "1837-09-22"}
+MEMBER = {"name": "Anne Isabella King", "relationship": "child", "dateOfBirth": "1987-09-22"}
 
 
 @harness.require_binary
