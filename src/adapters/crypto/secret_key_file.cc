@@ -1,5 +1,6 @@
 #include "adapters/crypto/secret_key_file.h"
 
+#include "adapters/file/private_file.h"
 #include "adapters/file/unique_fd.h"
 
 #include <fcntl.h>
@@ -11,7 +12,6 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
-#include <filesystem>
 #include <system_error>
 
 #include "adapters/crypto/sodium_init.h"
@@ -76,41 +76,10 @@ Result<bool> createKey(const std::string& path) {
   sodium_memzero(key, sizeof key);
   hex[kHexChars] = '\n';  // replaces the terminator: the file ends with a newline
 
-  unsigned char suffix[8];
-  randombytes_buf(suffix, sizeof suffix);
-  char suffixHex[sizeof suffix * 2 + 1];
-  sodium_bin2hex(suffixHex, sizeof suffixHex, suffix, sizeof suffix);
-  const std::string temp = path + ".tmp-" + suffixHex;
-
-  Status status = okStatus();
-  {
-    const UniqueFd fd(::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600));
-    if (fd.get() < 0) {
-      sodium_memzero(hex, sizeof hex);
-      return ioError(temp, "cannot create", errno);
-    }
-    // The umask can only clear bits from 0600, but make the mode explicit anyway.
-    if (::fchmod(fd.get(), 0600) != 0) {
-      status = ioError(temp, "chmod failed", errno);
-    } else {
-      ssize_t n;
-      do {
-        n = ::write(fd.get(), hex, sizeof hex);
-      } while (n < 0 && errno == EINTR);
-      if (n != static_cast<ssize_t>(sizeof hex)) {
-        status = n < 0 ? ioError(temp, "write failed", errno)
-                       : Error::unavailable("secret key file " + temp + ": short write");
-      } else if (::fsync(fd.get()) != 0) {
-        status = ioError(temp, "fsync failed", errno);
-      }
-    }
-  }
+  auto written = writePrivateFile(path, std::string_view(hex, sizeof hex), Publish::kIfAbsent,
+                                  "secret key file");
   sodium_memzero(hex, sizeof hex);
-  if (status.ok() && ::link(temp.c_str(), path.c_str()) != 0 && errno != EEXIST) {
-    status = ioError(path, "cannot create", errno);
-  }
-  ::unlink(temp.c_str());
-  if (!status.ok()) return status.error();
+  if (!written.ok()) return written.error();
   return true;
 }
 
@@ -124,15 +93,7 @@ Result<std::string> loadOrCreateSecretKey(const std::string& path) {
     if (fd.get() >= 0) return readKey(path, fd.get());
     if (errno != ENOENT) return ioError(path, "cannot open", errno);
 
-    const std::filesystem::path parent = std::filesystem::path(path).parent_path();
-    if (!parent.empty()) {
-      std::error_code ec;
-      std::filesystem::create_directories(parent, ec);
-      if (ec) {
-        return Error::unavailable("secret key file " + path + ": cannot create directory " +
-                                  parent.string() + ": " + ec.message());
-      }
-    }
+    if (Status dir = ensureParentDirectory(path, "secret key file"); !dir.ok()) return dir.error();
     auto created = createKey(path);
     if (!created) return created.error();
     // Loop to read back whichever key is now in place (ours, or a racing process's).

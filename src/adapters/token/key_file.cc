@@ -9,10 +9,10 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
-#include <filesystem>
 #include <nlohmann/json.hpp>
 #include <set>
 
+#include "adapters/file/private_file.h"
 #include "adapters/token/base64url.h"
 
 namespace callgate::token {
@@ -153,16 +153,7 @@ Result<std::vector<Ed25519Key>> readKeyFile(const std::string& path, FileStamp* 
 }
 
 Status writeKeyFile(const std::string& path, const std::vector<Ed25519Key>& keys) {
-  namespace fs = std::filesystem;
-  const fs::path parent = fs::path(path).parent_path();
-  if (!parent.empty()) {
-    std::error_code ec;
-    fs::create_directories(parent, ec);
-    if (ec) {
-      return Error::unavailable("key file " + path + ": cannot create directory " +
-                                parent.string() + ": " + ec.message());
-    }
-  }
+  if (Status dir = ensureParentDirectory(path, "key file"); !dir.ok()) return dir.error();
   // kid and seed are base64url and created_at a number: nothing needs JSON escaping.
   WipedString json;
   json.text = std::string("{\n  \"format\": \"") + kFormat + "\",\n  \"keys\": [\n";
@@ -176,52 +167,13 @@ Status writeKeyFile(const std::string& path, const std::vector<Ed25519Key>& keys
   }
   json.text.append("  ]\n}\n");
 
-  unsigned char suffix[8];
-  randombytes_buf(suffix, sizeof suffix);
-  char suffixHex[sizeof suffix * 2 + 1];
-  sodium_bin2hex(suffixHex, sizeof suffixHex, suffix, sizeof suffix);
-  const std::string temp = path + ".tmp-" + suffixHex;
-
-  Status status = okStatus();
-  {
-    const UniqueFd fd(::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600));
-    if (fd.get() < 0) return ioError(temp, "cannot create", errno);
-    if (::fchmod(fd.get(), 0600) != 0) status = ioError(temp, "chmod failed", errno);
-    size_t written = 0;
-    while (status.ok() && written < json.text.size()) {
-      const ssize_t n = ::write(fd.get(), json.text.data() + written, json.text.size() - written);
-      if (n < 0 && errno == EINTR) continue;
-      if (n <= 0)
-        status = ioError(temp, "write failed", n < 0 ? errno : EIO);
-      else
-        written += static_cast<size_t>(n);
-    }
-    if (status.ok() && ::fsync(fd.get()) != 0) status = ioError(temp, "fsync failed", errno);
-  }
-  if (status.ok() && ::rename(temp.c_str(), path.c_str()) != 0)
-    status = ioError(path, "cannot replace", errno);
-  if (!status.ok()) {
-    ::unlink(temp.c_str());
-    return status;
-  }
-  // Make the rename itself durable.
-  const UniqueFd dir(
-      ::open(parent.empty() ? "." : parent.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
-  if (dir.get() >= 0) ::fsync(dir.get());
+  auto written = writePrivateFile(path, json.text, Publish::kReplace, "key file");
+  if (!written.ok()) return written.error();
   return okStatus();
 }
 
 Result<KeyFileLock> KeyFileLock::acquire(const std::string& path) {
-  namespace fs = std::filesystem;
-  const fs::path parent = fs::path(path).parent_path();
-  if (!parent.empty()) {
-    std::error_code ec;
-    fs::create_directories(parent, ec);
-    if (ec) {
-      return Error::unavailable("key file " + path + ": cannot create directory " +
-                                parent.string() + ": " + ec.message());
-    }
-  }
+  if (Status dir = ensureParentDirectory(path, "key file"); !dir.ok()) return dir.error();
   const std::string lockPath = path + ".lock";
   UniqueFd fd(::open(lockPath.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600));
   if (fd.get() < 0) return ioError(lockPath, "cannot open", errno);
