@@ -7,6 +7,14 @@
   var error = document.getElementById('form-error');
   var result = document.getElementById('result');
   var button = document.getElementById('add-member');
+  // Once the page has done its one thing, only the outcome stays on screen.
+  function finish(message) {
+    form.hidden = true;
+    document.getElementById('intro').hidden = true;
+    document.getElementById('note').hidden = true;
+    result.textContent = message;
+    result.hidden = false;
+  }
 
   function showError(message) {
     error.textContent = message;
@@ -39,16 +47,11 @@
     }).then(function (response) {
       return response.json().catch(function () { return {}; }).then(function (body) {
         if (response.status === 201) {
-          form.hidden = true;
-          result.textContent = body.name + ' was added to your account.';
-          result.hidden = false;
+          finish(body.name + ' was added to your account.');
         } else if (response.status === 400) {
           showError(body.error || 'Please check the form.');
         } else {
-          form.hidden = true;
-          result.textContent = 'This page has expired or was already used. ' +
-              'Call us again for a new link.';
-          result.hidden = false;
+          finish('This page has expired or was already used. Call us again for a new link.');
         }
       });
     }).catch(function () {
