@@ -13,6 +13,7 @@
 #include "adapters/crypto/hmac_code_hasher.h"
 #include "adapters/crypto/secret_key_file.h"
 #include "adapters/crypto/sodium_random.h"
+#include "adapters/crypto/state_cipher.h"
 #include "adapters/http_client/curl_http_client.h"
 #include "adapters/http_client/retrying_http_client.h"
 #include "adapters/sms/kannel_dlr_token.h"
@@ -33,6 +34,7 @@
 #include "functions/add_member.h"
 #include "adapters/storage/sqlite/sqlite_sms_message_store.h"
 #include "adapters/storage/sqlite/sqlite_voice_session_store.h"
+#include "adapters/twilio_voice/parked_call.h"
 #include "adapters/twilio_voice/voice_runtime.h"
 #include "functions/builtin.h"
 #include "functions/issue_action_link.h"
@@ -143,6 +145,13 @@ Result<std::unique_ptr<Services>> buildServices(const Config& config) {
   auto key = otpKey(config);
   if (!key.ok()) return Error(key.error().code(), "OTP secret: " + key.error().message());
   s->hasher = std::make_unique<HmacCodeHasher>(*key);
+  // The Twilio voice channel's parked-call key: a subkey of the same secret, which every node
+  // sharing the database already has; it is never stored.
+  auto voiceCipher = twilio_voice::voiceStateCipher(*key);
+  if (!voiceCipher.ok()) {
+    return Error(voiceCipher.error().code(), "OTP secret: " + voiceCipher.error().message());
+  }
+  s->voiceStateCipher = std::move(*voiceCipher);
   if (Status sms = buildSmsSender(config, *key, *s); !sms.ok()) return sms.error();
   s->audit = buildAuditLog(config, *s->clock);
   if (Status t = buildTokens(config, *s); !t.ok()) return t.error();
@@ -224,9 +233,12 @@ Result<std::unique_ptr<twilio_voice::TwilioVoiceRuntime>> buildTwilioVoice(const
     }
     options.defaultAgent = *parsed;
   }
-  return std::make_unique<TwilioVoiceRuntime>(std::move(flows), std::move(options),
-                                              *services.voiceSessions, services.functions,
-                                              *services.clock, *services.random);
+  if (!services.voiceStateCipher) {
+    return Error::failedPrecondition("twilio: the voice state key is not set up (buildServices)");
+  }
+  return std::make_unique<TwilioVoiceRuntime>(
+      std::move(flows), std::move(options), *services.voiceSessions, *services.voiceStateCipher,
+      services.functions, *services.clock, *services.random);
 }
 
 std::string locateFlowFile(const std::string& path) {

@@ -33,6 +33,7 @@ class HttpClient;
 class BackoffClock;
 class KannelDlrToken;
 class VoiceSessionStore;
+class StateCipher;
 }  // namespace callgate
 
 namespace callgate::twilio_voice {
@@ -57,6 +58,8 @@ struct Services {
   std::unique_ptr<HttpClient> http;  // retrying, over httpTransport
   std::unique_ptr<KannelDlrToken> kannelDlrTokens;
   std::unique_ptr<VoiceSessionStore> voiceSessions;
+  // Seals voice_sessions state at rest; derived from the OTP secret (buildServices only).
+  std::unique_ptr<StateCipher> voiceStateCipher;
   std::unique_ptr<SmsSender> sms;
   std::unique_ptr<CodeHasher> hasher;
   std::unique_ptr<AuditLog> audit;

@@ -314,6 +314,42 @@ class TwilioVoiceTest(ServerTestCase):
         action = doc.one("Gather").get("action")
         doc = self.twiml(self.target_of(action), call_params(sid, KNOWN, Digits="12345678"))
         self.assertIn("Gather", doc.verbs(), doc.text)
+        # Parked while asking for the PIN: the user id is in the row only sealed.
+        [row] = self.ws.table("voice_sessions")
+        state, response = row[3], row[4]
+        self.assertTrue(state.startswith("v1."), state[:40])
+        self.assertTrue(response.startswith("v1."), response[:40])
+        self.assertNotIn("12345678", state + response)
+        # A PIN: whatever verify-pin answers, it is nowhere in the database files in the clear
+        # (the user id may be: PIN failures are counted per user id).
+        action = doc.one("Gather").get("action")
+        status, _ = self.post(self.target_of(action), call_params(sid, KNOWN, Digits="97531"))
+        self.assertEqual(status, 200)
+        for suffix in ("", "-wal"):
+            if os.path.exists(self.ws.db + suffix):
+                with open(self.ws.db + suffix, "rb") as f:
+                    found = b"97531" in f.read()
+                self.assertFalse(found, "the PIN is in the clear in callgate.db" + suffix)
+        for row in self.ws.table("voice_sessions"):
+            self.assertNotIn("97531", row[3] + row[4])
+            self.assertNotIn("12345678", row[3] + row[4])
+
+    def test_rotating_the_otp_secret_ends_calls_in_progress(self):
+        self.start()
+        sid = call_sid(11)
+        action = self.assert_gather(self.twiml("/twilio/voice", call_params(sid, UNKNOWN)), "one-time PIN")
+        code = self.ws.last_code(UNKNOWN)
+        # The parked call is sealed with a key derived from the OTP secret; a new secret cannot
+        # open it, so the call ends politely instead of continuing on unverifiable state.
+        self.server.stop()
+        os.remove(self.ws.key)
+        self.start()
+        doc = self.twiml(self.target_of(action), call_params(sid, UNKNOWN, Digits=code))
+        self.assertIn("Sorry, something went wrong with this call. Please call back. Goodbye.", doc.said())
+        self.assertEqual(doc.verbs()[-1], "Hangup")
+        self.assertEqual(self.ws.table("voice_sessions"), [])
+        self.assertEqual(self.ws.table("customers"), [])
+        self.assertNotIn(code, self.server.log_tail(10000))
 
 
 if __name__ == "__main__":

@@ -4,8 +4,8 @@
 #include <spdlog/spdlog.h>
 
 #include <array>
-#include <nlohmann/json.hpp>
 
+#include "adapters/twilio_voice/parked_call.h"
 #include "adapters/twilio_voice/twiml.h"
 #include "core/phone.h"
 #include "core/spoken_digits.h"
@@ -14,9 +14,6 @@ namespace callgate::twilio_voice {
 
 namespace {
 
-using Json = nlohmann::json;
-
-constexpr std::string_view kStateFormat = "callgate.twilio.voice/1";
 constexpr size_t kMaxDigitsBytes = 64;
 constexpr const char* kLostText =
     "Sorry, something went wrong with this call. Please call back. Goodbye.";
@@ -75,55 +72,14 @@ flow::Event inputEvent(const VoiceWebhook& hook, const std::string& callSid) {
 
 }  // namespace
 
-struct TwilioVoiceRuntime::Parked {
-  Attestation attestation = Attestation::kNone;
-  Json session;      // Session::snapshot() while waiting; null once transferred
-  Attributes agent;  // once transferred: what the agent was told (for the whisper)
-  bool transferred = false;
-
-  std::string dump() const {
-    Json j{{"format", kStateFormat},
-           {"attestation", attestationName(attestation)},
-           {"session", session},
-           {"transferred", transferred},
-           {"agent", agent}};
-    return j.dump(-1, ' ', false, Json::error_handler_t::replace);
-  }
-
-  // Written by dump(), but read as untrusted input: every field's type is checked, nothing throws.
-  static Result<Parked> parse(const std::string& text) {
-    Json j = Json::parse(text, nullptr, /*allow_exceptions=*/false);
-    const auto field = [&](const char* key) -> const Json* {
-      auto it = j.find(key);
-      return it == j.end() ? nullptr : &*it;
-    };
-    if (j.is_discarded() || !j.is_object() || field("format") == nullptr ||
-        *field("format") != kStateFormat) {
-      return Error::internal("voice session state is not " + std::string(kStateFormat));
-    }
-    Parked p;
-    const Json* att = field("attestation");
-    auto parsed = parseAttestation(att && att->is_string() ? att->get<std::string>() : "none");
-    if (!parsed.ok()) return parsed.error();
-    p.attestation = *parsed;
-    if (const Json* session = field("session")) p.session = *session;
-    if (const Json* t = field("transferred"); t && t->is_boolean()) p.transferred = t->get<bool>();
-    if (const Json* agent = field("agent"); agent && agent->is_object()) {
-      for (auto e = agent->begin(); e != agent->end(); ++e) {
-        if (e->is_string()) p.agent[e.key()] = e->get<std::string>();
-      }
-    }
-    return p;
-  }
-};
-
 TwilioVoiceRuntime::TwilioVoiceRuntime(VoiceFlows flows, VoiceOptions options,
-                                       VoiceSessionStore& sessions,
+                                       VoiceSessionStore& sessions, const StateCipher& cipher,
                                        const FunctionRegistry& functions, Clock& clock,
                                        Random& random)
     : flows_(std::move(flows)),
       options_(std::move(options)),
       sessions_(sessions),
+      cipher_(cipher),
       clock_(clock),
       random_(random),
       runner_(functions, options_) {}
@@ -234,7 +190,7 @@ VoiceReply TwilioVoiceRuntime::gather(const std::string& sessionId, int64_t step
     return ok(hangupTwiml(), fields(hook.callSid, sessionId, "gone"));
   }
 
-  auto parked = Parked::parse(record.state);
+  auto parked = openState(cipher_, record);
   auto flowIt = flows_.byName.find(record.flow);
   if (!parked.ok() || flowIt == flows_.byName.end()) {
     return endCall(claimed, !parked.ok() ? parked.error().message()
@@ -266,7 +222,7 @@ VoiceReply TwilioVoiceRuntime::finishTurn(VoiceSessionRecord record, const flow:
                  turn.outcome);
     return ok(turn.twiml, logFields);
   }
-  Parked parked;
+  ParkedCall parked;
   parked.attestation = attestation;
   if (turn.end == Turn::End::kTransferred) {
     // Only the verdict is kept: the snapshot (with the last entry typed) is no longer needed.
@@ -276,11 +232,11 @@ VoiceReply TwilioVoiceRuntime::finishTurn(VoiceSessionRecord record, const flow:
     spdlog::info("event=call_end contact={} channel=twilio outcome=transfer authenticated={}",
                  record.callSid, auth == turn.agentAttributes.end() ? "" : auth->second);
   } else {
-    parked.session = session.snapshot();
+    parked.session = snapshotForParking(session);
   }
   const TimePoint now = clock_.now();
-  record.state = parked.dump();
-  record.response = turn.twiml;
+  record.state = sealState(cipher_, record, parked);
+  record.response = sealResponse(cipher_, record, turn.twiml);
   record.updatedAt = now;
   record.expiresAt = now + options_.sessionTtl;
   auto saved = sessions_.update(record, record.version);
@@ -300,9 +256,11 @@ VoiceReply TwilioVoiceRuntime::finishTurn(VoiceSessionRecord record, const flow:
 VoiceReply TwilioVoiceRuntime::replay(const VoiceSessionRecord& record,
                                       const std::string& retryUrl) {
   if (!record.response.empty()) {
+    auto twiml = openResponse(cipher_, record);
+    if (!twiml.ok()) return endCall(record, twiml.error().message());
     spdlog::info("event=twilio_replay contact={} session={} version={}", record.callSid, record.id,
                  record.version);
-    return ok(record.response, fields(record.callSid, record.id, "replay"));
+    return ok(std::move(*twiml), fields(record.callSid, record.id, "replay"));
   }
   if (clock_.now() - record.updatedAt > options_.busyTimeout) {
     return endCall(record, "a step was claimed and never finished");
@@ -323,8 +281,11 @@ VoiceReply TwilioVoiceRuntime::endCall(const VoiceSessionRecord& record, const s
 }
 
 void TwilioVoiceRuntime::hangUpParked(const VoiceSessionRecord& record) {
-  auto parked = Parked::parse(record.state);
-  if (parked.ok() && !parked->transferred) {
+  auto parked = openState(cipher_, record);
+  if (!parked.ok()) {
+    spdlog::warn("event=twilio_session_unreadable contact={} session={} error=\"{}\"",
+                 record.callSid, record.id, parked.error().message());
+  } else if (!parked->transferred) {
     auto flowIt = flows_.byName.find(record.flow);
     if (flowIt != flows_.byName.end()) {
       auto restored = flow::Session::restore(flowIt->second, parked->session);
@@ -354,8 +315,13 @@ VoiceReply TwilioVoiceRuntime::whisper(const std::string& sessionId, const Voice
       return {400, "the session belongs to another call",
               fields(hook.callSid, sessionId, "mismatch")};
     }
-    auto parked = Parked::parse(record.state);
-    if (parked.ok() && parked->transferred) sentence = verdictSentence(parked->agent);
+    auto parked = openState(cipher_, record);
+    if (!parked.ok()) {
+      spdlog::warn("event=twilio_session_unreadable contact={} session={} error=\"{}\"",
+                   record.callSid, record.id, parked.error().message());
+    } else if (parked->transferred) {
+      sentence = verdictSentence(parked->agent);
+    }
   }
   XmlAttributes attrs;
   if (!options_.voice.empty()) attrs.emplace_back("voice", options_.voice);

@@ -13,7 +13,13 @@
 // is ended politely. A call that hangs up or is transferred and finished is deleted; stale ones
 // expire after sessionTtl.
 //
-// Ownership: borrows the store, registry, clock and random, which must outlive it.
+// At rest. The row's state (the flow snapshot, which may hold what the caller keyed and customer
+// attributes) and saved TwiML are sealed with `cipher` (see parked_call.h: a key derived from the
+// OTP secret, the row's id and CallSid as associated data); a row that does not open is treated
+// like a lost session and the call ends politely. Rotating the OTP secret ends calls in progress.
+// The caller's previous entry is dropped from the snapshot once nothing can read it again.
+//
+// Ownership: borrows the store, cipher, registry, clock and random, which must outlive it.
 // Thread-safety: all methods may run concurrently (they share only thread-safe ports).
 #pragma once
 
@@ -22,6 +28,7 @@
 #include <memory>
 #include <string>
 
+#include "adapters/crypto/state_cipher.h"
 #include "adapters/twilio_voice/voice_turn.h"
 #include "adapters/twilio_voice/webhook.h"
 #include "core/flow/flow.h"
@@ -45,7 +52,8 @@ struct VoiceReply {
 class TwilioVoiceRuntime {
  public:
   TwilioVoiceRuntime(VoiceFlows flows, VoiceOptions options, VoiceSessionStore& sessions,
-                     const FunctionRegistry& functions, Clock& clock, Random& random);
+                     const StateCipher& cipher, const FunctionRegistry& functions, Clock& clock,
+                     Random& random);
 
   // `baseUrl` is the public URL prefix the callback URLs start with, e.g.
   // "https://callgate.example.com" (no trailing slash).
@@ -67,8 +75,6 @@ class TwilioVoiceRuntime {
   const VoiceOptions& options() const { return options_; }
 
  private:
-  struct Parked;  // the decoded state column
-
   VoiceReply replay(const VoiceSessionRecord& record, const std::string& retryUrl);
   VoiceReply finishTurn(VoiceSessionRecord record, const flow::Session& session, const Turn& turn,
                         Attestation attestation);
@@ -81,6 +87,7 @@ class TwilioVoiceRuntime {
   VoiceFlows flows_;
   VoiceOptions options_;
   VoiceSessionStore& sessions_;
+  const StateCipher& cipher_;
   Clock& clock_;
   Random& random_;
   TurnRunner runner_;

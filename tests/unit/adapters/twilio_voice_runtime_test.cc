@@ -61,7 +61,12 @@ TEST_F(TwilioVoiceRuntimeTest, UnknownCallerKeysTheSmsPinAndIsTransferredAuthent
   const VoiceSessionRecord& parked = sessions_.rows.begin()->second;
   EXPECT_EQ(parked.callSid, kCall);
   EXPECT_EQ(parked.version, 1);
-  EXPECT_EQ(parked.response, first);
+  // Both columns are sealed; opened with the key they hold what was answered.
+  EXPECT_TRUE(parked.state.starts_with("v1.")) << parked.state;
+  EXPECT_TRUE(parked.response.starts_with("v1.")) << parked.response;
+  auto saved = openResponse(*cipher_, parked);
+  ASSERT_TRUE(saved.ok()) << saved.error().message();
+  EXPECT_EQ(*saved, first);
   EXPECT_EQ(parked.flow, kShippedFlow);
   EXPECT_EQ(parked.expiresAt, clock_.now() + Seconds(7200));
 
@@ -283,8 +288,11 @@ TEST_F(TwilioVoiceRuntimeTest, AParkedCallThatCannotBeRestoredEndsPolitely) {
     VoiceSessionRecord& row = sessions_.rows.at(session_);
     if (corruption == "state") row.state = "{not json";
     if (corruption == "flow") row.flow = "flows/elsewhere.json";  // not loaded on this node
-    if (corruption == "snapshot")
-      row.state = R"({"format":"callgate.twilio.voice/1","session":{"x":1}})";
+    if (corruption == "snapshot") {
+      ParkedCall broken;
+      broken.session = {{"x", 1}};
+      row.state = sealState(*cipher_, row, broken);  // authentic, but not a session
+    }
     VoiceReply r = gather(1, {{"Digits", "123456"}}, kUnknown, sid.c_str());
     EXPECT_EQ(r.status, 200);
     EXPECT_NE(r.body.find("Sorry, something went wrong with this call."), std::string::npos)

@@ -10,6 +10,7 @@
 #include <sstream>
 #include <string>
 
+#include "adapters/twilio_voice/parked_call.h"
 #include "adapters/twilio_voice/voice_runtime.h"
 #include "core/flow/flow.h"
 #include "fakes/fakes.h"
@@ -27,6 +28,7 @@ inline constexpr const char* kUnknown = "+14155550123";
 inline constexpr const char* kKnown = "+14155550100";
 inline constexpr const char* kDialled = "+18005550100";
 inline constexpr const char* kShippedFlow = "flows/caller-id-otp.json";
+inline constexpr size_t kSecretBytes = 32;
 
 // FakeRandom, but fill() counts up so every session gets its own id.
 class SequenceRandom : public FakeRandom {
@@ -40,6 +42,13 @@ class SequenceRandom : public FakeRandom {
  private:
   uint32_t counter_ = 0;
 };
+
+// The voice_sessions cipher for a test OTP secret of 32 times `fill`.
+inline std::unique_ptr<StateCipher> testStateCipher(char fill = 'k') {
+  auto cipher = voiceStateCipher(std::string(kSecretBytes, fill));
+  EXPECT_TRUE(cipher.ok());
+  return cipher.ok() ? std::move(cipher).value() : nullptr;
+}
 
 inline std::string readSourceFile(const std::string& relative) {
   std::ifstream in(std::string(CALLGATE_SOURCE_DIR) + "/" + relative);
@@ -105,7 +114,7 @@ class VoiceFixture : public ::testing::Test {
     flows.byName[kShippedFlow] = loadFlowText(readSourceFile(kShippedFlow));
     for (auto& [name, f] : extra) flows.byName[name] = f;
     flows.byNumber = std::move(byNumber);
-    runtime_ = std::make_unique<TwilioVoiceRuntime>(std::move(flows), options_, sessions_,
+    runtime_ = std::make_unique<TwilioVoiceRuntime>(std::move(flows), options_, sessions_, *cipher_,
                                                     functions_, clock_, random_);
     return *runtime_;
   }
@@ -123,6 +132,7 @@ class VoiceFixture : public ::testing::Test {
   FakeCodeHasher hasher_;
   RecordingAuditLog audit_;
   InMemoryVoiceSessionStore sessions_;
+  std::unique_ptr<StateCipher> cipher_ = testStateCipher();
   FunctionRegistry functions_;
   VoiceOptions options_;
   std::unique_ptr<TwilioVoiceRuntime> runtime_;
