@@ -37,14 +37,20 @@ void printKeys(const token::KeySet& keys, TimePoint now) {
   }
 }
 
+// The configured key ring, never created here unless `create`.
+token::KeyRingOptions ringOptions(const Config& config, bool create) {
+  token::KeyRingOptions options;
+  options.path = config.tokens.keyFile;
+  options.createIfMissing = create;
+  return options;
+}
+
 }  // namespace
 
 int keysRotateCommand(const Config& config) {
   SystemClock clock;
   SodiumRandom random;
-  token::KeyRingOptions options;
-  options.path = config.tokens.keyFile;
-  options.createIfMissing = false;
+  token::KeyRingOptions options = ringOptions(config, /*create=*/false);
   auto ring = token::KeyRing::open(options, clock, random);
   std::shared_ptr<const token::KeySet> keys;
   if (!ring.ok() && ring.error().code() == ErrorCode::kNotFound) {
@@ -75,9 +81,7 @@ int keysRotateCommand(const Config& config) {
 int keysListCommand(const Config& config) {
   SystemClock clock;
   SodiumRandom random;
-  token::KeyRingOptions options;
-  options.path = config.tokens.keyFile;
-  options.createIfMissing = false;
+  const token::KeyRingOptions options = ringOptions(config, /*create=*/false);
   auto ring = token::KeyRing::open(options, clock, random);
   if (!ring.ok()) {
     if (ring.error().code() == ErrorCode::kNotFound) {
