@@ -8,6 +8,8 @@
 #include <cstdio>
 #include <fstream>
 
+#include "fakes/temp_dir.h"
+
 namespace callgate::app {
 namespace {
 
@@ -92,7 +94,8 @@ TEST(ConfigTest, ReportsSyntaxErrorsWithPosition) {
 }
 
 TEST(ConfigTest, FlagsWinOverTheFile) {
-  const std::string path = ::testing::TempDir() + "/callgate-config-test.toml";
+  callgate::testing::TempDir dir;
+  const std::string path = dir.file("callgate.toml");
   {
     std::ofstream f(path);
     f << "[storage]\ndb = \"from-file.db\"\n[security]\ncaller_id_trust = \"any\"\n";
@@ -106,7 +109,6 @@ TEST(ConfigTest, FlagsWinOverTheFile) {
   EXPECT_EQ(c->callerIdTrust, CallerIdTrust::kAny);
   o.callerIdTrust = "attested";
   EXPECT_EQ(loadConfig(o)->callerIdTrust, CallerIdTrust::kAttested);
-  std::remove(path.c_str());
 }
 
 TEST(ConfigTest, RejectsBadFlagValues) {

@@ -6,17 +6,18 @@
 #include <fstream>
 
 #include "app/config.h"
+#include "fakes/temp_dir.h"
 
 namespace callgate::app {
 namespace {
 
 Result<Config> loadText(const std::string& toml, Overrides o = {}) {
-  const std::string path = ::testing::TempDir() + "/callgate-config-tokens-test.toml";
+  // A directory of its own: ctest runs the tests of this file in parallel processes.
+  callgate::testing::TempDir dir;
+  const std::string path = dir.file("callgate.toml");
   { std::ofstream(path) << toml; }
   o.configFile = path;
-  auto c = loadConfig(o);
-  std::remove(path.c_str());
-  return c;
+  return loadConfig(o);
 }
 
 TEST(ConfigTokensTest, Defaults) {

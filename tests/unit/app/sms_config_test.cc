@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "app/config.h"
+#include "fakes/temp_dir.h"
 
 namespace callgate::app {
 namespace {
@@ -56,15 +57,11 @@ status_callback_url = "https://callgate.example.com/sms/v1/twilio/status"
 )";
 
 Result<Config> load(const std::string& toml, Overrides o = {}) {
-  const std::string path = ::testing::TempDir() + "/callgate-sms-config-test.toml";
-  {
-    std::ofstream f(path);
-    f << toml;
-  }
+  callgate::testing::TempDir dir;  // its own: ctest runs these tests in parallel processes
+  const std::string path = dir.file("callgate.toml");
+  { std::ofstream(path) << toml; }
   o.configFile = path;
-  auto c = loadConfig(o);
-  std::remove(path.c_str());
-  return c;
+  return loadConfig(o);
 }
 
 TEST(SmsConfigTest, DefaultIsTheOutbox) {
