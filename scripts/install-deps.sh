@@ -13,8 +13,13 @@ PACKAGES=(
   libphonenumber-dev libsodium-dev libboost-dev libboost-system-dev nlohmann-json3-dev
   libsqlite3-dev libtomlplusplus-dev libspdlog-dev libfmt-dev libcli11-dev
   libcurl4-openssl-dev libssl-dev
+  # SIP voice channel: SIP/SDP parsing (osip2), G.711 and in-band DTMF (spandsp), prompts (flite),
+  # STIR/SHAKEN Identity headers (libsecsipid)
+  libosip2-dev libspandsp-dev flite1-dev libsecsipid-dev
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev python3 curl sqlite3 wrk nginx-light
+  # SIP peers for the black-box tests and the SIP benchmark; sox makes and checks test audio
+  baresip-core sip-tester sox
   # Kannel end-to-end test: bearerbox + smsbox (kannel), the fake SMSC (kannel-extras)
   kannel kannel-extras
   # token test: an independent JWT implementation (EdDSA needs python3-cryptography)
