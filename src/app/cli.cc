@@ -51,9 +51,14 @@ int runCli(int argc, char** argv) {
   int rc = 0;
 
   auto* serve = app.add_subcommand(
-      "serve", "Run the HTTP server (Amazon Connect function endpoints, Twilio voice webhooks)");
+      "serve",
+      "Run the server: HTTP (Amazon Connect function endpoints, Twilio voice webhooks, links) and, "
+      "with --sip, the SIP voice channel");
   addCommonOptions(serve, o);
   serve->add_option("--http", o.http, "HOST:PORT to listen on (port 0 picks a free port)");
+  serve->add_option("--sip", o.sip,
+                    "HOST:PORT for SIP over UDP and TCP (port 0 picks a free port); overrides "
+                    "[sip] listen");
 
   auto* customers = app.add_subcommand("customers", "Manage the customer store");
   customers->require_subcommand(1);

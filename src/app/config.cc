@@ -59,6 +59,20 @@ class TableReader {
       out[std::string(k.str())] = *value;
     }
   }
+  // An array of strings (trusted_proxies = ["10.0.0.1"]).
+  void stringList(const char* key, std::vector<std::string>& out) {
+    const toml::node* n = find(key);
+    if (n == nullptr) return;
+    const toml::array* a = n->as_array();
+    if (a == nullptr) return fail(key, "an array of strings");
+    std::vector<std::string> values;
+    for (const auto& v : *a) {
+      auto value = v.value<std::string>();
+      if (!value) return fail(key, "an array of strings");
+      values.push_back(*value);
+    }
+    out = std::move(values);
+  }
   void integer(const char* key, int& out, int lo, int hi) {
     if (const toml::node* n = find(key)) {
       auto v = n->value<int64_t>();
@@ -182,7 +196,8 @@ Status applyToml(const std::string& text, const std::string& source, Config& c) 
     return Error::invalidArgument(msg.str());
   }
   static const std::set<std::string> kTables{"server", "storage", "sms",   "security", "otp",    "links",
-                                             "flows",  "functions", "log", "tokens",   "oauth", "twilio"};
+                                             "flows",  "functions", "log", "tokens",   "oauth", "twilio",
+                                             "sip"};
   for (const auto& [k, v] : root) {
     if (!kTables.count(std::string(k.str()))) {
       return Error::invalidArgument(source + ": unknown table or key '" + std::string(k.str()) + "'");
@@ -262,6 +277,28 @@ Status applyToml(const std::string& text, const std::string& source, Config& c) 
   voice.integer("session_ttl_seconds", c.twilioVoice.sessionTtlSeconds, 60, 86400);
   voice.stringMap("numbers", c.twilioVoice.numbers);
   voice.stringMap("queues", c.twilioVoice.queues);
+  TableReader sip(root, "sip", source);
+  sip.str("listen", c.sip.listen);
+  sip.str("advertised_address", c.sip.advertisedAddress);
+  sip.str("rtp_ports", c.sip.rtpPorts);
+  sip.integer("media_threads", c.sip.mediaThreads, 1, 16);
+  sip.integer("worker_threads", c.sip.workerThreads, 1, 256);
+  sip.integer("max_calls", c.sip.maxCalls, 1, 100000);
+  sip.str("provisional", c.sip.provisional);
+  sip.str("default_flow", c.sip.defaultFlow);
+  sip.str("default_agent", c.sip.defaultAgent);
+  sip.str("refer_failure", c.sip.referFailure);
+  sip.str("prompts_dir", c.sip.promptsDir);
+  sip.integer("tts_cache_mb", c.sip.ttsCacheMb, 1, 4096);
+  sip.integer("t1_ms", c.sip.t1Ms, 10, 10000);
+  sip.integer("t2_ms", c.sip.t2Ms, 10, 60000);
+  sip.stringMap("numbers", c.sip.numbers);
+  sip.stringMap("queues", c.sip.queues);
+  TableReader stir = sip.sub("stir");
+  stir.stringList("trusted_proxies", c.sip.trustedProxies);
+  stir.stringList("public_keys", c.sip.stirPublicKeys);
+  stir.stringList("certificates", c.sip.stirCertificates);
+  stir.integer("max_age_seconds", c.sip.stirMaxAgeSeconds, 1, 3600);
   TableReader log(root, "log", source);
   log.str("level", c.logLevel);
   TableReader tokens(root, "tokens", source);
@@ -271,7 +308,7 @@ Status applyToml(const std::string& text, const std::string& source, Config& c) 
   tokens.str("key_file", c.tokens.keyFile);
 
   for (TableReader* t : {&server, &storage, &sms, &twilio, &sns, &kannel, &security, &otp, &links,
-                         &flows, &log, &tokens, &voice}) {
+                         &flows, &log, &tokens, &voice, &sip, &stir}) {
     if (auto s = t->finish(); !s.ok()) return s;
   }
   if (auto s = readOAuthClients(root, source, c.oauthClients); !s.ok()) return s;
@@ -519,6 +556,7 @@ Result<Config> loadConfig(const Overrides& o) {
   if (o.flow) c.flow = *o.flow;
   if (o.logLevel) c.logLevel = *o.logLevel;
   if (o.jwtKeyFile) c.tokens.keyFile = *o.jwtKeyFile;
+  if (o.sip) c.sip.listen = *o.sip;
   if (o.callerIdTrust) {
     auto t = parseCallerIdTrust(*o.callerIdTrust);
     if (!t.ok()) return Error::invalidArgument("--caller-id-trust: " + t.error().message());
@@ -544,6 +582,7 @@ Result<Config> loadConfig(const Overrides& o) {
     c.twilioVoice.authToken = token;
   }
   if (auto s = validateTwilioVoiceConfig(c.twilioVoice); !s.ok()) return s.error();
+  if (auto s = validateSipConfig(c.sip); !s.ok()) return s.error();
   return c;
 }
 

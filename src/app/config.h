@@ -5,6 +5,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "adapters/sms/kannel_sms_sender.h"
 #include "adapters/sms/sns_sms_sender.h"
@@ -48,6 +49,35 @@ struct TwilioVoiceConfig {
   bool isEnabled() const { return enabled.value_or(!authToken.empty()); }
 };
 
+// [sip]: the SIP voice channel (docs/SIP.md). Off unless `listen` (or --sip) is set.
+struct SipConfig {
+  std::string listen;                  // HOST:PORT for UDP and TCP; "" = no SIP
+  std::string advertisedAddress;       // Contact, Via and SDP address; "" = the listen host
+  std::string rtpPorts = "16384-32767";  // even ports from this range, one per call
+  uint16_t rtpPortMin = 16384;         // parsed from rtpPorts by validateSipConfig
+  uint16_t rtpPortMax = 32767;
+  int mediaThreads = 1;
+  int workerThreads = 4;               // functions (SQLite, argon2id, SMS) and prompt synthesis
+  int maxCalls = 1000;
+  std::string provisional = "180";     // "none" | "180" | "183" (early media)
+  std::string defaultFlow;             // "" = [flows] default
+  std::string defaultAgent = "sip:agent@127.0.0.1:5090";  // queues not in `queues`
+  std::string referFailure = "announce";  // "announce" (apologise, hang up) | "hangup"
+  std::string promptsDir = "prompts";  // <dir>/<language>/<promptId or slug>.wav overrides TTS
+  int ttsCacheMb = 64;
+  int t1Ms = 500;                      // RFC 3261 timers
+  int t2Ms = 4000;
+  std::map<std::string, std::string> numbers;  // [sip.numbers] dialled E.164 -> flow file
+  std::map<std::string, std::string> queues;   // [sip.queues] flow queue name -> agent SIP URI
+  // [sip.stir]
+  std::vector<std::string> trustedProxies;     // verstat is believed only from these addresses
+  std::vector<std::string> stirPublicKeys;     // PEM P-256 public keys for Identity headers
+  std::vector<std::string> stirCertificates;   // PEM certificates (their keys), checked for validity
+  int stirMaxAgeSeconds = 60;
+
+  bool isEnabled() const { return !listen.empty(); }
+};
+
 struct Config {
   // [server]
   std::string http = "127.0.0.1:8080";      // HOST:PORT; port 0 picks a free one
@@ -89,6 +119,8 @@ struct Config {
   std::map<std::string, std::string> functionMap;
   // [twilio], [twilio.numbers], [twilio.queues]
   TwilioVoiceConfig twilioVoice;
+  // [sip], [sip.numbers], [sip.queues], [sip.stir]
+  SipConfig sip;
   // [log]
   std::string logLevel = "info";
   // [tokens]
@@ -110,6 +142,7 @@ struct Overrides {
   std::optional<std::string> flow;
   std::optional<std::string> logLevel;
   std::optional<std::string> jwtKeyFile;
+  std::optional<std::string> sip;  // --sip HOST:PORT
 };
 
 // Reads the file named by overrides.configFile (if any), then applies the flags and the
@@ -131,6 +164,10 @@ std::string outboxPath(const Config& config);
 
 // Checks and normalises [twilio] (public_base_url without trailing '/', numbers in E.164).
 Status validateTwilioVoiceConfig(TwilioVoiceConfig& twilio);
+
+// Checks and normalises [sip]: the listen address, the RTP port range, provisional, refer
+// failure, agent URIs, numbers in E.164. Errors name the key.
+Status validateSipConfig(SipConfig& sip);
 
 struct HostPort {
   std::string host;

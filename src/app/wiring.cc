@@ -201,19 +201,8 @@ Result<std::unique_ptr<twilio_voice::TwilioVoiceRuntime>> buildTwilioVoice(const
                                                                            Services& services) {
   using namespace twilio_voice;  // NOLINT: local to this function
   const TwilioVoiceConfig& tc = config.twilioVoice;
-  VoiceFlows flows;
-  flows.defaultFlow = config.flow;
-  std::vector<std::string> names{config.flow};
-  for (const auto& [number, path] : tc.numbers) {
-    flows.byNumber[number] = path;
-    names.push_back(path);
-  }
-  for (const std::string& name : names) {
-    if (flows.byName.count(name)) continue;
-    auto loaded = loadFlowFile(name, config);
-    if (!loaded.ok()) return Error(loaded.error().code(), "twilio: " + loaded.error().message());
-    flows.byName[name] = *loaded;
-  }
+  auto flows = loadFlowCatalog(config, config.flow, tc.numbers);
+  if (!flows.ok()) return Error(flows.error().code(), "twilio: " + flows.error().message());
   VoiceOptions options;
   options.voice = tc.voice;
   options.language = tc.language;
@@ -237,8 +226,26 @@ Result<std::unique_ptr<twilio_voice::TwilioVoiceRuntime>> buildTwilioVoice(const
     return Error::failedPrecondition("twilio: the voice state key is not set up (buildServices)");
   }
   return std::make_unique<TwilioVoiceRuntime>(
-      std::move(flows), std::move(options), *services.voiceSessions, *services.voiceStateCipher,
+      std::move(*flows), std::move(options), *services.voiceSessions, *services.voiceStateCipher,
       services.functions, *services.clock, *services.random);
+}
+
+Result<flow::FlowCatalog> loadFlowCatalog(const Config& config, const std::string& defaultFlow,
+                                          const std::map<std::string, std::string>& numbers) {
+  flow::FlowCatalog flows;
+  flows.defaultFlow = defaultFlow;
+  std::vector<std::string> names{defaultFlow};
+  for (const auto& [number, path] : numbers) {
+    flows.byNumber[number] = path;
+    names.push_back(path);
+  }
+  for (const std::string& name : names) {
+    if (flows.byName.count(name)) continue;
+    auto loaded = loadFlowFile(name, config);
+    if (!loaded.ok()) return loaded.error();
+    flows.byName[name] = *loaded;
+  }
+  return flows;
 }
 
 std::string locateFlowFile(const std::string& path) {

@@ -5,7 +5,7 @@
 #include <memory>
 
 #include "app/config.h"
-#include "core/flow/flow.h"
+#include "core/flow/flow_catalog.h"
 #include "functions/function.h"
 
 namespace callgate {
@@ -99,6 +99,10 @@ Result<std::unique_ptr<PinHasher>> buildPinHasher(const Config& config);
 // every [twilio.numbers] flow, and resolves [twilio.queues] / default_agent.
 Result<std::unique_ptr<twilio_voice::TwilioVoiceRuntime>> buildTwilioVoice(const Config& config,
                                                                            Services& services);
+
+// The default flow and one flow per dialled number (E.164 -> flow file), each loaded once.
+Result<flow::FlowCatalog> loadFlowCatalog(const Config& config, const std::string& defaultFlow,
+                                          const std::map<std::string, std::string>& numbers);
 
 // A relative flow path is looked up in the working directory, then beside the build or install
 // tree of the running binary.

@@ -31,17 +31,12 @@
 #include "adapters/crypto/state_cipher.h"
 #include "adapters/twilio_voice/voice_turn.h"
 #include "adapters/twilio_voice/webhook.h"
-#include "core/flow/flow.h"
+#include "core/flow/flow_catalog.h"
 #include "core/ports.h"
 
 namespace callgate::twilio_voice {
 
-struct VoiceFlows {
-  std::map<std::string, std::shared_ptr<const flow::Flow>>
-      byName;                                   // name (configured path) -> flow
-  std::map<std::string, std::string> byNumber;  // dialled number (E.164) -> flow name
-  std::string defaultFlow;                      // for numbers not in byNumber; must be in byName
-};
+using VoiceFlows = flow::FlowCatalog;
 
 struct VoiceReply {
   int status = 200;  // 200 with TwiML, or an error status with `body` as the reason

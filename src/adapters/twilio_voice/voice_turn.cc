@@ -6,6 +6,7 @@
 
 #include "adapters/twilio_voice/twiml.h"
 #include "core/customer.h"
+#include "functions/flow_request.h"
 
 namespace callgate::twilio_voice {
 
@@ -65,14 +66,7 @@ flow::Event TurnRunner::invoke(const flow::InvokeFunction& call, const flow::Ses
                                const TurnContext& context) const {
   Function* fn = functions_.find(call.function);
   if (fn == nullptr) return flow::FunctionFailed{"no function named " + call.function};
-  const flow::CallInfo& info = session.state().call;
-  FunctionRequest request;
-  request.contact.contactId = info.contactId;
-  request.contact.customerAddress = info.customerAddress;
-  request.contact.languageCode = info.languageCode;
-  request.contact.attestation = context.attestation;
-  request.contact.attributes = session.attributes();
-  request.parameters = call.parameters;
+  const FunctionRequest request = functionRequest(session, context.attestation, call);
   const auto started = std::chrono::steady_clock::now();
   Result<StringMap> result = fn->invoke(request);
   const auto micros = std::chrono::duration_cast<std::chrono::microseconds>(
