@@ -1,8 +1,6 @@
 #include "adapters/twilio_voice/transfer.h"
 
-#include <array>
-#include <vector>
-
+#include "adapters/sip_voice/verdict_headers.h"
 #include "core/phone.h"
 
 namespace callgate::twilio_voice {
@@ -10,22 +8,10 @@ namespace callgate::twilio_voice {
 namespace {
 
 constexpr size_t kMaxSipHeaderBytes = 1024;
-constexpr std::array<std::string_view, 4> kVerdictKeys{"authenticated", "authMethod", "recordFound",
-                                                       "callerIdTrusted"};
 
 std::string attr(const Attributes& a, const std::string& key) {
   auto it = a.find(key);
   return it == a.end() ? std::string() : it->second;
-}
-
-bool isHeaderToken(std::string_view key) {
-  if (key.empty() || key.size() > 64) return false;
-  for (char c : key) {
-    const bool ok =
-        (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '-';
-    if (!ok) return false;
-  }
-  return true;
 }
 
 void appendPercentEncoded(std::string& out, std::string_view value) {
@@ -42,12 +28,6 @@ void appendPercentEncoded(std::string& out, std::string_view value) {
       out.push_back(kHex[u & 0x0F]);
     }
   }
-}
-
-std::string headerName(const std::string& key) {
-  if (key == "authenticated") return "X-Callgate-Auth";
-  if (key == "authMethod") return "X-Callgate-Auth-Method";
-  return "X-Callgate-" + key;
 }
 
 }  // namespace
@@ -70,7 +50,7 @@ Result<AgentTarget> parseAgentTarget(std::string_view text) {
 Attributes agentAttributes(const Attributes& attributes) {
   if (attr(attributes, "authenticated") == "True") return attributes;
   Attributes out;
-  for (std::string_view key : kVerdictKeys) {
+  for (std::string_view key : sip_voice::kVerdictKeys) {
     auto it = attributes.find(std::string(key));
     if (it != attributes.end()) out.insert(*it);
   }
@@ -78,18 +58,11 @@ Attributes agentAttributes(const Attributes& attributes) {
 }
 
 std::string sipUriWithVerdict(std::string_view uri, const Attributes& agentAttrs) {
-  // The verdict first, so it is never the part that does not fit.
-  std::vector<std::pair<std::string, std::string>> ordered;
-  for (const char* key : {"authenticated", "authMethod"}) {
-    if (auto it = agentAttrs.find(key); it != agentAttrs.end()) ordered.emplace_back(*it);
-  }
-  for (const auto& [k, v] : agentAttrs) {
-    if (k != "authenticated" && k != "authMethod") ordered.emplace_back(k, v);
-  }
+  // Names and order shared with the SIP channel's REFER: the verdict first, so it is never the
+  // part that does not fit.
   std::string headers;
-  for (const auto& [key, value] : ordered) {
-    if (!isHeaderToken(key)) continue;
-    std::string one = headerName(key) + "=";
+  for (const auto& [name, value] : sip_voice::orderedVerdictFields(agentAttrs)) {
+    std::string one = name + "=";
     appendPercentEncoded(one, value);
     if (headers.size() + one.size() + 1 > kMaxSipHeaderBytes) continue;
     if (!headers.empty()) headers.push_back('&');

@@ -34,8 +34,9 @@ Attributes agentAttributes(const Attributes& attributes);
 
 // `uri` with one X-Callgate-* header per attribute appended as URI headers: authenticated ->
 // X-Callgate-Auth, authMethod -> X-Callgate-Auth-Method, any other key K -> X-Callgate-K (keys
-// with characters other than letters, digits and '-' are skipped). Values are %-encoded. Twilio
-// allows 1024 bytes of headers; attributes that do not fit are left out, the verdict first in.
+// with characters other than letters, digits and '-' are skipped; names and order come from
+// sip_voice/verdict_headers.h, shared with the SIP channel). Values are %-encoded. Twilio allows
+// 1024 bytes of headers; attributes that do not fit are left out, the verdict keys first in.
 std::string sipUriWithVerdict(std::string_view uri, const Attributes& agentAttrs);
 
 // One spoken sentence for the agent's whisper, e.g. "callgate: caller verified by text message
