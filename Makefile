@@ -4,7 +4,7 @@ JOBS ?= 2
 CMAKE_FLAGS ?=
 HTTP ?= 127.0.0.1:8080
 
-.PHONY: deps configure build build-all run test unit integration e2e bench bench-tokens sanitize clean
+.PHONY: deps configure build build-all run test unit integration e2e bench bench-tokens bench-sip sanitize clean
 
 deps:
 	@bash scripts/install-deps.sh
@@ -47,6 +47,10 @@ bench: build
 bench-tokens: configure
 	@cmake --build $(BUILD_DIR) -j$(JOBS) --target token_bench
 	@$(BUILD_DIR)/bench/token_bench
+
+# SIP load (issue 4): concurrent calls held, CPU, setups/s vs a trivial SIPp endpoint (< 10 min).
+bench-sip: build
+	@bash bench/sip/run.sh $(BUILD_DIR)/callgate
 
 # AddressSanitizer + UBSan build of everything, tests included.
 sanitize:
