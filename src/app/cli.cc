@@ -123,6 +123,20 @@ int runCli(int argc, char** argv) {
     k->add_option("--log-level", o.logLevel, "trace|debug|info|warn|error|off");
   }
 
+  auto* sipCmd = app.add_subcommand("sip", "SIP voice channel tools");
+  sipCmd->require_subcommand(1);
+  SignedIdentity identity;
+  std::string identityAttest = "A";
+  auto* identityCmd = sipCmd->add_subcommand(
+      "identity",
+      "Print a STIR/SHAKEN Identity header signed with a local P-256 key, to try [sip.stir] with "
+      "your own key (callgate itself never signs calls)");
+  identityCmd->add_option("--key", identity.keyFile, "PEM EC P-256 private key")->required();
+  identityCmd->add_option("--attest", identityAttest, "A, B or C");
+  identityCmd->add_option("--orig", identity.orig, "calling number (digits or E.164)")->required();
+  identityCmd->add_option("--dest", identity.dest, "called number (digits or E.164)")->required();
+  identityCmd->add_option("--iat", identity.iat, "issued-at, Unix seconds (default: now)");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -154,6 +168,14 @@ int runCli(int argc, char** argv) {
   } else if (rotate->parsed() || list->parsed()) {
     if (!prepare(o, false, "warn", config)) return 2;
     rc = rotate->parsed() ? keysRotateCommand(config) : keysListCommand(config);
+  } else if (identityCmd->parsed()) {
+    auto a = parseAttestation(identityAttest);
+    if (!a.ok() || *a == Attestation::kNone) {
+      std::cerr << "callgate: --attest must be A, B or C\n";
+      return 2;
+    }
+    identity.attestation = *a;
+    rc = sipIdentityCommand(identity);
   }
   return rc;
 }

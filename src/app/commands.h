@@ -33,4 +33,13 @@ int flowDiagramCommand(const Config& config, const std::string& path);
 int keysRotateCommand(const Config& config);
 int keysListCommand(const Config& config);
 
+// `callgate sip identity`: prints an Identity header value for a test call.
+struct SignedIdentity {
+  std::string keyFile;
+  Attestation attestation = Attestation::kA;
+  std::string orig, dest;
+  int64_t iat = 0;  // 0 = now
+};
+int sipIdentityCommand(const SignedIdentity& identity);
+
 }  // namespace callgate::app

@@ -285,6 +285,7 @@ Status applyToml(const std::string& text, const std::string& source, Config& c) 
   sip.integer("worker_threads", c.sip.workerThreads, 1, 256);
   sip.integer("max_calls", c.sip.maxCalls, 1, 100000);
   sip.str("provisional", c.sip.provisional);
+  sip.integer("answer_delay_ms", c.sip.answerDelayMs, 0, 60000);
   sip.str("default_flow", c.sip.defaultFlow);
   sip.str("default_agent", c.sip.defaultAgent);
   sip.str("refer_failure", c.sip.referFailure);

@@ -60,6 +60,7 @@ struct SipConfig {
   int workerThreads = 4;               // functions (SQLite, argon2id, SMS) and prompt synthesis
   int maxCalls = 1000;
   std::string provisional = "180";     // "none" | "180" | "183" (early media)
+  int answerDelayMs = 0;               // ring this long before answering (a CANCEL then gets 487)
   std::string defaultFlow;             // "" = [flows] default
   std::string defaultAgent = "sip:agent@127.0.0.1:5090";  // queues not in `queues`
   std::string referFailure = "announce";  // "announce" (apologise, hang up) | "hangup"

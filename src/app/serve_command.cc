@@ -11,6 +11,7 @@
 #include "adapters/twilio_voice/voice_routes.h"
 #include "adapters/twilio_voice/voice_runtime.h"
 #include "app/commands.h"
+#include "app/sip_channel.h"
 #include "app/wiring.h"
 #include "functions/action_links.h"
 
@@ -109,9 +110,30 @@ int serveCommand(const Config& config) {
                callerIdTrustName(config.callerIdTrust), twilioVoice ? "on" : "off");
   std::cout << "listening http://" << options.host << ":" << *port << std::endl;
 
+  std::unique_ptr<SipChannel> sip;
+  if (config.sip.isEnabled()) {
+    auto built = SipChannel::build(config, **services);
+    if (!built.ok()) {
+      std::cerr << "callgate: " << built.error().message() << "\n";
+      return 1;
+    }
+    sip = std::move(*built);
+    auto sipPort = sip->start();
+    if (!sipPort.ok()) {
+      std::cerr << "callgate: cannot listen for SIP on " << config.sip.listen << ": "
+                << sipPort.error().message() << "\n";
+      return 1;
+    }
+    const auto sipHost = parseHostPort(config.sip.listen)->host;
+    spdlog::info("event=sip_start listen={}:{} max_calls={}", sipHost, *sipPort,
+                 config.sip.maxCalls);
+    std::cout << "listening sip:" << sipHost << ":" << *sipPort << std::endl;
+  }
+
   int signal = 0;
   sigwait(&stopSignals, &signal);
   spdlog::info("event=stop signal={}", signal);
+  if (sip) sip->stop();
   server.stop();
   spdlog::default_logger()->flush();
   return 0;

@@ -105,7 +105,7 @@ class SipWorkspace(harness.Workspace):
     def write_sip_config(self, default_agent, default_flow=None, numbers=None, queues=None,
                          **sip_keys):
         """[sip] for serve. `sip_keys` are extra [sip] keys (max_calls=2, provisional="none",
-        timers_ms={"t1": 100, "t2": 400} ...); strings/ints/dicts are written as TOML."""
+        t1_ms=100, t2_ms=400 ...); strings/ints/dicts are written as TOML."""
         def value(v):
             if isinstance(v, bool):
                 return "true" if v else "false"

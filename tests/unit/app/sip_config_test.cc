@@ -44,6 +44,7 @@ media_threads = 2
 worker_threads = 8
 max_calls = 50
 provisional = "183"
+answer_delay_ms = 250
 default_flow = "flows/voice-login.json"
 default_agent = "sip:desk@pbx.example.com"
 refer_failure = "hangup"
@@ -71,6 +72,7 @@ max_age_seconds = 30
   EXPECT_EQ(s.workerThreads, 8);
   EXPECT_EQ(s.maxCalls, 50);
   EXPECT_EQ(s.provisional, "183");
+  EXPECT_EQ(s.answerDelayMs, 250);
   EXPECT_EQ(s.defaultFlow, "flows/voice-login.json");
   EXPECT_EQ(s.defaultAgent, "sip:desk@pbx.example.com");
   EXPECT_EQ(s.referFailure, "hangup");
