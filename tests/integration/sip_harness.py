@@ -246,8 +246,9 @@ class SipTestCase(unittest.TestCase):
         self.addCleanup(server.stop)
         return server
 
-    def start_baresip(self, name, **kwargs):
-        peer = Baresip(self.ws.path(name), name=name, **kwargs)
+    def start_baresip(self, directory, **kwargs):
+        kwargs.setdefault("name", directory)
+        peer = Baresip(self.ws.path(directory), **kwargs)
         self.addCleanup(peer.stop)
         return peer
 

@@ -72,8 +72,7 @@ class BaresipCallTest(SipTestCase):
     def expect_transfer(self, caller, auth, method):
         """The caller gets a REFER to the agent with the verdict, follows it, the agent answers;
         returns the REFER."""
-        event = caller.wait_event("TRANSFER", TRANSFER_WAIT)
-        self.assertIn(f"127.0.0.1:{self.agent.sip_port}", event.get("param", ""), event)
+        caller.wait_event("TRANSFER", TRANSFER_WAIT)  # (its target is checked in the REFER)
         self.agent.wait_event("CALL_ESTABLISHED", CALL_SETUP)
         refers = caller.received("REFER")
         self.assertEqual(len(refers), 1, refers)

@@ -30,7 +30,7 @@ struct IncomingCall {
 
 struct Acceptance {
   int status = 200;          // 200 = answer; else reject with this code (300..699)
-  std::string localAddress;  // for SDP c= (200 only)
+  std::string localAddress;  // for SDP c= (200 only); "" = the advertised address
   uint16_t localPort = 0;    // our RTP port (200 only)
 };
 

@@ -75,7 +75,9 @@ void ServerCore::onInitialInvite(SipMessage& req, const Peer& dest, const std::s
     return;
   }
   d->accepted = true;
-  d->localAddress = answer.localAddress;
+  // The media address defaults to our advertised one (the runtime may name another).
+  const std::string& ours = options_.advertisedAddress.empty() ? options_.host : options_.advertisedAddress;
+  d->localAddress = answer.localAddress.empty() ? ours : answer.localAddress;
   d->localPort = answer.localPort;
   d->sdpSessionId = 1 + randombytes_uniform(1u << 30);
   d->sdpVersion = 1;

@@ -53,9 +53,15 @@ Result<std::string> buildReferTo(std::string_view target, const HeaderList& head
       if (!isTokenChar(c)) return Error::invalidArgument("header name is not a token: " + name);
     }
     if (!safeValue(value)) return Error::invalidArgument("header value has CR/LF: " + name);
+  }
+  if (target.size() > kMaxReferToUriBytes) return Error::invalidArgument("transfer target is too long");
+  for (const auto& [name, value] : headers) {
+    const std::string field = escapeUriHeader(name) + "=" + escapeUriHeader(value);
+    // out holds "<" + the URI so far.
+    if (out.size() - 1 + 1 + field.size() > kMaxReferToUriBytes) break;
     out.push_back(sep);
     sep = '&';
-    out.append(escapeUriHeader(name)).append("=").append(escapeUriHeader(value));
+    out.append(field);
   }
   out.push_back('>');
   return out;

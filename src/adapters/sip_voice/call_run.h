@@ -30,6 +30,7 @@
 #include <string>
 
 #include "adapters/rtp/media_engine.h"
+#include "adapters/rtp/media_session.h"
 #include "adapters/sip/call_handler.h"
 #include "core/flow/session.h"
 #include "core/trust_policy.h"

@@ -149,6 +149,20 @@ TEST(ReferTextTest, EscapesUriHeadersAndValidates) {
   EXPECT_FALSE(subscriptionTerminated("active;expires=60"));
 }
 
+TEST(ReferTextTest, TheReferToUriStaysWithinWhatTransfereesCopyTheVerdictFirst) {
+  HeaderList headers{{"X-Callgate-Auth", "True"}, {"X-Callgate-Auth-Method", "SmsOtp"}};
+  for (int i = 0; i < 10; ++i) {
+    headers.emplace_back("X-Callgate-attribute" + std::to_string(i), std::string(20, 'v'));
+  }
+  auto r = buildReferTo("sip:agent@127.0.0.1:5090", headers);
+  ASSERT_TRUE(r.ok());
+  EXPECT_LE(r->size(), kMaxReferToUriBytes + 2);  // plus the angle brackets
+  EXPECT_TRUE(r->starts_with("<sip:agent@127.0.0.1:5090?X-Callgate-Auth=True&X-Callgate-Auth-Method=SmsOtp&"))
+      << *r;
+  EXPECT_EQ(r->find("attribute9"), std::string::npos) << *r;  // left for the REFER's own fields
+  EXPECT_FALSE(buildReferTo("sip:" + std::string(300, 'a') + "@pbx", {}).ok());
+}
+
 TEST(TcpFramerTest, FramesByContentLength) {
   std::string msg = "OPTIONS sip:a@b SIP/2.0\r\nContent-Length: 3\r\n\r\nabc";
   EXPECT_EQ(nextFrame(msg, 16384).kind, Frame::Kind::kMessage);
