@@ -20,5 +20,9 @@ Or call the Amazon Connect function endpoints:
 
   curl -s http://$1/connect/v1/lookup-caller -d '{"Details":{"ContactData":{"CustomerEndpoint":{"Address":"+14155550100","Type":"TELEPHONE_NUMBER"}},"Parameters":{"attestation":"A"}},"Name":"ContactFlowEvent"}'
 
+Or call it over SIP on 127.0.0.1:5060 (UDP or TCP) from any softphone, e.g. baresip: dial
+sip:+18005550100@127.0.0.1:5060 for the caller-ID + SMS PIN flow, sip:+18005550199@127.0.0.1:5060
+for user id + PIN. Transfers go by REFER to sip:agent@127.0.0.1:5090 ([sip] in demo/callgate.toml).
+
 Stop with Ctrl-C.
 BANNER

@@ -1,7 +1,6 @@
 """Helpers for callgate's SIP black-box tests (issue 4): real peers on 127.0.0.1.
 
-- SipWorkspace / CallgateSip: `callgate serve --sip 127.0.0.1:0` with a [sip] config; raises
-  SipUnsupported when the binary does not speak SIP yet (no `listening sip:` line), so tests skip.
+- SipWorkspace / CallgateSip: `callgate serve --sip 127.0.0.1:0` with a [sip] config.
 - Baresip: one baresip instance in a temporary config dir, driven over ctrl_tcp (netstring-framed
   JSON), its SIP trace (-s) parsed into messages, its received audio recorded by sndfile.
 - WAV helpers (sox): silence, in-band DTMF tone strings, mu-law raw files for SIPp's rtp_stream;
@@ -65,16 +64,9 @@ def toml_string(text):
 # callgate with SIP
 
 
-class SipUnsupported(Exception):
-    """The binary has no `serve --sip` (yet): tests skip with this reason."""
-
-
-_UNSUPPORTED = None  # the first SipUnsupported reason, so later tests skip at once
-
-
 class SipWorkspace(harness.Workspace):
     """A workspace with two TOML files: `base` (storage, SMS outbox, key files) for every CLI
-    command, and `sip` (base + [sip]) for `serve`, because older binaries reject a [sip] table."""
+    command, and `sip` (base + [sip]) for `serve`."""
 
     def __init__(self):
         super().__init__()
@@ -103,7 +95,7 @@ class SipWorkspace(harness.Workspace):
         return ["--config", self.base_config]
 
     def write_sip_config(self, default_agent, default_flow=None, numbers=None, queues=None,
-                         **sip_keys):
+                         stir=None, **sip_keys):
         """[sip] for serve. `sip_keys` are extra [sip] keys (max_calls=2, provisional="none",
         t1_ms=100, t2_ms=400 ...); strings/ints/dicts are written as TOML."""
         def value(v):
@@ -127,6 +119,8 @@ class SipWorkspace(harness.Workspace):
         lines += [f"{toml_string(k)} = {toml_string(v)}" for k, v in (numbers or {}).items()]
         lines.append("[sip.queues]")
         lines += [f"{toml_string(k)} = {toml_string(v)}" for k, v in (queues or {}).items()]
+        lines.append("[sip.stir]")
+        lines += [f"{k} = {value(v)}" for k, v in (stir or {}).items()]
         self._write(self.sip_config, lines)
 
     def import_demo_customers(self):
@@ -140,9 +134,6 @@ class CallgateSip:
     """`callgate serve --http 127.0.0.1:0 --sip 127.0.0.1:0 --config <sip config>`."""
 
     def __init__(self, ws, *extra_args, env=None):
-        global _UNSUPPORTED
-        if _UNSUPPORTED:
-            raise SipUnsupported(_UNSUPPORTED)
         self.ws = ws
         self.log_path = ws.path(f"serve-sip-{time.monotonic_ns()}.log")
         self._log = open(self.log_path, "wb")
@@ -156,11 +147,7 @@ class CallgateSip:
         self.host = "127.0.0.1"
         self.http_port = None
         self.sip_port = None
-        try:
-            self._wait_listening()
-        except SipUnsupported as e:
-            _UNSUPPORTED = str(e)
-            raise
+        self._wait_listening()
 
     def _wait_listening(self):
         deadline = time.monotonic() + harness.START_TIMEOUT
@@ -185,10 +172,6 @@ class CallgateSip:
             return
         self.stop()
         tail = self.log_tail()
-        # Old binaries: CLI11 rejects --sip, or the config parser rejects the [sip] table.
-        if re.search(r"--sip|unknown table or key 'sip'", tail) or self.http_port is not None:
-            raise SipUnsupported("callgate serve does not speak SIP yet (no `listening sip:` "
-                                 f"line); stdout {lines!r}, log: {tail.strip()[-300:]!r}")
         raise AssertionError(f"serve --sip did not start (stdout {lines!r}); log:\n{tail}")
 
     @property
@@ -232,17 +215,14 @@ def proc_cpu_seconds(pid):
 
 
 class SipTestCase(unittest.TestCase):
-    """A SipWorkspace per test; start_callgate() skips the test when SIP is unsupported."""
+    """A SipWorkspace per test."""
 
     def setUp(self):
         self.ws = SipWorkspace()
         self.addCleanup(self.ws.cleanup)
 
     def start_callgate(self, *extra_args, **kwargs):
-        try:
-            server = CallgateSip(self.ws, *extra_args, **kwargs)
-        except SipUnsupported as e:
-            self.skipTest(str(e))
+        server = CallgateSip(self.ws, *extra_args, **kwargs)
         self.addCleanup(server.stop)
         return server
 

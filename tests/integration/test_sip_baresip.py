@@ -10,8 +10,6 @@ does NOT turn Refer-To URI headers into header fields of its INVITE; it puts the
 the REFER the caller receives (header fields and Refer-To URI headers), and its arrival at the
 agent in the Request-URI of the agent's INVITE. It always offers telephone-event, so (b) puts a
 relay that strips it from the offer between caller and callgate.
-
-Skipped with a reason while the binary has no `serve --sip`.
 """
 
 import os

@@ -1,6 +1,5 @@
 """Issue 4 SIP signalling against `callgate serve --sip`: SIPp scenarios (tests/integration/sip/)
-and a raw UDP client where timing must be exact. Skipped with a reason while the binary has no
-`serve --sip`.
+and a raw UDP client where timing must be exact.
 
 RFC 3261 timers are shortened in the config (T1 = 100 ms, T2 = 400 ms) so retransmission and
 ACK-timeout behaviour shows within a second.
