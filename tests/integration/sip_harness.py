@@ -143,7 +143,10 @@ class CallgateSip:
         self.proc = subprocess.Popen(
             [harness.BIN, "serve", "--http", "127.0.0.1:0", "--sip", "127.0.0.1:0",
              "--config", ws.sip_config, *extra_args],
-            cwd=ws.dir, stdout=subprocess.PIPE, stderr=self._log, env=environment)
+            cwd=ws.dir, stdout=subprocess.PIPE, stderr=self._log, env=environment,
+            # Unbuffered: select() must see the second line ("listening sip:") even when both
+            # lines arrive together; a buffered reader would swallow it into its buffer.
+            bufsize=0)
         self.host = "127.0.0.1"
         self.http_port = None
         self.sip_port = None
