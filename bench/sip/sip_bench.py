@@ -45,7 +45,10 @@ def main():
     if not sh.SIPP:
         sys.exit("sipp not found (apt-get install sip-tester)")
     ws = sh.SipWorkspace()
+    # Every call hears a prompt and keys a digit (bench/sip/bench-flow.json): the media and flow
+    # path of a real call, without SMS rate limits deciding which branch a call takes.
     ws.write_sip_config(default_agent="sip:agent@127.0.0.1:9", max_calls=100000,
+                        default_flow=os.path.join(SOURCE, "bench", "sip", "bench-flow.json"),
                         media_threads=args.media_threads, rtp_ports="20000-60000")
     callgate = None
     if not args.baseline_only:

@@ -3,9 +3,9 @@
 #include <spdlog/spdlog.h>
 
 #include <array>
-#include <cstdio>
 
 #include "core/phone.h"
+#include "core/text.h"
 
 namespace callgate::sip_voice {
 
@@ -57,15 +57,7 @@ SipVoiceRuntime::~SipVoiceRuntime() {
 std::string SipVoiceRuntime::newContactId() {
   std::array<uint8_t, 16> b{};
   random_.fill(b);
-  // A UUID (version 4 layout), like Connect's ContactId.
-  b[6] = static_cast<uint8_t>((b[6] & 0x0F) | 0x40);
-  b[8] = static_cast<uint8_t>((b[8] & 0x3F) | 0x80);
-  char text[37];
-  std::snprintf(text, sizeof text,
-                "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", b[0], b[1],
-                b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13], b[14],
-                b[15]);
-  return text;
+  return formatUuidV4(b);  // a UUID, like Connect's ContactId
 }
 
 sip::Acceptance SipVoiceRuntime::onIncomingCall(const sip::IncomingCall& call,

@@ -12,21 +12,16 @@
 #include "adapters/stir/identity_parts.h"
 #include "adapters/stir/key_files.h"
 
+#include "core/text.h"
+
 namespace callgate::stir {
 namespace {
 
-// RFC 4122 version 4, from the CSPRNG (origid only needs to be unique, but it costs nothing).
+// origid: only needs to be unique, but a CSPRNG costs nothing.
 std::string randomUuid() {
-  unsigned char b[16];
-  randombytes_buf(b, sizeof b);
-  b[6] = static_cast<unsigned char>((b[6] & 0x0F) | 0x40);
-  b[8] = static_cast<unsigned char>((b[8] & 0x3F) | 0x80);
-  char out[37];
-  std::snprintf(out, sizeof out,
-                "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", b[0], b[1],
-                b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13], b[14],
-                b[15]);
-  return out;
+  std::array<uint8_t, 16> b{};
+  randombytes_buf(b.data(), b.size());
+  return formatUuidV4(b);
 }
 
 bool isHeaderSafe(std::string_view s) {
