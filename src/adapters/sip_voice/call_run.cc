@@ -19,6 +19,19 @@ constexpr const char* kNoAgentText =
     "Sorry, we cannot connect your call right now. Please call back later. Goodbye.";
 constexpr std::size_t kMaxTypeAhead = 32;
 
+const char* endReasonName(sip::EndReason reason) {
+  switch (reason) {
+    case sip::EndReason::kCallerHungUp: return "caller-hung-up";
+    case sip::EndReason::kWeHungUp: return "we-hung-up";
+    case sip::EndReason::kCancelled: return "cancelled";
+    case sip::EndReason::kAckTimeout: return "ack-timeout";
+    case sip::EndReason::kTransferred: return "transferred";
+    case sip::EndReason::kTimeout: return "peer-timeout";
+    case sip::EndReason::kShutdown: return "shutdown";
+  }
+  return "unknown";
+}
+
 }  // namespace
 
 CallRun::CallRun(const CallDeps& deps, std::shared_ptr<const flow::Flow> flow, flow::CallInfo info,
@@ -81,7 +94,7 @@ void CallRun::ended(sip::EndReason reason) {
     self->logSteps();
     self->media_->close();
     spdlog::info("event=sip_call_end contact={} reason={}", self->session_.state().call.contactId,
-                 static_cast<int>(reason));
+                 endReasonName(reason));
     self->finish();
   });
 }
