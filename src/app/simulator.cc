@@ -7,6 +7,7 @@
 
 #include "core/flow/session.h"
 #include "core/phone.h"
+#include "functions/flow_channel.h"
 
 namespace callgate::app {
 
@@ -72,31 +73,12 @@ class Console {
   bool echo_;
 };
 
-void logSteps(flow::Session& session, const std::string& contactId) {
-  for (const auto& step : session.drainSteps()) {
-    spdlog::info("event=flow_step contact={} action={} type={} outcome={}", contactId,
-                 step.actionId, step.type, step.outcome);
-  }
-}
 
 flow::Event invoke(const flow::InvokeFunction& call, const FunctionRegistry& functions,
-                   const SimulatedCall& sim, const std::string& contactId,
-                   const flow::Session& session, Console& console) {
+                   const SimulatedCall& sim, const flow::Session& session, Console& console) {
   Function* fn = functions.find(call.function);
   if (!fn) return flow::FunctionFailed{"no function named " + call.function};
-  FunctionRequest request;
-  request.contact.contactId = contactId;
-  request.contact.customerAddress = sim.from;
-  request.contact.languageCode = sim.language;
-  request.contact.attestation = sim.attestation;
-  request.contact.attributes = session.attributes();
-  request.parameters = call.parameters;
-  const auto started = std::chrono::steady_clock::now();
-  auto result = fn->invoke(request);
-  const auto micros = std::chrono::duration_cast<std::chrono::microseconds>(
-      std::chrono::steady_clock::now() - started).count();
-  spdlog::info("event=function contact={} function={} ok={} latency_us={}", contactId,
-               call.function, result.ok(), micros);
+  auto result = invokeLogged(*fn, functionRequest(session, sim.attestation, call));
   if (!result.ok()) {
     console.functionError(call.function, result.error().message());
     return flow::FunctionFailed{result.error().message()};
@@ -132,7 +114,7 @@ int runSimulatedCall(std::shared_ptr<const flow::Flow> flow, const FunctionRegis
 
   flow::Action action = session.start();
   while (true) {
-    logSteps(session, contactId);
+    logFlowSteps(session, contactId);
     flow::Event event = flow::CallerHungUp{};
     if (auto* play = std::get_if<flow::PlayPrompt>(&action)) {
       console.prompt(*play);
@@ -150,7 +132,7 @@ int runSimulatedCall(std::shared_ptr<const flow::Flow> flow, const FunctionRegis
         else event = flow::DigitsCollected{digits};
       }
     } else if (auto* fn = std::get_if<flow::InvokeFunction>(&action)) {
-      event = invoke(*fn, functions, call, contactId, session, console);
+      event = invoke(*fn, functions, call, session, console);
     } else if (auto* transfer = std::get_if<flow::TransferToQueue>(&action)) {
       console.transfer(*transfer);
       spdlog::info("event=call_end contact={} outcome=transfer queue={} authenticated={}", contactId,

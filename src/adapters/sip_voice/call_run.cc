@@ -6,10 +6,8 @@
 #include <utility>
 
 #include "adapters/sip_voice/verdict_headers.h"
-#include "core/customer.h"
-#include "core/phone.h"
 #include "adapters/twilio_voice/transfer.h"
-#include "functions/flow_request.h"
+#include "functions/flow_channel.h"
 
 namespace callgate::sip_voice {
 
@@ -231,13 +229,7 @@ void CallRun::invoke(const flow::InvokeFunction& call) {
   });
   boost::asio::post(deps_.workers, [self = shared_from_this(), gen, fn,
                                     request = std::move(request)] {
-    const auto started = std::chrono::steady_clock::now();
-    Result<StringMap> result = fn->invoke(request);
-    const auto micros = std::chrono::duration_cast<std::chrono::microseconds>(
-                            std::chrono::steady_clock::now() - started)
-                            .count();
-    spdlog::info("event=function contact={} function={} ok={} latency_us={}",
-                 request.contact.contactId, fn->name(), result.ok(), micros);
+    Result<StringMap> result = invokeLogged(*fn, request);
     self->post([self, gen, result = std::move(result)]() mutable {
       if (gen != self->generation_ || self->over_) return;
       if (result.ok()) self->feed(flow::FunctionCompleted{std::move(*result)});
@@ -291,19 +283,8 @@ void CallRun::hangUp(const std::string& reason) {
   leg_->hangup();
 }
 
-std::string CallRun::language() const {
-  const auto& attrs = session_.attributes();
-  if (auto it = attrs.find("language"); it != attrs.end() && isLanguageTag(it->second)) {
-    return it->second;
-  }
-  return deps_.options.language;
-}
+std::string CallRun::language() const { return contactLanguage(session_, deps_.options.language); }
 
-void CallRun::logSteps() {
-  for (const auto& step : session_.drainSteps()) {
-    spdlog::info("event=flow_step contact={} action={} type={} outcome={}",
-                 session_.state().call.contactId, step.actionId, step.type, step.outcome);
-  }
-}
+void CallRun::logSteps() { logFlowSteps(session_, session_.state().call.contactId); }
 
 }  // namespace callgate::sip_voice

@@ -29,7 +29,6 @@
 #include <memory>
 #include <string>
 
-#include "adapters/rtp/media_engine.h"
 #include "adapters/rtp/media_session.h"
 #include "adapters/sip/call_handler.h"
 #include "core/flow/session.h"

@@ -18,6 +18,7 @@
 #include <mutex>
 #include <string>
 
+#include "adapters/rtp/media_engine.h"
 #include "adapters/sip_voice/call_run.h"
 #include "adapters/stir/caller_trust.h"
 #include "core/flow/flow_catalog.h"

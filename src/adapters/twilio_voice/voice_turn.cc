@@ -6,7 +6,7 @@
 
 #include "adapters/twilio_voice/twiml.h"
 #include "core/customer.h"
-#include "functions/flow_request.h"
+#include "functions/flow_channel.h"
 
 namespace callgate::twilio_voice {
 
@@ -17,12 +17,6 @@ constexpr const char* kNoAgentText =
 
 bool isUrl(std::string_view s) { return s.starts_with("https://") || s.starts_with("http://"); }
 
-void logSteps(flow::Session& session, const std::string& callSid) {
-  for (const auto& step : session.drainSteps()) {
-    spdlog::info("event=flow_step contact={} action={} type={} outcome={}", callSid, step.actionId,
-                 step.type, step.outcome);
-  }
-}
 
 XmlAttributes sayAttributes(const VoiceOptions& options, const std::string& language) {
   XmlAttributes attrs;
@@ -53,27 +47,14 @@ std::string TurnRunner::gatherUrl(const std::string& sessionUrl, int64_t step) {
 }
 
 std::string TurnRunner::languageFor(const flow::Session& session) const {
-  // An authenticated customer's language (set by the flow from lookup-caller or verify-otp)
-  // wins over the configured one.
-  const auto& attrs = session.attributes();
-  if (auto it = attrs.find("language"); it != attrs.end() && isLanguageTag(it->second)) {
-    return it->second;
-  }
-  return options_.language;
+  return contactLanguage(session, options_.language);
 }
 
 flow::Event TurnRunner::invoke(const flow::InvokeFunction& call, const flow::Session& session,
                                const TurnContext& context) const {
   Function* fn = functions_.find(call.function);
   if (fn == nullptr) return flow::FunctionFailed{"no function named " + call.function};
-  const FunctionRequest request = functionRequest(session, context.attestation, call);
-  const auto started = std::chrono::steady_clock::now();
-  Result<StringMap> result = fn->invoke(request);
-  const auto micros = std::chrono::duration_cast<std::chrono::microseconds>(
-                          std::chrono::steady_clock::now() - started)
-                          .count();
-  spdlog::info("event=function contact={} function={} ok={} latency_us={}", context.callSid,
-               call.function, result.ok(), micros);
+  Result<StringMap> result = invokeLogged(*fn, functionRequest(session, context.attestation, call));
   if (!result.ok()) return flow::FunctionFailed{result.error().message()};
   return flow::FunctionCompleted{std::move(*result)};
 }
@@ -83,7 +64,7 @@ Turn TurnRunner::run(flow::Session& session, flow::Action action,
   TwimlWriter w;
   Turn turn;
   for (int actions = 0;; ++actions) {
-    logSteps(session, context.callSid);
+    logFlowSteps(session, context.callSid);
     const XmlAttributes sayAttrs = sayAttributes(options_, languageFor(session));
     if (actions >= kMaxActionsPerTurn) {
       spdlog::error(
@@ -164,7 +145,7 @@ Turn TurnRunner::run(flow::Session& session, flow::Action action,
       break;
     }
   }
-  logSteps(session, context.callSid);
+  logFlowSteps(session, context.callSid);
   turn.twiml = w.finish();
   return turn;
 }
