@@ -31,14 +31,26 @@ struct PlayPrompt {
   std::string promptId;
 };
 
-// Play `prompt`, then collect DTMF digits; answer DigitsCollected (without the terminator) or,
-// when nothing was pressed within timeoutSeconds, InputTimedOut.
+// Whether the caller may say the entry instead of keying it (GetParticipantInput's SpeechInput).
+// Off unless the flow enables it per input: a spoken PIN can be overheard. A channel that cannot
+// recognise speech simply takes keys.
+struct SpeechOptions {
+  bool enabled = false;
+  int minDigits = 1;           // the spoken entry's expected length (recogniser grammar)
+  int maxDigits = 1;
+  bool alwaysConfirm = false;  // read every spoken entry back, not only unsure ones
+};
+
+// Play `prompt`, then collect DTMF digits (or, with speech enabled, spoken digits); answer
+// DigitsCollected (without the terminator) or, when nothing usable came within timeoutSeconds,
+// InputTimedOut.
 struct CollectDigits {
   PlayPrompt prompt;
   int maxDigits = 1;
   std::string terminator;  // "" = none, else e.g. "#"
   int timeoutSeconds = 5;  // time to the first digit
   bool storeInput = false;
+  SpeechOptions speech;
 };
 
 // Run a built-in function; answer FunctionCompleted with its string map or FunctionFailed.

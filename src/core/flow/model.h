@@ -16,6 +16,7 @@
 #include <variant>
 #include <vector>
 
+#include "core/flow/actions.h"
 #include "core/flow/compare.h"
 #include "core/flow/references.h"
 
@@ -100,6 +101,7 @@ struct GetParticipantInputParams {
   int maxDigits = 1;  // 1 unless storeInput (then InputValidation.CustomValidation.MaximumLength)
   std::string terminator;  // DTMFConfiguration.InputTerminationSequence, only with storeInput
   int timeoutSeconds = 5;  // InputTimeLimitSeconds
+  SpeechOptions speech;    // SpeechInput (callgate's own parameter; off unless the flow enables it)
 };
 
 using NamedTemplates = std::vector<std::pair<std::string, Template>>;

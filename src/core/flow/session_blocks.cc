@@ -63,7 +63,7 @@ std::optional<Action> Session::describe(const Block& block) const {
       std::optional<PlayPrompt> prompt = renderPrompt(p.prompt, state_);
       if (!prompt) return std::nullopt;
       return Action(CollectDigits{std::move(*prompt), p.maxDigits, p.terminator, p.timeoutSeconds,
-                                  p.storeInput});
+                                  p.storeInput, p.speech});
     }
     case BlockType::kInvokeLambdaFunction: {
       const auto& p = std::get<InvokeLambdaFunctionParams>(block.params);
