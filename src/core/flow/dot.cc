@@ -70,6 +70,7 @@ std::string summary(const Block& block) {
       std::string what =
           p.storeInput ? "store up to " + std::to_string(p.maxDigits) + " digits" : "1 key";
       if (!p.terminator.empty()) what += " ending " + p.terminator;
+      if (p.speech.enabled) what += ", or spoken";
       return what + ", " + std::to_string(p.timeoutSeconds) + " s";
     }
     case BlockType::kUpdateContactAttributes:

@@ -15,6 +15,9 @@ constexpr int kMinInvokeTimeoutSeconds = 1;
 constexpr int kMaxInvokeTimeoutSeconds = 8;
 constexpr int kDefaultInvokeTimeoutSeconds = 3;
 constexpr std::size_t kMaxKeyBytes = 128;
+// Longest entry a caller may say: the recogniser's digit grammar grows with it, and nobody reads
+// out more than a long account number in one breath.
+constexpr int kMaxSpokenDigits = 16;
 
 bool isDtmfKey(char c) { return (c >= '0' && c <= '9') || c == '*' || c == '#'; }
 
@@ -76,6 +79,53 @@ Result<BlockParams> parseMessage(const ActionScope& scope, const Json& params) {
   return BlockParams(MessageParticipantParams{std::move(prompt).value()});
 }
 
+// SpeechInput (callgate's own GetParticipantInput parameter): {"Enabled": "True",
+// "MinimumLength": "8", "MaximumLength": "8", "Confirm": "Auto" | "Always"}. `dtmfMax` is the
+// block's key limit (1 for a menu), which the spoken length may not exceed.
+Result<SpeechOptions> parseSpeech(const ActionScope& scope, const Json& params, int dtmfMax) {
+  SpeechOptions speech;
+  Result<const Json*> object = scope.optionalObject(params, "SpeechInput");
+  if (!object.ok()) return object.error();
+  if (!*object) return speech;
+  const Json& o = **object;
+  for (auto it = o.begin(); it != o.end(); ++it) {
+    const std::string& key = it.key();
+    if (key != "Enabled" && key != "MinimumLength" && key != "MaximumLength" && key != "Confirm")
+      return scope.error("SpeechInput." + key +
+                         " is not known (Enabled, MinimumLength, MaximumLength, Confirm)");
+  }
+  Result<std::optional<bool>> enabled = scope.optionalBool(o, "Enabled");
+  if (!enabled.ok()) return enabled.error();
+  speech.enabled = enabled->value_or(false);
+  const int cap = std::min(dtmfMax, kMaxSpokenDigits);
+  Result<std::optional<int>> maxLength = scope.optionalInt(o, "MaximumLength", 1, cap);
+  if (!maxLength.ok()) {
+    return scope.error("SpeechInput.MaximumLength must be 1 to " + std::to_string(cap) +
+                       " (the input's MaximumLength, and at most " +
+                       std::to_string(kMaxSpokenDigits) + " spoken digits)");
+  }
+  if (!maxLength->has_value() && dtmfMax > kMaxSpokenDigits && speech.enabled) {
+    return scope.error("SpeechInput.MaximumLength is required when the input allows more than " +
+                       std::to_string(kMaxSpokenDigits) + " digits");
+  }
+  speech.maxDigits = maxLength->value_or(cap);
+  Result<std::optional<int>> minLength =
+      scope.optionalInt(o, "MinimumLength", 1, speech.maxDigits);
+  if (!minLength.ok()) {
+    return scope.error("SpeechInput.MinimumLength must be 1 to " +
+                       std::to_string(speech.maxDigits) + " (SpeechInput.MaximumLength)");
+  }
+  speech.minDigits = minLength->value_or(1);
+  Result<std::optional<std::string>> confirm = scope.optionalString(o, "Confirm");
+  if (!confirm.ok()) return confirm.error();
+  if (confirm->has_value()) {
+    if (**confirm != "Auto" && **confirm != "Always")
+      return scope.error("SpeechInput.Confirm must be Auto or Always, not '" + **confirm + "'");
+    speech.alwaysConfirm = **confirm == "Always";
+  }
+  return speech;
+}
+
 Result<BlockParams> parseInput(const ActionScope& scope, const Json& params) {
   GetParticipantInputParams p;
   Result<Prompt> prompt = parsePrompt(scope, params, /*required=*/false);
@@ -98,6 +148,9 @@ Result<BlockParams> parseInput(const ActionScope& scope, const Json& params) {
   if (!p.storeInput) {
     if (*validation) return scope.error("InputValidation is only allowed when StoreInput is True");
     p.maxDigits = 1;
+    Result<SpeechOptions> speech = parseSpeech(scope, params, p.maxDigits);
+    if (!speech.ok()) return speech.error();
+    p.speech = *speech;
     return BlockParams(std::move(p));
   }
 
@@ -140,6 +193,9 @@ Result<BlockParams> parseInput(const ActionScope& scope, const Json& params) {
     Result<std::optional<bool>> disableCancel = scope.optionalBool(**dtmf, "DisableCancelKey");
     if (!disableCancel.ok()) return disableCancel.error();
   }
+  Result<SpeechOptions> speech = parseSpeech(scope, params, p.maxDigits);
+  if (!speech.ok()) return speech.error();
+  p.speech = *speech;
   return BlockParams(std::move(p));
 }
 
