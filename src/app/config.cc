@@ -83,6 +83,13 @@ class TableReader {
       }
     }
   }
+  void fraction(const char* key, double& out) {
+    if (const toml::node* n = find(key)) {
+      auto v = n->value<double>();  // toml++ also converts integers (0, 1)
+      if (!v || !(*v >= 0.0 && *v <= 1.0)) fail(key, "a number from 0 to 1");
+      else out = *v;
+    }
+  }
   void seconds(const char* key, Seconds& out, int lo, int hi) {
     int v = static_cast<int>(out.count());
     integer(key, v, lo, hi);
@@ -197,7 +204,7 @@ Status applyToml(const std::string& text, const std::string& source, Config& c) 
   }
   static const std::set<std::string> kTables{"server", "storage", "sms",   "security", "otp",    "links",
                                              "flows",  "functions", "log", "tokens",   "oauth", "twilio",
-                                             "sip"};
+                                             "sip",    "speech"};
   for (const auto& [k, v] : root) {
     if (!kTables.count(std::string(k.str()))) {
       return Error::invalidArgument(source + ": unknown table or key '" + std::string(k.str()) + "'");
@@ -300,6 +307,15 @@ Status applyToml(const std::string& text, const std::string& source, Config& c) 
   stir.stringList("public_keys", c.sip.stirPublicKeys);
   stir.stringList("certificates", c.sip.stirCertificates);
   stir.integer("max_age_seconds", c.sip.stirMaxAgeSeconds, 1, 3600);
+  TableReader speech(root, "speech", source);
+  speech.boolean("enabled", c.speech.enabled);
+  speech.str("model", c.speech.model);
+  speech.str("dictionary", c.speech.dictionary);
+  speech.integer("decoders", c.speech.decoders, 1, 64);
+  speech.fraction("confirm_below", c.speech.confirmBelow);
+  speech.integer("max_attempts", c.speech.maxAttempts, 1, 5);
+  speech.integer("end_silence_ms", c.speech.endSilenceMs, 200, 5000);
+  speech.integer("max_speech_seconds", c.speech.maxSpeechSeconds, 1, 60);
   TableReader log(root, "log", source);
   log.str("level", c.logLevel);
   TableReader tokens(root, "tokens", source);
@@ -309,7 +325,7 @@ Status applyToml(const std::string& text, const std::string& source, Config& c) 
   tokens.str("key_file", c.tokens.keyFile);
 
   for (TableReader* t : {&server, &storage, &sms, &twilio, &sns, &kannel, &security, &otp, &links,
-                         &flows, &log, &tokens, &voice, &sip, &stir}) {
+                         &flows, &log, &tokens, &voice, &sip, &stir, &speech}) {
     if (auto s = t->finish(); !s.ok()) return s;
   }
   if (auto s = readOAuthClients(root, source, c.oauthClients); !s.ok()) return s;

@@ -79,6 +79,18 @@ struct SipConfig {
   bool isEnabled() const { return !listen.empty(); }
 };
 
+// [speech]: the recogniser behind inputs whose flow allows speech (SIP channel).
+struct SpeechConfig {
+  bool enabled = true;  // false: inputs that allow speech take keys only
+  std::string model = "/usr/share/pocketsphinx/model/en-us/en-us";
+  std::string dictionary = "share/speech/digits.dict";
+  int decoders = 2;             // decoders kept (one utterance each at a time)
+  double confirmBelow = 0.6;    // read back spoken entries less sure than this
+  int maxAttempts = 3;          // spoken tries per input before the flow sees no input
+  int endSilenceMs = 800;       // silence that ends an utterance
+  int maxSpeechSeconds = 12;    // longest utterance
+};
+
 struct Config {
   // [server]
   std::string http = "127.0.0.1:8080";      // HOST:PORT; port 0 picks a free one
@@ -122,6 +134,7 @@ struct Config {
   TwilioVoiceConfig twilioVoice;
   // [sip], [sip.numbers], [sip.queues], [sip.stir]
   SipConfig sip;
+  SpeechConfig speech;
   // [log]
   std::string logLevel = "info";
   // [tokens]

@@ -41,7 +41,8 @@ CallRun::CallRun(const CallDeps& deps, std::shared_ptr<const flow::Flow> flow, f
       leg_(std::move(leg)),
       media_(std::move(media)),
       finished_(std::move(finished)),
-      timer_(media_->executor()) {}
+      timer_(media_->executor()),
+      endpointer_(deps.options.endpointer) {}
 
 template <typename F>
 void CallRun::post(F&& f) {
@@ -105,12 +106,21 @@ void CallRun::perform(flow::Action action) {
   if (over_) return;
   ++generation_;
   timer_.cancel();
+  stopListening();
+  turn_.reset();
+  recognizing_ = false;
   logSteps();
   if (auto* play = std::get_if<flow::PlayPrompt>(&action)) {
     playPrompt(*play, [this] { feed(flow::PromptPlayed{}); });
   } else if (auto* collect = std::get_if<flow::CollectDigits>(&action)) {
     collecting_ = *collect;
     entered_.clear();
+    if (collect->speech.enabled && deps_.options.recognizer != nullptr) {
+      input_ = *collect;
+      turn_.emplace(*collect, deps_.options.speechTurn);
+      speechStep(turn_->start());
+      return;
+    }
     if (!typeAhead_.empty()) {
       // The caller already keyed ahead during an earlier prompt: skip this one.
       startCollecting();
@@ -185,13 +195,34 @@ bool CallRun::accept(char key) {
   if (!terminator) entered_ += key;
   if (!terminator && static_cast<int>(entered_.size()) < c.maxDigits) return false;
   collecting_.reset();
-  feed(flow::DigitsCollected{std::exchange(entered_, {})});
+  entryDone(std::exchange(entered_, {}));
   return true;
+}
+
+void CallRun::entryDone(std::string keys) {
+  if (turn_) {
+    speechStep(turn_->keyed(keys));
+    return;
+  }
+  feed(flow::DigitsCollected{std::move(keys)});
+}
+
+void CallRun::noEntry() {
+  if (turn_) {
+    speechStep(turn_->noInput());
+    return;
+  }
+  feed(flow::InputTimedOut{});
 }
 
 void CallRun::digit(char key) {
   if (over_ || leaving_) return;
   spdlog::debug("event=sip_digit contact={}", session_.state().call.contactId);  // never the key
+  if (turn_) {
+    // Keys win over speech: stop listening and drop an utterance still being decoded.
+    stopListening();
+    recognizing_ = false;
+  }
   if (collecting_ && !prompting_) {
     if (!accept(key)) armInputTimer();
   } else if (typeAhead_.size() < kMaxTypeAhead) {
@@ -206,9 +237,115 @@ void CallRun::armInputTimer() {
     if (ec || gen != self->generation_ || !self->collecting_ || self->over_) return;
     self->collecting_.reset();
     std::string digits = std::exchange(self->entered_, {});
-    if (digits.empty()) self->feed(flow::InputTimedOut{});
-    else self->feed(flow::DigitsCollected{std::move(digits)});
+    if (digits.empty()) self->noEntry();
+    else self->entryDone(std::move(digits));
   });
+}
+
+void CallRun::speechStep(speech::TurnStep step) {
+  if (auto* done = std::get_if<speech::Finished>(&step)) {
+    stopListening();
+    recognizing_ = false;
+    const std::string& how = done->how;
+    logSpeech(how == "speech" || how == "speech-confirmed" ? std::string_view("accepted")
+                                                            : std::string_view(how),
+              how == "speech" || how == "speech-confirmed" ? lastConfidence_ : 0.0);
+    std::optional<std::string> digits = std::move(done->digits);
+    turn_.reset();
+    listen_.reset();
+    collecting_.reset();
+    if (digits) feed(flow::DigitsCollected{std::move(*digits)});
+    else feed(flow::InputTimedOut{});
+    return;
+  }
+  listen(std::get<speech::Listen>(step));
+}
+
+void CallRun::listen(const speech::Listen& l) {
+  ++generation_;
+  timer_.cancel();
+  listen_ = l;
+  entered_.clear();
+  collecting_ = input_;
+  if (l.confirming) {  // one key answers: 1 yes, 2 no
+    collecting_->maxDigits = 1;
+    collecting_->terminator.clear();
+  }
+  if (!typeAhead_.empty()) {
+    // Keyed ahead during an earlier prompt: that is the answer; no prompt, no speech.
+    startCollecting();
+    return;
+  }
+  endpointer_.reset();
+  listening_ = true;
+  std::weak_ptr<CallRun> weak = shared_from_this();
+  media_->onAudio([weak](std::span<const int16_t> samples) {
+    if (auto self = weak.lock()) self->audio(samples);
+  });
+  prompting_ = true;
+  playPrompt(l.prompt, [this] {
+    prompting_ = false;
+    // Speech already under way (it stopped the prompt): its result decides, not a timer.
+    if (endpointer_.speaking() || recognizing_) return;
+    startCollecting();
+  });
+}
+
+void CallRun::stopListening() {
+  if (!listening_) return;
+  listening_ = false;
+  media_->onAudio(nullptr);
+}
+
+void CallRun::audio(std::span<const int16_t> samples) {
+  if (!listening_ || over_ || leaving_) return;
+  switch (endpointer_.feed(samples)) {
+    case speech::Endpointer::Event::kSpeechStarted:
+      timer_.cancel();  // the no-input limit is met
+      spdlog::info("event=sip_speech_start contact={}", session_.state().call.contactId);
+      if (prompting_) media_->stopPlayback();  // barge-in
+      break;
+    case speech::Endpointer::Event::kSpeechEnded:
+    case speech::Endpointer::Event::kMaxSpeech:
+      recognize(endpointer_.takeUtterance());
+      break;
+    case speech::Endpointer::Event::kNone:
+      break;
+  }
+}
+
+void CallRun::recognize(std::vector<int16_t> utterance) {
+  stopListening();
+  recognizing_ = true;
+  const uint64_t gen = generation_;
+  boost::asio::post(deps_.workers, [self = shared_from_this(), gen, grammar = listen_->grammar,
+                                    utterance = std::move(utterance)] {
+    Result<speech::Recognition> result =
+        self->deps_.options.recognizer->recognize(utterance, grammar);
+    self->post([self, gen, result = std::move(result)] {
+      if (gen != self->generation_ || self->over_ || !self->recognizing_ || !self->turn_) return;
+      self->recognizing_ = false;
+      speech::Recognition heard;
+      if (result.ok()) {
+        heard = *result;
+      } else {
+        spdlog::warn("event=sip_speech_error contact={} error="{}"",
+                     self->session_.state().call.contactId, result.error().message());
+      }
+      self->lastConfidence_ = heard.confidence;
+      speech::TurnStep step = self->turn_->heard(heard);
+      if (const auto* again = std::get_if<speech::Listen>(&step))
+        self->logSpeech(again->confirming ? "confirm" : "reprompt", heard.confidence);
+      self->speechStep(std::move(step));
+    });
+  });
+}
+
+void CallRun::logSpeech(std::string_view outcome, double confidence) const {
+  // Never the words or digits: a spoken entry may be a PIN or a one-time code.
+  spdlog::info("event=sip_speech contact={} outcome={} confidence={:.2f} attempt={}",
+               session_.state().call.contactId, outcome, confidence,
+               turn_ ? turn_->attempts() : 0);
 }
 
 void CallRun::invoke(const flow::InvokeFunction& call) {
@@ -279,6 +416,8 @@ void CallRun::hangUp(const std::string& reason) {
   if (leaving_ || over_) return;
   leaving_ = true;
   collecting_.reset();
+  stopListening();
+  turn_.reset();
   spdlog::info("event=sip_hangup contact={} reason=\"{}\"", session_.state().call.contactId, reason);
   leg_->hangup();
 }

@@ -6,6 +6,12 @@
 //                     maxDigits, or the flow's InputTimeLimitSeconds without a key: before the
 //                     first digit that is InputTimedOut, between digits it ends the entry with
 //                     what was keyed (Connect's "timeout between entries" uses the same limit).
+//                     When the input allows speech and a recogniser is configured, the caller's
+//                     audio is endpointed from the start of the prompt (speech stops the prompt),
+//                     each utterance is decoded on the worker pool against the input's digit
+//                     grammar, and a speech::SpeechTurn decides: accept, read back for a yes/no
+//                     (key 1/2 or spoken), or ask again. Keys always work and win over speech.
+//                     Neither keys nor transcripts are ever logged.
 //   InvokeFunction -> the built-in function runs on the worker pool, bounded by the flow's
 //                     InvocationTimeLimitSeconds (a late result is dropped: FunctionFailed).
 //   TransferToQueue-> REFER to the queue's agent URI with the verdict headers; our leg ends when
@@ -32,6 +38,9 @@
 #include "adapters/rtp/media_session.h"
 #include "adapters/sip/call_handler.h"
 #include "core/flow/session.h"
+#include "core/speech/endpointer.h"
+#include "core/speech/recognizer.h"
+#include "core/speech/speech_turn.h"
 #include "core/trust_policy.h"
 #include "functions/function.h"
 
@@ -43,6 +52,11 @@ struct SipVoiceOptions {
   bool announceReferFailure = true;           // apologise before hanging up when REFER fails
   std::string language = "en-US";             // prompt language unless the contact has one
   std::chrono::seconds transferTimeout{32};   // REFER accepted but no final NOTIFY: give up
+  // Speech input. recognizer is borrowed (it must outlive every call); nullptr = inputs that
+  // allow speech take keys only.
+  speech::SpeechRecognizer* recognizer = nullptr;
+  speech::EndpointerOptions endpointer;
+  speech::SpeechTurnOptions speechTurn;
 };
 
 // Audio for a prompt in a language (blocking; called on the worker pool). Production:
@@ -82,6 +96,15 @@ class CallRun : public std::enable_shared_from_this<CallRun> {
   void digit(char key);
   bool accept(char key);  // true when the entry is complete
   void armInputTimer();
+  void entryDone(std::string keys);  // a complete key entry
+  void noEntry();                    // the input time limit passed with nothing keyed or said
+  // Speech inputs (see the header comment).
+  void speechStep(speech::TurnStep step);
+  void listen(const speech::Listen& listen);
+  void stopListening();
+  void audio(std::span<const int16_t> samples);
+  void recognize(std::vector<int16_t> utterance);
+  void logSpeech(std::string_view outcome, double confidence) const;
   void invoke(const flow::InvokeFunction& call);
   void transfer(const flow::TransferToQueue& transfer);
   void transferFailed(const std::string& why);
@@ -107,6 +130,14 @@ class CallRun : public std::enable_shared_from_this<CallRun> {
   bool prompting_ = false;  // the collect prompt is still playing
   std::string typeAhead_;   // keys pressed during a prompt, for the next entry
   std::string entered_;     // the entry being collected
+
+  std::optional<speech::SpeechTurn> turn_;  // the current input allows speech
+  flow::CollectDigits input_;               // that input, as the flow asked for it
+  std::optional<speech::Listen> listen_;    // what the turn is listening for
+  speech::Endpointer endpointer_;
+  bool listening_ = false;    // the audio tap feeds the endpointer
+  bool recognizing_ = false;  // an utterance is being decoded
+  double lastConfidence_ = 0.0;
 };
 
 }  // namespace callgate::sip_voice
