@@ -15,6 +15,7 @@ cleanup. Findings about baresip 1.0.0 / SIPp 3.6.1 that shaped this file are in 
 import array
 import csv
 import ctypes
+import datetime
 import glob
 import json
 import math
@@ -95,9 +96,10 @@ class SipWorkspace(harness.Workspace):
         return ["--config", self.base_config]
 
     def write_sip_config(self, default_agent, default_flow=None, numbers=None, queues=None,
-                         stir=None, **sip_keys):
+                         stir=None, speech=None, **sip_keys):
         """[sip] for serve. `sip_keys` are extra [sip] keys (max_calls=2, provisional="none",
-        t1_ms=100, t2_ms=400 ...); strings/ints/dicts are written as TOML."""
+        t1_ms=100, t2_ms=400 ...); strings/ints/dicts are written as TOML. `speech`: the keys of
+        a [speech] table (enabled=True, confirm_below=0.0 ...); None writes no [speech] table."""
         def value(v):
             if isinstance(v, bool):
                 return "true" if v else "false"
@@ -121,6 +123,9 @@ class SipWorkspace(harness.Workspace):
         lines += [f"{toml_string(k)} = {toml_string(v)}" for k, v in (queues or {}).items()]
         lines.append("[sip.stir]")
         lines += [f"{k} = {value(v)}" for k, v in (stir or {}).items()]
+        if speech is not None:
+            lines.append("[speech]")
+            lines += [f"{k} = {value(v)}" for k, v in speech.items()]
         self._write(self.sip_config, lines)
 
     def import_demo_customers(self):
@@ -194,6 +199,40 @@ class CallgateSip:
     def cpu_seconds(self):
         return proc_cpu_seconds(self.proc.pid)
 
+    def log_events(self, event, **fields):
+        """The log lines `... event=<event> k=v ...` whose fields equal `fields`, in order, as
+        dicts of their key=value fields plus "time" (the line's UTC timestamp, epoch seconds).
+        serve buffers its log and flushes it every second: a line shows up to ~1 s late, but
+        its timestamp is when it was logged."""
+        try:
+            with open(self.log_path, encoding="utf-8", errors="replace") as f:
+                text = f.read()
+        except OSError:
+            return []
+        out = []
+        for line in text.splitlines():
+            parsed = parse_log_line(line)
+            if parsed and parsed.get("event") == event and all(
+                    parsed.get(k) == str(v) for k, v in fields.items()):
+                out.append(parsed)
+        return out
+
+    def wait_log_event(self, event, timeout, what=None, predicate=None, **fields):
+        """The first log line log_events(event, **fields) that satisfies `predicate`, waiting up
+        to `timeout` seconds; AssertionError with the log's tail otherwise."""
+        found = []
+
+        def seen():
+            found[:] = [e for e in self.log_events(event, **fields)
+                        if predicate is None or predicate(e)][:1]
+            return bool(found)
+        try:
+            harness.wait_until(seen, timeout, interval=0.05,
+                               what=what or f"event={event} {fields} in callgate's log")
+        except AssertionError as e:
+            raise AssertionError(f"{e}\nlog:\n{self.log_tail(60)}") from None
+        return found[0]
+
     def stop(self):
         if self.proc.poll() is None:
             self.proc.send_signal(signal.SIGTERM)
@@ -207,6 +246,23 @@ class CallgateSip:
         if not self._log.closed:
             self._log.close()
         return self.proc.returncode
+
+
+_LOG_LINE = re.compile(r"^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3})Z level=(\w+) (.*)$")
+_LOG_FIELD = re.compile(r'(\w+)=("(?:[^"\\]|\\.)*"|\S*)')
+
+
+def parse_log_line(line):
+    """`2026-11-21T21:45:56.123Z level=info event=x a=1 b="two words"` -> {"time": epoch
+    seconds, "level": "info", "event": "x", "a": "1", "b": "two words"}; None for other lines."""
+    m = _LOG_LINE.match(line)
+    if not m:
+        return None
+    stamp = datetime.datetime.strptime(m.group(1), "%Y-%m-%dT%H:%M:%S.%f")
+    out = {"time": stamp.replace(tzinfo=datetime.timezone.utc).timestamp(), "level": m.group(2)}
+    for key, value in _LOG_FIELD.findall(m.group(3)):
+        out.setdefault(key, value[1:-1] if value.startswith('"') else value)
+    return out
 
 
 def proc_cpu_seconds(pid):
