@@ -1,6 +1,7 @@
 // MediaSession: one call's RTP stream (issue 4 §2), as the SIP voice runtime drives it: send
 // G.711 every 20 ms (silence when idle, prompts when playing), receive DTMF (RFC 4733, or in-band
-// with spandsp when no telephone-event was negotiated), barge-in, hold, symmetric RTP.
+// with spandsp when no telephone-event was negotiated), barge-in, hold, symmetric RTP, and a tap
+// on the caller's decoded audio (speech input).
 // Sessions come from MediaEngine::open(); see media_engine.h for the clock and threads.
 //
 // Ownership: the caller holds the session by shared_ptr and must call close() when the call
@@ -14,6 +15,7 @@
 #include <boost/asio/any_io_executor.hpp>
 #include <cstdint>
 #include <functional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -51,6 +53,11 @@ class MediaSession {
   virtual void stopPlayback() = 0;
   // '0'-'9', '*', '#', 'A'-'D'; once per key press. Replaces any previous handler.
   virtual void onDigit(std::function<void(char digit)> handler) = 0;
+  // The caller's audio, decoded to 8 kHz linear PCM, one call per received audio packet (after
+  // the latch; never telephone-event packets), on executor(). nullptr stops the tap.
+  // Replaces any previous handler; nothing is buffered while no handler is set. `samples` is
+  // valid only during the call (the session reuses the buffer for the next packet).
+  virtual void onAudio(std::function<void(std::span<const int16_t> samples)> handler) = 0;
   // Stops sending and receiving, closes the socket and frees the port, completes a pending
   // play() with done(true), then drops every callback. Idempotent.
   virtual void close() = 0;

@@ -92,6 +92,13 @@ void UdpMediaSession::onDigit(std::function<void(char)> handler) {
   });
 }
 
+void UdpMediaSession::onAudio(std::function<void(std::span<const int16_t>)> handler) {
+  postToWorker([self = shared_from_this(), handler = std::move(handler)]() mutable {
+    if (self->closed_) return;
+    self->audioHandler_ = std::move(handler);
+  });
+}
+
 void UdpMediaSession::close() {
   postToWorker([self = shared_from_this()] { self->closeNow(); });
 }
@@ -105,6 +112,7 @@ void UdpMediaSession::closeNow() {
   releasePort();
   if (playing_) finishPlayback(true);
   digitHandler_ = nullptr;
+  audioHandler_ = nullptr;
 }
 
 void UdpMediaSession::releasePort() {
@@ -216,14 +224,14 @@ void UdpMediaSession::onReceive(const boost::system::error_code& ec, size_t byte
             const char digit = events_.accept(view->header.ssrc, view->header.timestamp, *te);
             if (digit != '\0') deliverDigit(digit);
           }
-        } else if (params_.dtmfPayloadType < 0) {
-          auto payload = view->payload;
-          while (!payload.empty() && !closed_) {
-            const size_t n = std::min(payload.size(), decoded_.size());
-            decodeG711(params_.codec, payload.data(), n, decoded_.data());
+        } else if (params_.dtmfPayloadType < 0 || audioHandler_) {
+          const size_t n = std::min(view->payload.size(), decoded_.size());
+          decodeG711(params_.codec, view->payload.data(), n, decoded_.data());
+          if (params_.dtmfPayloadType < 0)
             inband_.process(decoded_.data(), n, &UdpMediaSession::inbandDigit, this);
-            payload = payload.subspan(n);
-          }
+          // The handler may have been dropped by a digit handler that closed the session.
+          if (audioHandler_ && !closed_ && n > 0)
+            audioHandler_(std::span<const int16_t>(decoded_.data(), n));
         }
       }
     }

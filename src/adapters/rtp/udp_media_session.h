@@ -2,8 +2,8 @@
 // Internal to src/adapters/rtp (the runtime sees only MediaSession). All state below the public
 // interface is touched only on the worker's thread; the public methods post there.
 // The transmit packet (header + 160 payload bytes) is one fixed buffer rewritten in place every
-// tick and sent with one sendto; receive uses one fixed buffer; decoding uses a fixed sample
-// buffer. The only allocations are at open, start, play and close.
+// tick and sent with one sendto; receive uses one fixed buffer; decoding (in-band DTMF, the
+// audio tap) uses one fixed sample buffer. The only allocations are at open, start, play and close.
 #pragma once
 
 #include <array>
@@ -37,6 +37,7 @@ class UdpMediaSession final : public MediaSession,
   void play(std::vector<AudioPtr> clips, bool bargeIn, std::function<void(bool)> done) override;
   void stopPlayback() override;
   void onDigit(std::function<void(char)> handler) override;
+  void onAudio(std::function<void(std::span<const int16_t>)> handler) override;
   void close() override;
 
   // Worker thread only.
@@ -92,10 +93,13 @@ class UdpMediaSession final : public MediaSession,
   // Receive.
   std::array<uint8_t, kMaxDatagram> rx_{};
   boost::asio::ip::udp::endpoint rxFrom_;
-  std::array<int16_t, kSamplesPerPacket> decoded_{};  // in-band detection, in chunks
+  // One received packet's payload, decoded (in-band DTMF and the audio tap); G.711 is one
+  // sample per byte, so any payload that fits rx_ fits here.
+  std::array<int16_t, kMaxDatagram> decoded_{};
   TelephoneEventReceiver events_;
   InbandDtmfDetector inband_;
   std::function<void(char)> digitHandler_;
+  std::function<void(std::span<const int16_t>)> audioHandler_;
 };
 
 }  // namespace callgate::rtp

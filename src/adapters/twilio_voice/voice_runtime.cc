@@ -7,14 +7,13 @@
 
 #include "adapters/twilio_voice/parked_call.h"
 #include "adapters/twilio_voice/twiml.h"
+#include "adapters/twilio_voice/voice_input.h"
 #include "core/phone.h"
-#include "core/spoken_digits.h"
 
 namespace callgate::twilio_voice {
 
 namespace {
 
-constexpr size_t kMaxDigitsBytes = 64;
 constexpr const char* kLostText =
     "Sorry, something went wrong with this call. Please call back. Goodbye.";
 constexpr const char* kDialFailedText =
@@ -46,28 +45,6 @@ Attestation attestationOf(const std::string& verstat, const std::string& callSid
   spdlog::info("event=twilio_verstat_unrecognised contact={} verstat=\"{}\"", callSid,
                verstat.substr(0, 64));
   return Attestation::kNone;
-}
-
-// The caller's answer to a CollectDigits. DTMF wins over speech when both came.
-flow::Event inputEvent(const VoiceWebhook& hook, const std::string& callSid) {
-  std::string source = "none";
-  flow::Event event = flow::InputTimedOut{};
-  if (hook.digits && !hook.digits->empty()) {
-    source = "dtmf";
-    event = flow::DigitsCollected{hook.digits->substr(0, kMaxDigitsBytes)};
-  } else if (hook.speechResult && !hook.speechResult->empty()) {
-    if (auto digits = spokenDigits(*hook.speechResult)) {
-      source = "speech";
-      event = flow::DigitsCollected{digits->substr(0, kMaxDigitsBytes)};
-    } else {
-      source = "speech-unrecognised";  // counts as no input: nothing usable was said
-    }
-  }
-  // Never the digits or the transcript: they may be a PIN.
-  const auto* collected = std::get_if<flow::DigitsCollected>(&event);
-  spdlog::info("event=twilio_input contact={} source={} length={} confidence={:.2f}", callSid,
-               source, collected ? collected->digits.size() : 0, hook.confidence.value_or(-1.0));
-  return event;
 }
 
 }  // namespace
@@ -203,7 +180,9 @@ VoiceReply TwilioVoiceRuntime::gather(const std::string& sessionId, int64_t step
   if (!pending || !std::holds_alternative<flow::CollectDigits>(*pending)) {
     return endCall(claimed, "the parked call is not waiting for input");
   }
-  const flow::Action next = session.handle(inputEvent(hook, hook.callSid));
+  const auto& collect = std::get<flow::CollectDigits>(*pending);
+  const flow::Action next = session.handle(
+      inputEvent(hook, collect, speechOffered(options_.speech, collect), hook.callSid));
   const Turn turn = runner_.run(
       session, next,
       {hook.callSid, parked->attestation, sessionUrl(baseUrl, sessionId), claimed.version});

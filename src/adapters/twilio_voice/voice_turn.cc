@@ -5,6 +5,7 @@
 #include <chrono>
 
 #include "adapters/twilio_voice/twiml.h"
+#include "adapters/twilio_voice/voice_input.h"
 #include "core/customer.h"
 #include "functions/flow_channel.h"
 
@@ -83,7 +84,8 @@ Turn TurnRunner::run(flow::Session& session, flow::Action action,
       action = session.handle(invoke(*fn, session, context));
     } else if (const auto* collect = std::get_if<flow::CollectDigits>(&action)) {
       const std::string url = gatherUrl(context.sessionUrl, context.step);
-      XmlAttributes gather{{"input", options_.speech ? "dtmf speech" : "dtmf"},
+      const bool speech = speechOffered(options_.speech, *collect);
+      XmlAttributes gather{{"input", speech ? "dtmf speech" : "dtmf"},
                            {"action", url},
                            {"method", "POST"},
                            {"numDigits", std::to_string(collect->maxDigits)},
@@ -91,8 +93,12 @@ Turn TurnRunner::run(flow::Session& session, flow::Action action,
                            // since its default is "#".
                            {"finishOnKey", collect->terminator.substr(0, 1)},
                            {"timeout", std::to_string(collect->timeoutSeconds)}};
-      if (options_.speech) {
-        gather.emplace_back("speechTimeout", "auto");
+      if (speech) {
+        // numbers_and_commands is Twilio's generic model for digits and short commands; a
+        // speechModel requires a whole-second speechTimeout ("auto" is refused with it).
+        gather.emplace_back("speechTimeout", std::to_string(kSpeechTimeoutSeconds));
+        gather.emplace_back("speechModel", "numbers_and_commands");
+        gather.emplace_back("hints", kDigitHints);
         gather.emplace_back("language", languageFor(session));
       }
       w.open("Gather", gather);

@@ -3,8 +3,9 @@
 // document. PlayPrompt -> <Say> (or <Play> for a URL prompt) and the session continues at once
 // (Twilio plays the verbs in order); InvokeFunction -> the built-in function is called right here,
 // synchronously (the webhook routes run on the worker pool); CollectDigits -> <Gather> with the
-// prompt inside and a <Redirect> to the same action URL for the no-input case; TransferToQueue ->
-// <Dial> to the queue's agent with the verdict attached (see transfer.h); Disconnect -> <Hangup/>.
+// prompt inside (and speech where allowed, see voice_input.h) and a <Redirect> to the same
+// action URL for the no-input case; TransferToQueue -> <Dial> to the queue's agent with the
+// verdict attached (see transfer.h); Disconnect -> <Hangup/>.
 //
 // Ownership: borrows the registry and options, which must outlive it. Thread-safety: run() is
 // const and may be called from several threads at once (on different sessions).
@@ -27,7 +28,9 @@ namespace callgate::twilio_voice {
 struct VoiceOptions {
   std::string voice;               // <Say voice="...">; "" leaves Twilio's default
   std::string language = "en-US";  // <Say>/<Gather> language unless the contact has its own
-  bool speech = false;             // <Gather input="dtmf speech"> instead of "dtmf"
+  // Allows speech where the flow enables it (CollectDigits.speech): such a <Gather> gets
+  // input="dtmf speech"; every other input, and every input when false, takes keys only.
+  bool speech = false;
   std::map<std::string, AgentTarget> queues;  // flow queue name -> where it rings
   std::optional<AgentTarget> defaultAgent;    // for queues not in `queues`
   Seconds sessionTtl{7200};  // a parked call is forgotten this long after its last step
@@ -48,6 +51,10 @@ struct Turn {
   Attributes agentAttributes;  // kTransferred: what the agent was told
   std::string outcome;         // for the access log: "gather", "transfer", "hangup", "flow-error"
 };
+
+// The pause after speech that ends a spoken entry (<Gather speechTimeout>): long enough for
+// digits said in groups.
+inline constexpr int kSpeechTimeoutSeconds = 2;
 
 // The most actions one turn runs before it gives up on the flow (a cycle of prompts and
 // functions that never asks the caller anything).

@@ -34,6 +34,9 @@ class ScriptedMedia : public rtp::MediaSession {
   }
   void stopPlayback() override { endPlay(true); }
   void onDigit(std::function<void(char)> handler) override { digit_ = std::move(handler); }
+  void onAudio(std::function<void(std::span<const int16_t>)> handler) override {
+    audio_ = std::move(handler);
+  }
   void close() override { closed = true; }
 
   bool playing() const { return static_cast<bool>(done_); }
@@ -58,6 +61,7 @@ class ScriptedMedia : public rtp::MediaSession {
   bool bargeIn_ = false;
   std::function<void(bool)> done_;
   std::function<void(char)> digit_;
+  std::function<void(std::span<const int16_t>)> audio_;
 };
 
 class RecordingLeg : public sip::CallLeg {

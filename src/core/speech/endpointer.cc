@@ -1,0 +1,162 @@
+#include "core/speech/endpointer.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace callgate::speech {
+
+namespace {
+
+constexpr size_t kSampleRate = 8000;
+constexpr size_t kBlock = 80;               // 10 ms: the unit of every decision
+constexpr size_t kMaxTrailing = 1600;       // 200 ms of trailing silence kept
+constexpr size_t kCandidateGapMs = 60;      // a dip this long inside a start is still a start
+constexpr size_t kCandidateSlackMs = 1000;  // a start spread over longer than this is noise
+constexpr double kHysteresisDb = 4;
+constexpr double kFloorFall = 0.3;     // per block, towards a quieter level
+constexpr double kFloorRise = 0.01;    // per block, towards a louder one (~1 s)
+constexpr double kSilenceDbfs = -100;  // the level of digital silence
+constexpr double kFullScale = 32768.0 * 32768.0;
+
+size_t samplesFor(int ms, int minimumMs) {
+  return static_cast<size_t>(std::max(ms, minimumMs)) * kSampleRate / 1000;
+}
+
+}  // namespace
+
+Endpointer::Endpointer(EndpointerOptions options)
+    : options_(options),
+      startSamples_(samplesFor(options.startMs, 10)),
+      endSilenceSamples_(samplesFor(options.endSilenceMs, 10)),
+      maxSpeechSamples_(std::max(samplesFor(options.maxSpeechMs, 10), startSamples_)),
+      preRollSamples_(samplesFor(options.preRollMs, 0)),
+      maxCandidateSamples_(startSamples_ + kCandidateSlackMs * kSampleRate / 1000),
+      maxGapSamples_(kCandidateGapMs * kSampleRate / 1000),
+      floorDb_(options.minLevelDbfs - options.marginDb) {
+  ring_.assign(preRollSamples_ + maxCandidateSamples_ + kBlock, 0);
+  utterance_.reserve(preRollSamples_ + std::max(maxSpeechSamples_, maxCandidateSamples_) +
+                     2 * kBlock);
+}
+
+bool Endpointer::speaking() const { return state_ == State::kSpeaking; }
+
+Endpointer::Event Endpointer::feed(std::span<const int16_t> frame) {
+  Event result = Event::kNone;
+  for (const int16_t sample : frame) {
+    if (state_ == State::kEnded) break;
+    push(sample);
+    if (blockFill_ < kBlock) continue;
+    const Event event = endOfBlock();
+    if (event != Event::kNone) result = event;  // an end outranks the start it implies
+  }
+  return result;
+}
+
+void Endpointer::push(int16_t sample) {
+  const double x = sample;
+  blockEnergy_ += x * x;
+  ++blockFill_;
+  if (state_ == State::kSpeaking) {
+    utterance_.push_back(sample);  // within the reserved capacity: maxSpeech ends it first
+    ++speechSamples_;
+    return;
+  }
+  ring_[ringNext_] = sample;
+  ringNext_ = (ringNext_ + 1) % ring_.size();
+  ringCount_ = std::min(ringCount_ + 1, ring_.size());
+  if (state_ == State::kCandidate) ++candidateSamples_;
+}
+
+Endpointer::Event Endpointer::endOfBlock() {
+  const double meanSquare = blockEnergy_ / static_cast<double>(blockFill_);
+  blockEnergy_ = 0;
+  blockFill_ = 0;
+  const double level = meanSquare > 0
+                           ? std::max(kSilenceDbfs, 10 * std::log10(meanSquare / kFullScale))
+                           : kSilenceDbfs;
+  const double startThreshold = std::max(options_.minLevelDbfs, floorDb_ + options_.marginDb);
+
+  if (state_ == State::kSpeaking) {
+    const double keepThreshold = std::max(options_.minLevelDbfs, startThreshold - kHysteresisDb);
+    speechMinDb_ = std::min(speechMinDb_, level);
+    silenceRun_ = level > keepThreshold ? 0 : silenceRun_ + kBlock;
+    if (silenceRun_ >= endSilenceSamples_) {
+      finish(silenceRun_);
+      return Event::kSpeechEnded;
+    }
+    if (speechSamples_ >= maxSpeechSamples_) {
+      // Nothing quieter than speechMinDb_ came for the whole maximum: that was the background.
+      floorDb_ = std::max(floorDb_, speechMinDb_);
+      finish(silenceRun_);
+      return Event::kMaxSpeech;
+    }
+    return Event::kNone;
+  }
+
+  const bool voiced = level > startThreshold;
+  // Not speaking: the floor follows the line, quickly down, slowly up.
+  floorDb_ += (level < floorDb_ ? kFloorFall : kFloorRise) * (level - floorDb_);
+
+  if (state_ == State::kWaiting) {
+    if (!voiced) return Event::kNone;
+    state_ = State::kCandidate;
+    candidateSamples_ = kBlock;  // the block just measured is already in the ring
+    candidateVoiced_ = 0;
+    candidateGap_ = 0;
+  }
+  if (voiced) {
+    candidateVoiced_ += kBlock;
+    candidateGap_ = 0;
+  } else {
+    candidateGap_ += kBlock;
+  }
+  if (candidateGap_ > maxGapSamples_ || candidateSamples_ > maxCandidateSamples_) {
+    state_ = State::kWaiting;  // a click or a burst of noise, not the start of speech
+    return Event::kNone;
+  }
+  if (candidateVoiced_ < startSamples_) return Event::kNone;
+  startSpeech();
+  speechMinDb_ = level;
+  return Event::kSpeechStarted;
+}
+
+void Endpointer::startSpeech() {
+  utterance_.clear();
+  const size_t n = std::min(ringCount_, preRollSamples_ + candidateSamples_);
+  size_t at = (ringNext_ + ring_.size() - n) % ring_.size();
+  for (size_t i = 0; i < n; ++i) {
+    utterance_.push_back(ring_[at]);
+    at = at + 1 == ring_.size() ? 0 : at + 1;
+  }
+  ringCount_ = 0;
+  speechSamples_ = candidateSamples_;
+  silenceRun_ = candidateGap_;
+  state_ = State::kSpeaking;
+}
+
+void Endpointer::finish(size_t trailingSilence) {
+  const size_t trailing = std::min(trailingSilence, utterance_.size());
+  utterance_.resize(utterance_.size() - trailing + std::min(trailing, kMaxTrailing));
+  state_ = State::kEnded;
+}
+
+std::vector<int16_t> Endpointer::takeUtterance() {
+  if (state_ != State::kEnded) return {};
+  std::vector<int16_t> out(utterance_.begin(), utterance_.end());
+  reset();
+  return out;
+}
+
+void Endpointer::reset() {
+  state_ = State::kWaiting;
+  blockEnergy_ = 0;
+  blockFill_ = 0;
+  ringNext_ = 0;
+  ringCount_ = 0;
+  candidateSamples_ = candidateVoiced_ = candidateGap_ = 0;
+  utterance_.clear();
+  speechSamples_ = 0;
+  silenceRun_ = 0;
+}
+
+}  // namespace callgate::speech

@@ -1,0 +1,98 @@
+// Endpointer: finds where one spoken utterance starts and ends in a stream of telephone audio
+// (8 kHz mono 16-bit linear PCM), by energy, so the recognizer is given just the utterance and
+// the channel knows when the caller started talking (barge-in) and when they stopped.
+//
+// How it decides (per 10 ms block, whatever the size of the frames fed):
+// - A running noise floor (dBFS) follows the line's level while nobody is speaking: it falls
+//   quickly to a quieter level and rises slowly (time constant ~1 s), so a steady or slowly
+//   rising background is absorbed; it is frozen while speech is in progress. A max-speech cut
+//   also lifts it to the quietest block heard during that "utterance" (audio that never fell
+//   quieter than that for maxSpeechMs was background, not a caller).
+// - A block is voiced when it is louder than both minLevelDbfs and floor + marginDb; once
+//   speaking, a block counts as voiced down to 4 dB less (hysteresis), never below minLevelDbfs.
+// - startMs of voiced blocks (gaps of up to 60 ms allowed) start speech; the utterance then
+//   begins preRollMs before the first of those voiced blocks (kept in a ring buffer).
+// - endSilenceMs of unvoiced blocks end it (kSpeechEnded); maxSpeechMs after its start it is
+//   cut (kMaxSpeech). The utterance keeps at most 200 ms of the trailing silence.
+// After an end, further audio is ignored until takeUtterance() or reset().
+//
+// Memory: every buffer is sized at construction; feed() does not allocate. takeUtterance()
+// returns a copy (one allocation per utterance).
+// Pure (no I/O); not thread-safe: one per call, used on one thread.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <vector>
+
+namespace callgate::speech {
+
+struct EndpointerOptions {
+  int startMs = 100;          // this much voiced audio starts speech
+  int endSilenceMs = 800;     // this much silence after speech ends the utterance
+  int maxSpeechMs = 12000;    // a longer utterance is cut here (ends with reason kMaxSpeech)
+  int preRollMs = 300;        // audio kept from before the detected start
+  double minLevelDbfs = -40;  // never call anything quieter than this speech
+  double marginDb = 12;       // speech is this far above the running noise floor
+};
+
+// Energy endpointer over 8 kHz 16-bit frames (any size; the media path gives 160 samples).
+class Endpointer {
+ public:
+  enum class Event { kNone, kSpeechStarted, kSpeechEnded, kMaxSpeech };
+
+  // Options out of range are clamped (times to >= 10 ms, maxSpeechMs to >= startMs).
+  explicit Endpointer(EndpointerOptions options = {});
+
+  // Consumes `frame`; returns what happened in it. A frame long enough to hold both a start and
+  // an end reports the end (the start is implied).
+  Event feed(std::span<const int16_t> frame);
+  bool speaking() const;
+  // After kSpeechEnded/kMaxSpeech: pre-roll + speech + at most ~200 ms of the trailing silence,
+  // and the endpointer waits for the next utterance. Before an end: empty, nothing changes.
+  std::vector<int16_t> takeUtterance();
+  void reset();  // back to waiting, buffers cleared, noise floor kept
+
+  // The running noise floor in dBFS (for logs and tests).
+  double noiseFloorDbfs() const { return floorDb_; }
+
+ private:
+  enum class State { kWaiting, kCandidate, kSpeaking, kEnded };
+
+  void push(int16_t sample);
+  Event endOfBlock();
+  void startSpeech();
+  void finish(size_t trailingSilence);
+
+  EndpointerOptions options_;
+  size_t startSamples_;
+  size_t endSilenceSamples_;
+  size_t maxSpeechSamples_;
+  size_t preRollSamples_;
+  size_t maxCandidateSamples_;
+  size_t maxGapSamples_;
+
+  State state_ = State::kWaiting;
+  double floorDb_;
+  double speechMinDb_ = 0;  // quietest block since speech started
+
+  // The block being measured.
+  double blockEnergy_ = 0;
+  size_t blockFill_ = 0;
+
+  // Ring of the most recent audio while not speaking (pre-roll + the candidate).
+  std::vector<int16_t> ring_;
+  size_t ringNext_ = 0;
+  size_t ringCount_ = 0;
+
+  size_t candidateSamples_ = 0;  // since the candidate's first voiced block began
+  size_t candidateVoiced_ = 0;
+  size_t candidateGap_ = 0;
+
+  std::vector<int16_t> utterance_;  // capacity reserved at construction
+  size_t speechSamples_ = 0;        // since speech began (not counting the pre-roll)
+  size_t silenceRun_ = 0;           // trailing unvoiced samples
+};
+
+}  // namespace callgate::speech

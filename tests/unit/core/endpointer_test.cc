@@ -1,0 +1,336 @@
+// The energy endpointer on synthetic 8 kHz audio: silence, line noise, tones, speech-like
+// syllables (a voiced harmonic series under a raised-cosine envelope) with gaps, and noise
+// floors that sit still or rise. Times are checked to within a few 10 ms blocks.
+#include "core/speech/endpointer.h"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <cstdint>
+#include <numbers>
+#include <random>
+#include <vector>
+
+namespace callgate::speech {
+namespace {
+
+constexpr int kRate = 8000;
+using Audio = std::vector<int16_t>;
+using Event = Endpointer::Event;
+
+size_t samplesOf(int ms) { return static_cast<size_t>(ms) * kRate / 1000; }
+double amplitudeOf(double dbfs) { return 32768.0 * std::pow(10.0, dbfs / 20.0); }
+
+int16_t clip(double x) { return static_cast<int16_t>(std::clamp(x, -32768.0, 32767.0)); }
+
+void addSilence(Audio& audio, int ms) { audio.resize(audio.size() + samplesOf(ms), 0); }
+
+// White noise whose RMS level goes linearly from `fromDbfs` to `toDbfs`.
+void addNoise(Audio& audio, int ms, double fromDbfs, double toDbfs, uint32_t seed = 7) {
+  std::mt19937 rng(seed);
+  std::normal_distribution<double> gauss(0.0, 1.0);
+  const size_t n = samplesOf(ms);
+  for (size_t i = 0; i < n; ++i) {
+    const double db = fromDbfs + (toDbfs - fromDbfs) * static_cast<double>(i) / n;
+    audio.push_back(clip(amplitudeOf(db) * gauss(rng)));
+  }
+}
+void addNoise(Audio& audio, int ms, double dbfs) { addNoise(audio, ms, dbfs, dbfs); }
+
+// A sine whose RMS is `dbfs`.
+void addTone(Audio& audio, int ms, double hz, double dbfs) {
+  const size_t n = samplesOf(ms);
+  const double peak = amplitudeOf(dbfs) * std::numbers::sqrt2;
+  for (size_t i = 0; i < n; ++i)
+    audio.push_back(clip(peak * std::sin(2 * std::numbers::pi * hz * i / kRate)));
+}
+
+// A vowel-like syllable: 120 Hz voice with harmonics, shaped by a raised cosine.
+void addSyllable(Audio& audio, int ms, double peakDbfs) {
+  const size_t n = samplesOf(ms);
+  const double peak = amplitudeOf(peakDbfs);
+  for (size_t i = 0; i < n; ++i) {
+    const double t = static_cast<double>(i) / kRate;
+    const double envelope = 0.5 - 0.5 * std::cos(2 * std::numbers::pi * i / n);
+    double voice = 0;
+    for (int h = 1; h <= 8; ++h) voice += std::sin(2 * std::numbers::pi * 120 * h * t) / h;
+    audio.push_back(clip(peak * envelope * voice / 2.0));
+  }
+}
+
+struct Heard {
+  Event event;
+  int atMs;  // end of the frame that reported it
+};
+
+// Feeds `audio` in `frame`-sample frames, calling takeUtterance() after every end.
+struct Run {
+  std::vector<Heard> events;
+  std::vector<Audio> utterances;
+};
+Run feedAll(Endpointer& ep, const Audio& audio, size_t frame = 160) {
+  Run run;
+  for (size_t at = 0; at < audio.size(); at += frame) {
+    const size_t n = std::min(frame, audio.size() - at);
+    const Event e = ep.feed(std::span<const int16_t>(audio.data() + at, n));
+    if (e == Event::kNone) continue;
+    run.events.push_back({e, static_cast<int>((at + n) * 1000 / kRate)});
+    if (e == Event::kSpeechEnded || e == Event::kMaxSpeech)
+      run.utterances.push_back(ep.takeUtterance());
+  }
+  return run;
+}
+
+int msOf(const Audio& a) { return static_cast<int>(a.size() * 1000 / kRate); }
+
+TEST(EndpointerTest, DigitalSilenceNeverStartsSpeech) {
+  Endpointer ep;
+  Audio audio;
+  addSilence(audio, 5000);
+  const auto run = feedAll(ep, audio);
+  EXPECT_TRUE(run.events.empty());
+  EXPECT_FALSE(ep.speaking());
+  EXPECT_TRUE(ep.takeUtterance().empty());
+}
+
+TEST(EndpointerTest, QuietLineNoiseNeverStartsSpeech) {
+  Endpointer ep;
+  Audio audio;
+  addNoise(audio, 10000, -48);
+  EXPECT_TRUE(feedAll(ep, audio).events.empty());
+  EXPECT_NEAR(ep.noiseFloorDbfs(), -48, 3);
+}
+
+TEST(EndpointerTest, ToneBurstStartsAfterStartMsAndEndsAfterEndSilence) {
+  Endpointer ep;  // defaults: start 100, end 800, pre-roll 300
+  Audio audio;
+  addNoise(audio, 1000, -60);
+  addTone(audio, 1000, 440, -15);
+  addNoise(audio, 1500, -60, -60, 11);
+  const auto run = feedAll(ep, audio);
+  ASSERT_EQ(run.events.size(), 2u);
+  EXPECT_EQ(run.events[0].event, Event::kSpeechStarted);
+  EXPECT_NEAR(run.events[0].atMs, 1100, 20);
+  EXPECT_EQ(run.events[1].event, Event::kSpeechEnded);
+  EXPECT_NEAR(run.events[1].atMs, 1000 + 1000 + 800, 30);
+  ASSERT_EQ(run.utterances.size(), 1u);
+  // 300 ms pre-roll + 1 s tone + 200 ms of the trailing silence.
+  const Audio& u = run.utterances[0];
+  EXPECT_NEAR(msOf(u), 1500, 20);
+  // The tone starts right after the pre-roll, to within one block.
+  const size_t toneAt = samplesOf(300);
+  EXPECT_LT(std::abs(u[toneAt - 90]), 1200);
+  int loud = 0;
+  for (size_t i = toneAt + 80; i < toneAt + 400; ++i) loud += std::abs(u[i]) > 2000;
+  EXPECT_GT(loud, 100);
+}
+
+TEST(EndpointerTest, SyllablesWithShortGapsAreOneUtterance) {
+  Endpointer ep;
+  Audio audio;
+  addNoise(audio, 600, -55);
+  // "one two three four": syllables, with gaps below the 800 ms end silence.
+  for (int gap : {150, 400, 250, 600}) {
+    addSyllable(audio, 280, -12);
+    addNoise(audio, gap, -55, -55, static_cast<uint32_t>(gap));
+  }
+  addSyllable(audio, 300, -12);
+  addNoise(audio, 1500, -55, -55, 3);
+  const auto run = feedAll(ep, audio);
+  ASSERT_EQ(run.events.size(), 2u);
+  EXPECT_EQ(run.events[0].event, Event::kSpeechStarted);
+  EXPECT_EQ(run.events[1].event, Event::kSpeechEnded);
+  ASSERT_EQ(run.utterances.size(), 1u);
+  const int spoken = 280 * 4 + 150 + 400 + 250 + 600 + 300;
+  // Pre-roll reaches back before the soft onset; the tail keeps at most 200 ms of silence.
+  EXPECT_GE(msOf(run.utterances[0]), spoken + 250);
+  EXPECT_LE(msOf(run.utterances[0]), spoken + 300 + 200 + 20);
+}
+
+TEST(EndpointerTest, LongGapEndsTheUtteranceAndTheNextOneFollows) {
+  Endpointer ep;
+  Audio audio;
+  addNoise(audio, 500, -55);
+  addSyllable(audio, 300, -12);
+  addNoise(audio, 1200, -55, -55, 5);
+  addSyllable(audio, 300, -12);
+  addSyllable(audio, 300, -12);
+  addNoise(audio, 1200, -55, -55, 6);
+  const auto run = feedAll(ep, audio);
+  ASSERT_EQ(run.events.size(), 4u);
+  EXPECT_EQ(run.events[0].event, Event::kSpeechStarted);
+  EXPECT_EQ(run.events[1].event, Event::kSpeechEnded);
+  EXPECT_EQ(run.events[2].event, Event::kSpeechStarted);
+  EXPECT_EQ(run.events[3].event, Event::kSpeechEnded);
+  EXPECT_NEAR(run.events[1].atMs, 500 + 300 + 800, 80);  // the syllable's fade-out counts
+  ASSERT_EQ(run.utterances.size(), 2u);
+  EXPECT_LT(msOf(run.utterances[0]), msOf(run.utterances[1]));
+  EXPECT_NEAR(msOf(run.utterances[1]), 300 + 600 + 200, 120);
+}
+
+TEST(EndpointerTest, SpeakingStateFollowsTheEvents) {
+  Endpointer ep;
+  Audio before, speech, after;
+  addNoise(before, 500, -60);
+  addTone(speech, 300, 300, -20);
+  addSilence(after, 900);
+  feedAll(ep, before);
+  EXPECT_FALSE(ep.speaking());
+  feedAll(ep, speech);
+  EXPECT_TRUE(ep.speaking());
+  EXPECT_TRUE(ep.takeUtterance().empty());  // not ended yet: nothing taken, nothing changed
+  EXPECT_TRUE(ep.speaking());
+  EXPECT_EQ(ep.feed(after), Event::kSpeechEnded);
+  EXPECT_FALSE(ep.speaking());
+  EXPECT_EQ(ep.feed(speech), Event::kNone);  // ignored until the utterance is taken
+  EXPECT_NEAR(msOf(ep.takeUtterance()), 300 + 300 + 200, 20);
+}
+
+TEST(EndpointerTest, CutsAtMaxSpeech) {
+  EndpointerOptions options;
+  options.maxSpeechMs = 3000;
+  Endpointer ep(options);
+  Audio audio;
+  addNoise(audio, 500, -60);
+  for (int i = 0; i < 20; ++i) {  // 6 s of syllables with 100 ms gaps
+    addSyllable(audio, 200, -10);
+    addNoise(audio, 100, -60, -60, static_cast<uint32_t>(i));
+  }
+  const auto run = feedAll(ep, audio);
+  ASSERT_GE(run.events.size(), 2u);
+  EXPECT_EQ(run.events[0].event, Event::kSpeechStarted);
+  EXPECT_EQ(run.events[1].event, Event::kMaxSpeech);
+  EXPECT_NEAR(run.events[1].atMs - run.events[0].atMs, 3000 - 100, 120);
+  ASSERT_FALSE(run.utterances.empty());
+  EXPECT_LE(msOf(run.utterances[0]), 300 + 3000 + 20);
+  EXPECT_GE(msOf(run.utterances[0]), 3000);
+}
+
+TEST(EndpointerTest, ShortClicksAndDipsDoNotStartSpeech) {
+  Endpointer ep;
+  Audio audio;
+  addNoise(audio, 500, -60);
+  for (int i = 0; i < 10; ++i) {  // 30 ms clicks, 300 ms apart
+    addTone(audio, 30, 1000, -10);
+    addNoise(audio, 300, -60, -60, static_cast<uint32_t>(i));
+  }
+  EXPECT_TRUE(feedAll(ep, audio).events.empty());
+}
+
+TEST(EndpointerTest, NeverCallsAudioBelowMinLevelSpeechEvenOverDigitalSilence) {
+  Endpointer ep;
+  Audio audio;
+  addSilence(audio, 2000);     // floor drops to -100 dBFS
+  addNoise(audio, 3000, -44);  // far above the floor, but below minLevelDbfs (-40)
+  EXPECT_TRUE(feedAll(ep, audio).events.empty());
+}
+
+TEST(EndpointerTest, ARisingNoiseFloorIsAbsorbedAndSpeechAboveItStillCounts) {
+  Endpointer ep;
+  Audio audio;
+  addNoise(audio, 1000, -55);
+  addNoise(audio, 7000, -55, -27, 9);  // 4 dB a second, ending well above minLevelDbfs
+  addNoise(audio, 2000, -27, -27, 10);
+  auto run = feedAll(ep, audio);
+  EXPECT_TRUE(run.events.empty());
+  EXPECT_NEAR(ep.noiseFloorDbfs(), -27, 3);
+  // Speech over that noise: 15 dB above it.
+  Audio speech;
+  for (int i = 0; i < 3; ++i) {
+    Audio s;
+    addSyllable(s, 300, -3);
+    Audio n;
+    addNoise(n, 300, -27, -27, 20 + static_cast<uint32_t>(i));
+    for (size_t k = 0; k < s.size(); ++k) s[k] = clip(s[k] + n[k]);
+    speech.insert(speech.end(), s.begin(), s.end());
+    addNoise(speech, 200, -27, -27, 30 + static_cast<uint32_t>(i));
+  }
+  addNoise(speech, 1500, -27, -27, 40);
+  run = feedAll(ep, speech);
+  ASSERT_EQ(run.events.size(), 2u);
+  EXPECT_EQ(run.events[0].event, Event::kSpeechStarted);
+  EXPECT_EQ(run.events[1].event, Event::kSpeechEnded);
+  EXPECT_NEAR(run.events[1].atMs, 1300 - 60 + 800, 100);  // the last voiced block + 800 ms
+}
+
+TEST(EndpointerTest, SuddenSteadyNoiseIsCutOnceThenTreatedAsBackground) {
+  EndpointerOptions options;
+  options.maxSpeechMs = 2000;
+  Endpointer ep(options);
+  Audio audio;
+  addNoise(audio, 500, -60);
+  addNoise(audio, 8000, -22, -22, 12);  // a fan switched on
+  const auto run = feedAll(ep, audio);
+  ASSERT_EQ(run.events.size(), 2u);
+  EXPECT_EQ(run.events[0].event, Event::kSpeechStarted);
+  EXPECT_EQ(run.events[1].event, Event::kMaxSpeech);
+  EXPECT_GT(ep.noiseFloorDbfs(), -26);
+}
+
+TEST(EndpointerTest, FrameSizeDoesNotChangeTheResult) {
+  Audio audio;
+  addNoise(audio, 700, -58);
+  addSyllable(audio, 250, -14);
+  addNoise(audio, 200, -58, -58, 2);
+  addSyllable(audio, 250, -14);
+  addNoise(audio, 1200, -58, -58, 4);
+  Endpointer a, b, c;
+  const auto ra = feedAll(a, audio, 160);
+  const auto rb = feedAll(b, audio, 37);
+  const auto rc = feedAll(c, audio, 24000);  // all of it in one frame
+  ASSERT_EQ(ra.utterances.size(), 1u);
+  ASSERT_EQ(rb.utterances.size(), 1u);
+  ASSERT_EQ(rc.utterances.size(), 1u);
+  EXPECT_EQ(ra.utterances[0], rb.utterances[0]);
+  EXPECT_EQ(ra.utterances[0], rc.utterances[0]);
+  // With one frame, start and end land in the same frame: the end is reported.
+  ASSERT_EQ(rc.events.size(), 1u);
+  EXPECT_EQ(rc.events[0].event, Event::kSpeechEnded);
+}
+
+TEST(EndpointerTest, SpeechAtTheVeryStartHasNoPreRollToGive) {
+  Endpointer ep;
+  Audio audio;
+  addTone(audio, 500, 500, -15);
+  addSilence(audio, 1000);
+  const auto run = feedAll(ep, audio);
+  ASSERT_EQ(run.utterances.size(), 1u);
+  EXPECT_NEAR(msOf(run.utterances[0]), 500 + 200, 20);
+  EXPECT_GT(std::abs(run.utterances[0][10]) + std::abs(run.utterances[0][20]), 0);
+}
+
+TEST(EndpointerTest, ResetDropsTheUtteranceButKeepsTheNoiseFloor) {
+  Endpointer ep;
+  Audio noise, speech;
+  addNoise(noise, 3000, -45);
+  addNoise(noise, 2000, -45, -30, 3);
+  addTone(speech, 400, 400, -5);
+  feedAll(ep, noise);
+  EXPECT_GT(ep.noiseFloorDbfs(), -40);
+  feedAll(ep, speech);
+  EXPECT_TRUE(ep.speaking());
+  const double floor = ep.noiseFloorDbfs();
+  ep.reset();
+  EXPECT_FALSE(ep.speaking());
+  EXPECT_DOUBLE_EQ(ep.noiseFloorDbfs(), floor);
+  EXPECT_TRUE(ep.takeUtterance().empty());
+}
+
+TEST(EndpointerTest, OutOfRangeOptionsAreClamped) {
+  EndpointerOptions options;
+  options.startMs = -5;
+  options.endSilenceMs = 0;
+  options.maxSpeechMs = 0;
+  options.preRollMs = -100;
+  Endpointer ep(options);
+  Audio audio;
+  addSilence(audio, 100);
+  addTone(audio, 200, 500, -10);
+  addSilence(audio, 100);
+  const auto run = feedAll(ep, audio);
+  ASSERT_FALSE(run.events.empty());
+  EXPECT_EQ(run.events[0].event, Event::kMaxSpeech);  // 10 ms maximum: cut at once
+}
+
+}  // namespace
+}  // namespace callgate::speech
