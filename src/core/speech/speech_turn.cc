@@ -1,0 +1,139 @@
+#include "core/speech/speech_turn.h"
+
+#include <algorithm>
+#include <string_view>
+#include <utility>
+
+#include "core/spoken_digits.h"
+
+namespace callgate::speech {
+
+namespace {
+
+constexpr std::string_view kSorry = "Sorry, let's try again.";
+
+bool isSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
+
+}  // namespace
+
+std::string readBackText(const std::string& digits) {
+  std::string spaced;
+  for (char c : digits) {
+    if (!spaced.empty()) spaced.push_back(' ');
+    spaced.push_back(c);
+  }
+  return "I heard " + spaced +
+         ". If that is right, press 1 or say yes. If not, press 2 or say no.";
+}
+
+flow::PlayPrompt sorryPrompt(const flow::PlayPrompt& original) {
+  flow::PlayPrompt out = original;
+  if (!original.promptId.empty()) return out;  // a recording: replayed as it is
+  if (!original.ssml) {
+    out.text = original.text.empty() ? std::string(kSorry)
+                                     : std::string(kSorry) + " " + original.text;
+    return out;
+  }
+  // SSML: the apology becomes the first words inside <speak ...>. Anything else (no <speak> root)
+  // is replayed unchanged rather than risk making the document invalid.
+  size_t at = 0;
+  while (at < original.text.size() && isSpace(original.text[at])) ++at;
+  if (original.text.compare(at, 6, "<speak") != 0) return out;
+  const size_t close = original.text.find('>', at);
+  if (close == std::string::npos || original.text[close - 1] == '/') return out;
+  out.text = original.text.substr(0, close + 1) + std::string(kSorry) + " " +
+             original.text.substr(close + 1);
+  return out;
+}
+
+SpeechTurn::SpeechTurn(const flow::CollectDigits& collect, SpeechTurnOptions options)
+    : prompt_(collect.prompt),
+      minDigits_(std::clamp(collect.speech.minDigits, 1, kMaxSpokenDigits)),
+      maxDigits_(std::clamp(collect.speech.maxDigits, minDigits_, kMaxSpokenDigits)),
+      alwaysConfirm_(collect.speech.alwaysConfirm),
+      options_(options) {
+  options_.maxAttempts = std::max(options_.maxAttempts, 1);
+}
+
+TurnStep SpeechTurn::start() {
+  if (state_ == State::kFinished) return result_;
+  state_ = State::kListening;
+  return listenForEntry(prompt_);
+}
+
+TurnStep SpeechTurn::heard(const Recognition& result) {
+  switch (state_) {
+    case State::kFinished:
+      return result_;
+    case State::kConfirming: {
+      const std::optional<bool> yes = spokenYesNo(result.text);
+      if (yes && *yes) return finish(std::move(pending_), "speech-confirmed");
+      return retry();
+    }
+    case State::kListening:
+      break;
+  }
+  ++attempts_;
+  std::optional<std::string> digits = spokenDigits(result.text);
+  if (!digits || static_cast<int>(digits->size()) > maxDigits_) return retry();
+  const bool inRange = static_cast<int>(digits->size()) >= minDigits_;
+  // NaN confidence compares false: it is confirmed, never trusted.
+  const bool confident = result.confidence >= options_.confirmBelow;
+  if (inRange && confident && !alwaysConfirm_) return finish(std::move(digits), "speech");
+  return confirm(std::move(*digits));
+}
+
+TurnStep SpeechTurn::keyed(const std::string& keys) {
+  switch (state_) {
+    case State::kFinished:
+      return result_;
+    case State::kConfirming:
+      if (keys == "1") return finish(std::move(pending_), "speech-confirmed");
+      return retry();  // 2, or a key that answers nothing
+    case State::kListening:
+      break;
+  }
+  return finish(keys, "dtmf");
+}
+
+TurnStep SpeechTurn::noInput() {
+  switch (state_) {
+    case State::kFinished:
+      return result_;
+    case State::kConfirming:
+      return retry();
+    case State::kListening:
+      break;
+  }
+  return finish(std::nullopt, "no-input");
+}
+
+int SpeechTurn::attempts() const { return attempts_; }
+
+TurnStep SpeechTurn::finish(std::optional<std::string> digits, std::string how) {
+  pending_.clear();
+  state_ = State::kFinished;
+  result_ = Finished{std::move(digits), std::move(how)};
+  return result_;
+}
+
+TurnStep SpeechTurn::confirm(std::string digits) {
+  state_ = State::kConfirming;
+  pending_ = std::move(digits);
+  flow::PlayPrompt readBack;
+  readBack.text = readBackText(pending_);
+  return Listen{std::move(readBack), yesNoGrammar(), true};
+}
+
+TurnStep SpeechTurn::retry() {
+  pending_.clear();
+  if (attempts_ >= options_.maxAttempts) return finish(std::nullopt, "gave-up");
+  state_ = State::kListening;
+  return listenForEntry(sorryPrompt(prompt_));
+}
+
+Listen SpeechTurn::listenForEntry(flow::PlayPrompt prompt) const {
+  return Listen{std::move(prompt), digitGrammar(minDigits_, maxDigits_), false};
+}
+
+}  // namespace callgate::speech

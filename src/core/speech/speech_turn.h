@@ -1,0 +1,100 @@
+// One speech-enabled input (a CollectDigits with speech on) as a pure dialog: the channel plays
+// what a Listen says, recognises the caller's speech against its grammar, feeds back what it heard
+// (or the keys, or the time-out), and repeats until a Finished tells it what to hand the Session
+// (DigitsCollected{digits}, or InputTimedOut for nullopt). Recognition and timers stay in the
+// channel; the dialog rules (confirmation turn, re-prompts, attempt limit) live here so every
+// channel behaves the same.
+//
+// The rules: a spoken entry that is in range and confident is taken; one said with low confidence,
+// one shorter than the expected minimum, or any one when the flow asks to always confirm is read
+// back digit by digit ("I heard 1 2 3 4. If that is right, press 1 or say yes. ...") and taken on
+// yes / key 1. A no, key 2, any other answer or silence during the read-back, speech that is no
+// number or longer than the maximum, all re-prompt ("Sorry, let's try again. " + the prompt) until
+// maxAttempts utterances were heard, then give up (nullopt). Keys outside the read-back are the
+// entry, exactly as without speech. Silence at the first prompt or a re-prompt is no input.
+//
+// Re-prompts: a text prompt gets the apology in front; an SSML prompt gets it as the first words
+// inside <speak>; a stored prompt (promptId) is replayed unchanged, since a recording cannot be
+// edited and a separate apology would need a second action the Listen step does not have.
+// Prompts are English, like the flows' own.
+//
+// Secrets: the turn never logs; it keeps only the digits awaiting confirmation, and drops them
+// as soon as they are confirmed or rejected. Transcripts are never stored. (The read-back speaks
+// the digits aloud; a flow that enables speech for a PIN has accepted that the caller says it.)
+//
+// Ownership and threads: a plain value owned by the channel's per-call state; not thread-safe
+// (one call, one strand).
+#pragma once
+
+#include <optional>
+#include <string>
+#include <variant>
+
+#include "core/flow/actions.h"
+#include "core/speech/grammar.h"
+#include "core/speech/recognizer.h"
+
+namespace callgate::speech {
+
+struct SpeechTurnOptions {
+  double confirmBelow = 0.6;  // confidence below this gets a confirmation turn
+  int maxAttempts = 3;        // speech attempts before giving up (the flow then sees no input)
+};
+
+// What the channel does next.
+struct Listen {
+  flow::PlayPrompt prompt;  // play it (keys and speech barge in); may be empty text (nothing to play)
+  Grammar grammar;          // recognise speech against this
+  bool confirming = false;  // true: one key answers (1 yes, 2 no); false: keys are the entry
+};
+
+struct Finished {
+  std::optional<std::string> digits;  // nullopt: no usable input (the channel feeds InputTimedOut)
+  std::string how;  // for logs only: "dtmf", "speech", "speech-confirmed", "no-input", "gave-up"
+};
+
+using TurnStep = std::variant<Listen, Finished>;
+
+class SpeechTurn {
+ public:
+  // Expected length: collect.speech.minDigits..maxDigits, clamped to 1..kMaxSpokenDigits (max
+  // not below min). options.maxAttempts below 1 counts as 1.
+  SpeechTurn(const flow::CollectDigits& collect, SpeechTurnOptions options = {});
+
+  TurnStep start();                            // Listen{collect.prompt, digitGrammar(min,max)}
+  TurnStep heard(const Recognition& result);   // a decoded utterance (text may be empty)
+  TurnStep keyed(const std::string& keys);     // a complete key entry (terminator stripped), or
+                                               // while confirming the answer key
+  TurnStep noInput();                          // the channel's time limit passed, nothing came
+  int attempts() const;                        // speech attempts so far (logs)
+
+  // Once finished, every call answers the same Finished again (a late event changes nothing).
+  // Events before start() are taken as answers to the first prompt.
+
+ private:
+  enum class State { kListening, kConfirming, kFinished };
+
+  TurnStep finish(std::optional<std::string> digits, std::string how);
+  TurnStep confirm(std::string digits);
+  TurnStep retry();
+  Listen listenForEntry(flow::PlayPrompt prompt) const;
+
+  flow::PlayPrompt prompt_;
+  int minDigits_;
+  int maxDigits_;
+  bool alwaysConfirm_;
+  SpeechTurnOptions options_;
+  State state_ = State::kListening;
+  int attempts_ = 0;
+  std::string pending_;  // digits awaiting a yes, only while confirming
+  Finished result_;
+};
+
+// The read-back of a confirmation turn: "I heard 1 2 3 4. If that is right, press 1 or say yes.
+// If not, press 2 or say no." Digits are spaced so text-to-speech says each one.
+std::string readBackText(const std::string& digits);
+
+// The prompt of a re-prompt (see the rules above).
+flow::PlayPrompt sorryPrompt(const flow::PlayPrompt& original);
+
+}  // namespace callgate::speech

@@ -1,0 +1,296 @@
+#include "core/speech/speech_turn.h"
+
+#include <gtest/gtest.h>
+
+#include <limits>
+
+namespace callgate::speech {
+namespace {
+
+constexpr const char* kSorryPrefix = "Sorry, let's try again. ";
+
+flow::CollectDigits collect(int minDigits, int maxDigits, bool alwaysConfirm = false) {
+  flow::CollectDigits c;
+  c.prompt.text = "Please say or enter your user id.";
+  c.maxDigits = maxDigits;
+  c.terminator = "#";
+  c.speech.enabled = true;
+  c.speech.minDigits = minDigits;
+  c.speech.maxDigits = maxDigits;
+  c.speech.alwaysConfirm = alwaysConfirm;
+  return c;
+}
+
+Recognition said(const std::string& text, double confidence = 0.9) {
+  return Recognition{text, confidence};
+}
+
+const Listen& asListen(const TurnStep& step) {
+  EXPECT_TRUE(std::holds_alternative<Listen>(step));
+  static const Listen kNone{};
+  const Listen* listen = std::get_if<Listen>(&step);
+  return listen ? *listen : kNone;
+}
+
+const Finished& asFinished(const TurnStep& step) {
+  EXPECT_TRUE(std::holds_alternative<Finished>(step));
+  static const Finished kNone{std::nullopt, "not finished"};
+  const Finished* finished = std::get_if<Finished>(&step);
+  return finished ? *finished : kNone;
+}
+
+void expectEntryPrompt(const TurnStep& step, const std::string& text, int lo, int hi) {
+  const Listen& listen = asListen(step);
+  EXPECT_EQ(listen.prompt.text, text);
+  EXPECT_FALSE(listen.confirming);
+  EXPECT_EQ(listen.grammar.name, digitGrammar(lo, hi).name);
+  EXPECT_EQ(listen.grammar.jsgf, digitGrammar(lo, hi).jsgf);
+}
+
+void expectReadBack(const TurnStep& step, const std::string& spaced) {
+  const Listen& listen = asListen(step);
+  EXPECT_EQ(listen.prompt.text, "I heard " + spaced +
+                                    ". If that is right, press 1 or say yes. If not, press 2 or "
+                                    "say no.");
+  EXPECT_FALSE(listen.prompt.ssml);
+  EXPECT_TRUE(listen.prompt.promptId.empty());
+  EXPECT_TRUE(listen.confirming);
+  EXPECT_EQ(listen.grammar.name, yesNoGrammar().name);
+}
+
+void expectFinished(const TurnStep& step, std::optional<std::string> digits,
+                    const std::string& how) {
+  const Finished& finished = asFinished(step);
+  EXPECT_EQ(finished.digits, digits);
+  EXPECT_EQ(finished.how, how);
+}
+
+TEST(SpeechTurnTest, StartPlaysThePromptWithTheDigitGrammar) {
+  SpeechTurn turn(collect(8, 8));
+  expectEntryPrompt(turn.start(), "Please say or enter your user id.", 8, 8);
+  EXPECT_EQ(turn.attempts(), 0);
+}
+
+TEST(SpeechTurnTest, ConfidentInRangeSpeechIsTaken) {
+  SpeechTurn turn(collect(4, 6));
+  turn.start();
+  expectFinished(turn.heard(said("five oh five seven", 0.6)), "5057", "speech");
+  EXPECT_EQ(turn.attempts(), 1);
+}
+
+TEST(SpeechTurnTest, NumberWordsAreNormalised) {
+  SpeechTurn turn(collect(4, 4));
+  turn.start();
+  expectFinished(turn.heard(said("nineteen eighty four")), "1984", "speech");
+}
+
+TEST(SpeechTurnTest, LowConfidenceIsReadBackAndYesTakesIt) {
+  SpeechTurn turn(collect(4, 4));
+  turn.start();
+  expectReadBack(turn.heard(said("one two three four", 0.59)), "1 2 3 4");
+  expectFinished(turn.heard(said("yes")), "1234", "speech-confirmed");
+  EXPECT_EQ(turn.attempts(), 1);
+}
+
+TEST(SpeechTurnTest, ConfirmationByKeyOne) {
+  SpeechTurn turn(collect(4, 4));
+  turn.start();
+  expectReadBack(turn.heard(said("double two three one", 0.1)), "2 2 3 1");
+  expectFinished(turn.keyed("1"), "2231", "speech-confirmed");
+}
+
+TEST(SpeechTurnTest, ConfirmationBySpokenOne) {
+  SpeechTurn turn(collect(2, 2));
+  turn.start();
+  expectReadBack(turn.heard(said("twenty one", 0.2)), "2 1");
+  expectFinished(turn.heard(said("one", 0.3)), "21", "speech-confirmed");
+}
+
+TEST(SpeechTurnTest, AlwaysConfirmReadsBackEvenConfidentSpeech) {
+  SpeechTurn turn(collect(6, 6, /*alwaysConfirm=*/true));
+  turn.start();
+  expectReadBack(turn.heard(said("one two three four five six", 1.0)), "1 2 3 4 5 6");
+  expectFinished(turn.heard(said("that's right")), "123456", "speech-confirmed");
+}
+
+TEST(SpeechTurnTest, ShorterThanTheMinimumIsReadBack) {
+  SpeechTurn turn(collect(4, 6));
+  turn.start();
+  expectReadBack(turn.heard(said("one two three", 0.99)), "1 2 3");
+  expectFinished(turn.keyed("1"), "123", "speech-confirmed");
+}
+
+TEST(SpeechTurnTest, LongerThanTheMaximumReprompts) {
+  SpeechTurn turn(collect(4, 4));
+  turn.start();
+  expectEntryPrompt(turn.heard(said("one two three four five", 0.99)),
+                    std::string(kSorryPrefix) + "Please say or enter your user id.", 4, 4);
+  EXPECT_EQ(turn.attempts(), 1);
+  expectFinished(turn.heard(said("one two three four")), "1234", "speech");
+  EXPECT_EQ(turn.attempts(), 2);
+}
+
+TEST(SpeechTurnTest, NotANumberOrNothingHeardReprompts) {
+  SpeechTurn turn(collect(4, 4));
+  turn.start();
+  const std::string again = std::string(kSorryPrefix) + "Please say or enter your user id.";
+  expectEntryPrompt(turn.heard(said("I don't know", 0.99)), again, 4, 4);
+  expectEntryPrompt(turn.heard(said("", 0.0)), again, 4, 4);
+  EXPECT_EQ(turn.attempts(), 2);
+}
+
+TEST(SpeechTurnTest, NoAnswerRepromptsThenTakesTheNewEntry) {
+  SpeechTurn turn(collect(4, 4));
+  turn.start();
+  expectReadBack(turn.heard(said("one two three four", 0.2)), "1 2 3 4");
+  expectEntryPrompt(turn.heard(said("no")), std::string(kSorryPrefix) +
+                                                "Please say or enter your user id.", 4, 4);
+  expectFinished(turn.heard(said("four three two one", 0.9)), "4321", "speech");
+  EXPECT_EQ(turn.attempts(), 2);
+}
+
+TEST(SpeechTurnTest, KeyTwoUnusableAnswerAndSilenceWhileConfirmingReprompt) {
+  for (int variant = 0; variant < 4; ++variant) {
+    SpeechTurn turn(collect(4, 4), SpeechTurnOptions{0.6, 5});
+    turn.start();
+    turn.heard(said("one two three four", 0.2));
+    TurnStep step = variant == 0   ? turn.keyed("2")
+                    : variant == 1 ? turn.heard(said("maybe"))
+                    : variant == 2 ? turn.keyed("9")
+                                   : turn.noInput();
+    expectEntryPrompt(step, std::string(kSorryPrefix) + "Please say or enter your user id.", 4, 4);
+    EXPECT_EQ(turn.attempts(), 1) << variant;
+  }
+}
+
+TEST(SpeechTurnTest, GivesUpAfterMaxAttempts) {
+  SpeechTurn turn(collect(4, 4));  // maxAttempts 3
+  turn.start();
+  EXPECT_TRUE(std::holds_alternative<Listen>(turn.heard(said("banana"))));
+  expectReadBack(turn.heard(said("one two three four", 0.1)), "1 2 3 4");
+  EXPECT_TRUE(std::holds_alternative<Listen>(turn.heard(said("no"))));
+  expectFinished(turn.heard(said("one two three four five six")), std::nullopt, "gave-up");
+  EXPECT_EQ(turn.attempts(), 3);
+}
+
+TEST(SpeechTurnTest, GivesUpWhenTheLastReadBackIsRejected) {
+  SpeechTurn turn(collect(4, 4), SpeechTurnOptions{0.6, 1});
+  turn.start();
+  expectReadBack(turn.heard(said("one two three four", 0.1)), "1 2 3 4");
+  expectFinished(turn.noInput(), std::nullopt, "gave-up");
+}
+
+TEST(SpeechTurnTest, AtLeastOneAttempt) {
+  SpeechTurn turn(collect(4, 4), SpeechTurnOptions{0.6, 0});
+  turn.start();
+  expectFinished(turn.heard(said("hello")), std::nullopt, "gave-up");
+  EXPECT_EQ(turn.attempts(), 1);
+}
+
+TEST(SpeechTurnTest, KeysAreTheEntryOutsideConfirmation) {
+  SpeechTurn turn(collect(8, 8));
+  turn.start();
+  expectFinished(turn.keyed("12345678"), "12345678", "dtmf");
+  EXPECT_EQ(turn.attempts(), 0);
+}
+
+TEST(SpeechTurnTest, KeysAfterARepromptAreTheEntry) {
+  SpeechTurn turn(collect(4, 4));
+  turn.start();
+  turn.heard(said("what"));
+  expectFinished(turn.keyed("1"), "1", "dtmf");  // not a confirmation: nothing was read back
+}
+
+TEST(SpeechTurnTest, SilenceAtThePromptIsNoInput) {
+  SpeechTurn turn(collect(4, 4));
+  turn.start();
+  expectFinished(turn.noInput(), std::nullopt, "no-input");
+}
+
+TEST(SpeechTurnTest, SilenceAfterARepromptIsNoInput) {
+  SpeechTurn turn(collect(4, 4));
+  turn.start();
+  turn.heard(said("what"));
+  expectFinished(turn.noInput(), std::nullopt, "no-input");
+}
+
+TEST(SpeechTurnTest, FinishedStaysFinished) {
+  SpeechTurn turn(collect(4, 4));
+  turn.start();
+  expectFinished(turn.keyed("4321"), "4321", "dtmf");
+  expectFinished(turn.heard(said("one two three four")), "4321", "dtmf");
+  expectFinished(turn.keyed("9"), "4321", "dtmf");
+  expectFinished(turn.noInput(), "4321", "dtmf");
+  expectFinished(turn.start(), "4321", "dtmf");
+  EXPECT_EQ(turn.attempts(), 0);
+}
+
+TEST(SpeechTurnTest, LengthsAreClamped) {
+  flow::CollectDigits c = collect(0, 40);
+  SpeechTurn wide(c);
+  expectEntryPrompt(wide.start(), c.prompt.text, 1, kMaxSpokenDigits);
+  expectFinished(wide.heard(said("seven")), "7", "speech");
+
+  SpeechTurn inverted(collect(6, 2));
+  expectEntryPrompt(inverted.start(), "Please say or enter your user id.", 6, 6);
+
+  SpeechTurn capped(collect(1, 40));
+  capped.start();
+  expectEntryPrompt(capped.heard(said(std::string(17, '1'))),
+                    std::string(kSorryPrefix) + "Please say or enter your user id.", 1, 16);
+  expectFinished(capped.heard(said(std::string(16, '1'))), std::string(16, '1'), "speech");
+}
+
+TEST(SpeechTurnTest, NonFiniteConfidenceIsNeverTrusted) {
+  SpeechTurn turn(collect(4, 4));
+  turn.start();
+  expectReadBack(turn.heard(said("one two three four", std::numeric_limits<double>::quiet_NaN())),
+                 "1 2 3 4");
+}
+
+TEST(SpeechTurnTest, EventsBeforeStartAnswerTheFirstPrompt) {
+  SpeechTurn turn(collect(4, 4));
+  expectFinished(turn.heard(said("one two three four")), "1234", "speech");
+}
+
+TEST(SpeechTurnTest, RepromptOfSsmlAndRecordedPrompts) {
+  flow::PlayPrompt ssml{"<speak>Say your <emphasis>PIN</emphasis>.</speak>", true, ""};
+  EXPECT_EQ(sorryPrompt(ssml).text,
+            "<speak>Sorry, let's try again. Say your <emphasis>PIN</emphasis>.</speak>");
+  EXPECT_TRUE(sorryPrompt(ssml).ssml);
+
+  flow::PlayPrompt ssmlAttrs{"  <speak xml:lang=\"en-US\">Hi</speak>", true, ""};
+  EXPECT_EQ(sorryPrompt(ssmlAttrs).text,
+            "  <speak xml:lang=\"en-US\">Sorry, let's try again. Hi</speak>");
+
+  flow::PlayPrompt notSsml{"Hi there", true, ""};
+  EXPECT_EQ(sorryPrompt(notSsml).text, "Hi there");  // no <speak> root: unchanged
+  flow::PlayPrompt selfClosing{"<speak/>", true, ""};
+  EXPECT_EQ(sorryPrompt(selfClosing).text, "<speak/>");
+  flow::PlayPrompt unterminated{"<speak", true, ""};
+  EXPECT_EQ(sorryPrompt(unterminated).text, "<speak");
+
+  flow::PlayPrompt recorded{"", false, "enter-pin"};
+  EXPECT_EQ(sorryPrompt(recorded).promptId, "enter-pin");
+  EXPECT_EQ(sorryPrompt(recorded).text, "");
+
+  flow::PlayPrompt empty{"", false, ""};
+  EXPECT_EQ(sorryPrompt(empty).text, "Sorry, let's try again.");
+
+  flow::CollectDigits c = collect(4, 4);
+  c.prompt = recorded;
+  SpeechTurn turn(c);
+  EXPECT_EQ(asListen(turn.start()).prompt.promptId, "enter-pin");
+  const Listen& again = asListen(turn.heard(said("nonsense")));
+  EXPECT_EQ(again.prompt.promptId, "enter-pin");
+  EXPECT_FALSE(again.confirming);
+}
+
+TEST(SpeechTurnTest, ReadBackSpacesEveryDigit) {
+  EXPECT_EQ(readBackText("0"),
+            "I heard 0. If that is right, press 1 or say yes. If not, press 2 or say no.");
+  EXPECT_EQ(readBackText("007").substr(0, 14), "I heard 0 0 7.");
+}
+
+}  // namespace
+}  // namespace callgate::speech
