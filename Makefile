@@ -4,7 +4,7 @@ JOBS ?= 2
 CMAKE_FLAGS ?=
 HTTP ?= 127.0.0.1:8080
 
-.PHONY: deps configure build build-all run test unit integration e2e bench bench-tokens bench-sip sanitize clean
+.PHONY: deps configure build build-all run test unit integration e2e bench bench-tokens bench-sip bench-asr sanitize clean
 
 deps:
 	@bash scripts/install-deps.sh
@@ -51,6 +51,12 @@ bench-tokens: configure
 # SIP load (issue 4): concurrent calls held, CPU, setups/s vs a trivial SIPp endpoint (< 10 min).
 bench-sip: build
 	@bash bench/sip/run.sh $(BUILD_DIR)/callgate
+
+# Speech recognition accuracy (issue 5): TTS corpus through G.711, first pass, after confirmation,
+# real-time factor, against a free digit-loop baseline of the same run (< 10 min).
+bench-asr: configure
+	@cmake --build $(BUILD_DIR) -j$(JOBS) --target asr_bench
+	@bash bench/asr/run.sh $(BUILD_DIR)/bench/asr_bench
 
 # AddressSanitizer + UBSan build of everything, tests included.
 sanitize:

@@ -16,6 +16,9 @@ PACKAGES=(
   # SIP voice channel: SIP/SDP parsing (osip2), G.711 and in-band DTMF (spandsp), prompts (flite),
   # STIR/SHAKEN Identity headers (libsecsipid)
   libosip2-dev libspandsp-dev flite1-dev libsecsipid-dev
+  # speech input: recognizer (pocketsphinx + its en-us model), resampler (speexdsp); flite and
+  # espeak-ng voice the speech benchmark's corpus and the black-box speech test's audio
+  libpocketsphinx-dev libsphinxbase-dev pocketsphinx-en-us libspeexdsp-dev espeak-ng flite
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev python3 curl sqlite3 wrk nginx-light
   # SIP peers for the black-box tests and the SIP benchmark; sox makes and checks test audio;

@@ -1,0 +1,124 @@
+#include "bench/asr/corpus.h"
+
+#include <flite/flite.h>
+#include <speex/speex_resampler.h>
+
+#include <array>
+#include <cstdio>
+#include <cstring>
+#include <mutex>
+
+#include "adapters/rtp/g711.h"
+
+extern "C" {
+cst_voice* register_cmu_us_kal(const char* voxdir);
+cst_voice* register_cmu_us_slt(const char* voxdir);
+cst_voice* register_cmu_us_rms(const char* voxdir);
+cst_voice* register_cmu_us_awb(const char* voxdir);
+}
+
+namespace callgate::asrbench {
+namespace {
+
+std::mutex fliteMutex;
+
+cst_voice* fliteVoice(const std::string& name) {
+  static std::once_flag once;
+  static cst_voice *kal, *slt, *rms, *awb;
+  std::call_once(once, [] {
+    flite_init();
+    kal = register_cmu_us_kal(nullptr);
+    slt = register_cmu_us_slt(nullptr);
+    rms = register_cmu_us_rms(nullptr);
+    awb = register_cmu_us_awb(nullptr);
+  });
+  if (name == "kal") return kal;
+  if (name == "slt") return slt;
+  if (name == "rms") return rms;
+  if (name == "awb") return awb;
+  return nullptr;
+}
+
+std::vector<int16_t> resampleTo8k(const std::vector<int16_t>& in, int rate) {
+  if (rate == 8000) return in;
+  int err = 0;
+  SpeexResamplerState* st = speex_resampler_init(1, static_cast<spx_uint32_t>(rate), 8000, 10, &err);
+  speex_resampler_skip_zeros(st);
+  std::vector<int16_t> input = in;
+  input.resize(input.size() + static_cast<size_t>(speex_resampler_get_input_latency(st)), 0);
+  std::vector<int16_t> out(input.size() * 8000 / static_cast<size_t>(rate) + 64);
+  spx_uint32_t inLen = static_cast<spx_uint32_t>(input.size());
+  spx_uint32_t outLen = static_cast<spx_uint32_t>(out.size());
+  speex_resampler_process_int(st, 0, input.data(), &inLen, out.data(), &outLen);
+  speex_resampler_destroy(st);
+  out.resize(outLen);
+  return out;
+}
+
+std::vector<int16_t> g711RoundTrip(const std::vector<int16_t>& in) {
+  std::vector<uint8_t> coded(in.size());
+  std::vector<int16_t> out(in.size());
+  rtp::encodeG711(rtp::Codec::kPcmu, in.data(), in.size(), coded.data());
+  rtp::decodeG711(rtp::Codec::kPcmu, coded.data(), coded.size(), out.data());
+  return out;
+}
+
+std::optional<std::vector<int16_t>> flite(const std::string& name, const std::string& text, double rate) {
+  std::lock_guard lock(fliteMutex);
+  cst_voice* voice = fliteVoice(name);
+  if (voice == nullptr) return std::nullopt;
+  feat_set_float(voice->features, "duration_stretch", static_cast<float>(rate));
+  cst_wave* wave = flite_text_to_wave(text.c_str(), voice);
+  if (wave == nullptr) return std::nullopt;
+  std::vector<int16_t> samples(cst_wave_samples(wave), cst_wave_samples(wave) + cst_wave_num_samples(wave));
+  const int sr = cst_wave_sample_rate(wave);
+  delete_wave(wave);
+  return resampleTo8k(samples, sr);
+}
+
+// espeak-ng --stdout writes a WAV (22050 Hz mono 16-bit) whose data size may be left open.
+std::optional<std::vector<int16_t>> espeak(const std::string& name, const std::string& text, double rate) {
+  const int wpm = static_cast<int>(175.0 / rate);
+  std::string cmd = "espeak-ng --stdout -v " + name + " -s " + std::to_string(wpm) + " \"" + text + "\" 2>/dev/null";
+  FILE* p = popen(cmd.c_str(), "r");
+  if (p == nullptr) return std::nullopt;
+  std::string bytes;
+  std::array<char, 65536> buf;
+  size_t n;
+  while ((n = fread(buf.data(), 1, buf.size(), p)) > 0) bytes.append(buf.data(), n);
+  if (pclose(p) != 0 || bytes.size() < 44 || bytes.compare(0, 4, "RIFF") != 0) return std::nullopt;
+  uint32_t sr = 0;
+  std::memcpy(&sr, bytes.data() + 24, 4);
+  size_t pos = 12;
+  while (pos + 8 <= bytes.size() && bytes.compare(pos, 4, "data") != 0) {
+    uint32_t len = 0;
+    std::memcpy(&len, bytes.data() + pos + 4, 4);
+    pos += 8 + len;
+  }
+  if (pos + 8 > bytes.size()) return std::nullopt;
+  pos += 8;
+  std::vector<int16_t> samples((bytes.size() - pos) / 2);
+  std::memcpy(samples.data(), bytes.data() + pos, samples.size() * 2);
+  return resampleTo8k(samples, static_cast<int>(sr));
+}
+
+}  // namespace
+
+std::optional<std::vector<int16_t>> synthesize(const Voice& voice, const std::string& text, double rate) {
+  auto audio = voice.engine == "flite" ? flite(voice.name, text, rate) : espeak(voice.name, text, rate);
+  if (!audio || audio->empty()) return std::nullopt;
+  return g711RoundTrip(*audio);
+}
+
+std::vector<Voice> availableVoices(bool withEspeak) {
+  std::vector<Voice> voices = {{"flite", "kal"}, {"flite", "slt"}, {"flite", "rms"}, {"flite", "awb"}};
+  if (withEspeak) {
+    for (const char* v : {"en-us+klatt", "en-us+klatt4", "en+klatt", "en-gb-x-rp+klatt3"}) {
+      voices.push_back({"espeak", v});
+    }
+    voices.push_back({"espeak", "en-us", true});
+  }
+  return voices;
+}
+
+}  // namespace callgate::asrbench

@@ -1,0 +1,42 @@
+// Speech grammars: the JSGF documents the recognizer decodes against, generated from the slot a
+// flow expects (a digit string of bounded length, or a yes/no confirmation answer). Pure (std
+// only); the recognizer adapter compiles them and caches the compiled form by Grammar::name.
+//
+// Form of digitGrammar's JSGF. Exact length is encoded by one rule per remaining length:
+//   <nK> = <d> <nK-1> | double <d> <nK-2> | triple <d> <nK-3>;   (<d>: one digit word)
+// pocketsphinx (sphinxbase 0.8 jsgf) expands every rule reference inline, so this tree grows
+// like the tribonacci numbers (10609 paths for 16 digits; measured here: 9 ms to compile 8
+// digits, 33 ms for 10). Above kMaxDoubleDigits digits the grammar therefore admits plain
+// digits only (no double/triple), which keeps every grammar for 1..16 digits (and every range)
+// under 15 ms to compile; the strings admitted are still exactly those of the allowed lengths.
+// Thread-safety: plain functions over values.
+#pragma once
+
+#include <string>
+
+namespace callgate::speech {
+
+inline constexpr int kMaxSpokenDigits = 16;
+// Longest slot whose grammar also admits "double"/"triple" (see above).
+inline constexpr int kMaxDoubleDigits = 8;
+
+struct Grammar {
+  std::string name;  // stable cache key, e.g. "digits-4-4", "yes-no"; [a-z0-9-] only
+  std::string jsgf;  // a complete JSGF document ("#JSGF V1.0; grammar ...; public <...> = ...;")
+};
+
+// Digit strings of minDigits..maxDigits digits (1 <= min <= max <= kMaxSpokenDigits; values
+// outside are clamped, and min > max is read as min = max): words zero, oh, one..nine, and
+// "double"/"triple" before a digit counting as two/three digits (up to kMaxDoubleDigits), so the
+// grammar admits exactly the strings of allowed length.
+Grammar digitGrammar(int minDigits, int maxDigits);
+
+// Any number of digit words (1..kMaxSpokenDigits words, no double/triple): the free digit loop,
+// used as the baseline of the benchmark and as the second opinion for confidence.
+Grammar digitLoopGrammar();
+
+// Confirmation answers: yes, yeah, yep, correct, right, that's right / no, nope, wrong,
+// incorrect (plus the digit words "one" and "two", the keypad answers spoken).
+Grammar yesNoGrammar();
+
+}  // namespace callgate::speech

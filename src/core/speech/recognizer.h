@@ -1,0 +1,29 @@
+// SpeechRecognizer: the ASR port. One call decodes one endpointed utterance of telephone audio
+// against a grammar (core/speech/grammar.h) and returns the words heard with a confidence.
+// Implementations (adapters/asr/) are thread-safe; recognize() blocks: call it on the worker
+// pool, never on an Asio/media thread. Transcripts may be PINs: implementations never log them.
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <string>
+
+#include "core/result.h"
+#include "core/speech/grammar.h"
+
+namespace callgate::speech {
+
+struct Recognition {
+  std::string text;         // the decoded words, lower case, space separated ("five oh five seven");
+                            // empty = nothing in the grammar was heard
+  double confidence = 0.0;  // 0..1; how it is computed is the recognizer's (documented there)
+};
+
+class SpeechRecognizer {
+ public:
+  virtual ~SpeechRecognizer() = default;
+  // audio: 8 kHz mono 16-bit linear PCM (telephone audio as the media path decodes it).
+  virtual Result<Recognition> recognize(std::span<const int16_t> audio, const Grammar& grammar) = 0;
+};
+
+}  // namespace callgate::speech

@@ -1,0 +1,69 @@
+#include "core/speech/grammar.h"
+
+#include <gtest/gtest.h>
+
+#include <regex>
+
+namespace callgate::speech {
+namespace {
+
+bool validName(const std::string& name) { return std::regex_match(name, std::regex("[a-z0-9-]+")); }
+
+TEST(SpeechGrammar, DigitGrammarNamesTheRange) {
+  EXPECT_EQ(digitGrammar(4, 4).name, "digits-4-4");
+  EXPECT_EQ(digitGrammar(6, 8).name, "digits-6-8");
+  EXPECT_TRUE(validName(digitGrammar(1, 16).name));
+}
+
+TEST(SpeechGrammar, ClampsOutOfRangeBounds) {
+  EXPECT_EQ(digitGrammar(0, 40).name, "digits-1-16");
+  EXPECT_EQ(digitGrammar(-3, 0).name, "digits-1-1");
+  EXPECT_EQ(digitGrammar(9, 5).name, "digits-5-5");  // min > max: exactly max
+}
+
+TEST(SpeechGrammar, IsAJsgfDocumentWithThePublicSlot) {
+  const auto g = digitGrammar(4, 4);
+  EXPECT_EQ(g.jsgf.rfind("#JSGF V1.0;", 0), 0u);
+  EXPECT_NE(g.jsgf.find("public <slot> = <n4>;"), std::string::npos);
+  for (const char* w : {"zero", "oh", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"}) {
+    EXPECT_NE(g.jsgf.find(std::string(" ") + w), std::string::npos) << w;
+  }
+}
+
+TEST(SpeechGrammar, ExactLengthCountsDoubleAndTriple) {
+  const auto g = digitGrammar(4, 4);
+  EXPECT_NE(g.jsgf.find("<n4> = <d> <n3> | double <d> <n2> | triple <d> <n1>;"), std::string::npos);
+  EXPECT_NE(g.jsgf.find("<n2> = <d> <n1> | double <d>;"), std::string::npos);
+  EXPECT_NE(g.jsgf.find("<n1> = <d>;"), std::string::npos);
+}
+
+TEST(SpeechGrammar, RangeListsEveryLength) {
+  const auto g = digitGrammar(6, 8);
+  EXPECT_NE(g.jsgf.find("public <slot> = <n6> | <n7> | <n8>;"), std::string::npos);
+}
+
+TEST(SpeechGrammar, LongSlotsArePlainDigits) {
+  const auto g = digitGrammar(12, 12);
+  EXPECT_EQ(g.jsgf.find("double"), std::string::npos);
+  EXPECT_NE(g.jsgf.find("<n12> = <d> <d> <d> <d> <d> <d> <d> <d> <d> <d> <d> <d>;"), std::string::npos);
+  EXPECT_NE(digitGrammar(kMaxDoubleDigits, kMaxDoubleDigits).jsgf.find("double"), std::string::npos);
+}
+
+TEST(SpeechGrammar, YesNoHasTheAnswers) {
+  const auto g = yesNoGrammar();
+  EXPECT_EQ(g.name, "yes-no");
+  for (const char* w : {"yes", "yeah", "yep", "correct", "right", "that's right", "no", "nope", "wrong",
+                        "incorrect", "one", "two"}) {
+    EXPECT_NE(g.jsgf.find(w), std::string::npos) << w;
+  }
+}
+
+TEST(SpeechGrammar, DigitLoopIsBounded) {
+  const auto g = digitLoopGrammar();
+  EXPECT_EQ(g.name, "digit-loop");
+  EXPECT_TRUE(validName(g.name));
+  EXPECT_NE(g.jsgf.find("public <slot> = <d> [<d>"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace callgate::speech
