@@ -40,7 +40,7 @@ struct TwilioVoiceConfig {
   std::string publicBaseUrl;        // the URL Twilio calls, e.g. https://callgate.example.com
   std::string voice;                // <Say voice>; "" = Twilio's default
   std::string language = "en-US";   // prompt and speech language unless the contact has one
-  bool speech = false;              // let callers say digits (<Gather input="dtmf speech">)
+  bool speech = false;              // allow speech (<Gather input="dtmf speech">) where the flow does
   std::string defaultAgent;         // agent for queues not in `queues`: sip:... or +E164
   int sessionTtlSeconds = 7200;     // a parked call is forgotten after this long without a step
   std::map<std::string, std::string> numbers;  // [twilio.numbers] dialled E.164 -> flow file

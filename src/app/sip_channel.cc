@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "adapters/asr/pocketsphinx_recognizer.h"
 #include "adapters/rtp/media_engine.h"
 #include "adapters/sip/sip_server.h"
 #include "adapters/sip_voice/sip_voice_runtime.h"
@@ -13,6 +14,7 @@ namespace callgate::app {
 struct SipChannel::Parts {
   std::unique_ptr<rtp::MediaEngine> media;
   std::unique_ptr<tts::PromptLibrary> prompts;
+  std::unique_ptr<speech::SpeechRecognizer> recognizer;  // null: speech off
   std::unique_ptr<stir::CallerTrust> trust;
   std::unique_ptr<sip_voice::SipVoiceRuntime> runtime;
   std::unique_ptr<sip::SipServer> server;  // last: destroyed first, it calls into the runtime
@@ -54,6 +56,21 @@ Result<std::unique_ptr<SipChannel>> SipChannel::build(const Config& config, Serv
   options.queues = sc.queues;
   options.defaultAgent = sc.defaultAgent;
   options.announceReferFailure = sc.referFailure == "announce";
+  if (config.speech.enabled) {
+    asr::PocketsphinxOptions asrOptions;
+    asrOptions.modelDir = config.speech.model;
+    asrOptions.dictionary = config.speech.dictionary;
+    asrOptions.maxDecoders = config.speech.decoders;
+    auto recognizer = asr::PocketsphinxRecognizer::create(std::move(asrOptions));
+    if (!recognizer.ok())
+      return Error(recognizer.error().code(), "speech: " + recognizer.error().message());
+    parts->recognizer = std::move(*recognizer);
+    options.recognizer = parts->recognizer.get();
+    options.endpointer.endSilenceMs = config.speech.endSilenceMs;
+    options.endpointer.maxSpeechMs = config.speech.maxSpeechSeconds * 1000;
+    options.speechTurn.confirmBelow = config.speech.confirmBelow;
+    options.speechTurn.maxAttempts = config.speech.maxAttempts;
+  }
   parts->runtime = std::make_unique<sip_voice::SipVoiceRuntime>(
       std::move(*flows), std::move(options), *parts->media,
       [prompts = parts->prompts.get()](const flow::PlayPrompt& p, const std::string& language) {

@@ -152,7 +152,7 @@ class TwilioVoiceTest(ServerTestCase):
         wrong = call_params(sid, UNKNOWN, Digits=other_code(code), FinishedOnKey="#")
         doc = self.twiml(self.target_of(action), wrong)
         self.assertIn("That PIN is not correct.", doc.said())
-        again = self.assert_gather(doc, "Please enter the PIN from your text message again")
+        again = self.assert_gather(doc, "Please say the PIN from your text message again")
         self.assertTrue(again.endswith("?step=2"))
 
         # Twilio retries that request: the same TwiML, no second attempt counted.

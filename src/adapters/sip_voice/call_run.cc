@@ -329,7 +329,7 @@ void CallRun::recognize(std::vector<int16_t> utterance) {
       if (result.ok()) {
         heard = *result;
       } else {
-        spdlog::warn("event=sip_speech_error contact={} error="{}"",
+        spdlog::warn("event=sip_speech_error contact={} error=\"{}\"",
                      self->session_.state().call.contactId, result.error().message());
       }
       self->lastConfidence_ = heard.confidence;

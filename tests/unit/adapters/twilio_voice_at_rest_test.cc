@@ -126,7 +126,7 @@ class TwilioVoiceAtRestTest : public VoiceFixture {
 
 TEST_F(TwilioVoiceAtRestTest, VoiceLoginEntriesNeverReachTheStoreInTheClear) {
   buildLogin(sessions_);
-  ASSERT_NE(callIn().body.find("Please enter your user ID"), std::string::npos);
+  ASSERT_NE(callIn().body.find("Please say your user ID"), std::string::npos);
   ASSERT_NE(key(1, kUserId).body.find("Please enter your PIN"), std::string::npos);
   const VoiceSessionRecord atPin = sessions_.rows.at(ids_[kCall]);
   EXPECT_TRUE(atPin.state.starts_with("v1."));
@@ -139,7 +139,7 @@ TEST_F(TwilioVoiceAtRestTest, VoiceLoginEntriesNeverReachTheStoreInTheClear) {
   // A wrong PIN: verify-pin gets it, then the call waits for the user id again.
   VoiceReply again = key(2, kPin);
   ASSERT_NE(again.body.find("That user ID and PIN do not match."), std::string::npos) << again.body;
-  ASSERT_NE(again.body.find("Please enter your user ID again"), std::string::npos);
+  ASSERT_NE(again.body.find("Please say your user ID again"), std::string::npos);
   ASSERT_EQ(calls_.size(), 1u);
   EXPECT_EQ(calls_[0].at("pin"), kPin);
   EXPECT_EQ(calls_[0].at("userId"), kUserId);

@@ -53,7 +53,8 @@ TEST_F(TwilioVoiceRuntimeTest, UnknownCallerKeysTheSmsPinAndIsTransferredAuthent
                 "\" method=\"POST\" numDigits=\"10\" "
                 "finishOnKey=\"#\" timeout=\"10\"><Say language=\"en-US\">We have sent a one-time "
                 "PIN to your "
-                "phone by text message. Please enter it, followed by the pound key.</Say></Gather>"
+                "phone by text message. Please say it, or enter it followed by the pound "
+                "key.</Say></Gather>"
                 "<Redirect method=\"POST\">" +
                 gatherUrl(1) + "</Redirect></Response>\n");
   // Parked: version 1, the TwiML kept for replays, no PIN anywhere in it.
@@ -173,7 +174,7 @@ TEST_F(TwilioVoiceRuntimeTest, TheNoInputRedirectIsATimeout) {
   callIn(kUnknown);
   VoiceReply timeout = gather(1, {});
   EXPECT_NE(timeout.body.find("We did not receive a PIN."), std::string::npos) << timeout.body;
-  EXPECT_NE(timeout.body.find("Please enter the PIN from your text message again"),
+  EXPECT_NE(timeout.body.find("Please say the PIN from your text message again"),
             std::string::npos);
   EXPECT_NE(timeout.body.find(gatherUrl(2)), std::string::npos);
   EXPECT_EQ(challenges_.rows[0].attempts, 0);  // no entry, no attempt used

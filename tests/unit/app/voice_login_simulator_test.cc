@@ -117,7 +117,7 @@ TEST_F(VoiceLoginSimulatorTest, ThreeWrongTriesEndAtAnAgentUnauthenticated) {
   EXPECT_EQ(functionCalls(events, "verify-pin"), 3);
   EXPECT_EQ(functionCalls(events, "issue-action-link"), 0);
   EXPECT_TRUE(heard(events, "That user ID and PIN do not match."));
-  EXPECT_TRUE(heard(events, "Please enter your user ID again"));
+  EXPECT_TRUE(heard(events, "Please say your user ID again"));
   EXPECT_TRUE(heard(events, "Sorry, we could not sign you in."));
   EXPECT_TRUE(sms_.sent.empty());
   EXPECT_EQ(credentials_.failures["12345678"].failures, 3);

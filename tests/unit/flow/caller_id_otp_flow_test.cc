@@ -132,10 +132,10 @@ FunctionCompleted otp(const std::string& result) {
 }
 
 const std::string kAskPin =
-    "We have sent a one-time PIN to your phone by text message. Please enter it, followed by the "
-    "pound key.";
+    "We have sent a one-time PIN to your phone by text message. Please say it, or enter it followed "
+    "by the pound key.";
 const std::string kAskAgain =
-    "Please enter the PIN from your text message again, followed by the pound key.";
+    "Please say the PIN from your text message again, or enter it followed by the pound key.";
 const std::string kHold = " Please hold while we connect you to an agent.";
 
 TransferToQueue expectAgentsTransfer(const Transcript& t) {
