@@ -21,9 +21,8 @@ PACKAGES=(
   libpocketsphinx-dev libsphinxbase-dev pocketsphinx-en-us libspeexdsp-dev espeak-ng flite
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev python3 curl sqlite3 wrk nginx-light
-  # SIP peers for the black-box tests and the SIP benchmark; sox makes and checks test audio;
-  # the flite CLI speaks the callers' digits in the speech test (test_sip_speech.py)
-  baresip-core sip-tester sox flite
+  # SIP peers for the black-box tests and the SIP benchmark; sox makes and checks test audio
+  baresip-core sip-tester sox
   # Kannel end-to-end test: bearerbox + smsbox (kannel), the fake SMSC (kannel-extras)
   kannel kannel-extras
   # token test: an independent JWT implementation (EdDSA needs python3-cryptography)
