@@ -22,7 +22,8 @@ Or call the Amazon Connect function endpoints:
 
 Or call it over SIP on 127.0.0.1:5060 (UDP or TCP) from any softphone, e.g. baresip: dial
 sip:+18005550100@127.0.0.1:5060 for the caller-ID + SMS PIN flow, sip:+18005550199@127.0.0.1:5060
-for user id + PIN (say the user id, e.g. "one two three four five six seven eight", or key it). Transfers go by REFER to sip:agent@127.0.0.1:5090 ([sip] in demo/callgate.toml).
+for user id + PIN (say the user id, "one two three four five six seven eight", or key it).
+Transfers go by REFER to sip:agent@127.0.0.1:5090 ([sip] in demo/callgate.toml).
 
 Stop with Ctrl-C.
 BANNER
