@@ -30,6 +30,7 @@ import subprocess
 import threading
 import time
 import unittest
+import urllib.parse
 import wave
 
 import harness
@@ -296,6 +297,20 @@ class SipTestCase(unittest.TestCase):
 
 
 # ---------------------------------------------------------------------------------------------
+
+def norm(name):
+    """Header names compared without case or hyphens: X-Callgate-First-Name == X-Callgate-firstName."""
+    return name.replace("-", "").lower()
+
+
+def uri_query(uri):
+    """URI headers of a SIP URI (optionally in <>), names normalised, values %-decoded."""
+    inner = uri.strip().lstrip("<").split(">")[0]
+    _, _, query = inner.partition("?")
+    return {norm(k): urllib.parse.unquote(v)
+            for k, _, v in (p.partition("=") for p in query.split("&") if p)}
+
+
 # baresip
 
 

@@ -16,11 +16,10 @@ import os
 import re
 import time
 import unittest
-import urllib.parse
 
 import harness
 from sip_harness import (SipTestCase, TelephoneEventStripper, is_not_silence, make_dtmf_wav,
-                         audio_activity, require_peers)
+                         audio_activity, norm, require_peers, uri_query)
 
 UNKNOWN = "+14155550123"      # not a customer: the flow texts a one-time PIN
 ADA = "+14155550100"          # demo/customers.csv: user id 12345678, PIN 4321
@@ -29,21 +28,6 @@ DIALLED = "+18005550100"      # runs [sip] default_flow (flows/caller-id-otp.jso
 LOGIN_NUMBER = "+18005550199"  # [sip.numbers] -> flows/voice-login.json
 VOICE_LOGIN = os.path.join(harness.SOURCE_DIR, "flows", "voice-login.json")
 LINK = re.compile(r"https?://[^\s/]+/l/[A-Za-z0-9_-]{22}")
-
-
-
-def norm(name):
-    """Header names compared without case or hyphens: X-Callgate-First-Name == X-Callgate-firstName."""
-    return name.replace("-", "").lower()
-
-
-def uri_query(uri):
-    """URI headers of a SIP URI (optionally in <>), names normalised, values %-decoded."""
-    inner = uri.strip().lstrip("<").split(">")[0]
-    _, _, query = inner.partition("?")
-    return {norm(k): urllib.parse.unquote(v)
-            for k, _, v in (p.partition("=") for p in query.split("&") if p)}
-
 
 CALL_SETUP = 15      # seconds: INVITE to CALL_ESTABLISHED
 SMS_WAIT = 20        # seconds: answer to PIN in the outbox (the prompt plays first)

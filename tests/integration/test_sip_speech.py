@@ -27,11 +27,9 @@ import tempfile
 import time
 import unittest
 
-import urllib.parse
-
 import harness
 import speech_audio
-from sip_harness import SipTestCase, require_peers
+from sip_harness import SipTestCase, norm, require_peers, uri_query
 
 ADA_CALLER = "+14155550177"     # not on file: caller ID does not identify Ada
 ADA_USER_ID = "12345678"        # demo/customers.csv: Ada, PIN 4321
@@ -48,18 +46,6 @@ TRANSFER_WAIT = 30      # last PIN key to the agent answering (signed-in and lin
 DIGIT_WORDS = re.compile(r"\b(zero|oh|one|two|three|four|five|six|seven|eight|nine)[\s,]+"
                          r"(zero|oh|one|two|three|four|five|six|seven|eight|nine)\b", re.I)
 
-
-def norm(name):
-    """Header names compared without case or hyphens (as test_sip_baresip.py does)."""
-    return name.replace("-", "").lower()
-
-
-def uri_query(uri):
-    """URI headers of a SIP URI (optionally in <>), names normalised, values %-decoded."""
-    inner = uri.strip().lstrip("<").split(">")[0]
-    _, _, query = inner.partition("?")
-    return {norm(k): urllib.parse.unquote(v)
-            for k, _, v in (p.partition("=") for p in query.split("&") if p)}
 
 
 def user_id_prompt(flow_path):
