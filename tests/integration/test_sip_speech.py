@@ -47,7 +47,6 @@ DIGIT_WORDS = re.compile(r"\b(zero|oh|one|two|three|four|five|six|seven|eight|ni
                          r"(zero|oh|one|two|three|four|five|six|seven|eight|nine)\b", re.I)
 
 
-
 def user_id_prompt(flow_path):
     """The text of the flow's user-id prompt (what callgate speaks before listening)."""
     with open(flow_path, encoding="utf-8") as f:

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "adapters/rtp/media_engine.h"
+#include "rtp_session_fixture.h"
 #include "rtp_test_support.h"
 
 namespace callgate::rtp {
@@ -36,31 +37,9 @@ std::vector<int16_t> decoded(const std::vector<uint8_t>& payload) {
   return out;
 }
 
-class MediaAudioTest : public ::testing::Test {
+class MediaAudioTest : public testing::SessionFixture {
  protected:
-  void SetUp() override {
-    ASSERT_TRUE(engine_.start());
-    auto opened = engine_.open();
-    ASSERT_TRUE(opened) << opened.error().toString();
-    session_ = *opened;
-    session_->onDigit([this](char d) {
-      std::lock_guard lock(mutex_);
-      digits_.push_back(d);
-    });
-  }
-  void TearDown() override {
-    if (session_) session_->close();
-    engine_.stop();
-  }
-
-  MediaParams paramsTo(uint16_t port, int dtmfPt = 101) const {
-    MediaParams p;
-    p.audioPayloadType = 0;
-    p.dtmfPayloadType = dtmfPt;
-    p.remoteAddress = "127.0.0.1";
-    p.remotePort = port;
-    return p;
-  }
+  MediaAudioTest() : SessionFixture(23100, 23199) {}
 
   // The thread that runs the session's executor (one media thread in these tests).
   std::thread::id executorThread() {
@@ -109,11 +88,7 @@ class MediaAudioTest : public ::testing::Test {
   // Lets anything in flight arrive, so "nothing more came" means something.
   void settle() { std::this_thread::sleep_for(150ms); }
 
-  MediaEngine engine_{MediaEngineOptions{"127.0.0.1", 23100, 23199, 1}};
-  std::shared_ptr<MediaSession> session_;
-  std::mutex mutex_;
   std::vector<std::vector<int16_t>> packets_;
-  std::string digits_;
   bool offExecutor_ = false;
   uint16_t seq_ = 100;
   uint32_t ts_ = 5000;

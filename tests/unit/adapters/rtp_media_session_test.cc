@@ -13,6 +13,7 @@
 #include <thread>
 
 #include "adapters/rtp/media_engine.h"
+#include "rtp_session_fixture.h"
 #include "rtp_test_support.h"
 
 namespace callgate::rtp {
@@ -31,46 +32,9 @@ AudioPtr tone(size_t samples) {
   return audio;
 }
 
-class MediaSessionTest : public ::testing::Test {
+class MediaSessionTest : public testing::SessionFixture {
  protected:
-  void SetUp() override {
-    ASSERT_TRUE(engine_.start());
-    auto opened = engine_.open();
-    ASSERT_TRUE(opened) << opened.error().toString();
-    session_ = *opened;
-    session_->onDigit([this](char d) {
-      std::lock_guard lock(mutex_);
-      digits_.push_back(d);
-    });
-  }
-  void TearDown() override {
-    if (session_) session_->close();
-    engine_.stop();
-  }
-
-  MediaParams paramsTo(uint16_t port, int dtmfPt = 101) const {
-    MediaParams p;
-    p.codec = Codec::kPcmu;
-    p.audioPayloadType = 0;
-    p.dtmfPayloadType = dtmfPt;
-    p.remoteAddress = "127.0.0.1";
-    p.remotePort = port;
-    return p;
-  }
-
-  std::string digits() {
-    std::lock_guard lock(mutex_);
-    return digits_;
-  }
-
-  bool waitForDigits(size_t count, std::chrono::milliseconds timeout = 2000ms) {
-    const auto end = std::chrono::steady_clock::now() + timeout;
-    while (std::chrono::steady_clock::now() < end) {
-      if (digits().size() >= count) return true;
-      std::this_thread::sleep_for(5ms);
-    }
-    return false;
-  }
+  MediaSessionTest() : SessionFixture(21000, 22999) {}
 
   // One RFC 4733 press as baresip sends it: 7 updates and 3 end packets, with the press's
   // timestamp.
@@ -84,10 +48,6 @@ class MediaSessionTest : public ::testing::Test {
     }
   }
 
-  MediaEngine engine_{MediaEngineOptions{"127.0.0.1", 21000, 22999, 1}};
-  std::shared_ptr<MediaSession> session_;
-  std::mutex mutex_;
-  std::string digits_;
   uint16_t seq_ = 100;
 };
 
