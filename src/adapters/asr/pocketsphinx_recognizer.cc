@@ -8,9 +8,13 @@
 
 #include <algorithm>
 #include <cmath>
+#include <exception>
 #include <filesystem>
+#include <optional>
 #include <set>
 #include <sstream>
+
+#include "core/spoken_digits.h"
 
 namespace callgate::asr {
 
@@ -89,6 +93,39 @@ std::string digitsOf(const std::string& text) {
 
 bool isDigitGrammar(const speech::Grammar& grammar) {
   return grammar.name.rfind("digits-", 0) == 0;
+}
+
+// The allowed length of a "digits-LO-HI" grammar (1..kMaxSpokenDigits when the name says none).
+std::pair<size_t, size_t> lengthRange(const speech::Grammar& grammar) {
+  size_t lo = 1;
+  size_t hi = speech::kMaxSpokenDigits;
+  const std::string& n = grammar.name;
+  const size_t dash = n.find('-', 7);
+  if (isDigitGrammar(grammar) && dash != std::string::npos) {
+    try {
+      lo = std::stoul(n.substr(7, dash - 7));
+      hi = std::stoul(n.substr(dash + 1));
+    } catch (const std::exception&) {  // a hand-made name: no range
+      lo = 1;
+      hi = speech::kMaxSpokenDigits;
+    }
+  }
+  return {lo, hi};
+}
+
+// An N-best hypothesis as words: fillers, sentence markers and pronunciation variants dropped.
+std::string cleanWords(const char* hyp) {
+  std::istringstream in(hyp);
+  std::string word;
+  std::string out;
+  while (in >> word) {
+    if (word.empty() || word[0] == '<' || word[0] == '[' || word[0] == '+') continue;
+    const size_t paren = word.find('(');
+    if (paren != std::string::npos) word.resize(paren);
+    if (!out.empty()) out.push_back(' ');
+    out += word;
+  }
+  return out;
 }
 
 }  // namespace
@@ -192,10 +229,44 @@ namespace {
 struct Pass {
   std::string text;
   double score = 0.0;  // path score per frame (log base of the decoder's logmath)
+  std::vector<std::string> alternatives;
+  double gap = -1.0;   // per frame: best minus first distinct alternative; -1 when none
 };
 
+// Reads the lattice's N-best list (A* over the utterance's word lattice) after a decode: the
+// readings whose digits differ from `best` and from each other, within the grammar's length
+// range (the lattice forgets the grammar's state, so some of its paths are not in the grammar).
+void readNbest(ps_decoder_t* ps, Pass& pass, std::pair<size_t, size_t> range, int depth,
+               int frames) {
+  const std::optional<std::string> bestDigits = spokenDigits(pass.text);
+  if (!bestDigits || depth <= 0) return;
+  std::set<std::string> seen = {*bestDigits};
+  std::optional<int32> bestScore;
+  ps_nbest_t* it = ps_nbest(ps);
+  for (int i = 0; it != nullptr && i < depth; ++i, it = ps_nbest_next(it)) {
+    int32 score = 0;
+    const char* hyp = ps_nbest_hyp(it, &score);
+    if (hyp == nullptr) continue;
+    const std::string words = cleanWords(hyp);
+    const std::optional<std::string> digits = spokenDigits(words);
+    if (!digits || digits->size() < range.first || digits->size() > range.second) continue;
+    if (*digits == *bestDigits) {
+      if (!bestScore) bestScore = score;
+      continue;
+    }
+    if (!seen.insert(*digits).second) continue;
+    if (pass.alternatives.empty()) {
+      // An alternative ranked above the best reading's own path: no margin at all.
+      pass.gap = bestScore ? std::max(0.0, static_cast<double>(*bestScore - score) / frames) : 0.0;
+    }
+    pass.alternatives.push_back(words);
+    if (static_cast<int>(pass.alternatives.size()) >= speech::kMaxAlternatives) break;
+  }
+  if (it != nullptr) ps_nbest_free(it);
+}
+
 Result<Pass> runPass(ps_decoder_t* ps, std::set<std::string>& searches, const std::vector<int16_t>& audio,
-                     const speech::Grammar& grammar) {
+                     const speech::Grammar& grammar, int nbestDepth) {
   if (!searches.contains(grammar.name)) {
     if (ps_set_jsgf_string(ps, grammar.name.c_str(), grammar.jsgf.c_str()) < 0) {
       return Error::invalidArgument("speech grammar does not compile: " + grammar.name);
@@ -215,6 +286,7 @@ Result<Pass> runPass(ps_decoder_t* ps, std::set<std::string>& searches, const st
   if (hyp != nullptr) pass.text = hyp;
   const int frames = std::max(1, ps_get_n_frames(ps));
   pass.score = static_cast<double>(score) / frames;
+  if (isDigitGrammar(grammar)) readNbest(ps, pass, lengthRange(grammar), nbestDepth, frames);
   return pass;
 }
 
@@ -231,13 +303,20 @@ Result<Decoding> PocketsphinxRecognizer::decode(std::span<const int16_t> audio, 
   if (!leased.ok()) return leased.error();
   Lease lease(*this, std::move(leased.value()));
   Decoder& d = *lease;
-  auto main = runPass(d.ps, d.searches, wide, grammar);
+  auto main = runPass(d.ps, d.searches, wide, grammar, options_.nbestDepth);
   if (!main.ok()) return main.error();
   result.text = main->text;
   if (result.text.empty()) return result;
+  result.alternatives = std::move(main->alternatives);
+  result.gap = main->gap;
+  if (isDigitGrammar(grammar) && options_.confidence == ConfidenceFrom::kNbestGap) {
+    // No distinct reading in the lattice at all: nothing competes with the best one.
+    result.confidence = result.gap < 0 ? 1.0 : 1.0 - std::exp(-result.gap / options_.gapScale);
+    return result;
+  }
   bool agree = true;
   if (options_.secondOpinion && isDigitGrammar(grammar)) {
-    auto second = runPass(d.ps, d.searches, wide, speech::digitLoopGrammar());
+    auto second = runPass(d.ps, d.searches, wide, speech::digitLoopGrammar(), 0);
     if (!second.ok()) return second.error();
     result.secondText = second->text;
     agree = digitsOf(result.text) == digitsOf(second->text);
@@ -252,7 +331,7 @@ Result<speech::Recognition> PocketsphinxRecognizer::recognize(std::span<const in
                                                               const speech::Grammar& grammar) {
   auto d = decode(audio, grammar);
   if (!d.ok()) return d.error();
-  return speech::Recognition{std::move(d->text), d->confidence};
+  return speech::Recognition{std::move(d->text), d->confidence, std::move(d->alternatives)};
 }
 
 }  // namespace callgate::asr

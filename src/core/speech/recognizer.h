@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <span>
 #include <string>
+#include <vector>
 
 #include "core/result.h"
 #include "core/speech/grammar.h"
@@ -17,7 +18,14 @@ struct Recognition {
   std::string text;         // the decoded words, lower case, space separated ("five oh five seven");
                             // empty = nothing in the grammar was heard
   double confidence = 0.0;  // 0..1; how it is computed is the recognizer's (documented there)
+  // The next most likely readings of the same audio, best first, at most kMaxAlternatives: each
+  // one a different digit string (after spokenDigits()) from `text` and from every other entry.
+  // Empty when the recognizer has none (or the grammar is not a digit grammar). SpeechTurn reads
+  // them back after a "no" before it asks the caller to repeat.
+  std::vector<std::string> alternatives;
 };
+
+inline constexpr int kMaxAlternatives = 4;
 
 class SpeechRecognizer {
  public:

@@ -14,16 +14,25 @@ constexpr std::string_view kSorry = "Sorry, let's try again.";
 
 bool isSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
 
-}  // namespace
-
-std::string readBackText(const std::string& digits) {
+std::string spacedDigits(const std::string& digits) {
   std::string spaced;
   for (char c : digits) {
     if (!spaced.empty()) spaced.push_back(' ');
     spaced.push_back(c);
   }
-  return "I heard " + spaced +
+  return spaced;
+}
+
+}  // namespace
+
+std::string readBackText(const std::string& digits) {
+  return "I heard " + spacedDigits(digits) +
          ". If that is right, press 1 or say yes. If not, press 2 or say no.";
+}
+
+std::string alternativeText(const std::string& digits) {
+  return "Sorry. Did you say " + spacedDigits(digits) +
+         "? If so, press 1 or say yes. If not, press 2 or say no.";
 }
 
 flow::PlayPrompt sorryPrompt(const flow::PlayPrompt& original) {
@@ -68,6 +77,7 @@ TurnStep SpeechTurn::heard(const Recognition& result) {
     case State::kConfirming: {
       const std::optional<bool> yes = spokenYesNo(result.text);
       if (yes && *yes) return finish(std::move(pending_), "speech-confirmed");
+      if (yes) return rejected();
       return retry();
     }
     case State::kListening:
@@ -80,7 +90,9 @@ TurnStep SpeechTurn::heard(const Recognition& result) {
   // NaN confidence compares false: it is confirmed, never trusted.
   const bool confident = result.confidence >= options_.confirmBelow;
   if (inRange && confident && !alwaysConfirm_) return finish(std::move(digits), "speech");
-  return confirm(std::move(*digits));
+  keepAlternatives(result.alternatives, *digits);
+  std::string text = readBackText(*digits);
+  return confirm(std::move(*digits), std::move(text));
 }
 
 TurnStep SpeechTurn::keyed(const std::string& keys) {
@@ -89,7 +101,8 @@ TurnStep SpeechTurn::keyed(const std::string& keys) {
       return result_;
     case State::kConfirming:
       if (keys == "1") return finish(std::move(pending_), "speech-confirmed");
-      return retry();  // 2, or a key that answers nothing
+      if (keys == "2") return rejected();
+      return retry();  // a key that answers nothing
     case State::kListening:
       break;
   }
@@ -112,21 +125,45 @@ int SpeechTurn::attempts() const { return attempts_; }
 
 TurnStep SpeechTurn::finish(std::optional<std::string> digits, std::string how) {
   pending_.clear();
+  alternatives_.clear();
   state_ = State::kFinished;
   result_ = Finished{std::move(digits), std::move(how)};
   return result_;
 }
 
-TurnStep SpeechTurn::confirm(std::string digits) {
+TurnStep SpeechTurn::confirm(std::string digits, std::string text) {
   state_ = State::kConfirming;
   pending_ = std::move(digits);
   flow::PlayPrompt readBack;
-  readBack.text = readBackText(pending_);
+  readBack.text = std::move(text);
   return Listen{std::move(readBack), yesNoGrammar(), true};
+}
+
+void SpeechTurn::keepAlternatives(const std::vector<std::string>& texts, const std::string& best) {
+  alternatives_.clear();
+  for (const std::string& text : texts) {
+    if (static_cast<int>(alternatives_.size()) >= kMaxOfferedAlternatives) break;
+    std::optional<std::string> digits = spokenDigits(text);
+    if (!digits || *digits == best) continue;
+    const int length = static_cast<int>(digits->size());
+    if (length < minDigits_ || length > maxDigits_) continue;
+    if (std::find(alternatives_.begin(), alternatives_.end(), *digits) != alternatives_.end()) continue;
+    alternatives_.push_back(std::move(*digits));
+  }
+  std::reverse(alternatives_.begin(), alternatives_.end());  // the next one to offer at the back
+}
+
+TurnStep SpeechTurn::rejected() {
+  if (alternatives_.empty()) return retry();
+  std::string next = std::move(alternatives_.back());
+  alternatives_.pop_back();
+  std::string text = alternativeText(next);
+  return confirm(std::move(next), std::move(text));
 }
 
 TurnStep SpeechTurn::retry() {
   pending_.clear();
+  alternatives_.clear();
   if (attempts_ >= options_.maxAttempts) return finish(std::nullopt, "gave-up");
   state_ = State::kListening;
   return listenForEntry(sorryPrompt(prompt_));

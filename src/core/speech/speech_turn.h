@@ -8,8 +8,12 @@
 // The rules: a spoken entry that is in range and confident is taken; one said with low confidence,
 // one shorter than the expected minimum, or any one when the flow asks to always confirm is read
 // back digit by digit ("I heard 1 2 3 4. If that is right, press 1 or say yes. ...") and taken on
-// yes / key 1. A no, key 2, any other answer or silence during the read-back, speech that is no
-// number or longer than the maximum, all re-prompt ("Sorry, let's try again. " + the prompt) until
+// yes / key 1. A no (spoken, or key 2) to a read-back offers the recognizer's next reading of the
+// same utterance (Recognition::alternatives: in min..max, different digits, at most
+// kMaxOfferedAlternatives per utterance) as "Sorry. Did you say 1 2 3 5? If so, press 1 or say
+// yes. ..."; a yes takes it. These offers re-use the utterance and count no attempt. A no when no
+// reading is left, any other answer or silence during a read-back, speech that is no number or
+// longer than the maximum, all re-prompt ("Sorry, let's try again. " + the prompt) until
 // maxAttempts utterances were heard, then give up (nullopt). Keys outside the read-back are the
 // entry, exactly as without speech. Silence at the first prompt or a re-prompt is no input.
 //
@@ -18,8 +22,9 @@
 // edited and a separate apology would need a second action the Listen step does not have.
 // Prompts are English, like the flows' own.
 //
-// Secrets: the turn never logs; it keeps only the digits awaiting confirmation, and drops them
-// as soon as they are confirmed or rejected. Transcripts are never stored. (The read-back speaks
+// Secrets: the turn never logs; it keeps only the digits awaiting confirmation (and the
+// utterance's alternative readings not yet offered), and drops them as soon as the utterance is
+// confirmed or given up on. Transcripts are never stored. (The read-back speaks
 // the digits aloud; a flow that enables speech for a PIN has accepted that the caller says it.)
 //
 // Ownership and threads: a plain value owned by the channel's per-call state; not thread-safe
@@ -29,12 +34,16 @@
 #include <optional>
 #include <string>
 #include <variant>
+#include <vector>
 
 #include "core/flow/actions.h"
 #include "core/speech/grammar.h"
 #include "core/speech/recognizer.h"
 
 namespace callgate::speech {
+
+// Alternative readings of one utterance offered after a "no" before the caller is asked again.
+inline constexpr int kMaxOfferedAlternatives = 2;
 
 struct SpeechTurnOptions {
   double confirmBelow = 0.6;  // confidence below this gets a confirmation turn
@@ -75,8 +84,10 @@ class SpeechTurn {
   enum class State { kListening, kConfirming, kFinished };
 
   TurnStep finish(std::optional<std::string> digits, std::string how);
-  TurnStep confirm(std::string digits);
+  TurnStep confirm(std::string digits, std::string text);
+  TurnStep rejected();  // a no to a read-back: the next alternative, or a re-prompt
   TurnStep retry();
+  void keepAlternatives(const std::vector<std::string>& texts, const std::string& best);
   Listen listenForEntry(flow::PlayPrompt prompt) const;
 
   flow::PlayPrompt prompt_;
@@ -87,12 +98,17 @@ class SpeechTurn {
   State state_ = State::kListening;
   int attempts_ = 0;
   std::string pending_;  // digits awaiting a yes, only while confirming
+  std::vector<std::string> alternatives_;  // the utterance's readings still to offer, next at back
   Finished result_;
 };
 
 // The read-back of a confirmation turn: "I heard 1 2 3 4. If that is right, press 1 or say yes.
 // If not, press 2 or say no." Digits are spaced so text-to-speech says each one.
 std::string readBackText(const std::string& digits);
+
+// The read-back of an alternative after a no: "Sorry. Did you say 1 2 3 4? If so, press 1 or
+// say yes. If not, press 2 or say no."
+std::string alternativeText(const std::string& digits);
 
 // The prompt of a re-prompt (see the rules above).
 flow::PlayPrompt sorryPrompt(const flow::PlayPrompt& original);

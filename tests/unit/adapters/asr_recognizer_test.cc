@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <cmath>
 #include <set>
 #include <thread>
 
@@ -122,6 +123,53 @@ TEST(PocketsphinxRecognizer, ConfidenceIsAProbability) {
   ASSERT_TRUE(r.ok());
   EXPECT_GE(r->confidence, 0.0);
   EXPECT_LE(r->confidence, 1.0);
+}
+
+TEST(PocketsphinxRecognizer, AlternativesAreOtherDigitStringsInRange) {
+  for (const auto& [text, length] : std::vector<std::pair<std::string, int>>{
+           {"one two three four", 4}, {"six eight six eight", 4}, {"nine four two seven three one", 6}}) {
+    auto r = recognizer().recognize(phoneAudio(text), speech::digitGrammar(length, length));
+    ASSERT_TRUE(r.ok());
+    EXPECT_LE(r->alternatives.size(), static_cast<size_t>(speech::kMaxAlternatives));
+    std::set<std::string> seen = {spokenDigits(r->text).value_or("")};
+    for (const auto& alt : r->alternatives) {
+      const auto digits = spokenDigits(alt);
+      ASSERT_TRUE(digits.has_value()) << alt;
+      EXPECT_EQ(static_cast<int>(digits->size()), length) << alt;
+      EXPECT_TRUE(seen.insert(*digits).second) << "repeated reading " << alt;
+    }
+  }
+  // An eight-digit string has competing readings in its lattice.
+  auto d = recognizer().decode(phoneAudio("four one nine three two zero eight one"), speech::digitGrammar(8, 8));
+  ASSERT_TRUE(d.ok());
+  EXPECT_FALSE(d->alternatives.empty());
+  EXPECT_GE(d->gap, 0.0);
+}
+
+TEST(PocketsphinxRecognizer, YesNoHasNoAlternatives) {
+  auto r = recognizer().recognize(phoneAudio("no"), speech::yesNoGrammar());
+  ASSERT_TRUE(r.ok());
+  EXPECT_TRUE(r->alternatives.empty());
+}
+
+TEST(PocketsphinxRecognizer, NbestGapConfidenceIsOneDecode) {
+  auto o = testOptions();
+  o.confidence = ConfidenceFrom::kNbestGap;
+  auto r = PocketsphinxRecognizer::create(o);
+  ASSERT_TRUE(r.ok());
+  auto d = (*r)->decode(phoneAudio("one two three four"), speech::digitGrammar(4, 4));
+  ASSERT_TRUE(d.ok());
+  EXPECT_EQ(d->secondText, "");  // no second-opinion decode
+  EXPECT_GE(d->confidence, 0.0);
+  EXPECT_LE(d->confidence, 1.0);
+  if (d->gap >= 0) EXPECT_NEAR(d->confidence, 1.0 - std::exp(-d->gap / o.gapScale), 1e-9);
+  else EXPECT_EQ(d->confidence, 1.0);
+  o.nbestDepth = 0;
+  auto none = PocketsphinxRecognizer::create(o);
+  ASSERT_TRUE(none.ok());
+  auto n = (*none)->recognize(phoneAudio("one two three four"), speech::digitGrammar(4, 4));
+  ASSERT_TRUE(n.ok());
+  EXPECT_TRUE(n->alternatives.empty());
 }
 
 TEST(PocketsphinxRecognizer, BadGrammarIsAnError) {

@@ -22,7 +22,7 @@ flow::CollectDigits collect(int minDigits, int maxDigits, bool alwaysConfirm = f
 }
 
 Recognition said(const std::string& text, double confidence = 0.9) {
-  return Recognition{text, confidence};
+  return Recognition{text, confidence, {}};
 }
 
 const Listen& asListen(const TurnStep& step) {
@@ -54,6 +54,19 @@ void expectReadBack(const TurnStep& step, const std::string& spaced) {
                                     "say no.");
   EXPECT_FALSE(listen.prompt.ssml);
   EXPECT_TRUE(listen.prompt.promptId.empty());
+  EXPECT_TRUE(listen.confirming);
+  EXPECT_EQ(listen.grammar.name, yesNoGrammar().name);
+}
+
+Recognition withAlternatives(const std::string& text, std::vector<std::string> alternatives,
+                             double confidence = 0.2) {
+  return Recognition{text, confidence, std::move(alternatives)};
+}
+
+void expectAlternative(const TurnStep& step, const std::string& spaced) {
+  const Listen& listen = asListen(step);
+  EXPECT_EQ(listen.prompt.text, "Sorry. Did you say " + spaced +
+                                    "? If so, press 1 or say yes. If not, press 2 or say no.");
   EXPECT_TRUE(listen.confirming);
   EXPECT_EQ(listen.grammar.name, yesNoGrammar().name);
 }
@@ -286,10 +299,88 @@ TEST(SpeechTurnTest, RepromptOfSsmlAndRecordedPrompts) {
   EXPECT_FALSE(again.confirming);
 }
 
+TEST(SpeechTurnTest, NoOffersTheNextReadingOfTheSameUtterance) {
+  SpeechTurn turn(collect(4, 4));
+  turn.start();
+  expectReadBack(turn.heard(withAlternatives("one two three six", {"one two three eight"})),
+                 "1 2 3 6");
+  expectAlternative(turn.heard(said("no")), "1 2 3 8");
+  expectFinished(turn.heard(said("yes")), "1238", "speech-confirmed");
+  EXPECT_EQ(turn.attempts(), 1);
+}
+
+TEST(SpeechTurnTest, KeyTwoOffersAtMostTwoAlternativesThenReprompts) {
+  SpeechTurn turn(collect(4, 4));
+  turn.start();
+  turn.heard(withAlternatives("one two three six", {"one two three eight", "nine two three six",
+                                                    "five two three six"}));
+  expectAlternative(turn.keyed("2"), "1 2 3 8");
+  expectAlternative(turn.heard(said("nope")), "9 2 3 6");
+  expectEntryPrompt(turn.keyed("2"), std::string(kSorryPrefix) + "Please say or enter your user id.",
+                    4, 4);
+  EXPECT_EQ(turn.attempts(), 1);
+  // The next utterance has its own alternatives; the old ones are gone.
+  expectReadBack(turn.heard(withAlternatives("four four four four", {"four four four five"})),
+                 "4 4 4 4");
+  expectAlternative(turn.keyed("2"), "4 4 4 5");
+  expectFinished(turn.keyed("1"), "4445", "speech-confirmed");
+  EXPECT_EQ(turn.attempts(), 2);
+}
+
+TEST(SpeechTurnTest, UnusableAlternativesAreSkipped) {
+  SpeechTurn turn(collect(4, 5));
+  turn.start();
+  turn.heard(withAlternatives("double one two three",  // 1123
+                              {"one one two three", "banana", "one two three", "one one two three four five six",
+                               "", "eleven twenty three", "one one two three nine"}));
+  // the same digits, no digits, too short, too long, empty and a duplicate (1123) are skipped
+  expectAlternative(turn.keyed("2"), "1 1 2 3 9");
+  expectEntryPrompt(turn.keyed("2"), std::string(kSorryPrefix) + "Please say or enter your user id.",
+                    4, 5);
+}
+
+TEST(SpeechTurnTest, OnlyANoOffersAnAlternative) {
+  for (int variant = 0; variant < 3; ++variant) {
+    SpeechTurn turn(collect(4, 4));
+    turn.start();
+    turn.heard(withAlternatives("one two three six", {"one two three eight"}));
+    TurnStep step = variant == 0 ? turn.heard(said("maybe"))
+                    : variant == 1 ? turn.keyed("7")
+                                   : turn.noInput();
+    expectEntryPrompt(step, std::string(kSorryPrefix) + "Please say or enter your user id.", 4, 4);
+  }
+}
+
+TEST(SpeechTurnTest, ConfidentSpeechIgnoresAlternatives) {
+  SpeechTurn turn(collect(4, 4));
+  turn.start();
+  expectFinished(turn.heard(withAlternatives("one two three six", {"one two three eight"}, 0.9)),
+                 "1236", "speech");
+}
+
+TEST(SpeechTurnTest, RejectedLastAlternativeOnTheLastAttemptGivesUp) {
+  SpeechTurn turn(collect(4, 4), SpeechTurnOptions{0.6, 1});
+  turn.start();
+  turn.heard(withAlternatives("one two three six", {"one two three eight"}));
+  expectAlternative(turn.keyed("2"), "1 2 3 8");
+  expectFinished(turn.heard(said("no")), std::nullopt, "gave-up");
+}
+
+TEST(SpeechTurnTest, AlternativesOfAShortEntryAreOfferedInRange) {
+  SpeechTurn turn(collect(4, 6));
+  turn.start();
+  expectReadBack(turn.heard(withAlternatives("one two three", {"one two three four"}, 0.99)),
+                 "1 2 3");
+  expectAlternative(turn.keyed("2"), "1 2 3 4");
+  expectFinished(turn.heard(said("yes")), "1234", "speech-confirmed");
+}
+
 TEST(SpeechTurnTest, ReadBackSpacesEveryDigit) {
   EXPECT_EQ(readBackText("0"),
             "I heard 0. If that is right, press 1 or say yes. If not, press 2 or say no.");
   EXPECT_EQ(readBackText("007").substr(0, 14), "I heard 0 0 7.");
+  EXPECT_EQ(alternativeText("12"),
+            "Sorry. Did you say 1 2? If so, press 1 or say yes. If not, press 2 or say no.");
 }
 
 }  // namespace
