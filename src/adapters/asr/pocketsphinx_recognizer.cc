@@ -69,28 +69,6 @@ void addNoise(std::vector<int16_t>& samples, double rms) {
   }
 }
 
-// "double two five oh" -> "2250"; words outside the digit vocabulary are kept as "?".
-std::string digitsOf(const std::string& text) {
-  static const char* kWords[] = {"zero", "one", "two", "three", "four",
-                                 "five", "six", "seven", "eight", "nine"};
-  std::istringstream in(text);
-  std::string word;
-  std::string out;
-  int repeat = 1;
-  while (in >> word) {
-    if (word == "double") { repeat = 2; continue; }
-    if (word == "triple") { repeat = 3; continue; }
-    char digit = '?';
-    if (word == "oh") digit = '0';
-    for (int d = 0; d < 10; ++d) {
-      if (word == kWords[d]) digit = static_cast<char>('0' + d);
-    }
-    out.append(static_cast<size_t>(repeat), digit);
-    repeat = 1;
-  }
-  return out;
-}
-
 bool isDigitGrammar(const speech::Grammar& grammar) {
   return grammar.name.rfind("digits-", 0) == 0;
 }
@@ -319,7 +297,7 @@ Result<Decoding> PocketsphinxRecognizer::decode(std::span<const int16_t> audio, 
     auto second = runPass(d.ps, d.searches, wide, speech::digitLoopGrammar(), 0);
     if (!second.ok()) return second.error();
     result.secondText = second->text;
-    agree = digitsOf(result.text) == digitsOf(second->text);
+    agree = spokenDigits(result.text) == spokenDigits(second->text);
     result.margin = std::max(0.0, second->score - main->score);
   }
   const double closeness = std::exp(-result.margin / options_.marginScale);

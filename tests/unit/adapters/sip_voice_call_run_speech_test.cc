@@ -75,7 +75,7 @@ class CallRunSpeechTest : public CallRunTest {
 };
 
 TEST_F(CallRunSpeechTest, AConfidentSpokenEntryLandsWhereKeysWould) {
-  recognizer_.results.push_back({"one two three four five six seven eight", 0.95});
+  recognizer_.results.push_back({"one two three four five six seven eight", 0.95, {}});
   start();
   ASSERT_TRUE(media_->playing());
   EXPECT_TRUE(media_->tapped());  // listening from the prompt on
@@ -89,7 +89,7 @@ TEST_F(CallRunSpeechTest, AConfidentSpokenEntryLandsWhereKeysWould) {
 }
 
 TEST_F(CallRunSpeechTest, SpeechDuringThePromptStopsIt) {
-  recognizer_.results.push_back({"one two three four five six seven eight", 0.95});
+  recognizer_.results.push_back({"one two three four five six seven eight", 0.95, {}});
   start();
   ASSERT_TRUE(media_->playing());
   media_->hear(200, 0);
@@ -104,7 +104,7 @@ TEST_F(CallRunSpeechTest, SpeechDuringThePromptStopsIt) {
 }
 
 TEST_F(CallRunSpeechTest, AnUnsureResultIsReadBackAndKeyOneTakesIt) {
-  recognizer_.results.push_back({"eight seven six five four three two one", 0.2});
+  recognizer_.results.push_back({"eight seven six five four three two one", 0.2, {}});
   start();
   endPlay();
   speak();
@@ -118,8 +118,8 @@ TEST_F(CallRunSpeechTest, AnUnsureResultIsReadBackAndKeyOneTakesIt) {
 }
 
 TEST_F(CallRunSpeechTest, ASpokenNoAsksAgainAndKeysStillWork) {
-  recognizer_.results.push_back({"one two three four five six seven nine", 0.2});
-  recognizer_.results.push_back({"no", 0.9});
+  recognizer_.results.push_back({"one two three four five six seven nine", 0.2, {}});
+  recognizer_.results.push_back({"no", 0.9, {}});
   start();
   endPlay();
   speak();  // read back
@@ -132,6 +132,25 @@ TEST_F(CallRunSpeechTest, ASpokenNoAsksAgainAndKeysStillWork) {
   press("12345678#");  // barge-in by key, then the entry
   ASSERT_TRUE(media_->playing());
   EXPECT_EQ(spoken_.back(), "Got 12345678.");
+}
+
+TEST_F(CallRunSpeechTest, AfterANoTheNextReadingOfTheSameUtteranceIsOffered) {
+  recognizer_.results.push_back({"one two three four five six seven eight", 0.2,
+                                 {"one two three four five six seven six"}});
+  recognizer_.results.push_back({"no", 0.9, {}});
+  start();
+  endPlay();
+  speak();  // "I heard 1 2 3 4 5 6 7 8 ..."
+  endPlay();
+  speak();  // "no"
+  ASSERT_TRUE(media_->playing());
+  EXPECT_NE(spoken_.back().find("Did you say 1 2 3 4 5 6 7 6"), std::string::npos)
+      << spoken_.back();
+  endPlay();
+  press("1");
+  ASSERT_TRUE(media_->playing());
+  EXPECT_EQ(spoken_.back(), "Got 12345676.");
+  EXPECT_EQ(recognizer_.grammars.size(), 2u);  // the caller never had to repeat it
 }
 
 TEST_F(CallRunSpeechTest, NothingUsableThreeTimesIsNoInput) {
