@@ -52,7 +52,7 @@ bench-tokens: configure
 bench-sip: build
 	@bash bench/sip/run.sh $(BUILD_DIR)/callgate
 
-# Speech recognition accuracy (issue 5): TTS corpus through G.711, first pass, after confirmation,
+# Speech recognition accuracy: TTS corpus through G.711, first pass, after confirmation,
 # real-time factor, against a free digit-loop baseline of the same run (< 10 min).
 bench-asr: configure
 	@cmake --build $(BUILD_DIR) -j$(JOBS) --target asr_bench

@@ -1,4 +1,4 @@
-// Speech recognition accuracy benchmark (issue 5): user ids (8 digits), PINs (4) and codes (6)
+// Speech recognition accuracy benchmark: user ids (8 digits), PINs (4) and codes (6)
 // spoken by flite and espeak-ng voices at three speeds, through G.711, decoded by
 // PocketsphinxRecognizer. Prints first-pass accuracy (exact-length grammar), the free digit-loop
 // baseline of the same run, how well the confidence (and the N-best gap) separates right from

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Speech recognition benchmark (issue 5 "How we will know"): a corpus spoken by flite and
+# Speech recognition benchmark: a corpus spoken by flite and
 # espeak-ng voices at three speeds through G.711, decoded by PocketsphinxRecognizer with the
 # shipped dictionary; prints first pass, the free digit-loop baseline, accuracy after the simulated
 # confirmation turn, accepted-wrong and the median real-time factor. See docs/PERFORMANCE.md.

@@ -1,4 +1,4 @@
-"""Spoken-digit audio for callgate's speech black-box tests (issue 5), generated at test time.
+"""Spoken-digit audio for callgate's speech black-box tests, generated at test time.
 
 A caller "says" a user id by playing a WAV into the call (baresip's aufile source). The WAVs are
 made here from text with the flite CLI (default voice kal, the 8 kHz diphone voice; kal16, slt,

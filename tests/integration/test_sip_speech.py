@@ -1,4 +1,4 @@
-"""Issue 5 with real SIP peers: a baresip caller *says* her user id into a call to callgate.
+"""Speech input with real SIP peers: a baresip caller *says* her user id into a call to callgate.
 
 The caller's audio is a WAV made at test time (speech_audio.py: flite's kal voice, 8 kHz, padded
 with silence) switched in mid-call with baresip's `ausrc`. The flow is flows/voice-login.json,
