@@ -295,6 +295,36 @@ class SipTestCase(unittest.TestCase):
         self.addCleanup(peer.stop)
         return peer
 
+    def expect_transfer(self, caller, auth, method, transfer_wait=30, setup_wait=15):
+        """The caller gets one REFER to `self.agent` (a baresip started with answer="auto")
+        carrying the verdict, follows it, the agent answers, and callgate ends its own leg;
+        returns the REFER."""
+        caller.wait_event("TRANSFER", transfer_wait)  # (its target is checked in the REFER)
+        self.agent.wait_event("CALL_ESTABLISHED", setup_wait)
+        refers = caller.received("REFER")
+        self.assertEqual(len(refers), 1, refers)
+        refer = refers[0]
+        # Header fields on the REFER itself ...
+        fields = {norm(k): v[0] for k, v in refer.headers.items()}
+        self.assertEqual(fields.get("xcallgateauth"), auth, refer.headers)
+        self.assertEqual(fields.get("xcallgateauthmethod", "").lower(), method.lower(), refer.headers)
+        self.assertTrue(refer.header("Referred-By"), refer.headers)
+        # ... and the same as URI headers of Refer-To (RFC 3261 19.1.1).
+        refer_to = refer.header("Refer-To")
+        self.assertRegex(refer_to, rf"<sip:agent@127\.0\.0\.1:{self.agent.sip_port}\?")
+        uri_headers = uri_query(refer_to)
+        self.assertEqual(uri_headers.get("xcallgateauth"), auth, refer_to)
+        self.assertEqual(uri_headers.get("xcallgateauthmethod", "").lower(), method.lower(), refer_to)
+        # What reaches the agent: baresip carries the URI headers in its Request-URI.
+        invites = self.agent.received("INVITE")
+        self.assertEqual(len(invites), 1, invites)
+        self.assertEqual(uri_query(invites[0].request_uri).get("xcallgateauth"), auth,
+                         invites[0].request_uri)
+        # callgate ends its own leg once the transfer succeeded.
+        caller.wait_event("CALL_CLOSED", 10,
+                          predicate=lambda e: "agent@" not in e.get("peeruri", ""))
+        return refer
+
 
 # ---------------------------------------------------------------------------------------------
 

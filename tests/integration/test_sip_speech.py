@@ -29,7 +29,7 @@ import unittest
 
 import harness
 import speech_audio
-from sip_harness import SipTestCase, norm, require_peers, uri_query
+from sip_harness import SipTestCase, norm, require_peers
 
 ADA_CALLER = "+14155550177"     # not on file: caller ID does not identify Ada
 ADA_USER_ID = "12345678"        # demo/customers.csv: Ada, PIN 4321
@@ -167,30 +167,6 @@ class SipSpeechTest(SipTestCase):
         outcomes = tuple(self.outcomes())
         self.assertIn(outcomes, allowed_outcomes, f"speech outcomes {outcomes}")
         return outcomes
-
-    def expect_transfer(self, caller, auth, method):
-        """As test_sip_baresip.py: the caller gets a REFER to the agent carrying the verdict
-        (header fields and Refer-To URI headers), follows it, the agent answers."""
-        caller.wait_event("TRANSFER", TRANSFER_WAIT)
-        self.agent.wait_event("CALL_ESTABLISHED", CALL_SETUP)
-        refers = caller.received("REFER")
-        self.assertEqual(len(refers), 1, refers)
-        refer = refers[0]
-        fields = {norm(k): v[0] for k, v in refer.headers.items()}
-        self.assertEqual(fields.get("xcallgateauth"), auth, refer.headers)
-        self.assertEqual(fields.get("xcallgateauthmethod", "").lower(), method.lower(),
-                         refer.headers)
-        refer_to = refer.header("Refer-To")
-        self.assertRegex(refer_to, rf"<sip:agent@127\.0\.0\.1:{self.agent.sip_port}\?")
-        uri_headers = uri_query(refer_to)
-        self.assertEqual(uri_headers.get("xcallgateauth"), auth, refer_to)
-        self.assertEqual(uri_headers.get("xcallgateauthmethod", "").lower(), method.lower(),
-                         refer_to)
-        invites = self.agent.received("INVITE")
-        self.assertEqual(len(invites), 1, invites)
-        self.assertEqual(uri_query(invites[0].request_uri).get("xcallgateauth"), auth,
-                         invites[0].request_uri)
-        return refer
 
     def key_pin_and_expect_signed_in(self, caller):
         """At the PIN prompt: keys 4321#; the flow's check passes only for user id 12345678."""
