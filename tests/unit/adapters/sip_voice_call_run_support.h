@@ -39,7 +39,14 @@ class ScriptedMedia : public rtp::MediaSession {
   void onAudio(std::function<void(std::span<const int16_t>)> handler) override {
     audio_ = std::move(handler);
   }
-  void close() override { closed = true; }
+  // As the real session: a pending play() completes interrupted, then every callback is dropped
+  // (they hold the CallRun).
+  void close() override {
+    closed = true;
+    endPlay(true);
+    digit_ = nullptr;
+    audio_ = nullptr;
+  }
 
   bool playing() const { return static_cast<bool>(done_); }
   bool tapped() const { return static_cast<bool>(audio_); }
@@ -104,6 +111,14 @@ class CallRunTest : public VoiceFixture {
   CallRunTest() {
     sipOptions_.defaultAgent = "sip:agent@127.0.0.1:5090";
     sipOptions_.queues["Agents"] = "sip:agents@pbx.example.com";
+  }
+
+  // A call still running when the test ends is ended as at shutdown, so nothing it holds leaks.
+  ~CallRunTest() override {
+    if (run_ && !finished_) {
+      run_->ended(sip::EndReason::kShutdown);
+      settle();
+    }
   }
 
   // Starts a call from `from` with `attestation` through `flow` (default: the shipped flow).

@@ -294,7 +294,7 @@ TEST(SpeechTurnTest, RepromptOfSsmlAndRecordedPrompts) {
   c.prompt = recorded;
   SpeechTurn turn(c);
   EXPECT_EQ(asListen(turn.start()).prompt.promptId, "enter-pin");
-  const Listen& again = asListen(turn.heard(said("nonsense")));
+  const Listen again = asListen(turn.heard(said("nonsense")));
   EXPECT_EQ(again.prompt.promptId, "enter-pin");
   EXPECT_FALSE(again.confirming);
 }
