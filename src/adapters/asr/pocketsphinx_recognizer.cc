@@ -8,7 +8,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <exception>
 #include <filesystem>
 #include <optional>
 #include <set>
@@ -67,28 +66,6 @@ void addNoise(std::vector<int16_t>& samples, double rms) {
     const double v = std::clamp(static_cast<double>(s) + u * amplitude, -32768.0, 32767.0);
     s = static_cast<int16_t>(std::lround(v));
   }
-}
-
-bool isDigitGrammar(const speech::Grammar& grammar) {
-  return grammar.name.rfind("digits-", 0) == 0;
-}
-
-// The allowed length of a "digits-LO-HI" grammar (1..kMaxSpokenDigits when the name says none).
-std::pair<size_t, size_t> lengthRange(const speech::Grammar& grammar) {
-  size_t lo = 1;
-  size_t hi = speech::kMaxSpokenDigits;
-  const std::string& n = grammar.name;
-  const size_t dash = n.find('-', 7);
-  if (isDigitGrammar(grammar) && dash != std::string::npos) {
-    try {
-      lo = std::stoul(n.substr(7, dash - 7));
-      hi = std::stoul(n.substr(dash + 1));
-    } catch (const std::exception&) {  // a hand-made name: no range
-      lo = 1;
-      hi = speech::kMaxSpokenDigits;
-    }
-  }
-  return {lo, hi};
 }
 
 // An N-best hypothesis as words: fillers, sentence markers and pronunciation variants dropped.
@@ -264,7 +241,11 @@ Result<Pass> runPass(ps_decoder_t* ps, std::set<std::string>& searches, const st
   if (hyp != nullptr) pass.text = hyp;
   const int frames = std::max(1, ps_get_n_frames(ps));
   pass.score = static_cast<double>(score) / frames;
-  if (isDigitGrammar(grammar)) readNbest(ps, pass, lengthRange(grammar), nbestDepth, frames);
+  if (grammar.isDigitSlot()) {
+    readNbest(ps, pass,
+              {static_cast<size_t>(grammar.minDigits), static_cast<size_t>(grammar.maxDigits)},
+              nbestDepth, frames);
+  }
   return pass;
 }
 
@@ -287,13 +268,13 @@ Result<Decoding> PocketsphinxRecognizer::decode(std::span<const int16_t> audio, 
   if (result.text.empty()) return result;
   result.alternatives = std::move(main->alternatives);
   result.gap = main->gap;
-  if (isDigitGrammar(grammar) && options_.confidence == ConfidenceFrom::kNbestGap) {
+  if (grammar.isDigitSlot() && options_.confidence == ConfidenceFrom::kNbestGap) {
     // No distinct reading in the lattice at all: nothing competes with the best one.
     result.confidence = result.gap < 0 ? 1.0 : 1.0 - std::exp(-result.gap / options_.gapScale);
     return result;
   }
   bool agree = true;
-  if (options_.secondOpinion && isDigitGrammar(grammar)) {
+  if (options_.secondOpinion && grammar.isDigitSlot()) {
     auto second = runPass(d.ps, d.searches, wide, speech::digitLoopGrammar(), 0);
     if (!second.ok()) return second.error();
     result.secondText = second->text;

@@ -34,6 +34,8 @@ Grammar digitGrammar(int minDigits, int maxDigits) {
   if (lo > hi) lo = hi;
   Grammar g;
   g.name = "digits-" + std::to_string(lo) + "-" + std::to_string(hi);
+  g.minDigits = lo;
+  g.maxDigits = hi;
   const std::string gname = "digits" + std::to_string(lo) + "to" + std::to_string(hi);
   std::string body = header(gname);
   std::string slot = "public <slot> = ";

@@ -23,6 +23,12 @@ inline constexpr int kMaxDoubleDigits = 8;
 struct Grammar {
   std::string name;  // stable cache key, e.g. "digits-4-4", "yes-no"; [a-z0-9-] only
   std::string jsgf;  // a complete JSGF document ("#JSGF V1.0; grammar ...; public <...> = ...;")
+  // digitGrammar's: the lengths it admits (the recogniser keeps alternatives of these lengths);
+  // 0 for every other grammar.
+  int minDigits = 0;
+  int maxDigits = 0;
+
+  bool isDigitSlot() const { return maxDigits > 0; }
 };
 
 // Digit strings of minDigits..maxDigits digits (1 <= min <= max <= kMaxSpokenDigits; values

@@ -173,7 +173,7 @@ TEST(PocketsphinxRecognizer, NbestGapConfidenceIsOneDecode) {
 }
 
 TEST(PocketsphinxRecognizer, BadGrammarIsAnError) {
-  auto r = recognizer().recognize(phoneAudio("one"), speech::Grammar{"broken", "#JSGF V1.0; this is not jsgf"});
+  auto r = recognizer().recognize(phoneAudio("one"), speech::Grammar{"broken", "#JSGF V1.0; this is not jsgf", 0, 0});
   EXPECT_FALSE(r.ok());
 }
 
