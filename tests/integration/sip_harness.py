@@ -34,6 +34,7 @@ import urllib.parse
 import wave
 
 import harness
+import speech_audio
 
 BARESIP = shutil.which("baresip")
 SIPP = shutil.which("sipp")
@@ -685,13 +686,7 @@ def make_ulaw_raw(wav, out):
 
 def read_wav_mono16(path):
     """(sample rate, array('h')) of a 16-bit WAV; multi-channel files keep channel 0."""
-    with wave.open(path) as w:
-        if w.getsampwidth() != 2:
-            raise AssertionError(f"{path}: not 16-bit")
-        rate, channels = w.getframerate(), w.getnchannels()
-        samples = array.array("h", w.readframes(w.getnframes()))
-    if channels > 1:
-        samples = samples[::channels]
+    rate, _, samples = speech_audio.read_samples(path)
     return rate, samples
 
 
