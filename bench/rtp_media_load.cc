@@ -22,8 +22,8 @@
 #include <thread>
 #include <vector>
 
-#include "adapters/rtp/media_engine.h"
-#include "adapters/rtp/rtp_packet.h"
+#include "adapters/net/rtp/media_engine.h"
+#include "adapters/net/rtp/rtp_packet.h"
 
 namespace {
 std::atomic<long> g_news{0};
@@ -96,7 +96,7 @@ int main(int argc, char** argv) {
     }
   });
 
-  auto prompt = std::make_shared<Audio>();
+  auto prompt = std::make_shared<callgate::audio::Audio>();
   prompt->samples.assign(8000 * 600, 1000);
   std::vector<std::shared_ptr<MediaSession>> sessions;
   for (int i = 0; i < calls; ++i) {

@@ -20,10 +20,10 @@
 #include <string>
 #include <vector>
 
-#include "adapters/clock/system_clock.h"
-#include "adapters/crypto/sodium_random.h"
-#include "adapters/token/key_ring.h"
-#include "adapters/token/token_service.h"
+#include "adapters/platform/clock/system_clock.h"
+#include "adapters/security/crypto/sodium_random.h"
+#include "adapters/security/token/key_ring.h"
+#include "adapters/security/token/token_service.h"
 #include "fakes/fakes.h"
 
 namespace {

@@ -22,7 +22,7 @@
 #include <thread>
 #include <vector>
 
-#include "adapters/asr/pocketsphinx_recognizer.h"
+#include "adapters/speech/asr/pocketsphinx_recognizer.h"
 #include "bench/asr/corpus.h"
 #include "core/flow/actions.h"
 #include "core/speech/grammar.h"

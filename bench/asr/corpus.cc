@@ -8,7 +8,7 @@
 #include <cstring>
 #include <mutex>
 
-#include "adapters/rtp/g711.h"
+#include "adapters/net/rtp/g711.h"
 
 extern "C" {
 cst_voice* register_cmu_us_kal(const char* voxdir);

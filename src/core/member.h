@@ -8,7 +8,7 @@
 #include <string_view>
 #include <vector>
 
-#include "core/result.h"
+#include "common/result.h"
 #include "core/time.h"
 
 namespace callgate {

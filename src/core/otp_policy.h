@@ -5,7 +5,7 @@
 #include <string>
 
 #include "core/ports.h"
-#include "core/result.h"
+#include "common/result.h"
 #include "core/time.h"
 
 namespace callgate {

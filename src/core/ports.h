@@ -17,7 +17,7 @@
 #include "core/customer.h"
 #include "core/member.h"
 #include "core/pin_policy.h"
-#include "core/result.h"
+#include "common/result.h"
 #include "core/time.h"
 #include "core/voice_session.h"
 

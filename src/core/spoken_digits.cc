@@ -5,7 +5,7 @@
 #include <utility>
 #include <vector>
 
-#include "core/text.h"
+#include "common/text.h"
 
 namespace callgate {
 

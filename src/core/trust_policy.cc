@@ -1,6 +1,6 @@
 #include "core/trust_policy.h"
 
-#include "core/text.h"
+#include "common/text.h"
 
 namespace callgate {
 

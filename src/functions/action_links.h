@@ -19,7 +19,7 @@
 
 #include "core/action_grant.h"
 #include "core/ports.h"
-#include "core/result.h"
+#include "common/result.h"
 
 namespace callgate {
 

@@ -11,7 +11,7 @@
 #include <string_view>
 #include <vector>
 
-#include "core/result.h"
+#include "common/result.h"
 #include "core/trust_policy.h"
 
 namespace callgate {

@@ -14,8 +14,8 @@
 #include <string>
 #include <string_view>
 
-#include "adapters/http_client/http_client.h"
-#include "adapters/sms/sms_message_store.h"
+#include "adapters/net/http_client/http_client.h"
+#include "core/sms_message.h"
 #include "core/ports.h"
 
 namespace callgate {

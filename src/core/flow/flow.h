@@ -15,7 +15,7 @@
 #include <vector>
 
 #include "core/flow/model.h"
-#include "core/result.h"
+#include "common/result.h"
 
 namespace callgate::flow {
 

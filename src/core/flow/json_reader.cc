@@ -6,7 +6,7 @@
 #include <limits>
 
 #include "core/flow/flow.h"
-#include "core/text.h"
+#include "common/text.h"
 
 namespace callgate::flow::detail {
 

@@ -11,7 +11,7 @@
 #include <string_view>
 
 #include "core/flow/references.h"
-#include "core/result.h"
+#include "common/result.h"
 
 namespace callgate::flow::detail {
 

@@ -13,7 +13,7 @@
 #include <vector>
 
 #include "core/flow/actions.h"
-#include "core/result.h"
+#include "common/result.h"
 
 namespace callgate::flow {
 

@@ -22,7 +22,7 @@
 #include "core/flow/actions.h"
 #include "core/flow/flow.h"
 #include "core/flow/references.h"
-#include "core/result.h"
+#include "common/result.h"
 
 namespace callgate::flow {
 

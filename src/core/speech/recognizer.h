@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "core/result.h"
+#include "common/result.h"
 #include "core/speech/grammar.h"
 
 namespace callgate::speech {

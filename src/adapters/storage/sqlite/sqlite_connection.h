@@ -17,7 +17,7 @@
 #include <string_view>
 #include <unordered_map>
 
-#include "core/result.h"
+#include "common/result.h"
 #include "core/time.h"
 
 struct sqlite3;

@@ -12,7 +12,7 @@
 #include <system_error>
 #include <utility>
 
-#include "adapters/file/unique_fd.h"
+#include "adapters/platform/file/unique_fd.h"
 #include "adapters/storage/sqlite/sqlite_schema.h"
 
 namespace callgate {

@@ -21,7 +21,7 @@
 #include <vector>
 
 #include "adapters/storage/sqlite/sqlite_connection.h"
-#include "core/result.h"
+#include "common/result.h"
 #include "core/time.h"
 
 namespace callgate {

@@ -6,7 +6,7 @@
 #include "adapters/storage/sqlite/sqlite_connection.h"
 #include "core/challenge.h"
 #include "core/customer.h"
-#include "core/result.h"
+#include "common/result.h"
 
 namespace callgate::sqlite_rows {
 

@@ -4,7 +4,7 @@
 // delivery report racing the provider's answer cannot lose or regress a status.
 #pragma once
 
-#include "adapters/sms/sms_message_store.h"
+#include "core/sms_message.h"
 #include "adapters/storage/sqlite/sqlite_database.h"
 
 namespace callgate {

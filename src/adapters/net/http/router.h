@@ -1,0 +1,94 @@
+// HTTP request/response values and the Router that maps (method, exact path) to a handler.
+// The Router is filled once before the Server starts and is read-only afterwards, so concurrent
+// lookups from io and worker threads need no lock. Handlers must be thread-safe: several may run
+// at once on different threads. A handler must not throw; if one does, the server answers 500.
+#pragma once
+
+#include <functional>
+#include <map>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+namespace callgate::http {
+
+struct Request {
+  std::string method;                         // as sent ("GET", "POST", ...)
+  std::string path;                           // target before '?', not percent-decoded
+  std::string query;                          // target after '?', without it; "" if none
+  std::map<std::string, std::string> headers;  // lower-case names; repeated fields joined by ", "
+  std::string body;
+  std::string remote;  // "ip:port" of the peer
+  // Values of a pattern route's {name} segments, in order (e.g. /l/{code} -> {"code", "..."}).
+  std::vector<std::pair<std::string, std::string>> params;
+
+  // Empties every field but keeps string capacity, so a connection can reuse one Request.
+  void clear();
+  // The header's value, or "" when absent. `lowerName` must be lower-case.
+  const std::string& header(const std::string& lowerName) const;
+  // A path parameter's value, or "" when the route has no such parameter.
+  const std::string& param(std::string_view name) const;
+};
+
+struct Response {
+  int status = 200;
+  std::string contentType = "application/json";
+  std::string body;
+  // Extra headers. Server, Content-Type, Content-Length and Connection are set by the server.
+  std::vector<std::pair<std::string, std::string>> headers;
+  // Extra logfmt fields for the request's access-log line ("contact=... outcome=..."); never
+  // a secret or a full phone number.
+  std::string logFields;
+};
+
+// Builds {"error": message} with the given status; the message is JSON-escaped.
+Response jsonError(int status, std::string_view message);
+
+using Handler = std::function<Response(const Request&)>;
+
+class Router {
+ public:
+  struct Route {
+    std::string method;
+    std::string path;
+    Handler handler;
+    bool blocking = true;  // run on the worker pool (may block) rather than on the io thread
+  };
+
+  // Registers a handler. A later add() for the same method and path replaces the earlier one.
+  // A path with segments written {name} is a pattern: each such segment matches one non-empty
+  // segment of the request path, whose value the handler reads with Request::param(name).
+  // Exact paths are looked up first; patterns are tried in the order they were added.
+  void add(std::string method, std::string path, Handler handler, bool blocking = true);
+
+  enum class Match { kFound, kNoPath, kNoMethod };
+  struct Lookup {
+    Match match = Match::kNoPath;
+    const Route* route = nullptr;        // set when kFound
+    const std::string* path = nullptr;   // the registered path; set unless kNoPath
+    const std::string* allow = nullptr;  // "GET, POST" for the path; set unless kNoPath
+  };
+  // Exact match on the path, else the first matching pattern (whose values go to `params`
+  // when given); the method is compared case-sensitively (RFC 9110 §9.1).
+  Lookup find(std::string_view method, const std::string& path,
+              std::vector<std::pair<std::string, std::string>>* params = nullptr) const;
+
+  std::vector<std::string> paths() const;
+
+ private:
+  struct PathEntry {
+    std::vector<Route> routes;  // few per path, so a linear scan beats a map
+    std::string allow;
+  };
+  struct Pattern {
+    std::string path;                   // as registered, e.g. /v1/accounts/{id}/members
+    std::vector<std::string> segments;  // split on '/', "{id}" kept as is
+  };
+  PathEntry& entryFor(const std::string& path);
+  std::unordered_map<std::string, PathEntry> paths_;
+  std::vector<Pattern> patterns_;  // few, so a linear scan
+};
+
+}  // namespace callgate::http

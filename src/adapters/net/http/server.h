@@ -1,0 +1,64 @@
+// A small asynchronous HTTP/1.1 server (Boost.Beast parser, Asio sockets) for callgate's
+// endpoints: keep-alive, one request at a time per connection (pipelined requests wait in the
+// read buffer), idle/request/write timeouts, body and header limits answered with 413/431 and a
+// JSON error, malformed requests answered 400 and closed.
+//
+// Threads (DESIGN §2): `ioThreads` run the io_context and never block. Routes added with
+// blocking=true run on a fixed pool of `workerThreads` (SQLite and other blocking work); other
+// routes run inline on the io thread. Each connection's socket work is serialised on a strand
+// (plain io_context executor when there is a single io thread), and the response is written back
+// there. The Server owns its threads; start() and stop() must be called from a thread that is
+// not one of them (e.g. main). The Router is moved in and read-only afterwards.
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "adapters/net/http/router.h"
+#include "common/result.h"
+
+namespace callgate::http {
+
+struct ServerOptions {
+  std::string host = "127.0.0.1";
+  uint16_t port = 8080;  // 0 = an ephemeral port, reported by start()
+  int ioThreads = 1;
+  int workerThreads = 2;
+  size_t maxBodyBytes = 64 * 1024;   // larger bodies get 413 without being read into memory
+  size_t maxHeaderBytes = 8 * 1024;  // request line + headers; larger gets 431
+  std::chrono::seconds idleTimeout{30};     // keep-alive wait for the next request
+  std::chrono::seconds requestTimeout{10};  // from a request's first byte to its last
+  std::chrono::seconds writeTimeout{10};    // to write a response
+  std::chrono::seconds shutdownTimeout{5};  // stop() waits this long for in-flight requests
+  size_t maxConnections = 10000;  // beyond it new connections are closed at once
+  bool accessLog = true;          // one logfmt line per request at info level
+};
+
+class Server {
+ public:
+  Server(ServerOptions options, Router router);
+  ~Server();  // stops the server if running
+  Server(const Server&) = delete;
+  Server& operator=(const Server&) = delete;
+
+  // Binds and listens, then starts the threads. Returns the bound port (useful with port 0),
+  // or kUnavailable if the address cannot be bound, kInvalidArgument for a bad host.
+  Result<uint16_t> start();
+
+  // Graceful: stops accepting, closes idle connections, lets in-flight requests finish and
+  // answer with "Connection: close" (up to shutdownTimeout), then joins all threads. Idempotent.
+  void stop();
+
+  // Connections open right now (for tests and metrics). Thread-safe.
+  size_t connectionCount() const;
+
+  struct Impl;
+
+ private:
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace callgate::http

@@ -1,0 +1,55 @@
+// The JWT signing-key file: a JSON document holding every key of the ring, readable by the
+// server's user only (like the OTP secret key file, see adapters/crypto/secret_key_file.h).
+//
+//   {"format":"callgate-jwt-keys/1",
+//    "keys":[{"kid":"<RFC 7638 thumbprint>","created_at":<unix seconds>,"seed":"<base64url>"}]}
+//
+// `seed` is the 32-byte Ed25519 private seed. The kid is re-derived on load and must match.
+// Writers replace the file atomically (private temp file, fsync, rename) while holding an
+// exclusive flock on "<path>.lock", so two `callgate keys rotate` never lose each other's key and
+// readers never see half a file. Reading refuses a file with any group or other permission bits.
+// Free functions; thread-safe (no shared state); never log key material.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "adapters/platform/file/unique_fd.h"
+#include "adapters/security/token/key_set.h"
+#include "common/result.h"
+
+namespace callgate::token {
+
+// What identifies one version of the file: a rewrite (rename) changes the inode, an edit in
+// place changes size or times.
+struct FileStamp {
+  uint64_t device = 0, inode = 0;
+  int64_t size = 0, mtimeNs = 0, ctimeNs = 0;
+  bool operator==(const FileStamp&) const = default;
+};
+
+// The stamp of the file now, or nullopt if it cannot be stat'ed (missing, no permission).
+std::optional<FileStamp> statKeyFile(const std::string& path);
+
+// Reads and validates the key file. kNotFound if it does not exist; kFailedPrecondition if its
+// permissions are too open (saying how to fix it); kInvalidArgument if it is malformed;
+// kUnavailable for I/O errors. `stamp`, if given, receives the stamp of the file read.
+Result<std::vector<Ed25519Key>> readKeyFile(const std::string& path, FileStamp* stamp = nullptr);
+
+// Atomically replaces (or creates, with its directory) the key file with `keys`, mode 0600.
+// Call with the lock held.
+Status writeKeyFile(const std::string& path, const std::vector<Ed25519Key>& keys);
+
+// Exclusive advisory lock on "<path>.lock" (created 0600), held until destroyed.
+class KeyFileLock {
+ public:
+  static Result<KeyFileLock> acquire(const std::string& path);
+
+ private:
+  explicit KeyFileLock(UniqueFd fd) : fd_(std::move(fd)) {}
+  UniqueFd fd_;  // closing it releases the flock
+};
+
+}  // namespace callgate::token

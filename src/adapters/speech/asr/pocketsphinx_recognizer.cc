@@ -1,0 +1,296 @@
+#include "adapters/speech/asr/pocketsphinx_recognizer.h"
+
+// pocketsphinx and sphinxbase stay inside this file (sphinxbase's int64 clashes with spandsp's
+// tiff.h, so never include <spandsp.h> here).
+#include <pocketsphinx.h>
+#include <sphinxbase/err.h>
+#include <speex/speex_resampler.h>
+
+#include <algorithm>
+#include <cmath>
+#include <filesystem>
+#include <optional>
+#include <set>
+#include <sstream>
+
+#include "core/spoken_digits.h"
+
+namespace callgate::asr {
+
+struct PocketsphinxRecognizer::Decoder {
+  ps_decoder_t* ps = nullptr;
+  std::set<std::string> searches;  // grammar names compiled into this decoder
+  ~Decoder() {
+    if (ps != nullptr) ps_free(ps);
+  }
+};
+
+namespace {
+
+void silencePocketsphinxLog() {
+  static std::once_flag once;
+  std::call_once(once, [] { err_set_logfp(nullptr); });
+}
+
+// 8 kHz -> 16 kHz, flushing the resampler's filter delay so the utterance's end is kept.
+std::vector<int16_t> upsample(std::span<const int16_t> in, int quality, int paddingMs) {
+  int err = 0;
+  SpeexResamplerState* st = speex_resampler_init(1, 8000, 16000, quality, &err);
+  if (st == nullptr) return {};
+  speex_resampler_skip_zeros(st);
+  const size_t pad = static_cast<size_t>(paddingMs) * 8;
+  const size_t latency = static_cast<size_t>(speex_resampler_get_input_latency(st));
+  std::vector<int16_t> input(pad, 0);
+  input.insert(input.end(), in.begin(), in.end());
+  input.resize(input.size() + pad + latency, 0);
+  std::vector<int16_t> out(input.size() * 2 + 64);
+  spx_uint32_t inLen = static_cast<spx_uint32_t>(input.size());
+  spx_uint32_t outLen = static_cast<spx_uint32_t>(out.size());
+  speex_resampler_process_int(st, 0, input.data(), &inLen, out.data(), &outLen);
+  speex_resampler_destroy(st);
+  out.resize(std::min<size_t>(outLen, (in.size() + 2 * pad) * 2));
+  return out;
+}
+
+// Adds white noise of the given RMS (in 16-bit steps) over the whole 0-8 kHz band: digital
+// silence and the empty band above 4 kHz otherwise give the model's filterbank channels log
+// energies it never saw in training. Signal processing, not a secret: a fixed-seed LCG keeps
+// decodes reproducible.
+void addNoise(std::vector<int16_t>& samples, double rms) {
+  if (rms <= 0) return;
+  uint32_t state = 0x2545F491u;
+  const double amplitude = rms * std::sqrt(3.0);  // uniform in [-a, a] has RMS a / sqrt(3)
+  for (auto& s : samples) {
+    state = state * 1664525u + 1013904223u;
+    const double u = static_cast<double>(state >> 8) / static_cast<double>(1u << 24) * 2.0 - 1.0;
+    const double v = std::clamp(static_cast<double>(s) + u * amplitude, -32768.0, 32767.0);
+    s = static_cast<int16_t>(std::lround(v));
+  }
+}
+
+// An N-best hypothesis as words: fillers, sentence markers and pronunciation variants dropped.
+std::string cleanWords(const char* hyp) {
+  std::istringstream in(hyp);
+  std::string word;
+  std::string out;
+  while (in >> word) {
+    if (word.empty() || word[0] == '<' || word[0] == '[' || word[0] == '+') continue;
+    const size_t paren = word.find('(');
+    if (paren != std::string::npos) word.resize(paren);
+    if (!out.empty()) out.push_back(' ');
+    out += word;
+  }
+  return out;
+}
+
+}  // namespace
+
+class PocketsphinxRecognizer::Lease {
+ public:
+  Lease(PocketsphinxRecognizer& owner, std::unique_ptr<Decoder> d) : owner_(owner), d_(std::move(d)) {}
+  ~Lease() { owner_.release(std::move(d_)); }
+  Lease(const Lease&) = delete;
+  Lease& operator=(const Lease&) = delete;
+  Decoder& operator*() { return *d_; }
+
+ private:
+  PocketsphinxRecognizer& owner_;
+  std::unique_ptr<Decoder> d_;
+};
+
+PocketsphinxRecognizer::PocketsphinxRecognizer(PocketsphinxOptions options)
+    : options_(std::move(options)) {}
+
+PocketsphinxRecognizer::~PocketsphinxRecognizer() = default;
+
+Result<std::unique_ptr<PocketsphinxRecognizer>> PocketsphinxRecognizer::create(PocketsphinxOptions options) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  if (!fs::is_regular_file(fs::path(options.modelDir) / "mdef", ec)) {
+    return Error::notFound("speech model not found: " + (fs::path(options.modelDir) / "mdef").string() +
+                           " (install pocketsphinx-en-us or set the model directory)");
+  }
+  if (!fs::is_regular_file(options.dictionary, ec)) {
+    return Error::notFound("speech dictionary not found: " + options.dictionary);
+  }
+  if (options.maxDecoders < 1) return Error::invalidArgument("max decoders must be at least 1");
+  if (options.resamplerQuality < 0 || options.resamplerQuality > 10) {
+    return Error::invalidArgument("resampler quality must be within 0..10");
+  }
+  if (options.paddingMs < 0 || options.paddingMs > 1000) {
+    return Error::invalidArgument("padding must be within 0..1000 ms");
+  }
+  silencePocketsphinxLog();
+  std::unique_ptr<PocketsphinxRecognizer> r(new PocketsphinxRecognizer(std::move(options)));
+  auto first = r->newDecoder();
+  if (!first.ok()) return first.error();
+  r->free_.push_back(std::move(first.value()));
+  r->created_ = 1;
+  return r;
+}
+
+Result<std::unique_ptr<PocketsphinxRecognizer::Decoder>> PocketsphinxRecognizer::newDecoder() const {
+  std::vector<std::string> args = {"-hmm", options_.modelDir, "-dict", options_.dictionary,
+                                   "-samprate", "16000", "-logfn", "/dev/null",
+                                   "-silprob", std::to_string(options_.silenceProbability),
+                                   "-remove_noise", options_.removeNoise ? "yes" : "no"};
+  for (const auto& [name, value] : options_.extraArgs) {
+    args.push_back(name);
+    args.push_back(value);
+  }
+  std::vector<char*> argv;
+  for (auto& a : args) argv.push_back(a.data());
+  cmd_ln_t* config = cmd_ln_parse_r(nullptr, ps_args(), static_cast<int32>(argv.size()), argv.data(), FALSE);
+  if (config == nullptr) return Error::invalidArgument("pocketsphinx rejected the decoder arguments");
+  auto d = std::make_unique<Decoder>();
+  d->ps = ps_init(config);
+  cmd_ln_free_r(config);  // the decoder holds its own reference
+  if (d->ps == nullptr) return Error::internal("pocketsphinx could not start (model " + options_.modelDir + ")");
+  return d;
+}
+
+Result<std::unique_ptr<PocketsphinxRecognizer::Decoder>> PocketsphinxRecognizer::acquire() {
+  std::unique_lock lock(mutex_);
+  freed_.wait(lock, [&] { return !free_.empty() || created_ < options_.maxDecoders; });
+  if (!free_.empty()) {
+    auto d = std::move(free_.back());
+    free_.pop_back();
+    return d;
+  }
+  ++created_;
+  lock.unlock();
+  auto d = newDecoder();
+  if (!d.ok()) {
+    std::lock_guard again(mutex_);
+    --created_;
+    freed_.notify_one();
+  }
+  return d;
+}
+
+void PocketsphinxRecognizer::release(std::unique_ptr<Decoder> decoder) {
+  std::lock_guard lock(mutex_);
+  free_.push_back(std::move(decoder));
+  freed_.notify_one();
+}
+
+int PocketsphinxRecognizer::decodersCreated() const {
+  std::lock_guard lock(mutex_);
+  return created_;
+}
+
+namespace {
+
+struct Pass {
+  std::string text;
+  double score = 0.0;  // path score per frame (log base of the decoder's logmath)
+  std::vector<std::string> alternatives;
+  double gap = -1.0;   // per frame: best minus first distinct alternative; -1 when none
+};
+
+// Reads the lattice's N-best list (A* over the utterance's word lattice) after a decode: the
+// readings whose digits differ from `best` and from each other, within the grammar's length
+// range (the lattice forgets the grammar's state, so some of its paths are not in the grammar).
+void readNbest(ps_decoder_t* ps, Pass& pass, std::pair<size_t, size_t> range, int depth,
+               int frames) {
+  const std::optional<std::string> bestDigits = spokenDigits(pass.text);
+  if (!bestDigits || depth <= 0) return;
+  std::set<std::string> seen = {*bestDigits};
+  std::optional<int32> bestScore;
+  ps_nbest_t* it = ps_nbest(ps);
+  for (int i = 0; it != nullptr && i < depth; ++i, it = ps_nbest_next(it)) {
+    int32 score = 0;
+    const char* hyp = ps_nbest_hyp(it, &score);
+    if (hyp == nullptr) continue;
+    const std::string words = cleanWords(hyp);
+    const std::optional<std::string> digits = spokenDigits(words);
+    if (!digits || digits->size() < range.first || digits->size() > range.second) continue;
+    if (*digits == *bestDigits) {
+      if (!bestScore) bestScore = score;
+      continue;
+    }
+    if (!seen.insert(*digits).second) continue;
+    if (pass.alternatives.empty()) {
+      // An alternative ranked above the best reading's own path: no margin at all.
+      pass.gap = bestScore ? std::max(0.0, static_cast<double>(*bestScore - score) / frames) : 0.0;
+    }
+    pass.alternatives.push_back(words);
+    if (static_cast<int>(pass.alternatives.size()) >= speech::kMaxAlternatives) break;
+  }
+  if (it != nullptr) ps_nbest_free(it);
+}
+
+Result<Pass> runPass(ps_decoder_t* ps, std::set<std::string>& searches, const std::vector<int16_t>& audio,
+                     const speech::Grammar& grammar, int nbestDepth) {
+  if (!searches.contains(grammar.name)) {
+    if (ps_set_jsgf_string(ps, grammar.name.c_str(), grammar.jsgf.c_str()) < 0) {
+      return Error::invalidArgument("speech grammar does not compile: " + grammar.name);
+    }
+    searches.insert(grammar.name);
+  }
+  if (ps_set_search(ps, grammar.name.c_str()) < 0) return Error::internal("cannot select grammar " + grammar.name);
+  if (ps_start_utt(ps) < 0) return Error::internal("pocketsphinx: cannot start an utterance");
+  if (ps_process_raw(ps, audio.data(), audio.size(), FALSE, TRUE) < 0) {
+    ps_end_utt(ps);
+    return Error::internal("pocketsphinx: decoding failed");
+  }
+  ps_end_utt(ps);
+  Pass pass;
+  int32 score = 0;
+  const char* hyp = ps_get_hyp(ps, &score);
+  if (hyp != nullptr) pass.text = hyp;
+  const int frames = std::max(1, ps_get_n_frames(ps));
+  pass.score = static_cast<double>(score) / frames;
+  if (grammar.isDigitSlot()) {
+    readNbest(ps, pass,
+              {static_cast<size_t>(grammar.minDigits), static_cast<size_t>(grammar.maxDigits)},
+              nbestDepth, frames);
+  }
+  return pass;
+}
+
+}  // namespace
+
+Result<Decoding> PocketsphinxRecognizer::decode(std::span<const int16_t> audio, const speech::Grammar& grammar) {
+  Decoding result;
+  // Under 100 ms there is no word to hear.
+  if (audio.size() < 800) return result;
+  std::vector<int16_t> wide = upsample(audio, options_.resamplerQuality, options_.paddingMs);
+  if (wide.empty()) return Error::internal("speex resampler failed");
+  addNoise(wide, options_.noiseRms);
+  auto leased = acquire();
+  if (!leased.ok()) return leased.error();
+  Lease lease(*this, std::move(leased.value()));
+  Decoder& d = *lease;
+  auto main = runPass(d.ps, d.searches, wide, grammar, options_.nbestDepth);
+  if (!main.ok()) return main.error();
+  result.text = main->text;
+  if (result.text.empty()) return result;
+  result.alternatives = std::move(main->alternatives);
+  result.gap = main->gap;
+  if (grammar.isDigitSlot() && options_.confidence == ConfidenceFrom::kNbestGap) {
+    // No distinct reading in the lattice at all: nothing competes with the best one.
+    result.confidence = result.gap < 0 ? 1.0 : 1.0 - std::exp(-result.gap / options_.gapScale);
+    return result;
+  }
+  bool agree = true;
+  if (options_.secondOpinion && grammar.isDigitSlot()) {
+    auto second = runPass(d.ps, d.searches, wide, speech::digitLoopGrammar(), 0);
+    if (!second.ok()) return second.error();
+    result.secondText = second->text;
+    agree = spokenDigits(result.text) == spokenDigits(second->text);
+    result.margin = std::max(0.0, second->score - main->score);
+  }
+  const double closeness = std::exp(-result.margin / options_.marginScale);
+  result.confidence = agree ? 0.5 + 0.5 * closeness : 0.5 * closeness;
+  return result;
+}
+
+Result<speech::Recognition> PocketsphinxRecognizer::recognize(std::span<const int16_t> audio,
+                                                              const speech::Grammar& grammar) {
+  auto d = decode(audio, grammar);
+  if (!d.ok()) return d.error();
+  return speech::Recognition{std::move(d->text), d->confidence, std::move(d->alternatives)};
+}
+
+}  // namespace callgate::asr

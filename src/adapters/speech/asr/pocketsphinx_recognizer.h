@@ -1,0 +1,117 @@
+// PocketsphinxRecognizer: the SpeechRecognizer port over CMU pocketsphinx (en-us continuous
+// model, 16 kHz). Telephone audio (8 kHz) is upsampled with speexdsp, then the whole endpointed
+// utterance is decoded in one batch (ps_process_raw with full_utt, so cepstral mean
+// normalisation uses the whole utterance) against the grammar's JSGF.
+//
+// Before decoding, white noise (noiseRms) is added over the whole 16 kHz band: TTS and codec
+// audio has digital silence and nothing above 4 kHz, which the wideband model never saw; this
+// alone moved the benchmark's first pass by ~20 points (docs/PERFORMANCE.md).
+//
+// Alternatives: after a digit-grammar decode, the word lattice's N-best list (ps_nbest, A*) is
+// read, up to nbestDepth hypotheses; Recognition::alternatives are the first readings whose
+// digits differ from the result's and each other's and whose length is in the grammar's range
+// (parsed from its name "digits-LO-HI"; the lattice forgets the grammar state, so some paths are
+// not in the grammar), at most speech::kMaxAlternatives. `gap` is the per-frame path-score
+// difference between the result's digits and the first alternative (0 when an alternative ranks
+// above it; -1 when the lattice has none).
+//
+// Confidence (0..1) of a digit result. Default, ConfidenceFrom::kNbestGap: one decode;
+// 1 - exp(-gap / gapScale), 1 when the lattice holds no other reading at all. On the benchmark
+// it separates right from wrong first results far better than the older second opinion
+// (P(right scores above wrong) 0.90 vs 0.63) and saves the second decode.
+// ConfidenceFrom::kSecondOpinion (kept for comparison): the utterance is decoded again against
+// the free digit loop (speech::digitLoopGrammar()); closeness = exp(-margin / marginScale), where
+// margin is how much better (per frame, in the decoder's log domain) the loop's path scored than
+// the grammar's; confidence = 0.5 + 0.5 * closeness when both give the same digits, else
+// 0.5 * closeness. Grammars that are not digit grammars (yes/no) get one decode, no
+// alternatives and confidence 1 for any result. pocketsphinx's own lattice posterior
+// (ps_get_prob) is always ~1 under a JSGF grammar, so it is not used.
+//
+// Ownership: owns a pool of ps_decoder_t, created lazily up to maxDecoders and reused; each
+// decoder compiles a grammar once (ps_set_jsgf_string, by Grammar::name) and keeps it.
+// Thread-safety: recognize() is thread-safe; at most maxDecoders decodes run at once, further
+// callers wait for a free decoder. Never logs transcripts; pocketsphinx's own log is silenced.
+#pragma once
+
+#include <condition_variable>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "common/result.h"
+#include "core/speech/recognizer.h"
+
+namespace callgate::asr {
+
+// Where a digit result's confidence comes from (see above).
+enum class ConfidenceFrom { kSecondOpinion, kNbestGap };
+
+struct PocketsphinxOptions {
+  std::string modelDir = "/usr/share/pocketsphinx/model/en-us/en-us";
+  // The shipped dictionary of the grammar words (cmudict pronunciations plus variants); path
+  // relative to the working directory (the repository root for `make run`), or absolute.
+  std::string dictionary = "share/speech/digits.dict";
+  int maxDecoders = 2;
+  int resamplerQuality = 10;   // speex resampler quality 0..10
+  int paddingMs = 0;           // silence added before and after the utterance
+  double noiseRms = 10.0;      // white noise added at 16 kHz (RMS, 16-bit steps); 0 = none
+  double silenceProbability = 1.0;  // pocketsphinx -silprob (its default 0.005)
+  bool removeNoise = false;         // pocketsphinx -remove_noise (its default yes)
+  bool secondOpinion = true;   // kSecondOpinion: decode against the digit loop too
+  double marginScale = 1.0;    // per-frame score margin (see above) that divides closeness by e
+  // Hypotheses read from the lattice's N-best list for Recognition::alternatives (0 = none).
+  int nbestDepth = 60;
+  ConfidenceFrom confidence = ConfidenceFrom::kNbestGap;
+  // kNbestGap: confidence = 1 - exp(-gap / gapScale); 2.5 puts the 0.6 threshold at a gap of
+  // 2.29, just above every wrong first result of the benchmark (docs/PERFORMANCE.md).
+  double gapScale = 2.5;
+  // Extra pocketsphinx arguments as name/value pairs ({"-beam", "1e-60"}); tuning experiments.
+  std::vector<std::pair<std::string, std::string>> extraArgs;
+};
+
+// One decode: what the confidence is made of (the benchmark reads it).
+struct Decoding {
+  std::string text;         // the grammar result, "" when nothing was recognised
+  std::string secondText;   // the second-opinion result ("" when not run)
+  double margin = 0.0;      // second-opinion path score minus grammar path score, per frame (>= 0)
+  double confidence = 0.0;  // as recognize() reports it
+  std::vector<std::string> alternatives;  // as Recognition::alternatives
+  double gap = -1.0;  // per frame: best path score minus the first alternative's; -1 when none
+};
+
+class PocketsphinxRecognizer final : public speech::SpeechRecognizer {
+ public:
+  // kNotFound naming the file when the model directory (its mdef) or the dictionary is missing;
+  // kInvalidArgument for maxDecoders < 1 or a resampler quality outside 0..10; kInternal when
+  // pocketsphinx cannot start (the first decoder is created here, to fail early).
+  static Result<std::unique_ptr<PocketsphinxRecognizer>> create(PocketsphinxOptions options);
+  ~PocketsphinxRecognizer() override;
+  PocketsphinxRecognizer(const PocketsphinxRecognizer&) = delete;
+  PocketsphinxRecognizer& operator=(const PocketsphinxRecognizer&) = delete;
+
+  Result<speech::Recognition> recognize(std::span<const int16_t> audio,
+                                        const speech::Grammar& grammar) override;
+  // The same decode with its parts. kInvalidArgument for a grammar pocketsphinx cannot compile.
+  Result<Decoding> decode(std::span<const int16_t> audio, const speech::Grammar& grammar);
+
+  int decodersCreated() const;
+
+ private:
+  struct Decoder;
+  class Lease;
+  explicit PocketsphinxRecognizer(PocketsphinxOptions options);
+  Result<std::unique_ptr<Decoder>> newDecoder() const;
+  Result<std::unique_ptr<Decoder>> acquire();
+  void release(std::unique_ptr<Decoder> decoder);
+
+  const PocketsphinxOptions options_;
+  mutable std::mutex mutex_;
+  std::condition_variable freed_;
+  std::vector<std::unique_ptr<Decoder>> free_;
+  int created_ = 0;
+};
+
+}  // namespace callgate::asr

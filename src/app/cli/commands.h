@@ -1,0 +1,45 @@
+// The subcommands behind the CLI. Each returns the process exit code: 0 success, 1 the
+// operation failed (reason on stderr), 2 bad usage or configuration.
+#pragma once
+
+#include <string>
+
+#include "app/config/config.h"
+#include "channels/simulator/simulator.h"
+
+namespace callgate::app {
+
+int serveCommand(const Config& config);
+
+struct NewCustomer {
+  std::string phone, firstName, lastName, level, language;
+  std::string userId;    // optional, 4-10 digits
+  std::string pin;       // optional (needs userId); --pin puts it in the process list, so
+  bool pinStdin = false; // --pin-stdin reads it from the first line of standard input instead
+};
+int customersAddCommand(const Config& config, const NewCustomer& customer);
+int customersImportCommand(const Config& config, const std::string& csvPath);
+// By phone, or by user id when `phone` is empty.
+int customersShowCommand(const Config& config, const std::string& phone, const std::string& userId);
+// Clears the PIN failure counter and lock of a user id (known or not); audit account_unlocked.
+int customersUnlockCommand(const Config& config, const std::string& userId);
+
+int callCommand(const Config& config, const SimulatedCall& call);
+
+int flowCheckCommand(const Config& config, const std::string& path);
+int flowDiagramCommand(const Config& config, const std::string& path);
+
+// The JWT signing keys in config.tokens.keyFile.
+int keysRotateCommand(const Config& config);
+int keysListCommand(const Config& config);
+
+// `callgate sip identity`: prints an Identity header value for a test call.
+struct SignedIdentity {
+  std::string keyFile;
+  Attestation attestation = Attestation::kA;
+  std::string orig, dest;
+  int64_t iat = 0;  // 0 = now
+};
+int sipIdentityCommand(const SignedIdentity& identity);
+
+}  // namespace callgate::app

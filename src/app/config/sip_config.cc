@@ -1,0 +1,97 @@
+// Validation of the [sip] tables (see config.h SipConfig and docs/SIP.md).
+
+#include <boost/asio/ip/address.hpp>
+
+#include "app/config/config.h"
+#include "core/phone.h"
+
+namespace callgate::app {
+
+namespace {
+
+bool isSipUri(const std::string& s) {
+  if (!(s.starts_with("sip:") || s.starts_with("sips:"))) return false;
+  const std::string rest = s.substr(s.find(':') + 1);
+  if (rest.empty() || rest.size() > 512) return false;
+  for (char c : rest) {
+    const auto u = static_cast<unsigned char>(c);
+    if (u <= 0x20 || u >= 0x7F || c == '<' || c == '>' || c == '"') return false;
+  }
+  return true;
+}
+
+bool isIpAddress(const std::string& s) {
+  boost::system::error_code ec;
+  boost::asio::ip::make_address(s, ec);
+  return !ec;
+}
+
+Status parsePortRange(SipConfig& sip) {
+  const auto dash = sip.rtpPorts.find('-');
+  const auto number = [](const std::string& t) -> int {
+    if (t.empty() || t.size() > 5 || t.find_first_not_of("0123456789") != std::string::npos) return -1;
+    const int v = std::stoi(t);
+    return v <= 65535 ? v : -1;
+  };
+  const int lo = dash == std::string::npos ? -1 : number(sip.rtpPorts.substr(0, dash));
+  const int hi = dash == std::string::npos ? -1 : number(sip.rtpPorts.substr(dash + 1));
+  if (lo < 1024 || hi < lo + 1) {
+    return Error::invalidArgument("sip.rtp_ports must be LOW-HIGH with 1024 <= LOW < HIGH <= 65535 (got '" +
+                                  sip.rtpPorts + "')");
+  }
+  sip.rtpPortMin = static_cast<uint16_t>(lo);
+  sip.rtpPortMax = static_cast<uint16_t>(hi);
+  return okStatus();
+}
+
+}  // namespace
+
+Status validateSipConfig(SipConfig& sip) {
+  if (!sip.listen.empty()) {
+    auto hp = parseHostPort(sip.listen);
+    if (!hp.ok()) return Error::invalidArgument("sip.listen: " + hp.error().message());
+    if (!isIpAddress(hp->host)) {
+      return Error::invalidArgument("sip.listen: '" + hp->host + "' is not an IP address");
+    }
+  }
+  if (!sip.advertisedAddress.empty() && !isIpAddress(sip.advertisedAddress)) {
+    return Error::invalidArgument("sip.advertised_address must be an IP address (got '" +
+                                  sip.advertisedAddress + "')");
+  }
+  if (auto s = parsePortRange(sip); !s.ok()) return s;
+  if (sip.provisional != "none" && sip.provisional != "180" && sip.provisional != "183") {
+    return Error::invalidArgument("sip.provisional must be \"none\", \"180\" or \"183\"");
+  }
+  if (sip.referFailure != "announce" && sip.referFailure != "hangup") {
+    return Error::invalidArgument("sip.refer_failure must be \"announce\" or \"hangup\"");
+  }
+  if (sip.t2Ms < sip.t1Ms) return Error::invalidArgument("sip.t2_ms must not be below sip.t1_ms");
+  if (!sip.defaultAgent.empty() && !isSipUri(sip.defaultAgent)) {
+    return Error::invalidArgument("sip.default_agent must be a sip: or sips: URI");
+  }
+  for (const auto& [queue, uri] : sip.queues) {
+    if (!isSipUri(uri)) {
+      return Error::invalidArgument("sip.queues.\"" + queue + "\" must be a sip: or sips: URI");
+    }
+  }
+  std::map<std::string, std::string> numbers;
+  for (const auto& [number, flowPath] : sip.numbers) {
+    auto e164 = normalizeE164(number);
+    if (!e164.ok()) {
+      return Error::invalidArgument("sip.numbers.\"" + number + "\": " + e164.error().message());
+    }
+    if (flowPath.empty()) return Error::invalidArgument("sip.numbers.\"" + number + "\" is empty");
+    if (!numbers.emplace(*e164, flowPath).second) {
+      return Error::invalidArgument("sip.numbers: " + *e164 + " is listed twice");
+    }
+  }
+  sip.numbers = std::move(numbers);
+  for (const std::string& proxy : sip.trustedProxies) {
+    if (!isIpAddress(proxy)) {
+      return Error::invalidArgument("sip.stir.trusted_proxies: '" + proxy + "' is not an IP address");
+    }
+  }
+  return okStatus();
+}
+
+}  // namespace callgate::app

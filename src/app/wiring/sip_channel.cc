@@ -1,0 +1,119 @@
+#include "app/wiring/sip_channel.h"
+
+#include <spdlog/spdlog.h>
+
+#include "adapters/speech/asr/pocketsphinx_recognizer.h"
+#include "adapters/net/rtp/media_engine.h"
+#include "adapters/net/sip/sip_server.h"
+#include "channels/sip_voice/sip_voice_runtime.h"
+#include "adapters/security/stir/caller_trust.h"
+#include "adapters/speech/tts/prompt_library.h"
+
+namespace callgate::app {
+
+struct SipChannel::Parts {
+  std::unique_ptr<rtp::MediaEngine> media;
+  std::unique_ptr<tts::PromptLibrary> prompts;
+  std::unique_ptr<speech::SpeechRecognizer> recognizer;  // null: speech off
+  std::unique_ptr<stir::CallerTrust> trust;
+  std::unique_ptr<sip_voice::SipVoiceRuntime> runtime;
+  std::unique_ptr<sip::SipServer> server;  // last: destroyed first, it calls into the runtime
+  bool started = false;
+};
+
+Result<std::unique_ptr<SipChannel>> SipChannel::build(const Config& config, Services& services) {
+  const SipConfig& sc = config.sip;
+  auto listen = parseHostPort(sc.listen);
+  if (!listen.ok()) return Error::invalidArgument("sip.listen: " + listen.error().message());
+  const std::string advertised = sc.advertisedAddress.empty() ? listen->host : sc.advertisedAddress;
+
+  auto flows = loadFlowCatalog(config, sc.defaultFlow.empty() ? config.flow : sc.defaultFlow,
+                               sc.numbers);
+  if (!flows.ok()) return Error(flows.error().code(), "sip: " + flows.error().message());
+
+  stir::CallerTrustOptions trustOptions;
+  trustOptions.trustedProxies = sc.trustedProxies;
+  trustOptions.publicKeyFiles = sc.stirPublicKeys;
+  trustOptions.certificateFiles = sc.stirCertificates;
+  trustOptions.maxAge = std::chrono::seconds(sc.stirMaxAgeSeconds);
+  auto trust = stir::CallerTrust::create(trustOptions);
+  if (!trust.ok()) return Error(trust.error().code(), "sip.stir: " + trust.error().message());
+
+  auto parts = std::make_unique<Parts>();
+  parts->trust = std::make_unique<stir::CallerTrust>(std::move(*trust));
+  rtp::MediaEngineOptions mediaOptions;
+  mediaOptions.bindAddress = listen->host;
+  mediaOptions.portMin = sc.rtpPortMin;
+  mediaOptions.portMax = sc.rtpPortMax;
+  mediaOptions.threads = sc.mediaThreads;
+  parts->media = std::make_unique<rtp::MediaEngine>(mediaOptions);
+  tts::PromptLibraryOptions promptOptions;
+  promptOptions.promptsDir = sc.promptsDir;
+  promptOptions.cacheBytes = static_cast<size_t>(sc.ttsCacheMb) << 20;
+  parts->prompts = std::make_unique<tts::PromptLibrary>(promptOptions);
+
+  sip_voice::SipVoiceOptions options;
+  options.queues = sc.queues;
+  options.defaultAgent = sc.defaultAgent;
+  options.announceReferFailure = sc.referFailure == "announce";
+  if (config.speech.enabled) {
+    asr::PocketsphinxOptions asrOptions;
+    asrOptions.modelDir = config.speech.model;
+    asrOptions.dictionary = config.speech.dictionary;
+    asrOptions.maxDecoders = config.speech.decoders;
+    auto recognizer = asr::PocketsphinxRecognizer::create(std::move(asrOptions));
+    if (!recognizer.ok())
+      return Error(recognizer.error().code(), "speech: " + recognizer.error().message());
+    parts->recognizer = std::move(*recognizer);
+    options.recognizer = parts->recognizer.get();
+    options.endpointer.endSilenceMs = config.speech.endSilenceMs;
+    options.endpointer.maxSpeechMs = config.speech.maxSpeechSeconds * 1000;
+    options.speechTurn.confirmBelow = config.speech.confirmBelow;
+    options.speechTurn.maxAttempts = config.speech.maxAttempts;
+  }
+  parts->runtime = std::make_unique<sip_voice::SipVoiceRuntime>(
+      std::move(*flows), std::move(options), *parts->media,
+      [prompts = parts->prompts.get()](const flow::PlayPrompt& p, const std::string& language) {
+        return prompts->render(p.text, p.ssml, p.promptId, language);
+      },
+      *parts->trust,
+      services.functions, *services.clock, *services.random, sc.workerThreads);
+
+  sip::SipServerOptions serverOptions;
+  serverOptions.host = listen->host;
+  serverOptions.port = listen->port;
+  serverOptions.advertisedAddress = advertised;
+  serverOptions.maxCalls = sc.maxCalls;
+  serverOptions.provisional = sc.provisional == "none"  ? sip::SipServerOptions::Provisional::kNone
+                              : sc.provisional == "183" ? sip::SipServerOptions::Provisional::k183
+                                                        : sip::SipServerOptions::Provisional::k180;
+  serverOptions.answerDelay = std::chrono::milliseconds(sc.answerDelayMs);
+  serverOptions.t1 = std::chrono::milliseconds(sc.t1Ms);
+  serverOptions.t2 = std::chrono::milliseconds(sc.t2Ms);
+  parts->server = std::make_unique<sip::SipServer>(serverOptions, *parts->runtime);
+  return std::unique_ptr<SipChannel>(new SipChannel(std::move(parts)));
+}
+
+SipChannel::SipChannel(std::unique_ptr<Parts> parts) : parts_(std::move(parts)) {}
+
+SipChannel::~SipChannel() { stop(); }
+
+Result<uint16_t> SipChannel::start() {
+  if (auto s = parts_->media->start(); !s.ok()) return s.error();
+  auto port = parts_->server->start();
+  if (!port.ok()) {
+    parts_->media->stop();
+    return port.error();
+  }
+  parts_->started = true;
+  return *port;
+}
+
+void SipChannel::stop() {
+  if (!parts_ || !parts_->started) return;
+  parts_->started = false;
+  parts_->server->stop();  // BYE to every call; the runtime hears each end
+  parts_->media->stop();
+}
+
+}  // namespace callgate::app

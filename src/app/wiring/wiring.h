@@ -1,0 +1,114 @@
+// The one place that picks concrete adapters from the config and wires them to the functions
+// (DESIGN §2). A Services object owns everything it built; destroy it last.
+#pragma once
+
+#include <memory>
+
+#include "app/config/config.h"
+#include "core/flow/flow_catalog.h"
+#include "functions/function.h"
+
+namespace callgate {
+class SqliteDatabase;
+class CustomerStore;
+class ChallengeStore;
+class SmsSender;
+class CodeHasher;
+class Random;
+class Clock;
+class AuditLog;
+class TokenStateStore;
+class TokenService;
+namespace token {
+class KeyRing;
+}  // namespace token
+class CredentialStore;
+class GrantStore;
+class MemberStore;
+class PinHasher;
+class ActionLinks;
+class AddMember;
+class SmsMessageStore;
+class HttpClient;
+class BackoffClock;
+class KannelDlrToken;
+class VoiceSessionStore;
+class StateCipher;
+}  // namespace callgate
+
+namespace callgate::twilio_voice {
+class TwilioVoiceRuntime;
+}  // namespace callgate::twilio_voice
+
+namespace callgate::app {
+
+struct Services {
+  Services();
+  ~Services();
+  std::unique_ptr<Clock> clock;
+  std::unique_ptr<Random> random;
+  std::unique_ptr<SqliteDatabase> db;
+  std::unique_ptr<CustomerStore> customers;
+  std::unique_ptr<ChallengeStore> challenges;
+  // The SMS provider's plumbing (HTTP providers only; null for the outbox). Declared before
+  // `sms`, which borrows them, so they are destroyed after it.
+  std::unique_ptr<SmsMessageStore> smsMessages;
+  std::unique_ptr<HttpClient> httpTransport;  // libcurl, one attempt
+  std::unique_ptr<BackoffClock> backoffClock;
+  std::unique_ptr<HttpClient> http;  // retrying, over httpTransport
+  std::unique_ptr<KannelDlrToken> kannelDlrTokens;
+  std::unique_ptr<VoiceSessionStore> voiceSessions;
+  // Seals voice_sessions state at rest; derived from the OTP secret (buildServices only).
+  std::unique_ptr<StateCipher> voiceStateCipher;
+  std::unique_ptr<SmsSender> sms;
+  std::unique_ptr<CodeHasher> hasher;
+  std::unique_ptr<AuditLog> audit;
+  std::unique_ptr<token::KeyRing> keyRing;       // JWT signing keys ([tokens] key_file)
+  std::unique_ptr<TokenStateStore> tokenStates;  // revoked / used tokens (SQLite)
+  std::unique_ptr<TokenService> tokens;          // mints and verifies access tokens
+  std::unique_ptr<CredentialStore> credentials;
+  std::unique_ptr<GrantStore> grants;
+  std::unique_ptr<MemberStore> members;
+  std::unique_ptr<PinHasher> pinHasher;
+  // The services the web layer uses (link pages, member API); they borrow the ports above.
+  std::unique_ptr<ActionLinks> actionLinks;
+  std::unique_ptr<AddMember> addMember;
+  // Last, so it is destroyed first: the functions borrow everything above.
+  FunctionRegistry functions;
+};
+
+// Opens (creating on first run) the database, the SMS sender chosen by config.smsProvider, the
+// OTP key and the audit log.
+Result<std::unique_ptr<Services>> buildServices(const Config& config);
+
+// The token service over `s`'s database and clock (and a CSPRNG): the JWT key ring (created on
+// first use), the SQLite token-state store and the TokenService. Used by buildServices.
+Status buildTokens(const Config& config, Services& s);
+
+// Only the database and its stores, for commands that just manage customers.
+Result<std::unique_ptr<Services>> buildStorage(const Config& config);
+
+// The audit log named by security.audit_log, for CLI commands that record events.
+std::unique_ptr<AuditLog> buildAuditLog(const Config& config, const Clock& clock);
+
+// The PIN hasher: argon2id with the config's cost, peppered with CALLGATE_PIN_PEPPER (64 hex) if
+// set, else the key in security.pin_pepper_file (created 0600 on first use). For the CLI commands
+// that set PINs; buildServices() calls it too.
+Result<std::unique_ptr<PinHasher>> buildPinHasher(const Config& config);
+// The Twilio voice channel over `services` (which must outlive it): loads the default flow and
+// every [twilio.numbers] flow, and resolves [twilio.queues] / default_agent.
+Result<std::unique_ptr<twilio_voice::TwilioVoiceRuntime>> buildTwilioVoice(const Config& config,
+                                                                           Services& services);
+
+// The default flow and one flow per dialled number (E.164 -> flow file), each loaded once.
+Result<flow::FlowCatalog> loadFlowCatalog(const Config& config, const std::string& defaultFlow,
+                                          const std::map<std::string, std::string>& numbers);
+
+// A relative flow path is looked up in the working directory, then beside the build or install
+// tree of the running binary.
+std::string locateFlowFile(const std::string& path);
+
+// Loads and validates a flow file against the built-in functions and the config's map.
+Result<std::shared_ptr<const flow::Flow>> loadFlowFile(const std::string& path, const Config& config);
+
+}  // namespace callgate::app

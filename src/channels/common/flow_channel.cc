@@ -1,0 +1,50 @@
+#include "channels/common/flow_channel.h"
+
+#include <spdlog/spdlog.h>
+
+#include <chrono>
+
+#include "core/customer.h"
+
+namespace callgate {
+
+FunctionRequest functionRequest(const flow::Session& session, Attestation attestation,
+                                const flow::InvokeFunction& call) {
+  const flow::CallInfo& info = session.state().call;
+  FunctionRequest request;
+  request.contact.contactId = info.contactId;
+  request.contact.customerAddress = info.customerAddress;
+  request.contact.languageCode = info.languageCode;
+  request.contact.attestation = attestation;
+  request.contact.attributes = session.attributes();
+  request.parameters = call.parameters;
+  return request;
+}
+
+Result<StringMap> invokeLogged(Function& fn, const FunctionRequest& request) {
+  const auto started = std::chrono::steady_clock::now();
+  Result<StringMap> result = fn.invoke(request);
+  const auto micros = std::chrono::duration_cast<std::chrono::microseconds>(
+                          std::chrono::steady_clock::now() - started)
+                          .count();
+  spdlog::info("event=function contact={} function={} ok={} latency_us={}",
+               request.contact.contactId, fn.name(), result.ok(), micros);
+  return result;
+}
+
+void logFlowSteps(flow::Session& session, const std::string& contact) {
+  for (const auto& step : session.drainSteps()) {
+    spdlog::info("event=flow_step contact={} action={} type={} outcome={}", contact, step.actionId,
+                 step.type, step.outcome);
+  }
+}
+
+std::string contactLanguage(const flow::Session& session, const std::string& fallback) {
+  const auto& attrs = session.attributes();
+  if (auto it = attrs.find("language"); it != attrs.end() && isLanguageTag(it->second)) {
+    return it->second;
+  }
+  return fallback;
+}
+
+}  // namespace callgate

@@ -1,0 +1,154 @@
+#include "channels/simulator/simulator.h"
+
+#include <chrono>
+#include <iostream>
+#include <nlohmann/json.hpp>
+#include <spdlog/spdlog.h>
+
+#include "core/flow/session.h"
+#include "core/phone.h"
+#include "channels/common/flow_channel.h"
+
+namespace callgate::app {
+
+namespace {
+
+using nlohmann::json;
+
+std::string newContactId() {
+  // Only needs to be unique enough to tell calls apart in the logs.
+  const auto t = std::chrono::steady_clock::now().time_since_epoch().count();
+  return "sim-" + std::to_string(t);
+}
+
+class Console {
+ public:
+  Console(std::ostream& out, bool asJson, bool echoInput)
+      : out_(out), json_(asJson), echo_(echoInput) {}
+
+  void prompt(const flow::PlayPrompt& p) {
+    const std::string text = p.promptId.empty() ? p.text : "[prompt " + p.promptId + "]";
+    if (json_) emit({{"type", "prompt"}, {"text", text}, {"ssml", p.ssml}});
+    else out_ << "callgate> " << text << "\n";
+  }
+  void inputRequest(const flow::CollectDigits& c) {
+    if (json_) {
+      emit({{"type", "input"}, {"maxDigits", c.maxDigits}, {"terminator", c.terminator},
+            {"timeoutSeconds", c.timeoutSeconds}});
+    } else {
+      out_ << "keypad (up to " << c.maxDigits << " digits"
+           << (c.terminator.empty() ? "" : ", " + c.terminator + " ends") << ")> ";
+    }
+    out_.flush();
+  }
+  // What the caller keyed, as a terminal would have shown it while typing.
+  void keyed(const std::string& digits) {
+    if (json_ || !echo_) return;
+    out_ << (digits.empty() ? "(no input)" : digits) << "\n";
+  }
+  void function(const std::string& name, const StringMap& result) {
+    if (json_) emit({{"type", "function"}, {"name", name}, {"result", result}});
+  }
+  void functionError(const std::string& name, const std::string& reason) {
+    if (json_) emit({{"type", "function_error"}, {"name", name}, {"error", reason}});
+    else out_ << "(function " << name << " failed: " << reason << ")\n";
+  }
+  void transfer(const flow::TransferToQueue& t) {
+    if (json_) {
+      emit({{"type", "transfer"}, {"queue", t.queue}, {"attributes", t.attributes}});
+      return;
+    }
+    out_ << "*** transferred to queue '" << t.queue << "'\n";
+    for (const auto& [k, v] : t.attributes) out_ << "    " << k << " = " << v << "\n";
+  }
+  void hangup(const std::string& reason) {
+    if (json_) emit({{"type", "hangup"}, {"reason", reason}});
+    else out_ << "*** call ended: " << reason << "\n";
+  }
+
+ private:
+  void emit(const json& event) { out_ << event.dump() << "\n" << std::flush; }
+  std::ostream& out_;
+  bool json_;
+  bool echo_;
+};
+
+
+flow::Event invoke(const flow::InvokeFunction& call, const FunctionRegistry& functions,
+                   const SimulatedCall& sim, const flow::Session& session, Console& console) {
+  Function* fn = functions.find(call.function);
+  if (!fn) return flow::FunctionFailed{"no function named " + call.function};
+  auto result = invokeLogged(*fn, functionRequest(session, sim.attestation, call));
+  if (!result.ok()) {
+    console.functionError(call.function, result.error().message());
+    return flow::FunctionFailed{result.error().message()};
+  }
+  console.function(call.function, *result);
+  return flow::FunctionCompleted{*result};
+}
+
+}  // namespace
+
+std::string keypadDigits(const std::string& line, const std::string& terminator, int maxDigits) {
+  std::string digits;
+  for (char c : line) {
+    if (!terminator.empty() && c == terminator[0]) break;
+    if ((c >= '0' && c <= '9') || c == '*' || c == '#') digits.push_back(c);
+    if (static_cast<int>(digits.size()) >= maxDigits) break;
+  }
+  return digits;
+}
+
+int runSimulatedCall(std::shared_ptr<const flow::Flow> flow, const FunctionRegistry& functions,
+                     const SimulatedCall& call, std::istream& in, std::ostream& out) {
+  const std::string contactId = newContactId();
+  flow::CallInfo info;
+  info.contactId = contactId;
+  info.customerAddress = call.from;
+  info.systemAddress = call.to;
+  info.languageCode = call.language;
+  flow::Session session(std::move(flow), info);
+  Console console(out, call.json, call.echoInput);
+  spdlog::info("event=call_start contact={} channel=simulator from={} attestation={}", contactId,
+               maskPhone(call.from), attestationName(call.attestation));
+
+  flow::Action action = session.start();
+  while (true) {
+    logFlowSteps(session, contactId);
+    flow::Event event = flow::CallerHungUp{};
+    if (auto* play = std::get_if<flow::PlayPrompt>(&action)) {
+      console.prompt(*play);
+      event = flow::PromptPlayed{};
+    } else if (auto* collect = std::get_if<flow::CollectDigits>(&action)) {
+      console.prompt(collect->prompt);
+      console.inputRequest(*collect);
+      std::string line;
+      if (!std::getline(in, line)) {
+        event = flow::CallerHungUp{};
+      } else {
+        const std::string digits = keypadDigits(line, collect->terminator, collect->maxDigits);
+        console.keyed(digits);
+        if (digits.empty()) event = flow::InputTimedOut{};
+        else event = flow::DigitsCollected{digits};
+      }
+    } else if (auto* fn = std::get_if<flow::InvokeFunction>(&action)) {
+      event = invoke(*fn, functions, call, session, console);
+    } else if (auto* transfer = std::get_if<flow::TransferToQueue>(&action)) {
+      console.transfer(*transfer);
+      spdlog::info("event=call_end contact={} outcome=transfer queue={} authenticated={}", contactId,
+                   transfer->queue,
+                   transfer->attributes.count("authenticated") ? transfer->attributes.at("authenticated") : "");
+      return 0;
+    } else {
+      const auto& hangup = std::get<flow::Disconnect>(action);
+      console.hangup(hangup.reason);
+      const bool flowError = hangup.reason.rfind("flow error", 0) == 0;
+      spdlog::log(flowError ? spdlog::level::warn : spdlog::level::info,
+                  "event=call_end contact={} outcome=disconnect reason=\"{}\"", contactId, hangup.reason);
+      return flowError ? 1 : 0;
+    }
+    action = session.handle(event);
+  }
+}
+
+}  // namespace callgate::app

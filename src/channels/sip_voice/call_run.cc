@@ -1,0 +1,428 @@
+#include "channels/sip_voice/call_run.h"
+
+#include <spdlog/spdlog.h>
+
+#include <boost/asio/post.hpp>
+#include <utility>
+
+#include "channels/sip_voice/verdict_headers.h"
+#include "channels/common/flow_channel.h"
+
+namespace callgate::sip_voice {
+
+namespace {
+
+constexpr const char* kNoAgentText =
+    "Sorry, we cannot connect your call right now. Please call back later. Goodbye.";
+constexpr std::size_t kMaxTypeAhead = 32;
+
+const char* endReasonName(sip::EndReason reason) {
+  switch (reason) {
+    case sip::EndReason::kCallerHungUp: return "caller-hung-up";
+    case sip::EndReason::kWeHungUp: return "we-hung-up";
+    case sip::EndReason::kCancelled: return "cancelled";
+    case sip::EndReason::kAckTimeout: return "ack-timeout";
+    case sip::EndReason::kTransferred: return "transferred";
+    case sip::EndReason::kTimeout: return "peer-timeout";
+    case sip::EndReason::kShutdown: return "shutdown";
+  }
+  return "unknown";
+}
+
+}  // namespace
+
+CallRun::CallRun(const CallDeps& deps, std::shared_ptr<const flow::Flow> flow, flow::CallInfo info,
+                 Attestation attestation, std::shared_ptr<sip::CallLeg> leg,
+                 std::shared_ptr<rtp::MediaSession> media, std::function<void()> finished)
+    : deps_(deps),
+      session_(std::move(flow), std::move(info)),
+      attestation_(attestation),
+      leg_(std::move(leg)),
+      media_(std::move(media)),
+      finished_(std::move(finished)),
+      timer_(media_->executor()),
+      endpointer_(deps.options.endpointer) {}
+
+template <typename F>
+void CallRun::post(F&& f) {
+  boost::asio::post(media_->executor(), std::forward<F>(f));
+}
+
+void CallRun::begin() {
+  post([self = shared_from_this()] {
+    if (self->begun_ || self->over_) return;
+    self->begun_ = true;
+    std::weak_ptr<CallRun> weak = self;
+    self->media_->onDigit([weak](char key) {
+      if (auto s = weak.lock()) s->digit(key);
+    });
+    self->perform(self->session_.start());
+  });
+}
+
+void CallRun::mediaChanged(const rtp::MediaParams& params) {
+  post([self = shared_from_this(), params] {
+    if (!self->over_) self->media_->update(params);
+  });
+}
+
+void CallRun::transferOutcome(const sip::TransferOutcome& outcome) {
+  post([self = shared_from_this(), outcome] {
+    if (self->over_ || !self->transferring_) return;
+    self->transferring_ = false;
+    self->timer_.cancel();
+    if (!outcome.succeeded) {
+      self->transferFailed("the agent side answered " + std::to_string(outcome.status));
+      return;
+    }
+    spdlog::info("event=sip_transfer_done contact={} status={}", self->session_.state().call.contactId,
+                 outcome.status);
+    self->leaving_ = true;
+    self->leg_->hangup();
+  });
+}
+
+void CallRun::ended(sip::EndReason reason) {
+  post([self = shared_from_this(), reason] {
+    if (self->over_) return;
+    self->over_ = true;
+    ++self->generation_;
+    self->timer_.cancel();
+    if (!self->session_.finished()) self->session_.handle(flow::CallerHungUp{});
+    self->logSteps();
+    self->media_->close();
+    spdlog::info("event=sip_call_end contact={} reason={}", self->session_.state().call.contactId,
+                 endReasonName(reason));
+    self->finish();
+  });
+}
+
+void CallRun::finish() {
+  if (auto done = std::exchange(finished_, nullptr)) done();
+}
+
+void CallRun::perform(flow::Action action) {
+  if (over_) return;
+  ++generation_;
+  timer_.cancel();
+  stopListening();
+  turn_.reset();
+  recognizing_ = false;
+  logSteps();
+  if (auto* play = std::get_if<flow::PlayPrompt>(&action)) {
+    playPrompt(*play, [this] { feed(flow::PromptPlayed{}); });
+  } else if (auto* collect = std::get_if<flow::CollectDigits>(&action)) {
+    collecting_ = *collect;
+    entered_.clear();
+    if (collect->speech.enabled && deps_.options.recognizer != nullptr) {
+      input_ = *collect;
+      turn_.emplace(*collect, deps_.options.speechTurn);
+      speechStep(turn_->start());
+      return;
+    }
+    if (!typeAhead_.empty()) {
+      // The caller already keyed ahead during an earlier prompt: skip this one.
+      startCollecting();
+      return;
+    }
+    prompting_ = true;
+    playPrompt(collect->prompt, [this] {
+      prompting_ = false;
+      startCollecting();
+    });
+  } else if (auto* call = std::get_if<flow::InvokeFunction>(&action)) {
+    invoke(*call);
+  } else if (auto* t = std::get_if<flow::TransferToQueue>(&action)) {
+    transfer(*t);
+  } else {
+    const auto& d = std::get<flow::Disconnect>(action);
+    if (d.reason.starts_with("flow error")) {
+      spdlog::warn("event=sip_flow_error contact={} error=\"{}\"", session_.state().call.contactId,
+                   d.reason);
+    }
+    hangUp(d.reason);
+  }
+}
+
+void CallRun::feed(const flow::Event& event) {
+  if (over_) return;
+  perform(session_.handle(event));
+}
+
+void CallRun::playPrompt(const flow::PlayPrompt& prompt, std::function<void()> then) {
+  if (prompt.text.empty() && prompt.promptId.empty()) {
+    then();
+    return;
+  }
+  const uint64_t gen = generation_;
+  boost::asio::post(deps_.workers, [self = shared_from_this(), gen, prompt, lang = language(),
+                                    then = std::move(then)]() mutable {
+    auto audio = self->deps_.renderPrompt(prompt, lang);
+    self->post([self, gen, audio = std::move(audio), then = std::move(then)]() mutable {
+      if (gen != self->generation_ || self->over_) return;
+      if (!audio.ok()) {
+        // A missing prompt must not strand the caller: log it and carry on as if it was played.
+        spdlog::warn("event=sip_prompt_error contact={} error=\"{}\"",
+                     self->session_.state().call.contactId, audio.error().message());
+        then();
+        return;
+      }
+      self->media_->play({*audio}, /*bargeIn=*/true,
+                         [self, gen, then = std::move(then)](bool /*interrupted*/) {
+                           if (gen != self->generation_ || self->over_) return;
+                           then();
+                         });
+    });
+  });
+}
+
+void CallRun::startCollecting() {
+  std::string keys = std::exchange(typeAhead_, {});
+  for (std::size_t i = 0; i < keys.size(); ++i) {
+    if (accept(keys[i])) {
+      // Whatever was keyed beyond this entry belongs to the next one.
+      typeAhead_ = keys.substr(i + 1);
+      return;
+    }
+  }
+  armInputTimer();
+}
+
+bool CallRun::accept(char key) {
+  const flow::CollectDigits& c = *collecting_;
+  const bool terminator = !c.terminator.empty() && key == c.terminator.front();
+  if (!terminator) entered_ += key;
+  if (!terminator && static_cast<int>(entered_.size()) < c.maxDigits) return false;
+  collecting_.reset();
+  entryDone(std::exchange(entered_, {}));
+  return true;
+}
+
+void CallRun::entryDone(std::string keys) {
+  if (turn_) {
+    speechStep(turn_->keyed(keys));
+    return;
+  }
+  feed(flow::DigitsCollected{std::move(keys)});
+}
+
+void CallRun::noEntry() {
+  if (turn_) {
+    speechStep(turn_->noInput());
+    return;
+  }
+  feed(flow::InputTimedOut{});
+}
+
+void CallRun::digit(char key) {
+  if (over_ || leaving_) return;
+  spdlog::debug("event=sip_digit contact={}", session_.state().call.contactId);  // never the key
+  if (turn_) {
+    // Keys win over speech: stop listening and drop an utterance still being decoded.
+    stopListening();
+    recognizing_ = false;
+  }
+  if (collecting_ && !prompting_) {
+    if (!accept(key)) armInputTimer();
+  } else if (typeAhead_.size() < kMaxTypeAhead) {
+    typeAhead_ += key;
+  }
+}
+
+void CallRun::armInputTimer() {
+  const uint64_t gen = generation_;
+  timer_.expires_after(std::chrono::seconds(collecting_->timeoutSeconds));
+  timer_.async_wait([self = shared_from_this(), gen](const boost::system::error_code& ec) {
+    if (ec || gen != self->generation_ || !self->collecting_ || self->over_) return;
+    self->collecting_.reset();
+    std::string digits = std::exchange(self->entered_, {});
+    if (digits.empty()) self->noEntry();
+    else self->entryDone(std::move(digits));
+  });
+}
+
+void CallRun::speechStep(speech::TurnStep step) {
+  if (auto* done = std::get_if<speech::Finished>(&step)) {
+    stopListening();
+    recognizing_ = false;
+    const std::string& how = done->how;
+    logSpeech(how == "speech" || how == "speech-confirmed" ? std::string_view("accepted")
+                                                            : std::string_view(how),
+              how == "speech" || how == "speech-confirmed" ? lastConfidence_ : 0.0);
+    std::optional<std::string> digits = std::move(done->digits);
+    turn_.reset();
+    listen_.reset();
+    collecting_.reset();
+    if (digits) feed(flow::DigitsCollected{std::move(*digits)});
+    else feed(flow::InputTimedOut{});
+    return;
+  }
+  listen(std::get<speech::Listen>(step));
+}
+
+void CallRun::listen(const speech::Listen& l) {
+  ++generation_;
+  timer_.cancel();
+  listen_ = l;
+  entered_.clear();
+  collecting_ = input_;
+  if (l.confirming) {  // one key answers: 1 yes, 2 no
+    collecting_->maxDigits = 1;
+    collecting_->terminator.clear();
+  }
+  if (!typeAhead_.empty()) {
+    // Keyed ahead during an earlier prompt: that is the answer; no prompt, no speech.
+    startCollecting();
+    return;
+  }
+  endpointer_.reset();
+  listening_ = true;
+  std::weak_ptr<CallRun> weak = shared_from_this();
+  media_->onAudio([weak](std::span<const int16_t> samples) {
+    if (auto self = weak.lock()) self->audio(samples);
+  });
+  prompting_ = true;
+  playPrompt(l.prompt, [this] {
+    prompting_ = false;
+    // Speech already under way (it stopped the prompt): its result decides, not a timer.
+    if (endpointer_.speaking() || recognizing_) return;
+    startCollecting();
+  });
+}
+
+void CallRun::stopListening() {
+  if (!listening_) return;
+  listening_ = false;
+  media_->onAudio(nullptr);
+}
+
+void CallRun::audio(std::span<const int16_t> samples) {
+  if (!listening_ || over_ || leaving_) return;
+  switch (endpointer_.feed(samples)) {
+    case speech::Endpointer::Event::kSpeechStarted:
+      timer_.cancel();  // the no-input limit is met
+      spdlog::info("event=sip_speech_start contact={}", session_.state().call.contactId);
+      if (prompting_) media_->stopPlayback();  // barge-in
+      break;
+    case speech::Endpointer::Event::kSpeechEnded:
+    case speech::Endpointer::Event::kMaxSpeech:
+      recognize(endpointer_.takeUtterance());
+      break;
+    case speech::Endpointer::Event::kNone:
+      break;
+  }
+}
+
+void CallRun::recognize(std::vector<int16_t> utterance) {
+  stopListening();
+  recognizing_ = true;
+  const uint64_t gen = generation_;
+  boost::asio::post(deps_.workers, [self = shared_from_this(), gen, grammar = listen_->grammar,
+                                    utterance = std::move(utterance)] {
+    Result<speech::Recognition> result =
+        self->deps_.options.recognizer->recognize(utterance, grammar);
+    self->post([self, gen, result = std::move(result)] {
+      if (gen != self->generation_ || self->over_ || !self->recognizing_ || !self->turn_) return;
+      self->recognizing_ = false;
+      speech::Recognition heard;
+      if (result.ok()) {
+        heard = *result;
+      } else {
+        spdlog::warn("event=sip_speech_error contact={} error=\"{}\"",
+                     self->session_.state().call.contactId, result.error().message());
+      }
+      self->lastConfidence_ = heard.confidence;
+      speech::TurnStep step = self->turn_->heard(heard);
+      if (const auto* again = std::get_if<speech::Listen>(&step))
+        self->logSpeech(again->confirming ? "confirm" : "reprompt", heard.confidence);
+      self->speechStep(std::move(step));
+    });
+  });
+}
+
+void CallRun::logSpeech(std::string_view outcome, double confidence) const {
+  // Never the words or digits: a spoken entry may be a PIN or a one-time code.
+  spdlog::info("event=sip_speech contact={} outcome={} confidence={:.2f} attempt={}",
+               session_.state().call.contactId, outcome, confidence,
+               turn_ ? turn_->attempts() : 0);
+}
+
+void CallRun::invoke(const flow::InvokeFunction& call) {
+  Function* fn = deps_.functions.find(call.function);
+  if (fn == nullptr) {
+    feed(flow::FunctionFailed{"no function named " + call.function});
+    return;
+  }
+  const uint64_t gen = generation_;
+  FunctionRequest request = functionRequest(session_, attestation_, call);
+  timer_.expires_after(std::chrono::seconds(call.timeoutSeconds));
+  timer_.async_wait([self = shared_from_this(), gen, name = call.function](
+                        const boost::system::error_code& ec) {
+    if (ec || gen != self->generation_ || self->over_) return;
+    spdlog::warn("event=function_timeout contact={} function={}",
+                 self->session_.state().call.contactId, name);
+    self->feed(flow::FunctionFailed{"timed out"});
+  });
+  boost::asio::post(deps_.workers, [self = shared_from_this(), gen, fn,
+                                    request = std::move(request)] {
+    Result<StringMap> result = invokeLogged(*fn, request);
+    self->post([self, gen, result = std::move(result)]() mutable {
+      if (gen != self->generation_ || self->over_) return;
+      if (result.ok()) self->feed(flow::FunctionCompleted{std::move(*result)});
+      else self->feed(flow::FunctionFailed{result.error().message()});
+    });
+  });
+}
+
+void CallRun::transfer(const flow::TransferToQueue& t) {
+  const SipVoiceOptions& o = deps_.options;
+  std::string target = o.defaultAgent;
+  if (auto it = o.queues.find(t.queue); it != o.queues.end()) target = it->second;
+  const std::string& contact = session_.state().call.contactId;
+  if (target.empty()) {
+    transferFailed("no agent for queue '" + t.queue + "' and no default_agent");
+    return;
+  }
+  const auto attrs = agentAttributes(t.attributes);
+  const auto authenticated = attrs.find("authenticated");
+  spdlog::info("event=sip_transfer contact={} queue=\"{}\" target=\"{}\" authenticated={}", contact,
+               t.queue, target, authenticated != attrs.end() ? authenticated->second : "False");
+  transferring_ = true;
+  leg_->refer(target, verdictHeaders(attrs));
+  const uint64_t gen = generation_;
+  timer_.expires_after(o.transferTimeout);
+  timer_.async_wait([self = shared_from_this(), gen](const boost::system::error_code& ec) {
+    if (ec || gen != self->generation_ || !self->transferring_ || self->over_) return;
+    self->transferring_ = false;
+    self->transferFailed("no final NOTIFY");
+  });
+}
+
+void CallRun::transferFailed(const std::string& why) {
+  spdlog::warn("event=sip_transfer_failed contact={} error=\"{}\"", session_.state().call.contactId,
+               why);
+  ++generation_;
+  if (!deps_.options.announceReferFailure) {
+    hangUp("transfer failed");
+    return;
+  }
+  flow::PlayPrompt sorry;
+  sorry.text = kNoAgentText;
+  playPrompt(sorry, [this] { hangUp("transfer failed"); });
+}
+
+void CallRun::hangUp(const std::string& reason) {
+  if (leaving_ || over_) return;
+  leaving_ = true;
+  collecting_.reset();
+  stopListening();
+  turn_.reset();
+  spdlog::info("event=sip_hangup contact={} reason=\"{}\"", session_.state().call.contactId, reason);
+  leg_->hangup();
+}
+
+std::string CallRun::language() const { return contactLanguage(session_, deps_.options.language); }
+
+void CallRun::logSteps() { logFlowSteps(session_, session_.state().call.contactId); }
+
+}  // namespace callgate::sip_voice

@@ -1,0 +1,143 @@
+// CallRun: one SIP call running through its flow. It performs the Session's actions with the
+// call's media and SIP leg and feeds the outcomes back:
+//   PlayPrompt     -> the prompt is rendered on the worker pool (WAV override or TTS, cached),
+//                     then played; a key press stops it (barge-in) and is kept as type-ahead.
+//   CollectDigits  -> its prompt as above, then digits (type-ahead first) until the terminator,
+//                     maxDigits, or the flow's InputTimeLimitSeconds without a key: before the
+//                     first digit that is InputTimedOut, between digits it ends the entry with
+//                     what was keyed (Connect's "timeout between entries" uses the same limit).
+//                     When the input allows speech and a recogniser is configured, the caller's
+//                     audio is endpointed from the start of the prompt (speech stops the prompt),
+//                     each utterance is decoded on the worker pool against the input's digit
+//                     grammar, and a speech::SpeechTurn decides: accept, read back for a yes/no
+//                     (key 1/2 or spoken), or ask again. Keys always work and win over speech.
+//                     Neither keys nor transcripts are ever logged.
+//   InvokeFunction -> the built-in function runs on the worker pool, bounded by the flow's
+//                     InvocationTimeLimitSeconds (a late result is dropped: FunctionFailed).
+//   TransferToQueue-> REFER to the queue's agent URI with the verdict headers; our leg ends when
+//                     the NOTIFY reports success; a refused transfer apologises (or not, per
+//                     config) and hangs up.
+//   Disconnect     -> BYE.
+//
+// Threads: every member runs on the call's media executor (the MediaSession's strand), which
+// serialises media callbacks, timers and results coming back from the worker pool; the public
+// methods may be called from any thread and post there. Asynchronous completions carry the
+// action generation they were started for and are dropped once the call has moved on.
+// Ownership: shared (enable_shared_from_this): pending handlers keep it alive; it owns the
+// Session and shares the leg and media session. The Deps must outlive every CallRun.
+#pragma once
+
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/thread_pool.hpp>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+
+#include "adapters/net/rtp/media_session.h"
+#include "adapters/net/sip/call_handler.h"
+#include "core/flow/session.h"
+#include "core/speech/endpointer.h"
+#include "core/speech/recognizer.h"
+#include "core/speech/speech_turn.h"
+#include "core/trust_policy.h"
+#include "functions/function.h"
+
+namespace callgate::sip_voice {
+
+struct SipVoiceOptions {
+  std::map<std::string, std::string> queues;  // flow queue name -> agent SIP URI
+  std::string defaultAgent;                   // for queues not listed; "" = none
+  bool announceReferFailure = true;           // apologise before hanging up when REFER fails
+  std::string language = "en-US";             // prompt language unless the contact has one
+  std::chrono::seconds transferTimeout{32};   // REFER accepted but no final NOTIFY: give up
+  // Speech input. recognizer is borrowed (it must outlive every call); nullptr = inputs that
+  // allow speech take keys only.
+  speech::SpeechRecognizer* recognizer = nullptr;
+  speech::EndpointerOptions endpointer;
+  speech::SpeechTurnOptions speechTurn;
+};
+
+// Audio for a prompt in a language (blocking; called on the worker pool). Production:
+// tts::PromptLibrary::render.
+using PromptRenderer =
+    std::function<Result<audio::AudioPtr>(const flow::PlayPrompt& prompt, const std::string& language)>;
+
+// What every CallRun borrows.
+struct CallDeps {
+  const FunctionRegistry& functions;
+  PromptRenderer renderPrompt;
+  boost::asio::thread_pool& workers;
+  const SipVoiceOptions& options;
+};
+
+class CallRun : public std::enable_shared_from_this<CallRun> {
+ public:
+  // `finished` runs once (on the media executor) when the call is over and may be forgotten.
+  CallRun(const CallDeps& deps, std::shared_ptr<const flow::Flow> flow, flow::CallInfo info,
+          Attestation attestation, std::shared_ptr<sip::CallLeg> leg,
+          std::shared_ptr<rtp::MediaSession> media, std::function<void()> finished);
+
+  // Thread-safe; each posts to the media executor.
+  void begin();  // the caller's ACK arrived: start the flow
+  void mediaChanged(const rtp::MediaParams& params);
+  void transferOutcome(const sip::TransferOutcome& outcome);
+  void ended(sip::EndReason reason);
+
+ private:
+  template <typename F>
+  void post(F&& f);
+
+  void perform(flow::Action action);
+  void feed(const flow::Event& event);
+  void playPrompt(const flow::PlayPrompt& prompt, std::function<void()> then);
+  void startCollecting();
+  void digit(char key);
+  bool accept(char key);  // true when the entry is complete
+  void armInputTimer();
+  void entryDone(std::string keys);  // a complete key entry
+  void noEntry();                    // the input time limit passed with nothing keyed or said
+  // Speech inputs (see the header comment).
+  void speechStep(speech::TurnStep step);
+  void listen(const speech::Listen& listen);
+  void stopListening();
+  void audio(std::span<const int16_t> samples);
+  void recognize(std::vector<int16_t> utterance);
+  void logSpeech(std::string_view outcome, double confidence) const;
+  void invoke(const flow::InvokeFunction& call);
+  void transfer(const flow::TransferToQueue& transfer);
+  void transferFailed(const std::string& why);
+  void hangUp(const std::string& reason);
+  void finish();
+  std::string language() const;
+  void logSteps();
+
+  CallDeps deps_;
+  flow::Session session_;
+  Attestation attestation_;
+  std::shared_ptr<sip::CallLeg> leg_;
+  std::shared_ptr<rtp::MediaSession> media_;
+  std::function<void()> finished_;
+  boost::asio::steady_timer timer_;  // input and function time limits, transfer guard
+
+  uint64_t generation_ = 0;  // bumped whenever the call moves to a new action
+  bool begun_ = false;
+  bool over_ = false;       // the SIP dialog has ended
+  bool leaving_ = false;    // we sent BYE or a REFER succeeded
+  bool transferring_ = false;
+  std::optional<flow::CollectDigits> collecting_;
+  bool prompting_ = false;  // the collect prompt is still playing
+  std::string typeAhead_;   // keys pressed during a prompt, for the next entry
+  std::string entered_;     // the entry being collected
+
+  std::optional<speech::SpeechTurn> turn_;  // the current input allows speech
+  flow::CollectDigits input_;               // that input, as the flow asked for it
+  std::optional<speech::Listen> listen_;    // what the turn is listening for
+  speech::Endpointer endpointer_;
+  bool listening_ = false;    // the audio tap feeds the endpointer
+  bool recognizing_ = false;  // an utterance is being decoded
+  double lastConfidence_ = 0.0;
+};
+
+}  // namespace callgate::sip_voice

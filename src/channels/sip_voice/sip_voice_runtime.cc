@@ -1,0 +1,142 @@
+#include "channels/sip_voice/sip_voice_runtime.h"
+
+#include <spdlog/spdlog.h>
+
+#include <array>
+
+#include "core/phone.h"
+#include "common/text.h"
+
+namespace callgate::sip_voice {
+
+std::string phoneFromSipUser(const std::string& user) {
+  // Visual separators allowed in tel: URIs (RFC 3966) and in what PBXs send.
+  std::string digits;
+  for (char c : user) {
+    if (c == '-' || c == '.' || c == '(' || c == ')' || c == ' ') continue;
+    digits += c;
+  }
+  if (auto e164 = normalizeE164(digits); e164.ok()) return *e164;
+  // Carriers often send the international form without '+' (14155550100).
+  if (!digits.empty() && digits.front() != '+') {
+    if (auto e164 = normalizeE164("+" + digits); e164.ok()) return *e164;
+  }
+  return user;
+}
+
+rtp::MediaParams mediaParams(const sip::NegotiatedMedia& media) {
+  rtp::MediaParams p;
+  p.codec = media.codec == sip::Codec::kPcma ? rtp::Codec::kPcma : rtp::Codec::kPcmu;
+  p.audioPayloadType = media.audioPayloadType;
+  p.dtmfPayloadType = media.dtmfPayloadType;
+  p.remoteAddress = media.remoteAddress;
+  p.remotePort = media.remotePort;
+  p.onHold = media.onHold;
+  return p;
+}
+
+SipVoiceRuntime::SipVoiceRuntime(flow::FlowCatalog flows, SipVoiceOptions options,
+                                 rtp::MediaEngine& media, PromptRenderer prompts,
+                                 const stir::CallerTrust& trust, const FunctionRegistry& functions,
+                                 Clock& clock, Random& random, int workerThreads)
+    : flows_(std::move(flows)),
+      options_(std::move(options)),
+      media_(media),
+      trust_(trust),
+      clock_(clock),
+      random_(random),
+      workers_(static_cast<std::size_t>(workerThreads)),
+      deps_{functions, std::move(prompts), workers_, options_} {}
+
+SipVoiceRuntime::~SipVoiceRuntime() {
+  workers_.join();
+  std::lock_guard lock(mu_);
+  calls_.clear();
+}
+
+std::string SipVoiceRuntime::newContactId() {
+  std::array<uint8_t, 16> b{};
+  random_.fill(b);
+  return formatUuidV4(b);  // a UUID, like Connect's ContactId
+}
+
+sip::Acceptance SipVoiceRuntime::onIncomingCall(const sip::IncomingCall& call,
+                                                std::shared_ptr<sip::CallLeg> leg) {
+  const std::string dialled = phoneFromSipUser(call.dialledUser);
+  std::shared_ptr<const flow::Flow> flow = flows_.forNumber(dialled);
+  if (!flow) {
+    spdlog::error("event=sip_no_flow dialled=\"{}\"", maskPhone(dialled));
+    return {480, {}, 0};
+  }
+  stir::TrustInput input;
+  input.identityHeader = call.identityHeader;
+  input.assertedIdentity = call.assertedIdentity;
+  input.fromHeader = call.fromHeader;
+  input.sourceAddress = call.sourceAddress;
+  input.callerUser = call.callerUser;
+  input.dialledUser = call.dialledUser;
+  input.nowEpochSeconds = toUnixMillis(clock_.now()) / 1000;
+  const stir::TrustVerdict verdict = trust_.evaluate(input);
+
+  auto media = media_.open();
+  if (!media.ok()) {
+    spdlog::warn("event=sip_no_media error=\"{}\"", media.error().message());
+    return {503, {}, 0};
+  }
+  flow::CallInfo info;
+  info.contactId = newContactId();
+  info.customerAddress = phoneFromSipUser(call.callerUser);
+  info.systemAddress = dialled;
+  info.languageCode = options_.language;
+  spdlog::info(
+      "event=sip_call_start contact={} call_id_len={} from={} to={} transport={} attestation={} "
+      "trust_source={} trust=\"{}\"",
+      info.contactId, call.callId.size(), maskPhone(info.customerAddress), maskPhone(dialled),
+      call.transport == sip::Transport::kTcp ? "tcp" : "udp", attestationName(verdict.attestation),
+      verdict.source, verdict.detail);
+
+  std::shared_ptr<rtp::MediaSession> session = *media;
+  const uint16_t port = session->localPort();
+  session->start(mediaParams(call.media));
+  const std::string callId = call.callId;
+  auto run = std::make_shared<CallRun>(deps_, std::move(flow), std::move(info), verdict.attestation,
+                                       std::move(leg), std::move(session), [this, callId] {
+                                         std::lock_guard lock(mu_);
+                                         calls_.erase(callId);
+                                       });
+  {
+    std::lock_guard lock(mu_);
+    calls_[callId] = std::move(run);
+  }
+  return {200, {}, port};
+}
+
+std::shared_ptr<CallRun> SipVoiceRuntime::find(const std::string& callId) const {
+  std::lock_guard lock(mu_);
+  auto it = calls_.find(callId);
+  return it != calls_.end() ? it->second : nullptr;
+}
+
+void SipVoiceRuntime::onCallConfirmed(const std::string& callId) {
+  if (auto run = find(callId)) run->begin();
+}
+
+void SipVoiceRuntime::onMediaChanged(const std::string& callId, const sip::NegotiatedMedia& media) {
+  if (auto run = find(callId)) run->mediaChanged(mediaParams(media));
+}
+
+void SipVoiceRuntime::onTransferOutcome(const std::string& callId,
+                                        const sip::TransferOutcome& outcome) {
+  if (auto run = find(callId)) run->transferOutcome(outcome);
+}
+
+void SipVoiceRuntime::onCallEnded(const std::string& callId, sip::EndReason reason) {
+  if (auto run = find(callId)) run->ended(reason);
+}
+
+size_t SipVoiceRuntime::activeCalls() const {
+  std::lock_guard lock(mu_);
+  return calls_.size();
+}
+
+}  // namespace callgate::sip_voice

@@ -1,0 +1,68 @@
+// SipVoiceRuntime: the SIP voice channel's call logic. The SipServer hands it each new INVITE;
+// it picks the flow for the dialled number, decides the caller's attestation (STIR/SHAKEN
+// Identity or a trusted proxy's verstat, see stir/caller_trust.h), opens the call's RTP session
+// and starts a CallRun when the caller's ACK arrives. Later SIP events (re-INVITE, NOTIFY
+// outcome, BYE/CANCEL) are routed to the call by Call-ID.
+//
+// Threads: the CallHandler methods run on the SIP thread and never block (the trust check is
+// local crypto only; the RTP socket bind is non-blocking). Each call then runs on its media
+// executor; functions and prompt rendering run on this runtime's worker pool.
+// Ownership: borrows the media engine, prompt library, trust checker, function registry and
+// random source, which must outlive it; owns the worker pool and the calls. Destroy the
+// SipServer first (it ends the calls), then this.
+#pragma once
+
+#include <boost/asio/thread_pool.hpp>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+
+#include "adapters/net/rtp/media_engine.h"
+#include "channels/sip_voice/call_run.h"
+#include "adapters/security/stir/caller_trust.h"
+#include "core/flow/flow_catalog.h"
+#include "core/ports.h"
+
+namespace callgate::sip_voice {
+
+class SipVoiceRuntime : public sip::CallHandler {
+ public:
+  SipVoiceRuntime(flow::FlowCatalog flows, SipVoiceOptions options, rtp::MediaEngine& media,
+                  PromptRenderer prompts, const stir::CallerTrust& trust,
+                  const FunctionRegistry& functions, Clock& clock, Random& random, int workerThreads);
+  ~SipVoiceRuntime() override;
+
+  sip::Acceptance onIncomingCall(const sip::IncomingCall& call, std::shared_ptr<sip::CallLeg> leg) override;
+  void onCallConfirmed(const std::string& callId) override;
+  void onMediaChanged(const std::string& callId, const sip::NegotiatedMedia& media) override;
+  void onTransferOutcome(const std::string& callId, const sip::TransferOutcome& outcome) override;
+  void onCallEnded(const std::string& callId, sip::EndReason reason) override;
+
+  size_t activeCalls() const;
+
+ private:
+  std::shared_ptr<CallRun> find(const std::string& callId) const;
+  std::string newContactId();
+
+  flow::FlowCatalog flows_;
+  SipVoiceOptions options_;
+  rtp::MediaEngine& media_;
+  const stir::CallerTrust& trust_;
+  Clock& clock_;
+  Random& random_;
+  boost::asio::thread_pool workers_;
+  CallDeps deps_;
+
+  mutable std::mutex mu_;
+  std::map<std::string, std::shared_ptr<CallRun>> calls_;  // by Call-ID
+};
+
+// The E.164 form of a SIP user part ("+14155550100", "14155550100", "tel" digits with visual
+// separators); the text unchanged when it is not a phone number (the functions then refuse it).
+std::string phoneFromSipUser(const std::string& user);
+
+// sip's negotiated media as rtp's parameters.
+rtp::MediaParams mediaParams(const sip::NegotiatedMedia& media);
+
+}  // namespace callgate::sip_voice

@@ -1,0 +1,94 @@
+#include "channels/twilio_voice/transfer.h"
+
+#include "core/verdict.h"
+#include "core/phone.h"
+
+namespace callgate::twilio_voice {
+
+namespace {
+
+constexpr size_t kMaxSipHeaderBytes = 1024;
+
+std::string attr(const Attributes& a, const std::string& key) {
+  auto it = a.find(key);
+  return it == a.end() ? std::string() : it->second;
+}
+
+void appendPercentEncoded(std::string& out, std::string_view value) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  for (char c : value) {
+    const auto u = static_cast<unsigned char>(c);
+    const bool unreserved = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') ||
+                            (c >= 'A' && c <= 'Z') || c == '-' || c == '_' || c == '.' || c == '~';
+    if (unreserved) {
+      out.push_back(c);
+    } else {
+      out.push_back('%');
+      out.push_back(kHex[u >> 4]);
+      out.push_back(kHex[u & 0x0F]);
+    }
+  }
+}
+
+}  // namespace
+
+Result<AgentTarget> parseAgentTarget(std::string_view text) {
+  if (text.starts_with("sip:") || text.starts_with("sips:")) {
+    const size_t at = text.find('@');
+    const bool ok = at != std::string_view::npos && at + 1 < text.size() &&
+                    text.find_first_of(" \t\r\n<>\"") == std::string_view::npos;
+    if (!ok)
+      return Error::invalidArgument("'" + std::string(text) + "' is not a SIP URI (sip:user@host)");
+    return AgentTarget{AgentTarget::Kind::kSip, std::string(text)};
+  }
+  if (looksLikeE164(text)) return AgentTarget{AgentTarget::Kind::kNumber, std::string(text)};
+  return Error::invalidArgument(
+      "'" + std::string(text) +
+      "' is neither a SIP URI (sip:user@host) nor an E.164 number (+14155550100)");
+}
+
+std::string sipUriWithVerdict(std::string_view uri, const Attributes& agentAttrs) {
+  // Names and order shared with the SIP channel's REFER: the verdict first, so it is never the
+  // part that does not fit.
+  std::string headers;
+  for (const auto& [name, value] : orderedVerdictFields(agentAttrs)) {
+    std::string one = name + "=";
+    appendPercentEncoded(one, value);
+    if (headers.size() + one.size() + 1 > kMaxSipHeaderBytes) continue;
+    if (!headers.empty()) headers.push_back('&');
+    headers += one;
+  }
+  std::string out(uri);
+  if (!headers.empty()) {
+    out.push_back(uri.find('?') == std::string_view::npos ? '?' : '&');
+    out += headers;
+  }
+  return out;
+}
+
+std::string verdictSentence(const Attributes& a) {
+  std::string out = "callgate: ";
+  if (attr(a, "authenticated") == "True") {
+    out += "caller verified";
+    const std::string method = attr(a, "authMethod");
+    if (method == "CallerId")
+      out += " by caller ID";
+    else if (method == "SmsOtp")
+      out += " by text message PIN";
+    else if (method == "Pin")
+      out += " by PIN";
+    out += ".";
+    const std::string name =
+        attr(a, "firstName") +
+        (attr(a, "firstName").empty() || attr(a, "lastName").empty() ? "" : " ") +
+        attr(a, "lastName");
+    if (!name.empty()) out += " " + name + ".";
+    if (!attr(a, "custLevel").empty()) out += " Level " + attr(a, "custLevel") + ".";
+  } else {
+    out += "caller not verified.";
+    if (attr(a, "recordFound") == "True") out += " The number is on record.";
+  }
+  return out;
+}
+
+}  // namespace callgate::twilio_voice

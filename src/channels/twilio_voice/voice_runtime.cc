@@ -1,0 +1,343 @@
+#include "channels/twilio_voice/voice_runtime.h"
+
+#include <sodium.h>
+#include <spdlog/spdlog.h>
+
+#include <array>
+
+#include "channels/twilio_voice/parked_call.h"
+#include "channels/twilio_voice/twiml.h"
+#include "channels/twilio_voice/voice_input.h"
+#include "core/phone.h"
+
+namespace callgate::twilio_voice {
+
+namespace {
+
+constexpr const char* kLostText =
+    "Sorry, something went wrong with this call. Please call back. Goodbye.";
+constexpr const char* kDialFailedText =
+    "Sorry, no agent could take your call right now. Please call back later. Goodbye.";
+
+std::string hangupTwiml() { return TwimlWriter().empty("Hangup").finish(); }
+std::string emptyTwiml() { return TwimlWriter().finish(); }
+
+std::string fields(const std::string& callSid, const std::string& sessionId,
+                   const std::string& outcome) {
+  return "contact=" + (callSid.empty() ? std::string("-") : callSid) +
+         " session=" + (sessionId.empty() ? std::string("-") : sessionId) + " outcome=" + outcome;
+}
+
+VoiceReply ok(std::string twiml, std::string logFields) {
+  return {200, std::move(twiml), std::move(logFields)};
+}
+
+VoiceReply unavailable(const Error& e, const std::string& callSid) {
+  spdlog::warn("event=twilio_store_unavailable contact={} error=\"{}\"", callSid, e.message());
+  return {503, "temporarily unavailable; retry later", fields(callSid, "", "unavailable")};
+}
+
+Attestation attestationOf(const std::string& verstat, const std::string& callSid) {
+  auto parsed = parseAttestation(verstat);
+  if (parsed.ok()) return *parsed;
+  // -Diverted / -Passthrough variants and anything new: not vouched for on this leg; the
+  // secure reading is no attestation.
+  spdlog::info("event=twilio_verstat_unrecognised contact={} verstat=\"{}\"", callSid,
+               verstat.substr(0, 64));
+  return Attestation::kNone;
+}
+
+}  // namespace
+
+TwilioVoiceRuntime::TwilioVoiceRuntime(VoiceFlows flows, VoiceOptions options,
+                                       VoiceSessionStore& sessions, const StateCipher& cipher,
+                                       const FunctionRegistry& functions, Clock& clock,
+                                       Random& random)
+    : flows_(std::move(flows)),
+      options_(std::move(options)),
+      sessions_(sessions),
+      cipher_(cipher),
+      clock_(clock),
+      random_(random),
+      runner_(functions, options_) {}
+
+std::string TwilioVoiceRuntime::newSessionId() {
+  std::array<uint8_t, 16> bytes{};
+  random_.fill(bytes);
+  char text[sodium_base64_ENCODED_LEN(16, sodium_base64_VARIANT_URLSAFE_NO_PADDING)];
+  sodium_bin2base64(text, sizeof text, bytes.data(), bytes.size(),
+                    sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+  return text;
+}
+
+std::string TwilioVoiceRuntime::sessionUrl(const std::string& baseUrl,
+                                           const std::string& id) const {
+  return baseUrl + "/twilio/voice/" + id;
+}
+
+std::string TwilioVoiceRuntime::say(const std::string& text) const {
+  XmlAttributes attrs;
+  if (!options_.voice.empty()) attrs.emplace_back("voice", options_.voice);
+  attrs.emplace_back("language", options_.language);
+  return TwimlWriter().element("Say", attrs, text).empty("Hangup").finish();
+}
+
+VoiceReply TwilioVoiceRuntime::incoming(const VoiceWebhook& hook, const std::string& baseUrl) {
+  const TimePoint now = clock_.now();
+  if (auto purged = sessions_.removeExpired(now); !purged.ok()) {
+    spdlog::warn("event=twilio_purge_failed error=\"{}\"", purged.error().message());
+  } else if (*purged > 0) {
+    spdlog::info("event=twilio_sessions_expired count={}", *purged);
+  }
+  auto existing = sessions_.findByCallSid(hook.callSid, now);
+  if (!existing.ok()) return unavailable(existing.error(), hook.callSid);
+  if (*existing) return replay(**existing, baseUrl + "/twilio/voice");
+
+  std::string flowName = flows_.defaultFlow;
+  if (auto it = flows_.byNumber.find(hook.to); it != flows_.byNumber.end()) flowName = it->second;
+  auto flowIt = flows_.byName.find(flowName);
+  if (flowIt == flows_.byName.end()) {
+    spdlog::error("event=twilio_no_flow contact={} flow=\"{}\"", hook.callSid, flowName);
+    return ok(say(kLostText), fields(hook.callSid, "", "no-flow"));
+  }
+  const Attestation attestation = attestationOf(hook.stirVerstat, hook.callSid);
+
+  VoiceSessionRecord record;
+  record.id = newSessionId();
+  record.callSid = hook.callSid;
+  record.flow = flowName;
+  record.version = 1;  // claimed: step 1 is being worked on
+  record.updatedAt = now;
+  record.expiresAt = now + options_.sessionTtl;
+  if (Status s = sessions_.insert(record); !s.ok()) {
+    if (s.error().code() == ErrorCode::kAlreadyExists) {
+      // The same call delivered twice at once: the other request owns it.
+      auto winner = sessions_.findByCallSid(hook.callSid, now);
+      if (winner.ok() && *winner) return replay(**winner, baseUrl + "/twilio/voice");
+    }
+    return unavailable(s.error(), hook.callSid);
+  }
+  spdlog::info(
+      "event=call_start contact={} channel=twilio session={} from={} to={} attestation={} "
+      "flow=\"{}\"",
+      hook.callSid, record.id, maskPhone(hook.from), maskPhone(hook.to),
+      attestationName(attestation), flowName);
+
+  flow::CallInfo info;
+  info.contactId = hook.callSid;
+  info.customerAddress = hook.from;
+  info.systemAddress = hook.to;
+  info.languageCode = options_.language;
+  flow::Session session(flowIt->second, info);
+  const flow::Action first = session.start();
+  const Turn turn = runner_.run(
+      session, first, {hook.callSid, attestation, sessionUrl(baseUrl, record.id), record.version});
+  return finishTurn(std::move(record), session, turn, attestation);
+}
+
+VoiceReply TwilioVoiceRuntime::gather(const std::string& sessionId, int64_t step,
+                                      const VoiceWebhook& hook, const std::string& baseUrl) {
+  const TimePoint now = clock_.now();
+  auto found = sessions_.find(sessionId, now);
+  if (!found.ok()) return unavailable(found.error(), hook.callSid);
+  if (!*found) {
+    spdlog::info("event=twilio_session_gone contact={} session={}", hook.callSid, sessionId);
+    return ok(hangupTwiml(), fields(hook.callSid, sessionId, "gone"));
+  }
+  VoiceSessionRecord record = std::move(**found);
+  if (record.callSid != hook.callSid) {
+    spdlog::warn("event=twilio_session_mismatch contact={} session={}", hook.callSid, sessionId);
+    return {400, "the session belongs to another call",
+            fields(hook.callSid, sessionId, "mismatch")};
+  }
+  const std::string retryUrl = TurnRunner::gatherUrl(sessionUrl(baseUrl, sessionId), step);
+  if (step != record.version || record.response.empty()) return replay(record, retryUrl);
+
+  // Claim the step before anything with side effects runs.
+  VoiceSessionRecord claimed = record;
+  claimed.version = record.version + 1;
+  claimed.response.clear();
+  claimed.updatedAt = now;
+  claimed.expiresAt = now + options_.sessionTtl;
+  auto won = sessions_.update(claimed, record.version);
+  if (!won.ok()) return unavailable(won.error(), hook.callSid);
+  if (!*won) {
+    auto latest = sessions_.find(sessionId, now);
+    if (latest.ok() && *latest) return replay(**latest, retryUrl);
+    return ok(hangupTwiml(), fields(hook.callSid, sessionId, "gone"));
+  }
+
+  auto parked = openState(cipher_, record);
+  auto flowIt = flows_.byName.find(record.flow);
+  if (!parked.ok() || flowIt == flows_.byName.end()) {
+    return endCall(claimed, !parked.ok() ? parked.error().message()
+                                         : "flow '" + record.flow + "' is not loaded on this node");
+  }
+  auto restored = flow::Session::restore(flowIt->second, parked->session);
+  if (!restored.ok()) return endCall(claimed, restored.error().message());
+  flow::Session session = std::move(*restored);
+  const auto pending = session.pendingAction();
+  if (!pending || !std::holds_alternative<flow::CollectDigits>(*pending)) {
+    return endCall(claimed, "the parked call is not waiting for input");
+  }
+  const auto& collect = std::get<flow::CollectDigits>(*pending);
+  const flow::Action next = session.handle(
+      inputEvent(hook, collect, speechOffered(options_.speech, collect), hook.callSid));
+  const Turn turn = runner_.run(
+      session, next,
+      {hook.callSid, parked->attestation, sessionUrl(baseUrl, sessionId), claimed.version});
+  return finishTurn(std::move(claimed), session, turn, parked->attestation);
+}
+
+VoiceReply TwilioVoiceRuntime::finishTurn(VoiceSessionRecord record, const flow::Session& session,
+                                          const Turn& turn, Attestation attestation) {
+  const std::string logFields = fields(record.callSid, record.id, turn.outcome);
+  if (turn.end == Turn::End::kDisconnected) {
+    if (Status s = sessions_.remove(record.id); !s.ok()) {
+      spdlog::warn("event=twilio_session_delete_failed session={} error=\"{}\"", record.id,
+                   s.error().message());
+    }
+    spdlog::info("event=call_end contact={} channel=twilio outcome={}", record.callSid,
+                 turn.outcome);
+    return ok(turn.twiml, logFields);
+  }
+  ParkedCall parked;
+  parked.attestation = attestation;
+  if (turn.end == Turn::End::kTransferred) {
+    // Only the verdict is kept: the snapshot (with the last entry typed) is no longer needed.
+    parked.transferred = true;
+    parked.agent = turn.agentAttributes;
+    auto auth = turn.agentAttributes.find("authenticated");
+    spdlog::info("event=call_end contact={} channel=twilio outcome=transfer authenticated={}",
+                 record.callSid, auth == turn.agentAttributes.end() ? "" : auth->second);
+  } else {
+    parked.session = snapshotForParking(session);
+  }
+  const TimePoint now = clock_.now();
+  record.state = sealState(cipher_, record, parked);
+  record.response = sealResponse(cipher_, record, turn.twiml);
+  record.updatedAt = now;
+  record.expiresAt = now + options_.sessionTtl;
+  auto saved = sessions_.update(record, record.version);
+  if (!saved.ok()) {
+    // The caller still gets this turn; the next request finds the claim and, once it is older
+    // than busyTimeout, ends the call politely.
+    spdlog::error("event=twilio_session_save_failed contact={} session={} error=\"{}\"",
+                  record.callSid, record.id, saved.error().message());
+  } else if (!*saved) {
+    spdlog::warn(
+        "event=twilio_session_lost contact={} session={} reason=\"taken over or ended meanwhile\"",
+        record.callSid, record.id);
+  }
+  return ok(turn.twiml, logFields);
+}
+
+VoiceReply TwilioVoiceRuntime::replay(const VoiceSessionRecord& record,
+                                      const std::string& retryUrl) {
+  if (!record.response.empty()) {
+    auto twiml = openResponse(cipher_, record);
+    if (!twiml.ok()) return endCall(record, twiml.error().message());
+    spdlog::info("event=twilio_replay contact={} session={} version={}", record.callSid, record.id,
+                 record.version);
+    return ok(std::move(*twiml), fields(record.callSid, record.id, "replay"));
+  }
+  if (clock_.now() - record.updatedAt > options_.busyTimeout) {
+    return endCall(record, "a step was claimed and never finished");
+  }
+  // The same step is being worked on right now (Twilio retried a slow request): come back soon.
+  std::string twiml = TwimlWriter()
+                          .empty("Pause", {{"length", "1"}})
+                          .element("Redirect", {{"method", "POST"}}, retryUrl)
+                          .finish();
+  return ok(std::move(twiml), fields(record.callSid, record.id, "busy"));
+}
+
+VoiceReply TwilioVoiceRuntime::endCall(const VoiceSessionRecord& record, const std::string& why) {
+  spdlog::error("event=twilio_session_broken contact={} session={} error=\"{}\"", record.callSid,
+                record.id, why);
+  (void)sessions_.remove(record.id);
+  return ok(say(kLostText), fields(record.callSid, record.id, "error"));
+}
+
+void TwilioVoiceRuntime::hangUpParked(const VoiceSessionRecord& record) {
+  auto parked = openState(cipher_, record);
+  if (!parked.ok()) {
+    spdlog::warn("event=twilio_session_unreadable contact={} session={} error=\"{}\"",
+                 record.callSid, record.id, parked.error().message());
+  } else if (!parked->transferred) {
+    auto flowIt = flows_.byName.find(record.flow);
+    if (flowIt != flows_.byName.end()) {
+      auto restored = flow::Session::restore(flowIt->second, parked->session);
+      if (restored.ok()) {
+        (void)restored->handle(flow::CallerHungUp{});
+        for (const auto& step : restored->drainSteps()) {
+          spdlog::info("event=flow_step contact={} action={} type={} outcome={}", record.callSid,
+                       step.actionId, step.type, step.outcome);
+        }
+      }
+    }
+    spdlog::info("event=call_end contact={} channel=twilio outcome=hangup", record.callSid);
+  }
+  if (Status s = sessions_.remove(record.id); !s.ok()) {
+    spdlog::warn("event=twilio_session_delete_failed session={} error=\"{}\"", record.id,
+                 s.error().message());
+  }
+}
+
+VoiceReply TwilioVoiceRuntime::whisper(const std::string& sessionId, const VoiceWebhook& hook) {
+  auto found = sessions_.find(sessionId, clock_.now());
+  if (!found.ok()) return unavailable(found.error(), hook.callSid);
+  std::string sentence = "callgate has no verdict for this call.";
+  if (*found) {
+    const VoiceSessionRecord& record = **found;
+    if (!hook.parentCallSid.empty() && hook.parentCallSid != record.callSid) {
+      return {400, "the session belongs to another call",
+              fields(hook.callSid, sessionId, "mismatch")};
+    }
+    auto parked = openState(cipher_, record);
+    if (!parked.ok()) {
+      spdlog::warn("event=twilio_session_unreadable contact={} session={} error=\"{}\"",
+                   record.callSid, record.id, parked.error().message());
+    } else if (parked->transferred) {
+      sentence = verdictSentence(parked->agent);
+    }
+  }
+  XmlAttributes attrs;
+  if (!options_.voice.empty()) attrs.emplace_back("voice", options_.voice);
+  attrs.emplace_back("language", options_.language);
+  return ok(TwimlWriter().element("Say", attrs, sentence).finish(),
+            fields(hook.callSid, sessionId, "whisper"));
+}
+
+VoiceReply TwilioVoiceRuntime::sessionStatus(const std::string& sessionId,
+                                             const VoiceWebhook& hook) {
+  auto found = sessions_.find(sessionId, clock_.now());
+  if (!found.ok()) return unavailable(found.error(), hook.callSid);
+  const bool dialEnded = !hook.dialCallStatus.empty();
+  const bool over = dialEnded || isFinalCallStatus(hook.callStatus);
+  if (*found) {
+    if ((**found).callSid != hook.callSid) {
+      return {400, "the session belongs to another call",
+              fields(hook.callSid, sessionId, "mismatch")};
+    }
+    if (over) hangUpParked(**found);
+  }
+  if (!dialEnded) return ok(emptyTwiml(), fields(hook.callSid, sessionId, "status"));
+  spdlog::info("event=twilio_dial_end contact={} dial_status={}", hook.callSid,
+               hook.dialCallStatus.substr(0, 32));
+  if (hook.dialCallStatus == "completed" || hook.dialCallStatus == "answered") {
+    return ok(hangupTwiml(), fields(hook.callSid, sessionId, "dial-completed"));
+  }
+  return ok(say(kDialFailedText), fields(hook.callSid, sessionId, "dial-failed"));
+}
+
+VoiceReply TwilioVoiceRuntime::callStatus(const VoiceWebhook& hook) {
+  if (!isFinalCallStatus(hook.callStatus))
+    return ok(emptyTwiml(), fields(hook.callSid, "", "status"));
+  auto found = sessions_.findByCallSid(hook.callSid, clock_.now());
+  if (!found.ok()) return unavailable(found.error(), hook.callSid);
+  if (*found) hangUpParked(**found);
+  return ok(emptyTwiml(), fields(hook.callSid, *found ? (**found).id : "", "ended"));
+}
+
+}  // namespace callgate::twilio_voice

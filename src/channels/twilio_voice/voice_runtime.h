@@ -1,0 +1,91 @@
+// TwilioVoiceRuntime: the Twilio voice channel. Each webhook request is one step of a call: the
+// call's flow Session is restored from the VoiceSessionStore, fed what Twilio reported, run to the
+// next point where it waits for the caller (TurnRunner), and parked again; so any callgate node
+// sharing the store can take the next request.
+//
+// Exactly once per step. A Gather's action URL names the step (?step=N, N = the record's
+// version). A request first *claims* its step with a compare-and-set (version N -> N+1, response
+// emptied) and only then runs functions (an SMS is sent once, a code checked once); it saves the
+// outcome and its TwiML with another compare-and-set. A duplicate or retried request (same step,
+// or an incoming call whose CallSid is known) gets the saved TwiML again and changes nothing; one
+// that arrives while the step is still being worked on is told to pause and come back (a
+// <Redirect> to the same URL), and a claim older than busyTimeout is presumed lost and the call
+// is ended politely. A call that hangs up or is transferred and finished is deleted; stale ones
+// expire after sessionTtl.
+//
+// At rest. The row's state (the flow snapshot, which may hold what the caller keyed and customer
+// attributes) and saved TwiML are sealed with `cipher` (see parked_call.h: a key derived from the
+// OTP secret, the row's id and CallSid as associated data); a row that does not open is treated
+// like a lost session and the call ends politely. Rotating the OTP secret ends calls in progress.
+// The caller's previous entry is dropped from the snapshot once nothing can read it again.
+//
+// Ownership: borrows the store, cipher, registry, clock and random, which must outlive it.
+// Thread-safety: all methods may run concurrently (they share only thread-safe ports).
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+
+#include "adapters/security/crypto/state_cipher.h"
+#include "channels/twilio_voice/voice_turn.h"
+#include "channels/twilio_voice/webhook.h"
+#include "core/flow/flow_catalog.h"
+#include "core/ports.h"
+
+namespace callgate::twilio_voice {
+
+using VoiceFlows = flow::FlowCatalog;
+
+struct VoiceReply {
+  int status = 200;  // 200 with TwiML, or an error status with `body` as the reason
+  std::string body;
+  std::string logFields;  // logfmt for the access log: contact, session, outcome
+};
+
+class TwilioVoiceRuntime {
+ public:
+  TwilioVoiceRuntime(VoiceFlows flows, VoiceOptions options, VoiceSessionStore& sessions,
+                     const StateCipher& cipher, const FunctionRegistry& functions, Clock& clock,
+                     Random& random);
+
+  // `baseUrl` is the public URL prefix the callback URLs start with, e.g.
+  // "https://callgate.example.com" (no trailing slash).
+
+  // POST /twilio/voice: a call came in; starts the flow for the dialled number.
+  VoiceReply incoming(const VoiceWebhook& hook, const std::string& baseUrl);
+  // POST /twilio/voice/{session}/gather?step=N: the caller's input (Digits or SpeechResult), or
+  // nothing (the no-input <Redirect>).
+  VoiceReply gather(const std::string& sessionId, int64_t step, const VoiceWebhook& hook,
+                    const std::string& baseUrl);
+  // POST /twilio/voice/{session}/whisper: spoken to the agent on a <Number> before bridging.
+  VoiceReply whisper(const std::string& sessionId, const VoiceWebhook& hook);
+  // POST /twilio/voice/{session}/status: the <Dial> action (DialCallStatus) or a status callback
+  // (CallStatus) for this call; ends and deletes the session.
+  VoiceReply sessionStatus(const std::string& sessionId, const VoiceWebhook& hook);
+  // POST /twilio/voice/status: the phone number's call-status callback, found by CallSid.
+  VoiceReply callStatus(const VoiceWebhook& hook);
+
+  const VoiceOptions& options() const { return options_; }
+
+ private:
+  VoiceReply replay(const VoiceSessionRecord& record, const std::string& retryUrl);
+  VoiceReply finishTurn(VoiceSessionRecord record, const flow::Session& session, const Turn& turn,
+                        Attestation attestation);
+  VoiceReply endCall(const VoiceSessionRecord& record, const std::string& why);
+  void hangUpParked(const VoiceSessionRecord& record);
+  std::string newSessionId();
+  std::string sessionUrl(const std::string& baseUrl, const std::string& id) const;
+  std::string say(const std::string& text) const;
+
+  VoiceFlows flows_;
+  VoiceOptions options_;
+  VoiceSessionStore& sessions_;
+  const StateCipher& cipher_;
+  Clock& clock_;
+  Random& random_;
+  TurnRunner runner_;
+};
+
+}  // namespace callgate::twilio_voice

@@ -1,0 +1,202 @@
+#include "adapters/speech/asr/pocketsphinx_recognizer.h"
+
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <cmath>
+#include <set>
+#include <thread>
+
+#include "adapters/net/rtp/g711.h"
+#include "adapters/speech/tts/flite_synthesizer.h"
+#include "core/speech/grammar.h"
+#include "core/spoken_digits.h"
+
+namespace callgate::asr {
+namespace {
+
+PocketsphinxOptions testOptions() {
+  PocketsphinxOptions o;
+  o.dictionary = std::string(CALLGATE_SOURCE_DIR) + "/share/speech/digits.dict";
+  return o;
+}
+
+PocketsphinxRecognizer& recognizer() {
+  static auto r = PocketsphinxRecognizer::create(testOptions());
+  if (!r.ok()) ADD_FAILURE() << r.error().toString();
+  return **r;
+}
+
+// flite's kal voice (8 kHz), through a G.711 μ-law round trip, as a caller's audio arrives.
+std::vector<int16_t> phoneAudio(const std::string& text, double stretch = 1.0) {
+  auto audio = tts::synthesizeWithFlite(text, stretch);
+  EXPECT_TRUE(audio.ok());
+  if (!audio.ok()) return {};
+  const auto& s = (*audio)->samples;
+  std::vector<uint8_t> coded(s.size());
+  std::vector<int16_t> out(s.size());
+  rtp::encodeG711(rtp::Codec::kPcmu, s.data(), s.size(), coded.data());
+  rtp::decodeG711(rtp::Codec::kPcmu, coded.data(), coded.size(), out.data());
+  return out;
+}
+
+std::string digitsHeard(const std::vector<int16_t>& audio, int length) {
+  auto r = recognizer().recognize(audio, speech::digitGrammar(length, length));
+  EXPECT_TRUE(r.ok());
+  return r.ok() ? spokenDigits(r->text).value_or("") : "";
+}
+
+TEST(PocketsphinxRecognizer, MissingFilesAreNamed) {
+  auto o = testOptions();
+  o.dictionary = "/nonexistent/digits.dict";
+  auto r = PocketsphinxRecognizer::create(o);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().code(), ErrorCode::kNotFound);
+  EXPECT_NE(r.error().message().find("/nonexistent/digits.dict"), std::string::npos);
+  o = testOptions();
+  o.modelDir = "/nonexistent/model";
+  r = PocketsphinxRecognizer::create(o);
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.error().message().find("/nonexistent/model"), std::string::npos);
+  o = testOptions();
+  o.maxDecoders = 0;
+  EXPECT_EQ(PocketsphinxRecognizer::create(o).error().code(), ErrorCode::kInvalidArgument);
+}
+
+TEST(PocketsphinxRecognizer, EveryDigitGrammarCompilesQuickly) {
+  auto& r = recognizer();
+  const std::vector<int16_t> audio = phoneAudio("one");
+  for (int n = 1; n <= speech::kMaxSpokenDigits; ++n) {
+    // Compiling happens on first use of a grammar: time that decode, minus a warm decode.
+    const auto grammar = speech::digitGrammar(n, n);
+    const auto t0 = std::chrono::steady_clock::now();
+    ASSERT_TRUE(r.decode(audio, grammar).ok()) << n;
+    const auto first = std::chrono::steady_clock::now() - t0;
+    EXPECT_LT(std::chrono::duration_cast<std::chrono::milliseconds>(first).count(), 250) << n;
+  }
+  ASSERT_TRUE(r.decode(audio, speech::digitGrammar(1, 16)).ok());
+}
+
+TEST(PocketsphinxRecognizer, RecognisesExactLengthDigitStrings) {
+  // A small corpus: assert a floor, not every item (TTS audio is not a person).
+  const std::vector<std::pair<std::string, std::string>> corpus = {
+      {"five oh five seven", "5057"},        {"one two three four", "1234"},
+      {"eight one eight one", "8181"},       {"nine four two seven three one", "942731"},
+      {"three three seven four", "3374"},    {"two eight zero one five five", "280155"},
+      {"four one nine three two zero eight one", "41932081"}};
+  int right = 0;
+  for (const auto& [text, digits] : corpus) {
+    right += digitsHeard(phoneAudio(text), static_cast<int>(digits.size())) == digits;
+  }
+  EXPECT_GE(right, 6) << right << " of " << corpus.size();
+}
+
+TEST(PocketsphinxRecognizer, DoubleCountsAsTwoDigits) {
+  EXPECT_EQ(digitsHeard(phoneAudio("double two three one"), 4), "2231");
+}
+
+TEST(PocketsphinxRecognizer, YesAndNo) {
+  auto yes = recognizer().recognize(phoneAudio("yes"), speech::yesNoGrammar());
+  auto no = recognizer().recognize(phoneAudio("no"), speech::yesNoGrammar());
+  ASSERT_TRUE(yes.ok());
+  ASSERT_TRUE(no.ok());
+  // The meaning is what counts: kal's "yes" loses its /s/ above 4 kHz and may come out "yep".
+  const std::set<std::string> yesWords = {"yes", "yeah", "yep", "correct", "right", "that's right"};
+  const std::set<std::string> noWords = {"no", "nope", "wrong", "incorrect"};
+  EXPECT_TRUE(yesWords.contains(yes->text)) << yes->text;
+  EXPECT_TRUE(noWords.contains(no->text)) << no->text;
+}
+
+TEST(PocketsphinxRecognizer, EmptyAndSilentAudioGiveNothing) {
+  auto empty = recognizer().recognize({}, speech::digitGrammar(4, 4));
+  ASSERT_TRUE(empty.ok());
+  EXPECT_EQ(empty->text, "");
+  EXPECT_EQ(empty->confidence, 0.0);
+  const std::vector<int16_t> silence(8000, 0);
+  auto quiet = recognizer().recognize(silence, speech::digitGrammar(4, 4));
+  ASSERT_TRUE(quiet.ok());
+  EXPECT_LT(quiet->confidence, 0.6);
+}
+
+TEST(PocketsphinxRecognizer, ConfidenceIsAProbability) {
+  auto r = recognizer().recognize(phoneAudio("one two three four"), speech::digitGrammar(4, 4));
+  ASSERT_TRUE(r.ok());
+  EXPECT_GE(r->confidence, 0.0);
+  EXPECT_LE(r->confidence, 1.0);
+}
+
+TEST(PocketsphinxRecognizer, AlternativesAreOtherDigitStringsInRange) {
+  for (const auto& [text, length] : std::vector<std::pair<std::string, int>>{
+           {"one two three four", 4}, {"six eight six eight", 4}, {"nine four two seven three one", 6}}) {
+    auto r = recognizer().recognize(phoneAudio(text), speech::digitGrammar(length, length));
+    ASSERT_TRUE(r.ok());
+    EXPECT_LE(r->alternatives.size(), static_cast<size_t>(speech::kMaxAlternatives));
+    std::set<std::string> seen = {spokenDigits(r->text).value_or("")};
+    for (const auto& alt : r->alternatives) {
+      const auto digits = spokenDigits(alt);
+      ASSERT_TRUE(digits.has_value()) << alt;
+      EXPECT_EQ(static_cast<int>(digits->size()), length) << alt;
+      EXPECT_TRUE(seen.insert(*digits).second) << "repeated reading " << alt;
+    }
+  }
+  // An eight-digit string has competing readings in its lattice.
+  auto d = recognizer().decode(phoneAudio("four one nine three two zero eight one"), speech::digitGrammar(8, 8));
+  ASSERT_TRUE(d.ok());
+  EXPECT_FALSE(d->alternatives.empty());
+  EXPECT_GE(d->gap, 0.0);
+}
+
+TEST(PocketsphinxRecognizer, YesNoHasNoAlternatives) {
+  auto r = recognizer().recognize(phoneAudio("no"), speech::yesNoGrammar());
+  ASSERT_TRUE(r.ok());
+  EXPECT_TRUE(r->alternatives.empty());
+}
+
+TEST(PocketsphinxRecognizer, NbestGapConfidenceIsOneDecode) {
+  auto o = testOptions();
+  o.confidence = ConfidenceFrom::kNbestGap;
+  auto r = PocketsphinxRecognizer::create(o);
+  ASSERT_TRUE(r.ok());
+  auto d = (*r)->decode(phoneAudio("one two three four"), speech::digitGrammar(4, 4));
+  ASSERT_TRUE(d.ok());
+  EXPECT_EQ(d->secondText, "");  // no second-opinion decode
+  EXPECT_GE(d->confidence, 0.0);
+  EXPECT_LE(d->confidence, 1.0);
+  if (d->gap >= 0) EXPECT_NEAR(d->confidence, 1.0 - std::exp(-d->gap / o.gapScale), 1e-9);
+  else EXPECT_EQ(d->confidence, 1.0);
+  o.nbestDepth = 0;
+  auto none = PocketsphinxRecognizer::create(o);
+  ASSERT_TRUE(none.ok());
+  auto n = (*none)->recognize(phoneAudio("one two three four"), speech::digitGrammar(4, 4));
+  ASSERT_TRUE(n.ok());
+  EXPECT_TRUE(n->alternatives.empty());
+}
+
+TEST(PocketsphinxRecognizer, BadGrammarIsAnError) {
+  auto r = recognizer().recognize(phoneAudio("one"), speech::Grammar{"broken", "#JSGF V1.0; this is not jsgf", 0, 0});
+  EXPECT_FALSE(r.ok());
+}
+
+TEST(PocketsphinxRecognizer, TwoThreadsAtOnce) {
+  auto o = testOptions();
+  o.maxDecoders = 2;
+  auto r = PocketsphinxRecognizer::create(o);
+  ASSERT_TRUE(r.ok());
+  const auto a = phoneAudio("one two three four");
+  const auto b = phoneAudio("nine eight seven six five four");
+  std::string ha[3], hb[3];
+  std::thread ta([&] {
+    for (auto& h : ha) h = spokenDigits((*r)->recognize(a, speech::digitGrammar(4, 4))->text).value_or("");
+  });
+  std::thread tb([&] {
+    for (auto& h : hb) h = spokenDigits((*r)->recognize(b, speech::digitGrammar(6, 6))->text).value_or("");
+  });
+  ta.join();
+  tb.join();
+  for (const auto& h : ha) EXPECT_EQ(h, "1234");
+  for (const auto& h : hb) EXPECT_EQ(h, "987654");
+  EXPECT_LE((*r)->decodersCreated(), 2);
+}
+
+}  // namespace
+}  // namespace callgate::asr

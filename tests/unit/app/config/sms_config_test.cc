@@ -1,0 +1,218 @@
+// [sms] configuration: provider choice, per-provider tables with strict keys, secrets from the
+// environment, and the old "outbox:PATH" form, as file keys and as the --sms flag.
+#include <gtest/gtest.h>
+#include <stdlib.h>
+
+#include <cstdio>
+#include <fstream>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "app/config/config.h"
+#include "fakes/temp_dir.h"
+
+namespace callgate::app {
+namespace {
+
+// Sets environment variables for one test and restores them after.
+class ScopedEnv {
+ public:
+  ScopedEnv() {
+    for (const char* name : kNames) {
+      const char* v = std::getenv(name);
+      saved_.emplace_back(name, v ? std::optional<std::string>(v) : std::nullopt);
+      ::unsetenv(name);
+    }
+  }
+  ~ScopedEnv() {
+    for (const auto& [name, value] : saved_) {
+      if (value)
+        ::setenv(name, value->c_str(), 1);
+      else
+        ::unsetenv(name);
+    }
+  }
+  void set(const char* name, const char* value) { ::setenv(name, value, 1); }
+
+ private:
+  static constexpr const char* kNames[] = {"CALLGATE_TWILIO_AUTH_TOKEN", "CALLGATE_KANNEL_PASSWORD",
+                                           "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY",
+                                           "AWS_SESSION_TOKEN"};
+  std::vector<std::pair<const char*, std::optional<std::string>>> saved_;
+};
+
+const char* kTwilio = R"(
+[sms]
+provider = "twilio"
+max_attempts = 4
+total_timeout_ms = 7000
+[sms.twilio]
+account_sid = "AC0123456789abcdef0123456789abcdef"
+auth_token = "file-token"
+from = "+15005550006"
+base_url = "http://127.0.0.1:1234"
+status_callback_url = "https://callgate.example.com/sms/v1/twilio/status"
+)";
+
+Result<Config> load(const std::string& toml, Overrides o = {}) {
+  callgate::testing::TempDir dir;  // its own: ctest runs these tests in parallel processes
+  const std::string path = dir.file("callgate.toml");
+  { std::ofstream(path) << toml; }
+  o.configFile = path;
+  return loadConfig(o);
+}
+
+TEST(SmsConfigTest, DefaultIsTheOutbox) {
+  ScopedEnv env;
+  auto c = loadConfig({});
+  ASSERT_TRUE(c.ok());
+  EXPECT_EQ(c->smsProvider, "outbox");
+  EXPECT_EQ(outboxPath(*c), "var/outbox.jsonl");
+  EXPECT_EQ(c->smsHttp.maxAttempts, 3);
+}
+
+TEST(SmsConfigTest, ReadsTheTwilioTable) {
+  ScopedEnv env;
+  auto c = load(kTwilio);
+  ASSERT_TRUE(c.ok()) << c.error().toString();
+  EXPECT_EQ(c->smsProvider, "twilio");
+  EXPECT_EQ(c->twilio.accountSid, "AC0123456789abcdef0123456789abcdef");
+  EXPECT_EQ(c->twilio.authToken, "file-token");
+  EXPECT_EQ(c->twilio.from, "+15005550006");
+  EXPECT_EQ(c->twilio.baseUrl, "http://127.0.0.1:1234");
+  EXPECT_EQ(c->twilio.statusCallbackUrl, "https://callgate.example.com/sms/v1/twilio/status");
+  EXPECT_EQ(c->smsHttp.maxAttempts, 4);
+  EXPECT_EQ(c->smsHttp.totalTimeoutMs, 7000);
+}
+
+TEST(SmsConfigTest, EnvironmentTokenWinsAndIsRequired) {
+  ScopedEnv env;
+  env.set("CALLGATE_TWILIO_AUTH_TOKEN", "env-token");
+  EXPECT_EQ(load(kTwilio)->twilio.authToken, "env-token");
+  ::unsetenv("CALLGATE_TWILIO_AUTH_TOKEN");
+  std::string noToken = kTwilio;
+  noToken.replace(noToken.find("auth_token = \"file-token\"\n"), 26, "");
+  auto c = load(noToken);
+  ASSERT_FALSE(c.ok());
+  EXPECT_NE(c.error().message().find("sms.twilio.auth_token"), std::string::npos);
+  EXPECT_NE(c.error().message().find("CALLGATE_TWILIO_AUTH_TOKEN"), std::string::npos);
+}
+
+TEST(SmsConfigTest, SnsTakesTheAwsEnvironmentTrioWhenTheFileHasNoSecret) {
+  ScopedEnv env;
+  env.set("AWS_ACCESS_KEY_ID", "AKIDENV");
+  env.set("AWS_SECRET_ACCESS_KEY", "env/secret");
+  env.set("AWS_SESSION_TOKEN", "env-session");
+  auto c = load(
+      "[sms]\nprovider = \"sns\"\n[sms.sns]\nregion = \"eu-west-1\"\nsender_id = \"CallGate\"\n");
+  ASSERT_TRUE(c.ok()) << c.error().toString();
+  EXPECT_EQ(c->sns.region, "eu-west-1");
+  EXPECT_EQ(c->sns.credentials.accessKeyId, "AKIDENV");
+  EXPECT_EQ(c->sns.credentials.secretAccessKey, "env/secret");
+  EXPECT_EQ(c->sns.credentials.sessionToken, "env-session");
+  EXPECT_EQ(c->sns.effectiveEndpoint(), "https://sns.eu-west-1.amazonaws.com/");
+  // A secret in the file brings its own key id; the environment's is not mixed in.
+  c = load(
+      "[sms]\nprovider = \"sns\"\n[sms.sns]\naccess_key_id = \"AKIDFILE\"\nsecret_access_key = "
+      "\"file\"\n");
+  ASSERT_TRUE(c.ok());
+  EXPECT_EQ(c->sns.credentials.accessKeyId, "AKIDFILE");
+  EXPECT_EQ(c->sns.credentials.sessionToken, "");
+}
+
+TEST(SmsConfigTest, SnsChecksItsValues) {
+  ScopedEnv env;
+  const std::string head =
+      "[sms]\nprovider = \"sns\"\n[sms.sns]\naccess_key_id = \"AKID\"\nsecret_access_key = \"s\"\n";
+  EXPECT_TRUE(load(head).ok());
+  for (const char* bad : {"sender_id = \"x\"", "sender_id = \"has space\"", "sms_type = \"Urgent\"",
+                          "region = \"\"", "endpoint = \"ftp://x\""}) {
+    auto c = load(head + bad + "\n");
+    ASSERT_FALSE(c.ok()) << bad;
+    EXPECT_NE(c.error().message().find("sms.sns."), std::string::npos) << c.error().message();
+  }
+  auto missing = load("[sms]\nprovider = \"sns\"\n");
+  ASSERT_FALSE(missing.ok());
+  EXPECT_NE(missing.error().message().find("AWS_SECRET_ACCESS_KEY"), std::string::npos);
+}
+
+TEST(SmsConfigTest, KannelTableAndPasswordFromTheEnvironment) {
+  ScopedEnv env;
+  env.set("CALLGATE_KANNEL_PASSWORD", "env-pass");
+  auto c = load(
+      "[sms]\nprovider = \"kannel\"\n[sms.kannel]\nurl = "
+      "\"http://127.0.0.1:13013/cgi-bin/sendsms\"\n"
+      "username = \"u\"\nfrom = \"12345\"\ndlr_url = "
+      "\"http://127.0.0.1:8080/sms/v1/kannel/dlr\"\ndlr_mask = 3\n");
+  ASSERT_TRUE(c.ok()) << c.error().toString();
+  EXPECT_EQ(c->kannel.password, "env-pass");
+  EXPECT_EQ(c->kannel.username, "u");
+  EXPECT_EQ(c->kannel.from, "12345");
+  EXPECT_EQ(c->kannel.dlrMask, 3);
+  ::unsetenv("CALLGATE_KANNEL_PASSWORD");
+  auto noPassword = load("[sms]\nprovider = \"kannel\"\n[sms.kannel]\nusername = \"u\"\n");
+  ASSERT_FALSE(noPassword.ok());
+  EXPECT_NE(noPassword.error().message().find("sms.kannel.password"), std::string::npos);
+}
+
+TEST(SmsConfigTest, UnknownKeysAreNamedWithTheirTable) {
+  ScopedEnv env;
+  for (const auto& [toml, key] : std::vector<std::pair<std::string, std::string>>{
+           {"[sms.twilio]\nauth_tokn = \"x\"\n", "sms.twilio.auth_tokn"},
+           {"[sms.sns]\nregoin = \"x\"\n", "sms.sns.regoin"},
+           {"[sms.kannel]\npasword = \"x\"\n", "sms.kannel.pasword"},
+           {"[sms]\nprovder = \"x\"\n", "sms.provder"},
+           {"[sms.smpp]\nhost = \"x\"\n", "sms.smpp"}}) {
+    Config c;
+    Status s = applyToml(toml, "f.toml", c);
+    ASSERT_FALSE(s.ok()) << toml;
+    EXPECT_NE(s.error().message().find(key), std::string::npos) << s.error().message();
+  }
+  Config c;
+  EXPECT_FALSE(applyToml("[sms]\ntwilio = \"x\"\n", "f.toml", c).ok());
+  EXPECT_FALSE(applyToml("[sms.kannel]\ndlr_mask = 99\n", "f.toml", c).ok());
+}
+
+TEST(SmsConfigTest, ErrorsNeverEchoSecrets) {
+  ScopedEnv env;
+  std::string badSid = kTwilio;
+  badSid.replace(badSid.find("AC0123456789abcdef0123456789abcdef"), 34, "XX");
+  auto c = load(badSid);
+  ASSERT_FALSE(c.ok());
+  EXPECT_NE(c.error().message().find("sms.twilio.account_sid"), std::string::npos);
+  EXPECT_EQ(c.error().message().find("file-token"), std::string::npos);
+}
+
+TEST(SmsConfigTest, TheSmsFlagKeepsTheOutboxFormAndPicksProviders) {
+  ScopedEnv env;
+  Overrides o;
+  o.sms = "outbox:/tmp/x.jsonl";
+  auto c = load(kTwilio, o);
+  ASSERT_TRUE(c.ok());
+  EXPECT_EQ(c->smsProvider, "outbox");  // the flag wins over the file's provider
+  EXPECT_EQ(outboxPath(*c), "/tmp/x.jsonl");
+  o.sms = "twilio";
+  auto t = load(
+      std::string(kTwilio).replace(std::string(kTwilio).find("provider = \"twilio\"\n"), 20, ""),
+      o);
+  ASSERT_TRUE(t.ok()) << t.error().toString();
+  EXPECT_EQ(t->smsProvider, "twilio");
+  o.sms = "pigeon";
+  EXPECT_FALSE(load(kTwilio, o).ok());
+  o.sms = "outbox:";
+  EXPECT_FALSE(load(kTwilio, o).ok());
+}
+
+TEST(SmsConfigTest, OldSinkKeyStillWorks) {
+  ScopedEnv env;
+  auto c = load("[sms]\nsink = \"outbox:/tmp/old.jsonl\"\n");
+  ASSERT_TRUE(c.ok());
+  EXPECT_EQ(c->smsProvider, "outbox");
+  EXPECT_EQ(outboxPath(*c), "/tmp/old.jsonl");
+  EXPECT_FALSE(load("[sms]\nsink = \"smtp:x\"\n").ok());
+}
+
+}  // namespace
+}  // namespace callgate::app

@@ -1,0 +1,63 @@
+// The [speech] table: defaults, every key read, and bad values named by key.
+#include <gtest/gtest.h>
+
+#include "app/config/config.h"
+
+namespace callgate::app {
+namespace {
+
+TEST(SpeechConfigTest, OnWithTheDebianModelByDefault) {
+  Config c;
+  ASSERT_TRUE(applyToml("", "t.toml", c).ok());
+  EXPECT_TRUE(c.speech.enabled);
+  EXPECT_EQ(c.speech.model, "/usr/share/pocketsphinx/model/en-us/en-us");
+  EXPECT_EQ(c.speech.dictionary, "share/speech/digits.dict");
+  EXPECT_DOUBLE_EQ(c.speech.confirmBelow, 0.6);
+  EXPECT_EQ(c.speech.maxAttempts, 3);
+}
+
+TEST(SpeechConfigTest, ReadsEveryKey) {
+  Config c;
+  auto s = applyToml(R"([speech]
+enabled = false
+model = "/opt/model"
+dictionary = "/opt/digits.dict"
+decoders = 4
+confirm_below = 1
+max_attempts = 2
+end_silence_ms = 600
+max_speech_seconds = 8
+)",
+                     "t.toml", c);
+  ASSERT_TRUE(s.ok()) << s.error().message();
+  EXPECT_FALSE(c.speech.enabled);
+  EXPECT_EQ(c.speech.model, "/opt/model");
+  EXPECT_EQ(c.speech.dictionary, "/opt/digits.dict");
+  EXPECT_EQ(c.speech.decoders, 4);
+  EXPECT_DOUBLE_EQ(c.speech.confirmBelow, 1.0);
+  EXPECT_EQ(c.speech.maxAttempts, 2);
+  EXPECT_EQ(c.speech.endSilenceMs, 600);
+  EXPECT_EQ(c.speech.maxSpeechSeconds, 8);
+}
+
+TEST(SpeechConfigTest, RejectsBadValuesNamingTheKey) {
+  const std::vector<std::pair<std::string, std::string>> cases{
+      {"[speech]\nconfirm_below = 1.5\n", "speech.confirm_below"},
+      {"[speech]\nconfirm_below = \"high\"\n", "speech.confirm_below"},
+      {"[speech]\nmax_attempts = 0\n", "speech.max_attempts"},
+      {"[speech]\ndecoders = 0\n", "speech.decoders"},
+      {"[speech]\nend_silence_ms = 50\n", "speech.end_silence_ms"},
+      {"[speech]\nmax_speech_seconds = 600\n", "speech.max_speech_seconds"},
+      {"[speech]\nenabled = \"yes\"\n", "speech.enabled"},
+      {"[speech]\nlanguage = \"fr\"\n", "speech.language"},
+  };
+  for (const auto& [toml, key] : cases) {
+    Config c;
+    auto s = applyToml(toml, "t.toml", c);
+    ASSERT_FALSE(s.ok()) << toml;
+    EXPECT_NE(s.error().message().find(key), std::string::npos) << s.error().message();
+  }
+}
+
+}  // namespace
+}  // namespace callgate::app

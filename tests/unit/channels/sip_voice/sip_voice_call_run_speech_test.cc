@@ -1,0 +1,199 @@
+// CallRun with speech inputs: the caller's audio is endpointed from the prompt on, speech stops
+// the prompt, the utterance is decoded against the input's grammar (a scripted recogniser), and
+// the SpeechTurn's decision reaches the flow where keys would: accepted, read back and confirmed
+// by key, rejected and re-keyed, given up. Inputs without speech, or calls without a recogniser,
+// never open the audio tap.
+#include <gtest/gtest.h>
+
+#include <deque>
+
+#include "unit/channels/sip_voice/sip_voice_call_run_support.h"
+
+namespace callgate::sip_voice {
+namespace {
+
+using namespace callgate::sip_voice::testing;  // NOLINT: test file
+
+class ScriptedRecognizer : public speech::SpeechRecognizer {
+ public:
+  Result<speech::Recognition> recognize(std::span<const int16_t> audio,
+                                        const speech::Grammar& grammar) override {
+    std::lock_guard lock(mu_);
+    grammars.push_back(grammar.name);
+    utteranceSamples.push_back(audio.size());
+    if (results.empty()) return speech::Recognition{};
+    speech::Recognition r = results.front();
+    results.pop_front();
+    return r;
+  }
+  std::deque<speech::Recognition> results;
+  std::vector<std::string> grammars;
+  std::vector<size_t> utteranceSamples;
+
+ private:
+  std::mutex mu_;
+};
+
+constexpr const char* kSpeechFlow = R"({
+  "Version": "2019-10-30", "StartAction": "ask",
+  "Actions": [
+    {"Identifier": "ask", "Type": "GetParticipantInput",
+     "Parameters": {"Text": "Say or key your user ID.", "InputTimeLimitSeconds": "1",
+                    "StoreInput": "True",
+                    "InputValidation": {"CustomValidation": {"MaximumLength": "10"}},
+                    "SpeechInput": {"Enabled": "True", "MinimumLength": "8", "MaximumLength": "8"}},
+     "Transitions": {"NextAction": "echo", "Errors": [
+       {"NextAction": "late", "ErrorType": "InputTimeLimitExceeded"},
+       {"NextAction": "bye", "ErrorType": "NoMatchingError"}]}},
+    {"Identifier": "echo", "Type": "MessageParticipant",
+     "Parameters": {"Text": "Got $.StoredCustomerInput."},
+     "Transitions": {"NextAction": "bye", "Errors": [{"NextAction": "bye", "ErrorType": "NoMatchingError"}]}},
+    {"Identifier": "late", "Type": "MessageParticipant", "Parameters": {"Text": "Too late."},
+     "Transitions": {"NextAction": "bye", "Errors": [{"NextAction": "bye", "ErrorType": "NoMatchingError"}]}},
+    {"Identifier": "bye", "Type": "DisconnectParticipant", "Parameters": {}, "Transitions": {}}
+  ]})";
+
+class CallRunSpeechTest : public CallRunTest {
+ protected:
+  CallRunSpeechTest() {
+    sipOptions_.recognizer = &recognizer_;
+    sipOptions_.endpointer.endSilenceMs = 300;
+  }
+  void start() { call(kUnknown, Attestation::kNone, loadFlowText(kSpeechFlow)); }
+  // Half a second of speech-like sound and the silence that ends it, then the decode.
+  void speak() {
+    media_->hear(200, 0);
+    media_->hear(500, 8000);
+    media_->hear(600, 0);
+    settle();
+  }
+  void waitForPrompt() {
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(4);
+    while (!media_->playing() && std::chrono::steady_clock::now() < deadline) settle();
+  }
+  ScriptedRecognizer recognizer_;
+};
+
+TEST_F(CallRunSpeechTest, AConfidentSpokenEntryLandsWhereKeysWould) {
+  recognizer_.results.push_back({"one two three four five six seven eight", 0.95, {}});
+  start();
+  ASSERT_TRUE(media_->playing());
+  EXPECT_TRUE(media_->tapped());  // listening from the prompt on
+  endPlay();
+  speak();
+  EXPECT_FALSE(media_->tapped());  // the tap closes once the input is answered
+  ASSERT_EQ(recognizer_.grammars, std::vector<std::string>{"digits-8-8"});
+  EXPECT_GT(recognizer_.utteranceSamples[0], 4000u);  // the speech, with pre-roll
+  ASSERT_TRUE(media_->playing());
+  EXPECT_EQ(spoken_.back(), "Got 12345678.");
+}
+
+TEST_F(CallRunSpeechTest, SpeechDuringThePromptStopsIt) {
+  recognizer_.results.push_back({"one two three four five six seven eight", 0.95, {}});
+  start();
+  ASSERT_TRUE(media_->playing());
+  media_->hear(200, 0);
+  media_->hear(200, 8000);
+  settle();
+  EXPECT_FALSE(media_->playing());  // barge-in
+  media_->hear(300, 8000);
+  media_->hear(600, 0);
+  settle();
+  ASSERT_TRUE(media_->playing());
+  EXPECT_EQ(spoken_.back(), "Got 12345678.");
+}
+
+TEST_F(CallRunSpeechTest, AnUnsureResultIsReadBackAndKeyOneTakesIt) {
+  recognizer_.results.push_back({"eight seven six five four three two one", 0.2, {}});
+  start();
+  endPlay();
+  speak();
+  ASSERT_TRUE(media_->playing());
+  EXPECT_NE(spoken_.back().find("I heard 8 7 6 5 4 3 2 1"), std::string::npos) << spoken_.back();
+  EXPECT_EQ(recognizer_.grammars.size(), 1u);
+  endPlay();
+  press("1");
+  ASSERT_TRUE(media_->playing());
+  EXPECT_EQ(spoken_.back(), "Got 87654321.");
+}
+
+TEST_F(CallRunSpeechTest, ASpokenNoAsksAgainAndKeysStillWork) {
+  recognizer_.results.push_back({"one two three four five six seven nine", 0.2, {}});
+  recognizer_.results.push_back({"no", 0.9, {}});
+  start();
+  endPlay();
+  speak();  // read back
+  endPlay();
+  speak();  // "no"
+  ASSERT_EQ(recognizer_.grammars.size(), 2u);
+  EXPECT_EQ(recognizer_.grammars[1], "yes-no");
+  ASSERT_TRUE(media_->playing());
+  EXPECT_NE(spoken_.back().find("try again"), std::string::npos) << spoken_.back();
+  press("12345678#");  // barge-in by key, then the entry
+  ASSERT_TRUE(media_->playing());
+  EXPECT_EQ(spoken_.back(), "Got 12345678.");
+}
+
+TEST_F(CallRunSpeechTest, AfterANoTheNextReadingOfTheSameUtteranceIsOffered) {
+  recognizer_.results.push_back({"one two three four five six seven eight", 0.2,
+                                 {"one two three four five six seven six"}});
+  recognizer_.results.push_back({"no", 0.9, {}});
+  start();
+  endPlay();
+  speak();  // "I heard 1 2 3 4 5 6 7 8 ..."
+  endPlay();
+  speak();  // "no"
+  ASSERT_TRUE(media_->playing());
+  EXPECT_NE(spoken_.back().find("Did you say 1 2 3 4 5 6 7 6"), std::string::npos)
+      << spoken_.back();
+  endPlay();
+  press("1");
+  ASSERT_TRUE(media_->playing());
+  EXPECT_EQ(spoken_.back(), "Got 12345676.");
+  EXPECT_EQ(recognizer_.grammars.size(), 2u);  // the caller never had to repeat it
+}
+
+TEST_F(CallRunSpeechTest, NothingUsableThreeTimesIsNoInput) {
+  start();  // the recogniser hears nothing in the grammar each time
+  for (int attempt = 0; attempt < 3; ++attempt) {
+    ASSERT_TRUE(media_->playing()) << attempt;
+    endPlay();
+    speak();
+  }
+  ASSERT_TRUE(media_->playing());
+  EXPECT_EQ(spoken_.back(), "Too late.");
+  EXPECT_EQ(recognizer_.grammars.size(), 3u);
+}
+
+TEST_F(CallRunSpeechTest, SilenceAfterThePromptIsTheFlowsTimeout) {
+  start();
+  endPlay();
+  waitForPrompt();
+  ASSERT_TRUE(media_->playing());
+  EXPECT_EQ(spoken_.back(), "Too late.");
+  EXPECT_TRUE(recognizer_.grammars.empty());
+}
+
+TEST_F(CallRunSpeechTest, InputsWithoutSpeechNeverOpenTheTap) {
+  std::string keysOnly = kSpeechFlow;
+  keysOnly.replace(keysOnly.find("\"Enabled\": \"True\""), 17, "\"Enabled\": \"False\"");
+  call(kUnknown, Attestation::kNone, loadFlowText(keysOnly));
+  ASSERT_TRUE(media_->playing());
+  EXPECT_FALSE(media_->tapped());
+  endPlay();
+  press("12345678#");
+  EXPECT_EQ(spoken_.back(), "Got 12345678.");
+}
+
+TEST_F(CallRunSpeechTest, WithoutARecogniserSpeechInputsTakeKeys) {
+  sipOptions_.recognizer = nullptr;
+  start();
+  EXPECT_FALSE(media_->tapped());
+  endPlay();
+  press("12345678#");
+  ASSERT_TRUE(media_->playing());
+  EXPECT_EQ(spoken_.back(), "Got 12345678.");
+}
+
+}  // namespace
+}  // namespace callgate::sip_voice
