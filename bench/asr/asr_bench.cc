@@ -14,12 +14,12 @@
 #include <ctime>
 #include <fstream>
 #include <map>
-#include <optional>
-#include <variant>
 #include <mutex>
+#include <optional>
 #include <random>
 #include <string>
 #include <thread>
+#include <variant>
 #include <vector>
 
 #include "adapters/speech/asr/pocketsphinx_recognizer.h"
@@ -73,7 +73,8 @@ double threadCpu() {
 }
 
 std::string speak(const std::string& digits, std::mt19937& rng, bool pauses) {
-  static const char* kWords[] = {"zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"};
+  static const char* kWords[] = {"zero", "one", "two",   "three", "four",
+                                 "five", "six", "seven", "eight", "nine"};
   std::string out;
   for (size_t i = 0; i < digits.size(); ++i) {
     if (!out.empty()) out += pauses ? ", " : " ";
@@ -90,7 +91,8 @@ std::string speak(const std::string& digits, std::mt19937& rng, bool pauses) {
 
 std::string digitsOf(const std::string& text) { return spokenDigits(text).value_or(""); }
 
-// Digits a read-back prompt offers: "I heard 1 2 3 4. If ..." / "Sorry. Did you say 1 2 3 4? If ...".
+// Digits a read-back prompt offers: "I heard 1 2 3 4. If ..." / "Sorry. Did you say 1 2 3 4? If
+// ...".
 std::string offeredDigits(const std::string& prompt) {
   std::string out;
   const size_t end = prompt.find(" If ");
@@ -107,17 +109,23 @@ struct Cache {
   std::map<std::string, speech::Recognition> answers;
 };
 
-asr::Decoding entryDecode(asr::PocketsphinxRecognizer& rec, const Item& item, const speech::Grammar& grammar,
-                          int k, Cache& cache, Outcome* first) {
+asr::Decoding entryDecode(asr::PocketsphinxRecognizer& rec, const Item& item,
+                          const speech::Grammar& grammar, int k, Cache& cache, Outcome* first) {
   if (auto it = cache.entries.find(k); it != cache.entries.end()) return it->second;
   double rate = item.rate;
   for (int i = 1; i < k; ++i) rate *= 1.25;  // the caller repeats more slowly
   auto audio = asrbench::synthesize(item.voice, item.spoken, rate);
-  if (!audio) { std::fprintf(stderr, "synthesis failed (%s)\n", item.voice.name.c_str()); std::exit(1); }
+  if (!audio) {
+    std::fprintf(stderr, "synthesis failed (%s)\n", item.voice.name.c_str());
+    std::exit(1);
+  }
   const double t0 = threadCpu();
   auto d = rec.decode(*audio, grammar);
   const double cpu = threadCpu() - t0;
-  if (!d.ok()) { std::fprintf(stderr, "%s\n", d.error().toString().c_str()); std::exit(1); }
+  if (!d.ok()) {
+    std::fprintf(stderr, "%s\n", d.error().toString().c_str());
+    std::exit(1);
+  }
   if (k == 1 && first != nullptr) {
     first->rtf = cpu / (static_cast<double>(audio->size()) / 8000.0);
     auto base = rec.decode(*audio, speech::digitLoopGrammar());
@@ -134,7 +142,8 @@ asr::Decoding entryDecode(asr::PocketsphinxRecognizer& rec, const Item& item, co
 struct DialogEnd {
   std::optional<std::string> digits;
   int attempts = 0;
-  int answers = 0, misheard = 0;  // read-backs answered, answers recognised as the other word / nothing
+  int answers = 0,
+      misheard = 0;  // read-backs answered, answers recognised as the other word / nothing
 };
 
 DialogEnd dialog(asr::PocketsphinxRecognizer& rec, const Item& item, const Config& cfg, bool always,
@@ -233,42 +242,68 @@ int main(int argc, char** argv) {
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
     auto next = [&]() -> std::string { return i + 1 < argc ? argv[++i] : ""; };
-    if (a == "--first-only") cfg.firstOnly = true;
-    else if (a == "--pauses") cfg.pauses = true;
-    else if (a == "--only") cfg.only = next();
-    else if (a == "--noise") cfg.options.noiseRms = std::atof(next().c_str());
-    else if (a == "--margin-scale") cfg.options.marginScale = std::atof(next().c_str());
-    else if (a == "--no-second") cfg.options.secondOpinion = false;
+    if (a == "--first-only")
+      cfg.firstOnly = true;
+    else if (a == "--pauses")
+      cfg.pauses = true;
+    else if (a == "--only")
+      cfg.only = next();
+    else if (a == "--noise")
+      cfg.options.noiseRms = std::atof(next().c_str());
+    else if (a == "--margin-scale")
+      cfg.options.marginScale = std::atof(next().c_str());
+    else if (a == "--no-second")
+      cfg.options.secondOpinion = false;
     else if (a == "--confidence") {
       const std::string from = next();
-      cfg.options.confidence = from == "gap" ? asr::ConfidenceFrom::kNbestGap : asr::ConfidenceFrom::kSecondOpinion;
-    } else if (a == "--gap-scale") cfg.options.gapScale = std::atof(next().c_str());
-    else if (a == "--nbest") cfg.options.nbestDepth = std::atoi(next().c_str());
-    else if (a == "--attempts") cfg.maxAttempts = std::atoi(next().c_str());
-    else if (a == "--per-kind") cfg.perKind = std::atoi(next().c_str());
-    else if (a == "--threshold") cfg.threshold = std::atof(next().c_str());
-    else if (a == "--seed") cfg.seed = static_cast<unsigned>(std::atoi(next().c_str()));
-    else if (a == "--threads") cfg.threads = std::max(1, std::atoi(next().c_str()));
-    else if (a == "--no-espeak") cfg.espeak = false;
-    else if (a == "--details") cfg.details = next();
-    else if (a == "--model") cfg.options.modelDir = next();
-    else if (a == "--dict") cfg.options.dictionary = next();
-    else if (a == "--quality") cfg.options.resamplerQuality = std::atoi(next().c_str());
-    else if (a == "--padding") cfg.options.paddingMs = std::atoi(next().c_str());
+      cfg.options.confidence =
+          from == "gap" ? asr::ConfidenceFrom::kNbestGap : asr::ConfidenceFrom::kSecondOpinion;
+    } else if (a == "--gap-scale")
+      cfg.options.gapScale = std::atof(next().c_str());
+    else if (a == "--nbest")
+      cfg.options.nbestDepth = std::atoi(next().c_str());
+    else if (a == "--attempts")
+      cfg.maxAttempts = std::atoi(next().c_str());
+    else if (a == "--per-kind")
+      cfg.perKind = std::atoi(next().c_str());
+    else if (a == "--threshold")
+      cfg.threshold = std::atof(next().c_str());
+    else if (a == "--seed")
+      cfg.seed = static_cast<unsigned>(std::atoi(next().c_str()));
+    else if (a == "--threads")
+      cfg.threads = std::max(1, std::atoi(next().c_str()));
+    else if (a == "--no-espeak")
+      cfg.espeak = false;
+    else if (a == "--details")
+      cfg.details = next();
+    else if (a == "--model")
+      cfg.options.modelDir = next();
+    else if (a == "--dict")
+      cfg.options.dictionary = next();
+    else if (a == "--quality")
+      cfg.options.resamplerQuality = std::atoi(next().c_str());
+    else if (a == "--padding")
+      cfg.options.paddingMs = std::atoi(next().c_str());
     else if (a == "--arg") {
       std::string kv = next();
       auto eq = kv.find('=');
-      cfg.options.extraArgs.emplace_back(kv.substr(0, eq), eq == std::string::npos ? "" : kv.substr(eq + 1));
+      cfg.options.extraArgs.emplace_back(kv.substr(0, eq),
+                                         eq == std::string::npos ? "" : kv.substr(eq + 1));
     } else {
-      std::fprintf(stderr, "usage: asr_bench [--per-kind N] [--threshold C] [--seed S] [--threads T] [--no-espeak]\n"
-                           "  [--details FILE.tsv] [--model DIR] [--dict FILE] [--quality 0-10] [--padding MS]\n"
-                           "  [--confidence second|gap] [--gap-scale G] [--nbest DEPTH] [--attempts N]\n"
-                           "  [--arg -name=value]...\n");
+      std::fprintf(
+          stderr,
+          "usage: asr_bench [--per-kind N] [--threshold C] [--seed S] [--threads T] [--no-espeak]\n"
+          "  [--details FILE.tsv] [--model DIR] [--dict FILE] [--quality 0-10] [--padding MS]\n"
+          "  [--confidence second|gap] [--gap-scale G] [--nbest DEPTH] [--attempts N]\n"
+          "  [--arg -name=value]...\n");
       return 2;
     }
   }
   auto rec = asr::PocketsphinxRecognizer::create(cfg.options);
-  if (!rec.ok()) { std::fprintf(stderr, "%s\n", rec.error().toString().c_str()); return 1; }
+  if (!rec.ok()) {
+    std::fprintf(stderr, "%s\n", rec.error().toString().c_str());
+    return 1;
+  }
 
   std::mt19937 rng(cfg.seed);  // a benchmark corpus, reproducible: not a security use
   std::vector<std::string> strings;
@@ -306,14 +341,21 @@ int main(int argc, char** argv) {
   size_t counted = 0;
   for (size_t i = 0; i < items.size(); ++i) {
     const auto& o = out[i];
-    auto& v = byVoice[items[i].voice.engine + ":" + items[i].voice.name + (items[i].voice.apart ? " (apart)" : "")];
+    auto& v = byVoice[items[i].voice.engine + ":" + items[i].voice.name +
+                      (items[i].voice.apart ? " (apart)" : "")];
     v.first += o.firstRight;
     v.second += 1;
     if (items[i].voice.apart) continue;
     ++counted;
-    first += o.firstRight; base += o.baselineRight; fin += o.finalRight; wrong += o.acceptedWrong;
-    gave += o.gaveUp; confident += o.confidentFirst; confidentWrong += o.confidentFirst && !o.firstRight;
-    alwaysRight += o.alwaysRight; alwaysWrong += o.alwaysWrong;
+    first += o.firstRight;
+    base += o.baselineRight;
+    fin += o.finalRight;
+    wrong += o.acceptedWrong;
+    gave += o.gaveUp;
+    confident += o.confidentFirst;
+    confidentWrong += o.confidentFirst && !o.firstRight;
+    alwaysRight += o.alwaysRight;
+    alwaysWrong += o.alwaysWrong;
     withAlternatives += o.alternatives > 0;
     for (int k = 0; k < 2; ++k) {
       answers[k] += o.answers[k];
@@ -331,42 +373,55 @@ int main(int argc, char** argv) {
     rtfs.push_back(o.rtf);
   }
   const double n = static_cast<double>(counted);
-  std::printf("utterances: %zu in the totals (%zu strings x %zu voice/speed renderings)%s\n", counted,
-              strings.size(), counted / strings.size(), cfg.pauses ? ", digits separated by pauses" : "");
-  std::printf("baseline (free digit loop) first pass: %5.1f%%\n", 100.0 * static_cast<double>(base) / n);
+  std::printf("utterances: %zu in the totals (%zu strings x %zu voice/speed renderings)%s\n",
+              counted, strings.size(), counted / strings.size(),
+              cfg.pauses ? ", digits separated by pauses" : "");
+  std::printf("baseline (free digit loop) first pass: %5.1f%%\n",
+              100.0 * static_cast<double>(base) / n);
   std::printf("first pass (exact-length grammar):     %5.1f%%  (%.2fx baseline)\n",
-              100.0 * static_cast<double>(first) / n, base ? static_cast<double>(first) / static_cast<double>(base) : 0.0);
-  std::printf("confident first results: %5.1f%%, of them wrong: %zu\n", 100.0 * static_cast<double>(confident) / n, confidentWrong);
+              100.0 * static_cast<double>(first) / n,
+              base ? static_cast<double>(first) / static_cast<double>(base) : 0.0);
+  std::printf("confident first results: %5.1f%%, of them wrong: %zu\n",
+              100.0 * static_cast<double>(confident) / n, confidentWrong);
   std::printf("confidence separation (P(right > wrong)): reported %.3f, N-best gap %.3f\n",
               separation(confRight, confWrong), separation(gapRight, gapWrong));
-  std::printf("N-best gap confidence (scale %.2f) >= %.2f: %5.1f%%, of them wrong: %zu\n", cfg.options.gapScale,
-              cfg.threshold, 100.0 * static_cast<double>(gapConfident) / n, gapConfidentWrong);
-  std::printf("wrong first results with a reading: %zu; right reading among alternatives: 1st %zu, 2nd %zu, "
-              "3rd %zu, 4th %zu, none %zu; results with alternatives: %zu\n", firstWrong, rank[1], rank[2], rank[3],
-              rank[4], rank[0], withAlternatives);
+  std::printf("N-best gap confidence (scale %.2f) >= %.2f: %5.1f%%, of them wrong: %zu\n",
+              cfg.options.gapScale, cfg.threshold, 100.0 * static_cast<double>(gapConfident) / n,
+              gapConfidentWrong);
+  std::printf(
+      "wrong first results with a reading: %zu; right reading among alternatives: 1st %zu, 2nd "
+      "%zu, "
+      "3rd %zu, 4th %zu, none %zu; results with alternatives: %zu\n",
+      firstWrong, rank[1], rank[2], rank[3], rank[4], rank[0], withAlternatives);
   if (!cfg.firstOnly) {
-    std::printf("after confirmation, SpeechTurn, Confirm Auto (below %.2f, %d attempts): %5.1f%%\n", cfg.threshold,
-                cfg.maxAttempts, 100.0 * static_cast<double>(fin) / n);
-    std::printf("  accepted wrong: %5.2f%%   gave up: %5.2f%%\n", 100.0 * static_cast<double>(wrong) / n,
-                100.0 * static_cast<double>(gave) / n);
-    std::printf("after confirmation, SpeechTurn, Confirm Always:                  %5.1f%%  accepted wrong: %5.2f%%\n",
-                100.0 * static_cast<double>(alwaysRight) / n, 100.0 * static_cast<double>(alwaysWrong) / n);
-    std::printf("  caller's yes/no misheard: Auto %d of %d answers, Always %d of %d\n", misheard[0], answers[0],
-                misheard[1], answers[1]);
+    std::printf("after confirmation, SpeechTurn, Confirm Auto (below %.2f, %d attempts): %5.1f%%\n",
+                cfg.threshold, cfg.maxAttempts, 100.0 * static_cast<double>(fin) / n);
+    std::printf("  accepted wrong: %5.2f%%   gave up: %5.2f%%\n",
+                100.0 * static_cast<double>(wrong) / n, 100.0 * static_cast<double>(gave) / n);
+    std::printf(
+        "after confirmation, SpeechTurn, Confirm Always:                  %5.1f%%  accepted wrong: "
+        "%5.2f%%\n",
+        100.0 * static_cast<double>(alwaysRight) / n, 100.0 * static_cast<double>(alwaysWrong) / n);
+    std::printf("  caller's yes/no misheard: Auto %d of %d answers, Always %d of %d\n", misheard[0],
+                answers[0], misheard[1], answers[1]);
   }
   std::printf("real-time factor (median, one recognize(): %s): %.4f\n",
-              cfg.options.confidence == asr::ConfidenceFrom::kNbestGap ? "one decode + N-best"
-                                                                       : "grammar + N-best + second-opinion decode",
+              cfg.options.confidence == asr::ConfidenceFrom::kNbestGap
+                  ? "one decode + N-best"
+                  : "grammar + N-best + second-opinion decode",
               median(rtfs));
-  for (const auto& [voice, c] : byVoice) std::printf("  %-18s first pass %3d/%d\n", voice.c_str(), c.first, c.second);
+  for (const auto& [voice, c] : byVoice)
+    std::printf("  %-18s first pass %3d/%d\n", voice.c_str(), c.first, c.second);
   if (!cfg.details.empty()) {
     std::ofstream f(cfg.details);
-    f << "voice\trate\ttruth\thyp\tsecond\tmargin\tgap\tconfidence\tfirst_right\tright_alt\tfinal_right\tattempts\n";
+    f << "voice\trate\ttruth\thyp\tsecond\tmargin\tgap\tconfidence\tfirst_right\tright_alt\tfinal_"
+         "right\tattempts\n";
     for (size_t i = 0; i < items.size(); ++i) {
       const auto& o = out[i];
-      f << items[i].voice.name << '\t' << items[i].rate << '\t' << items[i].digits << '\t' << digitsOf(o.hyp) << '\t'
-        << digitsOf(o.second) << '\t' << o.posterior << '\t' << o.gap << '\t' << o.confidence << '\t'
-        << o.firstRight << '\t' << o.rightAlternative << '\t' << o.finalRight << '\t' << o.attempts << '\n';
+      f << items[i].voice.name << '\t' << items[i].rate << '\t' << items[i].digits << '\t'
+        << digitsOf(o.hyp) << '\t' << digitsOf(o.second) << '\t' << o.posterior << '\t' << o.gap
+        << '\t' << o.confidence << '\t' << o.firstRight << '\t' << o.rightAlternative << '\t'
+        << o.finalRight << '\t' << o.attempts << '\n';
     }
   }
   return 0;

@@ -42,7 +42,8 @@ cst_voice* fliteVoice(const std::string& name) {
 std::vector<int16_t> resampleTo8k(const std::vector<int16_t>& in, int rate) {
   if (rate == 8000) return in;
   int err = 0;
-  SpeexResamplerState* st = speex_resampler_init(1, static_cast<spx_uint32_t>(rate), 8000, 10, &err);
+  SpeexResamplerState* st =
+      speex_resampler_init(1, static_cast<spx_uint32_t>(rate), 8000, 10, &err);
   speex_resampler_skip_zeros(st);
   std::vector<int16_t> input = in;
   input.resize(input.size() + static_cast<size_t>(speex_resampler_get_input_latency(st)), 0);
@@ -63,23 +64,27 @@ std::vector<int16_t> g711RoundTrip(const std::vector<int16_t>& in) {
   return out;
 }
 
-std::optional<std::vector<int16_t>> flite(const std::string& name, const std::string& text, double rate) {
+std::optional<std::vector<int16_t>> flite(const std::string& name, const std::string& text,
+                                          double rate) {
   std::lock_guard lock(fliteMutex);
   cst_voice* voice = fliteVoice(name);
   if (voice == nullptr) return std::nullopt;
   feat_set_float(voice->features, "duration_stretch", static_cast<float>(rate));
   cst_wave* wave = flite_text_to_wave(text.c_str(), voice);
   if (wave == nullptr) return std::nullopt;
-  std::vector<int16_t> samples(cst_wave_samples(wave), cst_wave_samples(wave) + cst_wave_num_samples(wave));
+  std::vector<int16_t> samples(cst_wave_samples(wave),
+                               cst_wave_samples(wave) + cst_wave_num_samples(wave));
   const int sr = cst_wave_sample_rate(wave);
   delete_wave(wave);
   return resampleTo8k(samples, sr);
 }
 
 // espeak-ng --stdout writes a WAV (22050 Hz mono 16-bit) whose data size may be left open.
-std::optional<std::vector<int16_t>> espeak(const std::string& name, const std::string& text, double rate) {
+std::optional<std::vector<int16_t>> espeak(const std::string& name, const std::string& text,
+                                           double rate) {
   const int wpm = static_cast<int>(175.0 / rate);
-  std::string cmd = "espeak-ng --stdout -v " + name + " -s " + std::to_string(wpm) + " \"" + text + "\" 2>/dev/null";
+  std::string cmd = "espeak-ng --stdout -v " + name + " -s " + std::to_string(wpm) + " \"" + text +
+                    "\" 2>/dev/null";
   FILE* p = popen(cmd.c_str(), "r");
   if (p == nullptr) return std::nullopt;
   std::string bytes;
@@ -104,14 +109,17 @@ std::optional<std::vector<int16_t>> espeak(const std::string& name, const std::s
 
 }  // namespace
 
-std::optional<std::vector<int16_t>> synthesize(const Voice& voice, const std::string& text, double rate) {
-  auto audio = voice.engine == "flite" ? flite(voice.name, text, rate) : espeak(voice.name, text, rate);
+std::optional<std::vector<int16_t>> synthesize(const Voice& voice, const std::string& text,
+                                               double rate) {
+  auto audio =
+      voice.engine == "flite" ? flite(voice.name, text, rate) : espeak(voice.name, text, rate);
   if (!audio || audio->empty()) return std::nullopt;
   return g711RoundTrip(*audio);
 }
 
 std::vector<Voice> availableVoices(bool withEspeak) {
-  std::vector<Voice> voices = {{"flite", "kal"}, {"flite", "slt"}, {"flite", "rms"}, {"flite", "awb"}};
+  std::vector<Voice> voices = {
+      {"flite", "kal"}, {"flite", "slt"}, {"flite", "rms"}, {"flite", "awb"}};
   if (withEspeak) {
     for (const char* v : {"en-us+klatt", "en-us+klatt4", "en+klatt", "en-gb-x-rp+klatt3"}) {
       voices.push_back({"espeak", v});

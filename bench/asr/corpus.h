@@ -19,7 +19,8 @@ struct Voice {
 
 // `rate` 1.0 is the voice's own pace; 1.3 is slower (longer), 0.8 faster.
 // Returns 8 kHz samples after the G.711 round trip, nullopt when the engine failed.
-std::optional<std::vector<int16_t>> synthesize(const Voice& voice, const std::string& text, double rate);
+std::optional<std::vector<int16_t>> synthesize(const Voice& voice, const std::string& text,
+                                               double rate);
 
 // flite kal/slt/rms/awb; espeak-ng's Klatt-synthesiser voices en-us+klatt, en-us+klatt4,
 // en+klatt, en-gb-x-rp+klatt3; and espeak-ng's default formant voice en-us, `apart` (this

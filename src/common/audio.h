@@ -1,7 +1,8 @@
 // Audio: a prompt's samples as the media path plays them, 8 kHz mono 16-bit linear PCM (what
-// G.711 encodes). Produced by the prompt library (adapters/speech/tts), played by rtp::MediaSession::play().
-// Ownership and thread-safety: shared through AudioPtr and never modified once shared, so any
-// number of sessions on any threads may read the same clip at once without locks.
+// G.711 encodes). Produced by the prompt library (adapters/speech/tts), played by
+// rtp::MediaSession::play(). Ownership and thread-safety: shared through AudioPtr and never
+// modified once shared, so any number of sessions on any threads may read the same clip at once
+// without locks.
 #pragma once
 
 #include <cstddef>

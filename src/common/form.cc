@@ -105,25 +105,28 @@ Status forEachField(std::string_view body, Add add) {
 
 Result<FormFields> parseForm(std::string_view body) {
   FormFields fields;
-  Status s = forEachField(body, [&fields](const std::string& name, const std::string& value) -> Status {
-    if (fields.size() == kMaxFormFields) {
-      return Error::invalidArgument("form has more than " + std::to_string(kMaxFormFields) + " fields");
-    }
-    if (!fields.emplace(name, value).second) {
-      return Error::invalidArgument("form field '" + name + "' appears more than once");
-    }
-    return okStatus();
-  });
+  Status s =
+      forEachField(body, [&fields](const std::string& name, const std::string& value) -> Status {
+        if (fields.size() == kMaxFormFields) {
+          return Error::invalidArgument("form has more than " + std::to_string(kMaxFormFields) +
+                                        " fields");
+        }
+        if (!fields.emplace(name, value).second) {
+          return Error::invalidArgument("form field '" + name + "' appears more than once");
+        }
+        return okStatus();
+      });
   if (!s.ok()) return s.error();
   return fields;
 }
 
 Result<Params> parseFormPairs(std::string_view text) {
   Params params;
-  Status s = forEachField(text, [&params](const std::string& name, const std::string& value) -> Status {
-    params.emplace_back(name, value);
-    return okStatus();
-  });
+  Status s =
+      forEachField(text, [&params](const std::string& name, const std::string& value) -> Status {
+        params.emplace_back(name, value);
+        return okStatus();
+      });
   if (!s.ok()) return s.error();
   return params;
 }

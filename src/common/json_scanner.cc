@@ -66,12 +66,17 @@ JsonScanner::Kind JsonScanner::peek() {
   skipWhitespace();
   if (p_ >= end_) return Kind::kInvalid;
   switch (*p_) {
-    case '{': return Kind::kObject;
-    case '[': return Kind::kArray;
-    case '"': return Kind::kString;
+    case '{':
+      return Kind::kObject;
+    case '[':
+      return Kind::kArray;
+    case '"':
+      return Kind::kString;
     case 't':
-    case 'f': return Kind::kBool;
-    case 'n': return Kind::kNull;
+    case 'f':
+      return Kind::kBool;
+    case 'n':
+      return Kind::kNull;
     default:
       return (*p_ == '-' || (*p_ >= '0' && *p_ <= '9')) ? Kind::kNumber : Kind::kInvalid;
   }
@@ -127,19 +132,35 @@ bool JsonScanner::parseString(std::string_view& out, std::string& scratch) {
     if (p_ >= end_) return false;
     const char e = *p_++;
     switch (e) {
-      case '"': scratch.push_back('"'); break;
-      case '\\': scratch.push_back('\\'); break;
-      case '/': scratch.push_back('/'); break;
-      case 'b': scratch.push_back('\b'); break;
-      case 'f': scratch.push_back('\f'); break;
-      case 'n': scratch.push_back('\n'); break;
-      case 'r': scratch.push_back('\r'); break;
-      case 't': scratch.push_back('\t'); break;
+      case '"':
+        scratch.push_back('"');
+        break;
+      case '\\':
+        scratch.push_back('\\');
+        break;
+      case '/':
+        scratch.push_back('/');
+        break;
+      case 'b':
+        scratch.push_back('\b');
+        break;
+      case 'f':
+        scratch.push_back('\f');
+        break;
+      case 'n':
+        scratch.push_back('\n');
+        break;
+      case 'r':
+        scratch.push_back('\r');
+        break;
+      case 't':
+        scratch.push_back('\t');
+        break;
       case 'u': {
         uint32_t cp = 0;
         if (!readHex4(p_, end_, cp)) return false;
         if (cp >= 0xDC00 && cp <= 0xDFFF) return false;  // a lone low surrogate
-        if (cp >= 0xD800 && cp <= 0xDBFF) {             // must pair with a low surrogate
+        if (cp >= 0xD800 && cp <= 0xDBFF) {              // must pair with a low surrogate
           uint32_t lo = 0;
           if (end_ - p_ < 2 || p_[0] != '\\' || p_[1] != 'u') return false;
           p_ += 2;
@@ -149,7 +170,8 @@ bool JsonScanner::parseString(std::string_view& out, std::string& scratch) {
         appendUtf8(scratch, cp);
         break;
       }
-      default: return false;
+      default:
+        return false;
     }
     start = p_;
   }
@@ -168,16 +190,21 @@ bool JsonScanner::skipValue() {
   switch (peek()) {
     case Kind::kObject:
       return forEachMember([this](std::string_view) { return skipValue(); });
-    case Kind::kArray: return skipArray();
+    case Kind::kArray:
+      return skipArray();
     case Kind::kString: {
       std::string scratch;
       std::string_view ignored;
       return parseString(ignored, scratch);
     }
-    case Kind::kNumber: return skipNumber();
-    case Kind::kBool: return *p_ == 't' ? skipLiteral("true") : skipLiteral("false");
-    case Kind::kNull: return skipLiteral("null");
-    case Kind::kInvalid: return false;
+    case Kind::kNumber:
+      return skipNumber();
+    case Kind::kBool:
+      return *p_ == 't' ? skipLiteral("true") : skipLiteral("false");
+    case Kind::kNull:
+      return skipLiteral("null");
+    case Kind::kInvalid:
+      return false;
   }
   return false;
 }
@@ -224,8 +251,7 @@ bool JsonScanner::skipNumber() {
 }
 
 bool JsonScanner::skipLiteral(std::string_view word) {
-  if (static_cast<size_t>(end_ - p_) < word.size() ||
-      std::string_view(p_, word.size()) != word) {
+  if (static_cast<size_t>(end_ - p_) < word.size() || std::string_view(p_, word.size()) != word) {
     return false;
   }
   p_ += word.size();

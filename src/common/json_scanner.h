@@ -22,9 +22,11 @@ class JsonScanner {
  public:
   enum class Kind { kObject, kArray, kString, kNumber, kBool, kNull, kInvalid };
 
-  JsonScanner(std::string_view text, int maxDepth) : p_(text.data()), begin_(text.data()),
-                                                      end_(text.data() + text.size()),
-                                                      maxDepth_(maxDepth) {}
+  JsonScanner(std::string_view text, int maxDepth)
+      : p_(text.data()),
+        begin_(text.data()),
+        end_(text.data() + text.size()),
+        maxDepth_(maxDepth) {}
 
   // The kind of the next value, judged by its first character (whitespace skipped).
   Kind peek();

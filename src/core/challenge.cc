@@ -4,10 +4,14 @@ namespace callgate {
 
 const char* challengeStateName(ChallengeState s) {
   switch (s) {
-    case ChallengeState::kActive: return "active";
-    case ChallengeState::kVerified: return "verified";
-    case ChallengeState::kVoided: return "voided";
-    case ChallengeState::kLocked: return "locked";
+    case ChallengeState::kActive:
+      return "active";
+    case ChallengeState::kVerified:
+      return "verified";
+    case ChallengeState::kVoided:
+      return "voided";
+    case ChallengeState::kLocked:
+      return "locked";
   }
   return "active";
 }

@@ -19,13 +19,13 @@ const char* challengeStateName(ChallengeState s);
 bool parseChallengeState(const std::string& name, ChallengeState* out);
 
 struct Challenge {
-  int64_t id = 0;          // assigned by the store
-  std::string phone;       // E.164
-  std::string codeHash;    // keyed hash (see CodeHasher); never the code
-  std::string language;    // enrolment language, from the call
+  int64_t id = 0;        // assigned by the store
+  std::string phone;     // E.164
+  std::string codeHash;  // keyed hash (see CodeHasher); never the code
+  std::string language;  // enrolment language, from the call
   TimePoint createdAt{};
   TimePoint expiresAt{};
-  int attempts = 0;        // wrong codes so far
+  int attempts = 0;  // wrong codes so far
   int maxAttempts = 5;
   ChallengeState state = ChallengeState::kActive;
 };

@@ -9,11 +9,11 @@
 namespace callgate {
 
 struct Customer {
-  std::string phone;      // E.164, unique key
+  std::string phone;  // E.164, unique key
   std::string firstName;
   std::string lastName;
-  std::string level;      // custLevel in Connect terms, e.g. "Gold", "Welcome"
-  std::string language;   // BCP 47 tag, e.g. "en-US"
+  std::string level;     // custLevel in Connect terms, e.g. "Gold", "Welcome"
+  std::string language;  // BCP 47 tag, e.g. "en-US"
   TimePoint createdAt{};
   // The account id for user id + PIN login and the `sub` of access tokens: 4 to 10 digits, unique
   // across customers; empty when the customer has none. Last and with an explicit `{}`, so that

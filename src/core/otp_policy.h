@@ -4,22 +4,22 @@
 
 #include <string>
 
-#include "core/ports.h"
 #include "common/result.h"
+#include "core/ports.h"
 #include "core/time.h"
 
 namespace callgate {
 
 struct OtpConfig {
-  int digits = 6;                        // 4..10
-  Seconds ttl{300};                      // 5 minutes
-  int maxAttempts = 5;                   // checks per code, then locked
-  int perNumberLimit = 3;                // codes sent to one number per window
+  int digits = 6;          // 4..10
+  Seconds ttl{300};        // 5 minutes
+  int maxAttempts = 5;     // checks per code, then locked
+  int perNumberLimit = 3;  // codes sent to one number per window
   Seconds perNumberWindow{600};
-  int perPrefixLimit = 50;               // codes sent to one number range per window (SMS pumping)
-  int prefixLength = 8;                  // E.164 characters that form the range, "+1415555"
+  int perPrefixLimit = 50;  // codes sent to one number range per window (SMS pumping)
+  int prefixLength = 8;     // E.164 characters that form the range, "+1415555"
   Seconds perPrefixWindow{600};
-  std::string brand = "callgate";        // "Welcome to <brand>, your one-time PIN is 123456"
+  std::string brand = "callgate";  // "Welcome to <brand>, your one-time PIN is 123456"
 };
 
 // Checks ranges; kInvalidArgument naming the field.

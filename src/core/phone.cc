@@ -35,7 +35,9 @@ std::optional<std::string> canonicalIfValid(std::string_view text) {
     if (national.size() > 1 && national[0] == '0') {
       number.set_italian_leading_zero(true);
       int zeros = 1;
-      while (static_cast<size_t>(zeros) < national.size() - 1 && national[static_cast<size_t>(zeros)] == '0') ++zeros;
+      while (static_cast<size_t>(zeros) < national.size() - 1 &&
+             national[static_cast<size_t>(zeros)] == '0')
+        ++zeros;
       if (zeros != 1) number.set_number_of_leading_zeros(zeros);
     }
     if (!util->IsValidNumber(number)) return std::nullopt;
@@ -58,17 +60,19 @@ Result<std::string> normalizeE164(std::string_view input, std::string_view defau
   if (text.empty()) return Error::invalidArgument("phone number is empty");
   if (text.size() > 64) return Error::invalidArgument("phone number is too long");
   if (!std::all_of(text.begin(), text.end(), [](char c) {
-        return (c >= '0' && c <= '9') || c == '+' || c == ' ' || c == '-' || c == '(' ||
-               c == ')' || c == '.';
+        return (c >= '0' && c <= '9') || c == '+' || c == ' ' || c == '-' || c == '(' || c == ')' ||
+               c == '.';
       })) {
-    return Error::invalidArgument("phone number has characters other than digits, +, space, -, ( ) .");
+    return Error::invalidArgument(
+        "phone number has characters other than digits, +, space, -, ( ) .");
   }
   const pn::PhoneNumberUtil* util = pn::PhoneNumberUtil::GetInstance();
   pn::PhoneNumber number;
   const std::string region = defaultRegion.empty() ? "ZZ" : std::string(defaultRegion);
   const auto err = util->Parse(text, region, &number);
   switch (err) {
-    case pn::PhoneNumberUtil::NO_PARSING_ERROR: break;
+    case pn::PhoneNumberUtil::NO_PARSING_ERROR:
+      break;
     case pn::PhoneNumberUtil::INVALID_COUNTRY_CODE_ERROR:
       return Error::invalidArgument("phone number has no valid country code (use +<country code>)");
     case pn::PhoneNumberUtil::TOO_SHORT_NSN:

@@ -12,12 +12,12 @@
 #include <utility>
 #include <vector>
 
+#include "common/result.h"
 #include "core/action_grant.h"
 #include "core/challenge.h"
 #include "core/customer.h"
 #include "core/member.h"
 #include "core/pin_policy.h"
-#include "common/result.h"
 #include "core/time.h"
 #include "core/voice_session.h"
 
@@ -81,7 +81,8 @@ class PinHasher {
   // Does `pin` match `storedHash` for `userId`? An empty storedHash (unknown user id, or no PIN
   // set) is checked against a fixed dummy hash and never matches, so that the time taken does
   // not reveal whether the id exists. A malformed storedHash never matches.
-  virtual bool verify(std::string_view storedHash, std::string_view userId, std::string_view pin) const = 0;
+  virtual bool verify(std::string_view storedHash, std::string_view userId,
+                      std::string_view pin) const = 0;
   // True when `storedHash` was made with other parameters than hash() uses now.
   virtual bool needsRehash(std::string_view storedHash) const = 0;
 };
@@ -95,10 +96,12 @@ class CredentialStore {
   // customer has that user id.
   virtual Result<std::optional<std::string>> pinHash(const std::string& userId) = 0;
   // Sets (or replaces) the PIN hash of an existing user id; kNotFound otherwise.
-  virtual Status setPinHash(const std::string& userId, const std::string& pinHash, TimePoint now) = 0;
+  virtual Status setPinHash(const std::string& userId, const std::string& pinHash,
+                            TimePoint now) = 0;
   // Atomically: if `userId` has fewer than maxFailures failures, counts one more (recording the
   // lock time when this reaches maxFailures) and allows the attempt; else refuses it.
-  virtual Result<PinAttempt> beginPinAttempt(const std::string& userId, int maxFailures, TimePoint now) = 0;
+  virtual Result<PinAttempt> beginPinAttempt(const std::string& userId, int maxFailures,
+                                             TimePoint now) = 0;
   // A correct PIN: the counter starts over.
   virtual Status resetPinFailures(const std::string& userId) = 0;
   virtual Result<PinFailureState> pinFailures(const std::string& userId) = 0;
@@ -142,9 +145,10 @@ class ChallengeStore {
   // reaches maxAttempts. Returns the challenge as it is afterwards.
   virtual Result<Challenge> recordFailure(int64_t id) = 0;
   // In one transaction: marks the challenge verified if it is still active, not exhausted and
-  // not expired at `now`, and, if that succeeded and `enroll` is set, inserts the customer unless the phone already
-  // exists. Returns false (and changes nothing) when the challenge was no longer active — the
-  // loser of a race. Both stores share one database in every adapter, so this is atomic.
+  // not expired at `now`, and, if that succeeded and `enroll` is set, inserts the customer unless
+  // the phone already exists. Returns false (and changes nothing) when the challenge was no longer
+  // active — the loser of a race. Both stores share one database in every adapter, so this is
+  // atomic.
   virtual Result<bool> redeem(int64_t id, TimePoint now, const std::optional<Customer>& enroll) = 0;
   // Challenges created for numbers starting with `prefix` (a whole number counts as a prefix
   // of itself) since `since`; used for send-rate limits.
@@ -152,7 +156,7 @@ class ChallengeStore {
 };
 
 struct SmsMessage {
-  std::string to;    // E.164
+  std::string to;  // E.164
   std::string body;
 };
 
@@ -184,7 +188,8 @@ class TokenStateStore {
 class AuditLog {
  public:
   virtual ~AuditLog() = default;
-  virtual void record(std::string_view event, const std::vector<std::pair<std::string, std::string>>& fields) = 0;
+  virtual void record(std::string_view event,
+                      const std::vector<std::pair<std::string, std::string>>& fields) = 0;
 };
 
 // Parked webhook calls (Twilio voice). Every write is a compare-and-set on `version`, so two

@@ -15,17 +15,17 @@ namespace {
 constexpr size_t kMaxTranscriptBytes = 1024;
 
 enum class Kind {
-  kZero,      // zero, oh, o, nought: always one digit of its own
-  kUnit,      // one .. nine (value 1..9)
-  kTeen,      // ten .. nineteen (10..19)
-  kTens,      // twenty .. ninety (20..90)
+  kZero,  // zero, oh, o, nought: always one digit of its own
+  kUnit,  // one .. nine (value 1..9)
+  kTeen,  // ten .. nineteen (10..19)
+  kTens,  // twenty .. ninety (20..90)
   kHundred,
   kThousand,
   kAnd,
-  kA,         // "a hundred", "a thousand"
-  kRepeat,    // double (2), triple (3)
+  kA,       // "a hundred", "a thousand"
+  kRepeat,  // double (2), triple (3)
   kFiller,
-  kNumeral,   // "42"
+  kNumeral,  // "42"
   kOther,
 };
 
@@ -36,20 +36,48 @@ struct Word {
 };
 
 constexpr std::array<Word, 43> kWords{{
-    {"zero", Kind::kZero, 0},       {"oh", Kind::kZero, 0},          {"o", Kind::kZero, 0},
-    {"nought", Kind::kZero, 0},     {"one", Kind::kUnit, 1},         {"two", Kind::kUnit, 2},
-    {"three", Kind::kUnit, 3},      {"four", Kind::kUnit, 4},        {"five", Kind::kUnit, 5},
-    {"six", Kind::kUnit, 6},        {"seven", Kind::kUnit, 7},       {"eight", Kind::kUnit, 8},
-    {"nine", Kind::kUnit, 9},       {"ten", Kind::kTeen, 10},        {"eleven", Kind::kTeen, 11},
-    {"twelve", Kind::kTeen, 12},    {"thirteen", Kind::kTeen, 13},   {"fourteen", Kind::kTeen, 14},
-    {"fifteen", Kind::kTeen, 15},   {"sixteen", Kind::kTeen, 16},    {"seventeen", Kind::kTeen, 17},
-    {"eighteen", Kind::kTeen, 18},  {"nineteen", Kind::kTeen, 19},   {"twenty", Kind::kTens, 20},
-    {"thirty", Kind::kTens, 30},    {"forty", Kind::kTens, 40},      {"fifty", Kind::kTens, 50},
-    {"sixty", Kind::kTens, 60},     {"seventy", Kind::kTens, 70},    {"eighty", Kind::kTens, 80},
-    {"ninety", Kind::kTens, 90},    {"hundred", Kind::kHundred, 0},  {"thousand", Kind::kThousand, 0},
-    {"and", Kind::kAnd, 0},         {"a", Kind::kA, 0},              {"double", Kind::kRepeat, 2},
-    {"triple", Kind::kRepeat, 3},   {"uh", Kind::kFiller, 0},        {"um", Kind::kFiller, 0},
-    {"umm", Kind::kFiller, 0},      {"er", Kind::kFiller, 0},        {"erm", Kind::kFiller, 0},
+    {"zero", Kind::kZero, 0},
+    {"oh", Kind::kZero, 0},
+    {"o", Kind::kZero, 0},
+    {"nought", Kind::kZero, 0},
+    {"one", Kind::kUnit, 1},
+    {"two", Kind::kUnit, 2},
+    {"three", Kind::kUnit, 3},
+    {"four", Kind::kUnit, 4},
+    {"five", Kind::kUnit, 5},
+    {"six", Kind::kUnit, 6},
+    {"seven", Kind::kUnit, 7},
+    {"eight", Kind::kUnit, 8},
+    {"nine", Kind::kUnit, 9},
+    {"ten", Kind::kTeen, 10},
+    {"eleven", Kind::kTeen, 11},
+    {"twelve", Kind::kTeen, 12},
+    {"thirteen", Kind::kTeen, 13},
+    {"fourteen", Kind::kTeen, 14},
+    {"fifteen", Kind::kTeen, 15},
+    {"sixteen", Kind::kTeen, 16},
+    {"seventeen", Kind::kTeen, 17},
+    {"eighteen", Kind::kTeen, 18},
+    {"nineteen", Kind::kTeen, 19},
+    {"twenty", Kind::kTens, 20},
+    {"thirty", Kind::kTens, 30},
+    {"forty", Kind::kTens, 40},
+    {"fifty", Kind::kTens, 50},
+    {"sixty", Kind::kTens, 60},
+    {"seventy", Kind::kTens, 70},
+    {"eighty", Kind::kTens, 80},
+    {"ninety", Kind::kTens, 90},
+    {"hundred", Kind::kHundred, 0},
+    {"thousand", Kind::kThousand, 0},
+    {"and", Kind::kAnd, 0},
+    {"a", Kind::kA, 0},
+    {"double", Kind::kRepeat, 2},
+    {"triple", Kind::kRepeat, 3},
+    {"uh", Kind::kFiller, 0},
+    {"um", Kind::kFiller, 0},
+    {"umm", Kind::kFiller, 0},
+    {"er", Kind::kFiller, 0},
+    {"erm", Kind::kFiller, 0},
     {"ah", Kind::kFiller, 0},
 }};
 
@@ -107,8 +135,8 @@ class Cardinal {
   // A unit (1..9), teen or ten joins after hundred/thousand/and, a unit also after a ten.
   bool tryJoin(Kind kind, int value) {
     if (!open_) return false;
-    const bool afterMultiplier = last_ == Last::kHundred || last_ == Last::kThousand ||
-                                 last_ == Last::kAnd;
+    const bool afterMultiplier =
+        last_ == Last::kHundred || last_ == Last::kThousand || last_ == Last::kAnd;
     if (kind == Kind::kUnit && last_ == Last::kTens) {
       current_ += value;
       last_ = Last::kTensUnit;
@@ -287,8 +315,8 @@ std::optional<bool> spokenYesNo(std::string_view transcript) {
       if (!agree(false)) return std::nullopt;
       continue;
     }
-    if (t == "yes" || t == "yeah" || t == "yep" || t == "yup" || t == "correct" ||
-        t == "right" || t == "one" || t == "1") {
+    if (t == "yes" || t == "yeah" || t == "yep" || t == "yup" || t == "correct" || t == "right" ||
+        t == "one" || t == "1") {
       if (!agree(true)) return std::nullopt;
     } else if (t == "no" || t == "nope" || t == "wrong" || t == "incorrect" || t == "two" ||
                t == "2") {

@@ -8,7 +8,8 @@ Result<Attestation> parseAttestation(std::string_view text) {
   const std::string t = toLowerAscii(text);
   if (t.empty() || t == "none") return Attestation::kNone;
   if (t == "a" || t == "tn-validation-passed-a") return Attestation::kA;
-  if (t == "b" || t == "tn-validation-passed-b" || t == "tn-validation-passed") return Attestation::kB;
+  if (t == "b" || t == "tn-validation-passed-b" || t == "tn-validation-passed")
+    return Attestation::kB;
   if (t == "c" || t == "tn-validation-passed-c") return Attestation::kC;
   if (t.rfind("tn-validation-failed", 0) == 0 || t == "no-tn-validation" || t == "null") {
     return Attestation::kNone;
@@ -19,10 +20,14 @@ Result<Attestation> parseAttestation(std::string_view text) {
 
 const char* attestationName(Attestation a) {
   switch (a) {
-    case Attestation::kA: return "A";
-    case Attestation::kB: return "B";
-    case Attestation::kC: return "C";
-    case Attestation::kNone: return "none";
+    case Attestation::kA:
+      return "A";
+    case Attestation::kB:
+      return "B";
+    case Attestation::kC:
+      return "C";
+    case Attestation::kNone:
+      return "none";
   }
   return "none";
 }

@@ -27,8 +27,8 @@ inline constexpr std::string_view kTrue = "True";
 inline constexpr std::string_view kFalse = "False";
 
 // The attributes that make up the verdict itself, in the order they are sent first.
-inline constexpr std::array<std::string_view, 4> kVerdictKeys{
-    kAuthenticatedKey, kAuthMethodKey, kRecordFoundKey, kCallerIdTrustedKey};
+inline constexpr std::array<std::string_view, 4> kVerdictKeys{kAuthenticatedKey, kAuthMethodKey,
+                                                              kRecordFoundKey, kCallerIdTrustedKey};
 
 // True when the attributes say the caller was authenticated (authenticated == "True").
 bool isAuthenticated(const VerdictAttributes& attributes);

@@ -17,9 +17,9 @@
 #include <string>
 #include <string_view>
 
+#include "common/result.h"
 #include "core/action_grant.h"
 #include "core/ports.h"
-#include "common/result.h"
 
 namespace callgate {
 

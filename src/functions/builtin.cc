@@ -10,8 +10,8 @@ const std::vector<std::string>& builtinFunctionNames() {
   return kNames;
 }
 
-std::optional<std::string> resolveFunctionName(const std::string& arnOrName,
-                                               const std::map<std::string, std::string>& configMap) {
+std::optional<std::string> resolveFunctionName(
+    const std::string& arnOrName, const std::map<std::string, std::string>& configMap) {
   std::string name = arnOrName;
   if (auto it = configMap.find(arnOrName); it != configMap.end()) {
     name = it->second;

@@ -20,8 +20,10 @@ Result<std::string> callerNumber(const ContactData& contact) {
 }
 
 Result<StringMap> LookupCaller::invoke(const FunctionRequest& request) {
-  StringMap out{{"lambdaResult", "Success"}, {"recordFound", "False"},
-                {"callerIdTrusted", "False"}, {"authenticated", "False"}};
+  StringMap out{{"lambdaResult", "Success"},
+                {"recordFound", "False"},
+                {"callerIdTrusted", "False"},
+                {"authenticated", "False"}};
   const std::string& address = request.contact.customerAddress;
   if (address.empty()) return out;  // withheld caller ID
 

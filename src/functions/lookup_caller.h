@@ -11,7 +11,8 @@ namespace callgate {
 
 class LookupCaller : public Function {
  public:
-  LookupCaller(CustomerStore& customers, CallerIdTrust trust) : customers_(customers), trust_(trust) {}
+  LookupCaller(CustomerStore& customers, CallerIdTrust trust)
+      : customers_(customers), trust_(trust) {}
   std::string_view name() const override { return "lookup-caller"; }
   Result<StringMap> invoke(const FunctionRequest& request) override;
 

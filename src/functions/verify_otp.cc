@@ -25,10 +25,13 @@ Result<StringMap> VerifyOtp::invoke(const FunctionRequest& request) {
   if (!latest->has_value()) return outcome("NoChallenge");
   const Challenge& challenge = **latest;
   switch (challenge.state) {
-    case ChallengeState::kLocked: return outcome("Locked");
+    case ChallengeState::kLocked:
+      return outcome("Locked");
     case ChallengeState::kVerified:
-    case ChallengeState::kVoided: return outcome("NoChallenge");
-    case ChallengeState::kActive: break;
+    case ChallengeState::kVoided:
+      return outcome("NoChallenge");
+    case ChallengeState::kActive:
+      break;
   }
   const TimePoint now = deps_.clock.now();
   if (now >= challenge.expiresAt) return outcome("Expired");
@@ -45,7 +48,10 @@ Result<StringMap> VerifyOtp::onMatch(const Challenge& challenge, TimePoint now) 
   if (!existing.ok()) return existing.error();
   std::optional<Customer> enrollee;
   if (!existing->has_value()) {
-    enrollee = Customer{challenge.phone, kEnrolledFirstName, kEnrolledLastName, kEnrolledLevel,
+    enrollee = Customer{challenge.phone,
+                        kEnrolledFirstName,
+                        kEnrolledLastName,
+                        kEnrolledLevel,
                         challenge.language.empty() ? kDefaultLanguage : challenge.language,
                         now};
   }
@@ -58,7 +64,8 @@ Result<StringMap> VerifyOtp::onMatch(const Challenge& challenge, TimePoint now) 
   if (!customer->has_value()) return Error::internal("customer missing after enrolment");
 
   const std::string masked = maskPhone(challenge.phone);
-  deps_.audit.record("otp_verified", {{"phone", masked}, {"challenge", std::to_string(challenge.id)}});
+  deps_.audit.record("otp_verified",
+                     {{"phone", masked}, {"challenge", std::to_string(challenge.id)}});
   if (enrollee) deps_.audit.record("customer_enrolled", {{"phone", masked}, {"method", "sms_otp"}});
 
   StringMap out = outcome("Verified");
@@ -73,11 +80,13 @@ Result<StringMap> VerifyOtp::onMismatch(const Challenge& challenge) {
   if (!after.ok()) return after.error();
   const std::string masked = maskPhone(challenge.phone);
   if (after->state == ChallengeState::kLocked) {
-    deps_.audit.record("otp_locked", {{"phone", masked}, {"challenge", std::to_string(challenge.id)}});
+    deps_.audit.record("otp_locked",
+                       {{"phone", masked}, {"challenge", std::to_string(challenge.id)}});
     return outcome("Locked");
   }
   if (after->state != ChallengeState::kActive) return outcome("NoChallenge");
-  deps_.audit.record("otp_failed", {{"phone", masked}, {"challenge", std::to_string(challenge.id)},
+  deps_.audit.record("otp_failed", {{"phone", masked},
+                                    {"challenge", std::to_string(challenge.id)},
                                     {"attempts", std::to_string(after->attempts)}});
   StringMap out = outcome("Invalid");
   out["attemptsRemaining"] = std::to_string(after->maxAttempts - after->attempts);

@@ -53,7 +53,9 @@ class FakeRandom : public Random {
 
 class FakeCodeHasher : public CodeHasher {
  public:
-  std::string digest(std::string_view message) const override { return "h(" + std::string(message) + ")"; }
+  std::string digest(std::string_view message) const override {
+    return "h(" + std::string(message) + ")";
+  }
   bool matches(std::string_view expected, std::string_view message) const override {
     return expected == digest(message);
   }
@@ -84,8 +86,10 @@ class InMemoryCustomerStore : public CustomerStore {
     std::set<std::string> phones, userIds;
     for (const auto& r : records) {
       const Customer& c = r.customer;
-      if (rows.count(c.phone) || !phones.insert(c.phone).second) return Error::alreadyExists(c.phone);
-      if (!c.userId.empty() && (findByUserId(c.userId)->has_value() || !userIds.insert(c.userId).second)) {
+      if (rows.count(c.phone) || !phones.insert(c.phone).second)
+        return Error::alreadyExists(c.phone);
+      if (!c.userId.empty() &&
+          (findByUserId(c.userId)->has_value() || !userIds.insert(c.userId).second)) {
         return Error::alreadyExists("user id " + c.userId);
       }
     }
@@ -120,7 +124,8 @@ class InMemoryCredentialStore : public CredentialStore {
     customers_.pinHashes[userId] = hash;
     return okStatus();
   }
-  Result<PinAttempt> beginPinAttempt(const std::string& userId, int maxFailures, TimePoint now) override {
+  Result<PinAttempt> beginPinAttempt(const std::string& userId, int maxFailures,
+                                     TimePoint now) override {
     PinFailureState& f = failures[userId];
     if (f.failures >= maxFailures) return PinAttempt{false, f.failures};
     ++f.failures;
@@ -150,7 +155,8 @@ class FakePinHasher : public PinHasher {
   Result<std::string> hash(std::string_view userId, std::string_view pin) const override {
     return "pin(" + std::string(userId) + "|" + std::string(pin) + ")";
   }
-  bool verify(std::string_view stored, std::string_view userId, std::string_view pin) const override {
+  bool verify(std::string_view stored, std::string_view userId,
+              std::string_view pin) const override {
     ++verifications;
     return !stored.empty() && stored == *hash(userId, pin);
   }
@@ -193,7 +199,8 @@ class InMemoryMemberStore : public MemberStore {
  public:
   explicit InMemoryMemberStore(InMemoryCustomerStore& customers) : customers_(customers) {}
   Result<int64_t> add(const Member& m) override {
-    if (!customers_.findByUserId(m.accountUserId)->has_value()) return Error::notFound(m.accountUserId);
+    if (!customers_.findByUserId(m.accountUserId)->has_value())
+      return Error::notFound(m.accountUserId);
     rows.push_back(m);
     rows.back().id = static_cast<int64_t>(rows.size());
     return rows.back().id;
@@ -217,7 +224,8 @@ class InMemoryChallengeStore : public ChallengeStore {
 
   Result<int64_t> replace(const Challenge& c) override {
     for (auto& row : rows) {
-      if (row.phone == c.phone && row.state == ChallengeState::kActive) row.state = ChallengeState::kVoided;
+      if (row.phone == c.phone && row.state == ChallengeState::kActive)
+        row.state = ChallengeState::kVoided;
     }
     rows.push_back(c);
     rows.back().id = static_cast<int64_t>(rows.size());
@@ -364,12 +372,14 @@ class InMemoryVoiceSessionStore : public VoiceSessionStore {
 
 class RecordingAuditLog : public AuditLog {
  public:
-  void record(std::string_view event, const std::vector<std::pair<std::string, std::string>>& fields) override {
+  void record(std::string_view event,
+              const std::vector<std::pair<std::string, std::string>>& fields) override {
     std::lock_guard lock(mu_);
     events.emplace_back(std::string(event), fields);
   }
   bool has(std::string_view event) const {
-    return std::any_of(events.begin(), events.end(), [&](const auto& e) { return e.first == event; });
+    return std::any_of(events.begin(), events.end(),
+                       [&](const auto& e) { return e.first == event; });
   }
   std::vector<std::pair<std::string, std::vector<std::pair<std::string, std::string>>>> events;
 

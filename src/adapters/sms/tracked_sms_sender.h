@@ -15,8 +15,8 @@
 #include <string_view>
 
 #include "adapters/net/http_client/http_client.h"
-#include "core/sms_message.h"
 #include "core/ports.h"
+#include "core/sms_message.h"
 
 namespace callgate {
 

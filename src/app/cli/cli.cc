@@ -14,13 +14,15 @@ namespace {
 void addCommonOptions(CLI::App* cmd, Overrides& o) {
   cmd->add_option("--config", o.configFile, "TOML config file (flags win over it)");
   cmd->add_option("--db", o.db, "SQLite database file (created on first run)");
-  cmd->add_option("--sms", o.sms, "SMS provider: outbox:PATH, twilio, sns or kannel (settings in [sms.*])");
+  cmd->add_option("--sms", o.sms,
+                  "SMS provider: outbox:PATH, twilio, sns or kannel (settings in [sms.*])");
   cmd->add_option("--caller-id-trust", o.callerIdTrust, "any | attested (default attested)");
   cmd->add_option("--otp-secret-file", o.otpSecretFile, "key file for hashing one-time codes");
   cmd->add_option("--pin-pepper-file", o.pinPepperFile, "key file peppering PIN hashes");
   cmd->add_option("--audit-log", o.auditLog, "append-only audit log (JSON lines)");
   cmd->add_option("--log-level", o.logLevel, "trace|debug|info|warn|error|off");
-  cmd->add_option("--jwt-key-file", o.jwtKeyFile, "JWT signing-key file (created 0600 on first use)");
+  cmd->add_option("--jwt-key-file", o.jwtKeyFile,
+                  "JWT signing-key file (created 0600 on first use)");
 }
 
 // Loads the config and sets up logging; on failure prints why and returns false.
@@ -71,20 +73,24 @@ int runCli(int argc, char** argv) {
   add->add_option("--level", nc.level, "customer level (custLevel), default Standard");
   add->add_option("--language", nc.language, "language tag, default en-US");
   add->add_option("--user-id", nc.userId, "user id for PIN login, 4-10 digits");
-  add->add_option("--pin", nc.pin, "PIN, 4-8 digits (visible in the process list: prefer --pin-stdin)");
+  add->add_option("--pin", nc.pin,
+                  "PIN, 4-8 digits (visible in the process list: prefer --pin-stdin)");
   add->add_flag("--pin-stdin", nc.pinStdin, "read the PIN from the first line of standard input");
   std::string csvPath;
   auto* import = customers->add_subcommand("import", "Import customers from CSV (all or nothing)");
   addCommonOptions(import, o);
-  import->add_option("FILE", csvPath,
-                     "CSV with header phone,first_name,last_name,level,language[,user_id[,pin]]")->required();
+  import
+      ->add_option("FILE", csvPath,
+                   "CSV with header phone,first_name,last_name,level,language[,user_id[,pin]]")
+      ->required();
   std::string showPhone, showUserId;
   auto* show = customers->add_subcommand("show", "Show one customer (never the PIN or its hash)");
   addCommonOptions(show, o);
   show->add_option("--phone", showPhone);
   show->add_option("--user-id", showUserId);
   std::string unlockUserId;
-  auto* unlock = customers->add_subcommand("unlock", "Clear the PIN failures and lock of a user id");
+  auto* unlock =
+      customers->add_subcommand("unlock", "Clear the PIN failures and lock of a user id");
   addCommonOptions(unlock, o);
   unlock->add_option("--user-id", unlockUserId)->required();
 
@@ -158,13 +164,18 @@ int runCli(int argc, char** argv) {
     rc = callCommand(config, call);
   } else if (add->parsed() || import->parsed() || show->parsed() || unlock->parsed()) {
     if (!prepare(o, false, "warn", config)) return 2;
-    if (add->parsed()) rc = customersAddCommand(config, nc);
-    else if (import->parsed()) rc = customersImportCommand(config, csvPath);
-    else if (show->parsed()) rc = customersShowCommand(config, showPhone, showUserId);
-    else rc = customersUnlockCommand(config, unlockUserId);
+    if (add->parsed())
+      rc = customersAddCommand(config, nc);
+    else if (import->parsed())
+      rc = customersImportCommand(config, csvPath);
+    else if (show->parsed())
+      rc = customersShowCommand(config, showPhone, showUserId);
+    else
+      rc = customersUnlockCommand(config, unlockUserId);
   } else if (check->parsed() || diagram->parsed()) {
     if (!prepare(o, false, "warn", config)) return 2;
-    rc = check->parsed() ? flowCheckCommand(config, flowPath) : flowDiagramCommand(config, flowPath);
+    rc =
+        check->parsed() ? flowCheckCommand(config, flowPath) : flowDiagramCommand(config, flowPath);
   } else if (rotate->parsed() || list->parsed()) {
     if (!prepare(o, false, "warn", config)) return 2;
     rc = rotate->parsed() ? keysRotateCommand(config) : keysListCommand(config);

@@ -13,9 +13,9 @@ int serveCommand(const Config& config);
 
 struct NewCustomer {
   std::string phone, firstName, lastName, level, language;
-  std::string userId;    // optional, 4-10 digits
-  std::string pin;       // optional (needs userId); --pin puts it in the process list, so
-  bool pinStdin = false; // --pin-stdin reads it from the first line of standard input instead
+  std::string userId;     // optional, 4-10 digits
+  std::string pin;        // optional (needs userId); --pin puts it in the process list, so
+  bool pinStdin = false;  // --pin-stdin reads it from the first line of standard input instead
 };
 int customersAddCommand(const Config& config, const NewCustomer& customer);
 int customersImportCommand(const Config& config, const std::string& csvPath);

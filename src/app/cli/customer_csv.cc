@@ -45,7 +45,8 @@ Result<std::vector<CsvRecord>> parseCsv(const std::string& text) {
     }
     if (c == '"') {
       if (fieldStarted) {
-        return Error::invalidArgument("line " + std::to_string(line) + ": stray quote inside a field");
+        return Error::invalidArgument("line " + std::to_string(line) +
+                                      ": stray quote inside a field");
       }
       quoted = true;
       fieldStarted = true;
@@ -61,7 +62,8 @@ Result<std::vector<CsvRecord>> parseCsv(const std::string& text) {
       fieldStarted = true;
     }
   }
-  if (quoted) return Error::invalidArgument("line " + std::to_string(current.line) + ": unterminated quote");
+  if (quoted)
+    return Error::invalidArgument("line " + std::to_string(current.line) + ": unterminated quote");
   endRecord();
   return records;
 }
@@ -78,7 +80,8 @@ Result<Customer> makeCustomer(const std::string& where, const std::string& phone
   }
   if (level.empty()) level = "Standard";
   if (language.empty()) language = kDefaultLanguage;
-  if (!isLanguageTag(language)) return fail("language '" + language + "' is not a language tag such as en-US");
+  if (!isLanguageTag(language))
+    return fail("language '" + language + "' is not a language tag such as en-US");
   Customer c;
   c.phone = *e164;
   c.firstName = firstName;
@@ -88,14 +91,16 @@ Result<Customer> makeCustomer(const std::string& where, const std::string& phone
   return c;
 }
 
-Status checkCredentialInput(const std::string& where, const std::string& userId, const std::string& pin) {
+Status checkCredentialInput(const std::string& where, const std::string& userId,
+                            const std::string& pin) {
   if (!userId.empty() && !isWellFormedUserId(userId)) {
     return Error::invalidArgument(where + ": user id '" + userId + "' must be 4 to 10 digits");
   }
-  if (!pin.empty() && userId.empty()) return Error::invalidArgument(where + ": a PIN needs a user id");
+  if (!pin.empty() && userId.empty())
+    return Error::invalidArgument(where + ": a PIN needs a user id");
   if (!pin.empty() && !isWellFormedPin(pin)) {
-    return Error::invalidArgument(where + ": the PIN must be " + std::to_string(kPinMinDigits) + " to " +
-                                  std::to_string(kPinMaxDigits) + " digits");
+    return Error::invalidArgument(where + ": the PIN must be " + std::to_string(kPinMinDigits) +
+                                  " to " + std::to_string(kPinMaxDigits) + " digits");
   }
   return okStatus();
 }
@@ -103,7 +108,8 @@ Status checkCredentialInput(const std::string& where, const std::string& userId,
 Result<std::vector<CsvCustomer>> parseCustomerRows(const std::string& text) {
   auto records = parseCsv(text);
   if (!records.ok()) return records.error();
-  if (records->empty()) return Error::invalidArgument("line 1: the file is empty (expected the header)");
+  if (records->empty())
+    return Error::invalidArgument("line 1: the file is empty (expected the header)");
   const CsvRecord& header = records->front();
   std::string joined;
   for (size_t i = 0; i < header.fields.size(); ++i) joined += (i ? "," : "") + header.fields[i];
@@ -112,7 +118,8 @@ Result<std::vector<CsvCustomer>> parseCustomerRows(const std::string& text) {
   const std::string withUserId = base + ",user_id";
   const std::string withPin = base + "," + kCustomerCsvCredentialColumns;
   if (joined != base && joined != withUserId && joined != withPin) {
-    return Error::invalidArgument("line 1: header must be '" + base + "', optionally followed by ',user_id' or ',user_id,pin'");
+    return Error::invalidArgument("line 1: header must be '" + base +
+                                  "', optionally followed by ',user_id' or ',user_id,pin'");
   }
   const size_t columns = header.fields.size();
   std::vector<CsvCustomer> out;
@@ -121,8 +128,8 @@ Result<std::vector<CsvCustomer>> parseCustomerRows(const std::string& text) {
     const CsvRecord& r = (*records)[i];
     const std::string where = "line " + std::to_string(r.line);
     if (r.fields.size() != columns) {
-      return Error::invalidArgument(where + ": expected " + std::to_string(columns) + " fields, found " +
-                                    std::to_string(r.fields.size()));
+      return Error::invalidArgument(where + ": expected " + std::to_string(columns) +
+                                    " fields, found " + std::to_string(r.fields.size()));
     }
     auto c = makeCustomer(where, r.fields[0], r.fields[1], r.fields[2], r.fields[3], r.fields[4]);
     if (!c.ok()) return c.error();
@@ -132,9 +139,11 @@ Result<std::vector<CsvCustomer>> parseCustomerRows(const std::string& text) {
     CsvCustomer row{std::move(*c), ""};
     if (columns > 5) row.customer.userId = r.fields[5];
     if (columns > 6) row.pin = r.fields[6];
-    if (Status s = checkCredentialInput(where, row.customer.userId, row.pin); !s.ok()) return s.error();
+    if (Status s = checkCredentialInput(where, row.customer.userId, row.pin); !s.ok())
+      return s.error();
     if (!row.customer.userId.empty() && !seenUserIds.insert(row.customer.userId).second) {
-      return Error::invalidArgument(where + ": user id " + row.customer.userId + " appears twice in the file");
+      return Error::invalidArgument(where + ": user id " + row.customer.userId +
+                                    " appears twice in the file");
     }
     out.push_back(std::move(row));
   }
@@ -146,7 +155,8 @@ Result<std::vector<Customer>> parseCustomerCsv(const std::string& text) {
   if (!rows.ok()) return rows.error();
   std::vector<Customer> out;
   for (auto& row : *rows) {
-    if (!row.pin.empty()) return Error::invalidArgument("the file has PINs; they must be hashed on import");
+    if (!row.pin.empty())
+      return Error::invalidArgument("the file has PINs; they must be hashed on import");
     out.push_back(std::move(row.customer));
   }
   return out;

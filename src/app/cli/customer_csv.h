@@ -10,8 +10,8 @@
 #include <string>
 #include <vector>
 
-#include "core/customer.h"
 #include "common/result.h"
+#include "core/customer.h"
 
 namespace callgate::app {
 
@@ -33,7 +33,8 @@ Result<Customer> makeCustomer(const std::string& where, const std::string& phone
 
 // A user id (4-10 digits) and PIN (4-8 digits) pair as typed: both may be empty, a PIN needs a
 // user id. kInvalidArgument prefixed with `where`; the message never repeats the PIN.
-Status checkCredentialInput(const std::string& where, const std::string& userId, const std::string& pin);
+Status checkCredentialInput(const std::string& where, const std::string& userId,
+                            const std::string& pin);
 
 struct CsvCustomer {
   Customer customer;  // customer.userId set from the user_id column

@@ -1,18 +1,18 @@
 #include <signal.h>
-
-#include <iostream>
 #include <spdlog/spdlog.h>
 
-#include "channels/connect/connect_routes.h"
+#include <iostream>
+
 #include "adapters/net/http/server.h"
-#include "channels/oauth/oauth_routes.h"
-#include "channels/web/web_routes.h"
 #include "adapters/sms/reports/delivery_report_routes.h"
-#include "channels/twilio_voice/voice_routes.h"
-#include "channels/twilio_voice/voice_runtime.h"
 #include "app/cli/commands.h"
 #include "app/wiring/sip_channel.h"
 #include "app/wiring/wiring.h"
+#include "channels/connect/connect_routes.h"
+#include "channels/oauth/oauth_routes.h"
+#include "channels/twilio_voice/voice_routes.h"
+#include "channels/twilio_voice/voice_runtime.h"
+#include "channels/web/web_routes.h"
 #include "functions/action_links.h"
 
 namespace callgate::app {
@@ -50,14 +50,14 @@ http::Router makeRouter(const Services& services, const Config& config,
   addConnectRoutes(router, services.functions);
   addOAuthRoutes(router, *services.tokens,
                  oauth::OAuthOptions{config.tokens.issuer, config.oauthClients});
-  const web::WebDeps web{*services.actionLinks, *services.tokens, *services.addMember, *services.clock,
-                         config.publicBaseUrl};
+  const web::WebDeps web{*services.actionLinks, *services.tokens, *services.addMember,
+                         *services.clock, config.publicBaseUrl};
   web::addLinkRoutes(router, web);
   web::addMemberApiRoutes(router, web);
   addSmsRoutes(router, config, services);
   if (twilioVoice != nullptr) {
-    twilio_voice::addTwilioVoiceRoutes(router, *twilioVoice,
-                                       {config.twilioVoice.authToken, config.twilioVoice.publicBaseUrl});
+    twilio_voice::addTwilioVoiceRoutes(
+        router, *twilioVoice, {config.twilioVoice.authToken, config.twilioVoice.publicBaseUrl});
   }
   return router;
 }
@@ -95,14 +95,15 @@ int serveCommand(const Config& config) {
   http::Server server(options, makeRouter(**services, config, twilioVoice.get()));
   auto port = server.start();
   if (!port.ok()) {
-    std::cerr << "callgate: cannot listen on " << config.http << ": " << port.error().message() << "\n";
+    std::cerr << "callgate: cannot listen on " << config.http << ": " << port.error().message()
+              << "\n";
     return 1;
   }
   // The default public base URL is the listen address; with port 0 only now is the port known.
   if (config.publicBaseUrlDefaulted && (*services)->actionLinks) {
     const bool ipv6 = options.host.find(':') != std::string::npos;
-    (*services)->actionLinks->setPublicBaseUrl("http://" + (ipv6 ? "[" + options.host + "]" : options.host) +
-                                               ":" + std::to_string(*port));
+    (*services)->actionLinks->setPublicBaseUrl(
+        "http://" + (ipv6 ? "[" + options.host + "]" : options.host) + ":" + std::to_string(*port));
   }
   // No customer count here: COUNT(*) reads the whole table, which need not delay a start.
   spdlog::info("event=start http={}:{} db={} sms={} caller_id_trust={} twilio_voice={}",

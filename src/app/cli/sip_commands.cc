@@ -7,11 +7,10 @@
 namespace callgate::app {
 
 int sipIdentityCommand(const SignedIdentity& identity) {
-  const int64_t iat =
-      identity.iat != 0 ? identity.iat
-                        : std::chrono::duration_cast<std::chrono::seconds>(
-                              std::chrono::system_clock::now().time_since_epoch())
-                              .count();
+  const int64_t iat = identity.iat != 0 ? identity.iat
+                                        : std::chrono::duration_cast<std::chrono::seconds>(
+                                              std::chrono::system_clock::now().time_since_epoch())
+                                              .count();
   auto header = stir::makeIdentityHeader(identity.keyFile, identity.attestation, identity.orig,
                                          identity.dest, iat);
   if (!header.ok()) {

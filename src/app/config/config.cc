@@ -1,16 +1,16 @@
 #include "app/config/config.h"
-#include "app/config/toml_table_reader.h"
+
+#include <toml++/toml.h>
 
 #include <cstdlib>
 #include <fstream>
 #include <set>
 #include <sstream>
-#include <cstdlib>
-#include <toml++/toml.h>
 
-#include "core/access_token.h"
 #include "adapters/net/http_client/http_client.h"
+#include "app/config/toml_table_reader.h"
 #include "channels/twilio_voice/transfer.h"
+#include "core/access_token.h"
 #include "core/customer.h"
 #include "core/phone.h"
 
@@ -92,12 +92,13 @@ Status applyToml(const std::string& text, const std::string& source, Config& c) 
         << e.description();
     return Error::invalidArgument(msg.str());
   }
-  static const std::set<std::string> kTables{"server", "storage", "sms",   "security", "otp",    "links",
-                                             "flows",  "functions", "log", "tokens",   "oauth", "twilio",
-                                             "sip",    "speech"};
+  static const std::set<std::string> kTables{"server", "storage", "sms",       "security", "otp",
+                                             "links",  "flows",   "functions", "log",      "tokens",
+                                             "oauth",  "twilio",  "sip",       "speech"};
   for (const auto& [k, v] : root) {
     if (!kTables.count(std::string(k.str()))) {
-      return Error::invalidArgument(source + ": unknown table or key '" + std::string(k.str()) + "'");
+      return Error::invalidArgument(source + ": unknown table or key '" + std::string(k.str()) +
+                                    "'");
     }
   }
 
@@ -221,7 +222,8 @@ Status applyToml(const std::string& text, const std::string& source, Config& c) 
   if (auto s = readOAuthClients(root, source, c.oauthClients); !s.ok()) return s;
   if (!baseUrl.empty()) {
     auto url = normalizePublicBaseUrl(baseUrl);
-    if (!url.ok()) return Error::invalidArgument(source + ": links.public_base_url " + url.error().message());
+    if (!url.ok())
+      return Error::invalidArgument(source + ": links.public_base_url " + url.error().message());
     c.publicBaseUrl = *url;
     c.publicBaseUrlDefaulted = false;
   }
@@ -231,13 +233,15 @@ Status applyToml(const std::string& text, const std::string& source, Config& c) 
     for (const auto& [k, v] : *t) {
       auto target = v.value<std::string>();
       if (!target) {
-        return Error::invalidArgument(source + ": functions.\"" + std::string(k.str()) + "\" must be a string");
+        return Error::invalidArgument(source + ": functions.\"" + std::string(k.str()) +
+                                      "\" must be a string");
       }
       c.functionMap[std::string(k.str())] = *target;
     }
   }
   auto parsedTrust = parseCallerIdTrust(trust);
-  if (!parsedTrust.ok()) return Error::invalidArgument(source + ": security." + parsedTrust.error().message());
+  if (!parsedTrust.ok())
+    return Error::invalidArgument(source + ": security." + parsedTrust.error().message());
   c.callerIdTrust = *parsedTrust;
   return okStatus();
 }
@@ -362,8 +366,10 @@ Status validateTwilioVoiceConfig(TwilioVoiceConfig& t) {
     const bool scheme = base.starts_with("https://") || base.starts_with("http://");
     const size_t hostStart = base.find("://") + 3;
     if (!scheme || hostStart >= base.size() || base.find_first_of("?# \t") != std::string::npos) {
-      return Error::invalidArgument("twilio.public_base_url must be an http(s) URL without query, "
-                                    "e.g. https://callgate.example.com, not '" + base + "'");
+      return Error::invalidArgument(
+          "twilio.public_base_url must be an http(s) URL without query, "
+          "e.g. https://callgate.example.com, not '" +
+          base + "'");
     }
   }
   if (!isLanguageTag(t.language)) {
@@ -411,8 +417,8 @@ Result<HostPort> parseHostPort(const std::string& text) {
     hp.host = hp.host.substr(1, hp.host.size() - 2);
   }
   const std::string port = text.substr(colon + 1);
-  if (port.empty() || port.size() > 5 || port.find_first_not_of("0123456789") != std::string::npos ||
-      std::stoi(port) > 65535) {
+  if (port.empty() || port.size() > 5 ||
+      port.find_first_not_of("0123456789") != std::string::npos || std::stoi(port) > 65535) {
     return Error::invalidArgument("'" + text + "' has no valid port (0-65535)");
   }
   hp.port = static_cast<uint16_t>(std::stoi(port));
@@ -427,11 +433,13 @@ Result<std::string> normalizePublicBaseUrl(const std::string& text) {
     return Error::invalidArgument("must start with http:// or https:// (got '" + text + "')");
   }
   const std::string rest = url.substr(https ? 8 : 7);
-  if (rest.empty() || rest[0] == '/') return Error::invalidArgument("has no host (got '" + text + "')");
+  if (rest.empty() || rest[0] == '/')
+    return Error::invalidArgument("has no host (got '" + text + "')");
   for (char c : url) {
     const auto u = static_cast<unsigned char>(c);
     if (u <= 0x20 || u >= 0x7F || c == '?' || c == '#' || c == '"' || c == '<' || c == '>') {
-      return Error::invalidArgument("must be a plain URL without spaces, query or fragment (got '" + text + "')");
+      return Error::invalidArgument("must be a plain URL without spaces, query or fragment (got '" +
+                                    text + "')");
     }
   }
   return url;
@@ -470,13 +478,15 @@ Result<Config> loadConfig(const Overrides& o) {
     c.callerIdTrust = *t;
   }
 
-  if (auto hp = parseHostPort(c.http); !hp.ok()) return Error::invalidArgument("server.http: " + hp.error().message());
+  if (auto hp = parseHostPort(c.http); !hp.ok())
+    return Error::invalidArgument("server.http: " + hp.error().message());
   if (auto s = resolveSmsConfig(c); !s.ok()) return s.error();
   if (c.db.empty()) return Error::invalidArgument("storage.db is empty");
   if (c.pinPepperFile.empty()) return Error::invalidArgument("security.pin_pepper_file is empty");
   if (c.publicBaseUrlDefaulted) {
     auto url = normalizePublicBaseUrl("http://" + c.http);
-    if (!url.ok()) return Error::invalidArgument("links.public_base_url: default " + url.error().message());
+    if (!url.ok())
+      return Error::invalidArgument("links.public_base_url: default " + url.error().message());
     c.publicBaseUrl = *url;
   }
   static const std::set<std::string> kLevels{"trace", "debug", "info", "warn", "error", "off"};

@@ -10,8 +10,8 @@
 #include "adapters/sms/kannel/kannel_sms_sender.h"
 #include "adapters/sms/sns/sns_sms_sender.h"
 #include "adapters/sms/twilio/twilio_sms_sender.h"
-#include "core/otp_policy.h"
 #include "common/result.h"
+#include "core/otp_policy.h"
 #include "core/trust_policy.h"
 
 namespace callgate::app {
@@ -35,14 +35,14 @@ struct SmsHttpSettings {
 
 // [twilio]: the Twilio voice webhooks (docs/OPERATIONS.md).
 struct TwilioVoiceConfig {
-  std::optional<bool> enabled;      // unset: on exactly when an auth token is configured
-  std::string authToken;            // the account's auth token; CALLGATE_TWILIO_AUTH_TOKEN wins
-  std::string publicBaseUrl;        // the URL Twilio calls, e.g. https://callgate.example.com
-  std::string voice;                // <Say voice>; "" = Twilio's default
-  std::string language = "en-US";   // prompt and speech language unless the contact has one
-  bool speech = false;              // allow speech (<Gather input="dtmf speech">) where the flow does
-  std::string defaultAgent;         // agent for queues not in `queues`: sip:... or +E164
-  int sessionTtlSeconds = 7200;     // a parked call is forgotten after this long without a step
+  std::optional<bool> enabled;     // unset: on exactly when an auth token is configured
+  std::string authToken;           // the account's auth token; CALLGATE_TWILIO_AUTH_TOKEN wins
+  std::string publicBaseUrl;       // the URL Twilio calls, e.g. https://callgate.example.com
+  std::string voice;               // <Say voice>; "" = Twilio's default
+  std::string language = "en-US";  // prompt and speech language unless the contact has one
+  bool speech = false;           // allow speech (<Gather input="dtmf speech">) where the flow does
+  std::string defaultAgent;      // agent for queues not in `queues`: sip:... or +E164
+  int sessionTtlSeconds = 7200;  // a parked call is forgotten after this long without a step
   std::map<std::string, std::string> numbers;  // [twilio.numbers] dialled E.164 -> flow file
   std::map<std::string, std::string> queues;   // [twilio.queues] flow queue name -> agent
 
@@ -51,29 +51,29 @@ struct TwilioVoiceConfig {
 
 // [sip]: the SIP voice channel (docs/SIP.md). Off unless `listen` (or --sip) is set.
 struct SipConfig {
-  std::string listen;                  // HOST:PORT for UDP and TCP; "" = no SIP
-  std::string advertisedAddress;       // Contact, Via and SDP address; "" = the listen host
+  std::string listen;                    // HOST:PORT for UDP and TCP; "" = no SIP
+  std::string advertisedAddress;         // Contact, Via and SDP address; "" = the listen host
   std::string rtpPorts = "16384-32767";  // even ports from this range, one per call
-  uint16_t rtpPortMin = 16384;         // parsed from rtpPorts by validateSipConfig
+  uint16_t rtpPortMin = 16384;           // parsed from rtpPorts by validateSipConfig
   uint16_t rtpPortMax = 32767;
   int mediaThreads = 1;
-  int workerThreads = 4;               // functions (SQLite, argon2id, SMS) and prompt synthesis
+  int workerThreads = 4;  // functions (SQLite, argon2id, SMS) and prompt synthesis
   int maxCalls = 1000;
-  std::string provisional = "180";     // "none" | "180" | "183" (early media)
-  int answerDelayMs = 0;               // ring this long before answering (a CANCEL then gets 487)
-  std::string defaultFlow;             // "" = [flows] default
+  std::string provisional = "180";  // "none" | "180" | "183" (early media)
+  int answerDelayMs = 0;            // ring this long before answering (a CANCEL then gets 487)
+  std::string defaultFlow;          // "" = [flows] default
   std::string defaultAgent = "sip:agent@127.0.0.1:5090";  // queues not in `queues`
   std::string referFailure = "announce";  // "announce" (apologise, hang up) | "hangup"
-  std::string promptsDir = "prompts";  // <dir>/<language>/<promptId or slug>.wav overrides TTS
+  std::string promptsDir = "prompts";     // <dir>/<language>/<promptId or slug>.wav overrides TTS
   int ttsCacheMb = 64;
-  int t1Ms = 500;                      // RFC 3261 timers
+  int t1Ms = 500;  // RFC 3261 timers
   int t2Ms = 4000;
   std::map<std::string, std::string> numbers;  // [sip.numbers] dialled E.164 -> flow file
   std::map<std::string, std::string> queues;   // [sip.queues] flow queue name -> agent SIP URI
   // [sip.stir]
-  std::vector<std::string> trustedProxies;     // verstat is believed only from these addresses
-  std::vector<std::string> stirPublicKeys;     // PEM P-256 public keys for Identity headers
-  std::vector<std::string> stirCertificates;   // PEM certificates (their keys), checked for validity
+  std::vector<std::string> trustedProxies;    // verstat is believed only from these addresses
+  std::vector<std::string> stirPublicKeys;    // PEM P-256 public keys for Identity headers
+  std::vector<std::string> stirCertificates;  // PEM certificates (their keys), checked for validity
   int stirMaxAgeSeconds = 60;
 
   bool isEnabled() const { return !listen.empty(); }
@@ -84,16 +84,16 @@ struct SpeechConfig {
   bool enabled = true;  // false: inputs that allow speech take keys only
   std::string model = "/usr/share/pocketsphinx/model/en-us/en-us";
   std::string dictionary = "share/speech/digits.dict";
-  int decoders = 2;             // decoders kept (one utterance each at a time)
-  double confirmBelow = 0.6;    // read back spoken entries less sure than this
-  int maxAttempts = 3;          // spoken tries per input before the flow sees no input
-  int endSilenceMs = 800;       // silence that ends an utterance
-  int maxSpeechSeconds = 12;    // longest utterance
+  int decoders = 2;           // decoders kept (one utterance each at a time)
+  double confirmBelow = 0.6;  // read back spoken entries less sure than this
+  int maxAttempts = 3;        // spoken tries per input before the flow sees no input
+  int endSilenceMs = 800;     // silence that ends an utterance
+  int maxSpeechSeconds = 12;  // longest utterance
 };
 
 struct Config {
   // [server]
-  std::string http = "127.0.0.1:8080";      // HOST:PORT; port 0 picks a free one
+  std::string http = "127.0.0.1:8080";  // HOST:PORT; port 0 picks a free one
   int ioThreads = 1;
   int workerThreads = 2;
   // [storage]
@@ -124,7 +124,7 @@ struct Config {
   std::string publicBaseUrl;
   bool publicBaseUrlDefaulted = true;
   Seconds linkTtl{600};
-  int linkPerUserLimit = 3;              // links issued per user id per window
+  int linkPerUserLimit = 3;  // links issued per user id per window
   Seconds linkPerUserWindow{600};
   // [flows]
   std::string flow = "flows/caller-id-otp.json";

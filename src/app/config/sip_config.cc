@@ -29,15 +29,17 @@ bool isIpAddress(const std::string& s) {
 Status parsePortRange(SipConfig& sip) {
   const auto dash = sip.rtpPorts.find('-');
   const auto number = [](const std::string& t) -> int {
-    if (t.empty() || t.size() > 5 || t.find_first_not_of("0123456789") != std::string::npos) return -1;
+    if (t.empty() || t.size() > 5 || t.find_first_not_of("0123456789") != std::string::npos)
+      return -1;
     const int v = std::stoi(t);
     return v <= 65535 ? v : -1;
   };
   const int lo = dash == std::string::npos ? -1 : number(sip.rtpPorts.substr(0, dash));
   const int hi = dash == std::string::npos ? -1 : number(sip.rtpPorts.substr(dash + 1));
   if (lo < 1024 || hi < lo + 1) {
-    return Error::invalidArgument("sip.rtp_ports must be LOW-HIGH with 1024 <= LOW < HIGH <= 65535 (got '" +
-                                  sip.rtpPorts + "')");
+    return Error::invalidArgument(
+        "sip.rtp_ports must be LOW-HIGH with 1024 <= LOW < HIGH <= 65535 (got '" + sip.rtpPorts +
+        "')");
   }
   sip.rtpPortMin = static_cast<uint16_t>(lo);
   sip.rtpPortMax = static_cast<uint16_t>(hi);
@@ -88,7 +90,8 @@ Status validateSipConfig(SipConfig& sip) {
   sip.numbers = std::move(numbers);
   for (const std::string& proxy : sip.trustedProxies) {
     if (!isIpAddress(proxy)) {
-      return Error::invalidArgument("sip.stir.trusted_proxies: '" + proxy + "' is not an IP address");
+      return Error::invalidArgument("sip.stir.trusted_proxies: '" + proxy +
+                                    "' is not an IP address");
     }
   }
   return okStatus();

@@ -24,12 +24,18 @@ class TableReader {
   TableReader sub(const char* key) { return TableReader(find(key), name_ + "." + key, source_); }
   void str(const char* key, std::string& out) {
     if (const toml::node* n = find(key)) {
-      if (auto v = n->value<std::string>()) out = *v; else fail(key, "a string");
+      if (auto v = n->value<std::string>())
+        out = *v;
+      else
+        fail(key, "a string");
     }
   }
   void boolean(const char* key, bool& out) {
     if (const toml::node* n = find(key)) {
-      if (auto v = n->value<bool>()) out = *v; else fail(key, "true or false");
+      if (auto v = n->value<bool>())
+        out = *v;
+      else
+        fail(key, "true or false");
     }
   }
   void optionalBoolean(const char* key, std::optional<bool>& out) {
@@ -84,8 +90,10 @@ class TableReader {
   void fraction(const char* key, double& out) {
     if (const toml::node* n = find(key)) {
       auto v = n->value<double>();  // toml++ also converts integers (0, 1)
-      if (!v || !(*v >= 0.0 && *v <= 1.0)) fail(key, "a number from 0 to 1");
-      else out = *v;
+      if (!v || !(*v >= 0.0 && *v <= 1.0))
+        fail(key, "a number from 0 to 1");
+      else
+        out = *v;
     }
   }
   void seconds(const char* key, Seconds& out, int lo, int hi) {
@@ -99,7 +107,8 @@ class TableReader {
     if (table_) {
       for (const auto& [k, v] : *table_) {
         if (!seen_.count(std::string(k.str()))) {
-          return Error::invalidArgument(source_ + ": unknown key '" + name_ + "." + std::string(k.str()) + "'");
+          return Error::invalidArgument(source_ + ": unknown key '" + name_ + "." +
+                                        std::string(k.str()) + "'");
         }
       }
     }

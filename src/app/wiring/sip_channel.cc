@@ -2,12 +2,12 @@
 
 #include <spdlog/spdlog.h>
 
-#include "adapters/speech/asr/pocketsphinx_recognizer.h"
 #include "adapters/net/rtp/media_engine.h"
 #include "adapters/net/sip/sip_server.h"
-#include "channels/sip_voice/sip_voice_runtime.h"
 #include "adapters/security/stir/caller_trust.h"
+#include "adapters/speech/asr/pocketsphinx_recognizer.h"
 #include "adapters/speech/tts/prompt_library.h"
+#include "channels/sip_voice/sip_voice_runtime.h"
 
 namespace callgate::app {
 
@@ -27,8 +27,8 @@ Result<std::unique_ptr<SipChannel>> SipChannel::build(const Config& config, Serv
   if (!listen.ok()) return Error::invalidArgument("sip.listen: " + listen.error().message());
   const std::string advertised = sc.advertisedAddress.empty() ? listen->host : sc.advertisedAddress;
 
-  auto flows = loadFlowCatalog(config, sc.defaultFlow.empty() ? config.flow : sc.defaultFlow,
-                               sc.numbers);
+  auto flows =
+      loadFlowCatalog(config, sc.defaultFlow.empty() ? config.flow : sc.defaultFlow, sc.numbers);
   if (!flows.ok()) return Error(flows.error().code(), "sip: " + flows.error().message());
 
   stir::CallerTrustOptions trustOptions;
@@ -76,8 +76,7 @@ Result<std::unique_ptr<SipChannel>> SipChannel::build(const Config& config, Serv
       [prompts = parts->prompts.get()](const flow::PlayPrompt& p, const std::string& language) {
         return prompts->render(p.text, p.ssml, p.promptId, language);
       },
-      *parts->trust,
-      services.functions, *services.clock, *services.random, sc.workerThreads);
+      *parts->trust, services.functions, *services.clock, *services.random, sc.workerThreads);
 
   sip::SipServerOptions serverOptions;
   serverOptions.host = listen->host;

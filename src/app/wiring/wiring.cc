@@ -7,6 +7,8 @@
 #include <fstream>
 #include <sstream>
 
+#include "adapters/net/http_client/curl_http_client.h"
+#include "adapters/net/http_client/retrying_http_client.h"
 #include "adapters/platform/audit/jsonl_audit_log.h"
 #include "adapters/platform/clock/system_clock.h"
 #include "adapters/security/crypto/argon2id_pin_hasher.h"
@@ -14,8 +16,8 @@
 #include "adapters/security/crypto/secret_key_file.h"
 #include "adapters/security/crypto/sodium_random.h"
 #include "adapters/security/crypto/state_cipher.h"
-#include "adapters/net/http_client/curl_http_client.h"
-#include "adapters/net/http_client/retrying_http_client.h"
+#include "adapters/security/token/key_ring.h"
+#include "adapters/security/token/token_service.h"
 #include "adapters/sms/kannel/kannel_dlr_token.h"
 #include "adapters/sms/kannel/kannel_sms_sender.h"
 #include "adapters/sms/outbox/outbox_sms_sender.h"
@@ -25,17 +27,15 @@
 #include "adapters/storage/sqlite/sqlite_credential_store.h"
 #include "adapters/storage/sqlite/sqlite_customer_store.h"
 #include "adapters/storage/sqlite/sqlite_database.h"
-#include "adapters/storage/sqlite/sqlite_token_state_store.h"
-#include "adapters/security/token/key_ring.h"
-#include "adapters/security/token/token_service.h"
 #include "adapters/storage/sqlite/sqlite_grant_store.h"
 #include "adapters/storage/sqlite/sqlite_member_store.h"
-#include "functions/action_links.h"
-#include "functions/add_member.h"
 #include "adapters/storage/sqlite/sqlite_sms_message_store.h"
+#include "adapters/storage/sqlite/sqlite_token_state_store.h"
 #include "adapters/storage/sqlite/sqlite_voice_session_store.h"
 #include "channels/twilio_voice/parked_call.h"
 #include "channels/twilio_voice/voice_runtime.h"
+#include "functions/action_links.h"
+#include "functions/add_member.h"
 #include "functions/builtin.h"
 #include "functions/issue_action_link.h"
 #include "functions/lookup_caller.h"
@@ -156,7 +156,8 @@ Result<std::unique_ptr<Services>> buildServices(const Config& config) {
   s->audit = buildAuditLog(config, *s->clock);
   if (Status t = buildTokens(config, *s); !t.ok()) return t.error();
 
-  OtpDeps deps{*s->customers, *s->challenges, *s->sms, *s->hasher, *s->random, *s->clock, *s->audit, config.otp};
+  OtpDeps deps{*s->customers, *s->challenges, *s->sms,   *s->hasher,
+               *s->random,    *s->clock,      *s->audit, config.otp};
   s->functions.add(std::make_unique<LookupCaller>(*s->customers, config.callerIdTrust));
   s->functions.add(std::make_unique<SendOtp>(deps));
   s->functions.add(std::make_unique<VerifyOtp>(deps));
@@ -164,7 +165,8 @@ Result<std::unique_ptr<Services>> buildServices(const Config& config) {
   auto pinHasher = buildPinHasher(config);
   if (!pinHasher.ok()) return pinHasher.error();
   s->pinHasher = std::move(*pinHasher);
-  PinDeps pinDeps{*s->customers, *s->credentials, *s->pinHasher, *s->clock, *s->audit, config.pinMaxFailures};
+  PinDeps pinDeps{*s->customers, *s->credentials, *s->pinHasher,
+                  *s->clock,     *s->audit,       config.pinMaxFailures};
   s->functions.add(std::make_unique<VerifyPin>(pinDeps));
 
   LinkConfig links;
@@ -173,8 +175,8 @@ Result<std::unique_ptr<Services>> buildServices(const Config& config) {
   links.perUserLimit = config.linkPerUserLimit;
   links.perUserWindow = config.linkPerUserWindow;
   links.brand = config.otp.brand;
-  s->actionLinks = std::make_unique<ActionLinks>(
-      LinkDeps{*s->customers, *s->grants, *s->sms, *s->hasher, *s->random, *s->clock, *s->audit, links});
+  s->actionLinks = std::make_unique<ActionLinks>(LinkDeps{
+      *s->customers, *s->grants, *s->sms, *s->hasher, *s->random, *s->clock, *s->audit, links});
   s->functions.add(std::make_unique<IssueActionLink>(*s->actionLinks));
   s->addMember = std::make_unique<AddMember>(*s->customers, *s->members, *s->clock, *s->audit);
   return s;
@@ -256,14 +258,15 @@ std::string locateFlowFile(const std::string& path) {
   // build/callgate finds the repository's flows/ and bin/callgate finds ../share/callgate/flows.
   const fs::path exe = fs::read_symlink("/proc/self/exe", ec);
   if (ec) return path;
-  for (const fs::path& base : {exe.parent_path().parent_path(),
-                               exe.parent_path().parent_path() / "share" / "callgate"}) {
+  for (const fs::path& base :
+       {exe.parent_path().parent_path(), exe.parent_path().parent_path() / "share" / "callgate"}) {
     if (fs::exists(base / path, ec)) return (base / path).string();
   }
   return path;
 }
 
-Result<std::shared_ptr<const flow::Flow>> loadFlowFile(const std::string& requested, const Config& config) {
+Result<std::shared_ptr<const flow::Flow>> loadFlowFile(const std::string& requested,
+                                                       const Config& config) {
   const std::string path = locateFlowFile(requested);
   std::ifstream in(path, std::ios::binary);
   if (!in) return Error::invalidArgument("cannot read flow file " + path);

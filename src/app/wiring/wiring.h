@@ -109,6 +109,7 @@ Result<flow::FlowCatalog> loadFlowCatalog(const Config& config, const std::strin
 std::string locateFlowFile(const std::string& path);
 
 // Loads and validates a flow file against the built-in functions and the config's map.
-Result<std::shared_ptr<const flow::Flow>> loadFlowFile(const std::string& path, const Config& config);
+Result<std::shared_ptr<const flow::Flow>> loadFlowFile(const std::string& path,
+                                                       const Config& config);
 
 }  // namespace callgate::app

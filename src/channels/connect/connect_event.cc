@@ -1,8 +1,8 @@
-#include "common/json_writer.h"
 #include "channels/connect/connect_event.h"
 
-#include "common/json_scanner.h"
 #include "adapters/net/http/router.h"
+#include "common/json_scanner.h"
+#include "common/json_writer.h"
 
 namespace callgate::connect {
 
@@ -44,13 +44,20 @@ struct EventFields {
 
 const char* kindName(Kind k) {
   switch (k) {
-    case Kind::kObject: return "an object";
-    case Kind::kArray: return "an array";
-    case Kind::kString: return "a string";
-    case Kind::kNumber: return "a number";
-    case Kind::kBool: return "a boolean";
-    case Kind::kNull: return "null";
-    case Kind::kInvalid: return "invalid";
+    case Kind::kObject:
+      return "an object";
+    case Kind::kArray:
+      return "an array";
+    case Kind::kString:
+      return "a string";
+    case Kind::kNumber:
+      return "a number";
+    case Kind::kBool:
+      return "a boolean";
+    case Kind::kNull:
+      return "null";
+    case Kind::kInvalid:
+      return "invalid";
   }
   return "invalid";
 }
@@ -153,7 +160,8 @@ Status takeOptionalString(Field& f, const std::string& field, std::string& out) 
 }
 
 Result<FunctionRequest> validate(EventFields& ev) {
-  if (!ev.name.present) return Error::invalidArgument("Name is missing (expected \"ContactFlowEvent\")");
+  if (!ev.name.present)
+    return Error::invalidArgument("Name is missing (expected \"ContactFlowEvent\")");
   if (ev.name.kind != Kind::kString || ev.name.value != "ContactFlowEvent") {
     return Error::invalidArgument("Name must be \"ContactFlowEvent\"");
   }
@@ -197,7 +205,8 @@ Result<FunctionRequest> validate(EventFields& ev) {
   contact.attributes = std::move(ev.attributes.values);
   request.parameters = std::move(ev.parameters.values);
 
-  if (auto it = request.parameters.find(std::string(kAttestationParameter)); it != request.parameters.end()) {
+  if (auto it = request.parameters.find(std::string(kAttestationParameter));
+      it != request.parameters.end()) {
     Result<Attestation> a = parseAttestation(it->second);
     if (!a) {
       return Error::invalidArgument("Details.Parameters.attestation: " + a.error().message());

@@ -17,7 +17,8 @@
 
 namespace callgate::connect {
 
-// Deeper JSON is rejected while it is scanned (never recursing past it); a real event nests 4 levels.
+// Deeper JSON is rejected while it is scanned (never recursing past it); a real event nests 4
+// levels.
 inline constexpr int kMaxJsonDepth = 32;
 
 // The optional parameter carrying the call's STIR/SHAKEN attestation (A/B/C/none or a verstat

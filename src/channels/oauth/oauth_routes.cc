@@ -1,12 +1,12 @@
-#include "common/json_writer.h"
 #include "channels/oauth/oauth_routes.h"
 
 #include <spdlog/spdlog.h>
 
 #include <memory>
 
-#include "common/form.h"
 #include "channels/oauth/client_auth.h"
+#include "common/form.h"
+#include "common/json_writer.h"
 
 namespace callgate::oauth {
 

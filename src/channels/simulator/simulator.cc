@@ -1,13 +1,14 @@
 #include "channels/simulator/simulator.h"
 
+#include <spdlog/spdlog.h>
+
 #include <chrono>
 #include <iostream>
 #include <nlohmann/json.hpp>
-#include <spdlog/spdlog.h>
 
+#include "channels/common/flow_channel.h"
 #include "core/flow/session.h"
 #include "core/phone.h"
-#include "channels/common/flow_channel.h"
 
 namespace callgate::app {
 
@@ -28,12 +29,16 @@ class Console {
 
   void prompt(const flow::PlayPrompt& p) {
     const std::string text = p.promptId.empty() ? p.text : "[prompt " + p.promptId + "]";
-    if (json_) emit({{"type", "prompt"}, {"text", text}, {"ssml", p.ssml}});
-    else out_ << "callgate> " << text << "\n";
+    if (json_)
+      emit({{"type", "prompt"}, {"text", text}, {"ssml", p.ssml}});
+    else
+      out_ << "callgate> " << text << "\n";
   }
   void inputRequest(const flow::CollectDigits& c) {
     if (json_) {
-      emit({{"type", "input"}, {"maxDigits", c.maxDigits}, {"terminator", c.terminator},
+      emit({{"type", "input"},
+            {"maxDigits", c.maxDigits},
+            {"terminator", c.terminator},
             {"timeoutSeconds", c.timeoutSeconds}});
     } else {
       out_ << "keypad (up to " << c.maxDigits << " digits"
@@ -50,8 +55,10 @@ class Console {
     if (json_) emit({{"type", "function"}, {"name", name}, {"result", result}});
   }
   void functionError(const std::string& name, const std::string& reason) {
-    if (json_) emit({{"type", "function_error"}, {"name", name}, {"error", reason}});
-    else out_ << "(function " << name << " failed: " << reason << ")\n";
+    if (json_)
+      emit({{"type", "function_error"}, {"name", name}, {"error", reason}});
+    else
+      out_ << "(function " << name << " failed: " << reason << ")\n";
   }
   void transfer(const flow::TransferToQueue& t) {
     if (json_) {
@@ -62,8 +69,10 @@ class Console {
     for (const auto& [k, v] : t.attributes) out_ << "    " << k << " = " << v << "\n";
   }
   void hangup(const std::string& reason) {
-    if (json_) emit({{"type", "hangup"}, {"reason", reason}});
-    else out_ << "*** call ended: " << reason << "\n";
+    if (json_)
+      emit({{"type", "hangup"}, {"reason", reason}});
+    else
+      out_ << "*** call ended: " << reason << "\n";
   }
 
  private:
@@ -72,7 +81,6 @@ class Console {
   bool json_;
   bool echo_;
 };
-
 
 flow::Event invoke(const flow::InvokeFunction& call, const FunctionRegistry& functions,
                    const SimulatedCall& sim, const flow::Session& session, Console& console) {
@@ -128,23 +136,28 @@ int runSimulatedCall(std::shared_ptr<const flow::Flow> flow, const FunctionRegis
       } else {
         const std::string digits = keypadDigits(line, collect->terminator, collect->maxDigits);
         console.keyed(digits);
-        if (digits.empty()) event = flow::InputTimedOut{};
-        else event = flow::DigitsCollected{digits};
+        if (digits.empty())
+          event = flow::InputTimedOut{};
+        else
+          event = flow::DigitsCollected{digits};
       }
     } else if (auto* fn = std::get_if<flow::InvokeFunction>(&action)) {
       event = invoke(*fn, functions, call, session, console);
     } else if (auto* transfer = std::get_if<flow::TransferToQueue>(&action)) {
       console.transfer(*transfer);
-      spdlog::info("event=call_end contact={} outcome=transfer queue={} authenticated={}", contactId,
-                   transfer->queue,
-                   transfer->attributes.count("authenticated") ? transfer->attributes.at("authenticated") : "");
+      spdlog::info("event=call_end contact={} outcome=transfer queue={} authenticated={}",
+                   contactId, transfer->queue,
+                   transfer->attributes.count("authenticated")
+                       ? transfer->attributes.at("authenticated")
+                       : "");
       return 0;
     } else {
       const auto& hangup = std::get<flow::Disconnect>(action);
       console.hangup(hangup.reason);
       const bool flowError = hangup.reason.rfind("flow error", 0) == 0;
       spdlog::log(flowError ? spdlog::level::warn : spdlog::level::info,
-                  "event=call_end contact={} outcome=disconnect reason=\"{}\"", contactId, hangup.reason);
+                  "event=call_end contact={} outcome=disconnect reason=\"{}\"", contactId,
+                  hangup.reason);
       return flowError ? 1 : 0;
     }
     action = session.handle(event);

@@ -20,8 +20,8 @@ struct SimulatedCall {
   std::string to = "+18005550100";  // dialled number
   Attestation attestation = Attestation::kNone;
   std::string language = "en-US";
-  bool json = false;                // one JSON object per event line
-  bool echoInput = false;           // text mode: repeat piped keypad input after its prompt
+  bool json = false;       // one JSON object per event line
+  bool echoInput = false;  // text mode: repeat piped keypad input after its prompt
 };
 
 // Runs the call to its end (transfer, hang-up, or end of input). Returns 0 when the flow ended

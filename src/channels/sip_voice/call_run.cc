@@ -5,8 +5,8 @@
 #include <boost/asio/post.hpp>
 #include <utility>
 
-#include "channels/sip_voice/verdict_headers.h"
 #include "channels/common/flow_channel.h"
+#include "channels/sip_voice/verdict_headers.h"
 
 namespace callgate::sip_voice {
 
@@ -18,13 +18,20 @@ constexpr std::size_t kMaxTypeAhead = 32;
 
 const char* endReasonName(sip::EndReason reason) {
   switch (reason) {
-    case sip::EndReason::kCallerHungUp: return "caller-hung-up";
-    case sip::EndReason::kWeHungUp: return "we-hung-up";
-    case sip::EndReason::kCancelled: return "cancelled";
-    case sip::EndReason::kAckTimeout: return "ack-timeout";
-    case sip::EndReason::kTransferred: return "transferred";
-    case sip::EndReason::kTimeout: return "peer-timeout";
-    case sip::EndReason::kShutdown: return "shutdown";
+    case sip::EndReason::kCallerHungUp:
+      return "caller-hung-up";
+    case sip::EndReason::kWeHungUp:
+      return "we-hung-up";
+    case sip::EndReason::kCancelled:
+      return "cancelled";
+    case sip::EndReason::kAckTimeout:
+      return "ack-timeout";
+    case sip::EndReason::kTransferred:
+      return "transferred";
+    case sip::EndReason::kTimeout:
+      return "peer-timeout";
+    case sip::EndReason::kShutdown:
+      return "shutdown";
   }
   return "unknown";
 }
@@ -75,8 +82,8 @@ void CallRun::transferOutcome(const sip::TransferOutcome& outcome) {
       self->transferFailed("the agent side answered " + std::to_string(outcome.status));
       return;
     }
-    spdlog::info("event=sip_transfer_done contact={} status={}", self->session_.state().call.contactId,
-                 outcome.status);
+    spdlog::info("event=sip_transfer_done contact={} status={}",
+                 self->session_.state().call.contactId, outcome.status);
     self->leaving_ = true;
     self->leg_->hangup();
   });
@@ -236,8 +243,10 @@ void CallRun::armInputTimer() {
     if (ec || gen != self->generation_ || !self->collecting_ || self->over_) return;
     self->collecting_.reset();
     std::string digits = std::exchange(self->entered_, {});
-    if (digits.empty()) self->noEntry();
-    else self->entryDone(std::move(digits));
+    if (digits.empty())
+      self->noEntry();
+    else
+      self->entryDone(std::move(digits));
   });
 }
 
@@ -247,14 +256,16 @@ void CallRun::speechStep(speech::TurnStep step) {
     recognizing_ = false;
     const std::string& how = done->how;
     logSpeech(how == "speech" || how == "speech-confirmed" ? std::string_view("accepted")
-                                                            : std::string_view(how),
+                                                           : std::string_view(how),
               how == "speech" || how == "speech-confirmed" ? lastConfidence_ : 0.0);
     std::optional<std::string> digits = std::move(done->digits);
     turn_.reset();
     listen_.reset();
     collecting_.reset();
-    if (digits) feed(flow::DigitsCollected{std::move(*digits)});
-    else feed(flow::InputTimedOut{});
+    if (digits)
+      feed(flow::DigitsCollected{std::move(*digits)});
+    else
+      feed(flow::InputTimedOut{});
     return;
   }
   listen(std::get<speech::Listen>(step));
@@ -343,8 +354,7 @@ void CallRun::recognize(std::vector<int16_t> utterance) {
 void CallRun::logSpeech(std::string_view outcome, double confidence) const {
   // Never the words or digits: a spoken entry may be a PIN or a one-time code.
   spdlog::info("event=sip_speech contact={} outcome={} confidence={:.2f} attempt={}",
-               session_.state().call.contactId, outcome, confidence,
-               turn_ ? turn_->attempts() : 0);
+               session_.state().call.contactId, outcome, confidence, turn_ ? turn_->attempts() : 0);
 }
 
 void CallRun::invoke(const flow::InvokeFunction& call) {
@@ -356,22 +366,24 @@ void CallRun::invoke(const flow::InvokeFunction& call) {
   const uint64_t gen = generation_;
   FunctionRequest request = functionRequest(session_, attestation_, call);
   timer_.expires_after(std::chrono::seconds(call.timeoutSeconds));
-  timer_.async_wait([self = shared_from_this(), gen, name = call.function](
-                        const boost::system::error_code& ec) {
-    if (ec || gen != self->generation_ || self->over_) return;
-    spdlog::warn("event=function_timeout contact={} function={}",
-                 self->session_.state().call.contactId, name);
-    self->feed(flow::FunctionFailed{"timed out"});
-  });
-  boost::asio::post(deps_.workers, [self = shared_from_this(), gen, fn,
-                                    request = std::move(request)] {
-    Result<StringMap> result = invokeLogged(*fn, request);
-    self->post([self, gen, result = std::move(result)]() mutable {
-      if (gen != self->generation_ || self->over_) return;
-      if (result.ok()) self->feed(flow::FunctionCompleted{std::move(*result)});
-      else self->feed(flow::FunctionFailed{result.error().message()});
-    });
-  });
+  timer_.async_wait(
+      [self = shared_from_this(), gen, name = call.function](const boost::system::error_code& ec) {
+        if (ec || gen != self->generation_ || self->over_) return;
+        spdlog::warn("event=function_timeout contact={} function={}",
+                     self->session_.state().call.contactId, name);
+        self->feed(flow::FunctionFailed{"timed out"});
+      });
+  boost::asio::post(deps_.workers,
+                    [self = shared_from_this(), gen, fn, request = std::move(request)] {
+                      Result<StringMap> result = invokeLogged(*fn, request);
+                      self->post([self, gen, result = std::move(result)]() mutable {
+                        if (gen != self->generation_ || self->over_) return;
+                        if (result.ok())
+                          self->feed(flow::FunctionCompleted{std::move(*result)});
+                        else
+                          self->feed(flow::FunctionFailed{result.error().message()});
+                      });
+                    });
 }
 
 void CallRun::transfer(const flow::TransferToQueue& t) {
@@ -417,7 +429,8 @@ void CallRun::hangUp(const std::string& reason) {
   collecting_.reset();
   stopListening();
   turn_.reset();
-  spdlog::info("event=sip_hangup contact={} reason=\"{}\"", session_.state().call.contactId, reason);
+  spdlog::info("event=sip_hangup contact={} reason=\"{}\"", session_.state().call.contactId,
+               reason);
   leg_->hangup();
 }
 

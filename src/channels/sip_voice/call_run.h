@@ -61,8 +61,8 @@ struct SipVoiceOptions {
 
 // Audio for a prompt in a language (blocking; called on the worker pool). Production:
 // tts::PromptLibrary::render.
-using PromptRenderer =
-    std::function<Result<audio::AudioPtr>(const flow::PlayPrompt& prompt, const std::string& language)>;
+using PromptRenderer = std::function<Result<audio::AudioPtr>(const flow::PlayPrompt& prompt,
+                                                             const std::string& language)>;
 
 // What every CallRun borrows.
 struct CallDeps {
@@ -123,8 +123,8 @@ class CallRun : public std::enable_shared_from_this<CallRun> {
 
   uint64_t generation_ = 0;  // bumped whenever the call moves to a new action
   bool begun_ = false;
-  bool over_ = false;       // the SIP dialog has ended
-  bool leaving_ = false;    // we sent BYE or a REFER succeeded
+  bool over_ = false;     // the SIP dialog has ended
+  bool leaving_ = false;  // we sent BYE or a REFER succeeded
   bool transferring_ = false;
   std::optional<flow::CollectDigits> collecting_;
   bool prompting_ = false;  // the collect prompt is still playing

@@ -4,8 +4,8 @@
 
 #include <array>
 
-#include "core/phone.h"
 #include "common/text.h"
+#include "core/phone.h"
 
 namespace callgate::sip_voice {
 

@@ -19,8 +19,8 @@
 #include <string>
 
 #include "adapters/net/rtp/media_engine.h"
-#include "channels/sip_voice/call_run.h"
 #include "adapters/security/stir/caller_trust.h"
+#include "channels/sip_voice/call_run.h"
 #include "core/flow/flow_catalog.h"
 #include "core/ports.h"
 
@@ -30,10 +30,12 @@ class SipVoiceRuntime : public sip::CallHandler {
  public:
   SipVoiceRuntime(flow::FlowCatalog flows, SipVoiceOptions options, rtp::MediaEngine& media,
                   PromptRenderer prompts, const stir::CallerTrust& trust,
-                  const FunctionRegistry& functions, Clock& clock, Random& random, int workerThreads);
+                  const FunctionRegistry& functions, Clock& clock, Random& random,
+                  int workerThreads);
   ~SipVoiceRuntime() override;
 
-  sip::Acceptance onIncomingCall(const sip::IncomingCall& call, std::shared_ptr<sip::CallLeg> leg) override;
+  sip::Acceptance onIncomingCall(const sip::IncomingCall& call,
+                                 std::shared_ptr<sip::CallLeg> leg) override;
   void onCallConfirmed(const std::string& callId) override;
   void onMediaChanged(const std::string& callId, const sip::NegotiatedMedia& media) override;
   void onTransferOutcome(const std::string& callId, const sip::TransferOutcome& outcome) override;

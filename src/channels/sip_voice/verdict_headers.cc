@@ -1,6 +1,5 @@
 #include "channels/sip_voice/verdict_headers.h"
 
-
 namespace callgate::sip_voice {
 namespace {
 

@@ -24,8 +24,8 @@
 
 #include "adapters/security/crypto/state_cipher.h"
 #include "channels/twilio_voice/transfer.h"
-#include "core/flow/session.h"
 #include "common/result.h"
+#include "core/flow/session.h"
 #include "core/trust_policy.h"
 #include "core/voice_session.h"
 

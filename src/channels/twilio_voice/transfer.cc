@@ -1,7 +1,7 @@
 #include "channels/twilio_voice/transfer.h"
 
-#include "core/verdict.h"
 #include "core/phone.h"
+#include "core/verdict.h"
 
 namespace callgate::twilio_voice {
 

@@ -90,7 +90,6 @@ std::string xmlEscaped(std::string_view text) {
   return out;
 }
 
-
 TwimlWriter::TwimlWriter() { out_ = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Response>"; }
 
 void TwimlWriter::startTag(std::string_view name, const XmlAttributes& attributes) {

@@ -50,5 +50,4 @@ class TwimlWriter {
 void appendXmlEscaped(std::string& out, std::string_view text);
 std::string xmlEscaped(std::string_view text);
 
-
 }  // namespace callgate::twilio_voice

@@ -5,8 +5,8 @@
 #include <functional>
 #include <memory>
 
-#include "common/form.h"
 #include "adapters/security/signing/twilio_signature.h"
+#include "common/form.h"
 
 namespace callgate::twilio_voice {
 

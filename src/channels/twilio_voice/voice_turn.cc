@@ -1,15 +1,15 @@
-#include "core/ssml.h"
-#include "core/verdict.h"
 #include "channels/twilio_voice/voice_turn.h"
 
 #include <spdlog/spdlog.h>
 
 #include <chrono>
 
+#include "channels/common/flow_channel.h"
 #include "channels/twilio_voice/twiml.h"
 #include "channels/twilio_voice/voice_input.h"
 #include "core/customer.h"
-#include "channels/common/flow_channel.h"
+#include "core/ssml.h"
+#include "core/verdict.h"
 
 namespace callgate::twilio_voice {
 
@@ -19,7 +19,6 @@ constexpr const char* kNoAgentText =
     "Sorry, we cannot connect your call right now. Please call back later. Goodbye.";
 
 bool isUrl(std::string_view s) { return s.starts_with("https://") || s.starts_with("http://"); }
-
 
 XmlAttributes sayAttributes(const VoiceOptions& options, const std::string& language) {
   XmlAttributes attrs;

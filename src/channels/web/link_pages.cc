@@ -6,11 +6,11 @@
 #include <chrono>
 #include <string>
 
-#include "common/form.h"
 #include "adapters/security/token/token_service.h"
 #include "channels/web/html_template.h"
 #include "channels/web/web_assets.h"
 #include "channels/web/web_routes.h"
+#include "common/form.h"
 #include "core/ports.h"
 #include "core/time.h"
 #include "functions/action_links.h"
@@ -44,8 +44,9 @@ http::Response page(int status, std::string_view title, const std::string& conte
 }
 
 http::Response errorPage(int status, std::string_view heading, std::string_view message) {
-  return page(status, heading,
-              renderTemplate(webAsset("link-error.html"), {{"heading", heading}, {"message", message}}));
+  return page(
+      status, heading,
+      renderTemplate(webAsset("link-error.html"), {{"heading", heading}, {"message", message}}));
 }
 
 http::Response refusedPage(LinkState state) {
@@ -100,7 +101,8 @@ http::Response showConfirm(const WebDeps& deps, const http::Request& request) {
   if (view->state != LinkState::kValid) return refusedPage(view->state);
   const std::string allows(describeAction(view->action));
   std::string heading = allows;  // "add a member to your account" -> "Add a member to your account"
-  if (!heading.empty() && heading[0] >= 'a' && heading[0] <= 'z') heading[0] = static_cast<char>(heading[0] - 'a' + 'A');
+  if (!heading.empty() && heading[0] >= 'a' && heading[0] <= 'z')
+    heading[0] = static_cast<char>(heading[0] - 'a' + 'A');
   const std::string until = clockTimeUtc(view->expiresAt);
   const std::string left = remaining(deps.clock.now(), view->expiresAt);
   const std::string csrf = deps.links.csrfToken(code);
@@ -120,10 +122,12 @@ http::Response redeem(const WebDeps& deps, const http::Request& request) {
     return errorPage(403, "Not allowed", "This request did not come from this site.");
   }
   auto form = http::parseForm(request.body);
-  const bool verified = form.ok() && form->count("csrf") == 1 && deps.links.csrfMatches(code, form->at("csrf"));
+  const bool verified =
+      form.ok() && form->count("csrf") == 1 && deps.links.csrfMatches(code, form->at("csrf"));
   if (!verified) {
-    return errorPage(403, "Please open the link again",
-                     "This page could not be verified. Open the link from your text message again.");
+    return errorPage(
+        403, "Please open the link again",
+        "This page could not be verified. Open the link from your text message again.");
   }
   // Look first and sign before redeeming: a signing failure must not use up the caller's link.
   auto view = deps.links.inspect(code);
@@ -139,7 +143,8 @@ http::Response redeem(const WebDeps& deps, const http::Request& request) {
   if (redeemed->state != LinkState::kValid) return refusedPage(redeemed->state);  // lost a race
 
   if (redeemed->action != kActionAddMember) {
-    return errorPage(400, "Not available here", "This link's action cannot be completed on this page.");
+    return errorPage(400, "Not available here",
+                     "This link's action cannot be completed on this page.");
   }
   return page(200, "Add a member",
               renderTemplate(webAsset("add-member.html"),
@@ -170,7 +175,9 @@ void addLinkRoutes(http::Router& router, const WebDeps& deps) {
   router.add("POST", "/l/{code}", [deps](const http::Request& r) { return redeem(deps, r); });
   router.add(
       "GET", "/static/add-member.js",
-      [](const http::Request&) { return staticAsset("add-member.js", "text/javascript; charset=utf-8"); },
+      [](const http::Request&) {
+        return staticAsset("add-member.js", "text/javascript; charset=utf-8");
+      },
       /*blocking=*/false);
   router.add(
       "GET", "/static/style.css",

@@ -2,9 +2,9 @@
 // holder of a one-scope access token whose subject is that account (RFC 6750 bearer usage).
 // The token is single use: it is consumed only once the request is known to be valid, so a
 // typo in the form does not cost the caller their link.
-#include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
 
+#include <nlohmann/json.hpp>
 #include <string>
 
 #include "adapters/security/token/token_service.h"
@@ -21,7 +21,8 @@ http::Response bearerError(int status, std::string_view error, std::string_view 
   http::Response r = http::jsonError(status, description);
   std::string challenge = "Bearer realm=\"callgate\", error=\"";
   challenge.append(error).append("\"");
-  if (error == "insufficient_scope") challenge.append(", scope=\"").append(kActionAddMember).append("\"");
+  if (error == "insufficient_scope")
+    challenge.append(", scope=\"").append(kActionAddMember).append("\"");
   r.headers.emplace_back("WWW-Authenticate", std::move(challenge));
   r.headers.emplace_back("Cache-Control", "no-store");
   return r;
@@ -42,7 +43,8 @@ std::string_view bearerToken(const std::string& authorization) {
 // The JSON body as a MemberInput: an object of strings with only the known keys.
 Result<MemberInput> parseMemberInput(const std::string& body) {
   const nlohmann::json doc = nlohmann::json::parse(body, nullptr, /*allow_exceptions=*/false);
-  if (doc.is_discarded() || !doc.is_object()) return Error::invalidArgument("the body must be a JSON object");
+  if (doc.is_discarded() || !doc.is_object())
+    return Error::invalidArgument("the body must be a JSON object");
   MemberInput in;
   for (const auto& [key, value] : doc.items()) {
     std::string* field = key == "name"           ? &in.name
@@ -85,12 +87,15 @@ http::Response addMember(const WebDeps& deps, const http::Request& request) {
 
   auto first = deps.tokens.consume(*claims);
   if (!first.ok()) return http::jsonError(503, "temporarily unavailable; retry later");
-  if (!*first) return bearerError(401, "invalid_token", "the access token is invalid, expired or used");
+  if (!*first)
+    return bearerError(401, "invalid_token", "the access token is invalid, expired or used");
 
   auto added = deps.members.add(account, *input);
   if (!added.ok()) {
-    if (added.error().code() == ErrorCode::kInvalidArgument) return http::jsonError(400, added.error().message());
-    if (added.error().code() == ErrorCode::kNotFound) return http::jsonError(404, "no such account");
+    if (added.error().code() == ErrorCode::kInvalidArgument)
+      return http::jsonError(400, added.error().message());
+    if (added.error().code() == ErrorCode::kNotFound)
+      return http::jsonError(404, "no such account");
     spdlog::error("event=member_add_failed error=\"{}\"", added.error().message());
     return http::jsonError(503, "temporarily unavailable; retry later");
   }

@@ -36,7 +36,7 @@ struct PlayPrompt {
 // recognise speech simply takes keys.
 struct SpeechOptions {
   bool enabled = false;
-  int minDigits = 1;           // the spoken entry's expected length (recogniser grammar)
+  int minDigits = 1;  // the spoken entry's expected length (recogniser grammar)
   int maxDigits = 1;
   bool alwaysConfirm = false;  // read every spoken entry back, not only unsure ones
 };

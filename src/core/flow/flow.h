@@ -14,8 +14,8 @@
 #include <string_view>
 #include <vector>
 
-#include "core/flow/model.h"
 #include "common/result.h"
+#include "core/flow/model.h"
 
 namespace callgate::flow {
 

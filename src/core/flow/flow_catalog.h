@@ -13,7 +13,7 @@ namespace callgate::flow {
 
 struct FlowCatalog {
   std::map<std::string, std::shared_ptr<const Flow>> byName;  // name (configured path) -> flow
-  std::map<std::string, std::string> byNumber;                 // dialled number (E.164) -> flow name
+  std::map<std::string, std::string> byNumber;                // dialled number (E.164) -> flow name
   std::string defaultFlow;  // for numbers not in byNumber; must be in byName
 
   // The flow for a dialled number (E.164, or anything else, which gets the default); null only

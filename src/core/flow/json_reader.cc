@@ -5,8 +5,8 @@
 #include <charconv>
 #include <limits>
 
-#include "core/flow/flow.h"
 #include "common/text.h"
+#include "core/flow/flow.h"
 
 namespace callgate::flow::detail {
 

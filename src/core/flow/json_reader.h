@@ -10,8 +10,8 @@
 #include <string>
 #include <string_view>
 
-#include "core/flow/references.h"
 #include "common/result.h"
+#include "core/flow/references.h"
 
 namespace callgate::flow::detail {
 

@@ -109,8 +109,7 @@ Result<SpeechOptions> parseSpeech(const ActionScope& scope, const Json& params, 
                        std::to_string(kMaxSpokenDigits) + " digits");
   }
   speech.maxDigits = maxLength->value_or(cap);
-  Result<std::optional<int>> minLength =
-      scope.optionalInt(o, "MinimumLength", 1, speech.maxDigits);
+  Result<std::optional<int>> minLength = scope.optionalInt(o, "MinimumLength", 1, speech.maxDigits);
   if (!minLength.ok()) {
     return scope.error("SpeechInput.MinimumLength must be 1 to " +
                        std::to_string(speech.maxDigits) + " (SpeechInput.MaximumLength)");

@@ -12,8 +12,8 @@
 #include <string_view>
 #include <vector>
 
-#include "core/flow/actions.h"
 #include "common/result.h"
+#include "core/flow/actions.h"
 
 namespace callgate::flow {
 

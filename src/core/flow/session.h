@@ -19,10 +19,10 @@
 #include <variant>
 #include <vector>
 
+#include "common/result.h"
 #include "core/flow/actions.h"
 #include "core/flow/flow.h"
 #include "core/flow/references.h"
-#include "common/result.h"
 
 namespace callgate::flow {
 

@@ -19,7 +19,9 @@ std::string lengthRule(int k, bool repeats) {
     for (int i = 0; i < k; ++i) rule += (i == 0 ? "<d>" : " <d>");
     return rule + ";\n";
   }
-  auto tail = [](int rest) { return rest == 0 ? std::string() : " <n" + std::to_string(rest) + ">"; };
+  auto tail = [](int rest) {
+    return rest == 0 ? std::string() : " <n" + std::to_string(rest) + ">";
+  };
   rule += "<d>" + tail(k - 1);
   if (k >= 2) rule += " | double <d>" + tail(k - 2);
   if (k >= 3) rule += " | triple <d>" + tail(k - 3);
@@ -43,7 +45,8 @@ Grammar digitGrammar(int minDigits, int maxDigits) {
   body += slot + ";\n" + kDigitRule;
   // Rules for every length the slot needs, including the shorter tails that double/triple use.
   const int from = hi <= kMaxDoubleDigits ? 1 : lo;
-  for (int k = from; k <= hi; ++k) body += lengthRule(k, k <= kMaxDoubleDigits && hi <= kMaxDoubleDigits);
+  for (int k = from; k <= hi; ++k)
+    body += lengthRule(k, k <= kMaxDoubleDigits && hi <= kMaxDoubleDigits);
   g.jsgf = std::move(body);
   return g;
 }

@@ -15,8 +15,8 @@
 namespace callgate::speech {
 
 struct Recognition {
-  std::string text;         // the decoded words, lower case, space separated ("five oh five seven");
-                            // empty = nothing in the grammar was heard
+  std::string text;  // the decoded words, lower case, space separated ("five oh five seven");
+                     // empty = nothing in the grammar was heard
   double confidence = 0.0;  // 0..1; how it is computed is the recognizer's (documented there)
   // The next most likely readings of the same audio, best first, at most kMaxAlternatives: each
   // one a different digit string (after spokenDigits()) from `text` and from every other entry.

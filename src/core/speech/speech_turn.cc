@@ -39,8 +39,8 @@ flow::PlayPrompt sorryPrompt(const flow::PlayPrompt& original) {
   flow::PlayPrompt out = original;
   if (!original.promptId.empty()) return out;  // a recording: replayed as it is
   if (!original.ssml) {
-    out.text = original.text.empty() ? std::string(kSorry)
-                                     : std::string(kSorry) + " " + original.text;
+    out.text =
+        original.text.empty() ? std::string(kSorry) : std::string(kSorry) + " " + original.text;
     return out;
   }
   // SSML: the apology becomes the first words inside <speak ...>. Anything else (no <speak> root)
@@ -147,7 +147,8 @@ void SpeechTurn::keepAlternatives(const std::vector<std::string>& texts, const s
     if (!digits || *digits == best) continue;
     const int length = static_cast<int>(digits->size());
     if (length < minDigits_ || length > maxDigits_) continue;
-    if (std::find(alternatives_.begin(), alternatives_.end(), *digits) != alternatives_.end()) continue;
+    if (std::find(alternatives_.begin(), alternatives_.end(), *digits) != alternatives_.end())
+      continue;
     alternatives_.push_back(std::move(*digits));
   }
   std::reverse(alternatives_.begin(), alternatives_.end());  // the next one to offer at the back

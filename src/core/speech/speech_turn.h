@@ -52,8 +52,9 @@ struct SpeechTurnOptions {
 
 // What the channel does next.
 struct Listen {
-  flow::PlayPrompt prompt;  // play it (keys and speech barge in); may be empty text (nothing to play)
-  Grammar grammar;          // recognise speech against this
+  flow::PlayPrompt
+      prompt;       // play it (keys and speech barge in); may be empty text (nothing to play)
+  Grammar grammar;  // recognise speech against this
   bool confirming = false;  // true: one key answers (1 yes, 2 no); false: keys are the entry
 };
 
@@ -70,12 +71,12 @@ class SpeechTurn {
   // not below min). options.maxAttempts below 1 counts as 1.
   SpeechTurn(const flow::CollectDigits& collect, SpeechTurnOptions options = {});
 
-  TurnStep start();                            // Listen{collect.prompt, digitGrammar(min,max)}
-  TurnStep heard(const Recognition& result);   // a decoded utterance (text may be empty)
-  TurnStep keyed(const std::string& keys);     // a complete key entry (terminator stripped), or
-                                               // while confirming the answer key
-  TurnStep noInput();                          // the channel's time limit passed, nothing came
-  int attempts() const;                        // speech attempts so far (logs)
+  TurnStep start();                           // Listen{collect.prompt, digitGrammar(min,max)}
+  TurnStep heard(const Recognition& result);  // a decoded utterance (text may be empty)
+  TurnStep keyed(const std::string& keys);    // a complete key entry (terminator stripped), or
+                                              // while confirming the answer key
+  TurnStep noInput();                         // the channel's time limit passed, nothing came
+  int attempts() const;                       // speech attempts so far (logs)
 
   // Once finished, every call answers the same Finished again (a late event changes nothing).
   // Events before start() are taken as answers to the first prompt.
@@ -97,7 +98,7 @@ class SpeechTurn {
   SpeechTurnOptions options_;
   State state_ = State::kListening;
   int attempts_ = 0;
-  std::string pending_;  // digits awaiting a yes, only while confirming
+  std::string pending_;                    // digits awaiting a yes, only while confirming
   std::vector<std::string> alternatives_;  // the utterance's readings still to offer, next at back
   Finished result_;
 };

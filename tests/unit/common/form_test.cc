@@ -1,8 +1,8 @@
 // The strict application/x-www-form-urlencoded parser.
 
-#include <gtest/gtest.h>
-
 #include "common/form.h"
+
+#include <gtest/gtest.h>
 
 namespace callgate::http {
 namespace {

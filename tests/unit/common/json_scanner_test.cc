@@ -21,19 +21,66 @@ bool scannerAccepts(std::string_view text) {
 bool referenceAccepts(std::string_view text) { return json::accept(text); }
 
 const char* const kValid[] = {
-    "{}", "[]", "0", "-0", "1.5e10", "-12.25E-3", "true", "false", "null", "\"\"",
-    R"({"a":[1,2,{"b":null}],"c":"d"})", " \n\t{ \"k\" : [ ] } \r\n", R"(["\u00e9\ud83d\ude00"])",
-    R"("esc \" \\ \/ \b \f \n \r \t")", "\"caf\xc3\xa9 \xf0\x9f\x98\x80\"", "[[[[[]]]]]",
-    R"({"a":1,"a":2})", "1E+2", "0.0",
+    "{}",
+    "[]",
+    "0",
+    "-0",
+    "1.5e10",
+    "-12.25E-3",
+    "true",
+    "false",
+    "null",
+    "\"\"",
+    R"({"a":[1,2,{"b":null}],"c":"d"})",
+    " \n\t{ \"k\" : [ ] } \r\n",
+    R"(["\u00e9\ud83d\ude00"])",
+    R"("esc \" \\ \/ \b \f \n \r \t")",
+    "\"caf\xc3\xa9 \xf0\x9f\x98\x80\"",
+    "[[[[[]]]]]",
+    R"({"a":1,"a":2})",
+    "1E+2",
+    "0.0",
 };
 
 const char* const kInvalid[] = {
-    "", " ", "{", "}", "[", "[1,]", "{,}", R"({"a":})", R"({"a" 1})", R"({a:1})", "{'a':1}",
-    "01", "1.", ".5", "-", "+1", "1e", "1e+", "tru", "nul", "True", "NaN", "[1 2]",
-    R"({"a":1,})", "\"unterminated", "\"bad \\x escape\"", "\"\\u12\"", "\"\\ud800\"",
-    "\"\\udc00\"", "\"\\ud800\\u0041\"", "\"raw \x01 control\"", "\"bad utf8 \xff\"",
-    "\"overlong \xc0\xaf\"", "\"surrogate \xed\xa0\x80\"", "\"truncated \xe2\x82\"", "{} {}",
-    "[] x", "\"\xf4\x90\x80\x80\"",
+    "",
+    " ",
+    "{",
+    "}",
+    "[",
+    "[1,]",
+    "{,}",
+    R"({"a":})",
+    R"({"a" 1})",
+    R"({a:1})",
+    "{'a':1}",
+    "01",
+    "1.",
+    ".5",
+    "-",
+    "+1",
+    "1e",
+    "1e+",
+    "tru",
+    "nul",
+    "True",
+    "NaN",
+    "[1 2]",
+    R"({"a":1,})",
+    "\"unterminated",
+    "\"bad \\x escape\"",
+    "\"\\u12\"",
+    "\"\\ud800\"",
+    "\"\\udc00\"",
+    "\"\\ud800\\u0041\"",
+    "\"raw \x01 control\"",
+    "\"bad utf8 \xff\"",
+    "\"overlong \xc0\xaf\"",
+    "\"surrogate \xed\xa0\x80\"",
+    "\"truncated \xe2\x82\"",
+    "{} {}",
+    "[] x",
+    "\"\xf4\x90\x80\x80\"",
 };
 
 TEST(JsonScannerTest, AcceptsWhatNlohmannAccepts) {
@@ -51,8 +98,9 @@ TEST(JsonScannerTest, RejectsWhatNlohmannRejects) {
 }
 
 TEST(JsonScannerTest, DecodesStringsLikeNlohmann) {
-  for (const char* text : {R"("plain")", R"("a\"b\\c\/d\b\f\n\r\t")", R"("\u00e9\u4e2d\ud83d\ude00")",
-                           "\"caf\xc3\xa9\"", R"("mixed \u0041 and \n")"}) {
+  for (const char* text :
+       {R"("plain")", R"("a\"b\\c\/d\b\f\n\r\t")", R"("\u00e9\u4e2d\ud83d\ude00")",
+        "\"caf\xc3\xa9\"", R"("mixed \u0041 and \n")"}) {
     JsonScanner s(text, 8);
     std::string out;
     ASSERT_TRUE(s.readString(out)) << text;
@@ -118,9 +166,15 @@ TEST(JsonScannerTest, AgreesWithNlohmannOnMutatedEvents) {
       const size_t pos = rng() % (text.size() + 1);
       const char c = alphabet[rng() % alphabet.size()];
       switch (rng() % 3) {
-        case 0: if (pos < text.size()) text[pos] = c; break;
-        case 1: text.insert(pos, 1, c); break;
-        default: if (pos < text.size()) text.erase(pos, 1); break;
+        case 0:
+          if (pos < text.size()) text[pos] = c;
+          break;
+        case 1:
+          text.insert(pos, 1, c);
+          break;
+        default:
+          if (pos < text.size()) text.erase(pos, 1);
+          break;
       }
     }
     if (rng() % 10 == 0) text.resize(rng() % text.size());

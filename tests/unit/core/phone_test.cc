@@ -42,9 +42,7 @@ TEST(PhoneTest, RejectsGarbageShortAndInvalidNumbers) {
   }
 }
 
-TEST(PhoneTest, RejectsOverlongInput) {
-  EXPECT_FALSE(normalizeE164(std::string(100, '1')).ok());
-}
+TEST(PhoneTest, RejectsOverlongInput) { EXPECT_FALSE(normalizeE164(std::string(100, '1')).ok()); }
 
 TEST(PhoneTest, MasksAllButPrefixAndLastTwoDigits) {
   EXPECT_EQ(maskPhone("+14155552671"), "+1415*****71");

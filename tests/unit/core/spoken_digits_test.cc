@@ -162,17 +162,17 @@ TEST(SpokenYesNoTest, Yes) {
 }
 
 TEST(SpokenYesNoTest, No) {
-  for (const char* no : {"no", "Nope", "wrong", "incorrect", "two", "2", "not right",
-                         "that's not right", "that is not correct", "no that's wrong", "no no",
-                         "um no"}) {
+  for (const char* no :
+       {"no", "Nope", "wrong", "incorrect", "two", "2", "not right", "that's not right",
+        "that is not correct", "no that's wrong", "no no", "um no"}) {
     EXPECT_EQ(spokenYesNo(no), std::optional<bool>(false)) << no;
   }
 }
 
 TEST(SpokenYesNoTest, AnythingElseIsNoAnswer) {
-  for (const char* other : {"", "   ", "um", "maybe", "yes no", "one two", "that's", "that is",
-                            "not", "not sure", "not yes", "three", "1234", "yes please",
-                            "right now", "yesno", "it is what it is"}) {
+  for (const char* other :
+       {"", "   ", "um", "maybe", "yes no", "one two", "that's", "that is", "not", "not sure",
+        "not yes", "three", "1234", "yes please", "right now", "yesno", "it is what it is"}) {
     EXPECT_EQ(spokenYesNo(other), std::nullopt) << other;
   }
   EXPECT_EQ(spokenYesNo(std::string(2000, 'y')), std::nullopt);

@@ -87,10 +87,9 @@ void Connection::beginNextRequest() {
 }
 
 void Connection::readMore() {
-  socket_.async_read_some(buffer_.prepare(kReadChunk),
-                          [self = shared_from_this()](const error_code& ec, size_t n) {
-                            self->onRead(ec, n);
-                          });
+  socket_.async_read_some(
+      buffer_.prepare(kReadChunk),
+      [self = shared_from_this()](const error_code& ec, size_t n) { self->onRead(ec, n); });
 }
 
 void Connection::onRead(const error_code& ec, size_t n) {
@@ -131,8 +130,8 @@ void Connection::parse() {
       return;
     }
     if (ec == beasthttp::error::header_limit) {
-      fail(431, "request header exceeds " + std::to_string(shared_.options.maxHeaderBytes) +
-                    " bytes");
+      fail(431,
+           "request header exceeds " + std::to_string(shared_.options.maxHeaderBytes) + " bytes");
       return;
     }
     if (ec) {
@@ -178,15 +177,16 @@ void Connection::dispatch() {
   state_ = State::kHandling;
   deadline_ = Clock::time_point::max();  // handlers bound their own work
 
-  const Router::Lookup found = shared_.router.find(request_.method, request_.path, &request_.params);
+  const Router::Lookup found =
+      shared_.router.find(request_.method, request_.path, &request_.params);
   if (found.match == Router::Match::kNoPath) {
     writeResponse(jsonError(404, "no endpoint at this path"));
     return;
   }
   logPath_ = found.path;
   if (found.match == Router::Match::kNoMethod) {
-    Response r = jsonError(405, "method " + request_.method + " is not allowed here; use " +
-                                    *found.allow);
+    Response r =
+        jsonError(405, "method " + request_.method + " is not allowed here; use " + *found.allow);
     r.headers.emplace_back("Allow", *found.allow);
     writeResponse(std::move(r));
     return;
@@ -269,17 +269,16 @@ void Connection::linger() {
 }
 
 void Connection::drain() {
-  socket_.async_read_some(buffer_.prepare(kReadChunk),
-                          [self = shared_from_this()](const error_code& ec, size_t n) {
-                            self->lingered_ += n;
-                            self->buffer_.clear();
-                            if (ec || self->state_ == State::kClosed ||
-                                self->lingered_ > kLingerMaxBytes) {
-                              self->close();
-                              return;
-                            }
-                            self->drain();
-                          });
+  socket_.async_read_some(
+      buffer_.prepare(kReadChunk), [self = shared_from_this()](const error_code& ec, size_t n) {
+        self->lingered_ += n;
+        self->buffer_.clear();
+        if (ec || self->state_ == State::kClosed || self->lingered_ > kLingerMaxBytes) {
+          self->close();
+          return;
+        }
+        self->drain();
+      });
 }
 
 void Connection::close() {
@@ -299,9 +298,9 @@ void Connection::setDeadline(Clock::duration d) { deadline_ = Clock::now() + d; 
 void Connection::armTimer() {
   if (state_ == State::kClosed) return;
   const auto& o = shared_.options;
-  const Clock::duration step = std::min({Clock::duration(o.idleTimeout),
-                                         Clock::duration(o.requestTimeout),
-                                         Clock::duration(o.writeTimeout)});
+  const Clock::duration step =
+      std::min({Clock::duration(o.idleTimeout), Clock::duration(o.requestTimeout),
+                Clock::duration(o.writeTimeout)});
   const Clock::time_point now = Clock::now();
   const Clock::time_point next = deadline_ - now < step ? deadline_ : now + step;
   timer_.expires_at(next);
@@ -343,9 +342,9 @@ void Connection::logAccess(const Response& response) const {
       std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - requestStart_).count();
   // The path is logged only when it matched a route (so it is one of ours): an unknown target
   // could carry anything, including a secret the caller pasted.
-  const std::string_view method =
-      request_.method.empty() ? std::string_view("-")
-                              : std::string_view(request_.method).substr(0, 16);
+  const std::string_view method = request_.method.empty()
+                                      ? std::string_view("-")
+                                      : std::string_view(request_.method).substr(0, 16);
   logger->info("event=http method={} path={} status={} latency_us={} bytes={}{}{}", method,
                logPath_ != nullptr ? std::string_view(*logPath_) : std::string_view("-"),
                response.status, latency, response.body.size(),

@@ -43,7 +43,9 @@ std::vector<std::string_view> splitPath(std::string_view path) {
   return out;
 }
 
-bool isParamSegment(std::string_view s) { return s.size() > 2 && s.front() == '{' && s.back() == '}'; }
+bool isParamSegment(std::string_view s) {
+  return s.size() > 2 && s.front() == '{' && s.back() == '}';
+}
 
 }  // namespace
 

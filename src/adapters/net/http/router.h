@@ -15,9 +15,9 @@
 namespace callgate::http {
 
 struct Request {
-  std::string method;                         // as sent ("GET", "POST", ...)
-  std::string path;                           // target before '?', not percent-decoded
-  std::string query;                          // target after '?', without it; "" if none
+  std::string method;                          // as sent ("GET", "POST", ...)
+  std::string path;                            // target before '?', not percent-decoded
+  std::string query;                           // target after '?', without it; "" if none
   std::map<std::string, std::string> headers;  // lower-case names; repeated fields joined by ", "
   std::string body;
   std::string remote;  // "ip:port" of the peer

@@ -52,10 +52,10 @@ struct Server::Impl {
   }
 
   void doAccept() {
-    acceptor.async_accept(connectionExecutor(), [this](const boost::system::error_code& ec,
-                                                       tcp::socket socket) {
-      onAccept(ec, std::move(socket));
-    });
+    acceptor.async_accept(connectionExecutor(),
+                          [this](const boost::system::error_code& ec, tcp::socket socket) {
+                            onAccept(ec, std::move(socket));
+                          });
   }
 
   void onAccept(const boost::system::error_code& ec, tcp::socket socket) {

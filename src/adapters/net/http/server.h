@@ -27,14 +27,14 @@ struct ServerOptions {
   uint16_t port = 8080;  // 0 = an ephemeral port, reported by start()
   int ioThreads = 1;
   int workerThreads = 2;
-  size_t maxBodyBytes = 64 * 1024;   // larger bodies get 413 without being read into memory
-  size_t maxHeaderBytes = 8 * 1024;  // request line + headers; larger gets 431
+  size_t maxBodyBytes = 64 * 1024;          // larger bodies get 413 without being read into memory
+  size_t maxHeaderBytes = 8 * 1024;         // request line + headers; larger gets 431
   std::chrono::seconds idleTimeout{30};     // keep-alive wait for the next request
   std::chrono::seconds requestTimeout{10};  // from a request's first byte to its last
   std::chrono::seconds writeTimeout{10};    // to write a response
   std::chrono::seconds shutdownTimeout{5};  // stop() waits this long for in-flight requests
-  size_t maxConnections = 10000;  // beyond it new connections are closed at once
-  bool accessLog = true;          // one logfmt line per request at info level
+  size_t maxConnections = 10000;            // beyond it new connections are closed at once
+  bool accessLog = true;                    // one logfmt line per request at info level
 };
 
 class Server {

@@ -5,9 +5,10 @@
 // Never retried: other 4xx (the request is wrong and will stay wrong), 2xx/3xx, and the other
 // transport errors. A Retry-After header (delta-seconds) on a retryable response is honoured (the
 // wait is at least that long) when it is at most policy.maxRetryAfter; a longer one ends the
-// retries (the caller gets that response) rather than retrying sooner than the provider asked. No retry starts if its delay would run past the
-// budget, and each attempt's timeout is cut to what is left of the budget, so send() returns
-// within about policy.totalBudget. The last response or error is returned.
+// retries (the caller gets that response) rather than retrying sooner than the provider asked. No
+// retry starts if its delay would run past the budget, and each attempt's timeout is cut to what is
+// left of the budget, so send() returns within about policy.totalBudget. The last response or error
+// is returned.
 //
 // Retrying a POST that timed out can duplicate it (the provider may have accepted it); for a
 // one-time PIN a rare duplicate text beats no text.

@@ -8,10 +8,10 @@
 #include <mutex>
 #include <vector>
 
-#include "adapters/security/crypto/sodium_init.h"
 #include "adapters/net/rtp/media_worker.h"
 #include "adapters/net/rtp/port_pool.h"
 #include "adapters/net/rtp/udp_media_session.h"
+#include "adapters/security/crypto/sodium_init.h"
 
 namespace callgate::rtp {
 

@@ -19,8 +19,8 @@
 #include <string>
 #include <vector>
 
-#include "common/audio.h"
 #include "adapters/net/rtp/g711.h"
+#include "common/audio.h"
 
 namespace callgate::rtp {
 

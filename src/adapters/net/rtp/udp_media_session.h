@@ -71,7 +71,7 @@ class UdpMediaSession final : public MediaSession,
   bool closed_ = false;
   MediaParams params_;
   uint8_t silence_ = 0xFF;
-  boost::asio::ip::udp::endpoint remote_;     // where packets go (SDP, then the latch)
+  boost::asio::ip::udp::endpoint remote_;  // where packets go (SDP, then the latch)
   bool haveRemote_ = false;
   bool latched_ = false;
   bool markerPending_ = true;

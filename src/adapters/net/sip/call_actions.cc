@@ -40,14 +40,16 @@ void ServerCore::legRefer(const std::string& dialogKey, const std::string& targe
   }
   auto referTo = buildReferTo(target, headers);
   if (!referTo.ok()) {
-    spdlog::warn("event=sip_refer_rejected call_id={} error=\"{}\"", d.callId, referTo.error().message());
+    spdlog::warn("event=sip_refer_rejected call_id={} error=\"{}\"", d.callId,
+                 referTo.error().message());
     handler_.onTransferOutcome(d.callId, {.succeeded = false, .status = 400});
     return;
   }
   HeaderList all;
   all.reserve(headers.size() + 2);
   all.emplace_back("Refer-To", std::move(referTo.value()));
-  all.emplace_back("Referred-By", "<sip:callgate@" + advertised_ + ":" + std::to_string(port_) + ">");
+  all.emplace_back("Referred-By",
+                   "<sip:callgate@" + advertised_ + ":" + std::to_string(port_) + ">");
   all.insert(all.end(), headers.begin(), headers.end());
   d.refer = Dialog::Refer::kSent;
   if (!sendRequest(d, "REFER", all)) {

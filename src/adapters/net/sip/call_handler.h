@@ -36,12 +36,21 @@ struct Acceptance {
 
 struct TransferOutcome {
   bool succeeded = false;  // NOTIFY sipfrag 2xx
-  int status = 0;          // REFER's final status if refused (403/405/501, 408 on timeout), else the sipfrag status
+  int status =
+      0;  // REFER's final status if refused (403/405/501, 408 on timeout), else the sipfrag status
 };
 
 // kTransferred: the call ended (either side) after a successful transfer outcome.
 // kTimeout: the peer stopped answering our in-dialog requests (BYE excepted) or answered 481/408.
-enum class EndReason { kCallerHungUp, kWeHungUp, kCancelled, kAckTimeout, kTransferred, kTimeout, kShutdown };
+enum class EndReason {
+  kCallerHungUp,
+  kWeHungUp,
+  kCancelled,
+  kAckTimeout,
+  kTransferred,
+  kTimeout,
+  kShutdown
+};
 
 class CallLeg {
  public:

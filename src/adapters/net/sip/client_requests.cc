@@ -11,22 +11,25 @@ namespace asio = boost::asio;
 bool ServerCore::sendRequest(Dialog& d, std::string_view method, const HeaderList& headers) {
   auto built = SipMessage::request(method, d.remoteTarget);
   if (!built.ok()) {
-    spdlog::warn("event=sip_request_failed call_id={} method={} error=\"bad remote target\"", d.callId, method);
+    spdlog::warn("event=sip_request_failed call_id={} method={} error=\"bad remote target\"",
+                 d.callId, method);
     return false;
   }
   SipMessage& r = built.value();
   const Peer to = requestDestination(d);
   const std::string branch = "z9hG4bK" + randomToken(16);
   const char* proto = to.transport == Transport::kTcp ? "TCP" : "UDP";
-  std::string via = std::string("SIP/2.0/") + proto + " " + advertised_ + ":" + std::to_string(port_) +
-                    ";branch=" + branch + ";rport";
-  bool ok = r.setParsedHeader("Via", via).ok() && r.setParsedHeader("From", d.localUri).ok() &&
-            r.setParsedHeader("To", d.remoteUri).ok() && r.setParsedHeader("Call-ID", d.callId).ok() &&
-            r.setParsedHeader("CSeq", std::to_string(++d.localCseq) + " " + std::string(method)).ok() &&
-            r.setParsedHeader("Contact", contactFor(to.transport)).ok();
+  std::string via = std::string("SIP/2.0/") + proto + " " + advertised_ + ":" +
+                    std::to_string(port_) + ";branch=" + branch + ";rport";
+  bool ok =
+      r.setParsedHeader("Via", via).ok() && r.setParsedHeader("From", d.localUri).ok() &&
+      r.setParsedHeader("To", d.remoteUri).ok() && r.setParsedHeader("Call-ID", d.callId).ok() &&
+      r.setParsedHeader("CSeq", std::to_string(++d.localCseq) + " " + std::string(method)).ok() &&
+      r.setParsedHeader("Contact", contactFor(to.transport)).ok();
   for (const auto& route : d.routeSet) ok = ok && r.setParsedHeader("Route", route).ok();
   if (!ok) {
-    spdlog::warn("event=sip_request_failed call_id={} method={} error=\"bad header\"", d.callId, method);
+    spdlog::warn("event=sip_request_failed call_id={} method={} error=\"bad header\"", d.callId,
+                 method);
     return false;
   }
   r.addHeader("Max-Forwards", "70");

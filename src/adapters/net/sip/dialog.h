@@ -30,12 +30,12 @@ struct Dialog {
   std::string key;  // callId + '\n' + localTag
   std::string callId, localTag;
   DialogState state = DialogState::kEarly;
-  SipMessage invite;          // the initial INVITE, top Via stamped
+  SipMessage invite;  // the initial INVITE, top Via stamped
   std::string inviteTxnKey;
-  Peer peer;                  // where the INVITE came from (and its TCP connection)
-  std::string localUri;       // our From in requests we send (the INVITE's To + our tag)
-  std::string remoteUri;      // our To in requests we send (the INVITE's From)
-  std::string remoteTarget;   // the peer's Contact URI
+  Peer peer;                 // where the INVITE came from (and its TCP connection)
+  std::string localUri;      // our From in requests we send (the INVITE's To + our tag)
+  std::string remoteUri;     // our To in requests we send (the INVITE's From)
+  std::string remoteTarget;  // the peer's Contact URI
   std::vector<std::string> routeSet;
   uint32_t localCseq = 0;
   uint32_t remoteCseq = 0;
@@ -45,10 +45,10 @@ struct Dialog {
   uint16_t localPort = 0;
   uint64_t sdpSessionId = 0, sdpVersion = 0;
 
-  bool accepted = false;      // the handler answered 200: onCallEnded is owed
+  bool accepted = false;  // the handler answered 200: onCallEnded is owed
   bool endReported = false;
-  bool hangupPending = false; // hangup() while the 200 waits for its ACK
-  bool transferred = false;   // a transfer succeeded: later ends report kTransferred
+  bool hangupPending = false;  // hangup() while the 200 waits for its ACK
+  bool transferred = false;    // a transfer succeeded: later ends report kTransferred
 
   // The 2xx (initial or re-INVITE) waiting for its ACK.
   uint32_t ackCseq = 0;

@@ -38,7 +38,8 @@ void ServerCore::onInDialog(SipMessage& req, const Peer& dest, const std::string
   }
 }
 
-void ServerCore::onReInvite(Dialog& d, SipMessage& req, const Peer& dest, const std::string& txnKey) {
+void ServerCore::onReInvite(Dialog& d, SipMessage& req, const Peer& dest,
+                            const std::string& txnKey) {
   if (d.state != DialogState::kConfirmed || d.okRetransmit.active()) {
     rejectInvite(req, txnKey, 500, d.localTag, 1);  // 14.2: an INVITE is still in progress
     return;
@@ -55,14 +56,16 @@ void ServerCore::onReInvite(Dialog& d, SipMessage& req, const Peer& dest, const 
   d.media = *media;
   ++d.sdpVersion;
   if (std::string contact = req.contactUri(); !contact.empty()) d.remoteTarget = contact;
-  const std::string sdp = buildAnswer(d.media, d.localAddress, d.localPort, d.sdpVersion, d.sdpSessionId);
+  const std::string sdp =
+      buildAnswer(d.media, d.localAddress, d.localPort, d.sdpVersion, d.sdpSessionId);
   auto ok = respond(req, dest, 200, {.sdp = sdp, .contact = true, .allow = true}, txnKey);
   d.ackCseq = req.cseq();
   startOkRetransmit(d, dest, std::move(ok));
   handler_.onMediaChanged(d.callId, d.media);
 }
 
-void ServerCore::onNotify(Dialog& d, const SipMessage& req, const Peer& dest, const std::string& txnKey) {
+void ServerCore::onNotify(Dialog& d, const SipMessage& req, const Peer& dest,
+                          const std::string& txnKey) {
   if (d.refer == Dialog::Refer::kNone) {  // no subscription of ours in this dialog
     respond(req, dest, 481, {}, txnKey);
     return;

@@ -47,7 +47,8 @@ void ServerCore::onInitialInvite(SipMessage& req, const Peer& dest, const std::s
   call.callId = d->callId;
   call.assertedIdentity = req.header("p-asserted-identity");
   call.fromHeader = d->remoteUri;
-  call.callerUser = uriUserOf(call.assertedIdentity.empty() ? call.fromHeader : call.assertedIdentity);
+  call.callerUser =
+      uriUserOf(call.assertedIdentity.empty() ? call.fromHeader : call.assertedIdentity);
   if (call.callerUser.empty()) call.callerUser = uriUserOf(call.fromHeader);
   call.dialledUser = req.requestUriUser();
   call.identityHeader = req.header("identity");
@@ -76,7 +77,8 @@ void ServerCore::onInitialInvite(SipMessage& req, const Peer& dest, const std::s
   }
   d->accepted = true;
   // The media address defaults to our advertised one (the runtime may name another).
-  const std::string& ours = options_.advertisedAddress.empty() ? options_.host : options_.advertisedAddress;
+  const std::string& ours =
+      options_.advertisedAddress.empty() ? options_.host : options_.advertisedAddress;
   d->localAddress = answer.localAddress.empty() ? ours : answer.localAddress;
   d->localPort = answer.localPort;
   d->sdpSessionId = 1 + randombytes_uniform(1u << 30);
@@ -119,15 +121,17 @@ void ServerCore::sendOk(const std::string& dialogKey) {
   Dialog& d = *it->second;
   const std::string sdp =
       buildAnswer(d.media, d.localAddress, d.localPort, d.sdpVersion, d.sdpSessionId);
-  auto ok = respond(d.invite, d.peer, 200,
-                    {.toTag = d.localTag, .sdp = sdp, .contact = true, .allow = true, .recordRoute = true},
-                    d.inviteTxnKey);
+  auto ok = respond(
+      d.invite, d.peer, 200,
+      {.toTag = d.localTag, .sdp = sdp, .contact = true, .allow = true, .recordRoute = true},
+      d.inviteTxnKey);
   d.state = DialogState::kAnswering;
   d.ackCseq = d.invite.cseq();
   startOkRetransmit(d, d.peer, std::move(ok));
 }
 
-void ServerCore::startOkRetransmit(Dialog& d, const Peer& to, std::shared_ptr<const std::string> ok) {
+void ServerCore::startOkRetransmit(Dialog& d, const Peer& to,
+                                   std::shared_ptr<const std::string> ok) {
   // RFC 3261 13.3.1.4: the UAS core retransmits its 2xx on every transport until the ACK.
   d.okRetransmit.start(
       io_, timing(), true, [this, to, ok] { sendTo(to, *ok); },
@@ -162,7 +166,8 @@ void ServerCore::onCancel(const SipMessage& req, const Peer& dest, const std::st
   }
   auto it = dialogs_.find(invite->dialogKey);
   Dialog* d = it == dialogs_.end() ? nullptr : it->second.get();
-  respond(req, dest, 200, {.toTag = d ? std::string_view(d->localTag) : std::string_view()}, txnKey);
+  respond(req, dest, 200, {.toTag = d ? std::string_view(d->localTag) : std::string_view()},
+          txnKey);
   if (d == nullptr || d->state != DialogState::kEarly) return;  // already answered: no effect
   rejectInvite(d->invite, d->inviteTxnKey, 487, d->localTag);
   endDialog(*d, EndReason::kCancelled);

@@ -17,11 +17,11 @@ enum class MediaDirection { kSendRecv, kSendOnly, kRecvOnly, kInactive };
 
 struct NegotiatedMedia {
   Codec codec = Codec::kPcmu;
-  int audioPayloadType = 0;    // 0 PCMU, 8 PCMA (static PTs; a dynamic PT mapped to them is kept)
-  int dtmfPayloadType = -1;    // telephone-event PT as offered, -1 = not negotiated
-  std::string remoteAddress;   // c= (media level over session level), IPv4 dotted
-  uint16_t remotePort = 0;     // m=audio port; 0 = stream rejected/disabled
-  bool onHold = false;         // a=sendonly / a=inactive / c=0.0.0.0 from the peer
+  int audioPayloadType = 0;   // 0 PCMU, 8 PCMA (static PTs; a dynamic PT mapped to them is kept)
+  int dtmfPayloadType = -1;   // telephone-event PT as offered, -1 = not negotiated
+  std::string remoteAddress;  // c= (media level over session level), IPv4 dotted
+  uint16_t remotePort = 0;    // m=audio port; 0 = stream rejected/disabled
+  bool onHold = false;        // a=sendonly / a=inactive / c=0.0.0.0 from the peer
   MediaDirection peerDirection = MediaDirection::kSendRecv;  // c=0.0.0.0 alone counts as kSendOnly
 };
 

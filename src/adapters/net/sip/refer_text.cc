@@ -54,7 +54,8 @@ Result<std::string> buildReferTo(std::string_view target, const HeaderList& head
     }
     if (!safeValue(value)) return Error::invalidArgument("header value has CR/LF: " + name);
   }
-  if (target.size() > kMaxReferToUriBytes) return Error::invalidArgument("transfer target is too long");
+  if (target.size() > kMaxReferToUriBytes)
+    return Error::invalidArgument("transfer target is too long");
   for (const auto& [name, value] : headers) {
     const std::string field = escapeUriHeader(name) + "=" + escapeUriHeader(value);
     // out holds "<" + the URI so far.
@@ -74,7 +75,8 @@ int sipfragStatus(std::string_view body) {
   if (body.substr(0, 8) != "SIP/2.0 ") return 0;
   body.remove_prefix(8);
   int status = 0;
-  auto [end, ec] = std::from_chars(body.data(), body.data() + std::min<size_t>(body.size(), 3), status);
+  auto [end, ec] =
+      std::from_chars(body.data(), body.data() + std::min<size_t>(body.size(), 3), status);
   if (ec != std::errc() || end != body.data() + 3 || status < 100 || status > 699) return 0;
   return status;
 }

@@ -93,7 +93,8 @@ Result<NegotiatedMedia> chooseFrom(sdp_message_t* sdp, int m) {
   std::string address(view(c->c_addr));
   address = address.substr(0, address.find('/'));  // multicast TTL suffix
   in_addr parsed{};
-  if (inet_pton(AF_INET, address.c_str(), &parsed) != 1) return malformed("c= is not an IPv4 address");
+  if (inet_pton(AF_INET, address.c_str(), &parsed) != 1)
+    return malformed("c= is not an IPv4 address");
   media.remoteAddress = address;
 
   // Every format must be a number; the first of PCMU/PCMA in offer order wins.
@@ -162,10 +163,14 @@ Result<NegotiatedMedia> chooseFrom(sdp_message_t* sdp, int m) {
 
 const char* answerDirection(MediaDirection peer) {
   switch (peer) {
-    case MediaDirection::kSendOnly: return "recvonly";
-    case MediaDirection::kRecvOnly: return "sendonly";
-    case MediaDirection::kInactive: return "inactive";
-    case MediaDirection::kSendRecv: break;
+    case MediaDirection::kSendOnly:
+      return "recvonly";
+    case MediaDirection::kRecvOnly:
+      return "sendonly";
+    case MediaDirection::kInactive:
+      return "inactive";
+    case MediaDirection::kSendRecv:
+      break;
   }
   return "sendrecv";
 }
@@ -218,8 +223,7 @@ std::string buildAnswer(const NegotiatedMedia& media, std::string_view localAddr
   std::string formats = std::to_string(pt);
   if (dtmf) formats += " " + std::to_string(media.dtmfPayloadType);
   line("m=audio ", std::to_string(port) + " RTP/AVP ", formats);
-  line("a=rtpmap:", std::to_string(pt),
-       media.codec == Codec::kPcmu ? " PCMU/8000" : " PCMA/8000");
+  line("a=rtpmap:", std::to_string(pt), media.codec == Codec::kPcmu ? " PCMU/8000" : " PCMA/8000");
   if (dtmf) {
     line("a=rtpmap:", std::to_string(media.dtmfPayloadType), " telephone-event/8000");
     line("a=fmtp:", std::to_string(media.dtmfPayloadType), " 0-16");

@@ -3,8 +3,8 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
-#include <cctype>
 #include <boost/asio/post.hpp>
+#include <cctype>
 
 namespace callgate::sip {
 
@@ -35,7 +35,8 @@ Result<uint16_t> ServerCore::open() {
     if (options_.port != 0 || attempt == 19) return u.error();
   }
   port_ = udp_.localPort();
-  std::string host = options_.advertisedAddress.empty() ? options_.host : options_.advertisedAddress;
+  std::string host =
+      options_.advertisedAddress.empty() ? options_.host : options_.advertisedAddress;
   advertised_ = host.find(':') != std::string::npos ? "[" + host + "]" : host;
   return port_;
 }
@@ -67,7 +68,8 @@ std::string ServerCore::contactFor(Transport t) const {
 }
 
 void ServerCore::scheduleSweep() {
-  auto period = std::clamp(options_.t1, std::chrono::milliseconds(20), std::chrono::milliseconds(1000));
+  auto period =
+      std::clamp(options_.t1, std::chrono::milliseconds(20), std::chrono::milliseconds(1000));
   sweepTimer_.expires_after(period);
   sweepTimer_.async_wait([this](boost::system::error_code ec) {
     if (ec) return;
@@ -114,7 +116,8 @@ void ServerCore::onOversized(std::string_view head, const Peer& from) {
     if (name != "content-length" && name != "l") headers.append(line);
   }
   auto parsed = SipMessage::parse(headers);
-  if (!parsed.ok() || !parsed->isRequest() || parsed->method() == "ACK" || parsed->viaHost().empty()) {
+  if (!parsed.ok() || !parsed->isRequest() || parsed->method() == "ACK" ||
+      parsed->viaHost().empty()) {
     return;
   }
   respond(*parsed, from, 413, {}, "");

@@ -20,11 +20,11 @@ namespace callgate::sip {
 class SipMessage;
 
 struct ServerTransaction {
-  Peer peer;                                   // where responses go
+  Peer peer;  // where responses go
   std::shared_ptr<const std::string> lastResponse;
   int lastStatus = 0;
-  std::string dialogKey;                       // INVITE: the dialog it created, "" if none
-  Retransmitter finalRetransmit;               // INVITE non-2xx over UDP, until ACK
+  std::string dialogKey;          // INVITE: the dialog it created, "" if none
+  Retransmitter finalRetransmit;  // INVITE non-2xx over UDP, until ACK
 };
 
 class ServerTransactions {

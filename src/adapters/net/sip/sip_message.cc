@@ -43,27 +43,48 @@ char* dup(std::string_view s) {
 
 const char* defaultReason(int status) {
   switch (status) {
-    case 100: return "Trying";
-    case 180: return "Ringing";
-    case 183: return "Session Progress";
-    case 200: return "OK";
-    case 202: return "Accepted";
-    case 400: return "Bad Request";
-    case 403: return "Forbidden";
-    case 405: return "Method Not Allowed";
-    case 408: return "Request Timeout";
-    case 413: return "Request Entity Too Large";
-    case 415: return "Unsupported Media Type";
-    case 480: return "Temporarily Unavailable";
-    case 481: return "Call/Transaction Does Not Exist";
-    case 486: return "Busy Here";
-    case 487: return "Request Terminated";
-    case 488: return "Not Acceptable Here";
-    case 491: return "Request Pending";
-    case 500: return "Server Internal Error";
-    case 503: return "Service Unavailable";
-    case 603: return "Decline";
-    default: break;
+    case 100:
+      return "Trying";
+    case 180:
+      return "Ringing";
+    case 183:
+      return "Session Progress";
+    case 200:
+      return "OK";
+    case 202:
+      return "Accepted";
+    case 400:
+      return "Bad Request";
+    case 403:
+      return "Forbidden";
+    case 405:
+      return "Method Not Allowed";
+    case 408:
+      return "Request Timeout";
+    case 413:
+      return "Request Entity Too Large";
+    case 415:
+      return "Unsupported Media Type";
+    case 480:
+      return "Temporarily Unavailable";
+    case 481:
+      return "Call/Transaction Does Not Exist";
+    case 486:
+      return "Busy Here";
+    case 487:
+      return "Request Terminated";
+    case 488:
+      return "Not Acceptable Here";
+    case 491:
+      return "Request Pending";
+    case 500:
+      return "Server Internal Error";
+    case 503:
+      return "Service Unavailable";
+    case 603:
+      return "Decline";
+    default:
+      break;
   }
   if (status < 200) return "Session Progress";
   if (status < 300) return "OK";
@@ -97,7 +118,8 @@ SipMessage SipMessage::responseTo(const SipMessage& request, int status, std::st
   SipMessage out(m);
   osip_message_set_version(m, osip_strdup("SIP/2.0"));
   osip_message_set_status_code(m, status);
-  osip_message_set_reason_phrase(m, reason.empty() ? osip_strdup(defaultReason(status)) : dup(reason));
+  osip_message_set_reason_phrase(m,
+                                 reason.empty() ? osip_strdup(defaultReason(status)) : dup(reason));
   const osip_message* req = request.msg_.get();
   if (req == nullptr) return out;
   for (int i = 0; i < osip_list_size(&req->vias); ++i) {
@@ -144,8 +166,10 @@ std::string SipMessage::requestUri() const {
 std::string SipMessage::requestUriUser() const {
   if (!msg_ || msg_->req_uri == nullptr) return {};
   const osip_uri_t* u = msg_->req_uri;
-  if (u->username != nullptr) return std::string(view(u->username).substr(0, view(u->username).find(';')));
-  if (u->string != nullptr) return std::string(view(u->string).substr(0, view(u->string).find(';')));
+  if (u->username != nullptr)
+    return std::string(view(u->username).substr(0, view(u->username).find(';')));
+  if (u->string != nullptr)
+    return std::string(view(u->string).substr(0, view(u->string).find(';')));
   return {};
 }
 
@@ -310,13 +334,20 @@ Status SipMessage::setParsedHeader(std::string_view name, std::string_view value
   std::string v(value);
   osip_message* m = msg_.get();
   int rc = -1;
-  if (name == "Via") rc = osip_message_set_via(m, v.c_str());
-  else if (name == "From") rc = osip_message_set_from(m, v.c_str());
-  else if (name == "To") rc = osip_message_set_to(m, v.c_str());
-  else if (name == "Call-ID") rc = osip_message_set_call_id(m, v.c_str());
-  else if (name == "CSeq") rc = osip_message_set_cseq(m, v.c_str());
-  else if (name == "Route") rc = osip_message_set_route(m, v.c_str());
-  else if (name == "Contact") rc = osip_message_set_contact(m, v.c_str());
+  if (name == "Via")
+    rc = osip_message_set_via(m, v.c_str());
+  else if (name == "From")
+    rc = osip_message_set_from(m, v.c_str());
+  else if (name == "To")
+    rc = osip_message_set_to(m, v.c_str());
+  else if (name == "Call-ID")
+    rc = osip_message_set_call_id(m, v.c_str());
+  else if (name == "CSeq")
+    rc = osip_message_set_cseq(m, v.c_str());
+  else if (name == "Route")
+    rc = osip_message_set_route(m, v.c_str());
+  else if (name == "Contact")
+    rc = osip_message_set_contact(m, v.c_str());
   if (rc != 0) return Error::invalidArgument("bad " + std::string(name) + " header");
   return okStatus();
 }

@@ -33,27 +33,27 @@ class SipMessage {
 
   bool valid() const { return msg_ != nullptr; }
   bool isRequest() const;
-  std::string_view method() const;      // requests; "" for responses
-  int status() const;                   // responses; 0 for requests
+  std::string_view method() const;  // requests; "" for responses
+  int status() const;               // responses; 0 for requests
   std::string requestUri() const;
-  std::string requestUriUser() const;   // user part of a sip: URI, or the number of a tel: URI
+  std::string requestUriUser() const;  // user part of a sip: URI, or the number of a tel: URI
   // Via, From, To, Call-ID and CSeq present and parseable (RFC 3261 8.1.1 minimum).
   bool hasMandatoryHeaders() const;
 
-  std::string callId() const;           // "number@host" or "number"
+  std::string callId() const;  // "number@host" or "number"
   std::string_view fromTag() const;
   std::string_view toTag() const;
   uint32_t cseq() const;
   std::string_view cseqMethod() const;
-  std::string fromHeader() const;       // serialised values, "" if absent
+  std::string fromHeader() const;  // serialised values, "" if absent
   std::string toHeader() const;
-  std::string contactUri() const;       // URI of the first Contact, "" if none
+  std::string contactUri() const;                 // URI of the first Contact, "" if none
   std::vector<std::string> recordRoutes() const;  // serialised, in message order
 
   // Top Via.
   std::string_view viaBranch() const;
   std::string_view viaHost() const;
-  uint16_t viaPort() const;             // 5060 when absent or invalid
+  uint16_t viaPort() const;  // 5060 when absent or invalid
   bool viaHasRport() const;
   // RFC 3261 18.2.1 + RFC 3581: add received=<ip> when the Via host differs, fill rport.
   void stampTopVia(std::string_view sourceIp, uint16_t sourcePort);
@@ -61,7 +61,7 @@ class SipMessage {
   // First value of a header by case-insensitive name (e.g. "identity"), "" if none.
   std::string header(std::string_view name) const;
   std::string_view body() const;
-  bool bodyIsSdp() const;               // Content-Type application/sdp (or absent with a body)
+  bool bodyIsSdp() const;  // Content-Type application/sdp (or absent with a body)
 
   void setToTag(std::string_view tag);  // only when To has no tag yet
   void addHeader(std::string_view name, std::string_view value);
@@ -70,7 +70,7 @@ class SipMessage {
   void setBody(std::string_view contentType, std::string_view body);
   void copyRecordRoutes(const SipMessage& from);
 
-  std::string toString() const;         // "" if osip2 fails to serialise
+  std::string toString() const;  // "" if osip2 fails to serialise
 
  private:
   struct Deleter {

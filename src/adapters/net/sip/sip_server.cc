@@ -15,7 +15,8 @@ struct SipServer::Impl {
   bool stopped = false;
 };
 
-SipServer::SipServer(SipServerOptions options, CallHandler& handler) : impl_(std::make_shared<Impl>()) {
+SipServer::SipServer(SipServerOptions options, CallHandler& handler)
+    : impl_(std::make_shared<Impl>()) {
   impl_->core = std::make_shared<ServerCore>(std::move(options), handler);
 }
 

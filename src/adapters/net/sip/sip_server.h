@@ -19,17 +19,17 @@ namespace callgate::sip {
 
 struct SipServerOptions {
   std::string host = "127.0.0.1";
-  uint16_t port = 5060;              // 0 = ephemeral; UDP and TCP share the port
-  std::string advertisedAddress;     // Contact / Via host; "" = host
-  int maxCalls = 1000;               // INVITE beyond it -> 503 with Retry-After (live dialogs count)
+  uint16_t port = 5060;           // 0 = ephemeral; UDP and TCP share the port
+  std::string advertisedAddress;  // Contact / Via host; "" = host
+  int maxCalls = 1000;            // INVITE beyond it -> 503 with Retry-After (live dialogs count)
   enum class Provisional { kNone, k180, k183 } provisional = Provisional::k180;  // 183 carries SDP
   std::chrono::milliseconds t1{500}, t2{4000};  // RFC 3261 timers (tests may shorten)
-  size_t maxMessageBytes = 16 * 1024;  // larger -> dropped (UDP) / 413 then close (TCP)
+  size_t maxMessageBytes = 16 * 1024;           // larger -> dropped (UDP) / 413 then close (TCP)
   std::string userAgent = "callgate";
   // Ring time: delay between the provisional response and the 200 of an accepted call (a CANCEL
   // in that window gets 487). 0 = answer at once.
   std::chrono::milliseconds answerDelay{0};
-  size_t maxTcpConnections = 4096;   // beyond it new TCP connections are closed at once
+  size_t maxTcpConnections = 4096;  // beyond it new TCP connections are closed at once
 };
 
 class SipServer {

@@ -26,7 +26,8 @@ long long contentLength(std::string_view headers) {
     std::string_view rest;
     if (startsWithNoCase(line, "content-length")) {
       rest = line.substr(14);
-    } else if (startsWithNoCase(line, "l") && line.size() > 1 && (line[1] == ':' || line[1] == ' ' || line[1] == '\t')) {
+    } else if (startsWithNoCase(line, "l") && line.size() > 1 &&
+               (line[1] == ':' || line[1] == ' ' || line[1] == '\t')) {
       rest = line.substr(1);
     } else {
       continue;

@@ -10,12 +10,12 @@ namespace callgate::sip {
 
 struct Frame {
   enum class Kind {
-    kNeedMore,   // no complete message yet
-    kMessage,    // `length` bytes form one message
-    kPing,       // CRLFCRLF: consume `length`, answer CRLF
-    kSkip,       // stray CRLF (a pong): consume `length`
-    kTooLarge,   // headers or body over the limit; `length` = bytes of the head available
-    kGarbage,    // not SIP: close the connection
+    kNeedMore,  // no complete message yet
+    kMessage,   // `length` bytes form one message
+    kPing,      // CRLFCRLF: consume `length`, answer CRLF
+    kSkip,      // stray CRLF (a pong): consume `length`
+    kTooLarge,  // headers or body over the limit; `length` = bytes of the head available
+    kGarbage,   // not SIP: close the connection
   };
   Kind kind = Kind::kNeedMore;
   size_t length = 0;

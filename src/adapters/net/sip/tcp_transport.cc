@@ -32,16 +32,17 @@ void TcpConnection::start() {
 
 void TcpConnection::read() {
   auto self = shared_from_this();
-  socket_.async_read_some(asio::buffer(chunk_), [this, self](boost::system::error_code ec, size_t n) {
-    if (!open_) return;
-    if (ec) {
-      close();
-      return;
-    }
-    input_.append(chunk_, n);
-    consume();
-    if (open_ && !closing_) read();
-  });
+  socket_.async_read_some(asio::buffer(chunk_),
+                          [this, self](boost::system::error_code ec, size_t n) {
+                            if (!open_) return;
+                            if (ec) {
+                              close();
+                              return;
+                            }
+                            input_.append(chunk_, n);
+                            consume();
+                            if (open_ && !closing_) read();
+                          });
 }
 
 void TcpConnection::consume() {
@@ -111,7 +112,10 @@ void TcpConnection::close() {
 
 TcpTransport::TcpTransport(asio::io_context& io, MessageSink& sink, size_t maxMessageBytes,
                            size_t maxConnections)
-    : acceptor_(io), sink_(sink), maxMessageBytes_(maxMessageBytes), maxConnections_(maxConnections) {}
+    : acceptor_(io),
+      sink_(sink),
+      maxMessageBytes_(maxMessageBytes),
+      maxConnections_(maxConnections) {}
 
 Status TcpTransport::open(const asio::ip::address& address, uint16_t port) {
   boost::system::error_code ec;

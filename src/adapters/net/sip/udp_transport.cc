@@ -49,7 +49,8 @@ void UdpTransport::receive() {
           from.port = sender_.port();
           sink_.onMessage(std::string_view(buffer_.data(), n), from);
         } else if (!ec && n > maxMessageBytes_) {
-          spdlog::debug("event=sip_udp_oversized bytes={} from={}", n, sender_.address().to_string());
+          spdlog::debug("event=sip_udp_oversized bytes={} from={}", n,
+                        sender_.address().to_string());
         }
         receive();  // errors on UDP (e.g. ICMP port unreachable) are per packet: keep going
       });

@@ -1,7 +1,8 @@
 #include "adapters/platform/audit/jsonl_audit_log.h"
 
-#include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
+
+#include <nlohmann/json.hpp>
 
 namespace callgate {
 

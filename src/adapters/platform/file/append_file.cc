@@ -1,13 +1,13 @@
 #include "adapters/platform/file/append_file.h"
 
-#include "adapters/platform/file/unique_fd.h"
-
 #include <fcntl.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
+
+#include "adapters/platform/file/unique_fd.h"
 
 namespace callgate {
 

@@ -16,7 +16,8 @@ namespace callgate {
 namespace {
 
 Error ioError(std::string_view label, const std::string& path, const char* what, int err) {
-  return Error::unavailable(std::string(label) + " " + path + ": " + what + ": " + std::strerror(err));
+  return Error::unavailable(std::string(label) + " " + path + ": " + what + ": " +
+                            std::strerror(err));
 }
 
 }  // namespace
@@ -70,7 +71,8 @@ Result<bool> writePrivateFile(const std::string& path, std::string_view data, Pu
     if (::rename(temp.c_str(), path.c_str()) == 0) {
       published = true;
       const std::filesystem::path parent = std::filesystem::path(path).parent_path();
-      const UniqueFd dir(::open(parent.empty() ? "." : parent.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+      const UniqueFd dir(
+          ::open(parent.empty() ? "." : parent.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
       if (dir.get() >= 0) ::fsync(dir.get());
     } else {
       status = ioError(label, path, "cannot replace", errno);

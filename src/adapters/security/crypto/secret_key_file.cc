@@ -1,8 +1,5 @@
 #include "adapters/security/crypto/secret_key_file.h"
 
-#include "adapters/platform/file/private_file.h"
-#include "adapters/platform/file/unique_fd.h"
-
 #include <fcntl.h>
 #include <sodium.h>
 #include <sys/stat.h>
@@ -14,6 +11,8 @@
 #include <cstring>
 #include <system_error>
 
+#include "adapters/platform/file/private_file.h"
+#include "adapters/platform/file/unique_fd.h"
 #include "adapters/security/crypto/sodium_init.h"
 
 namespace callgate {
@@ -24,7 +23,6 @@ constexpr size_t kHexChars = kSecretKeyBytes * 2;
 Error ioError(const std::string& path, const char* what, int err) {
   return Error::unavailable("secret key file " + path + ": " + what + ": " + std::strerror(err));
 }
-
 
 std::string modeString(mode_t mode) {
   char buf[8];
@@ -61,7 +59,8 @@ Result<std::string> readKey(const std::string& path, int fd) {
 
   auto key = decodeSecretKeyHex(std::string_view(buf, size));
   sodium_memzero(buf, sizeof buf);
-  if (!key.ok()) return Error::invalidArgument("secret key file " + path + ": " + key.error().message());
+  if (!key.ok())
+    return Error::invalidArgument("secret key file " + path + ": " + key.error().message());
   return key;
 }
 
@@ -112,7 +111,8 @@ Result<std::string> decodeSecretKeyHex(std::string_view hex) {
   if (!ok) {
     sodium_memzero(key.data(), key.size());
     return Error::invalidArgument("a secret key must be exactly " + std::to_string(kHexChars) +
-                                  " hex digits (a " + std::to_string(kSecretKeyBytes) + "-byte key)");
+                                  " hex digits (a " + std::to_string(kSecretKeyBytes) +
+                                  "-byte key)");
   }
   return key;
 }

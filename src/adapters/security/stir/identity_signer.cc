@@ -11,7 +11,6 @@
 #include "adapters/security/crypto/sodium_init.h"
 #include "adapters/security/stir/identity_parts.h"
 #include "adapters/security/stir/key_files.h"
-
 #include "common/text.h"
 
 namespace callgate::stir {

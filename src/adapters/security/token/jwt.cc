@@ -1,12 +1,12 @@
-#include "common/json_writer.h"
 #include "adapters/security/token/jwt.h"
 
 #include <sodium.h>
 
 #include <nlohmann/json.hpp>
 
-#include "common/json_scanner.h"
 #include "adapters/security/token/base64url.h"
+#include "common/json_scanner.h"
+#include "common/json_writer.h"
 
 namespace callgate::token {
 

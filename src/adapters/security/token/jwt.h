@@ -18,8 +18,8 @@
 #include <string_view>
 
 #include "adapters/security/token/key_set.h"
-#include "core/access_token.h"
 #include "common/result.h"
+#include "core/access_token.h"
 
 namespace callgate::token {
 

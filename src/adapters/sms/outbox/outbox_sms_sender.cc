@@ -13,7 +13,8 @@ Status OutboxSmsSender::send(const SmsMessage& message) {
   const nlohmann::ordered_json line = {
       {"to", message.to}, {"body", message.body}, {"at", formatRfc3339(clock_.now())}};
   // replace: a body with invalid UTF-8 still yields valid JSON instead of an exception.
-  return file_.appendLine(line.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace));
+  return file_.appendLine(
+      line.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace));
 }
 
 }  // namespace callgate

@@ -4,10 +4,10 @@
 
 #include <cctype>
 
-#include "common/form.h"
+#include "adapters/security/signing/twilio_signature.h"
 #include "adapters/sms/kannel/kannel_sms_sender.h"
 #include "adapters/sms/tracked_sms_sender.h"
-#include "adapters/security/signing/twilio_signature.h"
+#include "common/form.h"
 
 namespace callgate {
 

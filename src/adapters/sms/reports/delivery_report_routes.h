@@ -19,8 +19,8 @@
 
 #include "adapters/net/http/router.h"
 #include "adapters/sms/kannel/kannel_dlr_token.h"
-#include "core/sms_message.h"
 #include "core/ports.h"
+#include "core/sms_message.h"
 
 namespace callgate {
 

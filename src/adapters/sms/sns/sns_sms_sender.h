@@ -17,8 +17,8 @@
 
 #include <string>
 
-#include "adapters/security/signing/aws_sigv4.h"
 #include "adapters/net/http_client/http_client.h"
+#include "adapters/security/signing/aws_sigv4.h"
 #include "adapters/sms/tracked_sms_sender.h"
 
 namespace callgate {

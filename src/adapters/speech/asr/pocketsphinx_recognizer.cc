@@ -3,8 +3,8 @@
 // pocketsphinx and sphinxbase stay inside this file (sphinxbase's int64 clashes with spandsp's
 // tiff.h, so never include <spandsp.h> here).
 #include <pocketsphinx.h>
-#include <sphinxbase/err.h>
 #include <speex/speex_resampler.h>
+#include <sphinxbase/err.h>
 
 #include <algorithm>
 #include <cmath>
@@ -87,7 +87,8 @@ std::string cleanWords(const char* hyp) {
 
 class PocketsphinxRecognizer::Lease {
  public:
-  Lease(PocketsphinxRecognizer& owner, std::unique_ptr<Decoder> d) : owner_(owner), d_(std::move(d)) {}
+  Lease(PocketsphinxRecognizer& owner, std::unique_ptr<Decoder> d)
+      : owner_(owner), d_(std::move(d)) {}
   ~Lease() { owner_.release(std::move(d_)); }
   Lease(const Lease&) = delete;
   Lease& operator=(const Lease&) = delete;
@@ -103,12 +104,14 @@ PocketsphinxRecognizer::PocketsphinxRecognizer(PocketsphinxOptions options)
 
 PocketsphinxRecognizer::~PocketsphinxRecognizer() = default;
 
-Result<std::unique_ptr<PocketsphinxRecognizer>> PocketsphinxRecognizer::create(PocketsphinxOptions options) {
+Result<std::unique_ptr<PocketsphinxRecognizer>> PocketsphinxRecognizer::create(
+    PocketsphinxOptions options) {
   namespace fs = std::filesystem;
   std::error_code ec;
   if (!fs::is_regular_file(fs::path(options.modelDir) / "mdef", ec)) {
-    return Error::notFound("speech model not found: " + (fs::path(options.modelDir) / "mdef").string() +
-                           " (install pocketsphinx-en-us or set the model directory)");
+    return Error::notFound(
+        "speech model not found: " + (fs::path(options.modelDir) / "mdef").string() +
+        " (install pocketsphinx-en-us or set the model directory)");
   }
   if (!fs::is_regular_file(options.dictionary, ec)) {
     return Error::notFound("speech dictionary not found: " + options.dictionary);
@@ -129,10 +132,13 @@ Result<std::unique_ptr<PocketsphinxRecognizer>> PocketsphinxRecognizer::create(P
   return r;
 }
 
-Result<std::unique_ptr<PocketsphinxRecognizer::Decoder>> PocketsphinxRecognizer::newDecoder() const {
-  std::vector<std::string> args = {"-hmm", options_.modelDir, "-dict", options_.dictionary,
-                                   "-samprate", "16000", "-logfn", "/dev/null",
-                                   "-silprob", std::to_string(options_.silenceProbability),
+Result<std::unique_ptr<PocketsphinxRecognizer::Decoder>> PocketsphinxRecognizer::newDecoder()
+    const {
+  std::vector<std::string> args = {"-hmm",          options_.modelDir,
+                                   "-dict",         options_.dictionary,
+                                   "-samprate",     "16000",
+                                   "-logfn",        "/dev/null",
+                                   "-silprob",      std::to_string(options_.silenceProbability),
                                    "-remove_noise", options_.removeNoise ? "yes" : "no"};
   for (const auto& [name, value] : options_.extraArgs) {
     args.push_back(name);
@@ -140,12 +146,15 @@ Result<std::unique_ptr<PocketsphinxRecognizer::Decoder>> PocketsphinxRecognizer:
   }
   std::vector<char*> argv;
   for (auto& a : args) argv.push_back(a.data());
-  cmd_ln_t* config = cmd_ln_parse_r(nullptr, ps_args(), static_cast<int32>(argv.size()), argv.data(), FALSE);
-  if (config == nullptr) return Error::invalidArgument("pocketsphinx rejected the decoder arguments");
+  cmd_ln_t* config =
+      cmd_ln_parse_r(nullptr, ps_args(), static_cast<int32>(argv.size()), argv.data(), FALSE);
+  if (config == nullptr)
+    return Error::invalidArgument("pocketsphinx rejected the decoder arguments");
   auto d = std::make_unique<Decoder>();
   d->ps = ps_init(config);
   cmd_ln_free_r(config);  // the decoder holds its own reference
-  if (d->ps == nullptr) return Error::internal("pocketsphinx could not start (model " + options_.modelDir + ")");
+  if (d->ps == nullptr)
+    return Error::internal("pocketsphinx could not start (model " + options_.modelDir + ")");
   return d;
 }
 
@@ -185,7 +194,7 @@ struct Pass {
   std::string text;
   double score = 0.0;  // path score per frame (log base of the decoder's logmath)
   std::vector<std::string> alternatives;
-  double gap = -1.0;   // per frame: best minus first distinct alternative; -1 when none
+  double gap = -1.0;  // per frame: best minus first distinct alternative; -1 when none
 };
 
 // Reads the lattice's N-best list (A* over the utterance's word lattice) after a decode: the
@@ -220,15 +229,17 @@ void readNbest(ps_decoder_t* ps, Pass& pass, std::pair<size_t, size_t> range, in
   if (it != nullptr) ps_nbest_free(it);
 }
 
-Result<Pass> runPass(ps_decoder_t* ps, std::set<std::string>& searches, const std::vector<int16_t>& audio,
-                     const speech::Grammar& grammar, int nbestDepth) {
+Result<Pass> runPass(ps_decoder_t* ps, std::set<std::string>& searches,
+                     const std::vector<int16_t>& audio, const speech::Grammar& grammar,
+                     int nbestDepth) {
   if (!searches.contains(grammar.name)) {
     if (ps_set_jsgf_string(ps, grammar.name.c_str(), grammar.jsgf.c_str()) < 0) {
       return Error::invalidArgument("speech grammar does not compile: " + grammar.name);
     }
     searches.insert(grammar.name);
   }
-  if (ps_set_search(ps, grammar.name.c_str()) < 0) return Error::internal("cannot select grammar " + grammar.name);
+  if (ps_set_search(ps, grammar.name.c_str()) < 0)
+    return Error::internal("cannot select grammar " + grammar.name);
   if (ps_start_utt(ps) < 0) return Error::internal("pocketsphinx: cannot start an utterance");
   if (ps_process_raw(ps, audio.data(), audio.size(), FALSE, TRUE) < 0) {
     ps_end_utt(ps);
@@ -251,7 +262,8 @@ Result<Pass> runPass(ps_decoder_t* ps, std::set<std::string>& searches, const st
 
 }  // namespace
 
-Result<Decoding> PocketsphinxRecognizer::decode(std::span<const int16_t> audio, const speech::Grammar& grammar) {
+Result<Decoding> PocketsphinxRecognizer::decode(std::span<const int16_t> audio,
+                                                const speech::Grammar& grammar) {
   Decoding result;
   // Under 100 ms there is no word to hear.
   if (audio.size() < 800) return result;

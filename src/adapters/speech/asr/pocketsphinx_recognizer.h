@@ -55,13 +55,13 @@ struct PocketsphinxOptions {
   // relative to the working directory (the repository root for `make run`), or absolute.
   std::string dictionary = "share/speech/digits.dict";
   int maxDecoders = 2;
-  int resamplerQuality = 10;   // speex resampler quality 0..10
-  int paddingMs = 0;           // silence added before and after the utterance
-  double noiseRms = 10.0;      // white noise added at 16 kHz (RMS, 16-bit steps); 0 = none
+  int resamplerQuality = 10;        // speex resampler quality 0..10
+  int paddingMs = 0;                // silence added before and after the utterance
+  double noiseRms = 10.0;           // white noise added at 16 kHz (RMS, 16-bit steps); 0 = none
   double silenceProbability = 1.0;  // pocketsphinx -silprob (its default 0.005)
   bool removeNoise = false;         // pocketsphinx -remove_noise (its default yes)
-  bool secondOpinion = true;   // kSecondOpinion: decode against the digit loop too
-  double marginScale = 1.0;    // per-frame score margin (see above) that divides closeness by e
+  bool secondOpinion = true;        // kSecondOpinion: decode against the digit loop too
+  double marginScale = 1.0;  // per-frame score margin (see above) that divides closeness by e
   // Hypotheses read from the lattice's N-best list for Recognition::alternatives (0 = none).
   int nbestDepth = 60;
   ConfidenceFrom confidence = ConfidenceFrom::kNbestGap;

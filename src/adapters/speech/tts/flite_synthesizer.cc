@@ -41,7 +41,8 @@ Result<audio::AudioPtr> synthesizeWithFlite(const std::string& text, double dura
     feat_set_float(voice->features, "duration_stretch", static_cast<float>(durationStretch));
     cst_wave* wave = flite_text_to_wave(text.c_str(), voice);
     if (wave == nullptr) return Error::internal("flite: synthesis failed");
-    if (cst_wave_sample_rate(wave) != audio::kSampleRate) cst_wave_resample(wave, audio::kSampleRate);
+    if (cst_wave_sample_rate(wave) != audio::kSampleRate)
+      cst_wave_resample(wave, audio::kSampleRate);
     const int channels = cst_wave_num_channels(wave) > 0 ? cst_wave_num_channels(wave) : 1;
     const int frames = cst_wave_num_samples(wave);
     audio->samples.reserve(static_cast<size_t>(frames > 0 ? frames : 0));

@@ -1,9 +1,9 @@
-#include "core/ssml.h"
 #include "adapters/speech/tts/prompt_library.h"
 
 #include <filesystem>
 
 #include "adapters/speech/tts/flite_synthesizer.h"
+#include "core/ssml.h"
 
 namespace callgate::tts {
 namespace {
@@ -62,8 +62,8 @@ std::string PromptLibrary::pathFor(const std::string& language, const std::strin
 }
 
 Result<audio::AudioPtr> PromptLibrary::render(const std::string& text, bool ssml,
-                                            const std::string& promptId,
-                                            const std::string& language) {
+                                              const std::string& promptId,
+                                              const std::string& language) {
   if (!promptId.empty() && !isPlainName(promptId)) {
     return Error::invalidArgument("prompt id is not a plain file name: " + promptId);
   }
@@ -88,8 +88,8 @@ Result<audio::AudioPtr> PromptLibrary::render(const std::string& text, bool ssml
 }
 
 Result<audio::AudioPtr> PromptLibrary::load(const std::string& text, bool ssml,
-                                          const std::string& promptId,
-                                          const std::string& language) {
+                                            const std::string& promptId,
+                                            const std::string& language) {
   if (!promptId.empty()) {
     if (options_.promptsDir.empty()) {
       return Error::notFound("prompt " + promptId + ": no prompts directory configured");

@@ -16,8 +16,8 @@
 #include <string_view>
 #include <unordered_map>
 
-#include "common/audio.h"
 #include "adapters/speech/tts/wav_file.h"
+#include "common/audio.h"
 #include "common/result.h"
 
 namespace callgate::tts {
@@ -36,7 +36,7 @@ class PromptLibrary {
   // 16-bit PCM, a promptId or language that is not a plain file name ([A-Za-z0-9_.-], not
   // starting with '.'), empty text; kInternal: flite failed.
   Result<audio::AudioPtr> render(const std::string& text, bool ssml, const std::string& promptId,
-                               const std::string& language);
+                                 const std::string& language);
 
   // "Welcome to callgate!" -> "welcome-to-callgate": lowercase ASCII letters and digits, every
   // other byte separating words, words joined by '-', cut to at most 80 characters at a word end.
@@ -48,7 +48,7 @@ class PromptLibrary {
 
  private:
   Result<audio::AudioPtr> load(const std::string& text, bool ssml, const std::string& promptId,
-                             const std::string& language);
+                               const std::string& language);
   std::string pathFor(const std::string& language, const std::string& name) const;
   void insert(const std::string& key, const audio::AudioPtr& audio);
 

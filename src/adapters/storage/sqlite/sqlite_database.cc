@@ -3,11 +3,10 @@
 #include <fcntl.h>
 #include <sqlite3.h>
 
-#include <cerrno>
-#include <cstring>
-
 #include <algorithm>
 #include <cassert>
+#include <cerrno>
+#include <cstring>
 #include <filesystem>
 #include <system_error>
 #include <utility>

@@ -4,9 +4,9 @@
 #pragma once
 
 #include "adapters/storage/sqlite/sqlite_connection.h"
+#include "common/result.h"
 #include "core/challenge.h"
 #include "core/customer.h"
-#include "common/result.h"
 
 namespace callgate::sqlite_rows {
 

@@ -104,7 +104,6 @@ CREATE TABLE members (
 CREATE INDEX members_by_account ON members (account_user_id, id);
 )sql";
 
-
 // Access-token states (revoked, used), by jti. A row matters only until the token expires, so
 // token_states_by_expiry lets SqliteTokenStateStore delete expired rows with an index range.
 constexpr const char* kTokenStates = R"sql(
@@ -116,7 +115,6 @@ CREATE TABLE token_states (
 
 CREATE INDEX token_states_by_expiry ON token_states (expires_at_ms);
 )sql";
-
 
 // SMS messages handed to a provider and their delivery reports (adapters/sms). No message text
 // and only the masked destination: the table is operational data, safe to keep. WITHOUT ROWID
@@ -137,7 +135,6 @@ CREATE TABLE sms_messages (
 CREATE INDEX sms_messages_by_provider_id ON sms_messages (provider, provider_message_id);
 )sql";
 
-
 // Twilio voice calls parked between webhook requests (SqliteVoiceSessionStore). id is the random
 // session id in the webhook URLs; call_sid is unique so a retried incoming-call webhook finds the
 // call it already started. voice_sessions_by_expiry serves the purge of stale calls.
@@ -156,10 +153,9 @@ CREATE TABLE voice_sessions (
 CREATE INDEX voice_sessions_by_expiry ON voice_sessions (expires_at_ms);
 )sql";
 
-
 // Append only: a database's user_version counts how many of these it has applied.
-constexpr const char* kMigrations[] = {kV1, kCredentials, kActionGrants, kMembers, kTokenStates, kSmsMessages,
-                                       kVoiceSessions};
+constexpr const char* kMigrations[] = {kV1,          kCredentials, kActionGrants, kMembers,
+                                       kTokenStates, kSmsMessages, kVoiceSessions};
 
 }  // namespace
 

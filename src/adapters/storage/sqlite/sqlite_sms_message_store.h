@@ -4,8 +4,8 @@
 // delivery report racing the provider's answer cannot lose or regress a status.
 #pragma once
 
-#include "core/sms_message.h"
 #include "adapters/storage/sqlite/sqlite_database.h"
+#include "core/sms_message.h"
 
 namespace callgate {
 

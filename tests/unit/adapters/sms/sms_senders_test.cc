@@ -4,10 +4,10 @@
 
 #include <map>
 
-#include "common/form.h"
 #include "adapters/sms/kannel/kannel_sms_sender.h"
 #include "adapters/sms/sns/sns_sms_sender.h"
 #include "adapters/sms/twilio/twilio_sms_sender.h"
+#include "common/form.h"
 #include "fakes/fakes.h"
 #include "unit/adapters/net/http_client/http_client_fakes.h"
 

@@ -40,8 +40,10 @@ TEST(CustomerCsvTest, RejectsWrongHeaderFieldCountDuplicatesAndMissingNames) {
       "phone,first_name,last_name,level,language\n+14155550100,A,B,,\n+1 415 555 0100,C,D,,\n");
   ASSERT_FALSE(dup.ok());
   EXPECT_NE(dup.error().message().find("line 3"), std::string::npos);
-  EXPECT_FALSE(parseCustomerCsv("phone,first_name,last_name,level,language\n+14155550100,,B,,\n").ok());
-  EXPECT_FALSE(parseCustomerCsv("phone,first_name,last_name,level,language\n+14155550100,A,B,,e n\n").ok());
+  EXPECT_FALSE(
+      parseCustomerCsv("phone,first_name,last_name,level,language\n+14155550100,,B,,\n").ok());
+  EXPECT_FALSE(
+      parseCustomerCsv("phone,first_name,last_name,level,language\n+14155550100,A,B,,e n\n").ok());
 }
 
 TEST(CustomerCsvTest, RejectsBrokenQuoting) {

@@ -1,7 +1,6 @@
 #include "app/config/config.h"
 
 #include <gtest/gtest.h>
-
 #include <stdlib.h>
 #include <unistd.h>
 
@@ -52,7 +51,8 @@ default = "flows/x.json"
 "arn:aws:lambda:eu-west-1:1:function:Lookup" = "lookup-caller"
 [log]
 level = "debug"
-)", "test.toml", c);
+)",
+                     "test.toml", c);
   ASSERT_TRUE(s.ok()) << s.error().toString();
   EXPECT_EQ(c.http, "0.0.0.0:9000");
   EXPECT_EQ(c.ioThreads, 2);
@@ -163,7 +163,8 @@ session_ttl_seconds = 600
 [twilio.queues]
 Agents = "sip:agents@pbx.example.com"
 Billing = "+14155550999"
-)", "t.toml", c);
+)",
+                     "t.toml", c);
   ASSERT_TRUE(s.ok()) << s.error().toString();
   ASSERT_TRUE(validateTwilioVoiceConfig(c.twilioVoice).ok());
   EXPECT_TRUE(c.twilioVoice.isEnabled());
@@ -181,10 +182,8 @@ Billing = "+14155550999"
 
 TEST(ConfigTest, RejectsBadTwilioSettings) {
   const char* bad[] = {
-      "[twilio]\nauth_tokn = \"x\"\n",
-      "[twilio]\nspeech = \"yes\"\n",
-      "[twilio]\nsession_ttl_seconds = 5\n",
-      "[twilio.numbers]\n\"+14155550100\" = 3\n",
+      "[twilio]\nauth_tokn = \"x\"\n",       "[twilio]\nspeech = \"yes\"\n",
+      "[twilio]\nsession_ttl_seconds = 5\n", "[twilio.numbers]\n\"+14155550100\" = 3\n",
       "[twilio]\nnumbers = \"x\"\n",
   };
   for (const char* text : bad) {

@@ -148,9 +148,11 @@ TEST(ConnectEventTest, RequiresCustomerEndpointAndAddress) {
   cd["CustomerEndpoint"].erase("Address");
   EXPECT_EQ(errorOfEvent(e), "Details.ContactData.CustomerEndpoint.Address is missing");
   cd["CustomerEndpoint"]["Address"] = 14155550100;
-  EXPECT_EQ(errorOfEvent(e), "Details.ContactData.CustomerEndpoint.Address must be a string, not a number");
+  EXPECT_EQ(errorOfEvent(e),
+            "Details.ContactData.CustomerEndpoint.Address must be a string, not a number");
   cd["CustomerEndpoint"] = "+14155550100";
-  EXPECT_EQ(errorOfEvent(e), "Details.ContactData.CustomerEndpoint must be an object or null, not a string");
+  EXPECT_EQ(errorOfEvent(e),
+            "Details.ContactData.CustomerEndpoint must be an object or null, not a string");
   cd.erase("CustomerEndpoint");
   EXPECT_EQ(errorOfEvent(e), "Details.ContactData.CustomerEndpoint is missing");
 }

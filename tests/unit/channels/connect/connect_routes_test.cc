@@ -254,8 +254,10 @@ TEST_F(ConnectRoutesTest, HandleConnectRequestWorksWithoutAServer) {
 }
 
 TEST_F(ConnectRoutesTest, AccessLogFieldsNameContactAndOutcomeButNoSecrets) {
-  fake_->answer(StringMap{{"otpResult", "Invalid"}, {"lambdaResult", "Success"},
-                          {"firstName", "Ada"}, {"attemptsRemaining", "4"}});
+  fake_->answer(StringMap{{"otpResult", "Invalid"},
+                          {"lambdaResult", "Success"},
+                          {"firstName", "Ada"},
+                          {"attemptsRemaining", "4"}});
   json event = validEvent();
   event["Details"]["ContactData"]["ContactId"] = "c-1 evil=1\n";
   http::Request req;

@@ -25,7 +25,8 @@ class SimulatorTest : public ::testing::Test {
     functions_.add(std::make_unique<LookupCaller>(customers_, CallerIdTrust::kAttested));
     functions_.add(std::make_unique<SendOtp>(deps));
     functions_.add(std::make_unique<VerifyOtp>(deps));
-    auto flow = loadFlowFile(std::string(CALLGATE_SOURCE_DIR) + "/flows/caller-id-otp.json", Config{});
+    auto flow =
+        loadFlowFile(std::string(CALLGATE_SOURCE_DIR) + "/flows/caller-id-otp.json", Config{});
     EXPECT_TRUE(flow.ok()) << flow.error().toString();
     flow_ = *flow;
   }
@@ -65,7 +66,8 @@ TEST_F(SimulatorTest, AttestedKnownCallerIsGreetedAndTransferred) {
   EXPECT_EQ(last["attributes"]["authenticated"], "True");
   EXPECT_EQ(last["attributes"]["firstName"], "Ada");
   bool greeted = false;
-  for (const auto& e : events) greeted |= e["type"] == "prompt" && e["text"] == "Hello Ada, thank you for calling.";
+  for (const auto& e : events)
+    greeted |= e["type"] == "prompt" && e["text"] == "Hello Ada, thank you for calling.";
   EXPECT_TRUE(greeted);
   EXPECT_TRUE(sms_.sent.empty());
 }

@@ -7,8 +7,8 @@
 #include <sstream>
 
 #include "app/config/config.h"
-#include "channels/simulator/simulator.h"
 #include "app/wiring/wiring.h"
+#include "channels/simulator/simulator.h"
 #include "fakes/fakes.h"
 #include "functions/action_links.h"
 #include "functions/issue_action_link.h"

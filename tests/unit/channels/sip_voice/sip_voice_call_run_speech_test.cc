@@ -135,8 +135,8 @@ TEST_F(CallRunSpeechTest, ASpokenNoAsksAgainAndKeysStillWork) {
 }
 
 TEST_F(CallRunSpeechTest, AfterANoTheNextReadingOfTheSameUtteranceIsOffered) {
-  recognizer_.results.push_back({"one two three four five six seven eight", 0.2,
-                                 {"one two three four five six seven six"}});
+  recognizer_.results.push_back(
+      {"one two three four five six seven eight", 0.2, {"one two three four five six seven six"}});
   recognizer_.results.push_back({"no", 0.9, {}});
   start();
   endPlay();

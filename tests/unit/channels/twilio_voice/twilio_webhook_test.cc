@@ -1,8 +1,8 @@
 #include <gtest/gtest.h>
 
 #include "channels/twilio_voice/transfer.h"
-#include "core/verdict.h"
 #include "channels/twilio_voice/webhook.h"
+#include "core/verdict.h"
 
 namespace callgate::twilio_voice {
 namespace {

@@ -1,7 +1,8 @@
-#include "core/ssml.h"
 #include "channels/twilio_voice/twiml.h"
 
 #include <gtest/gtest.h>
+
+#include "core/ssml.h"
 
 namespace callgate::twilio_voice {
 namespace {

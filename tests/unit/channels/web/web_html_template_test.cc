@@ -1,7 +1,6 @@
-#include "channels/web/html_template.h"
-
 #include <gtest/gtest.h>
 
+#include "channels/web/html_template.h"
 #include "channels/web/web_assets.h"
 
 namespace callgate::web {
@@ -13,7 +12,8 @@ TEST(HtmlTemplateTest, EscapesValuesByDefault) {
 }
 
 TEST(HtmlTemplateTest, TripleBracesInsertRawHtml) {
-  EXPECT_EQ(renderTemplate("<main>{{{content}}}</main>", {{"content", "<b>hi</b>"}}), "<main><b>hi</b></main>");
+  EXPECT_EQ(renderTemplate("<main>{{{content}}}</main>", {{"content", "<b>hi</b>"}}),
+            "<main><b>hi</b></main>");
 }
 
 TEST(HtmlTemplateTest, UnknownNamesRenderEmptyAndUnclosedBracesStay) {

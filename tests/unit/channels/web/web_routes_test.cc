@@ -89,7 +89,8 @@ class WebRoutesTest : public TokenFixture {
   http::Router router_;
 };
 
-constexpr const char* kMember = R"({"name":"Anne King","relationship":"child","dateOfBirth":"2011-09-22"})";
+constexpr const char* kMember =
+    R"({"name":"Anne King","relationship":"child","dateOfBirth":"2011-09-22"})";
 
 TEST_F(WebRoutesTest, GetShowsTheConfirmPageAndChangesNothing) {
   const std::string code = issueCode();
@@ -101,7 +102,8 @@ TEST_F(WebRoutesTest, GetShowsTheConfirmPageAndChangesNothing) {
     EXPECT_NE(page.body.find(links_->csrfToken(code)), std::string::npos);
     EXPECT_EQ(header(page, "Cache-Control"), "no-store");
     EXPECT_EQ(header(page, "Referrer-Policy"), "no-referrer");
-    EXPECT_NE(header(page, "Content-Security-Policy").find("frame-ancestors 'none'"), std::string::npos);
+    EXPECT_NE(header(page, "Content-Security-Policy").find("frame-ancestors 'none'"),
+              std::string::npos);
   }
   EXPECT_EQ(links_->inspect(code)->state, LinkState::kValid);
 }
@@ -161,16 +163,23 @@ TEST_F(WebRoutesTest, MemberApiRefusalsDoNotUseTheToken) {
   http::Response none = call("POST", "/v1/accounts/12345678/members", kMember,
                              {{"content-type", "application/json"}});
   EXPECT_EQ(none.status, 401);
-  EXPECT_EQ(addMember(token + "x", kMember).status, 401);                    // tampered
+  EXPECT_EQ(addMember(token + "x", kMember).status, 401);                        // tampered
   EXPECT_EQ(addMember(mint("12345678", "account:close"), kMember).status, 403);  // other scope
-  http::Response other = addMember(token, kMember, "87654321");             // other account
+  http::Response other = addMember(token, kMember, "87654321");                  // other account
   EXPECT_EQ(other.status, 403);
   EXPECT_NE(header(other, "WWW-Authenticate").find("insufficient_scope"), std::string::npos);
   EXPECT_EQ(addMember(token, "{not json").status, 400);
-  EXPECT_EQ(addMember(token, R"({"name":"A","relationship":"child","dateOfBirth":"2999-01-01"})").status, 400);
-  EXPECT_EQ(addMember(token, R"({"name":"A","relationship":"child","dateOfBirth":"2011-09-22","x":"1"})").status, 400);
+  EXPECT_EQ(
+      addMember(token, R"({"name":"A","relationship":"child","dateOfBirth":"2999-01-01"})").status,
+      400);
+  EXPECT_EQ(
+      addMember(token, R"({"name":"A","relationship":"child","dateOfBirth":"2011-09-22","x":"1"})")
+          .status,
+      400);
   EXPECT_EQ(call("POST", "/v1/accounts/12345678/members", kMember,
-                 {{"authorization", "Bearer " + token}, {"content-type", "text/plain"}}).status, 415);
+                 {{"authorization", "Bearer " + token}, {"content-type", "text/plain"}})
+                .status,
+            415);
   EXPECT_TRUE(members_.listByAccount("12345678")->empty());
 
   EXPECT_EQ(addMember(token, kMember).status, 201);  // still good after all that

@@ -21,7 +21,8 @@ using namespace callgate::flow::flowtest;  // NOLINT: test file
 std::string shippedFlowText() {
   // CALLGATE_SOURCE_DIR (set by tests/CMakeLists.txt), not __FILE__: ccache's base_dir makes
   // __FILE__ relative to the build directory, which is not the test's working directory.
-  std::filesystem::path path = std::filesystem::path(CALLGATE_SOURCE_DIR) / "flows/caller-id-otp.json";
+  std::filesystem::path path =
+      std::filesystem::path(CALLGATE_SOURCE_DIR) / "flows/caller-id-otp.json";
   std::ifstream in(path);
   EXPECT_TRUE(in.good()) << "cannot read " << path;
   std::stringstream text;
@@ -132,7 +133,8 @@ FunctionCompleted otp(const std::string& result) {
 }
 
 const std::string kAskPin =
-    "We have sent a one-time PIN to your phone by text message. Please say it, or enter it followed "
+    "We have sent a one-time PIN to your phone by text message. Please say it, or enter it "
+    "followed "
     "by the pound key.";
 const std::string kAskAgain =
     "Please say the PIN from your text message again, or enter it followed by the pound key.";

@@ -68,13 +68,11 @@ TEST(SpeechInputTest, RejectsBadValuesNamingTheAction) {
                         "to 8"));
   EXPECT_THAT(loadError({input("8", {{"Enabled", "True"}, {"MinimumLength", "0"}}), hangUp()}),
               HasSubstr("SpeechInput.MinimumLength must be 1 to 8"));
-  EXPECT_THAT(loadError({input("8", {{"Enabled", "True"},
-                                     {"MinimumLength", "6"},
-                                     {"MaximumLength", "4"}}),
-                         hangUp()}),
-              HasSubstr("SpeechInput.MinimumLength must be 1 to 4"));
-  EXPECT_THAT(loadError({input("8", {{"Enabled", "Yes please"}}), hangUp()}),
-              HasSubstr("Enabled"));
+  EXPECT_THAT(
+      loadError({input("8", {{"Enabled", "True"}, {"MinimumLength", "6"}, {"MaximumLength", "4"}}),
+                 hangUp()}),
+      HasSubstr("SpeechInput.MinimumLength must be 1 to 4"));
+  EXPECT_THAT(loadError({input("8", {{"Enabled", "Yes please"}}), hangUp()}), HasSubstr("Enabled"));
   EXPECT_THAT(loadError({input("8", {{"Enabled", "True"}, {"Confirm", "Sometimes"}}), hangUp()}),
               HasSubstr("SpeechInput.Confirm must be Auto or Always, not 'Sometimes'"));
   EXPECT_THAT(loadError({input("8", {{"Enabled", "True"}, {"Grammar", "x"}}), hangUp()}),

@@ -1,8 +1,8 @@
-#include "core/speech/grammar.h"
-
 #include <gtest/gtest.h>
 
 #include <regex>
+
+#include "core/speech/grammar.h"
 
 namespace callgate::speech {
 namespace {
@@ -25,7 +25,8 @@ TEST(SpeechGrammar, IsAJsgfDocumentWithThePublicSlot) {
   const auto g = digitGrammar(4, 4);
   EXPECT_EQ(g.jsgf.rfind("#JSGF V1.0;", 0), 0u);
   EXPECT_NE(g.jsgf.find("public <slot> = <n4>;"), std::string::npos);
-  for (const char* w : {"zero", "oh", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"}) {
+  for (const char* w :
+       {"zero", "oh", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"}) {
     EXPECT_NE(g.jsgf.find(std::string(" ") + w), std::string::npos) << w;
   }
 }
@@ -45,15 +46,17 @@ TEST(SpeechGrammar, RangeListsEveryLength) {
 TEST(SpeechGrammar, LongSlotsArePlainDigits) {
   const auto g = digitGrammar(12, 12);
   EXPECT_EQ(g.jsgf.find("double"), std::string::npos);
-  EXPECT_NE(g.jsgf.find("<n12> = <d> <d> <d> <d> <d> <d> <d> <d> <d> <d> <d> <d>;"), std::string::npos);
-  EXPECT_NE(digitGrammar(kMaxDoubleDigits, kMaxDoubleDigits).jsgf.find("double"), std::string::npos);
+  EXPECT_NE(g.jsgf.find("<n12> = <d> <d> <d> <d> <d> <d> <d> <d> <d> <d> <d> <d>;"),
+            std::string::npos);
+  EXPECT_NE(digitGrammar(kMaxDoubleDigits, kMaxDoubleDigits).jsgf.find("double"),
+            std::string::npos);
 }
 
 TEST(SpeechGrammar, YesNoHasTheAnswers) {
   const auto g = yesNoGrammar();
   EXPECT_EQ(g.name, "yes-no");
-  for (const char* w : {"yes", "yeah", "yep", "correct", "right", "that's right", "no", "nope", "wrong",
-                        "incorrect", "one", "two"}) {
+  for (const char* w : {"yes", "yeah", "yep", "correct", "right", "that's right", "no", "nope",
+                        "wrong", "incorrect", "one", "two"}) {
     EXPECT_NE(g.jsgf.find(w), std::string::npos) << w;
   }
 }

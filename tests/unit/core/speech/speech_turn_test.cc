@@ -156,8 +156,8 @@ TEST(SpeechTurnTest, NoAnswerRepromptsThenTakesTheNewEntry) {
   SpeechTurn turn(collect(4, 4));
   turn.start();
   expectReadBack(turn.heard(said("one two three four", 0.2)), "1 2 3 4");
-  expectEntryPrompt(turn.heard(said("no")), std::string(kSorryPrefix) +
-                                                "Please say or enter your user id.", 4, 4);
+  expectEntryPrompt(turn.heard(said("no")),
+                    std::string(kSorryPrefix) + "Please say or enter your user id.", 4, 4);
   expectFinished(turn.heard(said("four three two one", 0.9)), "4321", "speech");
   EXPECT_EQ(turn.attempts(), 2);
 }
@@ -312,12 +312,12 @@ TEST(SpeechTurnTest, NoOffersTheNextReadingOfTheSameUtterance) {
 TEST(SpeechTurnTest, KeyTwoOffersAtMostTwoAlternativesThenReprompts) {
   SpeechTurn turn(collect(4, 4));
   turn.start();
-  turn.heard(withAlternatives("one two three six", {"one two three eight", "nine two three six",
-                                                    "five two three six"}));
+  turn.heard(withAlternatives("one two three six",
+                              {"one two three eight", "nine two three six", "five two three six"}));
   expectAlternative(turn.keyed("2"), "1 2 3 8");
   expectAlternative(turn.heard(said("nope")), "9 2 3 6");
-  expectEntryPrompt(turn.keyed("2"), std::string(kSorryPrefix) + "Please say or enter your user id.",
-                    4, 4);
+  expectEntryPrompt(turn.keyed("2"),
+                    std::string(kSorryPrefix) + "Please say or enter your user id.", 4, 4);
   EXPECT_EQ(turn.attempts(), 1);
   // The next utterance has its own alternatives; the old ones are gone.
   expectReadBack(turn.heard(withAlternatives("four four four four", {"four four four five"})),
@@ -330,13 +330,14 @@ TEST(SpeechTurnTest, KeyTwoOffersAtMostTwoAlternativesThenReprompts) {
 TEST(SpeechTurnTest, UnusableAlternativesAreSkipped) {
   SpeechTurn turn(collect(4, 5));
   turn.start();
-  turn.heard(withAlternatives("double one two three",  // 1123
-                              {"one one two three", "banana", "one two three", "one one two three four five six",
-                               "", "eleven twenty three", "one one two three nine"}));
+  turn.heard(withAlternatives(
+      "double one two three",  // 1123
+      {"one one two three", "banana", "one two three", "one one two three four five six", "",
+       "eleven twenty three", "one one two three nine"}));
   // the same digits, no digits, too short, too long, empty and a duplicate (1123) are skipped
   expectAlternative(turn.keyed("2"), "1 1 2 3 9");
-  expectEntryPrompt(turn.keyed("2"), std::string(kSorryPrefix) + "Please say or enter your user id.",
-                    4, 5);
+  expectEntryPrompt(turn.keyed("2"),
+                    std::string(kSorryPrefix) + "Please say or enter your user id.", 4, 5);
 }
 
 TEST(SpeechTurnTest, OnlyANoOffersAnAlternative) {
@@ -344,7 +345,7 @@ TEST(SpeechTurnTest, OnlyANoOffersAnAlternative) {
     SpeechTurn turn(collect(4, 4));
     turn.start();
     turn.heard(withAlternatives("one two three six", {"one two three eight"}));
-    TurnStep step = variant == 0 ? turn.heard(said("maybe"))
+    TurnStep step = variant == 0   ? turn.heard(said("maybe"))
                     : variant == 1 ? turn.keyed("7")
                                    : turn.noInput();
     expectEntryPrompt(step, std::string(kSorryPrefix) + "Please say or enter your user id.", 4, 4);

@@ -17,7 +17,8 @@ Response ok(std::string body) {
 TEST(HttpRouterTest, FindsExactPathAndMethod) {
   Router router;
   router.add("GET", "/a", [](const Request&) { return ok("get"); });
-  router.add("POST", "/a", [](const Request&) { return ok("post"); }, false);
+  router.add(
+      "POST", "/a", [](const Request&) { return ok("post"); }, false);
   auto found = router.find("POST", "/a");
   ASSERT_EQ(found.match, Router::Match::kFound);
   EXPECT_EQ(found.route->handler(Request{}).body, "post");
@@ -40,7 +41,8 @@ TEST(HttpRouterTest, WrongMethodReportsAllowedMethods) {
   auto found = router.find("DELETE", "/a");
   EXPECT_EQ(found.match, Router::Match::kNoMethod);
   EXPECT_EQ(*found.allow, "GET, POST");
-  EXPECT_EQ(router.find("get", "/a").match, Router::Match::kNoMethod);  // methods are case-sensitive
+  EXPECT_EQ(router.find("get", "/a").match,
+            Router::Match::kNoMethod);  // methods are case-sensitive
 }
 
 TEST(HttpRouterTest, AddingTheSameRouteReplacesIt) {

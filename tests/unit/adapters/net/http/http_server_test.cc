@@ -73,8 +73,9 @@ TEST_F(HttpServerTest, PipelinedRequestsAreAnsweredInOrder) {
   TestClient c(start());
   std::string two;
   for (const char* body : {"first", "second"}) {
-    two += "POST /echo HTTP/1.1\r\nHost: t\r\nContent-Length: " +
-           std::to_string(std::strlen(body)) + "\r\n\r\n" + body;
+    two +=
+        "POST /echo HTTP/1.1\r\nHost: t\r\nContent-Length: " + std::to_string(std::strlen(body)) +
+        "\r\n\r\n" + body;
   }
   two += "GET /hello HTTP/1.1\r\nHost: t\r\n\r\n";
   ASSERT_TRUE(c.send(two));
@@ -106,8 +107,9 @@ TEST_F(HttpServerTest, Http10ClosesUnlessKeepAliveIsAsked) {
 
 TEST_F(HttpServerTest, HeadResponseHasNoBody) {
   TestClient c(start());
-  ASSERT_TRUE(c.send("HEAD /hello HTTP/1.1\r\nHost: t\r\n\r\n"
-                     "GET /hello HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n"));
+  ASSERT_TRUE(
+      c.send("HEAD /hello HTTP/1.1\r\nHost: t\r\n\r\n"
+             "GET /hello HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n"));
   const std::string raw = c.readRaw(100000, 3s);  // everything until the server closes
   const size_t firstEnd = raw.find("\r\n\r\n");
   ASSERT_NE(firstEnd, std::string::npos) << raw;
@@ -164,8 +166,9 @@ TEST_F(HttpServerTest, ChunkedBodyOverTheLimitIs413) {
 
 TEST_F(HttpServerTest, ChunkedBodyUnderTheLimitIsAccepted) {
   TestClient c(start());
-  ASSERT_TRUE(c.send("POST /echo HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n"
-                     "3\r\nabc\r\n2\r\nde\r\n0\r\n\r\n"));
+  ASSERT_TRUE(
+      c.send("POST /echo HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n"
+             "3\r\nabc\r\n2\r\nde\r\n0\r\n\r\n"));
   auto r = c.read();
   ASSERT_TRUE(r);
   EXPECT_EQ(r->status, 200);
@@ -209,8 +212,9 @@ TEST_F(HttpServerTest, BadContentLengthIs400) {
 TEST_F(HttpServerTest, AmbiguousMessageLengthIs400) {
   // Both framings at once is the classic request-smuggling shape (RFC 9112 §6.3).
   TestClient c(start());
-  ASSERT_TRUE(c.send("POST /echo HTTP/1.1\r\nHost: t\r\nContent-Length: 3\r\n"
-                     "Transfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n"));
+  ASSERT_TRUE(
+      c.send("POST /echo HTTP/1.1\r\nHost: t\r\nContent-Length: 3\r\n"
+             "Transfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n"));
   auto r = c.read();
   ASSERT_TRUE(r);
   EXPECT_EQ(r->status, 400);
@@ -218,8 +222,9 @@ TEST_F(HttpServerTest, AmbiguousMessageLengthIs400) {
 
 TEST_F(HttpServerTest, DuplicateContentLengthIs400) {
   TestClient c(start());
-  ASSERT_TRUE(c.send("POST /echo HTTP/1.1\r\nHost: t\r\nContent-Length: 3\r\n"
-                     "Content-Length: 5\r\n\r\nabcde"));
+  ASSERT_TRUE(
+      c.send("POST /echo HTTP/1.1\r\nHost: t\r\nContent-Length: 3\r\n"
+             "Content-Length: 5\r\n\r\nabcde"));
   auto r = c.read();
   ASSERT_TRUE(r);
   EXPECT_EQ(r->status, 400);
@@ -227,8 +232,8 @@ TEST_F(HttpServerTest, DuplicateContentLengthIs400) {
 
 TEST_F(HttpServerTest, HeaderOverTheLimitIs431) {
   TestClient c(start());
-  ASSERT_TRUE(c.send("GET /hello HTTP/1.1\r\nHost: t\r\nX-Big: " + std::string(9000, 'a') +
-                     "\r\n\r\n"));
+  ASSERT_TRUE(
+      c.send("GET /hello HTTP/1.1\r\nHost: t\r\nX-Big: " + std::string(9000, 'a') + "\r\n\r\n"));
   auto r = c.read();
   ASSERT_TRUE(r);
   EXPECT_EQ(r->status, 431);
@@ -247,8 +252,9 @@ TEST_F(HttpServerTest, ThrowingHandlerGives500AndKeepsServing) {
 
 TEST_F(HttpServerTest, ExpectContinueGetsInterimResponse) {
   TestClient c(start());
-  ASSERT_TRUE(c.send("POST /echo HTTP/1.1\r\nHost: t\r\nContent-Length: 4\r\n"
-                     "Expect: 100-continue\r\n\r\n"));
+  ASSERT_TRUE(
+      c.send("POST /echo HTTP/1.1\r\nHost: t\r\nContent-Length: 4\r\n"
+             "Expect: 100-continue\r\n\r\n"));
   const std::string interim = "HTTP/1.1 100 Continue\r\n\r\n";
   EXPECT_EQ(c.readRaw(interim.size()), interim);
   ASSERT_TRUE(c.send("body"));

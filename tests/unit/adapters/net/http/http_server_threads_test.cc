@@ -2,7 +2,6 @@
 // the access log.
 
 #include <gtest/gtest.h>
-
 #include <spdlog/sinks/ostream_sink.h>
 #include <spdlog/spdlog.h>
 
@@ -58,8 +57,12 @@ TEST_F(HttpServerTest, IoThreadAnswersWhileAWorkerIsBlocked) {
     released.wait_for(10s);
     return Response{200, "text/plain", "slow", {}, {}};
   });
-  router_.add("GET", "/fast", [](const Request&) { return Response{200, "text/plain", "fast", {}, {}}; },
-              /*blocking=*/false);
+  router_.add(
+      "GET", "/fast",
+      [](const Request&) {
+        return Response{200, "text/plain", "fast", {}, {}};
+      },
+      /*blocking=*/false);
   ServerOptions o;
   o.workerThreads = 1;
   const uint16_t port = start(o);
@@ -181,7 +184,8 @@ TEST_F(HttpServerTest, LogsOneLogfmtLinePerRequestWithoutBodiesOrUnknownPaths) {
   spdlog::set_default_logger(logger);
   const std::string body = R"({"phone":"+14155550100","pin":"9876"})";
   ServerOptions o;
-  router_.add("GET", "/quiet", [](const Request&) { return Response{}; }, /*blocking=*/false);
+  router_.add(
+      "GET", "/quiet", [](const Request&) { return Response{}; }, /*blocking=*/false);
   // start() turns the access log off for the other tests; build this server by hand.
   o.port = 0;
   server_ = std::make_unique<Server>(o, std::move(router_));

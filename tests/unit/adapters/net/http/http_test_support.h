@@ -5,13 +5,12 @@
 #pragma once
 
 #include <arpa/inet.h>
+#include <gtest/gtest.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
-
-#include <gtest/gtest.h>
 
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/string_body.hpp>
@@ -19,8 +18,8 @@
 #include <cstdint>
 #include <map>
 #include <memory>
-#include <stdexcept>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 
@@ -186,9 +185,8 @@ class HttpServerTest : public ::testing::Test {
       return r;
     });
     router_.add("PUT", "/echo", [](const Request&) { return Response{204, "", "", {}, {}}; });
-    router_.add("GET", "/throws", [](const Request&) -> Response {
-      throw std::runtime_error("boom");
-    });
+    router_.add("GET", "/throws",
+                [](const Request&) -> Response { throw std::runtime_error("boom"); });
   }
 
   // Starts the server with `options` on 127.0.0.1:0 (access log off); returns the port.

@@ -5,8 +5,8 @@
 #include <string>
 #include <vector>
 
-#include "common/audio.h"
 #include "adapters/net/rtp/inband_dtmf.h"
+#include "common/audio.h"
 #include "unit/adapters/net/rtp/rtp_test_support.h"
 
 namespace callgate::rtp {

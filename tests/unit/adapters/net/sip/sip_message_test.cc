@@ -42,7 +42,8 @@ TEST(SipMessageTest, ParsesCompactFormsAndReadsHeaders) {
   EXPECT_EQ(m->requestUriUser(), "+18005550199");
   EXPECT_EQ(m->contactUri(), "sip:bob@10.0.0.7:5070");
   ASSERT_EQ(m->recordRoutes().size(), 1u);
-  EXPECT_EQ(m->header("identity"), "eyJ.abc.def;info=<https://cert.example/c.pem>;alg=ES256;ppt=shaken");
+  EXPECT_EQ(m->header("identity"),
+            "eyJ.abc.def;info=<https://cert.example/c.pem>;alg=ES256;ppt=shaken");
   EXPECT_EQ(m->header("P-Asserted-Identity"), "<tel:+14155550100;verstat=TN-Validation-Passed-A>");
   EXPECT_EQ(m->body(), "v=0\n");
   EXPECT_TRUE(m->bodyIsSdp());
@@ -135,7 +136,8 @@ TEST(SipTextTest, HostAndPort) {
 
 TEST(ReferTextTest, EscapesUriHeadersAndValidates) {
   EXPECT_EQ(escapeUriHeader("Ann Lee&x=y"), "Ann%20Lee%26x%3Dy");
-  auto r = buildReferTo("sip:agent@127.0.0.1:5090", {{"X-Callgate-Auth", "True"}, {"X-Callgate-First-Name", "Zoë"}});
+  auto r = buildReferTo("sip:agent@127.0.0.1:5090",
+                        {{"X-Callgate-Auth", "True"}, {"X-Callgate-First-Name", "Zoë"}});
   ASSERT_TRUE(r.ok());
   EXPECT_EQ(*r, "<sip:agent@127.0.0.1:5090?X-Callgate-Auth=True&X-Callgate-First-Name=Zo%C3%AB>");
   EXPECT_FALSE(buildReferTo("http://x", {}).ok());
@@ -157,7 +159,8 @@ TEST(ReferTextTest, TheReferToUriStaysWithinWhatTransfereesCopyTheVerdictFirst) 
   auto r = buildReferTo("sip:agent@127.0.0.1:5090", headers);
   ASSERT_TRUE(r.ok());
   EXPECT_LE(r->size(), kMaxReferToUriBytes + 2);  // plus the angle brackets
-  EXPECT_TRUE(r->starts_with("<sip:agent@127.0.0.1:5090?X-Callgate-Auth=True&X-Callgate-Auth-Method=SmsOtp&"))
+  EXPECT_TRUE(r->starts_with(
+      "<sip:agent@127.0.0.1:5090?X-Callgate-Auth=True&X-Callgate-Auth-Method=SmsOtp&"))
       << *r;
   EXPECT_EQ(r->find("attribute9"), std::string::npos) << *r;  // left for the REFER's own fields
   EXPECT_FALSE(buildReferTo("sip:" + std::string(300, 'a') + "@pbx", {}).ok());
@@ -173,9 +176,12 @@ TEST(TcpFramerTest, FramesByContentLength) {
   EXPECT_EQ(nextFrame("\r\nOPTIONS", 16384).kind, Frame::Kind::kSkip);
   EXPECT_EQ(nextFrame("\r\n", 16384).kind, Frame::Kind::kNeedMore);
   EXPECT_EQ(nextFrame("GET / HTTP/1.1\r\n", 16384).kind, Frame::Kind::kGarbage);
-  EXPECT_EQ(nextFrame("OPTIONS sip:a@b SIP/2.0\r\nContent-Length: x\r\n\r\n", 16384).kind, Frame::Kind::kGarbage);
-  EXPECT_EQ(nextFrame("OPTIONS sip:a@b SIP/2.0\r\nContent-Length: 99999\r\n\r\n", 16384).kind, Frame::Kind::kTooLarge);
-  EXPECT_EQ(nextFrame("OPTIONS sip:a@b SIP/2.0\r\n" + std::string(20000, 'a'), 16384).kind, Frame::Kind::kTooLarge);
+  EXPECT_EQ(nextFrame("OPTIONS sip:a@b SIP/2.0\r\nContent-Length: x\r\n\r\n", 16384).kind,
+            Frame::Kind::kGarbage);
+  EXPECT_EQ(nextFrame("OPTIONS sip:a@b SIP/2.0\r\nContent-Length: 99999\r\n\r\n", 16384).kind,
+            Frame::Kind::kTooLarge);
+  EXPECT_EQ(nextFrame("OPTIONS sip:a@b SIP/2.0\r\n" + std::string(20000, 'a'), 16384).kind,
+            Frame::Kind::kTooLarge);
 }
 
 }  // namespace

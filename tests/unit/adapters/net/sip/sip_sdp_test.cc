@@ -1,11 +1,12 @@
-#include "adapters/net/sip/sdp.h"
-
 #include <gtest/gtest.h>
+
+#include "adapters/net/sip/sdp.h"
 
 namespace callgate::sip {
 namespace {
 
-std::string offer(const std::string& formats, const std::string& attrs, const std::string& c = "c=IN IP4 192.0.2.10\r\n") {
+std::string offer(const std::string& formats, const std::string& attrs,
+                  const std::string& c = "c=IN IP4 192.0.2.10\r\n") {
   return "v=0\r\no=peer 42 1 IN IP4 192.0.2.10\r\ns=-\r\n" + c + "t=0 0\r\nm=audio 30000 RTP/AVP " +
          formats + "\r\n" + attrs;
 }
@@ -42,18 +43,22 @@ TEST(SdpTest, NoCommonCodecIs488) {
   ASSERT_FALSE(m.ok());
   EXPECT_EQ(m.error().code(), kSdpNotAcceptable);
   EXPECT_EQ(sdpErrorStatus(m.error()), 488);
-  auto video = negotiate("v=0\r\no=p 1 1 IN IP4 1.2.3.4\r\ns=-\r\nc=IN IP4 1.2.3.4\r\nt=0 0\r\nm=video 4000 RTP/AVP 96\r\n");
+  auto video = negotiate(
+      "v=0\r\no=p 1 1 IN IP4 1.2.3.4\r\ns=-\r\nc=IN IP4 1.2.3.4\r\nt=0 0\r\nm=video 4000 RTP/AVP "
+      "96\r\n");
   ASSERT_FALSE(video.ok());
   EXPECT_EQ(sdpErrorStatus(video.error()), 488);
-  auto srtp = negotiate("v=0\r\no=p 1 1 IN IP4 1.2.3.4\r\ns=-\r\nc=IN IP4 1.2.3.4\r\nt=0 0\r\nm=audio 4000 RTP/SAVP 0\r\n");
+  auto srtp = negotiate(
+      "v=0\r\no=p 1 1 IN IP4 1.2.3.4\r\ns=-\r\nc=IN IP4 1.2.3.4\r\nt=0 0\r\nm=audio 4000 RTP/SAVP "
+      "0\r\n");
   ASSERT_FALSE(srtp.ok());
   EXPECT_EQ(sdpErrorStatus(srtp.error()), 488);
 }
 
 TEST(SdpTest, MalformedIs400) {
   for (const std::string& bad : {std::string(""), std::string("garbage"), std::string("v=0\r\n"),
-                                 offer("0", "", ""),                       // no c=
-                                 offer("x", ""),                           // bad PT
+                                 offer("0", "", ""),  // no c=
+                                 offer("x", ""),      // bad PT
                                  offer("0", "", "c=IN IP4 not-an-ip\r\n")}) {
     auto m = negotiate(bad);
     ASSERT_FALSE(m.ok()) << bad;
@@ -72,16 +77,22 @@ TEST(SdpTest, HoldForms) {
   auto zero = negotiate(offer("0", "", "c=IN IP4 0.0.0.0\r\n"));
   ASSERT_TRUE(zero.ok());
   EXPECT_TRUE(zero->onHold);
-  auto sessionLevel = negotiate("v=0\r\no=p 1 1 IN IP4 1.2.3.4\r\ns=-\r\nc=IN IP4 1.2.3.4\r\nt=0 0\r\na=sendonly\r\nm=audio 4000 RTP/AVP 0\r\n");
+  auto sessionLevel = negotiate(
+      "v=0\r\no=p 1 1 IN IP4 1.2.3.4\r\ns=-\r\nc=IN IP4 1.2.3.4\r\nt=0 0\r\na=sendonly\r\nm=audio "
+      "4000 RTP/AVP 0\r\n");
   ASSERT_TRUE(sessionLevel.ok());
   EXPECT_TRUE(sessionLevel->onHold);
-  auto mediaOverrides = negotiate("v=0\r\no=p 1 1 IN IP4 1.2.3.4\r\ns=-\r\nc=IN IP4 1.2.3.4\r\nt=0 0\r\na=sendonly\r\nm=audio 4000 RTP/AVP 0\r\na=sendrecv\r\n");
+  auto mediaOverrides = negotiate(
+      "v=0\r\no=p 1 1 IN IP4 1.2.3.4\r\ns=-\r\nc=IN IP4 1.2.3.4\r\nt=0 0\r\na=sendonly\r\nm=audio "
+      "4000 RTP/AVP 0\r\na=sendrecv\r\n");
   ASSERT_TRUE(mediaOverrides.ok());
   EXPECT_FALSE(mediaOverrides->onHold);
   auto recvonly = negotiate(offer("0", "a=recvonly\r\n"));
   ASSERT_TRUE(recvonly.ok());
   EXPECT_FALSE(recvonly->onHold);
-  auto disabled = negotiate("v=0\r\no=p 1 1 IN IP4 1.2.3.4\r\ns=-\r\nc=IN IP4 1.2.3.4\r\nt=0 0\r\nm=audio 0 RTP/AVP 0\r\n");
+  auto disabled = negotiate(
+      "v=0\r\no=p 1 1 IN IP4 1.2.3.4\r\ns=-\r\nc=IN IP4 1.2.3.4\r\nt=0 0\r\nm=audio 0 RTP/AVP "
+      "0\r\n");
   ASSERT_TRUE(disabled.ok());
   EXPECT_EQ(disabled->remotePort, 0);
 }

@@ -9,9 +9,9 @@ namespace {
 
 using namespace std::chrono_literals;
 using testing::FakeCallHandler;
-using testing::RawPeer;
 using testing::headerOf;
 using testing::offerSdp;
+using testing::RawPeer;
 using testing::request;
 using testing::responseTo;
 using testing::statusOf;
@@ -39,11 +39,12 @@ class SipReferTest : public ::testing::Test {
 
   // A NOTIFY from the transferee (the caller) in our dialog: its From is the caller, To is us.
   std::string notify(int cseq, const std::string& fragment, const std::string& state) {
-    std::string m = request(*peer_, "NOTIFY", "xfer", cseq, "z9hG4bKn" + std::to_string(cseq), ourTag_, "",
-                            "Event: refer\r\nSubscription-State: " + state + "\r\n");
+    std::string m = request(*peer_, "NOTIFY", "xfer", cseq, "z9hG4bKn" + std::to_string(cseq),
+                            ourTag_, "", "Event: refer\r\nSubscription-State: " + state + "\r\n");
     size_t cl = m.find("Content-Length: 0\r\n\r\n");
-    m.replace(cl, std::string::npos, "Content-Type: message/sipfrag;version=2.0\r\nContent-Length: " +
-                                         std::to_string(fragment.size()) + "\r\n\r\n" + fragment);
+    m.replace(cl, std::string::npos,
+              "Content-Type: message/sipfrag;version=2.0\r\nContent-Length: " +
+                  std::to_string(fragment.size()) + "\r\n\r\n" + fragment);
     return m;
   }
 
@@ -65,7 +66,8 @@ TEST_F(SipReferTest, ReferAcceptedThenNotify200Succeeds) {
   EXPECT_EQ(headerOf(*refer, "X-Callgate-First-Name"), "Ann Lee");
   EXPECT_NE(headerOf(*refer, "Referred-By").find("sip:callgate@127.0.0.1"), std::string::npos);
   EXPECT_NE(headerOf(*refer, "From").find("tag=" + ourTag_), std::string::npos);
-  EXPECT_EQ(refer->rfind("REFER sip:caller@127.0.0.1:" + std::to_string(peer_->port()), 0), 0u) << *refer;
+  EXPECT_EQ(refer->rfind("REFER sip:caller@127.0.0.1:" + std::to_string(peer_->port()), 0), 0u)
+      << *refer;
   peer_->send(responseTo(*refer, 202, "Accepted"));
 
   peer_->send(notify(2, "SIP/2.0 100 Trying\r\n", "active;expires=60"));

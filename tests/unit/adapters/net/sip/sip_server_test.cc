@@ -10,9 +10,9 @@ namespace {
 
 using namespace std::chrono_literals;
 using testing::FakeCallHandler;
-using testing::RawPeer;
 using testing::headerOf;
 using testing::offerSdp;
+using testing::RawPeer;
 using testing::request;
 using testing::responseTo;
 using testing::statusOf;
@@ -44,13 +44,16 @@ class SipServerTest : public ::testing::Test {
     EXPECT_TRUE(ok.has_value());
     if (!ok) return "";
     if (ack) {
-      peer.send(request(peer, "ACK", callId, 1, "z9hG4bK-ack-" + callId, tagOf(headerOf(*ok, "To"))));
+      peer.send(
+          request(peer, "ACK", callId, 1, "z9hG4bK-ack-" + callId, tagOf(headerOf(*ok, "To"))));
       EXPECT_TRUE(handler_.waitFor([&] { return !handler_.confirmed.empty(); }));
     }
     return *ok;
   }
 
-  size_t endedCount() { return handler_.locked([&] { return handler_.ended.size(); }); }
+  size_t endedCount() {
+    return handler_.locked([&] { return handler_.ended.size(); });
+  }
 
   FakeCallHandler handler_;
   std::unique_ptr<SipServer> server_;
@@ -63,7 +66,8 @@ TEST_F(SipServerTest, InviteIsAnsweredAndAckConfirms) {
   std::string ok = establish(peer, "call-1");
   EXPECT_NE(headerOf(ok, "Contact").find("sip:callgate@127.0.0.1"), std::string::npos) << ok;
   EXPECT_FALSE(tagOf(headerOf(ok, "To")).empty());
-  EXPECT_NE(headerOf(ok, "Via").find("rport=" + std::to_string(peer.port())), std::string::npos) << ok;
+  EXPECT_NE(headerOf(ok, "Via").find("rport=" + std::to_string(peer.port())), std::string::npos)
+      << ok;
   EXPECT_NE(ok.find("m=audio 40000 RTP/AVP 0 101"), std::string::npos) << ok;
   ASSERT_EQ(handler_.calls.size(), 1u);
   const IncomingCall& call = handler_.calls[0];
@@ -86,8 +90,10 @@ TEST_F(SipServerTest, CallerDetailsComeFromAssertedIdentity) {
   ASSERT_TRUE(peer.receiveStatus(200));
   ASSERT_EQ(handler_.calls.size(), 1u);
   EXPECT_EQ(handler_.calls[0].callerUser, "+14155550111");
-  EXPECT_EQ(handler_.calls[0].assertedIdentity, "<tel:+14155550111;verstat=TN-Validation-Passed-A>");
-  EXPECT_EQ(handler_.calls[0].identityHeader, "eyJ.x.y;info=<https://c/x.pem>;alg=ES256;ppt=shaken");
+  EXPECT_EQ(handler_.calls[0].assertedIdentity,
+            "<tel:+14155550111;verstat=TN-Validation-Passed-A>");
+  EXPECT_EQ(handler_.calls[0].identityHeader,
+            "eyJ.x.y;info=<https://c/x.pem>;alg=ES256;ppt=shaken");
 }
 
 TEST_F(SipServerTest, RetransmittedInviteIsAbsorbedAndOkRepeatsUntilAck) {
@@ -101,7 +107,8 @@ TEST_F(SipServerTest, RetransmittedInviteIsAbsorbedAndOkRepeatsUntilAck) {
   ASSERT_TRUE(peer.receiveStatus(200, 500ms));
   peer.send(request(peer, "ACK", "call-2", 1, "z9hG4bKack2", tagOf(headerOf(ok, "To"))));
   ASSERT_TRUE(handler_.waitFor([&] { return handler_.confirmed.size() == 1; }));
-  while (peer.receive(50ms)) {}  // drain the ones already in flight
+  while (peer.receive(50ms)) {
+  }                                               // drain the ones already in flight
   EXPECT_FALSE(peer.receive(400ms).has_value());  // > 2*T2: no more 200s
 }
 
@@ -167,7 +174,8 @@ TEST_F(SipServerTest, OurByeIsRetransmittedUntilAnswered) {
   ASSERT_TRUE(again.has_value());
   EXPECT_EQ(headerOf(*again, "Via"), headerOf(*bye, "Via"));
   peer.send(responseTo(*bye, 200, "OK"));
-  while (peer.receive(50ms)) {}
+  while (peer.receive(50ms)) {
+  }
   EXPECT_FALSE(peer.receive(400ms).has_value());
   ASSERT_TRUE(handler_.waitFor([&] { return !handler_.ended.empty(); }));
   EXPECT_EQ(handler_.ended[0].second, EndReason::kWeHungUp);

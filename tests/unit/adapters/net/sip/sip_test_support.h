@@ -35,7 +35,9 @@ class FakeCallHandler : public CallHandler {
     cv_.notify_all();
     return answer;
   }
-  void onCallConfirmed(const std::string& callId) override { record([&] { confirmed.push_back(callId); }); }
+  void onCallConfirmed(const std::string& callId) override {
+    record([&] { confirmed.push_back(callId); });
+  }
   void onMediaChanged(const std::string& callId, const NegotiatedMedia& media) override {
     record([&] { mediaChanges.emplace_back(callId, media); });
   }
@@ -47,7 +49,8 @@ class FakeCallHandler : public CallHandler {
   }
 
   // Waits (up to 3 s) until pred() holds under the lock.
-  bool waitFor(const std::function<bool()>& pred, std::chrono::milliseconds timeout = std::chrono::seconds(3)) {
+  bool waitFor(const std::function<bool()>& pred,
+               std::chrono::milliseconds timeout = std::chrono::seconds(3)) {
     std::unique_lock lock(mu_);
     return cv_.wait_for(lock, timeout, pred);
   }
@@ -125,7 +128,8 @@ class RawPeer {
     server_.sin_family = AF_INET;
     server_.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
     server_.sin_port = htons(serverPort);
-    if (tcp) connected_ = ::connect(fd_, reinterpret_cast<sockaddr*>(&server_), sizeof server_) == 0;
+    if (tcp)
+      connected_ = ::connect(fd_, reinterpret_cast<sockaddr*>(&server_), sizeof server_) == 0;
   }
   ~RawPeer() { ::close(fd_); }
   RawPeer(const RawPeer&) = delete;
@@ -139,7 +143,8 @@ class RawPeer {
     if (tcp_) {
       (void)::send(fd_, text.data(), text.size(), MSG_NOSIGNAL);
     } else {
-      (void)::sendto(fd_, text.data(), text.size(), 0, reinterpret_cast<sockaddr*>(&server_), sizeof server_);
+      (void)::sendto(fd_, text.data(), text.size(), 0, reinterpret_cast<sockaddr*>(&server_),
+                     sizeof server_);
     }
   }
 
@@ -150,7 +155,8 @@ class RawPeer {
       if (tcp_) {
         if (auto m = takeFramed()) return m;
       }
-      auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+      auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+          deadline - std::chrono::steady_clock::now());
       if (left.count() <= 0) return std::nullopt;
       pollfd p{fd_, POLLIN, 0};
       if (::poll(&p, 1, static_cast<int>(left.count())) <= 0) return std::nullopt;
@@ -166,22 +172,25 @@ class RawPeer {
   }
 
   // Skips messages until one satisfies pred; nullopt on timeout.
-  std::optional<std::string> receiveUntil(const std::function<bool(const std::string&)>& pred,
-                                          std::chrono::milliseconds timeout = std::chrono::seconds(3)) {
+  std::optional<std::string> receiveUntil(
+      const std::function<bool(const std::string&)>& pred,
+      std::chrono::milliseconds timeout = std::chrono::seconds(3)) {
     auto deadline = std::chrono::steady_clock::now() + timeout;
     for (;;) {
-      auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+      auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+          deadline - std::chrono::steady_clock::now());
       if (left.count() <= 0) return std::nullopt;
       auto m = receive(left);
       if (!m) return std::nullopt;
       if (pred(*m)) return m;
     }
   }
-  std::optional<std::string> receiveStatus(int status, std::chrono::milliseconds timeout = std::chrono::seconds(3)) {
+  std::optional<std::string> receiveStatus(
+      int status, std::chrono::milliseconds timeout = std::chrono::seconds(3)) {
     return receiveUntil([status](const std::string& m) { return statusOf(m) == status; }, timeout);
   }
-  std::optional<std::string> receiveMethod(const std::string& method,
-                                           std::chrono::milliseconds timeout = std::chrono::seconds(3)) {
+  std::optional<std::string> receiveMethod(
+      const std::string& method, std::chrono::milliseconds timeout = std::chrono::seconds(3)) {
     return receiveUntil([method](const std::string& m) { return methodOf(m) == method; }, timeout);
   }
   bool closed() const { return closed_; }
@@ -216,23 +225,28 @@ inline std::string offerSdp(const std::string& extra = "", const std::string& fo
                             const std::string& address = "127.0.0.1") {
   return "v=0\r\no=peer 1 1 IN IP4 " + address + "\r\ns=-\r\nc=IN IP4 " + address +
          "\r\nt=0 0\r\nm=audio 30000 RTP/AVP " + formats +
-         "\r\na=rtpmap:0 PCMU/8000\r\na=rtpmap:8 PCMA/8000\r\na=rtpmap:101 telephone-event/8000\r\n" + extra;
+         "\r\na=rtpmap:0 PCMU/8000\r\na=rtpmap:8 PCMA/8000\r\na=rtpmap:101 "
+         "telephone-event/8000\r\n" +
+         extra;
 }
 
 // A request from `peer`. `toTag` "" = out of dialog. `body` "" = none.
-inline std::string request(const RawPeer& peer, const std::string& method, const std::string& callId,
-                           int cseq, const std::string& branch, const std::string& toTag = "",
-                           const std::string& body = "", const std::string& extraHeaders = "",
+inline std::string request(const RawPeer& peer, const std::string& method,
+                           const std::string& callId, int cseq, const std::string& branch,
+                           const std::string& toTag = "", const std::string& body = "",
+                           const std::string& extraHeaders = "",
                            const std::string& cseqMethod = "") {
   const std::string host = "127.0.0.1:" + std::to_string(peer.port());
   std::string m = method + " sip:+18005550199@127.0.0.1 SIP/2.0\r\n";
-  m += "Via: SIP/2.0/" + std::string(peer.transport()) + " " + host + ";branch=" + branch + ";rport\r\n";
+  m += "Via: SIP/2.0/" + std::string(peer.transport()) + " " + host + ";branch=" + branch +
+       ";rport\r\n";
   m += "Max-Forwards: 70\r\n";
   m += "From: \"Caller\" <sip:+14155550100@127.0.0.1>;tag=caller1\r\n";
   m += "To: <sip:+18005550199@127.0.0.1>" + (toTag.empty() ? "" : ";tag=" + toTag) + "\r\n";
   m += "Call-ID: " + callId + "\r\n";
   m += "CSeq: " + std::to_string(cseq) + " " + (cseqMethod.empty() ? method : cseqMethod) + "\r\n";
-  m += "Contact: <sip:caller@" + host + (peer.transport()[0] == 'T' ? ";transport=tcp" : "") + ">\r\n";
+  m += "Contact: <sip:caller@" + host + (peer.transport()[0] == 'T' ? ";transport=tcp" : "") +
+       ">\r\n";
   m += extraHeaders;
   if (!body.empty()) m += "Content-Type: application/sdp\r\n";
   m += "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body;
@@ -243,7 +257,8 @@ inline std::string request(const RawPeer& peer, const std::string& method, const
 inline std::string responseTo(const std::string& req, int status, const std::string& reason,
                               const std::string& body = "", const std::string& contentType = "") {
   std::string m = "SIP/2.0 " + std::to_string(status) + " " + reason + "\r\n";
-  for (const char* h : {"Via", "From", "To", "Call-ID", "CSeq"}) m += std::string(h) + ": " + headerOf(req, h) + "\r\n";
+  for (const char* h : {"Via", "From", "To", "Call-ID", "CSeq"})
+    m += std::string(h) + ": " + headerOf(req, h) + "\r\n";
   if (!body.empty()) m += "Content-Type: " + contentType + "\r\n";
   m += "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body;
   return m;

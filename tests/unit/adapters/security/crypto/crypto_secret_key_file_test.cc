@@ -9,7 +9,6 @@
 #include <vector>
 
 #include "adapters/security/crypto/secret_key_file.h"
-
 #include "fakes/temp_dir.h"
 
 namespace callgate {

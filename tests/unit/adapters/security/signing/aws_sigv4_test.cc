@@ -1,9 +1,9 @@
 // AWS Signature Version 4 against AWS's published test vectors (WIRE.md §5): the get-vanilla and
 // post-x-www-form-urlencoded cases of the aws-c-auth signing suite and the IAM ListUsers example
 // of the AWS general reference.
-#include <gtest/gtest.h>
-
 #include "adapters/security/signing/aws_sigv4.h"
+
+#include <gtest/gtest.h>
 
 namespace callgate::aws {
 namespace {

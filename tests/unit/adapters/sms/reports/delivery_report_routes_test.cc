@@ -4,9 +4,9 @@
 
 #include <gtest/gtest.h>
 
-#include "common/form.h"
-#include "adapters/storage/sqlite/sqlite_sms_message_store.h"
 #include "adapters/security/signing/twilio_signature.h"
+#include "adapters/storage/sqlite/sqlite_sms_message_store.h"
+#include "common/form.h"
 #include "fakes/fakes.h"
 #include "fakes/temp_dir.h"
 

@@ -1,5 +1,3 @@
-#include "adapters/speech/asr/pocketsphinx_recognizer.h"
-
 #include <gtest/gtest.h>
 
 #include <chrono>
@@ -8,6 +6,7 @@
 #include <thread>
 
 #include "adapters/net/rtp/g711.h"
+#include "adapters/speech/asr/pocketsphinx_recognizer.h"
 #include "adapters/speech/tts/flite_synthesizer.h"
 #include "core/speech/grammar.h"
 #include "core/spoken_digits.h"
@@ -80,9 +79,12 @@ TEST(PocketsphinxRecognizer, EveryDigitGrammarCompilesQuickly) {
 TEST(PocketsphinxRecognizer, RecognisesExactLengthDigitStrings) {
   // A small corpus: assert a floor, not every item (TTS audio is not a person).
   const std::vector<std::pair<std::string, std::string>> corpus = {
-      {"five oh five seven", "5057"},        {"one two three four", "1234"},
-      {"eight one eight one", "8181"},       {"nine four two seven three one", "942731"},
-      {"three three seven four", "3374"},    {"two eight zero one five five", "280155"},
+      {"five oh five seven", "5057"},
+      {"one two three four", "1234"},
+      {"eight one eight one", "8181"},
+      {"nine four two seven three one", "942731"},
+      {"three three seven four", "3374"},
+      {"two eight zero one five five", "280155"},
       {"four one nine three two zero eight one", "41932081"}};
   int right = 0;
   for (const auto& [text, digits] : corpus) {
@@ -126,8 +128,10 @@ TEST(PocketsphinxRecognizer, ConfidenceIsAProbability) {
 }
 
 TEST(PocketsphinxRecognizer, AlternativesAreOtherDigitStringsInRange) {
-  for (const auto& [text, length] : std::vector<std::pair<std::string, int>>{
-           {"one two three four", 4}, {"six eight six eight", 4}, {"nine four two seven three one", 6}}) {
+  for (const auto& [text, length] :
+       std::vector<std::pair<std::string, int>>{{"one two three four", 4},
+                                                {"six eight six eight", 4},
+                                                {"nine four two seven three one", 6}}) {
     auto r = recognizer().recognize(phoneAudio(text), speech::digitGrammar(length, length));
     ASSERT_TRUE(r.ok());
     EXPECT_LE(r->alternatives.size(), static_cast<size_t>(speech::kMaxAlternatives));
@@ -140,7 +144,8 @@ TEST(PocketsphinxRecognizer, AlternativesAreOtherDigitStringsInRange) {
     }
   }
   // An eight-digit string has competing readings in its lattice.
-  auto d = recognizer().decode(phoneAudio("four one nine three two zero eight one"), speech::digitGrammar(8, 8));
+  auto d = recognizer().decode(phoneAudio("four one nine three two zero eight one"),
+                               speech::digitGrammar(8, 8));
   ASSERT_TRUE(d.ok());
   EXPECT_FALSE(d->alternatives.empty());
   EXPECT_GE(d->gap, 0.0);
@@ -162,8 +167,10 @@ TEST(PocketsphinxRecognizer, NbestGapConfidenceIsOneDecode) {
   EXPECT_EQ(d->secondText, "");  // no second-opinion decode
   EXPECT_GE(d->confidence, 0.0);
   EXPECT_LE(d->confidence, 1.0);
-  if (d->gap >= 0) EXPECT_NEAR(d->confidence, 1.0 - std::exp(-d->gap / o.gapScale), 1e-9);
-  else EXPECT_EQ(d->confidence, 1.0);
+  if (d->gap >= 0)
+    EXPECT_NEAR(d->confidence, 1.0 - std::exp(-d->gap / o.gapScale), 1e-9);
+  else
+    EXPECT_EQ(d->confidence, 1.0);
   o.nbestDepth = 0;
   auto none = PocketsphinxRecognizer::create(o);
   ASSERT_TRUE(none.ok());
@@ -173,7 +180,8 @@ TEST(PocketsphinxRecognizer, NbestGapConfidenceIsOneDecode) {
 }
 
 TEST(PocketsphinxRecognizer, BadGrammarIsAnError) {
-  auto r = recognizer().recognize(phoneAudio("one"), speech::Grammar{"broken", "#JSGF V1.0; this is not jsgf", 0, 0});
+  auto r = recognizer().recognize(phoneAudio("one"),
+                                  speech::Grammar{"broken", "#JSGF V1.0; this is not jsgf", 0, 0});
   EXPECT_FALSE(r.ok());
 }
 
@@ -186,10 +194,12 @@ TEST(PocketsphinxRecognizer, TwoThreadsAtOnce) {
   const auto b = phoneAudio("nine eight seven six five four");
   std::string ha[3], hb[3];
   std::thread ta([&] {
-    for (auto& h : ha) h = spokenDigits((*r)->recognize(a, speech::digitGrammar(4, 4))->text).value_or("");
+    for (auto& h : ha)
+      h = spokenDigits((*r)->recognize(a, speech::digitGrammar(4, 4))->text).value_or("");
   });
   std::thread tb([&] {
-    for (auto& h : hb) h = spokenDigits((*r)->recognize(b, speech::digitGrammar(6, 6))->text).value_or("");
+    for (auto& h : hb)
+      h = spokenDigits((*r)->recognize(b, speech::digitGrammar(6, 6))->text).value_or("");
   });
   ta.join();
   tb.join();

@@ -10,7 +10,6 @@
 #include <vector>
 
 #include "adapters/storage/sqlite/sqlite_customer_store.h"
-
 #include "fakes/temp_dir.h"
 
 namespace callgate {

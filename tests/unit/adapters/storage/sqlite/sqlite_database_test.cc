@@ -1,9 +1,9 @@
 #include "adapters/storage/sqlite/sqlite_database.h"
 
 #include <gtest/gtest.h>
-#include <sys/stat.h>
 #include <sqlite3.h>
 #include <stdlib.h>
+#include <sys/stat.h>
 
 #include <atomic>
 #include <chrono>
@@ -14,7 +14,6 @@
 #include <vector>
 
 #include "adapters/storage/sqlite/sqlite_customer_store.h"
-
 #include "fakes/temp_dir.h"
 
 namespace callgate {
@@ -192,8 +191,10 @@ TEST(SqliteDatabaseTest, ReleasingALeaseRollsBackAForgottenTransaction) {
     auto lease = db->acquire();
     ASSERT_TRUE(lease.ok());
     ASSERT_TRUE((*lease)->run("BEGIN IMMEDIATE").ok());
-    ASSERT_TRUE((*lease)->run("INSERT INTO customers (phone, first_name, last_name, level, language, "
-                              "created_at_ms) VALUES ('+1', 'a', 'b', 'c', 'd', 0)").ok());
+    ASSERT_TRUE((*lease)
+                    ->run("INSERT INTO customers (phone, first_name, last_name, level, language, "
+                          "created_at_ms) VALUES ('+1', 'a', 'b', 'c', 'd', 0)")
+                    .ok());
   }
   auto lease = db->acquire();
   ASSERT_TRUE(lease.ok());
@@ -265,7 +266,7 @@ TEST(SqliteDatabaseFileTest, NewDatabaseFilesArePrivate) {
   const std::string path = dir.file("private.db");
   auto db = SqliteDatabase::open(path);
   ASSERT_TRUE(db.ok()) << db.error().toString();
-  struct stat st{};
+  struct stat st {};
   ASSERT_EQ(::stat(path.c_str(), &st), 0);
   EXPECT_EQ(st.st_mode & 0777, 0600u);
 }
