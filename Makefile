@@ -6,7 +6,7 @@ CMAKE_FLAGS ?=
 BENCH ?= OFF
 HTTP ?= 127.0.0.1:8080
 
-.PHONY: deps configure build build-all run test unit integration e2e bench bench-tokens bench-sip bench-asr sanitize clean
+.PHONY: deps configure build build-all run test unit integration e2e bench bench-tokens bench-sip bench-asr sanitize tsan clean
 
 deps:
 	@bash scripts/install-deps.sh
@@ -51,7 +51,7 @@ bench-tokens:
 	@cmake --build $(BUILD_DIR) -j$(JOBS) --target token_bench
 	@$(BUILD_DIR)/bench/token_bench
 
-# SIP load (issue 4): concurrent calls held, CPU, setups/s vs a trivial SIPp endpoint (< 10 min).
+# SIP load: concurrent calls held, CPU, setups/s vs a trivial SIPp endpoint (< 10 min).
 bench-sip: build
 	@bash bench/sip/run.sh $(BUILD_DIR)/callgate
 
@@ -66,5 +66,11 @@ bench-asr:
 sanitize:
 	@$(MAKE) test BUILD_DIR=build-asan CMAKE_FLAGS="-DCALLGATE_SANITIZE=ON"
 
+# ThreadSanitizer build; runs the unit and contract tests (the threads of the HTTP server, the SIP
+# and media threads, the worker pools and the stores' races live there).
+tsan:
+	@$(MAKE) --no-print-directory build-all BUILD_DIR=build-tsan CMAKE_FLAGS="-DCALLGATE_TSAN=ON"
+	@cd build-tsan && ctest --output-on-failure -j$(JOBS) -L "unit|contracts"
+
 clean:
-	rm -rf $(BUILD_DIR) build-asan
+	rm -rf $(BUILD_DIR) build-asan build-tsan

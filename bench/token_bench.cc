@@ -1,4 +1,4 @@
-// Token mint/verify throughput against raw libsodium on the same bytes (issue #3).
+// Token mint/verify throughput against raw libsodium on the same bytes.
 //
 // BM_MintToken / BM_VerifyToken run callgate's TokenService (key ring on a real key file, in-memory
 // token-state store, system clock, libsodium CSPRNG); BM_RawSodiumSign / BM_RawSodiumVerify run

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# SIP benchmark (issue 4 "How we will know"): concurrent G.711 calls held with 0 failures, callgate's
+# SIP benchmark: concurrent G.711 calls held with 0 failures, callgate's
 # CPU, and call setups/s, each next to a trivial SIPp answering endpoint. See sip_bench.py.
 # Usage: bench/sip/run.sh [path/to/callgate] [--levels 250,500,1000,1500] [--hold 10] ...
 set -euo pipefail

@@ -1,4 +1,4 @@
-"""SIP benchmark for issue 4: how many concurrent G.711 calls callgate holds with 0 failures, what
+"""SIP benchmark: how many concurrent G.711 calls callgate holds with 0 failures, what
 CPU that costs, and how many call setups per second it takes, each next to a trivial answering
 endpoint (SIPp's tests/integration/sip/uas_answer.xml: 200 + SDP, no media) driven identically.
 

@@ -53,7 +53,7 @@ async function shot(name) {
   return file;
 }
 
-// Headers every /l/ response must carry (issue #3; DESIGN §4).
+// Headers every /l/ response must carry (the link rules of DESIGN §4).
 function assertLinkHeaders(get, what) {
   assert.equal(get('referrer-policy'), 'no-referrer', `${what}: Referrer-Policy`);
   assert.match(get('cache-control') ?? '', /(^|[\s,])no-store($|[\s,])/i, `${what}: Cache-Control`);
