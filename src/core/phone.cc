@@ -91,6 +91,12 @@ Result<std::string> normalizeE164(std::string_view input, std::string_view defau
   return out;
 }
 
+Result<E164> E164::parse(std::string_view input, std::string_view defaultRegion) {
+  auto text = normalizeE164(input, defaultRegion);
+  if (!text.ok()) return text.error();
+  return E164(std::move(text).value());
+}
+
 bool looksLikeE164(std::string_view text) {
   if (text.size() < 8 || text.size() > 16 || text[0] != '+' || text[1] == '0') return false;
   return std::all_of(text.begin() + 1, text.end(), [](char c) { return c >= '0' && c <= '9'; });

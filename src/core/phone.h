@@ -1,9 +1,12 @@
-// Phone numbers: parsing to E.164 with libphonenumber, and masking for logs.
-// Thread-safe: libphonenumber's PhoneNumberUtil is a thread-safe singleton.
+// Phone numbers: parsing to E.164 with libphonenumber, the E164 value type, and masking for logs.
+// Thread-safe: libphonenumber's PhoneNumberUtil is a thread-safe singleton; E164 is an immutable
+// value.
 #pragma once
 
+#include <compare>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include "common/result.h"
 
@@ -21,5 +24,25 @@ bool looksLikeE164(std::string_view text);
 // "+14155552671" -> "+1415*****71": keeps the country code/area and the last two digits so logs
 // can be correlated without holding a full number.
 std::string maskPhone(std::string_view e164);
+
+// A phone number known to be a valid E.164 number ("+14155552671"). parse() is the only way to
+// make one, so code that takes an E164 never holds an unchecked or unnormalised number (what a
+// caller, a CSV or a flow typed). Cheap to copy; compares and orders by its text.
+class E164 {
+ public:
+  // normalizeE164(): the same inputs, the same errors.
+  static Result<E164> parse(std::string_view input, std::string_view defaultRegion = "");
+
+  const std::string& str() const { return text_; }
+  // maskPhone() of the number: the only form of it that may reach a log line.
+  std::string masked() const { return maskPhone(text_); }
+
+  bool operator==(const E164&) const = default;
+  std::strong_ordering operator<=>(const E164&) const = default;
+
+ private:
+  explicit E164(std::string text) : text_(std::move(text)) {}
+  std::string text_;
+};
 
 }  // namespace callgate

@@ -108,5 +108,29 @@ TEST(PhoneTest, FastPathAgreesWithParseOnEveryExampleNumber) {
   EXPECT_GT(checked, 2000);
 }
 
+TEST(E164Test, ParsesToTheCanonicalFormAndMasks) {
+  auto n = E164::parse("(415) 555-2671", "US");
+  ASSERT_TRUE(n.ok()) << n.error().message();
+  EXPECT_EQ(n->str(), "+14155552671");
+  EXPECT_EQ(n->masked(), "+1415*****71");
+  auto same = E164::parse("tel:+14155552671");
+  ASSERT_TRUE(same.ok());
+  EXPECT_EQ(*n, *same);
+  auto other = E164::parse("+442071838750");
+  ASSERT_TRUE(other.ok());
+  EXPECT_NE(*n, *other);
+  EXPECT_LT(*n, *other);  // by text: "+1..." < "+4..."
+}
+
+TEST(E164Test, RefusesWhatNormalizeRefusesWithTheSameError) {
+  for (const char* bad : {"", "12345", "+1 415 555 26711", "4155552671", "+1415abc2671"}) {
+    auto n = E164::parse(bad);
+    auto s = normalizeE164(bad);
+    ASSERT_FALSE(n.ok()) << bad;
+    ASSERT_FALSE(s.ok()) << bad;
+    EXPECT_EQ(n.error().message(), s.error().message()) << bad;
+  }
+}
+
 }  // namespace
 }  // namespace callgate
