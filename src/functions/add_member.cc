@@ -33,4 +33,8 @@ Result<Member> AddMember::add(const std::string& accountUserId, const MemberInpu
   return member;
 }
 
+Result<MemberInput> AddMember::check(const MemberInput& input) const {
+  return validateMemberInput(input, clock_.now());
+}
+
 }  // namespace callgate

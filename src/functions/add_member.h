@@ -20,6 +20,10 @@ class AddMember {
 
   Result<Member> add(const std::string& accountUserId, const MemberInput& input);
 
+  // The input as add() would store it, or add()'s kInvalidArgument for it, without touching a
+  // store: for callers that must refuse a bad form before they spend something on it.
+  Result<MemberInput> check(const MemberInput& input) const;
+
  private:
   CustomerStore& customers_;
   MemberStore& members_;

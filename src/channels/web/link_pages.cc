@@ -1,9 +1,11 @@
 // GET /l/{code} shows what the link allows and changes nothing, so link scanners and message
 // previews cannot use it up. POST /l/{code} (same-origin, with the page's CSRF token) redeems
-// the grant once, mints the one-scope access token and shows the "Add a member" form.
+// the grant once, mints the one-scope access token (functions/redeem_link.h fixes that order) and
+// shows the "Add a member" form.
 #include <spdlog/spdlog.h>
 
 #include <chrono>
+#include <memory>
 #include <string>
 
 #include "adapters/security/token/token_service.h"
@@ -14,6 +16,7 @@
 #include "core/ports.h"
 #include "core/time.h"
 #include "functions/action_links.h"
+#include "functions/redeem_link.h"
 
 namespace callgate::web {
 
@@ -115,7 +118,7 @@ http::Response showConfirm(const WebDeps& deps, const http::Request& request) {
                                                         {"csrf", csrf}}));
 }
 
-http::Response redeem(const WebDeps& deps, const http::Request& request) {
+http::Response redeem(const WebDeps& deps, RedeemLink& redeemer, const http::Request& request) {
   const std::string& code = request.param("code");
   if (!plausibleCode(code)) return refusedPage(LinkState::kUnknown);
   if (!fromOurOrigin(request, deps.publicBaseUrl)) {
@@ -129,26 +132,17 @@ http::Response redeem(const WebDeps& deps, const http::Request& request) {
         403, "Please open the link again",
         "This page could not be verified. Open the link from your text message again.");
   }
-  // Look first and sign before redeeming: a signing failure must not use up the caller's link.
-  auto view = deps.links.inspect(code);
-  if (!view.ok()) return unavailablePage();
-  if (view->state != LinkState::kValid) return refusedPage(view->state);
-  auto token = deps.tokens.issue(view->userId, view->action, {"pin", "sms"});
-  if (!token.ok()) {
-    spdlog::error("event=token_issue_failed error=\"{}\"", token.error().message());
-    return unavailablePage();
-  }
-  auto redeemed = deps.links.redeem(code);
+  auto redeemed = redeemer.redeem(code);
   if (!redeemed.ok()) return unavailablePage();
-  if (redeemed->state != LinkState::kValid) return refusedPage(redeemed->state);  // lost a race
+  if (!redeemed->redeemed()) return refusedPage(redeemed->link.state);
 
-  if (redeemed->action != kActionAddMember) {
+  if (redeemed->link.action != kActionAddMember) {
     return errorPage(400, "Not available here",
                      "This link's action cannot be completed on this page.");
   }
   return page(200, "Add a member",
-              renderTemplate(webAsset("add-member.html"),
-                             {{"account", redeemed->userId}, {"token", token->jwt}}));
+              renderTemplate(webAsset("add-member.html"), {{"account", redeemed->link.userId},
+                                                           {"token", redeemed->accessToken}}));
 }
 
 http::Response staticAsset(std::string_view name, std::string_view contentType) {
@@ -172,7 +166,10 @@ void addPageSecurityHeaders(http::Response& response) {
 
 void addLinkRoutes(http::Router& router, const WebDeps& deps) {
   router.add("GET", "/l/{code}", [deps](const http::Request& r) { return showConfirm(deps, r); });
-  router.add("POST", "/l/{code}", [deps](const http::Request& r) { return redeem(deps, r); });
+  // The token service is the AccessTokenIssuer port the function mints through.
+  auto redeemer = std::make_shared<RedeemLink>(deps.links, deps.tokens);
+  router.add("POST", "/l/{code}",
+             [deps, redeemer](const http::Request& r) { return redeem(deps, *redeemer, r); });
   router.add(
       "GET", "/static/add-member.js",
       [](const http::Request&) {

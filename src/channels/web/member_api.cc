@@ -1,9 +1,9 @@
 // POST /v1/accounts/{id}/members: adds a member to the account named in the path, for the
 // holder of a one-scope access token whose subject is that account (RFC 6750 bearer usage).
 // The token is single use: it is consumed only once the request is known to be valid, so a
-// typo in the form does not cost the caller their link.
-#include <spdlog/spdlog.h>
-
+// typo in the form does not cost the caller their link (functions/member_action.h fixes the
+// order: verify, check, consume, add).
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
 
@@ -12,6 +12,7 @@
 #include "core/member.h"
 #include "functions/action_links.h"
 #include "functions/add_member.h"
+#include "functions/member_action.h"
 
 namespace callgate::web {
 
@@ -60,20 +61,19 @@ Result<MemberInput> parseMemberInput(const std::string& body) {
   return in;
 }
 
-http::Response addMember(const WebDeps& deps, const http::Request& request) {
+http::Response addMember(MemberAction& action, const http::Request& request) {
   const std::string& account = request.param("id");
   const std::string_view jwt = bearerToken(request.header("authorization"));
   if (jwt.empty()) return bearerError(401, "invalid_token", "a Bearer access token is required");
 
-  auto claims = deps.tokens.verify(jwt, TokenCheck{kActionAddMember, account});
-  if (!claims.ok()) {
-    if (claims.error().code() == ErrorCode::kPermissionDenied) {
+  auto permit = action.authorize(jwt, account);
+  if (!permit.ok()) {
+    if (permit.error().code() == ErrorCode::kPermissionDenied) {
       return bearerError(403, "insufficient_scope", "the token does not allow this");
     }
-    if (claims.error().code() == ErrorCode::kUnauthenticated) {
+    if (permit.error().code() == ErrorCode::kUnauthenticated) {
       return bearerError(401, "invalid_token", "the access token is invalid, expired or used");
     }
-    spdlog::warn("event=token_verify_failed error=\"{}\"", claims.error().message());
     return http::jsonError(503, "temporarily unavailable; retry later");
   }
   if (!request.header("content-type").starts_with("application/json")) {
@@ -81,23 +81,19 @@ http::Response addMember(const WebDeps& deps, const http::Request& request) {
   }
   auto input = parseMemberInput(request.body);
   if (!input.ok()) return http::jsonError(400, input.error().message());
-  if (auto valid = validateMemberInput(*input, deps.clock.now()); !valid.ok()) {
-    return http::jsonError(400, valid.error().message());
-  }
 
-  auto first = deps.tokens.consume(*claims);
-  if (!first.ok()) return http::jsonError(503, "temporarily unavailable; retry later");
-  if (!*first)
-    return bearerError(401, "invalid_token", "the access token is invalid, expired or used");
-
-  auto added = deps.members.add(account, *input);
+  auto added = action.add(std::move(*permit), *input);
   if (!added.ok()) {
-    if (added.error().code() == ErrorCode::kInvalidArgument)
-      return http::jsonError(400, added.error().message());
-    if (added.error().code() == ErrorCode::kNotFound)
-      return http::jsonError(404, "no such account");
-    spdlog::error("event=member_add_failed error=\"{}\"", added.error().message());
-    return http::jsonError(503, "temporarily unavailable; retry later");
+    switch (added.error().code()) {
+      case ErrorCode::kInvalidArgument:
+        return http::jsonError(400, added.error().message());
+      case ErrorCode::kUnauthenticated:
+        return bearerError(401, "invalid_token", "the access token is invalid, expired or used");
+      case ErrorCode::kNotFound:
+        return http::jsonError(404, "no such account");
+      default:
+        return http::jsonError(503, "temporarily unavailable; retry later");
+    }
   }
   nlohmann::json out = {{"id", added->id},
                         {"name", added->name},
@@ -114,8 +110,10 @@ http::Response addMember(const WebDeps& deps, const http::Request& request) {
 }  // namespace
 
 void addMemberApiRoutes(http::Router& router, const WebDeps& deps) {
+  // The token service is the AccessTokenVerifier port the function verifies and consumes through.
+  auto action = std::make_shared<MemberAction>(deps.tokens, deps.members);
   router.add("POST", "/v1/accounts/{id}/members",
-             [deps](const http::Request& r) { return addMember(deps, r); });
+             [action](const http::Request& r) { return addMember(*action, r); });
 }
 
 }  // namespace callgate::web

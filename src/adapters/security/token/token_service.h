@@ -5,7 +5,8 @@
 //
 // Thread-safe: the key ring is, the state store and Random must be (production ones are), and
 // the service itself holds only immutable options. Borrows everything given to the constructor,
-// which must outlive it.
+// which must outlive it. It is the AccessTokenIssuer and AccessTokenVerifier of core/token_ports.h
+// that the functions use.
 #pragma once
 
 #include <string>
@@ -15,13 +16,9 @@
 #include "adapters/security/token/key_ring.h"
 #include "core/access_token.h"
 #include "core/ports.h"
+#include "core/token_ports.h"
 
 namespace callgate {
-
-struct IssuedToken {
-  std::string jwt;
-  AccessTokenClaims claims;
-};
 
 struct TokenServiceOptions {
   std::string issuer;                     // iss, e.g. "https://callgate.example.com"
@@ -30,7 +27,7 @@ struct TokenServiceOptions {
   Seconds leeway = kDefaultClockLeeway;   // clamped to 0..kMaxClockLeeway
 };
 
-class TokenService {
+class TokenService : public AccessTokenIssuer, public AccessTokenVerifier {
  public:
   TokenService(token::KeyRing& keys, TokenStateStore& states, Random& random, const Clock& clock,
                TokenServiceOptions options);
@@ -39,20 +36,20 @@ class TokenService {
   // 16 CSPRNG bytes. kInvalidArgument for an empty or oversized subject, a scope that is not one
   // RFC 6749 scope-token, or an amr entry that is not a short token.
   Result<IssuedToken> issue(const std::string& subject, const std::string& scope,
-                            std::vector<std::string> amr);
+                            std::vector<std::string> amr) override;
 
   // Signature, alg (EdDSA only), kid, typ, iss, aud, exp, iat, revocation; then scope/subject.
   // kUnauthenticated: malformed/tampered/alg none/unknown kid/expired/wrong issuer or audience/
   // revoked/used. kPermissionDenied: valid token but wrong scope or subject. kUnavailable when the
   // state store fails.
-  Result<AccessTokenClaims> verify(std::string_view jwt, const TokenCheck& check);
+  Result<AccessTokenClaims> verify(std::string_view jwt, const TokenCheck& check) override;
 
   // Everything verify() checks except scope and subject: is this an active token of ours?
   // (Introspection and revocation.)
   Result<AccessTokenClaims> validate(std::string_view jwt);
 
   // Single use: marks the token used; true for the first caller only. Call after verify().
-  Result<bool> consume(const AccessTokenClaims& claims);
+  Result<bool> consume(const AccessTokenClaims& claims) override;
 
   // RFC 7009: revokes the token if it is an active token of ours; true if it was revoked now,
   // false if it was not an active token (invalid, expired, already revoked or used).
