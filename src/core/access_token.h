@@ -1,8 +1,8 @@
 // Access tokens as the core sees them: the claims of callgate's short-lived Ed25519 JWTs and the
 // PURE rules that decide whether a token's claims are acceptable (issuer, audience, lifetime and
 // clock, then scope and subject). Encoding, signatures, keys and revocation live in
-// src/adapters/token; everything here is plain values and functions of an explicit `now`, so the
-// rules are tested with a fake clock. Thread-safe (no shared state).
+// src/adapters/security/token; everything here is plain values and functions of an explicit `now`,
+// so the rules are tested with a fake clock. Thread-safe (no shared state).
 #pragma once
 
 #include <optional>
