@@ -2,6 +2,7 @@
 
 #include <CLI/CLI.hpp>
 #include <iostream>
+#include <optional>
 
 #include "adapters/platform/log/logging.h"
 #include "app/cli/commands.h"
@@ -28,15 +29,16 @@ void addCommonOptions(CLI::App* cmd, Overrides& o) {
 // Loads the config and sets up logging; on failure prints why and returns false.
 // `quietLevel`, when set, replaces the configured log level unless --log-level was given, so the
 // console commands are not drowned in the server's operational log.
-bool prepare(const Overrides& o, bool bufferedLog, const char* quietLevel, Config& out) {
+bool prepare(const Overrides& o, bool bufferedLog, std::optional<LogLevel> quietLevel,
+             Config& out) {
   auto config = loadConfig(o);
   if (!config.ok()) {
     std::cerr << "callgate: config: " << config.error().message() << "\n";
     return false;
   }
   out = std::move(*config);
-  if (quietLevel && !o.logLevel) out.logLevel = quietLevel;
-  if (auto s = setupLogging(out.logLevel, bufferedLog); !s.ok()) {
+  if (quietLevel && !o.logLevel) out.logLevel = *quietLevel;
+  if (auto s = setupLogging(std::string(logLevelName(out.logLevel)), bufferedLog); !s.ok()) {
     std::cerr << "callgate: " << s.error().message() << "\n";
     return false;
   }
@@ -151,7 +153,7 @@ int runCli(int argc, char** argv) {
 
   Config config;
   if (serve->parsed()) {
-    if (!prepare(o, /*bufferedLog=*/true, nullptr, config)) return 2;
+    if (!prepare(o, /*bufferedLog=*/true, std::nullopt, config)) return 2;
     rc = serveCommand(config);
   } else if (callCmd->parsed()) {
     auto a = parseAttestation(attest);
@@ -160,10 +162,10 @@ int runCli(int argc, char** argv) {
       return 2;
     }
     call.attestation = *a;
-    if (!prepare(o, false, "warn", config)) return 2;
+    if (!prepare(o, false, LogLevel::kWarn, config)) return 2;
     rc = callCommand(config, call);
   } else if (add->parsed() || import->parsed() || show->parsed() || unlock->parsed()) {
-    if (!prepare(o, false, "warn", config)) return 2;
+    if (!prepare(o, false, LogLevel::kWarn, config)) return 2;
     if (add->parsed())
       rc = customersAddCommand(config, nc);
     else if (import->parsed())
@@ -173,11 +175,11 @@ int runCli(int argc, char** argv) {
     else
       rc = customersUnlockCommand(config, unlockUserId);
   } else if (check->parsed() || diagram->parsed()) {
-    if (!prepare(o, false, "warn", config)) return 2;
+    if (!prepare(o, false, LogLevel::kWarn, config)) return 2;
     rc =
         check->parsed() ? flowCheckCommand(config, flowPath) : flowDiagramCommand(config, flowPath);
   } else if (rotate->parsed() || list->parsed()) {
-    if (!prepare(o, false, "warn", config)) return 2;
+    if (!prepare(o, false, LogLevel::kWarn, config)) return 2;
     rc = rotate->parsed() ? keysRotateCommand(config) : keysListCommand(config);
   } else if (identityCmd->parsed()) {
     auto a = parseAttestation(identityAttest);

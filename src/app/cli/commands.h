@@ -29,7 +29,7 @@ int callCommand(const Config& config, const SimulatedCall& call);
 int flowCheckCommand(const Config& config, const std::string& path);
 int flowDiagramCommand(const Config& config, const std::string& path);
 
-// The JWT signing keys in config.tokens.keyFile.
+// The JWT signing keys in config.tokenKeys.path.
 int keysRotateCommand(const Config& config);
 int keysListCommand(const Config& config);
 

@@ -39,8 +39,7 @@ void printKeys(const token::KeySet& keys, TimePoint now) {
 
 // The configured key ring, never created here unless `create`.
 token::KeyRingOptions ringOptions(const Config& config, bool create) {
-  token::KeyRingOptions options;
-  options.path = config.tokens.keyFile;
+  token::KeyRingOptions options = config.tokenKeys;
   options.createIfMissing = create;
   return options;
 }

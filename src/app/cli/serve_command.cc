@@ -23,17 +23,21 @@ namespace {
 // (what its signature covers), Kannel's the dlr-url; without them no report can arrive.
 void addSmsRoutes(http::Router& router, const Config& config, const Services& services) {
   if (!services.smsMessages) return;
-  if (config.smsProvider == "twilio" && !config.twilio.statusCallbackUrl.empty()) {
-    addTwilioStatusRoute(router, {config.twilio.authToken, config.twilio.statusCallbackUrl},
+  const SmsConfig& sms = config.sms;
+  if (sms.provider == SmsProvider::kTwilio && !sms.twilio.statusCallbackUrl.empty()) {
+    addTwilioStatusRoute(router, {sms.twilio.authToken, sms.twilio.statusCallbackUrl},
                          *services.smsMessages, *services.clock);
   }
-  if (config.smsProvider == "kannel" && !config.kannel.dlrUrl.empty() && services.kannelDlrTokens) {
+  if (sms.provider == SmsProvider::kKannel && !sms.kannel.dlrUrl.empty() &&
+      services.kannelDlrTokens) {
     addKannelDlrRoute(router, *services.kannelDlrTokens, *services.smsMessages, *services.clock);
   }
 }
 
 std::string smsDescription(const Config& config) {
-  return config.smsProvider == "outbox" ? config.sms : config.smsProvider;
+  return config.sms.provider == SmsProvider::kOutbox
+             ? config.sms.sink
+             : std::string(smsProviderName(config.sms.provider));
 }
 
 http::Router makeRouter(const Services& services, const Config& config,

@@ -1,6 +1,7 @@
-// Internal to config.cc: typed, bounded reads of one TOML table into Config fields, with errors
+// Internal to app/config: typed, bounded reads of one TOML table into its options, with errors
 // that name the key ("t.toml: sip.max_calls must be an integer in 1..100000") and a check that
-// no unknown key was left unread. Thread-safety: one reader per parse.
+// no unknown key was left unread. The table readers (config_tables.h) are written with it.
+// Thread-safety: one reader per parse.
 #pragma once
 
 #include <toml++/toml.h>
@@ -11,7 +12,9 @@
 #include <string>
 #include <vector>
 
-#include "app/config/config.h"
+#include "app/config/words.h"
+#include "common/result.h"
+#include "core/time.h"
 
 namespace callgate::app::detail {
 
@@ -77,6 +80,35 @@ class TableReader {
     }
     out = std::move(values);
   }
+  // Every key of this table as a string ([functions], [oauth.clients]); all are known here.
+  void allStrings(std::map<std::string, std::string>& out) {
+    if (!table_) return;
+    for (const auto& [k, v] : *table_) {
+      const std::string key(k.str());
+      seen_.insert(key);
+      auto value = v.value<std::string>();
+      if (!value) {
+        if (error_.empty()) error_ = source_ + ": " + name_ + ".\"" + key + "\" must be a string";
+        return;
+      }
+      out[key] = *value;
+    }
+  }
+  // One word of a closed set (provisional = "183"); the error lists the words.
+  template <typename E, size_t N>
+  void choice(const char* key, E& out, const Words<E, N>& words) {
+    if (const toml::node* n = find(key)) {
+      const auto text = n->value<std::string>();
+      const auto value = text ? parseWord(words, *text) : std::nullopt;
+      if (value) {
+        out = *value;
+      } else {
+        std::string what = listWords(words);
+        if (text && text->size() <= 40) what += " (got \"" + *text + "\")";
+        fail(key, what.c_str());
+      }
+    }
+  }
   void integer(const char* key, int& out, int lo, int hi) {
     if (const toml::node* n = find(key)) {
       auto v = n->value<int64_t>();
@@ -100,6 +132,11 @@ class TableReader {
     int v = static_cast<int>(out.count());
     integer(key, v, lo, hi);
     out = Seconds(v);
+  }
+  const std::string& source() const { return source_; }
+  // An error about a value read here that a later check refused: "SOURCE: TABLE.KEY what".
+  Error invalid(const char* key, const std::string& what) const {
+    return Error::invalidArgument(source_ + ": " + name_ + "." + key + " " + what);
   }
   // Every key not read is an error.
   Status finish() {

@@ -22,7 +22,7 @@ struct SipChannel::Parts {
 };
 
 Result<std::unique_ptr<SipChannel>> SipChannel::build(const Config& config, Services& services) {
-  const SipConfig& sc = config.sip;
+  const sip_voice::SipChannelConfig& sc = config.sip;
   auto listen = parseHostPort(sc.listen);
   if (!listen.ok()) return Error::invalidArgument("sip.listen: " + listen.error().message());
   const std::string advertised = sc.advertisedAddress.empty() ? listen->host : sc.advertisedAddress;
@@ -55,21 +55,15 @@ Result<std::unique_ptr<SipChannel>> SipChannel::build(const Config& config, Serv
   sip_voice::SipVoiceOptions options;
   options.queues = sc.queues;
   options.defaultAgent = sc.defaultAgent;
-  options.announceReferFailure = sc.referFailure == "announce";
+  options.announceReferFailure = sc.referFailure == sip_voice::ReferFailure::kAnnounce;
   if (config.speech.enabled) {
-    asr::PocketsphinxOptions asrOptions;
-    asrOptions.modelDir = config.speech.model;
-    asrOptions.dictionary = config.speech.dictionary;
-    asrOptions.maxDecoders = config.speech.decoders;
-    auto recognizer = asr::PocketsphinxRecognizer::create(std::move(asrOptions));
+    auto recognizer = asr::PocketsphinxRecognizer::create(config.speech.recognizer);
     if (!recognizer.ok())
       return Error(recognizer.error().code(), "speech: " + recognizer.error().message());
     parts->recognizer = std::move(*recognizer);
     options.recognizer = parts->recognizer.get();
-    options.endpointer.endSilenceMs = config.speech.endSilenceMs;
-    options.endpointer.maxSpeechMs = config.speech.maxSpeechSeconds * 1000;
-    options.speechTurn.confirmBelow = config.speech.confirmBelow;
-    options.speechTurn.maxAttempts = config.speech.maxAttempts;
+    options.endpointer = config.speech.endpointer;
+    options.speechTurn = config.speech.turn;
   }
   parts->runtime = std::make_unique<sip_voice::SipVoiceRuntime>(
       std::move(*flows), std::move(options), *parts->media,
@@ -83,9 +77,7 @@ Result<std::unique_ptr<SipChannel>> SipChannel::build(const Config& config, Serv
   serverOptions.port = listen->port;
   serverOptions.advertisedAddress = advertised;
   serverOptions.maxCalls = sc.maxCalls;
-  serverOptions.provisional = sc.provisional == "none"  ? sip::SipServerOptions::Provisional::kNone
-                              : sc.provisional == "183" ? sip::SipServerOptions::Provisional::k183
-                                                        : sip::SipServerOptions::Provisional::k180;
+  serverOptions.provisional = sc.provisional;
   serverOptions.answerDelay = std::chrono::milliseconds(sc.answerDelayMs);
   serverOptions.t1 = std::chrono::milliseconds(sc.t1Ms);
   serverOptions.t2 = std::chrono::milliseconds(sc.t2Ms);

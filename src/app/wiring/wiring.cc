@@ -71,33 +71,38 @@ Result<std::string> pinPepper(const Config& config) {
   return loadOrCreateSecretKey(config.pinPepperFile);
 }
 
-// The SMS sender for config.smsProvider, with the HTTP client and delivery store it needs.
+// The SMS sender for config.sms.provider, with the HTTP client and delivery store it needs.
 Status buildSmsSender(const Config& config, const std::string& otpSecret, Services& s) {
-  if (config.smsProvider == "outbox") {
+  const SmsConfig& sms = config.sms;
+  if (sms.provider == SmsProvider::kOutbox) {
     s.sms = std::make_unique<OutboxSmsSender>(outboxPath(config), *s.clock);
     return okStatus();
   }
   s.smsMessages = std::make_unique<SqliteSmsMessageStore>(*s.db);
   CurlHttpClientOptions curl;
-  curl.connectTimeout = Millis(config.smsHttp.connectTimeoutMs);
-  curl.requestTimeout = Millis(config.smsHttp.attemptTimeoutMs);
+  curl.connectTimeout = Millis(sms.http.connectTimeoutMs);
+  curl.requestTimeout = Millis(sms.http.attemptTimeoutMs);
   s.httpTransport = std::make_unique<CurlHttpClient>(curl);
   s.backoffClock = std::make_unique<SteadyBackoffClock>();
   RetryPolicy policy;
-  policy.maxAttempts = config.smsHttp.maxAttempts;
-  policy.totalBudget = Millis(config.smsHttp.totalTimeoutMs);
+  policy.maxAttempts = sms.http.maxAttempts;
+  policy.totalBudget = Millis(sms.http.totalTimeoutMs);
   s.http =
       std::make_unique<RetryingHttpClient>(*s.httpTransport, policy, *s.backoffClock, *s.random);
   SmsTracking tracking{s.smsMessages.get(), *s.random, *s.clock};
-  if (config.smsProvider == "twilio") {
-    s.sms = std::make_unique<TwilioSmsSender>(config.twilio, *s.http, tracking);
-  } else if (config.smsProvider == "sns") {
-    s.sms = std::make_unique<SnsSmsSender>(config.sns, *s.http, tracking);
-  } else if (config.smsProvider == "kannel") {
-    s.kannelDlrTokens = std::make_unique<KannelDlrToken>(otpSecret);
-    s.sms = std::make_unique<KannelSmsSender>(config.kannel, *s.kannelDlrTokens, *s.http, tracking);
-  } else {
-    return Error::invalidArgument("sms provider '" + config.smsProvider + "' is not supported");
+  switch (sms.provider) {
+    case SmsProvider::kOutbox:
+      break;  // built above
+    case SmsProvider::kTwilio:
+      s.sms = std::make_unique<TwilioSmsSender>(sms.twilio, *s.http, tracking);
+      break;
+    case SmsProvider::kSns:
+      s.sms = std::make_unique<SnsSmsSender>(sms.sns, *s.http, tracking);
+      break;
+    case SmsProvider::kKannel:
+      s.kannelDlrTokens = std::make_unique<KannelDlrToken>(otpSecret);
+      s.sms = std::make_unique<KannelSmsSender>(sms.kannel, *s.kannelDlrTokens, *s.http, tracking);
+      break;
   }
   return okStatus();
 }
@@ -184,18 +189,12 @@ Result<std::unique_ptr<Services>> buildServices(const Config& config) {
 
 Status buildTokens(const Config& config, Services& s) {
   if (!s.random) s.random = std::make_unique<SodiumRandom>();
-  token::KeyRingOptions keyOptions;
-  keyOptions.path = config.tokens.keyFile;
-  auto ring = token::KeyRing::open(keyOptions, *s.clock, *s.random);
+  auto ring = token::KeyRing::open(config.tokenKeys, *s.clock, *s.random);
   if (!ring.ok()) return Error(ring.error().code(), "JWT keys: " + ring.error().message());
   s.keyRing = std::move(*ring);
   s.tokenStates = std::make_unique<SqliteTokenStateStore>(*s.db, *s.clock);
-  TokenServiceOptions options;
-  options.issuer = config.tokens.issuer;
-  options.audience = config.tokens.audience;
-  options.ttl = config.tokens.ttl;
-  s.tokens =
-      std::make_unique<TokenService>(*s.keyRing, *s.tokenStates, *s.random, *s.clock, options);
+  s.tokens = std::make_unique<TokenService>(*s.keyRing, *s.tokenStates, *s.random, *s.clock,
+                                            config.tokens);
   return okStatus();
 }
 

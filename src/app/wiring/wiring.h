@@ -77,7 +77,7 @@ struct Services {
   FunctionRegistry functions;
 };
 
-// Opens (creating on first run) the database, the SMS sender chosen by config.smsProvider, the
+// Opens (creating on first run) the database, the SMS sender chosen by config.sms.provider, the
 // OTP key and the audit log.
 Result<std::unique_ptr<Services>> buildServices(const Config& config);
 

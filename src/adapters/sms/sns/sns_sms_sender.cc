@@ -32,13 +32,14 @@ Result<HttpClientRequest> SnsSmsSender::buildRequest(const SmsMessage& message,
   auto url = splitUrl(config_.effectiveEndpoint());
   if (!url.ok()) return Error::invalidArgument("sns: endpoint: " + url.error().message());
 
-  http::Params form{{"Action", "Publish"},
-                    {"Version", "2010-03-31"},
-                    {"PhoneNumber", message.to},
-                    {"Message", message.body},
-                    {"MessageAttributes.entry.1.Name", "AWS.SNS.SMS.SMSType"},
-                    {"MessageAttributes.entry.1.Value.DataType", "String"},
-                    {"MessageAttributes.entry.1.Value.StringValue", config_.smsType}};
+  http::Params form{
+      {"Action", "Publish"},
+      {"Version", "2010-03-31"},
+      {"PhoneNumber", message.to},
+      {"Message", message.body},
+      {"MessageAttributes.entry.1.Name", "AWS.SNS.SMS.SMSType"},
+      {"MessageAttributes.entry.1.Value.DataType", "String"},
+      {"MessageAttributes.entry.1.Value.StringValue", snsSmsTypeName(config_.smsType)}};
   if (!config_.senderId.empty()) {
     form.insert(form.end(), {{"MessageAttributes.entry.2.Name", "AWS.SNS.SMS.SenderID"},
                              {"MessageAttributes.entry.2.Value.DataType", "String"},

@@ -23,13 +23,21 @@
 
 namespace callgate {
 
+// The AWS.SNS.SMS.SMSType attribute: how SNS routes and prices the message.
+enum class SnsSmsType { kTransactional, kPromotional };
+
+// "Transactional" or "Promotional", as SNS spells the attribute value.
+inline const char* snsSmsTypeName(SnsSmsType type) {
+  return type == SnsSmsType::kPromotional ? "Promotional" : "Transactional";
+}
+
 struct SnsSmsConfig {
   std::string region = "us-east-1";
   aws::Credentials
       credentials;  // config, else AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY / AWS_SESSION_TOKEN
-  std::string endpoint;                   // "" = https://sns.{region}.amazonaws.com/
-  std::string senderId;                   // optional AWS.SNS.SMS.SenderID, 3-11 alphanumerics
-  std::string smsType = "Transactional";  // or "Promotional"
+  std::string endpoint;  // "" = https://sns.{region}.amazonaws.com/
+  std::string senderId;  // optional AWS.SNS.SMS.SenderID, 3-11 alphanumerics
+  SnsSmsType smsType = SnsSmsType::kTransactional;
 
   std::string effectiveEndpoint() const;
 };

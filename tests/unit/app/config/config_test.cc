@@ -64,7 +64,7 @@ level = "debug"
   EXPECT_EQ(c.otp.perPrefixWindow, Seconds(61));
   EXPECT_EQ(c.otp.brand, "Acme");
   EXPECT_EQ(c.functionMap.at("arn:aws:lambda:eu-west-1:1:function:Lookup"), "lookup-caller");
-  EXPECT_EQ(c.logLevel, "debug");
+  EXPECT_EQ(c.logLevel, LogLevel::kDebug);
 }
 
 TEST(ConfigTest, RejectsUnknownKeysNamingThem) {

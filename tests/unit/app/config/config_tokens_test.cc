@@ -26,7 +26,7 @@ TEST(ConfigTokensTest, Defaults) {
   EXPECT_EQ(c->tokens.issuer, "http://127.0.0.1:8080");
   EXPECT_EQ(c->tokens.audience, "callgate-api");
   EXPECT_EQ(c->tokens.ttl, Seconds(300));
-  EXPECT_EQ(c->tokens.keyFile, "var/jwt-keys.json");
+  EXPECT_EQ(c->tokenKeys.path, "var/jwt-keys.json");
   EXPECT_TRUE(c->oauthClients.empty());
 }
 
@@ -54,7 +54,7 @@ billing = "fedcba9876543210fedcba"
   EXPECT_EQ(c->tokens.issuer, "https://callgate.example.com");
   EXPECT_EQ(c->tokens.audience, "members-api");
   EXPECT_EQ(c->tokens.ttl, Seconds(120));
-  EXPECT_EQ(c->tokens.keyFile, "/tmp/flag-keys.json");  // the flag wins
+  EXPECT_EQ(c->tokenKeys.path, "/tmp/flag-keys.json");  // the flag wins
   EXPECT_EQ(c->oauthClients.size(), 2u);
   EXPECT_EQ(c->oauthClients.at("billing"), "fedcba9876543210fedcba");
 }

@@ -21,8 +21,8 @@ TEST(SipConfigTest, OffByDefaultWithSaneDefaults) {
   EXPECT_EQ(c->sip.rtpPortMin, 16384);
   EXPECT_EQ(c->sip.rtpPortMax, 32767);
   EXPECT_EQ(c->sip.defaultAgent, "sip:agent@127.0.0.1:5090");
-  EXPECT_EQ(c->sip.provisional, "180");
-  EXPECT_EQ(c->sip.referFailure, "announce");
+  EXPECT_EQ(c->sip.provisional, sip::SipServerOptions::Provisional::k180);
+  EXPECT_EQ(c->sip.referFailure, sip_voice::ReferFailure::kAnnounce);
 }
 
 TEST(SipConfigTest, TheFlagTurnsItOn) {
@@ -63,7 +63,7 @@ certificates = ["b.pem", "c.pem"]
 max_age_seconds = 30
 )");
   ASSERT_TRUE(c.ok()) << c.error().message();
-  const SipConfig& s = c->sip;
+  const sip_voice::SipChannelConfig& s = c->sip;
   EXPECT_EQ(s.listen, "127.0.0.1:5070");
   EXPECT_EQ(s.advertisedAddress, "192.0.2.10");
   EXPECT_EQ(s.rtpPortMin, 20000);
@@ -71,11 +71,11 @@ max_age_seconds = 30
   EXPECT_EQ(s.mediaThreads, 2);
   EXPECT_EQ(s.workerThreads, 8);
   EXPECT_EQ(s.maxCalls, 50);
-  EXPECT_EQ(s.provisional, "183");
+  EXPECT_EQ(s.provisional, sip::SipServerOptions::Provisional::k183);
   EXPECT_EQ(s.answerDelayMs, 250);
   EXPECT_EQ(s.defaultFlow, "flows/voice-login.json");
   EXPECT_EQ(s.defaultAgent, "sip:desk@pbx.example.com");
-  EXPECT_EQ(s.referFailure, "hangup");
+  EXPECT_EQ(s.referFailure, sip_voice::ReferFailure::kHangup);
   EXPECT_EQ(s.promptsDir, "/srv/prompts");
   EXPECT_EQ(s.ttsCacheMb, 16);
   EXPECT_EQ(s.t1Ms, 100);

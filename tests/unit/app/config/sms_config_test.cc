@@ -68,29 +68,29 @@ TEST(SmsConfigTest, DefaultIsTheOutbox) {
   ScopedEnv env;
   auto c = loadConfig({});
   ASSERT_TRUE(c.ok());
-  EXPECT_EQ(c->smsProvider, "outbox");
+  EXPECT_EQ(c->sms.provider, SmsProvider::kOutbox);
   EXPECT_EQ(outboxPath(*c), "var/outbox.jsonl");
-  EXPECT_EQ(c->smsHttp.maxAttempts, 3);
+  EXPECT_EQ(c->sms.http.maxAttempts, 3);
 }
 
 TEST(SmsConfigTest, ReadsTheTwilioTable) {
   ScopedEnv env;
   auto c = load(kTwilio);
   ASSERT_TRUE(c.ok()) << c.error().toString();
-  EXPECT_EQ(c->smsProvider, "twilio");
-  EXPECT_EQ(c->twilio.accountSid, "AC0123456789abcdef0123456789abcdef");
-  EXPECT_EQ(c->twilio.authToken, "file-token");
-  EXPECT_EQ(c->twilio.from, "+15005550006");
-  EXPECT_EQ(c->twilio.baseUrl, "http://127.0.0.1:1234");
-  EXPECT_EQ(c->twilio.statusCallbackUrl, "https://callgate.example.com/sms/v1/twilio/status");
-  EXPECT_EQ(c->smsHttp.maxAttempts, 4);
-  EXPECT_EQ(c->smsHttp.totalTimeoutMs, 7000);
+  EXPECT_EQ(c->sms.provider, SmsProvider::kTwilio);
+  EXPECT_EQ(c->sms.twilio.accountSid, "AC0123456789abcdef0123456789abcdef");
+  EXPECT_EQ(c->sms.twilio.authToken, "file-token");
+  EXPECT_EQ(c->sms.twilio.from, "+15005550006");
+  EXPECT_EQ(c->sms.twilio.baseUrl, "http://127.0.0.1:1234");
+  EXPECT_EQ(c->sms.twilio.statusCallbackUrl, "https://callgate.example.com/sms/v1/twilio/status");
+  EXPECT_EQ(c->sms.http.maxAttempts, 4);
+  EXPECT_EQ(c->sms.http.totalTimeoutMs, 7000);
 }
 
 TEST(SmsConfigTest, EnvironmentTokenWinsAndIsRequired) {
   ScopedEnv env;
   env.set("CALLGATE_TWILIO_AUTH_TOKEN", "env-token");
-  EXPECT_EQ(load(kTwilio)->twilio.authToken, "env-token");
+  EXPECT_EQ(load(kTwilio)->sms.twilio.authToken, "env-token");
   ::unsetenv("CALLGATE_TWILIO_AUTH_TOKEN");
   std::string noToken = kTwilio;
   noToken.replace(noToken.find("auth_token = \"file-token\"\n"), 26, "");
@@ -108,18 +108,18 @@ TEST(SmsConfigTest, SnsTakesTheAwsEnvironmentTrioWhenTheFileHasNoSecret) {
   auto c = load(
       "[sms]\nprovider = \"sns\"\n[sms.sns]\nregion = \"eu-west-1\"\nsender_id = \"CallGate\"\n");
   ASSERT_TRUE(c.ok()) << c.error().toString();
-  EXPECT_EQ(c->sns.region, "eu-west-1");
-  EXPECT_EQ(c->sns.credentials.accessKeyId, "AKIDENV");
-  EXPECT_EQ(c->sns.credentials.secretAccessKey, "env/secret");
-  EXPECT_EQ(c->sns.credentials.sessionToken, "env-session");
-  EXPECT_EQ(c->sns.effectiveEndpoint(), "https://sns.eu-west-1.amazonaws.com/");
+  EXPECT_EQ(c->sms.sns.region, "eu-west-1");
+  EXPECT_EQ(c->sms.sns.credentials.accessKeyId, "AKIDENV");
+  EXPECT_EQ(c->sms.sns.credentials.secretAccessKey, "env/secret");
+  EXPECT_EQ(c->sms.sns.credentials.sessionToken, "env-session");
+  EXPECT_EQ(c->sms.sns.effectiveEndpoint(), "https://sns.eu-west-1.amazonaws.com/");
   // A secret in the file brings its own key id; the environment's is not mixed in.
   c = load(
       "[sms]\nprovider = \"sns\"\n[sms.sns]\naccess_key_id = \"AKIDFILE\"\nsecret_access_key = "
       "\"file\"\n");
   ASSERT_TRUE(c.ok());
-  EXPECT_EQ(c->sns.credentials.accessKeyId, "AKIDFILE");
-  EXPECT_EQ(c->sns.credentials.sessionToken, "");
+  EXPECT_EQ(c->sms.sns.credentials.accessKeyId, "AKIDFILE");
+  EXPECT_EQ(c->sms.sns.credentials.sessionToken, "");
 }
 
 TEST(SmsConfigTest, SnsChecksItsValues) {
@@ -147,10 +147,10 @@ TEST(SmsConfigTest, KannelTableAndPasswordFromTheEnvironment) {
       "username = \"u\"\nfrom = \"12345\"\ndlr_url = "
       "\"http://127.0.0.1:8080/sms/v1/kannel/dlr\"\ndlr_mask = 3\n");
   ASSERT_TRUE(c.ok()) << c.error().toString();
-  EXPECT_EQ(c->kannel.password, "env-pass");
-  EXPECT_EQ(c->kannel.username, "u");
-  EXPECT_EQ(c->kannel.from, "12345");
-  EXPECT_EQ(c->kannel.dlrMask, 3);
+  EXPECT_EQ(c->sms.kannel.password, "env-pass");
+  EXPECT_EQ(c->sms.kannel.username, "u");
+  EXPECT_EQ(c->sms.kannel.from, "12345");
+  EXPECT_EQ(c->sms.kannel.dlrMask, 3);
   ::unsetenv("CALLGATE_KANNEL_PASSWORD");
   auto noPassword = load("[sms]\nprovider = \"kannel\"\n[sms.kannel]\nusername = \"u\"\n");
   ASSERT_FALSE(noPassword.ok());
@@ -191,14 +191,14 @@ TEST(SmsConfigTest, TheSmsFlagKeepsTheOutboxFormAndPicksProviders) {
   o.sms = "outbox:/tmp/x.jsonl";
   auto c = load(kTwilio, o);
   ASSERT_TRUE(c.ok());
-  EXPECT_EQ(c->smsProvider, "outbox");  // the flag wins over the file's provider
+  EXPECT_EQ(c->sms.provider, SmsProvider::kOutbox);  // the flag wins over the file's provider
   EXPECT_EQ(outboxPath(*c), "/tmp/x.jsonl");
   o.sms = "twilio";
   auto t = load(
       std::string(kTwilio).replace(std::string(kTwilio).find("provider = \"twilio\"\n"), 20, ""),
       o);
   ASSERT_TRUE(t.ok()) << t.error().toString();
-  EXPECT_EQ(t->smsProvider, "twilio");
+  EXPECT_EQ(t->sms.provider, SmsProvider::kTwilio);
   o.sms = "pigeon";
   EXPECT_FALSE(load(kTwilio, o).ok());
   o.sms = "outbox:";
@@ -209,7 +209,7 @@ TEST(SmsConfigTest, OldSinkKeyStillWorks) {
   ScopedEnv env;
   auto c = load("[sms]\nsink = \"outbox:/tmp/old.jsonl\"\n");
   ASSERT_TRUE(c.ok());
-  EXPECT_EQ(c->smsProvider, "outbox");
+  EXPECT_EQ(c->sms.provider, SmsProvider::kOutbox);
   EXPECT_EQ(outboxPath(*c), "/tmp/old.jsonl");
   EXPECT_FALSE(load("[sms]\nsink = \"smtp:x\"\n").ok());
 }

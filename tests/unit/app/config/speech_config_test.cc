@@ -10,10 +10,10 @@ TEST(SpeechConfigTest, OnWithTheDebianModelByDefault) {
   Config c;
   ASSERT_TRUE(applyToml("", "t.toml", c).ok());
   EXPECT_TRUE(c.speech.enabled);
-  EXPECT_EQ(c.speech.model, "/usr/share/pocketsphinx/model/en-us/en-us");
-  EXPECT_EQ(c.speech.dictionary, "share/speech/digits.dict");
-  EXPECT_DOUBLE_EQ(c.speech.confirmBelow, 0.6);
-  EXPECT_EQ(c.speech.maxAttempts, 3);
+  EXPECT_EQ(c.speech.recognizer.modelDir, "/usr/share/pocketsphinx/model/en-us/en-us");
+  EXPECT_EQ(c.speech.recognizer.dictionary, "share/speech/digits.dict");
+  EXPECT_DOUBLE_EQ(c.speech.turn.confirmBelow, 0.6);
+  EXPECT_EQ(c.speech.turn.maxAttempts, 3);
 }
 
 TEST(SpeechConfigTest, ReadsEveryKey) {
@@ -31,13 +31,13 @@ max_speech_seconds = 8
                      "t.toml", c);
   ASSERT_TRUE(s.ok()) << s.error().message();
   EXPECT_FALSE(c.speech.enabled);
-  EXPECT_EQ(c.speech.model, "/opt/model");
-  EXPECT_EQ(c.speech.dictionary, "/opt/digits.dict");
-  EXPECT_EQ(c.speech.decoders, 4);
-  EXPECT_DOUBLE_EQ(c.speech.confirmBelow, 1.0);
-  EXPECT_EQ(c.speech.maxAttempts, 2);
-  EXPECT_EQ(c.speech.endSilenceMs, 600);
-  EXPECT_EQ(c.speech.maxSpeechSeconds, 8);
+  EXPECT_EQ(c.speech.recognizer.modelDir, "/opt/model");
+  EXPECT_EQ(c.speech.recognizer.dictionary, "/opt/digits.dict");
+  EXPECT_EQ(c.speech.recognizer.maxDecoders, 4);
+  EXPECT_DOUBLE_EQ(c.speech.turn.confirmBelow, 1.0);
+  EXPECT_EQ(c.speech.turn.maxAttempts, 2);
+  EXPECT_EQ(c.speech.endpointer.endSilenceMs, 600);
+  EXPECT_EQ(c.speech.endpointer.maxSpeechMs, 8000);
 }
 
 TEST(SpeechConfigTest, RejectsBadValuesNamingTheKey) {

@@ -1,13 +1,23 @@
-// Validation of the [sip] tables (see config.h SipConfig and docs/SIP.md).
+// [sip], [sip.numbers], [sip.queues], [sip.stir]: the SIP voice channel (docs/SIP.md), read
+// into the channel's SipChannelConfig and checked.
 
 #include <boost/asio/ip/address.hpp>
 
-#include "app/config/config.h"
+#include "app/config/config_tables.h"
 #include "core/phone.h"
 
 namespace callgate::app {
 
 namespace {
+
+using sip_voice::ReferFailure;
+using sip_voice::SipChannelConfig;
+using Provisional = SipChannelConfig::Provisional;
+
+constexpr Words<Provisional, 3> kProvisionals{
+    {{"none", Provisional::kNone}, {"180", Provisional::k180}, {"183", Provisional::k183}}};
+constexpr Words<ReferFailure, 2> kReferFailures{
+    {{"announce", ReferFailure::kAnnounce}, {"hangup", ReferFailure::kHangup}}};
 
 bool isSipUri(const std::string& s) {
   if (!(s.starts_with("sip:") || s.starts_with("sips:"))) return false;
@@ -26,7 +36,7 @@ bool isIpAddress(const std::string& s) {
   return !ec;
 }
 
-Status parsePortRange(SipConfig& sip) {
+Status parsePortRange(SipChannelConfig& sip) {
   const auto dash = sip.rtpPorts.find('-');
   const auto number = [](const std::string& t) -> int {
     if (t.empty() || t.size() > 5 || t.find_first_not_of("0123456789") != std::string::npos)
@@ -48,7 +58,34 @@ Status parsePortRange(SipConfig& sip) {
 
 }  // namespace
 
-Status validateSipConfig(SipConfig& sip) {
+Status detail::readSipTable(TableReader& sip, SipChannelConfig& out) {
+  sip.str("listen", out.listen);
+  sip.str("advertised_address", out.advertisedAddress);
+  sip.str("rtp_ports", out.rtpPorts);
+  sip.integer("media_threads", out.mediaThreads, 1, 16);
+  sip.integer("worker_threads", out.workerThreads, 1, 256);
+  sip.integer("max_calls", out.maxCalls, 1, 100000);
+  sip.choice("provisional", out.provisional, kProvisionals);
+  sip.integer("answer_delay_ms", out.answerDelayMs, 0, 60000);
+  sip.str("default_flow", out.defaultFlow);
+  sip.str("default_agent", out.defaultAgent);
+  sip.choice("refer_failure", out.referFailure, kReferFailures);
+  sip.str("prompts_dir", out.promptsDir);
+  sip.integer("tts_cache_mb", out.ttsCacheMb, 1, 4096);
+  sip.integer("t1_ms", out.t1Ms, 10, 10000);
+  sip.integer("t2_ms", out.t2Ms, 10, 60000);
+  sip.stringMap("numbers", out.numbers);
+  sip.stringMap("queues", out.queues);
+  TableReader stir = sip.sub("stir");
+  stir.stringList("trusted_proxies", out.trustedProxies);
+  stir.stringList("public_keys", out.stirPublicKeys);
+  stir.stringList("certificates", out.stirCertificates);
+  stir.integer("max_age_seconds", out.stirMaxAgeSeconds, 1, 3600);
+  if (auto s = sip.finish(); !s.ok()) return s;
+  return stir.finish();
+}
+
+Status validateSipConfig(SipChannelConfig& sip) {
   if (!sip.listen.empty()) {
     auto hp = parseHostPort(sip.listen);
     if (!hp.ok()) return Error::invalidArgument("sip.listen: " + hp.error().message());
@@ -61,12 +98,6 @@ Status validateSipConfig(SipConfig& sip) {
                                   sip.advertisedAddress + "')");
   }
   if (auto s = parsePortRange(sip); !s.ok()) return s;
-  if (sip.provisional != "none" && sip.provisional != "180" && sip.provisional != "183") {
-    return Error::invalidArgument("sip.provisional must be \"none\", \"180\" or \"183\"");
-  }
-  if (sip.referFailure != "announce" && sip.referFailure != "hangup") {
-    return Error::invalidArgument("sip.refer_failure must be \"announce\" or \"hangup\"");
-  }
   if (sip.t2Ms < sip.t1Ms) return Error::invalidArgument("sip.t2_ms must not be below sip.t1_ms");
   if (!sip.defaultAgent.empty() && !isSipUri(sip.defaultAgent)) {
     return Error::invalidArgument("sip.default_agent must be a sip: or sips: URI");

@@ -1,0 +1,49 @@
+// Internal to app/config: one reader per TOML table. Each reads its table's keys into the options
+// of what the table configures, refusing unknown keys, wrong types, values out of range and words
+// outside a closed set, every error naming the table and key; sub-tables ([sms.twilio]) are read
+// by their parent's reader. Checks that need the flags or the environment (secrets, the
+// issuer's default) run later, in loadConfig. Thread-safety: none needed (one parse at a time).
+#pragma once
+
+#include <map>
+#include <string>
+
+#include "app/config/config.h"
+#include "app/config/toml_table_reader.h"
+
+namespace callgate::app::detail {
+
+// general_tables.cc
+Status readServerTable(TableReader& t, Config& c);  // http, io_threads, worker_threads
+Status readStorageTable(TableReader& t, std::string& db);
+Status readFlowsTable(TableReader& t, std::string& defaultFlow);
+Status readFunctionsTable(TableReader& t, std::map<std::string, std::string>& functionMap);
+Status readLogTable(TableReader& t, LogLevel& level);
+
+// security_tables.cc
+Status readSecurityTable(TableReader& t, Config& c);  // caller id trust, key files, PIN hashing
+Status readOtpTable(TableReader& t, OtpConfig& otp);
+Status readLinksTable(TableReader& t, Config& c);  // public_base_url, link TTL and limits
+
+// tokens_table.cc
+Status readTokensTable(TableReader& t, TokenServiceOptions& tokens, token::KeyRingOptions& keys);
+Status readOAuthTable(TableReader& t, std::map<std::string, std::string>& clients);
+// After the flags: fills in the issuer's default (the links' base URL) and checks the issuer,
+// audience, key file and OAuth clients.
+Status validateTokens(TokenServiceOptions& tokens, const token::KeyRingOptions& keys,
+                      const std::string& publicBaseUrl,
+                      const std::map<std::string, std::string>& oauthClients);
+
+// sms_table.cc
+Status readSmsTable(TableReader& t, SmsConfig& sms);
+
+// twilio_voice_table.cc
+Status readTwilioTable(TableReader& t, twilio_voice::TwilioVoiceConfig& twilio);
+
+// sip_table.cc
+Status readSipTable(TableReader& t, sip_voice::SipChannelConfig& sip);
+
+// speech_table.cc
+Status readSpeechTable(TableReader& t, asr::SpeechOptions& speech);
+
+}  // namespace callgate::app::detail

@@ -1,0 +1,55 @@
+// [security], [otp] and [links]: who counts as authenticated, the keys and hashing of secrets,
+// one-time codes and texted links.
+
+#include "app/config/config_tables.h"
+
+namespace callgate::app::detail {
+
+Status readSecurityTable(TableReader& t, Config& c) {
+  std::string trust = callerIdTrustName(c.callerIdTrust);
+  t.str("caller_id_trust", trust);
+  t.str("otp_secret_file", c.otpSecretFile);
+  t.str("audit_log", c.auditLog);
+  t.str("pin_pepper_file", c.pinPepperFile);
+  t.integer("pin_max_failures", c.pinMaxFailures, 1, 100);
+  t.integer("pin_hash_ops_limit", c.pinHashOpsLimit, 1, 100);
+  t.integer("pin_hash_memory_kib", c.pinHashMemoryKib, 1024, 4 * 1024 * 1024);
+  if (auto s = t.finish(); !s.ok()) return s;
+  // The words are core's (the --caller-id-trust flag takes the same), its error names them.
+  auto parsed = parseCallerIdTrust(trust);
+  if (!parsed.ok())
+    return Error::invalidArgument(t.source() + ": security." + parsed.error().message());
+  c.callerIdTrust = *parsed;
+  return okStatus();
+}
+
+Status readOtpTable(TableReader& t, OtpConfig& otp) {
+  t.integer("digits", otp.digits, 4, 10);
+  t.seconds("ttl_seconds", otp.ttl, 30, 3600);
+  t.integer("max_attempts", otp.maxAttempts, 1, 10);
+  t.integer("per_number_limit", otp.perNumberLimit, 1, 1000);
+  t.seconds("per_number_window_seconds", otp.perNumberWindow, 1, 86400);
+  t.integer("per_prefix_limit", otp.perPrefixLimit, 1, 1000000);
+  t.seconds("per_prefix_window_seconds", otp.perPrefixWindow, 1, 86400);
+  t.integer("prefix_length", otp.prefixLength, 3, 12);
+  t.str("brand", otp.brand);
+  return t.finish();
+}
+
+Status readLinksTable(TableReader& t, Config& c) {
+  std::string baseUrl;
+  t.str("public_base_url", baseUrl);
+  t.seconds("ttl_seconds", c.linkTtl, 60, 86400);
+  t.integer("per_user_limit", c.linkPerUserLimit, 1, 1000);
+  t.seconds("per_user_window_seconds", c.linkPerUserWindow, 1, 86400);
+  if (auto s = t.finish(); !s.ok()) return s;
+  if (!baseUrl.empty()) {
+    auto url = normalizePublicBaseUrl(baseUrl);
+    if (!url.ok()) return t.invalid("public_base_url", url.error().message());
+    c.publicBaseUrl = *url;
+    c.publicBaseUrlDefaulted = false;
+  }
+  return okStatus();
+}
+
+}  // namespace callgate::app::detail

@@ -1,0 +1,167 @@
+// [sms], [sms.twilio], [sms.sns], [sms.kannel]: the provider, its table (the sender's own
+// config), the HTTP retry settings, and the checks that the chosen provider has what it needs.
+
+#include <cstdlib>
+
+#include "adapters/net/http_client/http_client.h"
+#include "app/config/config_tables.h"
+
+namespace callgate::app {
+
+namespace detail {
+
+namespace {
+
+constexpr Words<SnsSmsType, 2> kSnsSmsTypes{
+    {{"Transactional", SnsSmsType::kTransactional}, {"Promotional", SnsSmsType::kPromotional}}};
+
+}  // namespace
+
+Status readSmsTable(TableReader& sms, SmsConfig& out) {
+  sms.choice("provider", out.provider, kSmsProviders);
+  sms.str("sink", out.sink);
+  sms.integer("connect_timeout_ms", out.http.connectTimeoutMs, 100, 60000);
+  sms.integer("attempt_timeout_ms", out.http.attemptTimeoutMs, 100, 60000);
+  sms.integer("max_attempts", out.http.maxAttempts, 1, 10);
+  sms.integer("total_timeout_ms", out.http.totalTimeoutMs, 100, 120000);
+  TableReader twilio = sms.sub("twilio");
+  twilio.str("account_sid", out.twilio.accountSid);
+  twilio.str("auth_token", out.twilio.authToken);
+  twilio.str("from", out.twilio.from);
+  twilio.str("messaging_service_sid", out.twilio.messagingServiceSid);
+  twilio.str("base_url", out.twilio.baseUrl);
+  twilio.str("status_callback_url", out.twilio.statusCallbackUrl);
+  TableReader sns = sms.sub("sns");
+  sns.str("region", out.sns.region);
+  sns.str("access_key_id", out.sns.credentials.accessKeyId);
+  sns.str("secret_access_key", out.sns.credentials.secretAccessKey);
+  sns.str("session_token", out.sns.credentials.sessionToken);
+  sns.str("endpoint", out.sns.endpoint);
+  sns.str("sender_id", out.sns.senderId);
+  sns.choice("sms_type", out.sns.smsType, kSnsSmsTypes);
+  TableReader kannel = sms.sub("kannel");
+  kannel.str("url", out.kannel.url);
+  kannel.str("username", out.kannel.username);
+  kannel.str("password", out.kannel.password);
+  kannel.str("from", out.kannel.from);
+  kannel.str("dlr_url", out.kannel.dlrUrl);
+  kannel.integer("dlr_mask", out.kannel.dlrMask, 0, 31);
+  for (TableReader* t : {&sms, &twilio, &sns, &kannel}) {
+    if (auto s = t->finish(); !s.ok()) return s;
+  }
+  return okStatus();
+}
+
+}  // namespace detail
+
+namespace {
+
+std::string envOrEmpty(const char* name) {
+  const char* v = std::getenv(name);
+  return v ? std::string(v) : std::string();
+}
+
+Status checkUrl(const std::string& key, const std::string& value, bool required) {
+  if (value.empty()) {
+    if (required) return Error::invalidArgument(key + " is not set");
+    return okStatus();
+  }
+  auto url = splitUrl(value);
+  if (!url.ok()) {
+    return Error::invalidArgument(key + " is not a usable URL: " + url.error().message());
+  }
+  return okStatus();
+}
+
+bool allOf(const std::string& s, const char* alphabet) {
+  return s.find_first_not_of(alphabet) == std::string::npos;
+}
+
+constexpr const char* kAlnum = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+
+Status checkTwilio(const TwilioSmsConfig& t) {
+  if (t.accountSid.size() != 34 || t.accountSid.rfind("AC", 0) != 0 ||
+      !allOf(t.accountSid, kAlnum)) {
+    return Error::invalidArgument(
+        "sms.twilio.account_sid must be the 34-character Account SID (AC...)");
+  }
+  if (t.authToken.empty()) {
+    return Error::invalidArgument(
+        "sms.twilio.auth_token is not set (or set CALLGATE_TWILIO_AUTH_TOKEN)");
+  }
+  if (t.from.empty() && t.messagingServiceSid.empty()) {
+    return Error::invalidArgument("sms.twilio needs from or messaging_service_sid");
+  }
+  if (!t.messagingServiceSid.empty() &&
+      (t.messagingServiceSid.rfind("MG", 0) != 0 || !allOf(t.messagingServiceSid, kAlnum))) {
+    return Error::invalidArgument("sms.twilio.messaging_service_sid must look like MG...");
+  }
+  if (auto s = checkUrl("sms.twilio.base_url", t.baseUrl, true); !s.ok()) return s;
+  return checkUrl("sms.twilio.status_callback_url", t.statusCallbackUrl, false);
+}
+
+Status checkSns(const SnsSmsConfig& s) {
+  if (s.region.empty() || !allOf(s.region, "abcdefghijklmnopqrstuvwxyz0123456789-")) {
+    return Error::invalidArgument("sms.sns.region must be an AWS region such as us-east-1");
+  }
+  if (s.credentials.accessKeyId.empty() || s.credentials.secretAccessKey.empty()) {
+    return Error::invalidArgument(
+        "sms.sns needs access_key_id and secret_access_key (or AWS_ACCESS_KEY_ID and "
+        "AWS_SECRET_ACCESS_KEY in the environment)");
+  }
+  if (!allOf(s.credentials.accessKeyId, kAlnum)) {
+    return Error::invalidArgument("sms.sns.access_key_id must be alphanumeric");
+  }
+  if (!s.senderId.empty() &&
+      (s.senderId.size() < 3 || s.senderId.size() > 11 || !allOf(s.senderId, kAlnum))) {
+    return Error::invalidArgument("sms.sns.sender_id must be 3 to 11 letters or digits");
+  }
+  return checkUrl("sms.sns.endpoint", s.endpoint, false);
+}
+
+Status checkKannel(const KannelSmsConfig& k) {
+  if (auto s = checkUrl("sms.kannel.url", k.url, true); !s.ok()) return s;
+  if (k.username.empty()) return Error::invalidArgument("sms.kannel.username is not set");
+  if (k.password.empty()) {
+    return Error::invalidArgument(
+        "sms.kannel.password is not set (or set CALLGATE_KANNEL_PASSWORD)");
+  }
+  return checkUrl("sms.kannel.dlr_url", k.dlrUrl, false);
+}
+
+}  // namespace
+
+std::string outboxPath(const Config& config) {
+  return config.sms.sink.substr(std::string("outbox:").size());
+}
+
+Status resolveSmsConfig(SmsConfig& sms) {
+  if (std::string token = envOrEmpty("CALLGATE_TWILIO_AUTH_TOKEN"); !token.empty()) {
+    sms.twilio.authToken = token;
+  }
+  if (std::string password = envOrEmpty("CALLGATE_KANNEL_PASSWORD"); !password.empty()) {
+    sms.kannel.password = password;
+  }
+  // The AWS trio is taken together, so a key id never pairs with another source's secret.
+  if (sms.sns.credentials.secretAccessKey.empty()) {
+    sms.sns.credentials.accessKeyId = envOrEmpty("AWS_ACCESS_KEY_ID");
+    sms.sns.credentials.secretAccessKey = envOrEmpty("AWS_SECRET_ACCESS_KEY");
+    sms.sns.credentials.sessionToken = envOrEmpty("AWS_SESSION_TOKEN");
+  }
+  if (sms.sink.rfind("outbox:", 0) != 0 || sms.sink.size() == 7) {
+    return Error::invalidArgument("sms.sink must be outbox:PATH");
+  }
+  switch (sms.provider) {
+    case SmsProvider::kOutbox:
+      return okStatus();
+    case SmsProvider::kTwilio:
+      return checkTwilio(sms.twilio);
+    case SmsProvider::kSns:
+      return checkSns(sms.sns);
+    case SmsProvider::kKannel:
+      return checkKannel(sms.kannel);
+  }
+  return okStatus();
+}
+
+}  // namespace callgate::app
