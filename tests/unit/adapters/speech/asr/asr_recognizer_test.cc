@@ -62,16 +62,18 @@ TEST(PocketsphinxRecognizer, MissingFilesAreNamed) {
   EXPECT_EQ(PocketsphinxRecognizer::create(o).error().code(), ErrorCode::kInvalidArgument);
 }
 
-TEST(PocketsphinxRecognizer, EveryDigitGrammarCompilesQuickly) {
+TEST(PocketsphinxRecognizer, EveryDigitGrammarCompiles) {
+  // Compiling happens on first use of a grammar. The bound is not a speed goal (a unit test on a
+  // loaded or sanitizer build cannot hold one): it catches an exact-length grammar that grows
+  // combinatorially, which would take minutes. An idle machine compiles each in under 250 ms.
   auto& r = recognizer();
   const std::vector<int16_t> audio = phoneAudio("one");
   for (int n = 1; n <= speech::kMaxSpokenDigits; ++n) {
-    // Compiling happens on first use of a grammar: time that decode, minus a warm decode.
     const auto grammar = speech::digitGrammar(n, n);
     const auto t0 = std::chrono::steady_clock::now();
     ASSERT_TRUE(r.decode(audio, grammar).ok()) << n;
     const auto first = std::chrono::steady_clock::now() - t0;
-    EXPECT_LT(std::chrono::duration_cast<std::chrono::milliseconds>(first).count(), 250) << n;
+    EXPECT_LT(std::chrono::duration_cast<std::chrono::seconds>(first).count(), 10) << n;
   }
   ASSERT_TRUE(r.decode(audio, speech::digitGrammar(1, 16)).ok());
 }
