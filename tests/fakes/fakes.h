@@ -1,6 +1,9 @@
 // Test doubles for the ports in core/ports.h: a settable clock, scripted randomness, a
-// transparent hasher, in-memory stores and recording sinks. Single-threaded use only, except
-// where a mutex says otherwise.
+// transparent hasher, in-memory stores and recording sinks. The in-memory stores are thread-safe
+// through their methods, as the ports require, and keep the ports' semantics: tests/contracts runs
+// the same suites against them and against SQLite. Their public fields are for tests to arrange
+// and inspect state while no other thread uses the store. FakeClock and FakeRandom are
+// single-threaded.
 #pragma once
 
 #include <algorithm>
@@ -61,15 +64,19 @@ class FakeCodeHasher : public CodeHasher {
   }
 };
 
+// Also the "database" of the credential, member and challenge fakes: they take mutex() for
+// every operation, so one operation spanning customers and their own rows is atomic, as in SQLite.
 class InMemoryCustomerStore : public CustomerStore {
  public:
   Result<std::optional<Customer>> findByPhone(const std::string& e164) override {
+    std::lock_guard lock(mu_);
     if (failing) return Error::unavailable("store down");
     auto it = rows.find(e164);
     if (it == rows.end()) return std::optional<Customer>{};
     return std::optional<Customer>{it->second};
   }
   Result<std::optional<Customer>> findByUserId(const std::string& userId) override {
+    std::lock_guard lock(mu_);
     if (failing) return Error::unavailable("store down");
     for (const auto& [phone, c] : rows) {
       if (!userId.empty() && c.userId == userId) return std::optional<Customer>{c};
@@ -83,9 +90,12 @@ class InMemoryCustomerStore : public CustomerStore {
     return addWithPins(records);
   }
   Status addWithPins(const std::vector<CustomerRecord>& records) override {
+    std::lock_guard lock(mu_);
     std::set<std::string> phones, userIds;
     for (const auto& r : records) {
       const Customer& c = r.customer;
+      if (!r.pinHash.empty() && c.userId.empty())
+        return Error::invalidArgument("a PIN needs a user id");
       if (rows.count(c.phone) || !phones.insert(c.phone).second)
         return Error::alreadyExists(c.phone);
       if (!c.userId.empty() &&
@@ -99,11 +109,20 @@ class InMemoryCustomerStore : public CustomerStore {
     }
     return okStatus();
   }
-  Result<int64_t> count() override { return static_cast<int64_t>(rows.size()); }
+  Result<int64_t> count() override {
+    std::lock_guard lock(mu_);
+    return static_cast<int64_t>(rows.size());
+  }
+
+  // Recursive, so a store holding it can call this store's methods.
+  std::recursive_mutex& mutex() { return mu_; }
 
   std::map<std::string, Customer> rows;
   std::map<std::string, std::string> pinHashes;  // by user id
   bool failing = false;
+
+ private:
+  std::recursive_mutex mu_;
 };
 
 // PIN hashes live in the customer store's pinHashes (as the SQLite adapter keeps them in the
@@ -113,6 +132,7 @@ class InMemoryCredentialStore : public CredentialStore {
   explicit InMemoryCredentialStore(InMemoryCustomerStore& customers) : customers_(customers) {}
 
   Result<std::optional<std::string>> pinHash(const std::string& userId) override {
+    std::lock_guard lock(customers_.mutex());
     auto found = customers_.findByUserId(userId);
     if (!found.ok()) return found.error();
     if (!found->has_value()) return std::optional<std::string>{};
@@ -120,12 +140,14 @@ class InMemoryCredentialStore : public CredentialStore {
     return std::optional<std::string>{it == customers_.pinHashes.end() ? "" : it->second};
   }
   Status setPinHash(const std::string& userId, const std::string& hash, TimePoint) override {
+    std::lock_guard lock(customers_.mutex());
     if (!customers_.findByUserId(userId)->has_value()) return Error::notFound(userId);
     customers_.pinHashes[userId] = hash;
     return okStatus();
   }
   Result<PinAttempt> beginPinAttempt(const std::string& userId, int maxFailures,
                                      TimePoint now) override {
+    std::lock_guard lock(customers_.mutex());
     PinFailureState& f = failures[userId];
     if (f.failures >= maxFailures) return PinAttempt{false, f.failures};
     ++f.failures;
@@ -133,14 +155,19 @@ class InMemoryCredentialStore : public CredentialStore {
     return PinAttempt{true, f.failures};
   }
   Status resetPinFailures(const std::string& userId) override {
+    std::lock_guard lock(customers_.mutex());
     if (auto it = failures.find(userId); it != failures.end()) it->second = PinFailureState{};
     return okStatus();
   }
   Result<PinFailureState> pinFailures(const std::string& userId) override {
+    std::lock_guard lock(customers_.mutex());
     auto it = failures.find(userId);
     return it == failures.end() ? PinFailureState{} : it->second;
   }
-  Result<bool> unlock(const std::string& userId) override { return failures.erase(userId) > 0; }
+  Result<bool> unlock(const std::string& userId) override {
+    std::lock_guard lock(customers_.mutex());
+    return failures.erase(userId) > 0;
+  }
 
   std::map<std::string, PinFailureState> failures;
 
@@ -167,6 +194,7 @@ class FakePinHasher : public PinHasher {
 class InMemoryGrantStore : public GrantStore {
  public:
   Result<int64_t> insert(const Grant& g) override {
+    std::lock_guard lock(mu_);
     for (const auto& row : rows) {
       if (row.codeHash == g.codeHash) return Error::alreadyExists("code hash");
     }
@@ -175,30 +203,38 @@ class InMemoryGrantStore : public GrantStore {
     return rows.back().id;
   }
   Result<std::optional<Grant>> findByCodeHash(const std::string& codeHash) override {
+    std::lock_guard lock(mu_);
     for (const auto& row : rows) {
       if (row.codeHash == codeHash) return std::optional<Grant>{row};
     }
     return std::optional<Grant>{};
   }
   Result<bool> redeem(int64_t id, TimePoint now) override {
-    Grant& row = rows.at(static_cast<size_t>(id - 1));
+    std::lock_guard lock(mu_);
+    if (id < 1 || id > static_cast<int64_t>(rows.size())) return false;
+    Grant& row = rows[static_cast<size_t>(id - 1)];
     if (row.state != GrantState::kIssued || now >= row.expiresAt) return false;
     row.state = GrantState::kRedeemed;
     row.redeemedAt = now;
     return true;
   }
   Result<int64_t> countIssuedSince(const std::string& userId, TimePoint since) override {
+    std::lock_guard lock(mu_);
     return static_cast<int64_t>(std::count_if(rows.begin(), rows.end(), [&](const Grant& g) {
       return g.userId == userId && g.createdAt >= since;
     }));
   }
   std::vector<Grant> rows;
+
+ private:
+  std::mutex mu_;
 };
 
 class InMemoryMemberStore : public MemberStore {
  public:
   explicit InMemoryMemberStore(InMemoryCustomerStore& customers) : customers_(customers) {}
   Result<int64_t> add(const Member& m) override {
+    std::lock_guard lock(customers_.mutex());
     if (!customers_.findByUserId(m.accountUserId)->has_value())
       return Error::notFound(m.accountUserId);
     rows.push_back(m);
@@ -206,6 +242,7 @@ class InMemoryMemberStore : public MemberStore {
     return rows.back().id;
   }
   Result<std::vector<Member>> listByAccount(const std::string& userId) override {
+    std::lock_guard lock(customers_.mutex());
     std::vector<Member> out;
     for (const auto& m : rows) {
       if (m.accountUserId == userId) out.push_back(m);
@@ -223,6 +260,7 @@ class InMemoryChallengeStore : public ChallengeStore {
   explicit InMemoryChallengeStore(InMemoryCustomerStore& customers) : customers_(customers) {}
 
   Result<int64_t> replace(const Challenge& c) override {
+    std::lock_guard lock(customers_.mutex());
     for (auto& row : rows) {
       if (row.phone == c.phone && row.state == ChallengeState::kActive)
         row.state = ChallengeState::kVoided;
@@ -232,13 +270,16 @@ class InMemoryChallengeStore : public ChallengeStore {
     return rows.back().id;
   }
   Result<std::optional<Challenge>> latest(const std::string& e164) override {
+    std::lock_guard lock(customers_.mutex());
     for (auto it = rows.rbegin(); it != rows.rend(); ++it) {
       if (it->phone == e164) return std::optional<Challenge>{*it};
     }
     return std::optional<Challenge>{};
   }
   Result<Challenge> recordFailure(int64_t id) override {
-    Challenge& row = rows.at(static_cast<size_t>(id - 1));
+    std::lock_guard lock(customers_.mutex());
+    if (!exists(id)) return Error::notFound("challenge " + std::to_string(id) + " not found");
+    Challenge& row = rows[static_cast<size_t>(id - 1)];
     if (row.state == ChallengeState::kActive) {
       ++row.attempts;
       if (row.attempts >= row.maxAttempts) row.state = ChallengeState::kLocked;
@@ -246,7 +287,9 @@ class InMemoryChallengeStore : public ChallengeStore {
     return row;
   }
   Result<bool> redeem(int64_t id, TimePoint now, const std::optional<Customer>& enroll) override {
-    Challenge& row = rows.at(static_cast<size_t>(id - 1));
+    std::lock_guard lock(customers_.mutex());
+    if (!exists(id)) return false;
+    Challenge& row = rows[static_cast<size_t>(id - 1)];
     if (row.state != ChallengeState::kActive || row.attempts >= row.maxAttempts ||
         now >= row.expiresAt) {
       return false;
@@ -256,6 +299,7 @@ class InMemoryChallengeStore : public ChallengeStore {
     return true;
   }
   Result<int64_t> countCreatedSince(const std::string& prefix, TimePoint since) override {
+    std::lock_guard lock(customers_.mutex());
     return static_cast<int64_t>(std::count_if(rows.begin(), rows.end(), [&](const Challenge& c) {
       return c.phone.rfind(prefix, 0) == 0 && c.createdAt >= since;
     }));
@@ -264,6 +308,8 @@ class InMemoryChallengeStore : public ChallengeStore {
   std::vector<Challenge> rows;
 
  private:
+  bool exists(int64_t id) const { return id >= 1 && id <= static_cast<int64_t>(rows.size()); }
+
   InMemoryCustomerStore& customers_;
 };
 

@@ -1,0 +1,176 @@
+// The CustomerStore contract (core/ports.h). Factory: customers().
+#pragma once
+
+#include <gtest/gtest.h>
+
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "contracts/contract_support.h"
+#include "core/ports.h"
+
+namespace callgate::contracts {
+
+inline Customer contractCustomer(const std::string& phone, const std::string& userId = "",
+                                 const std::string& firstName = "Grace") {
+  Customer c{phone, firstName, "Hopper", "Gold", "en-US", fromUnixMillis(1'700'000'000'123)};
+  c.userId = userId;
+  return c;
+}
+
+template <class Factory>
+class CustomerStoreContract : public ::testing::Test {
+ protected:
+  CustomerStore& store() { return factory_.customers(); }
+  int64_t count() {
+    auto n = store().count();
+    EXPECT_TRUE(n.ok()) << n.error().toString();
+    return n.ok() ? *n : -1;
+  }
+
+  Factory factory_;
+};
+
+TYPED_TEST_SUITE_P(CustomerStoreContract);
+
+TYPED_TEST_P(CustomerStoreContract, FindsNothingInAnEmptyStore) {
+  auto byPhone = this->store().findByPhone("+15550100001");
+  ASSERT_TRUE(byPhone.ok()) << byPhone.error().toString();
+  EXPECT_FALSE(byPhone->has_value());
+  auto byUserId = this->store().findByUserId("12345678");
+  ASSERT_TRUE(byUserId.ok()) << byUserId.error().toString();
+  EXPECT_FALSE(byUserId->has_value());
+  EXPECT_EQ(this->count(), 0);
+}
+
+TYPED_TEST_P(CustomerStoreContract, AddThenFindRoundTripsEveryFieldByExactKeys) {
+  Customer c = contractCustomer("+442071838750", "12345678", "Zoë");
+  c.lastName = "O'Brien \"the\" 李";
+  c.level = "Platinum";
+  c.language = "fr-CA";
+  ASSERT_TRUE(this->store().add(c).ok());
+  auto byPhone = this->store().findByPhone("+442071838750");
+  ASSERT_TRUE(byPhone.ok() && byPhone->has_value());
+  EXPECT_EQ(**byPhone, c);
+  auto byUserId = this->store().findByUserId("12345678");
+  ASSERT_TRUE(byUserId.ok() && byUserId->has_value());
+  EXPECT_EQ(**byUserId, c);
+  // Exact matches, not prefixes.
+  EXPECT_FALSE(this->store().findByPhone("+44207183875")->has_value());
+  EXPECT_FALSE(this->store().findByUserId("1234567")->has_value());
+  EXPECT_EQ(this->count(), 1);
+}
+
+TYPED_TEST_P(CustomerStoreContract, AddRefusesATakenPhoneAndKeepsTheOriginal) {
+  ASSERT_TRUE(this->store().add(contractCustomer("+15550100001", "", "First")).ok());
+  Status s = this->store().add(contractCustomer("+15550100001", "", "Second"));
+  ASSERT_FALSE(s.ok());
+  EXPECT_EQ(s.error().code(), ErrorCode::kAlreadyExists);
+  EXPECT_NE(s.error().message().find("+15550100001"), std::string::npos) << s.error().message();
+  EXPECT_EQ((*this->store().findByPhone("+15550100001"))->firstName, "First");
+  EXPECT_EQ(this->count(), 1);
+}
+
+TYPED_TEST_P(CustomerStoreContract, AddRefusesATakenUserIdByName) {
+  ASSERT_TRUE(this->store().add(contractCustomer("+14155550100", "12345678")).ok());
+  Status s = this->store().add(contractCustomer("+14155550101", "12345678"));
+  ASSERT_FALSE(s.ok());
+  EXPECT_EQ(s.error().code(), ErrorCode::kAlreadyExists);
+  EXPECT_NE(s.error().message().find("user id 12345678"), std::string::npos) << s.error().message();
+  EXPECT_FALSE(this->store().findByPhone("+14155550101")->has_value());
+  EXPECT_EQ((*this->store().findByUserId("12345678"))->phone, "+14155550100");
+}
+
+TYPED_TEST_P(CustomerStoreContract, CustomersWithoutAUserIdDoNotCollide) {
+  ASSERT_TRUE(this->store().add(contractCustomer("+14155550100")).ok());
+  ASSERT_TRUE(this->store().add(contractCustomer("+14155550101")).ok());
+  EXPECT_EQ((*this->store().findByPhone("+14155550101"))->userId, "");
+  // "" means "no user id": it is never a key.
+  auto none = this->store().findByUserId("");
+  ASSERT_TRUE(none.ok());
+  EXPECT_FALSE(none->has_value());
+  EXPECT_EQ(this->count(), 2);
+}
+
+TYPED_TEST_P(CustomerStoreContract, AddAllInsertsEveryRow) {
+  std::vector<Customer> batch;
+  for (int i = 0; i < 100; ++i) {
+    batch.push_back(
+        contractCustomer("+1555010" + std::to_string(1000 + i), std::to_string(10000000 + i)));
+  }
+  ASSERT_TRUE(this->store().addAll(batch).ok());
+  EXPECT_EQ(this->count(), 100);
+  EXPECT_EQ(**this->store().findByPhone("+15550101042"), batch[42]);
+  EXPECT_EQ(**this->store().findByUserId("10000042"), batch[42]);
+  EXPECT_TRUE(this->store().addAll({}).ok());
+  EXPECT_EQ(this->count(), 100);
+}
+
+TYPED_TEST_P(CustomerStoreContract, AddAllIsAllOrNothingAndNamesTheFirstDuplicate) {
+  ASSERT_TRUE(this->store().add(contractCustomer("+15550100002", "", "Existing")).ok());
+  // The second record collides with a stored one, the fourth with the third.
+  Status s = this->store().addAll(
+      {contractCustomer("+15550100001"), contractCustomer("+15550100002", "", "New"),
+       contractCustomer("+15550100003"), contractCustomer("+15550100003")});
+  ASSERT_FALSE(s.ok());
+  EXPECT_EQ(s.error().code(), ErrorCode::kAlreadyExists);
+  EXPECT_NE(s.error().message().find("+15550100002"), std::string::npos) << s.error().message();
+  EXPECT_EQ(this->count(), 1);
+  EXPECT_FALSE(this->store().findByPhone("+15550100001")->has_value());
+  EXPECT_EQ((*this->store().findByPhone("+15550100002"))->firstName, "Existing");
+  // The store is usable after the failed batch.
+  EXPECT_TRUE(this->store().add(contractCustomer("+15550100001")).ok());
+}
+
+TYPED_TEST_P(CustomerStoreContract, AddAllRefusesDuplicatesWithinTheBatch) {
+  Status phones =
+      this->store().addAll({contractCustomer("+15550100001"), contractCustomer("+15550100009"),
+                            contractCustomer("+15550100009")});
+  ASSERT_FALSE(phones.ok());
+  EXPECT_EQ(phones.error().code(), ErrorCode::kAlreadyExists);
+  EXPECT_NE(phones.error().message().find("+15550100009"), std::string::npos);
+  Status userIds = this->store().addAll(
+      {contractCustomer("+15550100001", "12345678"), contractCustomer("+15550100002", "12345678")});
+  ASSERT_FALSE(userIds.ok());
+  EXPECT_EQ(userIds.error().code(), ErrorCode::kAlreadyExists);
+  EXPECT_NE(userIds.error().message().find("user id 12345678"), std::string::npos);
+  EXPECT_EQ(this->count(), 0);
+}
+
+TYPED_TEST_P(CustomerStoreContract, APinNeedsAUserId) {
+  Status s = this->store().addWithPins(
+      {{contractCustomer("+14155550100", "12345678"), "hash-a"},
+       {contractCustomer("+14155550101"), "hash-b"}});  // a PIN without a user id
+  ASSERT_FALSE(s.ok());
+  EXPECT_EQ(s.error().code(), ErrorCode::kInvalidArgument);
+  EXPECT_EQ(this->count(), 0);
+}
+
+TYPED_TEST_P(CustomerStoreContract, ConcurrentAddsOfOnePhoneHaveExactlyOneWinner) {
+  int duplicates = 0;
+  std::mutex mu;
+  const int wins = race([&](int i) {
+    Status s = this->store().add(
+        contractCustomer("+15550100001", std::to_string(20000000 + i), std::to_string(i)));
+    if (!s.ok()) {
+      EXPECT_EQ(s.error().code(), ErrorCode::kAlreadyExists) << s.error().toString();
+      std::lock_guard lock(mu);
+      ++duplicates;
+    }
+    return s.ok();
+  });
+  EXPECT_EQ(wins, 1);
+  EXPECT_EQ(duplicates, kRacers - 1);
+  EXPECT_EQ(this->count(), 1);
+}
+
+REGISTER_TYPED_TEST_SUITE_P(CustomerStoreContract, FindsNothingInAnEmptyStore,
+                            AddThenFindRoundTripsEveryFieldByExactKeys,
+                            AddRefusesATakenPhoneAndKeepsTheOriginal, AddRefusesATakenUserIdByName,
+                            CustomersWithoutAUserIdDoNotCollide, AddAllInsertsEveryRow,
+                            AddAllIsAllOrNothingAndNamesTheFirstDuplicate,
+                            AddAllRefusesDuplicatesWithinTheBatch, APinNeedsAUserId,
+                            ConcurrentAddsOfOnePhoneHaveExactlyOneWinner);
+
+}  // namespace callgate::contracts
