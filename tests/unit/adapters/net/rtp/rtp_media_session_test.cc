@@ -1,5 +1,7 @@
-// A MediaSession on real loopback sockets against a UDP socket in the test. Timing is checked
-// loosely (counts over a window), since the machine may be busy.
+// A MediaSession on real loopback sockets and the real clock, against a UDP socket in the test:
+// receiving (DTMF, latch, barge-in), close and engine stop, with short real waits. Timing is
+// checked loosely (counts over a window), since the machine may be busy; exact pacing is in
+// rtp_media_pacing_test.cc, on a manual clock.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -54,14 +56,17 @@ class MediaSessionTest : public testing::SessionFixture {
   uint16_t seq_ = 100;
 };
 
+// The production clock (steady clock + Asio timer) really paces at 20 ms. The exact packet of
+// each tick, playback, hold and catch-up are checked on a manual clock in
+// rtp_media_pacing_test.cc.
 TEST_F(MediaSessionTest, SendsSilenceEvery20msWithConsistentHeaders) {
   PeerSocket peer;
   EXPECT_EQ(session_->localPort() % 2, 0);
   session_->start(paramsTo(peer.port()));
-  const auto packets = peer.collect(1000ms);
-  // 50 expected; allow a busy machine some slack either way.
-  ASSERT_GE(packets.size(), 35u);
-  ASSERT_LE(packets.size(), 60u);
+  const auto packets = peer.collect(400ms);
+  // 20 expected; allow a busy machine some slack either way.
+  ASSERT_GE(packets.size(), 12u);
+  ASSERT_LE(packets.size(), 25u);
   std::optional<RtpHeader> previous;
   size_t exact = 0;
   for (size_t i = 0; i < packets.size(); ++i) {
@@ -82,54 +87,6 @@ TEST_F(MediaSessionTest, SendsSilenceEvery20msWithConsistentHeaders) {
     previous = view->header;
   }
   EXPECT_GE(exact, packets.size() * 8 / 10);
-}
-
-TEST_F(MediaSessionTest, PlaysClipsBackToBackThenCompletesAndFallsSilent) {
-  PeerSocket peer;
-  session_->start(paramsTo(peer.port()));
-  ASSERT_TRUE(peer.receive(1000ms));
-  const auto a = tone(400), b = tone(240);  // 640 samples: 4 packets of audio
-  std::promise<bool> done;
-  session_->play({a, b}, false, [&](bool interrupted) { done.set_value(interrupted); });
-  auto future = done.get_future();
-  ASSERT_EQ(future.wait_for(2000ms), std::future_status::ready);
-  EXPECT_FALSE(future.get());
-  // Idle again: silence follows the clip.
-  std::this_thread::sleep_for(40ms);
-  peer.drain();
-  const auto packets = peer.collect(200ms);
-  ASSERT_GE(packets.size(), 5u);
-  for (const auto& p : packets) {
-    const auto view = parseRtp(p);
-    ASSERT_TRUE(view);
-    EXPECT_TRUE(std::all_of(view->payload.begin(), view->payload.end(),
-                            [](uint8_t x) { return x == 0xFF; }));
-  }
-}
-
-TEST_F(MediaSessionTest, PlaybackPayloadIsTheEncodedClip) {
-  PeerSocket peer;
-  session_->start(paramsTo(peer.port()));
-  ASSERT_TRUE(peer.receive(1000ms));
-  const auto clip = tone(640);
-  std::vector<uint8_t> expected(640);
-  encodeG711(Codec::kPcmu, clip->samples.data(), 640, expected.data());
-  std::atomic<bool> finished{false};
-  session_->play({clip}, false, [&](bool) { finished = true; });
-  std::vector<uint8_t> heard;
-  const auto end = std::chrono::steady_clock::now() + 2000ms;
-  while (heard.size() < 640 && std::chrono::steady_clock::now() < end) {
-    auto p = peer.receive(200ms);
-    if (!p) continue;
-    const auto view = parseRtp(*p);
-    ASSERT_TRUE(view);
-    const bool silent = std::all_of(view->payload.begin(), view->payload.end(),
-                                    [](uint8_t x) { return x == 0xFF; });
-    if (silent && heard.empty()) continue;  // before the clip started
-    heard.insert(heard.end(), view->payload.begin(), view->payload.end());
-  }
-  ASSERT_EQ(heard.size(), 640u);
-  EXPECT_EQ(heard, expected);
 }
 
 TEST_F(MediaSessionTest, DigitInterruptsPlaybackWithBargeIn) {
@@ -215,38 +172,6 @@ TEST_F(MediaSessionTest, LatchesOntoTheSourceOfTheFirstPacket) {
   std::this_thread::sleep_for(100ms);
   EXPECT_EQ(digits(), "");
   EXPECT_TRUE(intruder.collect(100ms).empty());
-}
-
-TEST_F(MediaSessionTest, HoldSendsNothingAndResumeMarksANewTalkSpurt) {
-  PeerSocket peer;
-  auto params = paramsTo(peer.port());
-  session_->start(params);
-  ASSERT_TRUE(peer.receive(1000ms));
-  params.onHold = true;
-  session_->update(params);
-  std::this_thread::sleep_for(60ms);
-  peer.drain();
-  EXPECT_TRUE(peer.collect(300ms).empty());
-  params.onHold = false;
-  session_->update(params);
-  auto first = peer.receive(1000ms);
-  ASSERT_TRUE(first);
-  const auto view = parseRtp(*first);
-  ASSERT_TRUE(view);
-  EXPECT_TRUE(view->header.marker);
-}
-
-TEST_F(MediaSessionTest, UpdateMovesTheStreamToANewAddress) {
-  PeerSocket before, after;
-  auto params = paramsTo(before.port());
-  session_->start(params);
-  ASSERT_TRUE(before.receive(1000ms));
-  params.remotePort = after.port();
-  session_->update(params);
-  ASSERT_TRUE(after.receive(1000ms));
-  std::this_thread::sleep_for(60ms);
-  before.drain();
-  EXPECT_TRUE(before.collect(100ms).empty());
 }
 
 // Ports of their own: this test sends to its port after closing it, and CTest runs other
