@@ -1,10 +1,10 @@
 #!/bin/sh
-# CTest entry for the browser tests (tests/CMakeLists.txt). Exit 77 = skipped, and only when
-# Debian's Chromium is missing; anything else that is missing is a failure with the reason.
+# CTest entry for the browser tests (tests/CMakeLists.txt). Never skips: anything missing
+# (Chromium, node, playwright-core; the test itself checks the binary) is a failure naming it.
 set -eu
 if [ ! -x /usr/bin/chromium ]; then
-  echo "SKIP: /usr/bin/chromium is missing (scripts/install-deps.sh installs it)"
-  exit 77
+  echo "FAIL: /usr/bin/chromium is missing (Debian package chromium; scripts/install-deps.sh installs it)" >&2
+  exit 1
 fi
 cd "$(dirname "$0")"
 NODE="${NODE:-node}"

@@ -33,11 +33,43 @@ STOP_TIMEOUT = 10.0    # seconds for a graceful SIGTERM stop
 CLI_TIMEOUT = 30.0     # seconds for any one CLI command
 
 
-def require_binary(test_case_cls):
-    """Class decorator: skip the tests (with a clear reason) when the binary is missing."""
-    if not os.access(BIN, os.X_OK):
-        return unittest.skip(f"callgate binary not found at {BIN} (set CALLGATE_BIN)")(test_case_cls)
+# Debian packages of the programs the black-box tests drive, for the failure message.
+PACKAGE_OF = {"baresip": "baresip-core", "sipp": "sip-tester", "sox": "sox", "curl": "curl",
+              "flite": "flite", "espeak-ng": "espeak-ng"}
+
+
+def fail_class(test_case_cls, reason):
+    """Makes every test of the class fail (an error in setUpClass naming `reason`). Something
+    missing is a failure, never a skip: a test that cannot run must not pass as green."""
+    def setUpClass(cls):
+        raise AssertionError(reason)
+    test_case_cls.setUpClass = classmethod(setUpClass)
     return test_case_cls
+
+
+def require_binary(test_case_cls):
+    """Class decorator: fail the tests (with a clear reason) when the binary is missing."""
+    if not os.access(BIN, os.X_OK):
+        return fail_class(test_case_cls, f"callgate binary not found at {BIN}: build it "
+                          "(cmake --build build) or set CALLGATE_BIN")
+    return test_case_cls
+
+
+def missing_programs_message(missing):
+    """'missing programs: sipp (Debian package sip-tester), ...; scripts/install-deps.sh installs
+    them'."""
+    named = ", ".join(f"{m} (Debian package {PACKAGE_OF.get(m, m)})" for m in missing)
+    return f"missing programs: {named}; scripts/install-deps.sh installs them"
+
+
+def require_programs(*programs):
+    """Class decorator: fail the tests when one of `programs` is not on PATH, naming it."""
+    def wrap(cls):
+        missing = [p for p in programs if not shutil.which(p)]
+        if missing:
+            return fail_class(cls, missing_programs_message(missing))
+        return cls
+    return wrap
 
 
 def connect_event(address="+14155550100", parameters=None, language=None, attributes=None,

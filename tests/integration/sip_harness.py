@@ -47,15 +47,15 @@ free_port = harness.free_port
 
 
 def require_peers(*tools):
-    """Class decorator: skip when the callgate binary or a peer program is missing."""
+    """Class decorator: fail (not skip) when the callgate binary or a peer program is missing,
+    naming what is missing and that scripts/install-deps.sh installs it."""
     paths = {"baresip": BARESIP, "sipp": SIPP, "sox": SOX}
 
     def wrap(cls):
-        cls = harness.require_binary(cls)
         missing = [t for t in tools if not paths.get(t)]
         if missing:
-            return unittest.skip(f"missing peer programs: {', '.join(missing)}")(cls)
-        return cls
+            return harness.fail_class(cls, harness.missing_programs_message(missing))
+        return harness.require_binary(cls)
     return wrap
 
 

@@ -2,16 +2,16 @@
 
 import json
 import re
-import shutil
 import socket
 import subprocess
 import unittest
 
-from harness import ServerTestCase, connect_event, require_binary
+from harness import ServerTestCase, connect_event, require_binary, require_programs
 
 PHONE = "+14155550100"
 
 
+@require_programs("curl")
 @require_binary
 class HttpKeepAliveTest(ServerTestCase):
 
@@ -21,7 +21,6 @@ class HttpKeepAliveTest(ServerTestCase):
         self.server = self.start_server()
         self.base = f"http://127.0.0.1:{self.server.port}"
 
-    @unittest.skipUnless(shutil.which("curl"), "curl not installed")
     def test_curl_reuses_one_connection_for_several_urls(self):
         event = self.ws.write("event.json", json.dumps(connect_event(PHONE, {"attestation": "A"})))
         url = self.base + "/connect/v1/lookup-caller"
@@ -38,7 +37,6 @@ class HttpKeepAliveTest(ServerTestCase):
         for answer in answers:
             self.assertEqual(answer["firstName"], "Ada")
 
-    @unittest.skipUnless(shutil.which("curl"), "curl not installed")
     def test_curl_with_connection_close_does_not_reuse(self):
         url = self.base + "/healthz"
         r = subprocess.run(["curl", "-sv", "--max-time", "10", "-H", "Connection: close", url, url],

@@ -84,7 +84,7 @@ def write_flow_copy(path, **speech_input):
 def needs_speech_tools(cls):
     missing = speech_audio.missing_tools("flite")
     if missing:
-        return unittest.skip(f"missing programs for speech audio: {', '.join(missing)}")(cls)
+        return harness.fail_class(cls, "speech audio: " + harness.missing_programs_message(missing))
     return cls
 
 

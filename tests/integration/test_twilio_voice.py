@@ -304,9 +304,8 @@ class TwilioVoiceTest(ServerTestCase):
         self.assertEqual(status, 404)
 
     def test_voice_login_journey(self):
-        if not os.path.exists(VOICE_LOGIN_FLOW):
-            self.skipTest("flows/voice-login.json is not in this tree yet (built by the voice-login "
-                          "work, issue 3); the journey runs once it and verify-pin exist")
+        self.assertTrue(os.path.exists(VOICE_LOGIN_FLOW),
+                        f"{VOICE_LOGIN_FLOW} is missing: the voice-login journey needs it")
         self.start(extra=f'[twilio.numbers]\n"{DIALLED}" = "{VOICE_LOGIN_FLOW}"')
         sid = call_sid(10)
         doc = self.twiml("/twilio/voice", call_params(sid, KNOWN))

@@ -20,6 +20,7 @@ using asio::ip::udp;
 
 struct MediaEngine::Impl {
   MediaEngineOptions options;
+  std::shared_ptr<MediaClock> clock;  // nullptr: the steady clock
   asio::ip::address bindAddress;
   std::shared_ptr<PortPool> ports;
   std::vector<std::unique_ptr<MediaWorker>> workers;
@@ -28,8 +29,12 @@ struct MediaEngine::Impl {
   std::mutex lifecycle;  // start()/stop() against each other
 };
 
-MediaEngine::MediaEngine(MediaEngineOptions options) : impl_(std::make_unique<Impl>()) {
+MediaEngine::MediaEngine(MediaEngineOptions options) : MediaEngine(std::move(options), nullptr) {}
+
+MediaEngine::MediaEngine(MediaEngineOptions options, std::shared_ptr<MediaClock> clock)
+    : impl_(std::make_unique<Impl>()) {
   impl_->options = std::move(options);
+  impl_->clock = std::move(clock);
 }
 
 MediaEngine::~MediaEngine() { stop(); }
@@ -51,7 +56,7 @@ Status MediaEngine::start() {
   if (auto sodium = ensureSodiumInitialized(); !sodium) return sodium;
   impl_->ports = std::make_shared<PortPool>(o.portMin, o.portMax);
   for (int i = 0; i < o.threads; ++i) {
-    impl_->workers.push_back(std::make_unique<MediaWorker>());
+    impl_->workers.push_back(std::make_unique<MediaWorker>(impl_->clock.get()));
     impl_->workers.back()->start();
   }
   impl_->running.store(true);

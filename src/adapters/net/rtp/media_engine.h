@@ -14,6 +14,7 @@
 #include <memory>
 #include <string>
 
+#include "adapters/net/rtp/media_clock.h"
 #include "adapters/net/rtp/media_session.h"
 #include "common/result.h"
 
@@ -28,6 +29,9 @@ struct MediaEngineOptions {
 class MediaEngine {
  public:
   explicit MediaEngine(MediaEngineOptions options);
+  // With another time source for the media threads' ticks than the steady clock (tests pass a
+  // manual clock; see media_clock.h).
+  MediaEngine(MediaEngineOptions options, std::shared_ptr<MediaClock> clock);
   ~MediaEngine();  // stop()
   MediaEngine(const MediaEngine&) = delete;
   MediaEngine& operator=(const MediaEngine&) = delete;

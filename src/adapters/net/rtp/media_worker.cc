@@ -6,7 +6,7 @@
 
 namespace callgate::rtp {
 
-MediaWorker::MediaWorker() = default;
+MediaWorker::MediaWorker(MediaClock* clock) : clock_(clock) {}
 
 MediaWorker::~MediaWorker() { stop(); }
 
@@ -14,7 +14,7 @@ void MediaWorker::start() {
   if (running()) return;
   running_.store(true, std::memory_order_release);
   work_.emplace(context_.get_executor());
-  epoch_ = std::chrono::steady_clock::now();
+  epoch_ = now();
   tick_ = 1;
   scheduleTick();
   thread_ = std::thread([this] { context_.run(); });
@@ -29,6 +29,7 @@ void MediaWorker::stop() {
     for (auto& session : sessions) session->closeNow();
     sessions_.clear();
     timer_.cancel();
+    if (clock_) clock_->forget(*this);
     work_.reset();  // run() returns once the aborted receives have completed
   });
   thread_.join();
@@ -50,6 +51,10 @@ void MediaWorker::remove(UdpMediaSession* session) {
 }
 
 void MediaWorker::scheduleTick() {
+  if (clock_) {
+    clock_->wakeAt(context_, *this, epoch_ + tick_ * kTick);
+    return;
+  }
   timer_.expires_at(epoch_ + tick_ * kTick);
   timer_.async_wait([this](const boost::system::error_code& ec) {
     if (!ec) onTick();
@@ -58,7 +63,7 @@ void MediaWorker::scheduleTick() {
 
 void MediaWorker::onTick() {
   if (!running()) return;
-  const auto now = std::chrono::steady_clock::now();
+  const auto now = this->now();
   for (int n = 0; n < kMaxCatchUpTicks && epoch_ + tick_ * kTick <= now; ++n) {
     // Callbacks run from a tick only post, so sessions_ does not change under this loop.
     for (size_t i = 0; i < sessions_.size(); ++i) sessions_[i]->onTick(tick_);

@@ -73,7 +73,7 @@ void ServerCore::shutdown() {
     }
     endDialog(*d, EndReason::kShutdown);
   }
-  auto grace = std::min<std::chrono::milliseconds>(linger(), std::chrono::seconds(2));
+  auto grace = std::min<std::chrono::milliseconds>(linger(), options_.stopGrace);
   finishShutdown(std::chrono::steady_clock::now() + grace);
 }
 

@@ -30,6 +30,9 @@ struct SipServerOptions {
   // in that window gets 487). 0 = answer at once.
   std::chrono::milliseconds answerDelay{0};
   size_t maxTcpConnections = 4096;  // beyond it new TCP connections are closed at once
+  // How long stop() waits at most for the answers to its BYEs (never longer than 64*T1, when
+  // the BYE transactions time out anyway). Tests whose peers are gone may shorten it.
+  std::chrono::milliseconds stopGrace{2000};
 };
 
 class SipServer {

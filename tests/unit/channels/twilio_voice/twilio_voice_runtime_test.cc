@@ -210,14 +210,14 @@ TEST_F(TwilioVoiceRuntimeTest, WithoutTheChannelSwitchSpeechIsNeverOfferedNorTak
 }
 
 // The shipped flow enables speech on the SMS code (flows/*.json, SpeechInput); with the channel's
-// switch on, the code may be said. Until the flow enables it, this test has nothing to check.
+// switch on, the code may be said.
 TEST_F(TwilioVoiceRuntimeTest, SpeechIsNormalisedAndKeypressesWin) {
   options_.speech = true;
   build();
   random_.scriptDigits("123456");
   const std::string first = callIn(kUnknown);
-  if (first.find("<Gather input=\"dtmf\"") != std::string::npos)
-    GTEST_SKIP() << "the shipped flow does not enable speech on the SMS code input";
+  ASSERT_EQ(first.find("<Gather input=\"dtmf\""), std::string::npos)
+      << "the shipped flow must enable speech (SpeechInput) on the SMS code input: " << first;
   EXPECT_NE(first.find("<Gather input=\"dtmf speech\""), std::string::npos) << first;
   EXPECT_NE(first.find("speechTimeout=\"2\" speechModel=\"numbers_and_commands\" hints=\""),
             std::string::npos)
@@ -419,8 +419,7 @@ class ScriptedFunction : public Function {
 
 TEST_F(TwilioVoiceRuntimeTest, VoiceLoginFlowWhenPresent) {
   const std::string text = readSourceFile("flows/voice-login.json");
-  if (text.empty())
-    GTEST_SKIP() << "flows/voice-login.json is not in this tree (built by the voice-login work)";
+  ASSERT_FALSE(text.empty()) << "flows/voice-login.json is missing or empty";
   functions_.add(std::make_unique<ScriptedFunction>(
       "verify-pin", StringMap{{"authResult", "Authenticated"}, {"lambdaResult", "Success"}}));
   functions_.add(std::make_unique<ScriptedFunction>(
