@@ -19,6 +19,12 @@ bool isAuthenticated(const VerdictAttributes& attributes) {
   return it != attributes.end() && it->second == kTrue;
 }
 
+std::string_view verdictValue(const VerdictAttributes& attributes, std::string_view key,
+                              std::string_view absent) {
+  auto it = attributes.find(std::string(key));
+  return it == attributes.end() ? absent : std::string_view(it->second);
+}
+
 VerdictAttributes agentAttributes(const VerdictAttributes& attributes) {
   if (isAuthenticated(attributes)) return attributes;
   VerdictAttributes out;
@@ -36,8 +42,8 @@ std::string verdictHeaderName(std::string_view key) {
         (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '-';
     if (!ok) return {};
   }
-  if (key == "authenticated") return "X-Callgate-Auth";
-  if (key == "authMethod") return "X-Callgate-Auth-Method";
+  if (key == kAuthenticatedKey) return "X-Callgate-Auth";
+  if (key == kAuthMethodKey) return "X-Callgate-Auth-Method";
   return "X-Callgate-" + std::string(key);
 }
 

@@ -33,6 +33,11 @@ inline constexpr std::array<std::string_view, 4> kVerdictKeys{kAuthenticatedKey,
 // True when the attributes say the caller was authenticated (authenticated == "True").
 bool isAuthenticated(const VerdictAttributes& attributes);
 
+// The attribute `key`'s value, or `absent` when it is not set (for logs). Points into
+// `attributes` (or at `absent`'s text): use it before the map changes.
+std::string_view verdictValue(const VerdictAttributes& attributes, std::string_view key,
+                              std::string_view absent = {});
+
 // What the agent is told: every attribute when authenticated == "True"; otherwise only the
 // verdict keys (authenticated, authMethod, recordFound, callerIdTrusted), so an unverified
 // caller's claimed identity never reaches the agent as if it were established.

@@ -1,5 +1,7 @@
 #include "functions/issue_action_link.h"
 
+#include "core/verdict.h"
+
 namespace callgate {
 
 namespace {
@@ -21,7 +23,7 @@ Result<StringMap> IssueActionLink::invoke(const FunctionRequest& request) {
   if (action.empty()) action = kActionAddMember;
 
   const StringMap& attributes = request.contact.attributes;
-  const bool authenticated = lookup(attributes, "authenticated") == "True";
+  const bool authenticated = isAuthenticated(attributes);
   auto attributeUserId = attributes.find("userId");
   const bool sameUser = attributeUserId == attributes.end() || attributeUserId->second == userId;
   if (!authenticated || !sameUser || userId.empty()) return linkError("not_authenticated");

@@ -1,6 +1,7 @@
 #include "functions/lookup_caller.h"
 
 #include "core/phone.h"
+#include "core/verdict.h"
 
 namespace callgate {
 
@@ -21,9 +22,9 @@ Result<std::string> callerNumber(const ContactData& contact) {
 
 Result<StringMap> LookupCaller::invoke(const FunctionRequest& request) {
   StringMap out{{"lambdaResult", "Success"},
-                {"recordFound", "False"},
-                {"callerIdTrusted", "False"},
-                {"authenticated", "False"}};
+                {std::string(kRecordFoundKey), std::string(kFalse)},
+                {std::string(kCallerIdTrustedKey), std::string(kFalse)},
+                {std::string(kAuthenticatedKey), std::string(kFalse)}};
   const std::string& address = request.contact.customerAddress;
   if (address.empty()) return out;  // withheld caller ID
 
@@ -42,12 +43,12 @@ Result<StringMap> LookupCaller::invoke(const FunctionRequest& request) {
     if (!found.ok()) return found.error();
   }
   const bool trusted = isCallerIdTrusted(trust_, request.contact.attestation);
-  out["callerIdTrusted"] = trusted ? "True" : "False";
+  out[std::string(kCallerIdTrustedKey)] = trusted ? kTrue : kFalse;
   if (!found->has_value()) return out;
 
-  out["recordFound"] = "True";
+  out[std::string(kRecordFoundKey)] = kTrue;
   if (trusted) {
-    out["authenticated"] = "True";
+    out[std::string(kAuthenticatedKey)] = kTrue;
     addCustomerAttributes(**found, out);
   }
   return out;

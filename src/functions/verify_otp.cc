@@ -1,13 +1,16 @@
 #include "functions/verify_otp.h"
 
 #include "core/phone.h"
+#include "core/verdict.h"
 #include "functions/lookup_caller.h"
 
 namespace callgate {
 
 namespace {
 StringMap outcome(const char* otpResult) {
-  return {{"lambdaResult", "Success"}, {"otpResult", otpResult}, {"authenticated", "False"}};
+  return {{"lambdaResult", "Success"},
+          {"otpResult", otpResult},
+          {std::string(kAuthenticatedKey), std::string(kFalse)}};
 }
 }  // namespace
 
@@ -69,7 +72,7 @@ Result<StringMap> VerifyOtp::onMatch(const Challenge& challenge, TimePoint now) 
   if (enrollee) deps_.audit.record("customer_enrolled", {{"phone", masked}, {"method", "sms_otp"}});
 
   StringMap out = outcome("Verified");
-  out["authenticated"] = "True";
+  out[std::string(kAuthenticatedKey)] = kTrue;
   out["enrolled"] = enrollee ? "True" : "False";
   addCustomerAttributes(**customer, out);
   return out;

@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "core/verdict.h"
 #include "functions/lookup_caller.h"
 
 namespace callgate {
@@ -9,7 +10,9 @@ namespace callgate {
 namespace {
 
 StringMap outcome(const char* authResult) {
-  return {{"lambdaResult", "Success"}, {"authResult", authResult}, {"authenticated", "False"}};
+  return {{"lambdaResult", "Success"},
+          {"authResult", authResult},
+          {std::string(kAuthenticatedKey), std::string(kFalse)}};
 }
 
 std::string parameter(const FunctionRequest& request, const char* key) {
@@ -77,9 +80,9 @@ Result<StringMap> VerifyPin::onMatch(const std::string& userId, const std::strin
 
   deps_.audit.record("pin_verified", {{"user_id", userId}});
   StringMap out = outcome("Authenticated");
-  out["authenticated"] = "True";
+  out[std::string(kAuthenticatedKey)] = kTrue;
   out["userId"] = userId;
-  out["authMethod"] = "pin";
+  out[std::string(kAuthMethodKey)] = "pin";
   addCustomerAttributes(**customer, out);
   return out;
 }

@@ -7,8 +7,10 @@
 #include <nlohmann/json.hpp>
 
 #include "channels/common/flow_channel.h"
+#include "common/overloaded.h"
 #include "core/flow/session.h"
 #include "core/phone.h"
+#include "core/verdict.h"
 
 namespace callgate::app {
 
@@ -121,46 +123,48 @@ int runSimulatedCall(std::shared_ptr<const flow::Flow> flow, const FunctionRegis
                maskPhone(call.from), attestationName(call.attestation));
 
   flow::Action action = session.start();
+  // The next event for the session, or the run's exit code once the call has ended.
+  using Next = std::variant<flow::Event, int>;
   while (true) {
     logFlowSteps(session, contactId);
-    flow::Event event = flow::CallerHungUp{};
-    if (auto* play = std::get_if<flow::PlayPrompt>(&action)) {
-      console.prompt(*play);
-      event = flow::PromptPlayed{};
-    } else if (auto* collect = std::get_if<flow::CollectDigits>(&action)) {
-      console.prompt(collect->prompt);
-      console.inputRequest(*collect);
-      std::string line;
-      if (!std::getline(in, line)) {
-        event = flow::CallerHungUp{};
-      } else {
-        const std::string digits = keypadDigits(line, collect->terminator, collect->maxDigits);
-        console.keyed(digits);
-        if (digits.empty())
-          event = flow::InputTimedOut{};
-        else
-          event = flow::DigitsCollected{digits};
-      }
-    } else if (auto* fn = std::get_if<flow::InvokeFunction>(&action)) {
-      event = invoke(*fn, functions, call, session, console);
-    } else if (auto* transfer = std::get_if<flow::TransferToQueue>(&action)) {
-      console.transfer(*transfer);
-      spdlog::info("event=call_end contact={} outcome=transfer queue={} authenticated={}",
-                   contactId, transfer->queue,
-                   transfer->attributes.count("authenticated")
-                       ? transfer->attributes.at("authenticated")
-                       : "");
-      return 0;
-    } else {
-      const auto& hangup = std::get<flow::Disconnect>(action);
-      console.hangup(hangup.reason);
-      const bool flowError = hangup.reason.rfind("flow error", 0) == 0;
-      spdlog::log(flowError ? spdlog::level::warn : spdlog::level::info,
-                  "event=call_end contact={} outcome=disconnect reason=\"{}\"", contactId,
-                  hangup.reason);
-      return flowError ? 1 : 0;
-    }
-    action = session.handle(event);
+    // One handler per action type: a new type does not compile until it is handled here.
+    Next next = std::visit(
+        Overloaded{
+            [&](const flow::PlayPrompt& play) -> Next {
+              console.prompt(play);
+              return flow::PromptPlayed{};
+            },
+            [&](const flow::CollectDigits& collect) -> Next {
+              console.prompt(collect.prompt);
+              console.inputRequest(collect);
+              std::string line;
+              if (!std::getline(in, line)) return flow::CallerHungUp{};
+              const std::string digits = keypadDigits(line, collect.terminator, collect.maxDigits);
+              console.keyed(digits);
+              if (digits.empty()) return flow::InputTimedOut{};
+              return flow::DigitsCollected{digits};
+            },
+            [&](const flow::InvokeFunction& fn) -> Next {
+              return invoke(fn, functions, call, session, console);
+            },
+            [&](const flow::TransferToQueue& transfer) -> Next {
+              console.transfer(transfer);
+              spdlog::info("event=call_end contact={} outcome=transfer queue={} authenticated={}",
+                           contactId, transfer.queue,
+                           verdictValue(transfer.attributes, kAuthenticatedKey));
+              return 0;
+            },
+            [&](const flow::Disconnect& hangup) -> Next {
+              console.hangup(hangup.reason);
+              spdlog::log(hangup.flowError() ? spdlog::level::warn : spdlog::level::info,
+                          "event=call_end contact={} outcome=disconnect reason=\"{}\"", contactId,
+                          hangup.reason);
+              return hangup.flowError() ? 1 : 0;
+            },
+        },
+        action);
+    if (const int* exitCode = std::get_if<int>(&next)) return *exitCode;
+    action = session.handle(std::get<flow::Event>(next));
   }
 }
 

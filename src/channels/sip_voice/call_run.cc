@@ -5,8 +5,10 @@
 #include <boost/asio/post.hpp>
 #include <utility>
 
+#include "channels/common/agent_route.h"
 #include "channels/common/flow_channel.h"
 #include "channels/sip_voice/verdict_headers.h"
+#include "common/overloaded.h"
 
 namespace callgate::sip_voice {
 
@@ -57,8 +59,8 @@ void CallRun::post(F&& f) {
 
 void CallRun::begin() {
   post([self = shared_from_this()] {
-    if (self->begun_ || self->over_) return;
-    self->begun_ = true;
+    if (self->phase_ != Phase::kNew) return;
+    self->phase_ = Phase::kRunning;
     std::weak_ptr<CallRun> weak = self;
     self->media_->onDigit([weak](char key) {
       if (auto s = weak.lock()) s->digit(key);
@@ -69,14 +71,14 @@ void CallRun::begin() {
 
 void CallRun::mediaChanged(const rtp::MediaParams& params) {
   post([self = shared_from_this(), params] {
-    if (!self->over_) self->media_->update(params);
+    if (!self->over()) self->media_->update(params);
   });
 }
 
 void CallRun::transferOutcome(const sip::TransferOutcome& outcome) {
   post([self = shared_from_this(), outcome] {
-    if (self->over_ || !self->transferring_) return;
-    self->transferring_ = false;
+    if (self->phase_ != Phase::kTransferring) return;
+    self->phase_ = Phase::kRunning;
     self->timer_.cancel();
     if (!outcome.succeeded) {
       self->transferFailed("the agent side answered " + std::to_string(outcome.status));
@@ -84,15 +86,15 @@ void CallRun::transferOutcome(const sip::TransferOutcome& outcome) {
     }
     spdlog::info("event=sip_transfer_done contact={} status={}",
                  self->session_.state().call.contactId, outcome.status);
-    self->leaving_ = true;
+    self->phase_ = Phase::kLeaving;
     self->leg_->hangup();
   });
 }
 
 void CallRun::ended(sip::EndReason reason) {
   post([self = shared_from_this(), reason] {
-    if (self->over_) return;
-    self->over_ = true;
+    if (self->over()) return;
+    self->phase_ = Phase::kOver;
     ++self->generation_;
     self->timer_.cancel();
     if (!self->session_.finished()) self->session_.handle(flow::CallerHungUp{});
@@ -109,50 +111,55 @@ void CallRun::finish() {
 }
 
 void CallRun::perform(flow::Action action) {
-  if (over_) return;
+  if (over()) return;
   ++generation_;
   timer_.cancel();
   stopListening();
   turn_.reset();
   recognizing_ = false;
   logSteps();
-  if (auto* play = std::get_if<flow::PlayPrompt>(&action)) {
-    playPrompt(*play, [this] { feed(flow::PromptPlayed{}); });
-  } else if (auto* collect = std::get_if<flow::CollectDigits>(&action)) {
-    collecting_ = *collect;
-    entered_.clear();
-    if (collect->speech.enabled && deps_.options.recognizer != nullptr) {
-      input_ = *collect;
-      turn_.emplace(*collect, deps_.options.speechTurn);
-      speechStep(turn_->start());
-      return;
-    }
-    if (!typeAhead_.empty()) {
-      // The caller already keyed ahead during an earlier prompt: skip this one.
-      startCollecting();
-      return;
-    }
-    prompting_ = true;
-    playPrompt(collect->prompt, [this] {
-      prompting_ = false;
-      startCollecting();
-    });
-  } else if (auto* call = std::get_if<flow::InvokeFunction>(&action)) {
-    invoke(*call);
-  } else if (auto* t = std::get_if<flow::TransferToQueue>(&action)) {
-    transfer(*t);
-  } else {
-    const auto& d = std::get<flow::Disconnect>(action);
-    if (d.reason.starts_with("flow error")) {
-      spdlog::warn("event=sip_flow_error contact={} error=\"{}\"", session_.state().call.contactId,
-                   d.reason);
-    }
-    hangUp(d.reason);
+  // One handler per action type: a new type does not compile until it is handled here.
+  std::visit(Overloaded{
+                 [this](const flow::PlayPrompt& play) {
+                   playPrompt(play, [this] { feed(flow::PromptPlayed{}); });
+                 },
+                 [this](const flow::CollectDigits& collect) { startInput(collect); },
+                 [this](const flow::InvokeFunction& call) { invoke(call); },
+                 [this](const flow::TransferToQueue& t) { transfer(t); },
+                 [this](const flow::Disconnect& d) {
+                   if (d.flowError()) {
+                     spdlog::warn("event=sip_flow_error contact={} error=\"{}\"",
+                                  session_.state().call.contactId, d.reason);
+                   }
+                   hangUp(d.reason);
+                 },
+             },
+             action);
+}
+
+void CallRun::startInput(const flow::CollectDigits& collect) {
+  collecting_ = collect;
+  entered_.clear();
+  if (collect.speech.enabled && deps_.options.recognizer != nullptr) {
+    input_ = collect;
+    turn_.emplace(collect, deps_.options.speechTurn);
+    speechStep(turn_->start());
+    return;
   }
+  if (!typeAhead_.empty()) {
+    // The caller already keyed ahead during an earlier prompt: skip this one.
+    startCollecting();
+    return;
+  }
+  prompting_ = true;
+  playPrompt(collect.prompt, [this] {
+    prompting_ = false;
+    startCollecting();
+  });
 }
 
 void CallRun::feed(const flow::Event& event) {
-  if (over_) return;
+  if (over()) return;
   perform(session_.handle(event));
 }
 
@@ -166,7 +173,7 @@ void CallRun::playPrompt(const flow::PlayPrompt& prompt, std::function<void()> t
                                     then = std::move(then)]() mutable {
     auto audio = self->deps_.renderPrompt(prompt, lang);
     self->post([self, gen, audio = std::move(audio), then = std::move(then)]() mutable {
-      if (gen != self->generation_ || self->over_) return;
+      if (gen != self->generation_ || self->over()) return;
       if (!audio.ok()) {
         // A missing prompt must not strand the caller: log it and carry on as if it was played.
         spdlog::warn("event=sip_prompt_error contact={} error=\"{}\"",
@@ -176,7 +183,7 @@ void CallRun::playPrompt(const flow::PlayPrompt& prompt, std::function<void()> t
       }
       self->media_->play({*audio}, /*bargeIn=*/true,
                          [self, gen, then = std::move(then)](bool /*interrupted*/) {
-                           if (gen != self->generation_ || self->over_) return;
+                           if (gen != self->generation_ || self->over()) return;
                            then();
                          });
     });
@@ -222,7 +229,7 @@ void CallRun::noEntry() {
 }
 
 void CallRun::digit(char key) {
-  if (over_ || leaving_) return;
+  if (ignoringCaller()) return;
   spdlog::debug("event=sip_digit contact={}", session_.state().call.contactId);  // never the key
   if (turn_) {
     // Keys win over speech: stop listening and drop an utterance still being decoded.
@@ -240,7 +247,7 @@ void CallRun::armInputTimer() {
   const uint64_t gen = generation_;
   timer_.expires_after(std::chrono::seconds(collecting_->timeoutSeconds));
   timer_.async_wait([self = shared_from_this(), gen](const boost::system::error_code& ec) {
-    if (ec || gen != self->generation_ || !self->collecting_ || self->over_) return;
+    if (ec || gen != self->generation_ || !self->collecting_ || self->over()) return;
     self->collecting_.reset();
     std::string digits = std::exchange(self->entered_, {});
     if (digits.empty())
@@ -308,7 +315,7 @@ void CallRun::stopListening() {
 }
 
 void CallRun::audio(std::span<const int16_t> samples) {
-  if (!listening_ || over_ || leaving_) return;
+  if (!listening_ || ignoringCaller()) return;
   switch (endpointer_.feed(samples)) {
     case speech::Endpointer::Event::kSpeechStarted:
       timer_.cancel();  // the no-input limit is met
@@ -333,7 +340,7 @@ void CallRun::recognize(std::vector<int16_t> utterance) {
     Result<speech::Recognition> result =
         self->deps_.options.recognizer->recognize(utterance, grammar);
     self->post([self, gen, result = std::move(result)] {
-      if (gen != self->generation_ || self->over_ || !self->recognizing_ || !self->turn_) return;
+      if (gen != self->generation_ || self->over() || !self->recognizing_ || !self->turn_) return;
       self->recognizing_ = false;
       speech::Recognition heard;
       if (result.ok()) {
@@ -368,7 +375,7 @@ void CallRun::invoke(const flow::InvokeFunction& call) {
   timer_.expires_after(std::chrono::seconds(call.timeoutSeconds));
   timer_.async_wait(
       [self = shared_from_this(), gen, name = call.function](const boost::system::error_code& ec) {
-        if (ec || gen != self->generation_ || self->over_) return;
+        if (ec || gen != self->generation_ || self->over()) return;
         spdlog::warn("event=function_timeout contact={} function={}",
                      self->session_.state().call.contactId, name);
         self->feed(flow::FunctionFailed{"timed out"});
@@ -377,7 +384,7 @@ void CallRun::invoke(const flow::InvokeFunction& call) {
                     [self = shared_from_this(), gen, fn, request = std::move(request)] {
                       Result<StringMap> result = invokeLogged(*fn, request);
                       self->post([self, gen, result = std::move(result)]() mutable {
-                        if (gen != self->generation_ || self->over_) return;
+                        if (gen != self->generation_ || self->over()) return;
                         if (result.ok())
                           self->feed(flow::FunctionCompleted{std::move(*result)});
                         else
@@ -388,24 +395,24 @@ void CallRun::invoke(const flow::InvokeFunction& call) {
 
 void CallRun::transfer(const flow::TransferToQueue& t) {
   const SipVoiceOptions& o = deps_.options;
-  std::string target = o.defaultAgent;
-  if (auto it = o.queues.find(t.queue); it != o.queues.end()) target = it->second;
+  const AgentRoute<std::string> route =
+      routeToAgent(t, o.queues, o.defaultAgent.empty() ? nullptr : &o.defaultAgent);
   const std::string& contact = session_.state().call.contactId;
-  if (target.empty()) {
+  if (route.target == nullptr || route.target->empty()) {
     transferFailed("no agent for queue '" + t.queue + "' and no default_agent");
     return;
   }
-  const auto attrs = agentAttributes(t.attributes);
-  const auto authenticated = attrs.find("authenticated");
+  const std::string& target = *route.target;
+  const VerdictAttributes& attrs = route.handoff.attributes;
   spdlog::info("event=sip_transfer contact={} queue=\"{}\" target=\"{}\" authenticated={}", contact,
-               t.queue, target, authenticated != attrs.end() ? authenticated->second : "False");
-  transferring_ = true;
+               t.queue, target, verdictValue(attrs, kAuthenticatedKey, kFalse));
+  phase_ = Phase::kTransferring;
   leg_->refer(target, verdictHeaders(attrs));
   const uint64_t gen = generation_;
   timer_.expires_after(o.transferTimeout);
   timer_.async_wait([self = shared_from_this(), gen](const boost::system::error_code& ec) {
-    if (ec || gen != self->generation_ || !self->transferring_ || self->over_) return;
-    self->transferring_ = false;
+    if (ec || gen != self->generation_ || self->phase_ != Phase::kTransferring) return;
+    self->phase_ = Phase::kRunning;
     self->transferFailed("no final NOTIFY");
   });
 }
@@ -424,8 +431,8 @@ void CallRun::transferFailed(const std::string& why) {
 }
 
 void CallRun::hangUp(const std::string& reason) {
-  if (leaving_ || over_) return;
-  leaving_ = true;
+  if (ignoringCaller()) return;
+  phase_ = Phase::kLeaving;
   collecting_.reset();
   stopListening();
   turn_.reset();

@@ -23,6 +23,9 @@
 // serialises media callbacks, timers and results coming back from the worker pool; the public
 // methods may be called from any thread and post there. Asynchronous completions carry the
 // action generation they were started for and are dropped once the call has moved on.
+// Phase: kNew -> (begin) kRunning -> (REFER sent) kTransferring -> (NOTIFY 2xx) kLeaving; a
+// refused or unanswered REFER goes back to kRunning for the apology, then kLeaving (BYE); a
+// Disconnect goes kRunning -> kLeaving; the dialog's end makes any phase kOver, which is final.
 // Ownership: shared (enable_shared_from_this): pending handlers keep it alive; it owns the
 // Session and shares the leg and media session. The Deps must outlive every CallRun.
 #pragma once
@@ -89,9 +92,24 @@ class CallRun : public std::enable_shared_from_this<CallRun> {
   template <typename F>
   void post(F&& f);
 
+  // Where the call is as a whole (see the header comment). The flags below it describe the
+  // current input only, reset with every action, and may hold together.
+  enum class Phase {
+    kNew,           // waiting for the caller's ACK
+    kRunning,       // the flow is running: prompts, inputs, functions
+    kTransferring,  // a REFER is out, waiting for its final NOTIFY (or the guard timer)
+    kLeaving,       // we sent BYE or a REFER succeeded: ignore the caller from now on
+    kOver,          // the SIP dialog has ended
+  };
+
+  bool over() const { return phase_ == Phase::kOver; }
+  // Leaving or over: the caller's keys and audio no longer matter.
+  bool ignoringCaller() const { return phase_ == Phase::kLeaving || phase_ == Phase::kOver; }
+
   void perform(flow::Action action);
   void feed(const flow::Event& event);
   void playPrompt(const flow::PlayPrompt& prompt, std::function<void()> then);
+  void startInput(const flow::CollectDigits& collect);  // a CollectDigits action
   void startCollecting();
   void digit(char key);
   bool accept(char key);  // true when the entry is complete
@@ -122,10 +140,7 @@ class CallRun : public std::enable_shared_from_this<CallRun> {
   boost::asio::steady_timer timer_;  // input and function time limits, transfer guard
 
   uint64_t generation_ = 0;  // bumped whenever the call moves to a new action
-  bool begun_ = false;
-  bool over_ = false;     // the SIP dialog has ended
-  bool leaving_ = false;  // we sent BYE or a REFER succeeded
-  bool transferring_ = false;
+  Phase phase_ = Phase::kNew;
   std::optional<flow::CollectDigits> collecting_;
   bool prompting_ = false;  // the collect prompt is still playing
   std::string typeAhead_;   // keys pressed during a prompt, for the next entry
@@ -135,8 +150,9 @@ class CallRun : public std::enable_shared_from_this<CallRun> {
   flow::CollectDigits input_;               // that input, as the flow asked for it
   std::optional<speech::Listen> listen_;    // what the turn is listening for
   speech::Endpointer endpointer_;
+  // Independent of prompting_: the tap is on from the start of the prompt (speech barges in).
   bool listening_ = false;    // the audio tap feeds the endpointer
-  bool recognizing_ = false;  // an utterance is being decoded
+  bool recognizing_ = false;  // an utterance is being decoded (the tap is off meanwhile)
   double lastConfidence_ = 0.0;
 };
 

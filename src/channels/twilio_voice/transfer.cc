@@ -9,9 +9,8 @@ namespace {
 
 constexpr size_t kMaxSipHeaderBytes = 1024;
 
-std::string attr(const Attributes& a, const std::string& key) {
-  auto it = a.find(key);
-  return it == a.end() ? std::string() : it->second;
+std::string attr(const Attributes& a, std::string_view key) {
+  return std::string(verdictValue(a, key));
 }
 
 void appendPercentEncoded(std::string& out, std::string_view value) {
@@ -68,9 +67,9 @@ std::string sipUriWithVerdict(std::string_view uri, const Attributes& agentAttrs
 
 std::string verdictSentence(const Attributes& a) {
   std::string out = "callgate: ";
-  if (attr(a, "authenticated") == "True") {
+  if (isAuthenticated(a)) {
     out += "caller verified";
-    const std::string method = attr(a, "authMethod");
+    const std::string method = attr(a, kAuthMethodKey);
     if (method == "CallerId")
       out += " by caller ID";
     else if (method == "SmsOtp")
@@ -86,7 +85,7 @@ std::string verdictSentence(const Attributes& a) {
     if (!attr(a, "custLevel").empty()) out += " Level " + attr(a, "custLevel") + ".";
   } else {
     out += "caller not verified.";
-    if (attr(a, "recordFound") == "True") out += " The number is on record.";
+    if (attr(a, kRecordFoundKey) == kTrue) out += " The number is on record.";
   }
   return out;
 }

@@ -9,6 +9,7 @@
 #include "channels/twilio_voice/twiml.h"
 #include "channels/twilio_voice/voice_input.h"
 #include "core/phone.h"
+#include "core/verdict.h"
 
 namespace callgate::twilio_voice {
 
@@ -207,9 +208,8 @@ VoiceReply TwilioVoiceRuntime::finishTurn(VoiceSessionRecord record, const flow:
     // Only the verdict is kept: the snapshot (with the last entry typed) is no longer needed.
     parked.transferred = true;
     parked.agent = turn.agentAttributes;
-    auto auth = turn.agentAttributes.find("authenticated");
     spdlog::info("event=call_end contact={} channel=twilio outcome=transfer authenticated={}",
-                 record.callSid, auth == turn.agentAttributes.end() ? "" : auth->second);
+                 record.callSid, verdictValue(turn.agentAttributes, kAuthenticatedKey));
   } else {
     parked.session = snapshotForParking(session);
   }

@@ -4,9 +4,11 @@
 
 #include <chrono>
 
+#include "channels/common/agent_route.h"
 #include "channels/common/flow_channel.h"
 #include "channels/twilio_voice/twiml.h"
 #include "channels/twilio_voice/voice_input.h"
+#include "common/overloaded.h"
 #include "core/customer.h"
 #include "core/ssml.h"
 #include "core/verdict.h"
@@ -78,83 +80,101 @@ Turn TurnRunner::run(flow::Session& session, flow::Action action,
       turn.outcome = "flow-error";
       break;
     }
-    if (const auto* play = std::get_if<flow::PlayPrompt>(&action)) {
-      say(w, *play, sayAttrs);
-      action = session.handle(flow::PromptPlayed{});
-    } else if (const auto* fn = std::get_if<flow::InvokeFunction>(&action)) {
-      action = session.handle(invoke(*fn, session, context));
-    } else if (const auto* collect = std::get_if<flow::CollectDigits>(&action)) {
-      const std::string url = gatherUrl(context.sessionUrl, context.step);
-      const bool speech = speechOffered(options_.speech, *collect);
-      XmlAttributes gather{{"input", speech ? "dtmf speech" : "dtmf"},
-                           {"action", url},
-                           {"method", "POST"},
-                           {"numDigits", std::to_string(collect->maxDigits)},
-                           // Twilio ends input on one key only; "" (no key) must be written out,
-                           // since its default is "#".
-                           {"finishOnKey", collect->terminator.substr(0, 1)},
-                           {"timeout", std::to_string(collect->timeoutSeconds)}};
-      if (speech) {
-        // numbers_and_commands is Twilio's generic model for digits and short commands; a
-        // speechModel requires a whole-second speechTimeout ("auto" is refused with it).
-        gather.emplace_back("speechTimeout", std::to_string(kSpeechTimeoutSeconds));
-        gather.emplace_back("speechModel", "numbers_and_commands");
-        gather.emplace_back("hints", kDigitHints);
-        gather.emplace_back("language", languageFor(session));
-      }
-      w.open("Gather", gather);
-      say(w, collect->prompt, sayAttrs);
-      w.close();
-      // Without input Twilio skips the action and falls through to this: the no-input event.
-      w.element("Redirect", {{"method", "POST"}}, url);
-      turn.end = Turn::End::kWaiting;
-      turn.outcome = "gather";
-      break;
-    } else if (const auto* transfer = std::get_if<flow::TransferToQueue>(&action)) {
-      turn.agentAttributes = agentAttributes(transfer->attributes);
-      const AgentTarget* target = nullptr;
-      if (auto it = options_.queues.find(transfer->queue); it != options_.queues.end()) {
-        target = &it->second;
-      } else if (options_.defaultAgent) {
-        target = &*options_.defaultAgent;
-      }
-      if (target == nullptr) {
-        spdlog::error(
-            "event=twilio_no_agent contact={} queue=\"{}\" error=\"no [twilio.queues] "
-            "entry and no default_agent\"",
-            context.callSid, transfer->queue);
-        w.element("Say", sayAttrs, kNoAgentText).empty("Hangup");
-        turn.end = Turn::End::kDisconnected;
-        turn.outcome = "no-agent";
-        break;
-      }
-      w.open("Dial", {{"action", context.sessionUrl + "/status"}, {"method", "POST"}});
-      if (target->kind == AgentTarget::Kind::kSip) {
-        w.element("Sip", {}, sipUriWithVerdict(target->address, turn.agentAttributes));
-      } else {
-        w.element("Number", {{"url", context.sessionUrl + "/whisper"}, {"method", "POST"}},
-                  target->address);
-      }
-      w.close();
-      turn.end = Turn::End::kTransferred;
-      turn.outcome = "transfer";
-      break;
-    } else {
-      const auto& hangup = std::get<flow::Disconnect>(action);
-      const bool flowError = hangup.reason.rfind("flow error", 0) == 0;
-      if (flowError) {
-        spdlog::warn("event=twilio_flow_error contact={} error=\"{}\"", context.callSid,
-                     hangup.reason);
-      }
-      w.empty("Hangup");
-      turn.end = Turn::End::kDisconnected;
-      turn.outcome = flowError ? "flow-error" : "hangup";
-      break;
-    }
+    // One handler per action type (a new type does not compile until it is handled here); each
+    // answers the next action, or nullopt when the turn ends.
+    using Next = std::optional<flow::Action>;
+    Next next = std::visit(Overloaded{
+                               [&](const flow::PlayPrompt& play) -> Next {
+                                 say(w, play, sayAttrs);
+                                 return session.handle(flow::PromptPlayed{});
+                               },
+                               [&](const flow::InvokeFunction& fn) -> Next {
+                                 return session.handle(invoke(fn, session, context));
+                               },
+                               [&](const flow::CollectDigits& collect) -> Next {
+                                 gather(w, collect, session, context, sayAttrs);
+                                 turn.end = Turn::End::kWaiting;
+                                 turn.outcome = "gather";
+                                 return std::nullopt;
+                               },
+                               [&](const flow::TransferToQueue& transfer) -> Next {
+                                 dial(w, transfer, context, sayAttrs, turn);
+                                 return std::nullopt;
+                               },
+                               [&](const flow::Disconnect& hangup) -> Next {
+                                 if (hangup.flowError()) {
+                                   spdlog::warn("event=twilio_flow_error contact={} error=\"{}\"",
+                                                context.callSid, hangup.reason);
+                                 }
+                                 w.empty("Hangup");
+                                 turn.end = Turn::End::kDisconnected;
+                                 turn.outcome = hangup.flowError() ? "flow-error" : "hangup";
+                                 return std::nullopt;
+                               },
+                           },
+                           action);
+    if (!next) break;
+    action = std::move(*next);
   }
   logFlowSteps(session, context.callSid);
   turn.twiml = w.finish();
   return turn;
+}
+
+void TurnRunner::gather(TwimlWriter& w, const flow::CollectDigits& collect,
+                        const flow::Session& session, const TurnContext& context,
+                        const XmlAttributes& sayAttrs) const {
+  const std::string url = gatherUrl(context.sessionUrl, context.step);
+  const bool speech = speechOffered(options_.speech, collect);
+  XmlAttributes gather{{"input", speech ? "dtmf speech" : "dtmf"},
+                       {"action", url},
+                       {"method", "POST"},
+                       {"numDigits", std::to_string(collect.maxDigits)},
+                       // Twilio ends input on one key only; "" (no key) must be written out,
+                       // since its default is "#".
+                       {"finishOnKey", collect.terminator.substr(0, 1)},
+                       {"timeout", std::to_string(collect.timeoutSeconds)}};
+  if (speech) {
+    // numbers_and_commands is Twilio's generic model for digits and short commands; a
+    // speechModel requires a whole-second speechTimeout ("auto" is refused with it).
+    gather.emplace_back("speechTimeout", std::to_string(kSpeechTimeoutSeconds));
+    gather.emplace_back("speechModel", "numbers_and_commands");
+    gather.emplace_back("hints", kDigitHints);
+    gather.emplace_back("language", languageFor(session));
+  }
+  w.open("Gather", gather);
+  say(w, collect.prompt, sayAttrs);
+  w.close();
+  // Without input Twilio skips the action and falls through to this: the no-input event.
+  w.element("Redirect", {{"method", "POST"}}, url);
+}
+
+void TurnRunner::dial(TwimlWriter& w, const flow::TransferToQueue& transfer,
+                      const TurnContext& context, const XmlAttributes& sayAttrs, Turn& turn) const {
+  const AgentRoute<AgentTarget> route = routeToAgent(
+      transfer, options_.queues, options_.defaultAgent ? &*options_.defaultAgent : nullptr);
+  turn.agentAttributes = route.handoff.attributes;
+  if (route.target == nullptr) {
+    spdlog::error(
+        "event=twilio_no_agent contact={} queue=\"{}\" error=\"no [twilio.queues] "
+        "entry and no default_agent\"",
+        context.callSid, transfer.queue);
+    w.element("Say", sayAttrs, kNoAgentText).empty("Hangup");
+    turn.end = Turn::End::kDisconnected;
+    turn.outcome = "no-agent";
+    return;
+  }
+  const AgentTarget& target = *route.target;
+  w.open("Dial", {{"action", context.sessionUrl + "/status"}, {"method", "POST"}});
+  if (target.kind == AgentTarget::Kind::kSip) {
+    w.element("Sip", {}, sipUriWithVerdict(target.address, turn.agentAttributes));
+  } else {
+    w.element("Number", {{"url", context.sessionUrl + "/whisper"}, {"method", "POST"}},
+              target.address);
+  }
+  w.close();
+  turn.end = Turn::End::kTransferred;
+  turn.outcome = "transfer";
 }
 
 }  // namespace callgate::twilio_voice

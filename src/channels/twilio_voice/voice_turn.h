@@ -18,6 +18,7 @@
 #include <string>
 
 #include "channels/twilio_voice/transfer.h"
+#include "channels/twilio_voice/twiml.h"
 #include "core/flow/session.h"
 #include "core/time.h"
 #include "core/trust_policy.h"
@@ -74,6 +75,12 @@ class TurnRunner {
   flow::Event invoke(const flow::InvokeFunction& call, const flow::Session& session,
                      const TurnContext& context) const;
   std::string languageFor(const flow::Session& session) const;
+  // CollectDigits: the <Gather> (prompt inside) and the no-input <Redirect>.
+  void gather(TwimlWriter& w, const flow::CollectDigits& collect, const flow::Session& session,
+              const TurnContext& context, const XmlAttributes& sayAttrs) const;
+  // TransferToQueue: the <Dial> to the queue's agent, or an apology and <Hangup/> without one.
+  void dial(TwimlWriter& w, const flow::TransferToQueue& transfer, const TurnContext& context,
+            const XmlAttributes& sayAttrs, Turn& turn) const;
 
   const FunctionRegistry& functions_;
   const VoiceOptions& options_;

@@ -1,17 +1,8 @@
 #include "core/flow/actions.h"
 
+#include "common/overloaded.h"
+
 namespace callgate::flow {
-namespace {
-
-// Overload set for std::visit.
-template <typename... Fs>
-struct Overloaded : Fs... {
-  using Fs::operator()...;
-};
-template <typename... Fs>
-Overloaded(Fs...) -> Overloaded<Fs...>;
-
-}  // namespace
 
 std::string_view actionName(const Action& action) {
   return std::visit(Overloaded{
@@ -35,6 +26,20 @@ std::string_view eventName(const Event& event) {
           [](const CallerHungUp&) { return std::string_view("CallerHungUp"); },
       },
       event);
+}
+
+std::string_view whyName(Disconnect::Why why) {
+  switch (why) {
+    case Disconnect::Why::kFlowEnded:
+      return "flow-ended";
+    case Disconnect::Why::kCallerHungUp:
+      return "caller-hung-up";
+    case Disconnect::Why::kTransferred:
+      return "transferred";
+    case Disconnect::Why::kFlowError:
+      return "flow-error";
+  }
+  return "flow-error";
 }
 
 bool isTerminal(const Action& action) {

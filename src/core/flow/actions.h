@@ -66,12 +66,25 @@ struct TransferToQueue {
   std::map<std::string, std::string> attributes;
 };
 
-// Terminal: hang up. reason is "flow ended", "caller hung up", "call transferred" (an event after a
-// transfer) or "flow error: <what went wrong>".
+// Terminal: hang up. `why` is what channels act on (a flow error is logged as one and, on the
+// simulator, fails the run); `reason` is the same for people: "flow ended", "caller hung up",
+// "call transferred" (an event after a transfer) or "flow error: <what went wrong>".
 struct Disconnect {
+  enum class Why {
+    kFlowEnded,     // a DisconnectParticipant block
+    kCallerHungUp,  // the channel reported CallerHungUp
+    kTransferred,   // an event came after the call was transferred
+    kFlowError,     // the flow (or the channel's events) went wrong; reason says how
+  };
+  Why why = Why::kFlowEnded;
   std::string reason;
   std::map<std::string, std::string> attributes;
+
+  bool flowError() const { return why == Why::kFlowError; }
 };
+
+// "flow-ended", "caller-hung-up", "transferred", "flow-error": for snapshots and logs.
+std::string_view whyName(Disconnect::Why why);
 
 using Action = std::variant<PlayPrompt, CollectDigits, InvokeFunction, TransferToQueue, Disconnect>;
 

@@ -5,6 +5,8 @@
 namespace callgate::flow {
 namespace {
 
+// Starts the people-facing reason of a flow error (logs, the simulator); channels read
+// Disconnect::why.
 constexpr std::string_view kFlowErrorPrefix = "flow error: ";
 
 // What a waiting block expects, for mismatch messages.
@@ -44,10 +46,11 @@ Action Session::start() {
 }
 
 Action Session::handle(const Event& event) {
-  if (phase_ == Phase::kFinished) return Disconnect{endReason_, state_.attributes};
+  if (phase_ == Phase::kFinished) return Disconnect{endWhy_, endReason_, state_.attributes};
   if (std::holds_alternative<CallerHungUp>(event)) {
     if (phase_ == Phase::kWaiting) record(flow_->blocks()[current_], "hangup");
-    return finish(Disconnect{"caller hung up", state_.attributes}, "caller hung up");
+    return finish(Disconnect{Disconnect::Why::kCallerHungUp, "caller hung up", state_.attributes},
+                  Disconnect::Why::kCallerHungUp, "caller hung up");
   }
   if (phase_ == Phase::kNew) {
     return fail(nullptr, "event " + std::string(eventName(event)) + " before start");
@@ -133,9 +136,11 @@ Action Session::wait(std::size_t index, Action action) {
   return action;
 }
 
-Action Session::finish(Action terminal, std::string reasonAfterwards) {
+Action Session::finish(Action terminal, Disconnect::Why whyAfterwards,
+                       std::string reasonAfterwards) {
   phase_ = Phase::kFinished;
   current_ = kNoBlock;
+  endWhy_ = whyAfterwards;
   endReason_ = std::move(reasonAfterwards);
   last_ = terminal;
   return terminal;
@@ -145,7 +150,8 @@ Action Session::fail(const Block* at, const std::string& detail) {
   std::string reason(kFlowErrorPrefix);
   if (at != nullptr) reason += "action '" + at->id + "' (" + std::string(at->typeName()) + ") ";
   reason += detail;
-  return finish(Disconnect{reason, state_.attributes}, reason);
+  return finish(Disconnect{Disconnect::Why::kFlowError, reason, state_.attributes},
+                Disconnect::Why::kFlowError, reason);
 }
 
 void Session::record(const Block& block, std::string outcome) {

@@ -1,8 +1,8 @@
 // One call running through a Flow: a pure state machine. The channel calls start(), performs the
 // Action it gets back, reports the outcome with handle(Event), and repeats until it gets a terminal
 // Action (TransferToQueue or Disconnect). The session never does I/O, never blocks and never
-// throws; whatever the flow or the channel does wrong ends the call with
-// Disconnect{"flow error: ..."} instead.
+// throws; whatever the flow or the channel does wrong ends the call with a Disconnect whose why is
+// kFlowError (reason "flow error: ...") instead.
 //
 // Ownership: a Session shares its Flow (immutable) and owns its contact state. It is a value:
 // copyable, movable, and persistable between requests with snapshot()/restore().
@@ -109,7 +109,9 @@ class Session {
   Move loop(const Block& block);
 
   Action wait(std::size_t index, Action action);
-  Action finish(Action terminal, std::string reasonAfterwards);
+  // Ends the session with `terminal`; events after it get Disconnect{whyAfterwards,
+  // reasonAfterwards}.
+  Action finish(Action terminal, Disconnect::Why whyAfterwards, std::string reasonAfterwards);
   Action fail(const Block* at, const std::string& detail);
   void record(const Block& block, std::string outcome);
 
@@ -119,7 +121,8 @@ class Session {
   Phase phase_ = Phase::kNew;
   std::size_t current_ = kNoBlock;  // the waiting block while kWaiting
   std::optional<Action> last_;
-  std::string endReason_;  // Disconnect reason for events after the end
+  Disconnect::Why endWhy_ = Disconnect::Why::kFlowEnded;  // for events after the end
+  std::string endReason_;                                 // Disconnect reason for those events
   int stepsWithoutInput_ = 0;
   int totalSteps_ = 0;
   std::vector<Step> steps_;

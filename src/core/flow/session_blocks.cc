@@ -115,11 +115,13 @@ std::variant<Action, Session::Move> Session::enter(std::size_t index) {
     case BlockType::kTransferContactToQueue: {
       if (state_.queue.empty()) return error(block, "NoMatchingError");
       record(block, "end");
-      return finish(TransferToQueue{state_.queue, state_.attributes}, "call transferred");
+      return finish(TransferToQueue{state_.queue, state_.attributes}, Disconnect::Why::kTransferred,
+                    "call transferred");
     }
     case BlockType::kDisconnectParticipant:
       record(block, "end");
-      return finish(Disconnect{"flow ended", state_.attributes}, "flow ended");
+      return finish(Disconnect{Disconnect::Why::kFlowEnded, "flow ended", state_.attributes},
+                    Disconnect::Why::kFlowEnded, "flow ended");
     case BlockType::kLoop:
       return loop(block);
     case BlockType::kPassThrough:

@@ -22,6 +22,25 @@ Json stringMap(const std::map<std::string, std::string>& m) {
 
 Error bad(const std::string& what) { return Error::invalidArgument("session snapshot: " + what); }
 
+// The end's why as whyName() wrote it. Snapshots parked before the field existed have only the
+// reason, whose "flow error" prefix then says which.
+Result<Disconnect::Why> readWhy(const Json& obj, const std::string& reason) {
+  auto it = obj.find("endWhy");
+  if (it == obj.end()) {
+    if (reason.starts_with("flow error")) return Disconnect::Why::kFlowError;
+    if (reason == "caller hung up") return Disconnect::Why::kCallerHungUp;
+    if (reason == "call transferred") return Disconnect::Why::kTransferred;
+    return Disconnect::Why::kFlowEnded;
+  }
+  if (it->is_string()) {
+    for (Disconnect::Why why : {Disconnect::Why::kFlowEnded, Disconnect::Why::kCallerHungUp,
+                                Disconnect::Why::kTransferred, Disconnect::Why::kFlowError}) {
+      if (it->get<std::string>() == whyName(why)) return why;
+    }
+  }
+  return bad("endWhy must be one of flow-ended, caller-hung-up, transferred, flow-error");
+}
+
 Result<std::string> readString(const Json& obj, const char* key) {
   auto it = obj.find(key);
   if (it == obj.end() || !it->is_string()) return bad(std::string(key) + " must be a string");
@@ -69,6 +88,7 @@ Json Session::snapshot() const {
   for (const auto& [id, n] : loops_) loops[id] = n;
   s["loops"] = std::move(loops);
   s["endReason"] = endReason_;
+  s["endWhy"] = whyName(endWhy_);
   const auto* transfer = last_ ? std::get_if<TransferToQueue>(&*last_) : nullptr;
   s["transferQueue"] =
       phase_ == Phase::kFinished && transfer ? Json(transfer->queue) : Json(nullptr);
@@ -161,6 +181,9 @@ Result<Session> Session::restore(std::shared_ptr<const Flow> flow, const Json& s
     Result<std::string> endReason = readString(snapshot, "endReason");
     if (!endReason.ok()) return endReason.error();
     session.endReason_ = std::move(endReason).value();
+    Result<Disconnect::Why> endWhy = readWhy(snapshot, session.endReason_);
+    if (!endWhy.ok()) return endWhy.error();
+    session.endWhy_ = *endWhy;
 
     Result<std::string> phase = readString(snapshot, "phase");
     if (!phase.ok()) return phase.error();
@@ -183,7 +206,7 @@ Result<Session> Session::restore(std::shared_ptr<const Flow> flow, const Json& s
       if (tq != snapshot.end() && tq->is_string()) {
         session.last_ = TransferToQueue{tq->get<std::string>(), session.state_.attributes};
       } else {
-        session.last_ = Disconnect{session.endReason_, session.state_.attributes};
+        session.last_ = Disconnect{session.endWhy_, session.endReason_, session.state_.attributes};
       }
     } else {
       return bad("unknown phase '" + *phase + "'");

@@ -14,11 +14,11 @@
 #include <thread>
 
 #include "channels/sip_voice/call_run.h"
-#include "unit/channels/twilio_voice/twilio_voice_test_support.h"
+#include "unit/channels/common/channel_test_support.h"
 
 namespace callgate::sip_voice::testing {
 
-using namespace callgate::twilio_voice::testing;  // NOLINT: test support (flows, fakes)
+using namespace callgate::testing;  // NOLINT: test support (flows, fakes)
 
 class ScriptedMedia : public rtp::MediaSession {
  public:
@@ -106,7 +106,7 @@ class RecordingLeg : public sip::CallLeg {
   std::string id_ = "call-1@test";
 };
 
-class CallRunTest : public VoiceFixture {
+class CallRunTest : public ChannelFixture {
  protected:
   CallRunTest() {
     sipOptions_.defaultAgent = "sip:agent@127.0.0.1:5090";

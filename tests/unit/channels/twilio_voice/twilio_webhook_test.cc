@@ -2,7 +2,6 @@
 
 #include "channels/twilio_voice/transfer.h"
 #include "channels/twilio_voice/webhook.h"
-#include "core/verdict.h"
 
 namespace callgate::twilio_voice {
 namespace {
@@ -86,19 +85,6 @@ TEST(TwilioTransferTest, AgentTargets) {
        {"", "agents", "sip:", "sip:nohost", "14155550999", "sip:a@b c", "tel:+1415"}) {
     EXPECT_FALSE(parseAgentTarget(bad).ok()) << bad;
   }
-}
-
-TEST(TwilioTransferTest, CustomerAttributesOnlyWhenAuthenticated) {
-  const Attributes verified{
-      {"authenticated", "True"}, {"authMethod", "SmsOtp"}, {"firstName", "Ada"}};
-  EXPECT_EQ(agentAttributes(verified), verified);
-  const Attributes unverified{{"authenticated", "False"}, {"authMethod", "None"},
-                              {"recordFound", "True"},    {"callerIdTrusted", "False"},
-                              {"firstName", "Ada"},       {"custLevel", "Gold"}};
-  EXPECT_EQ(agentAttributes(unverified), (Attributes{{"authenticated", "False"},
-                                                     {"authMethod", "None"},
-                                                     {"recordFound", "True"},
-                                                     {"callerIdTrusted", "False"}}));
 }
 
 TEST(TwilioTransferTest, SipHeadersCarryTheVerdict) {
