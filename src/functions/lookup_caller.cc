@@ -12,8 +12,8 @@ void addCustomerAttributes(const Customer& customer, StringMap& out) {
   out["language"] = customer.language;
 }
 
-Result<std::string> callerNumber(const ContactData& contact) {
-  auto e164 = normalizeE164(contact.customerAddress);
+Result<E164> callerNumber(const ContactData& contact) {
+  auto e164 = E164::parse(contact.customerAddress);
   if (!e164.ok()) {
     return Error::invalidArgument("CustomerEndpoint.Address: " + e164.error().message());
   }
@@ -39,7 +39,7 @@ Result<StringMap> LookupCaller::invoke(const FunctionRequest& request) {
   if (!found->has_value()) {
     auto phone = callerNumber(request.contact);
     if (!phone.ok()) return phone.error();
-    if (*phone != address) found = customers_.findByPhone(*phone);
+    if (phone->str() != address) found = customers_.findByPhone(phone->str());
     if (!found.ok()) return found.error();
   }
   const bool trusted = isCallerIdTrusted(trust_, request.contact.attestation);

@@ -3,6 +3,7 @@
 // number does not learn whose number it is. Thread-safe (stateless over thread-safe ports).
 #pragma once
 
+#include "core/phone.h"
 #include "core/ports.h"
 #include "core/trust_policy.h"
 #include "functions/function.h"
@@ -24,7 +25,7 @@ class LookupCaller : public Function {
 // The Connect attribute names for a customer: firstName, lastName, custLevel, language.
 void addCustomerAttributes(const Customer& customer, StringMap& out);
 
-// Normalises the caller's number; an invalid one is kInvalidArgument naming the field.
-Result<std::string> callerNumber(const ContactData& contact);
+// The caller's number as E.164; an invalid one is kInvalidArgument naming the field.
+Result<E164> callerNumber(const ContactData& contact);
 
 }  // namespace callgate

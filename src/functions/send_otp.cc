@@ -19,27 +19,28 @@ Result<StringMap> SendOtp::invoke(const FunctionRequest& request) {
   if (request.contact.customerAddress.empty()) {
     return Error::invalidArgument("CustomerEndpoint.Address is empty: no number to send a PIN to");
   }
-  auto phone = callerNumber(request.contact);
-  if (!phone.ok()) return phone.error();
+  auto caller = callerNumber(request.contact);
+  if (!caller.ok()) return caller.error();
+  const std::string& phone = caller->str();
   const OtpConfig& cfg = deps_.config;
   const TimePoint now = deps_.clock.now();
 
-  auto perNumber = deps_.challenges.countCreatedSince(*phone, now - cfg.perNumberWindow);
+  auto perNumber = deps_.challenges.countCreatedSince(phone, now - cfg.perNumberWindow);
   if (!perNumber.ok()) return perNumber.error();
-  const std::string prefix = otpRatePrefix(cfg, *phone);
+  const std::string prefix = otpRatePrefix(cfg, phone);
   auto perPrefix = deps_.challenges.countCreatedSince(prefix, now - cfg.perPrefixWindow);
   if (!perPrefix.ok()) return perPrefix.error();
   if (*perNumber >= cfg.perNumberLimit || *perPrefix >= cfg.perPrefixLimit) {
     const bool numberLimited = *perNumber >= cfg.perNumberLimit;
-    deps_.audit.record("otp_rate_limited", {{"phone", maskPhone(*phone)},
+    deps_.audit.record("otp_rate_limited", {{"phone", caller->masked()},
                                             {"limit", numberLimited ? "number" : "prefix"}});
     return failure("RateLimited", "RateLimited");
   }
 
   const std::string code = generateOtpCode(deps_.random, cfg.digits);
   Challenge challenge;
-  challenge.phone = *phone;
-  challenge.codeHash = deps_.hasher.digest(otpHashInput(*phone, code));
+  challenge.phone = phone;
+  challenge.codeHash = deps_.hasher.digest(otpHashInput(phone, code));
   // The language is the channel's word (Connect's LanguageCode); a malformed one is not stored.
   challenge.language =
       isLanguageTag(request.contact.languageCode) ? request.contact.languageCode : kDefaultLanguage;
@@ -49,19 +50,18 @@ Result<StringMap> SendOtp::invoke(const FunctionRequest& request) {
   auto id = deps_.challenges.replace(challenge);
   if (!id.ok()) return id.error();
 
-  auto sent = deps_.sms.send({*phone, otpMessageBody(cfg, code)});
+  auto sent = deps_.sms.send({phone, otpMessageBody(cfg, code)});
   if (!sent.ok()) {
     // The challenge stays: the provider may have taken the text before failing us, and it still
     // counts against the send limits, so a failing gateway cannot be used to pump messages.
-    spdlog::warn("event=sms_failed phone={} code={} error=\"{}\"", maskPhone(*phone),
+    spdlog::warn("event=sms_failed phone={} code={} error=\"{}\"", caller->masked(),
                  errorCodeName(sent.error().code()), sent.error().message());
-    deps_.audit.record("otp_send_failed", {{"phone", maskPhone(*phone)},
+    deps_.audit.record("otp_send_failed", {{"phone", caller->masked()},
                                            {"challenge", std::to_string(*id)},
                                            {"error", errorCodeName(sent.error().code())}});
     return failure("SmsFailed", "SendFailed");
   }
-  deps_.audit.record("otp_sent",
-                     {{"phone", maskPhone(*phone)}, {"challenge", std::to_string(*id)}});
+  deps_.audit.record("otp_sent", {{"phone", caller->masked()}, {"challenge", std::to_string(*id)}});
   return StringMap{{"lambdaResult", "Success"}, {"otpResult", "Sent"}};
 }
 

@@ -20,10 +20,11 @@ Result<StringMap> VerifyOtp::invoke(const FunctionRequest& request) {
     return Error::invalidArgument("Details.Parameters.code is missing");
   }
   if (request.contact.customerAddress.empty()) return outcome("NoChallenge");
-  auto phone = callerNumber(request.contact);
-  if (!phone.ok()) return phone.error();
+  auto caller = callerNumber(request.contact);
+  if (!caller.ok()) return caller.error();
+  const std::string& phone = caller->str();
 
-  auto latest = deps_.challenges.latest(*phone);
+  auto latest = deps_.challenges.latest(phone);
   if (!latest.ok()) return latest.error();
   if (!latest->has_value()) return outcome("NoChallenge");
   const Challenge& challenge = **latest;
@@ -42,7 +43,7 @@ Result<StringMap> VerifyOtp::invoke(const FunctionRequest& request) {
   // A malformed entry is checked like any other wrong code, so it counts as an attempt too.
   const std::string& code = codeIt->second;
   const bool match = isWellFormedOtp(deps_.config, code) &&
-                     deps_.hasher.matches(challenge.codeHash, otpHashInput(*phone, code));
+                     deps_.hasher.matches(challenge.codeHash, otpHashInput(phone, code));
   return match ? onMatch(challenge, now) : onMismatch(challenge);
 }
 

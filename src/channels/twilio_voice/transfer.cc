@@ -1,5 +1,6 @@
 #include "channels/twilio_voice/transfer.h"
 
+#include "common/form.h"
 #include "core/phone.h"
 #include "core/verdict.h"
 
@@ -11,22 +12,6 @@ constexpr size_t kMaxSipHeaderBytes = 1024;
 
 std::string attr(const Attributes& a, std::string_view key) {
   return std::string(verdictValue(a, key));
-}
-
-void appendPercentEncoded(std::string& out, std::string_view value) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  for (char c : value) {
-    const auto u = static_cast<unsigned char>(c);
-    const bool unreserved = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') ||
-                            (c >= 'A' && c <= 'Z') || c == '-' || c == '_' || c == '.' || c == '~';
-    if (unreserved) {
-      out.push_back(c);
-    } else {
-      out.push_back('%');
-      out.push_back(kHex[u >> 4]);
-      out.push_back(kHex[u & 0x0F]);
-    }
-  }
 }
 
 }  // namespace
@@ -52,7 +37,7 @@ std::string sipUriWithVerdict(std::string_view uri, const Attributes& agentAttrs
   std::string headers;
   for (const auto& [name, value] : orderedVerdictFields(agentAttrs)) {
     std::string one = name + "=";
-    appendPercentEncoded(one, value);
+    one += http::percentEncode(value);
     if (headers.size() + one.size() + 1 > kMaxSipHeaderBytes) continue;
     if (!headers.empty()) headers.push_back('&');
     headers += one;
