@@ -5,6 +5,7 @@
 #include <string>
 
 #include "channels/connect/connect_event.h"
+#include "core/verdict.h"
 
 namespace callgate::connect {
 
@@ -23,9 +24,12 @@ std::string logFields(const FunctionRequest& request, const StringMap& result) {
     out.push_back(safe ? c : '?');
   }
   if (id.empty()) out.push_back('-');
-  for (const char* key : {"recordFound", "authenticated", "otpResult", "authResult", "linkResult",
-                          "lambdaResult", "reason"}) {
-    if (auto it = result.find(key); it != result.end()) {
+  // Outcomes only: never a name, number or code.
+  static constexpr std::string_view kLoggedKeys[] = {
+      kRecordFoundKey, kAuthenticatedKey, "otpResult", "authResult",
+      "linkResult",    "lambdaResult",    "reason"};
+  for (std::string_view key : kLoggedKeys) {
+    if (auto it = result.find(std::string(key)); it != result.end()) {
       out.append(" ").append(key).append("=").append(it->second);
     }
   }

@@ -9,6 +9,7 @@
 #include "adapters/sms/twilio/twilio_sms_sender.h"
 #include "common/form.h"
 #include "fakes/fakes.h"
+#include "fakes/in_memory_sms_message_store.h"
 #include "unit/adapters/net/http_client/http_client_fakes.h"
 
 namespace callgate {
@@ -16,6 +17,7 @@ namespace {
 
 using testing::FakeClock;
 using testing::FakeRandom;
+using testing::InMemorySmsMessageStore;
 using testing::ScriptedHttpClient;
 
 const char* kSid = "AC0123456789abcdef0123456789abcdef";
@@ -23,51 +25,6 @@ const char* kTo = "+14155550123";
 const char* kBody = "Welcome to callgate, your one-time PIN is 123456";
 // FakeRandom::fill() writes 0x42 bytes, so every message id is this.
 const char* kMessageId = "42424242424242424242424242424242";
-
-// An in-memory SmsMessageStore with the real status rules.
-class InMemorySmsMessageStore : public SmsMessageStore {
- public:
-  Status insert(const SmsMessageRecord& r) override {
-    if (rows.count(r.id)) return Error::alreadyExists(r.id);
-    rows[r.id] = r;
-    return okStatus();
-  }
-  Result<SmsReportOutcome> updateById(std::string_view provider, std::string_view id,
-                                      std::string_view providerId, std::string_view status,
-                                      std::string_view errorCode, TimePoint at) override {
-    auto it = rows.find(std::string(id));
-    if (it == rows.end() || it->second.provider != provider)
-      return SmsReportOutcome::kUnknownMessage;
-    return apply(it->second, providerId, status, errorCode, at);
-  }
-  Result<SmsReportOutcome> updateByProviderId(std::string_view provider,
-                                              std::string_view providerId, std::string_view status,
-                                              std::string_view errorCode, TimePoint at) override {
-    for (auto& [id, r] : rows) {
-      if (r.provider == provider && !providerId.empty() && r.providerMessageId == providerId) {
-        return apply(r, providerId, status, errorCode, at);
-      }
-    }
-    return SmsReportOutcome::kUnknownMessage;
-  }
-  Result<std::optional<SmsMessageRecord>> find(std::string_view id) override {
-    auto it = rows.find(std::string(id));
-    if (it == rows.end()) return std::optional<SmsMessageRecord>();
-    return std::optional<SmsMessageRecord>(it->second);
-  }
-  std::map<std::string, SmsMessageRecord> rows;
-
- private:
-  static SmsReportOutcome apply(SmsMessageRecord& r, std::string_view providerId,
-                                std::string_view status, std::string_view errorCode, TimePoint at) {
-    if (!mayReplaceStatus(r.status, status)) return SmsReportOutcome::kStale;
-    r.status = status;
-    r.errorCode = errorCode;
-    r.updatedAt = at;
-    if (r.providerMessageId.empty()) r.providerMessageId = providerId;
-    return SmsReportOutcome::kRecorded;
-  }
-};
 
 std::map<std::string, std::string> formOf(const std::string& body) {
   auto params = http::parseForm(body);
