@@ -1,4 +1,4 @@
-"""Helpers for the voice-login / action-link / token black-box tests (issue #3).
+"""Helpers for the voice-login / action-link / token black-box tests.
 
 Builds on harness.py: a workspace whose TOML config holds every key file (OTP secret, PIN pepper,
 JWT signing keys) and the public base URL of the texted links, a server on an explicit free

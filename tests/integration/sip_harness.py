@@ -1,4 +1,4 @@
-"""Helpers for callgate's SIP black-box tests (issue 4): real peers on 127.0.0.1.
+"""Helpers for callgate's SIP black-box tests: real peers on 127.0.0.1.
 
 - SipWorkspace / CallgateSip: `callgate serve --sip 127.0.0.1:0` with a [sip] config.
 - Baresip: one baresip instance in a temporary config dir, driven over ctrl_tcp (netstring-framed

@@ -1,4 +1,4 @@
-// MediaSession: one call's RTP stream (issue 4 §2), as the SIP voice runtime drives it: send
+// MediaSession: one call's RTP stream, as the SIP voice runtime drives it: send
 // G.711 every 20 ms (silence when idle, prompts when playing), receive DTMF (RFC 4733, or in-band
 // with spandsp when no telephone-event was negotiated), barge-in, hold, symmetric RTP, and a tap
 // on the caller's decoded audio (speech input).

@@ -1,4 +1,4 @@
-// The SIP layer's contract with the per-call runtime (issue 4, contract part A): what a new INVITE
+// The SIP layer's contract with the per-call runtime: what a new INVITE
 // carries (IncomingCall), the runtime's answer (Acceptance), a handle to act on a dialog (CallLeg:
 // hang up, transfer by REFER) and the callbacks the SIP layer makes (CallHandler).
 // Ownership: SipServer creates one CallLeg per INVITE and hands a shared_ptr to the handler; the

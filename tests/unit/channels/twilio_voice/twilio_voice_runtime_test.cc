@@ -417,7 +417,7 @@ class ScriptedFunction : public Function {
   StringMap answer_;
 };
 
-TEST_F(TwilioVoiceRuntimeTest, VoiceLoginFlowWhenPresent) {
+TEST_F(TwilioVoiceRuntimeTest, RunsTheShippedVoiceLoginFlow) {
   const std::string text = readSourceFile("flows/voice-login.json");
   ASSERT_FALSE(text.empty()) << "flows/voice-login.json is missing or empty";
   functions_.add(std::make_unique<ScriptedFunction>(
