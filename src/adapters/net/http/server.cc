@@ -29,14 +29,16 @@ struct Server::Impl {
         shared(options, router, workers),
         ioc(options.ioThreads <= 1 ? 1 : options.ioThreads),
         workers(static_cast<size_t>(std::max(1, options.workerThreads))),
-        acceptor(ioc),
-        acceptRetry(ioc) {}
+        acceptor(asio::make_strand(ioc)),
+        acceptRetry(acceptor.get_executor()) {}
 
   ServerOptions options;
   Router router;
   ServerShared shared;  // binds a reference to `workers`, used only once threads run
   asio::io_context ioc;
   asio::thread_pool workers;
+  // The acceptor, its retry timer and stop()'s close share one strand: with several io threads
+  // an accept completion and the close would otherwise touch the acceptor at once.
   tcp::acceptor acceptor;
   asio::steady_timer acceptRetry;
   std::optional<asio::executor_work_guard<asio::io_context::executor_type>> guard;
@@ -157,7 +159,7 @@ void Server::stop() {
   if (!m.started || m.stopped) return;
   m.stopped = true;
   m.shared.stopping.store(true);
-  asio::post(m.ioc, [&m] {
+  asio::post(m.acceptor.get_executor(), [&m] {
     boost::system::error_code ignored;
     m.acceptor.close(ignored);
     m.acceptRetry.cancel();

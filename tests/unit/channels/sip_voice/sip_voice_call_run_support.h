@@ -6,8 +6,10 @@
 #include <gtest/gtest.h>
 
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/thread_pool.hpp>
 #include <chrono>
+#include <future>
 #include <map>
 #include <mutex>
 #include <span>
@@ -135,17 +137,28 @@ class CallRunTest : public ChannelFixture {
     settle();
   }
 
-  // Runs the call's executor until nothing is pending (functions and prompt rendering come back
-  // from the worker pool, so keep polling for a short while).
+  // Runs the call's executor until nothing is pending. Functions and prompt rendering come back
+  // from the worker pool: each idle round first waits until the pool has finished every job
+  // posted so far (it has one thread and runs jobs in order, so a marker job posted now runs
+  // last), however slow the machine, then polls again. Twenty idle rounds 5 ms apart also let
+  // short timers fire.
   void settle() {
     for (int idle = 0; idle < 20;) {
       io_.restart();
-      if (io_.poll() == 0) {
-        ++idle;
-        std::this_thread::sleep_for(std::chrono::milliseconds(5));
-      } else {
+      if (io_.poll() > 0) {
         idle = 0;
+        continue;
       }
+      std::promise<void> drained;
+      boost::asio::post(workers_, [&drained] { drained.set_value(); });
+      drained.get_future().wait();
+      io_.restart();
+      if (io_.poll() > 0) {
+        idle = 0;
+        continue;
+      }
+      ++idle;
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
     }
   }
   void endPlay(bool interrupted = false) {

@@ -223,9 +223,10 @@ TEST_F(SipServerTest, BadOffersAndRejections) {
   auto notAcceptable = peer.receiveStatus(488);
   ASSERT_TRUE(notAcceptable.has_value());
   peer.send(request(peer, "ACK", "bad-2", 1, "z9hG4bKb2", tagOf(headerOf(*notAcceptable, "To"))));
-  EXPECT_TRUE(handler_.calls.empty());
+  // The handler is read and changed under its lock: the SIP thread uses it concurrently.
+  EXPECT_TRUE(handler_.locked([&] { return handler_.calls.empty(); }));
 
-  handler_.answer.status = 486;
+  handler_.locked([&] { handler_.answer.status = 486; });
   peer.send(request(peer, "INVITE", "busy", 1, "z9hG4bKb3", "", offerSdp()));
   ASSERT_TRUE(peer.receiveStatus(486));
   EXPECT_EQ(server_->activeCalls(), 0u);
@@ -257,7 +258,7 @@ TEST_F(SipServerTest, ReInviteHoldAndResume) {
   EXPECT_NE(held->find(" 2 IN IP4 127.0.0.1"), std::string::npos) << *held;  // version + 1
   peer.send(request(peer, "ACK", "call-7", 2, "z9hG4bKre1ack", tag));
   ASSERT_TRUE(handler_.waitFor([&] { return handler_.mediaChanges.size() == 1; }));
-  EXPECT_TRUE(handler_.mediaChanges[0].second.onHold);
+  EXPECT_TRUE(handler_.locked([&] { return handler_.mediaChanges[0].second.onHold; }));
 
   peer.send(request(peer, "INVITE", "call-7", 3, "z9hG4bKre2", tag, "v=0\r\nnonsense\r\n"));
   ASSERT_TRUE(peer.receiveStatus(400));
