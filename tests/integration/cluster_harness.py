@@ -25,6 +25,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 import unittest
 
@@ -77,27 +78,42 @@ class SqliteDatabase:
     def stop(self):
         pass
 
+    def close(self):
+        pass
+
 
 class PostgresDatabase:
-    """A throwaway PostgreSQL from tests/support/pg_server.py; stop()/start() again keep its data
-    (the failover test takes it away and brings it back)."""
+    """A throwaway PostgreSQL from tests/support/pg_server.py in its own directory under /tmp
+    (when run as root the server runs as another user, who must reach the directory). stop() and
+    start() again keep its data and port (the failover test takes it away and brings it back); a
+    watcher stops it should this test process die without cleaning up."""
 
     kind = "postgres"
 
     def __init__(self, directory):
         if PG_SUPPORT_DIR not in sys.path:
             sys.path.insert(0, PG_SUPPORT_DIR)
-        import pg_server  # noqa: E402  (tests/support, written by the PostgreSQL store's work)
-        self._server = pg_server.PgServer(os.path.join(directory, "pg"))
+        import pg_server  # tests/support, the PostgreSQL store's test server
+        self.dir = tempfile.mkdtemp(prefix="callgate-pg-")
+        os.chmod(self.dir, 0o755)
+        self._server = pg_server.PgServer(os.path.join(self.dir, "pg"))
+        self._watched = False
         self.url = None
 
     def start(self):
-        self._server.start()
-        self.url = self._server.url
+        self.url = self._server.start()
+        if not self._watched:
+            self._server.watch(os.getpid())
+            self._watched = True
         return self
 
     def stop(self):
+        """Immediate shutdown: to the nodes, the database is simply gone."""
         self._server.stop()
+
+    def close(self):
+        self.stop()
+        shutil.rmtree(self.dir, ignore_errors=True)
 
 
 def open_database(directory, backend=None):
@@ -287,7 +303,7 @@ class Cluster(harness.Workspace):
             except Exception as e:  # one stubborn node must not leave the others running
                 errors.append(f"{node.name}: {e}")
         try:
-            self.database.stop()
+            self.database.close()
         except Exception as e:
             errors.append(f"database: {e}")
         if errors:
