@@ -100,6 +100,67 @@ def run_wrk(url, script, duration, connections):
             "socket_errors": errors.group(0) if errors else ""}
 
 
+def start_nginx(work, sample_body):
+    """nginx (1 worker) answering every request with `sample_body` (JSON); returns (port, process)."""
+    ng_port = free_port()
+    static_body = json.dumps(json.loads(sample_body)).replace("'", "\\'")
+    conf = os.path.join(work, "nginx.conf")
+    with open(conf, "w") as f:
+        f.write(f"""
+worker_processes 1;
+daemon off;
+pid {work}/nginx.pid;
+error_log {work}/nginx-error.log warn;
+events {{ worker_connections 1024; }}
+http {{
+  access_log off;
+  client_body_temp_path {work}/nginx-body;
+  keepalive_requests 1000000;
+  server {{
+    listen 127.0.0.1:{ng_port};
+    location / {{ default_type application/json; return 200 '{static_body}'; }}
+  }}
+}}
+""")
+    ng = subprocess.Popen(["nginx", "-c", conf, "-p", work], stdout=subprocess.DEVNULL,
+                          stderr=subprocess.DEVNULL)
+    wait_http(f"http://127.0.0.1:{ng_port}/")
+    return ng_port, ng
+
+
+def write_customers(work, count):
+    """A CSV of `count` valid North American customers; returns (path, phones)."""
+    # Valid North American numbers: NXX exchange must not start with 0/1.
+    phones = [f"+1415{200 + (n // 10000) % 700:03d}{n % 10000:04d}" for n in range(count)]
+    csv_path = os.path.join(work, "customers.csv")
+    with open(csv_path, "w") as f:
+        f.write("phone,first_name,last_name,level,language\n")
+        for i, p in enumerate(phones):
+            f.write(f"{p},First{i},Last{i},Gold,en-US\n")
+    return csv_path, phones
+
+
+def lookup_bodies(phones, rng):
+    """1,000 lookup-caller events, 80% for known callers."""
+    callers = [rng.choice(phones) if rng.random() < 0.8 else f"+1212555{rng.randrange(10000):04d}"
+               for _ in range(1000)]
+    return [event(p) for p in callers]
+
+
+def start_callgate(binary, work, name, db):
+    """`callgate serve` on a free port over `db` (a file or a URL); returns (port, process)."""
+    port = free_port()
+    proc = subprocess.Popen(
+        [binary, "serve", "--http", f"127.0.0.1:{port}", "--db", db,
+         "--sms", f"outbox:{work}/outbox-{name}.jsonl", "--otp-secret-file", f"{work}/otp.key",
+         "--pin-pepper-file", f"{work}/pin.key", "--jwt-key-file", f"{work}/jwt-{name}.json",
+         "--audit-log", f"{work}/audit-{name}.jsonl", "--log-level", "info"],
+        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    proc.stdout.readline()
+    wait_http(f"http://127.0.0.1:{port}/healthz")
+    return port, proc
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("callgate")
@@ -116,62 +177,25 @@ def main():
     procs = []
     try:
         rng = random.Random(7)
-        # Valid North American numbers: NXX exchange must not start with 0/1.
-        phones = [f"+1415{200 + (n // 10000) % 700:03d}{n % 10000:04d}" for n in range(args.customers)]
-        csv_path = os.path.join(work, "customers.csv")
-        with open(csv_path, "w") as f:
-            f.write("phone,first_name,last_name,level,language\n")
-            for i, p in enumerate(phones):
-                f.write(f"{p},First{i},Last{i},Gold,en-US\n")
+        csv_path, phones = write_customers(work, args.customers)
         db = os.path.join(work, "callgate.db")
         t0 = time.time()
         subprocess.run([args.callgate, "customers", "import", csv_path, "--db", db],
                        check=True, capture_output=True)
         print(f"imported {args.customers} customers in {time.time() - t0:.1f} s")
 
-        callers = [rng.choice(phones) if rng.random() < 0.8 else f"+1212555{rng.randrange(10000):04d}"
-                   for _ in range(1000)]
-        bodies = [event(p) for p in callers]
+        bodies = lookup_bodies(phones, rng)
         script = os.path.join(work, "lookup.lua")
         write_wrk_script(script, bodies)
 
-        cg_port = free_port()
-        cg = subprocess.Popen(
-            [args.callgate, "serve", "--http", f"127.0.0.1:{cg_port}", "--db", db,
-             "--sms", f"outbox:{work}/outbox.jsonl", "--otp-secret-file", f"{work}/otp.key",
-             "--audit-log", f"{work}/audit.jsonl", "--log-level", "info"],
-            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+        cg_port, cg = start_callgate(args.callgate, work, "sqlite", db)
         procs.append(cg)
-        cg.stdout.readline()
-        wait_http(f"http://127.0.0.1:{cg_port}/healthz")
         sample = urllib.request.urlopen(urllib.request.Request(
             f"http://127.0.0.1:{cg_port}/connect/v1/lookup-caller", data=bodies[0].encode(),
             headers={"Content-Type": "application/json"})).read()
 
-        ng_port = free_port()
-        static_body = json.dumps(json.loads(sample)).replace("'", "\\'")
-        conf = os.path.join(work, "nginx.conf")
-        with open(conf, "w") as f:
-            f.write(f"""
-worker_processes 1;
-daemon off;
-pid {work}/nginx.pid;
-error_log {work}/nginx-error.log warn;
-events {{ worker_connections 1024; }}
-http {{
-  access_log off;
-  client_body_temp_path {work}/nginx-body;
-  keepalive_requests 1000000;
-  server {{
-    listen 127.0.0.1:{ng_port};
-    location / {{ default_type application/json; return 200 '{static_body}'; }}
-  }}
-}}
-""")
-        ng = subprocess.Popen(["nginx", "-c", conf, "-p", work], stdout=subprocess.DEVNULL,
-                              stderr=subprocess.DEVNULL)
+        ng_port, ng = start_nginx(work, sample)
         procs.append(ng)
-        wait_http(f"http://127.0.0.1:{ng_port}/")
 
         # Warm up both, then alternate rounds so machine noise hits both alike.
         run_wrk(f"http://127.0.0.1:{cg_port}", script, 2, args.connections)

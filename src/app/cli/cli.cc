@@ -14,7 +14,9 @@ namespace {
 // The flags every data-touching subcommand shares; values land in `o`.
 void addCommonOptions(CLI::App* cmd, Overrides& o) {
   cmd->add_option("--config", o.configFile, "TOML config file (flags win over it)");
-  cmd->add_option("--db", o.db, "SQLite database file (created on first run)");
+  cmd->add_option("--db", o.db,
+                  "SQLite database file (created on first run) or postgresql://USER@HOST:PORT/DB "
+                  "(password from CALLGATE_DB_PASSWORD, PGPASSWORD or ~/.pgpass)");
   cmd->add_option("--sms", o.sms,
                   "SMS provider: outbox:PATH, twilio, sns or kannel (settings in [sms.*])");
   cmd->add_option("--caller-id-trust", o.callerIdTrust, "any | attested (default attested)");

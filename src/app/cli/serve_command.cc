@@ -111,7 +111,7 @@ int serveCommand(const Config& config) {
   }
   // No customer count here: COUNT(*) reads the whole table, which need not delay a start.
   spdlog::info("event=start http={}:{} db={} sms={} caller_id_trust={} twilio_voice={}",
-               options.host, *port, config.db, smsDescription(config),
+               options.host, *port, config.storage.redacted(), smsDescription(config),
                callerIdTrustName(config.callerIdTrust), twilioVoice ? "on" : "off");
   std::cout << "listening http://" << options.host << ":" << *port << std::endl;
 

@@ -23,7 +23,7 @@ struct TableEntry {
 
 constexpr TableEntry kTables[] = {
     {"server", [](TableReader& t, Config& c) { return detail::readServerTable(t, c); }},
-    {"storage", [](TableReader& t, Config& c) { return detail::readStorageTable(t, c.db); }},
+    {"storage", [](TableReader& t, Config& c) { return detail::readStorageTable(t, c.storage); }},
     {"sms", [](TableReader& t, Config& c) { return detail::readSmsTable(t, c.sms); }},
     {"security", [](TableReader& t, Config& c) { return detail::readSecurityTable(t, c); }},
     {"otp", [](TableReader& t, Config& c) { return detail::readOtpTable(t, c.otp); }},
@@ -106,6 +106,32 @@ Result<std::string> normalizePublicBaseUrl(const std::string& text) {
   return url;
 }
 
+bool StorageConfig::isPostgresUrl(std::string_view location) {
+  return location.starts_with("postgresql://") || location.starts_with("postgres://");
+}
+
+std::string StorageConfig::redacted() const {
+  if (!isPostgres()) return location;
+  std::string out = location;
+  // postgresql://user:secret@host/db: the userinfo ends at the last '@' before the path.
+  const size_t start = out.find("://") + 3;
+  const size_t pathStart = out.find_first_of("/?", start);
+  const size_t at = out.rfind('@', pathStart == std::string::npos ? out.size() : pathStart);
+  if (at != std::string::npos && at > start) {
+    const size_t colon = out.find(':', start);
+    if (colon != std::string::npos && colon < at) out.replace(colon + 1, at - colon - 1, "***");
+  }
+  // ...?password=secret&...: the value up to the next '&'.
+  for (size_t p = out.find("password="); p != std::string::npos; p = out.find("password=", p + 1)) {
+    if (p == 0 || (out[p - 1] != '?' && out[p - 1] != '&')) continue;
+    const size_t valueStart = p + 9;
+    const size_t valueEnd = out.find('&', valueStart);
+    out.replace(valueStart, (valueEnd == std::string::npos ? out.size() : valueEnd) - valueStart,
+                "***");
+  }
+  return out;
+}
+
 Result<Config> loadConfig(const Overrides& o) {
   Config c;
   if (o.configFile) {
@@ -116,7 +142,7 @@ Result<Config> loadConfig(const Overrides& o) {
     if (auto s = applyToml(text.str(), *o.configFile, c); !s.ok()) return s.error();
   }
   if (o.http) c.http = *o.http;
-  if (o.db) c.db = *o.db;
+  if (o.db) c.storage.location = *o.db;
   if (o.sms) {
     // --sms outbox:PATH keeps its old meaning; --sms twilio|sns|kannel picks a provider.
     if (o.sms->rfind("outbox:", 0) == 0) {
@@ -149,7 +175,7 @@ Result<Config> loadConfig(const Overrides& o) {
   if (auto hp = parseHostPort(c.http); !hp.ok())
     return Error::invalidArgument("server.http: " + hp.error().message());
   if (auto s = resolveSmsConfig(c.sms); !s.ok()) return s.error();
-  if (c.db.empty()) return Error::invalidArgument("storage.db is empty");
+  if (c.storage.location.empty()) return Error::invalidArgument("storage.db is empty");
   if (c.pinPepperFile.empty()) return Error::invalidArgument("security.pin_pepper_file is empty");
   if (c.publicBaseUrlDefaulted) {
     auto url = normalizePublicBaseUrl("http://" + c.http);

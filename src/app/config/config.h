@@ -65,13 +65,30 @@ inline constexpr Words<LogLevel, 6> kLogLevels{{{"trace", LogLevel::kTrace},
                                                 {"off", LogLevel::kOff}}};
 inline std::string_view logLevelName(LogLevel l) { return wordOf(kLogLevels, l); }
 
+// Where the state lives: one SQLite file (the embedded default, one node) or a PostgreSQL database
+// that several nodes share. The password never comes from the file: CALLGATE_DB_PASSWORD, else
+// libpq's PGPASSWORD / ~/.pgpass (see docs/CLUSTER.md).
+struct StorageConfig {
+  // A SQLite file path ([storage] db, --db PATH) or a postgresql:// / postgres:// URL
+  // ([storage] url, --db URL).
+  std::string location = "var/callgate.db";
+  int poolSize = 8;               // PostgreSQL connections per node
+  int connectTimeoutMs = 3000;    // PostgreSQL: giving up on an unreachable server
+  int statementTimeoutMs = 5000;  // PostgreSQL: statement_timeout on every connection
+
+  bool isPostgres() const { return isPostgresUrl(location); }
+  static bool isPostgresUrl(std::string_view location);
+  // The location as it may be logged: a URL's password (if one was written into it) replaced.
+  std::string redacted() const;
+};
+
 struct Config {
   // [server]
   std::string http = "127.0.0.1:8080";  // HOST:PORT; port 0 picks a free one
   int ioThreads = 1;
   int workerThreads = 2;
   // [storage]
-  std::string db = "var/callgate.db";
+  StorageConfig storage;
   // [sms], [sms.twilio], [sms.sns], [sms.kannel]
   SmsConfig sms;
   // [security]

@@ -11,9 +11,27 @@ Status readServerTable(TableReader& t, Config& c) {
   return t.finish();
 }
 
-Status readStorageTable(TableReader& t, std::string& db) {
+Status readStorageTable(TableReader& t, StorageConfig& storage) {
+  std::string db, url;
   t.str("db", db);
-  return t.finish();
+  t.str("url", url);
+  t.integer("pool_size", storage.poolSize, 1, 256);
+  t.integer("connect_timeout_ms", storage.connectTimeoutMs, 100, 60'000);
+  t.integer("statement_timeout_ms", storage.statementTimeoutMs, 100, 600'000);
+  if (Status s = t.finish(); !s.ok()) return s;
+  if (!db.empty() && !url.empty()) {
+    return Error::invalidArgument("storage: set db (a SQLite file) or url (PostgreSQL), not both");
+  }
+  if (!url.empty() && !StorageConfig::isPostgresUrl(url)) {
+    return Error::invalidArgument(
+        "storage.url must be a postgresql:// or postgres:// URL (for SQLite, use storage.db)");
+  }
+  if (!db.empty() && StorageConfig::isPostgresUrl(db)) {
+    return Error::invalidArgument("storage.db is a SQLite file path; put a PostgreSQL URL in url");
+  }
+  if (!url.empty()) storage.location = url;
+  if (!db.empty()) storage.location = db;
+  return okStatus();
 }
 
 Status readFlowsTable(TableReader& t, std::string& defaultFlow) {

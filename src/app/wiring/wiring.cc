@@ -23,15 +23,8 @@
 #include "adapters/sms/outbox/outbox_sms_sender.h"
 #include "adapters/sms/sns/sns_sms_sender.h"
 #include "adapters/sms/twilio/twilio_sms_sender.h"
-#include "adapters/storage/sqlite/sqlite_challenge_store.h"
-#include "adapters/storage/sqlite/sqlite_credential_store.h"
-#include "adapters/storage/sqlite/sqlite_customer_store.h"
 #include "adapters/storage/sqlite/sqlite_database.h"
-#include "adapters/storage/sqlite/sqlite_grant_store.h"
-#include "adapters/storage/sqlite/sqlite_member_store.h"
-#include "adapters/storage/sqlite/sqlite_sms_message_store.h"
-#include "adapters/storage/sqlite/sqlite_token_state_store.h"
-#include "adapters/storage/sqlite/sqlite_voice_session_store.h"
+#include "app/wiring/storage_backends.h"
 #include "channels/twilio_voice/parked_call.h"
 #include "channels/twilio_voice/voice_runtime.h"
 #include "functions/action_links.h"
@@ -78,7 +71,6 @@ Status buildSmsSender(const Config& config, const std::string& otpSecret, Servic
     s.sms = std::make_unique<OutboxSmsSender>(outboxPath(config), *s.clock);
     return okStatus();
   }
-  s.smsMessages = std::make_unique<SqliteSmsMessageStore>(*s.db);
   CurlHttpClientOptions curl;
   curl.connectTimeout = Millis(sms.http.connectTimeoutMs);
   curl.requestTimeout = Millis(sms.http.attemptTimeoutMs);
@@ -129,15 +121,10 @@ Result<std::unique_ptr<PinHasher>> buildPinHasher(const Config& config) {
 Result<std::unique_ptr<Services>> buildStorage(const Config& config) {
   auto s = std::make_unique<Services>();
   s->clock = std::make_unique<SystemClock>();
-  auto db = SqliteDatabase::open(config.db);
-  if (!db.ok()) return db.error();
-  s->db = std::move(*db);
-  s->customers = std::make_unique<SqliteCustomerStore>(*s->db);
-  s->challenges = std::make_unique<SqliteChallengeStore>(*s->db);
-  s->credentials = std::make_unique<SqliteCredentialStore>(*s->db);
-  s->grants = std::make_unique<SqliteGrantStore>(*s->db);
-  s->members = std::make_unique<SqliteMemberStore>(*s->db);
-  s->voiceSessions = std::make_unique<SqliteVoiceSessionStore>(*s->db);
+  const Status opened = config.storage.isPostgres()
+                            ? detail::openPostgresStorage(config.storage, *s)
+                            : detail::openSqliteStorage(config.storage, *s);
+  if (!opened.ok()) return opened.error();
   return s;
 }
 
@@ -192,7 +179,6 @@ Status buildTokens(const Config& config, Services& s) {
   auto ring = token::KeyRing::open(config.tokenKeys, *s.clock, *s.random);
   if (!ring.ok()) return Error(ring.error().code(), "JWT keys: " + ring.error().message());
   s.keyRing = std::move(*ring);
-  s.tokenStates = std::make_unique<SqliteTokenStateStore>(*s.db, *s.clock);
   s.tokens = std::make_unique<TokenService>(*s.keyRing, *s.tokenStates, *s.random, *s.clock,
                                             config.tokens);
   return okStatus();

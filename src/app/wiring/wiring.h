@@ -2,6 +2,7 @@
 // (DESIGN §2). A Services object owns everything it built; destroy it last.
 #pragma once
 
+#include <functional>
 #include <memory>
 
 #include "app/config/config.h"
@@ -64,7 +65,7 @@ struct Services {
   std::unique_ptr<CodeHasher> hasher;
   std::unique_ptr<AuditLog> audit;
   std::unique_ptr<token::KeyRing> keyRing;       // JWT signing keys ([tokens] key_file)
-  std::unique_ptr<TokenStateStore> tokenStates;  // revoked / used tokens (SQLite)
+  std::unique_ptr<TokenStateStore> tokenStates;  // revoked / used tokens
   std::unique_ptr<TokenService> tokens;          // mints and verifies access tokens
   std::unique_ptr<CredentialStore> credentials;
   std::unique_ptr<GrantStore> grants;

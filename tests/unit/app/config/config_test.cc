@@ -57,7 +57,7 @@ level = "debug"
   EXPECT_EQ(c.http, "0.0.0.0:9000");
   EXPECT_EQ(c.ioThreads, 2);
   EXPECT_EQ(c.workerThreads, 4);
-  EXPECT_EQ(c.db, "/tmp/x.db");
+  EXPECT_EQ(c.storage.location, "/tmp/x.db");
   EXPECT_EQ(c.callerIdTrust, CallerIdTrust::kAny);
   EXPECT_EQ(c.otp.digits, 8);
   EXPECT_EQ(c.otp.ttl, Seconds(120));
@@ -105,10 +105,59 @@ TEST(ConfigTest, FlagsWinOverTheFile) {
   o.db = "from-flag.db";
   auto c = loadConfig(o);
   ASSERT_TRUE(c.ok()) << c.error().toString();
-  EXPECT_EQ(c->db, "from-flag.db");
+  EXPECT_EQ(c->storage.location, "from-flag.db");
   EXPECT_EQ(c->callerIdTrust, CallerIdTrust::kAny);
   o.callerIdTrust = "attested";
   EXPECT_EQ(loadConfig(o)->callerIdTrust, CallerIdTrust::kAttested);
+}
+
+TEST(ConfigTest, StorageIsASqliteFileOrAPostgresUrl) {
+  Config c;
+  ASSERT_TRUE(applyToml("[storage]\nurl = \"postgresql://cg@db1:5432/callgate\"\npool_size = 4\n"
+                        "connect_timeout_ms = 2000\nstatement_timeout_ms = 9000\n",
+                        "s.toml", c)
+                  .ok());
+  EXPECT_TRUE(c.storage.isPostgres());
+  EXPECT_EQ(c.storage.location, "postgresql://cg@db1:5432/callgate");
+  EXPECT_EQ(c.storage.poolSize, 4);
+  EXPECT_EQ(c.storage.connectTimeoutMs, 2000);
+  EXPECT_EQ(c.storage.statementTimeoutMs, 9000);
+
+  Config d;
+  ASSERT_TRUE(applyToml("[storage]\ndb = \"var/x.db\"\n", "s.toml", d).ok());
+  EXPECT_FALSE(d.storage.isPostgres());
+  EXPECT_TRUE(StorageConfig::isPostgresUrl("postgres://h/db"));
+  EXPECT_FALSE(StorageConfig::isPostgresUrl("postgresql.db"));
+}
+
+TEST(ConfigTest, RejectsMixedOrMisplacedStorage) {
+  for (const char* text :
+       {"[storage]\ndb = \"a.db\"\nurl = \"postgresql://h/db\"\n",
+        "[storage]\nurl = \"var/callgate.db\"\n", "[storage]\ndb = \"postgresql://h/db\"\n",
+        "[storage]\npool_size = 0\n", "[storage]\npassword = \"x\"\n"}) {
+    Config c;
+    EXPECT_FALSE(applyToml(text, "s.toml", c).ok()) << text;
+  }
+}
+
+TEST(ConfigTest, TheDatabaseFlagTakesAUrl) {
+  Overrides o;
+  o.db = "postgres://cg@127.0.0.1:5433/callgate";
+  auto c = loadConfig(o);
+  ASSERT_TRUE(c.ok()) << c.error().toString();
+  EXPECT_TRUE(c->storage.isPostgres());
+}
+
+TEST(ConfigTest, RedactsAPasswordWrittenIntoTheUrl) {
+  StorageConfig s;
+  s.location = "postgresql://cg:hunter2@db1:5432/callgate?sslmode=require&password=hunter3";
+  const std::string shown = s.redacted();
+  EXPECT_EQ(shown.find("hunter"), std::string::npos) << shown;
+  EXPECT_NE(shown.find("cg:***@db1"), std::string::npos) << shown;
+  s.location = "postgresql://cg@db1/callgate";
+  EXPECT_EQ(s.redacted(), s.location);
+  s.location = "var/callgate.db";
+  EXPECT_EQ(s.redacted(), "var/callgate.db");
 }
 
 TEST(ConfigTest, RejectsBadFlagValues) {
