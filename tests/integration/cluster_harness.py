@@ -17,12 +17,15 @@ Everything listens on 127.0.0.1, every wait is bounded, and Cluster.stop() (regi
 cleanup by ClusterTestCase) stops every process it started, by its own handle.
 """
 
+import http.client
 import os
 import re
 import secrets
 import select
 import shutil
 import signal
+import socket
+import ssl
 import subprocess
 import sys
 import tempfile
@@ -239,6 +242,7 @@ class Cluster(harness.Workspace):
         self.base_toml = base_toml
         self.nodes = []
         self.kamailio = None
+        self.nginx = None
         self.database = open_database(self.dir, backend)
         self.db_url = self.database.url
         self.base_config = self.write_config("callgate.toml", "")
@@ -295,8 +299,9 @@ class Cluster(harness.Workspace):
     def stop(self):
         """Stops the dispatcher, every node, then the database; keeps going past failures."""
         errors = []
-        if self.kamailio:
-            self.kamailio.stop()
+        for front in (self.kamailio, self.nginx):
+            if front:
+                front.stop()
         for node in self.nodes:
             try:
                 node.stop()
@@ -398,3 +403,104 @@ class Kamailio:
                 self.proc.wait(timeout=harness.STOP_TIMEOUT)
         if not self._log.closed:
             self._log.close()
+
+
+# ---------------------------------------------------------------------------------------------
+# nginx
+
+
+NGINX = shutil.which("nginx") or ("/usr/sbin/nginx" if os.access("/usr/sbin/nginx", os.X_OK) else None)
+NGINX_CONF = os.path.join(harness.SOURCE_DIR, "deploy", "nginx", "callgate-upstream.conf")
+harness.PACKAGE_OF.setdefault("nginx", "nginx-light")
+harness.PACKAGE_OF.setdefault("openssl", "openssl")
+
+
+def nginx_config(nodes, port, cert, key):
+    """The shipped deploy/nginx/callgate-upstream.conf with the example nodes replaced by `nodes`
+    (keeping the shipped server parameters), the listen address made a loopback port and the
+    certificate paths pointed at a self-signed pair; nothing else changes."""
+    with open(NGINX_CONF, encoding="utf-8") as f:
+        text = f.read()
+    servers = re.findall(r"^( *)server 10\.0\.0\.\d+:\d+( [^;\n]*)?;\n", text, flags=re.M)
+    if not servers:
+        raise AssertionError("deploy/nginx/callgate-upstream.conf lists no `server 10.0.0.x:PORT` line")
+    indent, params = servers[0]
+    lines = "".join(f"{indent}server 127.0.0.1:{n.http_port}{params};\n" for n in nodes)
+    text, n = re.subn(r"(?:^ *server 10\.0\.0\.\d+:\d+(?: [^;\n]*)?;\n)+", lines, text, count=1, flags=re.M)
+    checks = [n]
+    text, n = re.subn(r"^( *)listen 443 ssl( http2)?;", rf"\1listen 127.0.0.1:{port} ssl\2;", text,
+                      flags=re.M)
+    checks.append(n)
+    text, n = re.subn(r"^( *ssl_certificate) +\S+;", rf"\1 {cert};", text, flags=re.M)
+    checks.append(n)
+    text, n = re.subn(r"^( *ssl_certificate_key) +\S+;", rf"\1 {key};", text, flags=re.M)
+    checks.append(n)
+    if checks != [1, 1, 1, 1]:
+        raise AssertionError(f"deploy/nginx/callgate-upstream.conf changed shape ({checks}): the "
+                             "upstream servers, listen 443, ssl_certificate(_key) lines")
+    return text
+
+
+class Nginx:
+    """nginx in the foreground with the shipped upstream config in front of `nodes`, on HTTPS with
+    a throwaway self-signed certificate; stop() ends it."""
+
+    def __init__(self, cluster, nodes):
+        self.cluster = cluster
+        self.port = harness.free_port()
+        work = cluster.path("nginx")
+        os.makedirs(work, exist_ok=True)
+        cert, key = os.path.join(work, "cert.pem"), os.path.join(work, "key.pem")
+        subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+                        "-subj", "/CN=callgate.example.com", "-keyout", key, "-out", cert],
+                       check=True, capture_output=True, timeout=30)
+        with open(os.path.join(work, "callgate-upstream.conf"), "w", encoding="utf-8") as f:
+            f.write(nginx_config(nodes, self.port, cert, key))
+        self.log_path = os.path.join(work, "error.log")
+        conf = os.path.join(work, "nginx.conf")
+        with open(conf, "w", encoding="utf-8") as f:
+            f.write("\n".join([
+                "worker_processes 1;", "daemon off;", f"pid {work}/nginx.pid;",
+                f"error_log {self.log_path} info;", "events { worker_connections 256; }",
+                "http {", "  access_log off;", f"  client_body_temp_path {work}/body;",
+                f"  proxy_temp_path {work}/proxy;",
+                f"  include {work}/callgate-upstream.conf;", "}", ""]))
+        self.proc = subprocess.Popen([NGINX, "-c", conf, "-p", work], stdin=subprocess.DEVNULL,
+                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        cluster.nginx = self
+        harness.wait_until(lambda: self.proc.poll() is not None or self._accepts(), 10,
+                           what="nginx listening")
+        if self.proc.poll() is not None:
+            raise AssertionError(f"nginx exited ({self.proc.returncode}); log:\n{self.log_text()[-3000:]}")
+
+    def _accepts(self):
+        try:
+            with socket.create_connection(("127.0.0.1", self.port), timeout=0.2):
+                return True
+        except OSError:
+            return False
+
+    def connection(self, timeout=15):
+        return http.client.HTTPSConnection("127.0.0.1", self.port, timeout=timeout,
+                                           context=ssl._create_unverified_context())
+
+    request = harness.Server.request
+    invoke = harness.Server.invoke
+    call = harness.Server.call
+    name = "nginx"
+
+    def log_text(self):
+        try:
+            with open(self.log_path, encoding="utf-8", errors="replace") as f:
+                return f.read()
+        except OSError:
+            return ""
+
+    def stop(self):
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGQUIT)   # graceful; SIGTERM is fast shutdown
+            try:
+                self.proc.wait(timeout=harness.STOP_TIMEOUT)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(timeout=harness.STOP_TIMEOUT)
