@@ -3,9 +3,12 @@ shipped deploy/kamailio/kamailio.cfg with only its listen address, list file and
 substituted (cluster_harness.kamailio_config).
 
 SIPp's callers follow the Record-Route of the answer, so their ACK and BYE go through Kamailio
-too: a call counts as successful only if the whole dialog worked through the dispatcher."""
+too: a call counts as successful only if the whole dialog worked through the dispatcher. When
+callgate hangs up, its BYE must come back through Kamailio as well."""
 
+import json
 import os
+import re
 import time
 import unittest
 
@@ -20,7 +23,7 @@ PING_INTERVAL = 1
 # ACK and BYE along it (to Kamailio, which loose-routes them to the node that answered).
 ROUTED_UAC = """<?xml version="1.0" encoding="ISO-8859-1" ?>
 <!DOCTYPE scenario SYSTEM "sipp.dtd">
-<scenario name="callgate cluster uac: answered through the dispatcher, caller hangs up">
+<scenario name="callgate cluster uac: answered through the dispatcher, then {who} hangs up">
   <send retrans="500">
     <![CDATA[
       INVITE sip:[service]@[remote_ip]:[remote_port] SIP/2.0
@@ -65,7 +68,12 @@ ROUTED_UAC = """<?xml version="1.0" encoding="ISO-8859-1" ?>
       Content-Length: 0
     ]]>
   </send>
-  <pause/>
+{ending}  <Reference variables="rr"/>
+</scenario>
+"""
+
+# The caller hangs up after -d ms: its BYE follows the route set.
+CALLER_HANGS_UP = """  <pause/>
   <send retrans="500">
     <![CDATA[
       BYE [next_url] SIP/2.0
@@ -80,9 +88,45 @@ ROUTED_UAC = """<?xml version="1.0" encoding="ISO-8859-1" ?>
     ]]>
   </send>
   <recv response="200" crlf="true"/>
-  <Reference variables="rr"/>
-</scenario>
 """
+
+# callgate hangs up (the flow disconnects): its BYE must come back through the dispatcher too.
+CALLGATE_HANGS_UP = """  <recv request="BYE" timeout="20000"/>
+  <send>
+    <![CDATA[
+      SIP/2.0 200 OK
+      [last_Via:]
+      [last_From:]
+      [last_To:]
+      [last_Call-ID:]
+      [last_CSeq:]
+      Content-Length: 0
+    ]]>
+  </send>
+  <pause milliseconds="300"/>
+"""
+
+
+def routed_uac(ending, who):
+    return ROUTED_UAC.replace("{ending}", ending).replace("{who}", who)
+
+
+def hangup_flow(path):
+    """A flow that says one sentence and hangs up: callgate sends the BYE."""
+    flow = {
+        "Version": "2019-10-30", "StartAction": "bye",
+        "Metadata": {"name": "test-hangup", "description": "says goodbye, disconnects"},
+        "Actions": [
+            {"Identifier": "bye", "Type": "MessageParticipant",
+             "Parameters": {"Text": "Goodbye."},
+             "Transitions": {"NextAction": "hang-up", "Errors": [], "Conditions": []}},
+            {"Identifier": "hang-up", "Type": "DisconnectParticipant", "Parameters": {},
+             "Transitions": {}},
+        ],
+    }
+    with open(path, "w", encoding="utf-8") as f:
+        json.dump(flow, f)
+    return path
 
 
 @require_cluster("kamailio", "sipp")
@@ -92,11 +136,12 @@ class SipThroughDispatcherTest(ClusterTestCase):
         return run_sipp(scenario, self.kamailio.target, self.cluster.path("sipp"), calls=count,
                         rate=rate, service=DIALLED, timeout=30, extra=["-d", "300"])
 
-    def start_sip_nodes(self):
+    def start_sip_nodes(self, flow=None):
         """Two nodes with SIP; nobody answers at the agent URI (these calls never get there),
         speech input off (the calls only ring, answer and hang up)."""
         sip_table = "\n".join([
             "[sip]", 'default_agent = "sip:agent@127.0.0.1:9"',
+            *([f"default_flow = {toml_string(flow)}"] if flow else []),
             f"prompts_dir = {toml_string(self.cluster.path('prompts'))}",
             "provisional = \"none\"", "[speech]", "enabled = false"])
         return self.cluster.start_nodes(2, sip=True, extra_toml=sip_table)
@@ -107,7 +152,7 @@ class SipThroughDispatcherTest(ClusterTestCase):
     def test_calls_spread_over_both_nodes_and_move_to_the_survivor(self):
         n1, n2 = self.start_sip_nodes()
         self.kamailio = Kamailio(self.cluster, [n1, n2], ping_interval=PING_INTERVAL)
-        scenario = self.cluster.write("uac_routed.xml", ROUTED_UAC)
+        scenario = self.cluster.write("uac_routed.xml", routed_uac(CALLER_HANGS_UP, "the caller"))
 
         r = self.calls(scenario, 6)
         self.assertEqual((r.returncode, r.successful, r.failed), (0, 6, 0),
@@ -138,7 +183,7 @@ class SipThroughDispatcherTest(ClusterTestCase):
         n1, n2 = self.start_sip_nodes()
         # A long probe interval: the calls, not the probes, find the dead node.
         self.kamailio = Kamailio(self.cluster, [n1, n2], ping_interval=60)
-        scenario = self.cluster.write("uac_routed.xml", ROUTED_UAC)
+        scenario = self.cluster.write("uac_routed.xml", routed_uac(CALLER_HANGS_UP, "the caller"))
         wait_until(lambda: os.path.exists(self.kamailio.log_path), 1)
         n2.kill()
         r = self.calls(scenario, 4, rate=4)
@@ -146,6 +191,28 @@ class SipThroughDispatcherTest(ClusterTestCase):
                          r.summary() + "\nkamailio:\n" + self.kamailio.log_tail())
         self.assertIn("marked down", self.kamailio.log_text())
         wait_until(lambda: self.started_calls(n1) >= 4, 5, what="node 1 taking all four calls")
+
+    def test_callgate_hanging_up_sends_its_bye_through_the_dispatcher(self):
+        n1, n2 = self.start_sip_nodes(flow=hangup_flow(self.cluster.path("hangup.json")))
+        self.kamailio = Kamailio(self.cluster, [n1, n2], ping_interval=PING_INTERVAL)
+        scenario = self.cluster.write("uac_wait_bye_routed.xml",
+                                      routed_uac(CALLGATE_HANGS_UP, "callgate"))
+        r = run_sipp(scenario, self.kamailio.target, self.cluster.path("sipp"), calls=2, rate=10,
+                     service=DIALLED, timeout=30, trace_msg=True)
+        self.assertEqual((r.returncode, r.successful, r.failed), (0, 2, 0),
+                         r.summary() + "\nkamailio:\n" + self.kamailio.log_tail())
+        # Each BYE the callers received came through Kamailio (its Via on top), not straight from
+        # the node: the nodes follow the route set Kamailio's Record-Route built.
+        received = [block.split("\n\n", 1)[1] for block in re.split(r"(?m)^-{20,}.*\n", r.messages)
+                    if block.startswith("UDP message received") and "\n\n" in block]
+        byes = [m for m in received if m.startswith("BYE ")]
+        self.assertEqual(len(byes), 2, r.messages[-3000:])
+        node_ports = {f"127.0.0.1:{n.sip_port}" for n in (n1, n2)}
+        for bye in byes:
+            vias = re.findall(r"(?m)^Via: SIP/2\.0/UDP ([0-9.]+:\d+)", bye)
+            self.assertEqual(len(vias), 2, bye)
+            self.assertEqual(vias[0], self.kamailio.target, bye)
+            self.assertIn(vias[1], node_ports, bye)
 
 
 if __name__ == "__main__":
