@@ -1,12 +1,13 @@
 #!/usr/bin/env python3
 """Starts and stops a throwaway PostgreSQL 15 server for tests.
 
-    python3 tests/support/pg_server.py start DIR [--watch-pid PID]
+    python3 tests/support/pg_server.py start DIR [--watch-pid PID] [--fresh]
         initdb's into DIR/data (unless already there), starts the server on a free 127.0.0.1
         port with its Unix socket inside DIR, creates database `callgate` and prints one line:
         the URL (postgresql://postgres@127.0.0.1:PORT/callgate). With --watch-pid, a detached
         watcher stops the server when process PID exits (a crashed test leaves nothing behind).
-        Starting a DIR that was stopped reuses its data and port.
+        Starting a DIR that was stopped reuses its data (unless --fresh) and, if still free, its
+        port.
     python3 tests/support/pg_server.py stop DIR
         stops it (immediate shutdown; SIGKILL if that does not work). Stopping a stopped DIR is
         not an error.
@@ -17,7 +18,8 @@ drop_database(name), running().
 
 When run as root the server runs as the `postgres` system user (else `nobody`), which owns DIR:
 PostgreSQL refuses to run as root. Authentication is `trust`, for 127.0.0.1 and the socket only:
-test use, never a deployment. fsync is off: a crash loses the data, which a test never keeps.
+test use, never a deployment. fsync is off: an OS crash may lose data, which a test never
+keeps; commits stay synchronous, so stop (immediate) and start lose nothing.
 Set CALLGATE_PG_BIN to a directory holding initdb/pg_ctl to use other binaries.
 """
 
@@ -112,9 +114,14 @@ class PgServer:
         r = self._run([self._binary("pg_ctl"), "status", "-D", self.data], check=False)
         return r.returncode == 0
 
-    def start(self, timeout=60):
-        """Initialises (first time) and starts the server; returns the URL."""
+    def start(self, timeout=60, fresh=False):
+        """Initialises (first time, or always when `fresh`) and starts the server; returns the
+        URL."""
         self._binary("initdb")  # fails early and clearly when the binaries are missing
+        if fresh:
+            self.stop()
+            if os.path.exists(self.data):
+                shutil.rmtree(self.data)
         os.makedirs(self.dir, exist_ok=True)
         self._prepare_user()
         fresh = not os.path.exists(os.path.join(self.data, "PG_VERSION"))
@@ -122,10 +129,11 @@ class PgServer:
             self._initdb()
         if self.running():
             return self.url
-        attempts = 5 if fresh or not os.path.exists(self._port_file) else 1
         last = None
-        for _ in range(attempts):
-            if attempts > 1:
+        for attempt in range(5):
+            # A stopped server keeps its port when it is still free (clients may hold its URL);
+            # otherwise, and on every retry, a new free one.
+            if attempt > 0 or fresh or not os.path.exists(self._port_file):
                 self._write(self._port_file, str(free_port()))
             try:
                 self._pg_ctl_start(timeout)
@@ -164,10 +172,18 @@ class PgServer:
                     os.kill(child, signal.SIGKILL)
                 except OSError:
                     pass
+        # A postmaster that had to be killed leaves its pid file and socket lock behind; a new
+        # one would refuse to start while the old pid exists (a zombie where nothing reaps).
+        stale = [os.path.join(self.data, "postmaster.pid")]
         try:
-            os.unlink(os.path.join(self.data, "postmaster.pid"))
+            stale += glob.glob(os.path.join(self.socket_dir, ".s.PGSQL.*"))
         except OSError:
             pass
+        for path in stale:
+            try:
+                os.unlink(path)
+            except OSError:
+                pass
 
     def create_database(self, name):
         self._psql(f'CREATE DATABASE "{name}"')
@@ -204,8 +220,9 @@ class PgServer:
             self._bin = find_bin_dir()
         return os.path.join(self._bin, name)
 
-    def _prepare_user(self):
-        if os.geteuid() != 0:
+    def _find_user(self):
+        """The user the server runs as when we are root (PostgreSQL refuses root), else None."""
+        if os.geteuid() != 0 or self._user is not None:
             return
         for name in ("postgres", "nobody"):
             try:
@@ -217,6 +234,11 @@ class PgServer:
         else:
             raise PgServerError("running as root, but neither a `postgres` nor a `nobody` user "
                                 "exists to run PostgreSQL as")
+
+    def _prepare_user(self):
+        self._find_user()
+        if self._user is None:
+            return
         _, uid, gid = self._user
         os.chown(self.dir, uid, gid)
         for root, dirs, files in os.walk(self.dir):
@@ -236,6 +258,7 @@ class PgServer:
             d = os.path.dirname(d)
 
     def _as_user(self):
+        self._find_user()
         if self._user is None:
             return {}
         _, uid, gid = self._user
@@ -286,7 +309,6 @@ class PgServer:
             f.write(f"listen_addresses = '127.0.0.1'\n"
                     f"unix_socket_directories = '{sock}'\n"
                     "fsync = off\n"
-                    "synchronous_commit = off\n"
                     "full_page_writes = off\n"
                     "max_connections = 300\n"
                     "shared_buffers = 32MB\n"
@@ -367,11 +389,12 @@ def main(argv):
     p.add_argument("command", choices=["start", "stop", "url"])
     p.add_argument("dir")
     p.add_argument("--watch-pid", type=int, help="stop the server once this process exits")
+    p.add_argument("--fresh", action="store_true", help="start from an empty data directory")
     a = p.parse_args(argv)
     server = PgServer(a.dir)
     try:
         if a.command == "start":
-            url = server.start()
+            url = server.start(fresh=a.fresh)
             if a.watch_pid:
                 server.watch(a.watch_pid)
             print(url, flush=True)
