@@ -1,0 +1,96 @@
+#include "adapters/storage/postgres/pg_customer_store.h"
+
+#include "adapters/storage/postgres/pg_rows.h"
+
+namespace callgate {
+namespace {
+
+constexpr const char* kFindByPhone =
+    "SELECT phone, first_name, last_name, level, language, created_at_ms, user_id "
+    "FROM customers WHERE phone = $1";
+constexpr const char* kFindByUserId =
+    "SELECT phone, first_name, last_name, level, language, created_at_ms, user_id "
+    "FROM customers WHERE user_id = $1";
+constexpr const char* kInsert =
+    "INSERT INTO customers (phone, first_name, last_name, level, language, created_at_ms, user_id) "
+    "VALUES ($1, $2, $3, $4, $5, $6, NULLIF($7, ''))";
+constexpr const char* kInsertPin =
+    "INSERT INTO pin_credentials (user_id, pin_hash, updated_at_ms) VALUES ($1, $2, $3)";
+constexpr const char* kCount = "SELECT COUNT(*) FROM customers";
+
+// Inserts one customer (and its PIN hash, if any) inside the caller's transaction (or alone); a
+// taken phone or user id becomes kAlreadyExists naming it. The phone in the message is for the
+// operator importing a file, who needs to know which line to fix; callers must not log it as is.
+Status insertCustomer(PgConnection& c, const Customer& customer, const std::string& pinHash) {
+  auto r = c.query(kInsert, {customer.phone, customer.firstName, customer.lastName, customer.level,
+                             customer.language, toUnixMillis(customer.createdAt), customer.userId});
+  if (!r) {
+    if (r.error().code() != ErrorCode::kAlreadyExists) return r.error();
+    if (c.lastConstraint() == "customers_user_id_key")
+      return Error::alreadyExists("a customer with user id " + customer.userId + " already exists");
+    return Error::alreadyExists("a customer with phone " + customer.phone + " already exists");
+  }
+  if (pinHash.empty()) return okStatus();
+  auto pin = c.query(kInsertPin, {customer.userId, pinHash, toUnixMillis(customer.createdAt)});
+  if (!pin) return pin.error();
+  return okStatus();
+}
+
+Result<std::optional<Customer>> findOne(PgDatabase& db, const char* sql, const std::string& key) {
+  auto lease = db.acquire();
+  if (!lease) return lease.error();
+  auto r = (*lease)->query(sql, {key});
+  if (!r) return r.error();
+  if (r->rows() == 0) return std::optional<Customer>();
+  return std::optional<Customer>(pg_rows::readCustomer(*r, 0));
+}
+
+}  // namespace
+
+Result<std::optional<Customer>> PgCustomerStore::findByPhone(const std::string& e164) {
+  return findOne(db_, kFindByPhone, e164);
+}
+
+Result<std::optional<Customer>> PgCustomerStore::findByUserId(const std::string& userId) {
+  if (userId.empty()) return std::optional<Customer>();  // "" is "no user id", never a key
+  return findOne(db_, kFindByUserId, userId);
+}
+
+Status PgCustomerStore::add(const Customer& customer) {
+  // One statement is atomic by itself: no transaction, one round trip.
+  auto lease = db_.acquire();
+  if (!lease) return lease.error();
+  return insertCustomer(**lease, customer, "");
+}
+
+Status PgCustomerStore::addAll(const std::vector<Customer>& customers) {
+  std::vector<CustomerRecord> records;
+  records.reserve(customers.size());
+  for (const Customer& c : customers) records.push_back({c, ""});
+  return addWithPins(records);
+}
+
+Status PgCustomerStore::addWithPins(const std::vector<CustomerRecord>& records) {
+  for (const CustomerRecord& r : records) {
+    if (!r.pinHash.empty() && r.customer.userId.empty())
+      return Error::invalidArgument("a PIN needs a user id");
+  }
+  if (records.empty()) return okStatus();
+  // One transaction: all or nothing, and one commit for the batch instead of one per row.
+  return db_.transaction([&](PgConnection& c) -> Status {
+    for (const CustomerRecord& r : records) {
+      if (Status s = insertCustomer(c, r.customer, r.pinHash); !s.ok()) return s;
+    }
+    return okStatus();
+  });
+}
+
+Result<int64_t> PgCustomerStore::count() {
+  auto lease = db_.acquire();
+  if (!lease) return lease.error();
+  auto r = (*lease)->query(kCount);
+  if (!r) return r.error();
+  return r->integer(0, 0);
+}
+
+}  // namespace callgate

@@ -1,0 +1,33 @@
+// PgCustomerStore: the CustomerStore port over the customers table of a PgDatabase (and
+// pin_credentials, for addWithPins: a customer and their PIN hash land together or not).
+// findByPhone, the hot lookup-caller path, is one prepared statement, one round trip.
+// Borrows the database, which must outlive it. Thread-safe: every call leases its own pooled
+// connection.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "adapters/storage/postgres/pg_database.h"
+#include "core/ports.h"
+
+namespace callgate {
+
+class PgCustomerStore final : public CustomerStore {
+ public:
+  explicit PgCustomerStore(PgDatabase& db) : db_(db) {}
+
+  Result<std::optional<Customer>> findByPhone(const std::string& e164) override;
+  Result<std::optional<Customer>> findByUserId(const std::string& userId) override;
+  Status add(const Customer& customer) override;
+  Status addAll(const std::vector<Customer>& customers) override;
+  Status addWithPins(const std::vector<CustomerRecord>& records) override;
+  Result<int64_t> count() override;
+
+ private:
+  PgDatabase& db_;
+};
+
+}  // namespace callgate

@@ -1,0 +1,23 @@
+// Every contract suite against the PostgreSQL backend (postgres_store_factory.h; see README.md).
+#include "contracts/challenge_store_contract.h"
+#include "contracts/credential_store_contract.h"
+#include "contracts/customer_store_contract.h"
+#include "contracts/grant_store_contract.h"
+#include "contracts/member_store_contract.h"
+#include "contracts/postgres_store_factory.h"
+#include "contracts/sms_message_store_contract.h"
+#include "contracts/token_state_store_contract.h"
+#include "contracts/voice_session_store_contract.h"
+
+namespace callgate::contracts {
+
+INSTANTIATE_TYPED_TEST_SUITE_P(Postgres, CustomerStoreContract, PostgresStoreFactory);
+INSTANTIATE_TYPED_TEST_SUITE_P(Postgres, CredentialStoreContract, PostgresStoreFactory);
+INSTANTIATE_TYPED_TEST_SUITE_P(Postgres, ChallengeStoreContract, PostgresStoreFactory);
+INSTANTIATE_TYPED_TEST_SUITE_P(Postgres, GrantStoreContract, PostgresStoreFactory);
+INSTANTIATE_TYPED_TEST_SUITE_P(Postgres, MemberStoreContract, PostgresStoreFactory);
+INSTANTIATE_TYPED_TEST_SUITE_P(Postgres, TokenStateStoreContract, PostgresStoreFactory);
+INSTANTIATE_TYPED_TEST_SUITE_P(Postgres, VoiceSessionStoreContract, PostgresStoreFactory);
+INSTANTIATE_TYPED_TEST_SUITE_P(Postgres, SmsMessageStoreContract, PostgresStoreFactory);
+
+}  // namespace callgate::contracts
