@@ -5,6 +5,7 @@
 
 #include "adapters/net/http/server.h"
 #include "adapters/sms/reports/delivery_report_routes.h"
+#include "adapters/storage/postgres/pg_database.h"
 #include "app/cli/commands.h"
 #include "app/wiring/sip_channel.h"
 #include "app/wiring/wiring.h"
@@ -110,9 +111,10 @@ int serveCommand(const Config& config) {
         "http://" + (ipv6 ? "[" + options.host + "]" : options.host) + ":" + std::to_string(*port));
   }
   // No customer count here: COUNT(*) reads the whole table, which need not delay a start.
-  spdlog::info("event=start http={}:{} db={} sms={} caller_id_trust={} twilio_voice={}",
-               options.host, *port, config.storage.redacted(), smsDescription(config),
-               callerIdTrustName(config.callerIdTrust), twilioVoice ? "on" : "off");
+  spdlog::info(
+      "event=start http={}:{} db={} sms={} caller_id_trust={} twilio_voice={}", options.host, *port,
+      config.storage.isPostgres() ? redactPgUrl(config.storage.location) : config.storage.location,
+      smsDescription(config), callerIdTrustName(config.callerIdTrust), twilioVoice ? "on" : "off");
   std::cout << "listening http://" << options.host << ":" << *port << std::endl;
 
   std::unique_ptr<SipChannel> sip;

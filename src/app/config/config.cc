@@ -110,28 +110,6 @@ bool StorageConfig::isPostgresUrl(std::string_view location) {
   return location.starts_with("postgresql://") || location.starts_with("postgres://");
 }
 
-std::string StorageConfig::redacted() const {
-  if (!isPostgres()) return location;
-  std::string out = location;
-  // postgresql://user:secret@host/db: the userinfo ends at the last '@' before the path.
-  const size_t start = out.find("://") + 3;
-  const size_t pathStart = out.find_first_of("/?", start);
-  const size_t at = out.rfind('@', pathStart == std::string::npos ? out.size() : pathStart);
-  if (at != std::string::npos && at > start) {
-    const size_t colon = out.find(':', start);
-    if (colon != std::string::npos && colon < at) out.replace(colon + 1, at - colon - 1, "***");
-  }
-  // ...?password=secret&...: the value up to the next '&'.
-  for (size_t p = out.find("password="); p != std::string::npos; p = out.find("password=", p + 1)) {
-    if (p == 0 || (out[p - 1] != '?' && out[p - 1] != '&')) continue;
-    const size_t valueStart = p + 9;
-    const size_t valueEnd = out.find('&', valueStart);
-    out.replace(valueStart, (valueEnd == std::string::npos ? out.size() : valueEnd) - valueStart,
-                "***");
-  }
-  return out;
-}
-
 Result<Config> loadConfig(const Overrides& o) {
   Config c;
   if (o.configFile) {

@@ -78,8 +78,6 @@ struct StorageConfig {
 
   bool isPostgres() const { return isPostgresUrl(location); }
   static bool isPostgresUrl(std::string_view location);
-  // The location as it may be logged: a URL's password (if one was written into it) replaced.
-  std::string redacted() const;
 };
 
 struct Config {

@@ -1,5 +1,16 @@
 #include "app/wiring/storage_backends.h"
 
+#include <cstdlib>
+
+#include "adapters/storage/postgres/pg_challenge_store.h"
+#include "adapters/storage/postgres/pg_credential_store.h"
+#include "adapters/storage/postgres/pg_customer_store.h"
+#include "adapters/storage/postgres/pg_database.h"
+#include "adapters/storage/postgres/pg_grant_store.h"
+#include "adapters/storage/postgres/pg_member_store.h"
+#include "adapters/storage/postgres/pg_sms_message_store.h"
+#include "adapters/storage/postgres/pg_token_state_store.h"
+#include "adapters/storage/postgres/pg_voice_session_store.h"
 #include "adapters/storage/sqlite/sqlite_challenge_store.h"
 #include "adapters/storage/sqlite/sqlite_credential_store.h"
 #include "adapters/storage/sqlite/sqlite_customer_store.h"
@@ -28,9 +39,29 @@ Status openSqliteStorage(const StorageConfig& storage, Services& s) {
   return okStatus();
 }
 
-Status openPostgresStorage(const StorageConfig& storage, Services&) {
-  return Error::failedPrecondition("PostgreSQL storage (" + storage.redacted() +
-                                   ") is not built in");
+Status openPostgresStorage(const StorageConfig& storage, Services& s) {
+  PgOptions options;
+  options.url = storage.location;
+  // The password never sits in the config file; libpq reads PGPASSWORD and ~/.pgpass itself.
+  if (const char* password = std::getenv("CALLGATE_DB_PASSWORD"); password && *password) {
+    options.password = password;
+  }
+  options.maxConnections = storage.poolSize;
+  options.connectTimeout = Millis(storage.connectTimeoutMs);
+  options.statementTimeout = Millis(storage.statementTimeoutMs);
+  auto db = PgDatabase::open(options);
+  if (!db.ok()) return db.error();
+  s.pg = std::move(*db);
+  PgDatabase& d = *s.pg;
+  s.customers = std::make_unique<PgCustomerStore>(d);
+  s.challenges = std::make_unique<PgChallengeStore>(d);
+  s.credentials = std::make_unique<PgCredentialStore>(d);
+  s.grants = std::make_unique<PgGrantStore>(d);
+  s.members = std::make_unique<PgMemberStore>(d);
+  s.voiceSessions = std::make_unique<PgVoiceSessionStore>(d);
+  s.tokenStates = std::make_unique<PgTokenStateStore>(d, *s.clock);
+  s.smsMessages = std::make_unique<PgSmsMessageStore>(d);
+  return okStatus();
 }
 
 }  // namespace callgate::app::detail

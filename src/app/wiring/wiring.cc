@@ -23,6 +23,7 @@
 #include "adapters/sms/outbox/outbox_sms_sender.h"
 #include "adapters/sms/sns/sns_sms_sender.h"
 #include "adapters/sms/twilio/twilio_sms_sender.h"
+#include "adapters/storage/postgres/pg_database.h"
 #include "adapters/storage/sqlite/sqlite_database.h"
 #include "app/wiring/storage_backends.h"
 #include "channels/twilio_voice/parked_call.h"

@@ -11,6 +11,7 @@
 
 namespace callgate {
 class SqliteDatabase;
+class PgDatabase;
 class CustomerStore;
 class ChallengeStore;
 class SmsSender;
@@ -48,7 +49,9 @@ struct Services {
   ~Services();
   std::unique_ptr<Clock> clock;
   std::unique_ptr<Random> random;
+  // Exactly one of the two databases ([storage]); every store below borrows it.
   std::unique_ptr<SqliteDatabase> db;
+  std::unique_ptr<PgDatabase> pg;
   std::unique_ptr<CustomerStore> customers;
   std::unique_ptr<ChallengeStore> challenges;
   // The SMS provider's plumbing (HTTP providers only; null for the outbox). Declared before
