@@ -138,7 +138,7 @@ class Node:
     call = harness.Server.call
     connection = harness.Server.connection
 
-    def __init__(self, cluster, name, sip=False, extra_toml=""):
+    def __init__(self, cluster, name, sip=False, extra_toml="", env=None):
         self.cluster = cluster
         self.name = name
         self.host = "127.0.0.1"
@@ -152,7 +152,7 @@ class Node:
             args += ["--sip", "127.0.0.1:0"]
         # Unbuffered stdout: the two listening lines may arrive together (see sip_harness).
         self.proc = subprocess.Popen(args, cwd=cluster.dir, stdout=subprocess.PIPE,
-                                     stderr=self._log, env=cluster.env(), bufsize=0)
+                                     stderr=self._log, env=cluster.env(env), bufsize=0)
         self._wait_listening(sip)
 
     @property
@@ -247,14 +247,16 @@ class Cluster(harness.Workspace):
         self.db_url = self.database.url
         self.base_config = self.write_config("callgate.toml", "")
 
-    def env(self):
+    def env(self, overrides=None):
         """Every node's and every CLI command's environment: the shared secrets, nothing from the
-        developer's shell that could override them."""
+        developer's shell that could override them; `overrides` (a node with another secret)
+        last."""
         environment = dict(os.environ)
         for k in ("CALLGATE_TWILIO_AUTH_TOKEN", "CALLGATE_DB_PASSWORD"):
             environment.pop(k, None)
         environment["CALLGATE_OTP_SECRET"] = self.otp_secret
         environment["CALLGATE_PIN_PEPPER"] = self.pin_pepper
+        environment.update(overrides or {})
         return environment
 
     def write_config(self, name, extra_toml):
@@ -281,12 +283,12 @@ class Cluster(harness.Workspace):
     def store_args(self):
         return ["--config", self.base_config]
 
-    def run(self, *args, input=None, timeout=harness.CLI_TIMEOUT):
+    def run(self, *args, input=None, timeout=harness.CLI_TIMEOUT, env=None):
         return subprocess.run([harness.BIN, *args], cwd=self.dir, input=input, capture_output=True,
-                              text=True, timeout=timeout, env=self.env())
+                              text=True, timeout=timeout, env=self.env(env))
 
-    def start_node(self, sip=False, extra_toml=""):
-        node = Node(self, f"node{len(self.nodes) + 1}", sip=sip, extra_toml=extra_toml)
+    def start_node(self, sip=False, extra_toml="", env=None):
+        node = Node(self, f"node{len(self.nodes) + 1}", sip=sip, extra_toml=extra_toml, env=env)
         self.nodes.append(node)
         return node
 

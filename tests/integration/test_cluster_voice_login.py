@@ -36,42 +36,75 @@ def get_json(node, path):
     return json.loads(data)
 
 
+def add_login_customer(test, cluster):
+    r = cluster.run("customers", "add", *cluster.store_args(), "--phone", USER_PHONE,
+                    "--first-name", "Ada", "--last-name", "Lovelace", "--user-id", USER_ID,
+                    "--pin", USER_PIN)
+    test.assertEqual(r.returncode, 0, r.stderr)
+
+
+def redeem_link_token(test, cluster, issuer, redeemer):
+    """verify-pin and issue-action-link on `issuer`, the texted link opened and confirmed on
+    `redeemer`; returns (the access token, the link's path)."""
+    verified = issuer.call("verify-pin", USER_PHONE, userId=USER_ID, pin=USER_PIN)
+    test.assertEqual(verified["authResult"], "Authenticated", verified)
+    before = len(cluster.messages_to(USER_PHONE))
+    status, issued = issuer.invoke("issue-action-link", connect_event(
+        USER_PHONE, {"userId": USER_ID, "action": ADD_MEMBER},
+        attributes={"authenticated": "True", "userId": USER_ID}))
+    test.assertEqual((status, issued.get("linkResult")), (200, "Sent"), issued)
+    messages = cluster.messages_to(USER_PHONE)
+    test.assertEqual(len(messages), before + 1)
+    match = LINK_RE.search(messages[-1]["body"])
+    test.assertIsNotNone(match, messages[-1]["body"])
+    test.assertEqual(match.group(1), PUBLIC_BASE)
+    path = urllib.parse.urlsplit(match.group(0)).path
+
+    status, _, page = redeemer.request("GET", path)
+    test.assertEqual(status, 200, f"{redeemer.name} does not know {issuer.name}'s link: {page[:300]!r}")
+    csrf = TagCollector(page.decode("utf-8")).find("input", name="csrf")
+    test.assertIsNotNone(csrf, "no csrf input on the link page")
+    status, _, page = form_post(redeemer, path, {"csrf": csrf.get("value", "")})
+    test.assertEqual(status, 200, page[:300])
+    member_form = TagCollector(page.decode("utf-8")).find("form", id="member-form")
+    test.assertIsNotNone(member_form, f"no form#member-form after confirming on {redeemer.name}")
+    token = member_form.get("data-token", "")
+    test.assertRegex(token, r"^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$")
+    return token, path
+
+
+def verify_with_jwks(test, node, token):
+    """PyJWT verifies `token` with nothing but `node`'s JWKS; returns the claims."""
+    jwks = get_json(node, "/.well-known/jwks.json")
+    header = jwt.get_unverified_header(token)
+    test.assertEqual(header.get("alg"), "EdDSA")
+    try:
+        key = jwt.PyJWKSet.from_dict(jwks)[header["kid"]]
+    except KeyError:
+        test.fail(f"{node.name}'s JWKS lacks kid {header['kid']}: {jwks}")
+    return jwt.decode(token, key=key.key, algorithms=["EdDSA"], audience=AUDIENCE,
+                      issuer=PUBLIC_BASE,
+                      options={"require": ["iss", "sub", "aud", "exp", "iat", "jti"]})
+
+
+def introspect(node, token):
+    status, _, data = form_post(node, "/oauth2/introspect",
+                                {"token": token, "token_type_hint": "access_token"},
+                                basic_auth(CLIENT_ID, CLIENT_SECRET))
+    if status != 200:
+        raise AssertionError(f"introspect on {node.name}: HTTP {status} {data[:300]!r}")
+    return json.loads(data)
+
+
 @require_cluster()
 class VoiceLoginAcrossNodesTest(ClusterTestCase):
 
     BASE_TOML = f'[oauth.clients]\n"{CLIENT_ID}" = "{CLIENT_SECRET}"\n'
 
     def test_link_issued_on_one_node_redeemed_on_another_verified_on_a_third(self):
-        r = self.cluster.run("customers", "add", *self.cluster.store_args(), "--phone", USER_PHONE,
-                             "--first-name", "Ada", "--last-name", "Lovelace", "--user-id", USER_ID,
-                             "--pin", USER_PIN)
-        self.assertEqual(r.returncode, 0, r.stderr)
+        add_login_customer(self, self.cluster)
         n1, n2, n3 = self.cluster.start_nodes(3)
-
-        verified = n1.call("verify-pin", USER_PHONE, userId=USER_ID, pin=USER_PIN)
-        self.assertEqual(verified["authResult"], "Authenticated", verified)
-        status, issued = n1.invoke("issue-action-link", connect_event(
-            USER_PHONE, {"userId": USER_ID, "action": ADD_MEMBER},
-            attributes={"authenticated": "True", "userId": USER_ID}))
-        self.assertEqual((status, issued.get("linkResult")), (200, "Sent"), issued)
-        messages = self.cluster.messages_to(USER_PHONE)
-        self.assertEqual(len(messages), 1)
-        match = LINK_RE.search(messages[0]["body"])
-        self.assertIsNotNone(match, messages[0]["body"])
-        self.assertEqual(match.group(1), PUBLIC_BASE)
-        path = urllib.parse.urlsplit(match.group(0)).path
-
-        # Opened and confirmed on node 2.
-        status, _, page = n2.request("GET", path)
-        self.assertEqual(status, 200, f"node 2 does not know node 1's link: {page[:300]!r}")
-        csrf = TagCollector(page.decode("utf-8")).find("input", name="csrf")
-        self.assertIsNotNone(csrf, "no csrf input on the link page")
-        status, _, page = form_post(n2, path, {"csrf": csrf.get("value", "")})
-        self.assertEqual(status, 200, page[:300])
-        member_form = TagCollector(page.decode("utf-8")).find("form", id="member-form")
-        self.assertIsNotNone(member_form, "no form#member-form after confirming on node 2")
-        token = member_form.get("data-token", "")
-        self.assertRegex(token, r"^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$")
+        token, path = redeem_link_token(self, self.cluster, n1, n2)
 
         # A used link is used on every node.
         for node in (n1, n3):
@@ -82,25 +115,13 @@ class VoiceLoginAcrossNodesTest(ClusterTestCase):
         # Verified by PyJWT with nothing but node 3's JWKS and discovery document.
         discovery = get_json(n3, "/.well-known/openid-configuration")
         self.assertEqual(discovery.get("issuer"), PUBLIC_BASE)
-        jwks = get_json(n3, "/.well-known/jwks.json")
-        header = jwt.get_unverified_header(token)
-        self.assertEqual(header.get("alg"), "EdDSA")
-        try:
-            key = jwt.PyJWKSet.from_dict(jwks)[header["kid"]]
-        except KeyError:
-            self.fail(f"node 3's JWKS lacks kid {header['kid']}: {jwks}")
-        claims = jwt.decode(token, key=key.key, algorithms=["EdDSA"], audience=AUDIENCE,
-                            issuer=PUBLIC_BASE,
-                            options={"require": ["iss", "sub", "aud", "exp", "iat", "jti"]})
+        claims = verify_with_jwks(self, n3, token)
         self.assertEqual(claims["sub"], USER_ID)
-        self.assertEqual(get_json(n1, "/.well-known/jwks.json"), jwks, "nodes publish different JWKS")
+        self.assertEqual(get_json(n1, "/.well-known/jwks.json"), get_json(n3, "/.well-known/jwks.json"),
+                         "nodes publish different JWKS")
 
         # Introspected on node 3 (RFC 7662) as an active token of the account.
-        status, _, data = form_post(n3, "/oauth2/introspect",
-                                    {"token": token, "token_type_hint": "access_token"},
-                                    basic_auth(CLIENT_ID, CLIENT_SECRET))
-        self.assertEqual(status, 200, data[:300])
-        introspected = json.loads(data)
+        introspected = introspect(n3, token)
         self.assertIs(introspected.get("active"), True, introspected)
         self.assertEqual(introspected.get("sub"), USER_ID)
 
