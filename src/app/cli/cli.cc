@@ -23,7 +23,7 @@ void addCommonOptions(CLI::App* cmd, Overrides& o) {
   cmd->add_option("--audit-log", o.auditLog, "append-only audit log (JSON lines)");
   cmd->add_option("--log-level", o.logLevel, "trace|debug|info|warn|error|off");
   cmd->add_option("--jwt-key-file", o.jwtKeyFile,
-                  "JWT signing-key file (created 0600 on first use)");
+                  "legacy JWT signing-key file, imported once into an empty database");
 }
 
 // Loads the config and sets up logging; on failure prints why and returns false.

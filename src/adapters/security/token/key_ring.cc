@@ -232,6 +232,21 @@ std::shared_ptr<const KeySet> KeyRing::current() {
   return keys_;
 }
 
+std::shared_ptr<const KeySet> KeyRing::refreshForUnknownKid() {
+  bool due = false;
+  {
+    std::lock_guard lock(mutex_);
+    const TimePoint now = clock_.now();
+    if (now >= nextUnknownKidCheck_) {
+      nextUnknownKidCheck_ = now + kUnknownKidRefreshInterval;
+      due = true;
+    }
+  }
+  if (due) refresh();
+  std::lock_guard lock(mutex_);
+  return keys_;
+}
+
 void KeyRing::refresh() {
   // Whoever is already refreshing will install what is new; nobody waits behind the database.
   std::unique_lock busy(refreshMutex_, std::try_to_lock);

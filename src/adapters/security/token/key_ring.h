@@ -14,6 +14,10 @@
 // tests, with a fake clock). A changed version reloads and unseals the ring. A database error or
 // a ring that does not open is reported once in the log and the last good keys stay in use.
 //
+// A token signed by a key another node has just added can arrive before this node's next poll:
+// the TokenService then calls refreshForUnknownKid(), which polls at once, at most every
+// kUnknownKidRefreshInterval (so tokens with made-up kids cannot hammer the database).
+//
 // rotate() adds a fresh key (which signs from then on) and prunes the retired keys that can no
 // longer verify anything: a retired key is kept until its successor is older than `retention`
 // (the longest token lifetime + the largest clock leeway + one reload interval), so every token
@@ -50,6 +54,7 @@ namespace callgate::token {
 
 inline constexpr Seconds kKeyReloadInterval{1};
 inline constexpr Seconds kKeyRetention = kMaxTokenLifetime + kMaxClockLeeway + kKeyReloadInterval;
+inline constexpr Millis kUnknownKidRefreshInterval{250};
 
 // The sealing key's derivation from the OTP secret (crypto_kdf: 8-byte context, subkey id). Never
 // change them: rings sealed by earlier releases must still open.
@@ -107,6 +112,10 @@ class KeyRing {
   // runs every reload interval. Never fails: problems are logged once and the keys kept.
   void refresh();
 
+  // For a token whose kid is not in current(): polls the store now unless that was done less than
+  // kUnknownKidRefreshInterval ago, and returns the (possibly reloaded) keys.
+  std::shared_ptr<const KeySet> refreshForUnknownKid();
+
   KeyRingOrigin origin() const { return origin_; }
   const std::string& path() const { return options_.path; }
   Seconds retention() const { return options_.retention; }
@@ -134,6 +143,7 @@ class KeyRing {
   std::shared_ptr<const KeySet> keys_;  // guarded by mutex_
   int64_t version_ = 0;                 // guarded by mutex_: the store version keys_ came from
   TimePoint nextCheck_{};               // guarded by mutex_ (without backgroundRefresh)
+  TimePoint nextUnknownKidCheck_{};     // guarded by mutex_
 
   std::mutex refreshMutex_;  // one refresh at a time; held while talking to the store
   std::string problem_;      // guarded by refreshMutex_: the last problem logged, "" if none

@@ -253,6 +253,34 @@ TEST_F(KeyRingTest, AnotherNodeNoticesARotationWithinTheReloadInterval) {
   EXPECT_TRUE(tokens().verify(t->jwt, {kScope, std::nullopt}).ok());
 }
 
+TEST_F(KeyRingTest, ATokenFromANewerKeyIsVerifiedBeforeTheNextPoll) {
+  // Another node rotated and signs with its new key at once; this node has not polled yet.
+  auto other = openRing(store_);
+  ASSERT_TRUE(other->rotate().ok());
+  auto t = service(*other)->issue("12345678", kScope, {});
+  ASSERT_TRUE(t.ok());
+  EXPECT_TRUE(tokens().verify(t->jwt, {kScope, std::nullopt}).ok());
+  EXPECT_EQ(ring_->current()->signingKey().kid, other->current()->signingKey().kid);
+}
+
+TEST_F(KeyRingTest, MadeUpKidsDoNotHammerTheStore) {
+  testing::InMemorySigningKeyStore strangerStore;
+  auto stranger = openRing(strangerStore);
+  auto strangerTokens = service(*stranger);
+  tokens();  // the service exists before counting
+  const int reads = store_.versionReads;
+  for (int i = 0; i < 20; ++i) {
+    auto t = strangerTokens->issue("12345678", kScope, {});
+    ASSERT_TRUE(t.ok());
+    EXPECT_FALSE(tokens().verify(t->jwt, {kScope, std::nullopt}).ok());
+  }
+  EXPECT_EQ(store_.versionReads, reads + 1);  // one poll per interval, however many tokens
+  clock_.advance(token::kUnknownKidRefreshInterval);
+  auto t = strangerTokens->issue("12345678", kScope, {});
+  EXPECT_FALSE(tokens().verify(t->jwt, {kScope, std::nullopt}).ok());
+  EXPECT_EQ(store_.versionReads, reads + 2);
+}
+
 TEST_F(KeyRingTest, AnUnchangedVersionIsNotReloaded) {
   const int loads = store_.loads;
   for (int i = 0; i < 5; ++i) {
