@@ -72,8 +72,11 @@ Turn TurnRunner::run(flow::Session& session, flow::Action action,
   for (int actions = 0;; ++actions) {
     logFlowSteps(session, context.callSid);
     const XmlAttributes sayAttrs = sayAttributes(options_, languageFor(session));
-    if (failSafe.divert(action, context.callSid, session.state().queue)) {
-      writeFailSafe(w, session.state().queue, context, sayAttrs, turn);
+    const AgentTarget* fallback = options_.defaultAgent ? &*options_.defaultAgent : nullptr;
+    if (auto handoff = failSafe.divert(
+            action, context.callSid,
+            failSafeQueue(session.state().queue, options_.queues, fallback != nullptr))) {
+      writeFailSafe(w, handoff->transfer.queue, context, sayAttrs, turn);
       break;
     }
     if (actions >= kMaxActionsPerTurn) {
