@@ -139,6 +139,7 @@ Result<std::unique_ptr<PgDatabase>> PgDatabase::open(const PgOptions& options) {
   char* parseError = nullptr;
   PQconninfoOption* parsed = PQconninfoParse(options.url.c_str(), &parseError);
   std::string urlPassword;
+  std::string urlOptions;  // server settings the URL asks for (?options=-c...), kept with ours
   if (parsed == nullptr) {
     std::string why = parseError != nullptr ? parseError : "out of memory";
     PQfreemem(parseError);
@@ -148,7 +149,9 @@ Result<std::unique_ptr<PgDatabase>> PgDatabase::open(const PgOptions& options) {
                                   redactSecret(why, options.password));
   }
   for (PQconninfoOption* o = parsed; o->keyword != nullptr; ++o) {
-    if (std::string_view(o->keyword) == "password" && o->val != nullptr) urlPassword = o->val;
+    if (o->val == nullptr) continue;
+    if (std::string_view(o->keyword) == "password") urlPassword = o->val;
+    if (std::string_view(o->keyword) == "options") urlOptions = o->val;
   }
   PQconninfoFree(parsed);
 
@@ -167,7 +170,8 @@ Result<std::unique_ptr<PgDatabase>> PgDatabase::open(const PgOptions& options) {
                  seconds(options.connectTimeout),
                  "callgate",
                  "UTF8",
-                 "-c statement_timeout=" + std::to_string(options.statementTimeout.count()) +
+                 (urlOptions.empty() ? "" : urlOptions + " ") +
+                     "-c statement_timeout=" + std::to_string(options.statementTimeout.count()) +
                      " -c idle_in_transaction_session_timeout=" +
                      std::to_string(std::max<int64_t>(60'000, options.statementTimeout.count())),
                  "1",

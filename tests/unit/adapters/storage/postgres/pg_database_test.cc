@@ -151,6 +151,19 @@ TEST(PgDatabaseTest, RedactedUrlHidesThePassword) {
   EXPECT_EQ(db->redactedUrl(), fresh.url());
 }
 
+TEST(PgDatabaseTest, KeepsTheServerOptionsOfTheUrlBesideItsOwnTimeouts) {
+  PgTestDatabase fresh;
+  auto db =
+      openOrFail(fresh.url() + "?options=-c%20work_mem%3D7MB", pool(2, Millis(5000), Millis(4321)));
+  ASSERT_NE(db, nullptr);
+  auto lease = db->acquire();
+  ASSERT_TRUE(lease.ok());
+  auto r = (*lease)->query(
+      "SELECT current_setting('work_mem') || ' ' || current_setting('statement_timeout')");
+  ASSERT_TRUE(r.ok()) << r.error().toString();
+  EXPECT_EQ(r->text(0, 0), "7MB 4321ms");
+}
+
 TEST(PgDatabaseTest, AFullPoolTimesOutInsteadOfWaitingForever) {
   PgTestDatabase fresh;
   auto db = openOrFail(fresh.url(), pool(1, Millis(200)));
