@@ -27,8 +27,11 @@ std::string trimmed(const char* message) {
 
 bool isConnectionClass(std::string_view sqlstate) {
   // 08: connection exception; 57P01..57P03: admin/crash shutdown, cannot connect now.
+  // 25006 (read-only transaction): the server is a standby, e.g. the old primary after a
+  // failover; a new connection (with a multi-host URL and target_session_attrs=read-write)
+  // finds the new primary.
   return sqlstate.substr(0, 2) == "08" || sqlstate == "57P01" || sqlstate == "57P02" ||
-         sqlstate == "57P03";
+         sqlstate == "57P03" || sqlstate == "25006";
 }
 
 }  // namespace

@@ -295,6 +295,24 @@ TEST(PgDatabaseTest, RecoversFromAServerRestartWithoutReopening) {
   EXPECT_EQ(*customers.count(), 2);
 }
 
+TEST(PgDatabaseTest, AConnectionToAStandbyIsUnavailableAndReplaced) {
+  PgTestDatabase fresh;
+  auto db = openOrFail(fresh.url(), pool(1, Millis(2000)));
+  ASSERT_NE(db, nullptr);
+  {
+    // What a demoted primary answers to every write.
+    auto lease = db->acquire();
+    ASSERT_TRUE(lease.ok());
+    ASSERT_TRUE((*lease)->exec("SET default_transaction_read_only = on").ok());
+  }
+  PgCustomerStore customers(*db);
+  Status refused = customers.add(customer("+15550100001"));
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error().code(), ErrorCode::kUnavailable) << refused.error().toString();
+  // The next call gets a new connection, which writes.
+  EXPECT_TRUE(customers.add(customer("+15550100001")).ok());
+}
+
 TEST(PgDatabaseTest, ALostConnectionInTheMiddleOfUseIsUnavailableThenRecovers) {
   PgTestDatabase fresh;
   auto db = openOrFail(fresh.url(), pool(2, Millis(5000)));
