@@ -117,6 +117,7 @@ Error PgConnection::failure(pg_result* result, std::string_view what) {
   const char* constraint =
       result != nullptr ? PQresultErrorField(result, PG_DIAG_CONSTRAINT_NAME) : nullptr;
   lastConstraint_ = constraint != nullptr ? constraint : "";
+  lastSqlstate_ = sqlstate;
 
   // No SQLSTATE means libpq itself failed (the socket died); a bad status means the same.
   if (sqlstate.empty() || isConnectionClass(sqlstate) || PQstatus(conn_) != CONNECTION_OK) {
@@ -138,6 +139,8 @@ Error PgConnection::failure(pg_result* result, std::string_view what) {
 }
 
 Result<PgResult> PgConnection::query(std::string_view sql, std::initializer_list<PgParam> params) {
+  lastConstraint_.clear();
+  lastSqlstate_.clear();
   if (params.size() > kMaxParams) return Error::internal("postgres: too many parameters");
   std::array<const char*, kMaxParams> values{};
   std::array<int, kMaxParams> lengths{};
@@ -186,6 +189,8 @@ Result<PgResult> PgConnection::query(std::string_view sql, std::initializer_list
 }
 
 Status PgConnection::exec(const std::string& sql) {
+  lastConstraint_.clear();
+  lastSqlstate_.clear();
   PGresult* result = PQexec(conn_, sql.c_str());
   const ExecStatusType status = result != nullptr ? PQresultStatus(result) : PGRES_FATAL_ERROR;
   if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK) {

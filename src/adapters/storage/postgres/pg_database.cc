@@ -74,11 +74,9 @@ Result<int> migrate(PgConnection& c, const std::string& url) {
   return unlockAfter(latest);
 }
 
-bool retryable(const Error& e) {
-  // pgError keeps the SQLSTATE in the message; 40001 / 40P01 are worth a rerun, nothing else is.
-  return e.code() == ErrorCode::kUnavailable &&
-         (e.message().find("(SQLSTATE 40001)") != std::string::npos ||
-          e.message().find("(SQLSTATE 40P01)") != std::string::npos);
+// Serialization failure and deadlock: the transaction lost a race and is worth a rerun.
+bool retryable(const PgConnection& c) {
+  return c.lastSqlstate() == "40001" || c.lastSqlstate() == "40P01";
 }
 
 }  // namespace
@@ -279,8 +277,9 @@ Status PgDatabase::transaction(const std::function<Status(PgConnection&)>& body)
     if (s.ok()) s = body(c);
     if (s.ok()) s = c.exec("COMMIT");
     if (s.ok()) return s;
+    const bool retry = retryable(c);  // before ROLLBACK resets what the connection remembers
     if (!c.broken() && c.inTransaction()) (void)c.exec("ROLLBACK");
-    if (!retryable(s.error())) return s;
+    if (!retry) return s;
     last = s;
   }
   return last;

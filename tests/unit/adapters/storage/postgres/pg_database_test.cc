@@ -226,6 +226,38 @@ TEST(PgDatabaseTest, TransactionRollsBackWhenTheBodyFails) {
   EXPECT_EQ(*customers.count(), 0);
 }
 
+TEST(PgDatabaseTest, TransactionRerunsTheBodyAfterASerializationFailure) {
+  PgTestDatabase fresh;
+  auto db = openOrFail(fresh.url());
+  ASSERT_NE(db, nullptr);
+  PgCustomerStore customers(*db);
+  int attempts = 0;
+  Status s = db->transaction([&](PgConnection& c) -> Status {
+    ++attempts;
+    auto r = c.query(
+        "INSERT INTO customers (phone, first_name, last_name, level, language, created_at_ms) "
+        "VALUES ('+15550100001', 'a', 'b', 'c', 'en-US', 0)");
+    if (!r) return r.error();
+    if (attempts < 3) {
+      // What a lost race under SERIALIZABLE (or a deadlock) looks like.
+      return c.exec("DO $$ BEGIN RAISE EXCEPTION 'lost' USING ERRCODE = '40001'; END $$");
+    }
+    return okStatus();
+  });
+  EXPECT_TRUE(s.ok()) << s.error().toString();
+  EXPECT_EQ(attempts, 3);
+  EXPECT_EQ(*customers.count(), 1);
+
+  // Other failures are not rerun.
+  attempts = 0;
+  Status other = db->transaction([&](PgConnection& c) -> Status {
+    ++attempts;
+    return c.exec("DO $$ BEGIN RAISE EXCEPTION 'no' USING ERRCODE = '22023'; END $$");
+  });
+  EXPECT_FALSE(other.ok());
+  EXPECT_EQ(attempts, 1);
+}
+
 TEST(PgDatabaseTest, TwoNodesRedeemingOneGrantHaveExactlyOneWinner) {
   PgTestDatabase fresh;
   auto node1 = openOrFail(fresh.url());
