@@ -126,8 +126,8 @@ struct Config {
   // [log]
   LogLevel logLevel = LogLevel::kInfo;
   // [tokens]: the access tokens minted for single-use links. tokens.issuer "" = the links'
-  // public base URL (loadConfig fills it in); ttl 1..300. key_file is tokenKeys.path, the
-  // Ed25519 key ring, created 0600 on first use.
+  // public base URL (loadConfig fills it in); ttl 1..300. key_file is tokenKeys.path: a legacy
+  // Ed25519 key file, imported once into the database key ring when that is empty.
   TokenServiceOptions tokens;
   token::KeyRingOptions tokenKeys;
   // [oauth.clients]: client id -> secret, for introspection and revocation (HTTP Basic)
