@@ -25,6 +25,7 @@
 #include "adapters/security/token/key_ring.h"
 #include "adapters/security/token/token_service.h"
 #include "fakes/fakes.h"
+#include "fakes/in_memory_cluster_state.h"
 
 namespace {
 
@@ -38,6 +39,7 @@ struct Bench {
   SystemClock clock;
   SodiumRandom random;
   testing::InMemoryTokenStateStore states;
+  testing::InMemorySigningKeyStore keyStore;
   std::unique_ptr<token::KeyRing> ring;
   std::unique_ptr<TokenService> tokens;
   std::string jwt;           // a valid token for the verify benchmarks
@@ -51,7 +53,8 @@ struct Bench {
     dir = pattern;
     token::KeyRingOptions options;
     options.path = dir + "/jwt-keys.json";
-    auto opened = token::KeyRing::open(options, clock, random);
+    const std::string sealingSecret(32, 'k');  // seals the seeds in the store; any 32 bytes
+    auto opened = token::KeyRing::open(options, keyStore, sealingSecret, clock, random);
     if (!opened.ok()) {
       std::fprintf(stderr, "token_bench: %s\n", opened.error().toString().c_str());
       return false;

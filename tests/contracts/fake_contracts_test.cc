@@ -5,6 +5,8 @@
 #include "contracts/fake_store_factory.h"
 #include "contracts/grant_store_contract.h"
 #include "contracts/member_store_contract.h"
+#include "contracts/secret_fingerprint_store_contract.h"
+#include "contracts/signing_key_store_contract.h"
 #include "contracts/sms_message_store_contract.h"
 #include "contracts/token_state_store_contract.h"
 #include "contracts/voice_session_store_contract.h"
@@ -19,5 +21,7 @@ INSTANTIATE_TYPED_TEST_SUITE_P(Fake, MemberStoreContract, FakeStoreFactory);
 INSTANTIATE_TYPED_TEST_SUITE_P(Fake, TokenStateStoreContract, FakeStoreFactory);
 INSTANTIATE_TYPED_TEST_SUITE_P(Fake, VoiceSessionStoreContract, FakeStoreFactory);
 INSTANTIATE_TYPED_TEST_SUITE_P(Fake, SmsMessageStoreContract, FakeStoreFactory);
+INSTANTIATE_TYPED_TEST_SUITE_P(Fake, SigningKeyStoreContract, FakeStoreFactory);
+INSTANTIATE_TYPED_TEST_SUITE_P(Fake, SecretFingerprintStoreContract, FakeStoreFactory);
 
 }  // namespace callgate::contracts

@@ -2,9 +2,11 @@
 // InMemoryCustomerStore as the SQLite stores share one database.
 #pragma once
 
+#include "core/cluster_state.h"
 #include "core/ports.h"
 #include "core/sms_message.h"
 #include "fakes/fakes.h"
+#include "fakes/in_memory_cluster_state.h"
 #include "fakes/in_memory_sms_message_store.h"
 
 namespace callgate::contracts {
@@ -20,6 +22,8 @@ class FakeStoreFactory {
   TokenStateStore& tokens() { return tokens_; }
   VoiceSessionStore& voiceSessions() { return voiceSessions_; }
   SmsMessageStore& smsMessages() { return smsMessages_; }
+  SigningKeyStore& signingKeys() { return signingKeys_; }
+  SecretFingerprintStore& secretFingerprints() { return secretFingerprints_; }
 
  private:
   callgate::testing::FakeClock clock_;
@@ -31,6 +35,8 @@ class FakeStoreFactory {
   callgate::testing::InMemoryTokenStateStore tokens_;
   callgate::testing::InMemoryVoiceSessionStore voiceSessions_;
   callgate::testing::InMemorySmsMessageStore smsMessages_;
+  callgate::testing::InMemorySigningKeyStore signingKeys_;
+  callgate::testing::InMemorySecretFingerprintStore secretFingerprints_;
 };
 
 }  // namespace callgate::contracts

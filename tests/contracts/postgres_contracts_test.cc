@@ -5,6 +5,8 @@
 #include "contracts/grant_store_contract.h"
 #include "contracts/member_store_contract.h"
 #include "contracts/postgres_store_factory.h"
+#include "contracts/secret_fingerprint_store_contract.h"
+#include "contracts/signing_key_store_contract.h"
 #include "contracts/sms_message_store_contract.h"
 #include "contracts/token_state_store_contract.h"
 #include "contracts/voice_session_store_contract.h"
@@ -19,5 +21,7 @@ INSTANTIATE_TYPED_TEST_SUITE_P(Postgres, MemberStoreContract, PostgresStoreFacto
 INSTANTIATE_TYPED_TEST_SUITE_P(Postgres, TokenStateStoreContract, PostgresStoreFactory);
 INSTANTIATE_TYPED_TEST_SUITE_P(Postgres, VoiceSessionStoreContract, PostgresStoreFactory);
 INSTANTIATE_TYPED_TEST_SUITE_P(Postgres, SmsMessageStoreContract, PostgresStoreFactory);
+INSTANTIATE_TYPED_TEST_SUITE_P(Postgres, SigningKeyStoreContract, PostgresStoreFactory);
+INSTANTIATE_TYPED_TEST_SUITE_P(Postgres, SecretFingerprintStoreContract, PostgresStoreFactory);
 
 }  // namespace callgate::contracts

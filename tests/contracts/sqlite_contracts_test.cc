@@ -4,6 +4,8 @@
 #include "contracts/customer_store_contract.h"
 #include "contracts/grant_store_contract.h"
 #include "contracts/member_store_contract.h"
+#include "contracts/secret_fingerprint_store_contract.h"
+#include "contracts/signing_key_store_contract.h"
 #include "contracts/sms_message_store_contract.h"
 #include "contracts/sqlite_store_factory.h"
 #include "contracts/token_state_store_contract.h"
@@ -19,5 +21,7 @@ INSTANTIATE_TYPED_TEST_SUITE_P(Sqlite, MemberStoreContract, SqliteStoreFactory);
 INSTANTIATE_TYPED_TEST_SUITE_P(Sqlite, TokenStateStoreContract, SqliteStoreFactory);
 INSTANTIATE_TYPED_TEST_SUITE_P(Sqlite, VoiceSessionStoreContract, SqliteStoreFactory);
 INSTANTIATE_TYPED_TEST_SUITE_P(Sqlite, SmsMessageStoreContract, SqliteStoreFactory);
+INSTANTIATE_TYPED_TEST_SUITE_P(Sqlite, SigningKeyStoreContract, SqliteStoreFactory);
+INSTANTIATE_TYPED_TEST_SUITE_P(Sqlite, SecretFingerprintStoreContract, SqliteStoreFactory);
 
 }  // namespace callgate::contracts

@@ -15,6 +15,8 @@
 #include "adapters/storage/sqlite/sqlite_database.h"
 #include "adapters/storage/sqlite/sqlite_grant_store.h"
 #include "adapters/storage/sqlite/sqlite_member_store.h"
+#include "adapters/storage/sqlite/sqlite_secret_fingerprint_store.h"
+#include "adapters/storage/sqlite/sqlite_signing_key_store.h"
 #include "adapters/storage/sqlite/sqlite_sms_message_store.h"
 #include "adapters/storage/sqlite/sqlite_token_state_store.h"
 #include "adapters/storage/sqlite/sqlite_voice_session_store.h"
@@ -34,6 +36,8 @@ class SqliteStoreFactory {
   TokenStateStore& tokens() { return tokens_; }
   VoiceSessionStore& voiceSessions() { return voiceSessions_; }
   SmsMessageStore& smsMessages() { return smsMessages_; }
+  SigningKeyStore& signingKeys() { return signingKeys_; }
+  SecretFingerprintStore& secretFingerprints() { return secretFingerprints_; }
 
  private:
   // No test can run without its database: stop here rather than on a null pointer later.
@@ -57,6 +61,8 @@ class SqliteStoreFactory {
   SqliteTokenStateStore tokens_{*db_, clock_};
   SqliteVoiceSessionStore voiceSessions_{*db_};
   SqliteSmsMessageStore smsMessages_{*db_};
+  SqliteSigningKeyStore signingKeys_{*db_};
+  SqliteSecretFingerprintStore secretFingerprints_{*db_};
 };
 
 }  // namespace callgate::contracts

@@ -25,7 +25,7 @@ void addCommonOptions(CLI::App* cmd, Overrides& o) {
   cmd->add_option("--audit-log", o.auditLog, "append-only audit log (JSON lines)");
   cmd->add_option("--log-level", o.logLevel, "trace|debug|info|warn|error|off");
   cmd->add_option("--jwt-key-file", o.jwtKeyFile,
-                  "JWT signing-key file (created 0600 on first use)");
+                  "legacy JWT signing-key file, imported once into an empty database");
 }
 
 // Loads the config and sets up logging; on failure prints why and returns false.
@@ -126,12 +126,17 @@ int runCli(int argc, char** argv) {
                                       "their tokens have expired");
   auto* list = keys->add_subcommand(
       "list", "List the signing keys (kid, created, status); never the private keys");
-  for (CLI::App* k : {rotate, list}) {
-    k->add_option("--config", o.configFile, "TOML config file (for [tokens] key_file)");
-    k->add_option("--jwt-key-file", o.jwtKeyFile,
-                  "JWT signing-key file (default var/jwt-keys.json)");
-    k->add_option("--log-level", o.logLevel, "trace|debug|info|warn|error|off");
-  }
+  auto* reset = keys->add_subcommand(
+      "reset",
+      "Replace the whole ring with one new key (after changing the OTP secret on every node; "
+      "tokens already issued stop verifying)");
+  auto* cluster = app.add_subcommand("cluster", "State shared by the nodes of one database");
+  cluster->require_subcommand(1);
+  auto* forgetSecrets = cluster->add_subcommand(
+      "forget-secrets",
+      "Forget the recorded OTP secret / PIN pepper fingerprints (after changing a secret on every "
+      "node; the next node to start records its own)");
+  for (CLI::App* k : {rotate, list, reset, forgetSecrets}) addCommonOptions(k, o);
 
   auto* sipCmd = app.add_subcommand("sip", "SIP voice channel tools");
   sipCmd->require_subcommand(1);
@@ -180,9 +185,17 @@ int runCli(int argc, char** argv) {
     if (!prepare(o, false, LogLevel::kWarn, config)) return 2;
     rc =
         check->parsed() ? flowCheckCommand(config, flowPath) : flowDiagramCommand(config, flowPath);
-  } else if (rotate->parsed() || list->parsed()) {
+  } else if (rotate->parsed() || list->parsed() || reset->parsed()) {
     if (!prepare(o, false, LogLevel::kWarn, config)) return 2;
-    rc = rotate->parsed() ? keysRotateCommand(config) : keysListCommand(config);
+    if (rotate->parsed())
+      rc = keysRotateCommand(config);
+    else if (list->parsed())
+      rc = keysListCommand(config);
+    else
+      rc = keysResetCommand(config);
+  } else if (forgetSecrets->parsed()) {
+    if (!prepare(o, false, LogLevel::kWarn, config)) return 2;
+    rc = clusterForgetSecretsCommand(config);
   } else if (identityCmd->parsed()) {
     auto a = parseAttestation(identityAttest);
     if (!a.ok() || *a == Attestation::kNone) {

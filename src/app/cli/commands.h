@@ -29,9 +29,13 @@ int callCommand(const Config& config, const SimulatedCall& call);
 int flowCheckCommand(const Config& config, const std::string& path);
 int flowDiagramCommand(const Config& config, const std::string& path);
 
-// The JWT signing keys in config.tokenKeys.path.
+// The JWT signing-key ring in the database (config.tokenKeys.path is only imported, once).
 int keysRotateCommand(const Config& config);
 int keysListCommand(const Config& config);
+// Replaces the ring with one fresh key, after the OTP secret was changed on every node.
+int keysResetCommand(const Config& config);
+// Forgets the shared-secret fingerprints, after a secret was changed on every node.
+int clusterForgetSecretsCommand(const Config& config);
 
 // `callgate sip identity`: prints an Identity header value for a test call.
 struct SignedIdentity {

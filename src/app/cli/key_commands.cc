@@ -1,14 +1,20 @@
-// `callgate keys rotate` and `callgate keys list`: manage the JWT signing-key ring in the key file
-// ([tokens] key_file). A running server notices a rotation within a second (it watches the file),
-// so rotating needs no restart. Private keys are never printed.
+// `callgate keys rotate|list|reset` and `callgate cluster forget-secrets`: manage the JWT
+// signing-key ring and the shared-secret fingerprints, both in the database, so they act on every
+// node sharing it. A running node notices a rotation within a few seconds (it polls the ring's
+// version), so rotating needs no restart. Private keys are never printed.
+
+#include <sodium.h>
 
 #include <iomanip>
 #include <iostream>
 
 #include "adapters/platform/clock/system_clock.h"
+#include "adapters/security/crypto/secret_fingerprint.h"
 #include "adapters/security/crypto/sodium_random.h"
 #include "adapters/security/token/key_ring.h"
 #include "app/cli/commands.h"
+#include "app/wiring/wiring.h"
+#include "core/cluster_state.h"
 
 namespace callgate::app {
 
@@ -37,32 +43,65 @@ void printKeys(const token::KeySet& keys, TimePoint now) {
   }
 }
 
-// The configured key ring, never created here unless `create`.
+// The database's stores and the OTP secret (which seals the keys), checked against the
+// fingerprint the nodes recorded, so the CLI never seals keys no node can open.
+struct KeyContext {
+  KeyContext() = default;
+  KeyContext(KeyContext&&) = default;
+  KeyContext& operator=(KeyContext&&) = delete;
+  std::unique_ptr<Services> services;
+  std::string otpSecret;
+  ~KeyContext() { sodium_memzero(otpSecret.data(), otpSecret.size()); }
+};
+
+Result<KeyContext> openKeyContext(const Config& config) {
+  KeyContext context;
+  auto services = buildStorage(config);
+  if (!services.ok()) return services.error();
+  context.services = std::move(*services);
+  auto key = otpKey(config);
+  if (!key.ok()) return Error(key.error().code(), "OTP secret: " + key.error().message());
+  context.otpSecret = std::move(*key);
+  if (Status s = checkSharedSecrets(
+          *context.services->secretFingerprints,
+          {{"otp_secret", context.otpSecret,
+            "CALLGATE_OTP_SECRET, or the file named by --otp-secret-file / [security] "
+            "otp_secret_file"}});
+      !s.ok()) {
+    return s.error();
+  }
+  return context;
+}
+
 token::KeyRingOptions ringOptions(const Config& config, bool create) {
   token::KeyRingOptions options = config.tokenKeys;
   options.createIfMissing = create;
+  options.backgroundRefresh = false;
   return options;
 }
 
 }  // namespace
 
 int keysRotateCommand(const Config& config) {
+  auto context = openKeyContext(config);
+  if (!context.ok()) return fail(context.error().message());
   SystemClock clock;
   SodiumRandom random;
-  token::KeyRingOptions options = ringOptions(config, /*create=*/false);
-  auto ring = token::KeyRing::open(options, clock, random);
+  auto ring =
+      token::KeyRing::open(ringOptions(config, /*create=*/true), *context->services->signingKeys,
+                           context->otpSecret, clock, random);
+  if (!ring.ok()) return fail(ring.error().message());
   std::shared_ptr<const token::KeySet> keys;
-  if (!ring.ok() && ring.error().code() == ErrorCode::kNotFound) {
+  if ((*ring)->origin() == token::KeyRingOrigin::kCreated) {
     // No ring yet: creating it with its first key is this rotation.
-    options.createIfMissing = true;
-    ring = token::KeyRing::open(options, clock, random);
-    if (!ring.ok()) return fail(ring.error().message());
     keys = (*ring)->current();
-    std::cout << "created " << options.path << " with signing key " << keys->signingKey().kid
+    std::cout << "created the key ring in the database with signing key " << keys->signingKey().kid
               << "\n";
-  } else if (!ring.ok()) {
-    return fail(ring.error().message());
   } else {
+    if ((*ring)->origin() == token::KeyRingOrigin::kImported) {
+      std::cout << "imported " << (*ring)->current()->keys().size() << " key(s) from "
+                << (*ring)->path() << " into the database\n";
+    }
     auto rotated = (*ring)->rotate();
     if (!rotated.ok()) return fail(rotated.error().message());
     keys = rotated->keys;
@@ -71,25 +110,55 @@ int keysRotateCommand(const Config& config) {
       std::cout << "pruned expired key " << kid << "\n";
   }
   printKeys(*keys, clock.now());
-  std::cout
-      << "running servers switch to the new key within a second; retired keys stay in the JWKS "
-         "until every token they signed has expired\n";
+  std::cout << "running nodes switch to the new key within a few seconds; retired keys stay in "
+               "the JWKS until every token they signed has expired\n";
   return 0;
 }
 
 int keysListCommand(const Config& config) {
+  auto context = openKeyContext(config);
+  if (!context.ok()) return fail(context.error().message());
   SystemClock clock;
   SodiumRandom random;
-  const token::KeyRingOptions options = ringOptions(config, /*create=*/false);
-  auto ring = token::KeyRing::open(options, clock, random);
+  auto ring =
+      token::KeyRing::open(ringOptions(config, /*create=*/false), *context->services->signingKeys,
+                           context->otpSecret, clock, random);
   if (!ring.ok()) {
     if (ring.error().code() == ErrorCode::kNotFound) {
-      return fail("no key file at " + options.path +
-                  " yet (`callgate serve` or `callgate keys rotate` creates it)");
+      return fail(
+          "no JWT signing keys in the database yet (`callgate serve` or `callgate keys rotate` "
+          "creates them)");
     }
     return fail(ring.error().message());
   }
   printKeys(*(*ring)->current(), clock.now());
+  return 0;
+}
+
+int keysResetCommand(const Config& config) {
+  auto context = openKeyContext(config);
+  if (!context.ok()) return fail(context.error().message());
+  SystemClock clock;
+  SodiumRandom random;
+  auto reset =
+      token::KeyRing::reset(ringOptions(config, /*create=*/true), *context->services->signingKeys,
+                            context->otpSecret, clock, random);
+  if (!reset.ok()) return fail(reset.error().message());
+  std::cout << "replaced the key ring (" << reset->prunedKids.size()
+            << " key(s) discarded) with signing key " << reset->addedKid
+            << "; tokens signed by the discarded keys no longer verify\n";
+  printKeys(*reset->keys, clock.now());
+  return 0;
+}
+
+int clusterForgetSecretsCommand(const Config& config) {
+  auto services = buildStorage(config);
+  if (!services.ok()) return fail(services.error().message());
+  auto forgotten = (*services)->secretFingerprints->forgetAll();
+  if (!forgotten.ok()) return fail(forgotten.error().message());
+  std::cout << "forgot " << *forgotten
+            << " secret fingerprint(s); the next node to start records its secrets and every "
+               "other node must then match them\n";
   return 0;
 }
 

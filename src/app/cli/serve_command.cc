@@ -6,9 +6,11 @@
 #include "adapters/net/http/server.h"
 #include "adapters/sms/reports/delivery_report_routes.h"
 #include "adapters/storage/postgres/pg_database.h"
+#include "adapters/storage/sqlite/sqlite_database.h"
 #include "app/cli/commands.h"
 #include "app/wiring/sip_channel.h"
 #include "app/wiring/wiring.h"
+#include "channels/common/health_check.h"
 #include "channels/connect/connect_routes.h"
 #include "channels/oauth/oauth_routes.h"
 #include "channels/twilio_voice/voice_routes.h"
@@ -41,17 +43,29 @@ std::string smsDescription(const Config& config) {
              : std::string(smsProviderName(config.sms.provider));
 }
 
+// What /healthz asks the database: a ping of the one the stores use. Borrows `services`.
+HealthCheck::Probe databaseProbe(const Services& services) {
+  if (SqliteDatabase* db = services.db.get()) return [db] { return db->ping(); };
+  if (PgDatabase* pg = services.pg.get()) return [pg] { return pg->ping(); };
+  return nullptr;
+}
+
 http::Router makeRouter(const Services& services, const Config& config,
                         twilio_voice::TwilioVoiceRuntime* twilioVoice) {
   http::Router router;
+  // Blocking: a probe may wait for the database (a connect timeout); cached for a second.
+  auto health = std::make_shared<HealthCheck>(databaseProbe(services));
   router.add(
       "GET", "/healthz",
-      [](const http::Request&) {
-        http::Response ok;
-        ok.body = R"({"status":"ok"})";
-        return ok;
+      [health](const http::Request&) {
+        HealthReport report = health->report();
+        http::Response response;
+        response.status = report.status;
+        response.body = std::move(report.body);
+        response.headers.emplace_back("Cache-Control", "no-store");
+        return response;
       },
-      /*blocking=*/false);
+      /*blocking=*/true);
   addConnectRoutes(router, services.functions);
   addOAuthRoutes(router, *services.tokens,
                  oauth::OAuthOptions{config.tokens.issuer, config.oauthClients});

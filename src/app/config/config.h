@@ -72,7 +72,9 @@ struct StorageConfig {
   // A SQLite file path ([storage] db, --db PATH) or a postgresql:// / postgres:// URL
   // ([storage] url, --db URL).
   std::string location = "var/callgate.db";
-  int poolSize = 8;               // PostgreSQL connections per node
+  // PostgreSQL connections per node. 0 = enough for every thread that may query at once: the
+  // HTTP workers, the SIP workers and two more (key-ring refresh, health probe).
+  int poolSize = 0;
   int connectTimeoutMs = 3000;    // PostgreSQL: giving up on an unreachable server
   int statementTimeoutMs = 5000;  // PostgreSQL: statement_timeout on every connection
 
@@ -84,7 +86,11 @@ struct Config {
   // [server]
   std::string http = "127.0.0.1:8080";  // HOST:PORT; port 0 picks a free one
   int ioThreads = 1;
-  int workerThreads = 2;
+  // Threads for blocking work (database, argon2id, outbound HTTP). 0 = by storage (loadConfig):
+  // 2 on SQLite, where a read takes microseconds and more threads only contend for the 2 cores;
+  // 8 on PostgreSQL, where each worker waits a network round trip (measured: lookup-caller on
+  // PostgreSQL went from 0.4x to 0.6x SQLite's throughput with 8; docs/PERFORMANCE.md).
+  int workerThreads = 0;
   // [storage]
   StorageConfig storage;
   // [sms], [sms.twilio], [sms.sns], [sms.kannel]
@@ -120,8 +126,8 @@ struct Config {
   // [log]
   LogLevel logLevel = LogLevel::kInfo;
   // [tokens]: the access tokens minted for single-use links. tokens.issuer "" = the links'
-  // public base URL (loadConfig fills it in); ttl 1..300. key_file is tokenKeys.path, the
-  // Ed25519 key ring, created 0600 on first use.
+  // public base URL (loadConfig fills it in); ttl 1..300. key_file is tokenKeys.path: a legacy
+  // Ed25519 key file, imported once into the database key ring when that is empty.
   TokenServiceOptions tokens;
   token::KeyRingOptions tokenKeys;
   // [oauth.clients]: client id -> secret, for introspection and revocation (HTTP Basic)

@@ -8,6 +8,8 @@
 #include "adapters/storage/postgres/pg_database.h"
 #include "adapters/storage/postgres/pg_grant_store.h"
 #include "adapters/storage/postgres/pg_member_store.h"
+#include "adapters/storage/postgres/pg_secret_fingerprint_store.h"
+#include "adapters/storage/postgres/pg_signing_key_store.h"
 #include "adapters/storage/postgres/pg_sms_message_store.h"
 #include "adapters/storage/postgres/pg_token_state_store.h"
 #include "adapters/storage/postgres/pg_voice_session_store.h"
@@ -17,6 +19,8 @@
 #include "adapters/storage/sqlite/sqlite_database.h"
 #include "adapters/storage/sqlite/sqlite_grant_store.h"
 #include "adapters/storage/sqlite/sqlite_member_store.h"
+#include "adapters/storage/sqlite/sqlite_secret_fingerprint_store.h"
+#include "adapters/storage/sqlite/sqlite_signing_key_store.h"
 #include "adapters/storage/sqlite/sqlite_sms_message_store.h"
 #include "adapters/storage/sqlite/sqlite_token_state_store.h"
 #include "adapters/storage/sqlite/sqlite_voice_session_store.h"
@@ -36,6 +40,8 @@ Status openSqliteStorage(const StorageConfig& storage, Services& s) {
   s.voiceSessions = std::make_unique<SqliteVoiceSessionStore>(d);
   s.tokenStates = std::make_unique<SqliteTokenStateStore>(d, *s.clock);
   s.smsMessages = std::make_unique<SqliteSmsMessageStore>(d);
+  s.signingKeys = std::make_unique<SqliteSigningKeyStore>(d);
+  s.secretFingerprints = std::make_unique<SqliteSecretFingerprintStore>(d);
   return okStatus();
 }
 
@@ -61,6 +67,8 @@ Status openPostgresStorage(const StorageConfig& storage, Services& s) {
   s.voiceSessions = std::make_unique<PgVoiceSessionStore>(d);
   s.tokenStates = std::make_unique<PgTokenStateStore>(d, *s.clock);
   s.smsMessages = std::make_unique<PgSmsMessageStore>(d);
+  s.signingKeys = std::make_unique<PgSigningKeyStore>(d);
+  s.secretFingerprints = std::make_unique<PgSecretFingerprintStore>(d);
   return okStatus();
 }
 

@@ -13,6 +13,7 @@
 #include "adapters/platform/clock/system_clock.h"
 #include "adapters/security/crypto/argon2id_pin_hasher.h"
 #include "adapters/security/crypto/hmac_code_hasher.h"
+#include "adapters/security/crypto/secret_fingerprint.h"
 #include "adapters/security/crypto/secret_key_file.h"
 #include "adapters/security/crypto/sodium_random.h"
 #include "adapters/security/crypto/state_cipher.h"
@@ -42,9 +43,6 @@ namespace callgate::app {
 Services::Services() = default;
 Services::~Services() = default;
 
-namespace {
-
-// The OTP hashing key: CALLGATE_OTP_SECRET (hex) if set, else the key file (created 0600).
 Result<std::string> otpKey(const Config& config) {
   if (const char* env = std::getenv("CALLGATE_OTP_SECRET"); env && *env) {
     auto key = decodeSecretKeyHex(env);
@@ -53,6 +51,8 @@ Result<std::string> otpKey(const Config& config) {
   }
   return loadOrCreateSecretKey(config.otpSecretFile);
 }
+
+namespace {
 
 // The PIN pepper: CALLGATE_PIN_PEPPER (hex) if set, else the key file (created 0600). A key of
 // its own, not the OTP key: rotating one must not invalidate the other's hashes.
@@ -63,6 +63,23 @@ Result<std::string> pinPepper(const Config& config) {
     return key;
   }
   return loadOrCreateSecretKey(config.pinPepperFile);
+}
+
+// Refuses a node whose OTP secret or PIN pepper differs from the other nodes' (their keyed
+// fingerprints in the database; the first node records them). The pepper always exists (created
+// on first use), so it is always checked.
+Status checkClusterSecrets(const Config& config, const std::string& otpSecret, Services& s) {
+  auto pepper = pinPepper(config);
+  if (!pepper.ok()) return Error(pepper.error().code(), "PIN pepper: " + pepper.error().message());
+  const Status checked = callgate::checkSharedSecrets(
+      *s.secretFingerprints, {{"otp_secret", otpSecret,
+                               "CALLGATE_OTP_SECRET, or the file named by --otp-secret-file / "
+                               "[security] otp_secret_file"},
+                              {"pin_pepper", *pepper,
+                               "CALLGATE_PIN_PEPPER, or the file named by --pin-pepper-file / "
+                               "[security] pin_pepper_file"}});
+  sodium_memzero(pepper->data(), pepper->size());
+  return checked;
 }
 
 // The SMS sender for config.sms.provider, with the HTTP client and delivery store it needs.
@@ -137,6 +154,8 @@ Result<std::unique_ptr<Services>> buildServices(const Config& config) {
   s->random = std::make_unique<SodiumRandom>();
   auto key = otpKey(config);
   if (!key.ok()) return Error(key.error().code(), "OTP secret: " + key.error().message());
+  // Before anything uses the secrets: a node that disagrees with the cluster must not start.
+  if (Status c = checkClusterSecrets(config, *key, *s); !c.ok()) return c.error();
   s->hasher = std::make_unique<HmacCodeHasher>(*key);
   // The Twilio voice channel's parked-call key: a subkey of the same secret, which every node
   // sharing the database already has; it is never stored.
@@ -147,7 +166,7 @@ Result<std::unique_ptr<Services>> buildServices(const Config& config) {
   s->voiceStateCipher = std::move(*voiceCipher);
   if (Status sms = buildSmsSender(config, *key, *s); !sms.ok()) return sms.error();
   s->audit = buildAuditLog(config, *s->clock);
-  if (Status t = buildTokens(config, *s); !t.ok()) return t.error();
+  if (Status t = buildTokens(config, *s, *key); !t.ok()) return t.error();
 
   OtpDeps deps{*s->customers, *s->challenges, *s->sms,   *s->hasher,
                *s->random,    *s->clock,      *s->audit, config.otp};
@@ -175,9 +194,11 @@ Result<std::unique_ptr<Services>> buildServices(const Config& config) {
   return s;
 }
 
-Status buildTokens(const Config& config, Services& s) {
+Status buildTokens(const Config& config, Services& s, std::string_view otpSecret) {
   if (!s.random) s.random = std::make_unique<SodiumRandom>();
-  auto ring = token::KeyRing::open(config.tokenKeys, *s.clock, *s.random);
+  token::KeyRingOptions keys = config.tokenKeys;
+  keys.backgroundRefresh = true;  // no request waits for the database to notice a rotation
+  auto ring = token::KeyRing::open(keys, *s.signingKeys, otpSecret, *s.clock, *s.random);
   if (!ring.ok()) return Error(ring.error().code(), "JWT keys: " + ring.error().message());
   s.keyRing = std::move(*ring);
   s.tokens = std::make_unique<TokenService>(*s.keyRing, *s.tokenStates, *s.random, *s.clock,

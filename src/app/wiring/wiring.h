@@ -4,6 +4,8 @@
 
 #include <functional>
 #include <memory>
+#include <string>
+#include <string_view>
 
 #include "app/config/config.h"
 #include "core/flow/flow_catalog.h"
@@ -36,6 +38,8 @@ class BackoffClock;
 class KannelDlrToken;
 class VoiceSessionStore;
 class StateCipher;
+class SigningKeyStore;
+class SecretFingerprintStore;
 }  // namespace callgate
 
 namespace callgate::twilio_voice {
@@ -62,12 +66,15 @@ struct Services {
   std::unique_ptr<HttpClient> http;  // retrying, over httpTransport
   std::unique_ptr<KannelDlrToken> kannelDlrTokens;
   std::unique_ptr<VoiceSessionStore> voiceSessions;
+  // What every node sharing the database agrees on (core/cluster_state.h).
+  std::unique_ptr<SigningKeyStore> signingKeys;  // the JWT key ring, seeds sealed
+  std::unique_ptr<SecretFingerprintStore> secretFingerprints;
   // Seals voice_sessions state at rest; derived from the OTP secret (buildServices only).
   std::unique_ptr<StateCipher> voiceStateCipher;
   std::unique_ptr<SmsSender> sms;
   std::unique_ptr<CodeHasher> hasher;
   std::unique_ptr<AuditLog> audit;
-  std::unique_ptr<token::KeyRing> keyRing;       // JWT signing keys ([tokens] key_file)
+  std::unique_ptr<token::KeyRing> keyRing;       // JWT signing keys (in signingKeys)
   std::unique_ptr<TokenStateStore> tokenStates;  // revoked / used tokens
   std::unique_ptr<TokenService> tokens;          // mints and verifies access tokens
   std::unique_ptr<CredentialStore> credentials;
@@ -85,9 +92,15 @@ struct Services {
 // OTP key and the audit log.
 Result<std::unique_ptr<Services>> buildServices(const Config& config);
 
-// The token service over `s`'s database and clock (and a CSPRNG): the JWT key ring (created on
-// first use), the SQLite token-state store and the TokenService. Used by buildServices.
-Status buildTokens(const Config& config, Services& s);
+// The token service over `s`'s database and clock (and a CSPRNG): the JWT key ring in
+// s.signingKeys, sealed with `otpSecret` (imported from [tokens] key_file or created on first
+// use; refreshed in the background), the SQLite token-state store and the TokenService. Used by
+// buildServices.
+Status buildTokens(const Config& config, Services& s, std::string_view otpSecret);
+
+// The OTP secret: CALLGATE_OTP_SECRET (hex) if set, else security.otp_secret_file (created 0600
+// on first use). Also the key the JWT signing keys are sealed with in the database.
+Result<std::string> otpKey(const Config& config);
 
 // Only the database and its stores, for commands that just manage customers.
 Result<std::unique_ptr<Services>> buildStorage(const Config& config);

@@ -29,6 +29,11 @@ Result<StringMap> invokeLogged(Function& fn, const FunctionRequest& request) {
                           .count();
   spdlog::info("event=function contact={} function={} ok={} latency_us={}",
                request.contact.contactId, fn.name(), result.ok(), micros);
+  if (!result.ok()) {
+    // The code only: a message may quote the caller's number back (a malformed one).
+    spdlog::warn("event=function_failed contact={} function={} code={}", request.contact.contactId,
+                 fn.name(), errorCodeName(result.error().code()));
+  }
   return result;
 }
 

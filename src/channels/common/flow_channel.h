@@ -16,7 +16,8 @@ namespace callgate {
 FunctionRequest functionRequest(const flow::Session& session, Attestation attestation,
                                 const flow::InvokeFunction& call);
 
-// fn.invoke(request), with one `event=function` log line (contact, name, ok, latency).
+// fn.invoke(request), with one `event=function` log line (contact, name, ok, latency) and, when
+// it fails, one warn line `event=function_failed` with the error code (never the message).
 Result<StringMap> invokeLogged(Function& fn, const FunctionRequest& request);
 
 // One `event=flow_step` line per step the session ran since the last call.

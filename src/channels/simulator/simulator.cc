@@ -6,6 +6,7 @@
 #include <iostream>
 #include <nlohmann/json.hpp>
 
+#include "channels/common/fail_safe.h"
 #include "channels/common/flow_channel.h"
 #include "common/overloaded.h"
 #include "core/flow/session.h"
@@ -85,11 +86,16 @@ class Console {
 };
 
 flow::Event invoke(const flow::InvokeFunction& call, const FunctionRegistry& functions,
-                   const SimulatedCall& sim, const flow::Session& session, Console& console) {
+                   const SimulatedCall& sim, const flow::Session& session, Console& console,
+                   CallFailSafe& failSafe) {
   Function* fn = functions.find(call.function);
-  if (!fn) return flow::FunctionFailed{"no function named " + call.function};
+  if (!fn) {
+    failSafe.functionFailed();
+    return flow::FunctionFailed{"no function named " + call.function};
+  }
   auto result = invokeLogged(*fn, functionRequest(session, sim.attestation, call));
   if (!result.ok()) {
+    failSafe.functionFailed();
     console.functionError(call.function, result.error().message());
     return flow::FunctionFailed{result.error().message()};
   }
@@ -122,6 +128,7 @@ int runSimulatedCall(std::shared_ptr<const flow::Flow> flow, const FunctionRegis
   spdlog::info("event=call_start contact={} channel=simulator from={} attestation={}", contactId,
                maskPhone(call.from), attestationName(call.attestation));
 
+  CallFailSafe failSafe;
   flow::Action action = session.start();
   // The next event for the session, or the run's exit code once the call has ended.
   using Next = std::variant<flow::Event, int>;
@@ -145,7 +152,7 @@ int runSimulatedCall(std::shared_ptr<const flow::Flow> flow, const FunctionRegis
               return flow::DigitsCollected{digits};
             },
             [&](const flow::InvokeFunction& fn) -> Next {
-              return invoke(fn, functions, call, session, console);
+              return invoke(fn, functions, call, session, console, failSafe);
             },
             [&](const flow::TransferToQueue& transfer) -> Next {
               console.transfer(transfer);
@@ -165,6 +172,16 @@ int runSimulatedCall(std::shared_ptr<const flow::Flow> flow, const FunctionRegis
         action);
     if (const int* exitCode = std::get_if<int>(&next)) return *exitCode;
     action = session.handle(std::get<flow::Event>(next));
+    if (auto handoff = failSafe.divert(action, contactId, session.state().queue)) {
+      // The caller is told and handed over unverified, as on SIP and Twilio; the run still
+      // fails, so that the flow's missing Error branch is noticed.
+      logFlowSteps(session, contactId);
+      console.prompt(handoff->notice);
+      console.transfer(handoff->transfer);
+      spdlog::info("event=call_end contact={} outcome=transfer queue={} authenticated=False",
+                   contactId, handoff->transfer.queue);
+      return 1;
+    }
   }
 }
 

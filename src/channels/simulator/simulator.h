@@ -25,7 +25,9 @@ struct SimulatedCall {
 };
 
 // Runs the call to its end (transfer, hang-up, or end of input). Returns 0 when the flow ended
-// normally (transfer or disconnect), 1 on a flow error.
+// normally (transfer or disconnect), 1 on a flow error. A flow error after a failed function (a
+// flow without an Error branch, the database away) is shown as the other channels perform it: the
+// caller is told and transferred unauthenticated (channels/common/fail_safe.h); still 1.
 int runSimulatedCall(std::shared_ptr<const flow::Flow> flow, const FunctionRegistry& functions,
                      const SimulatedCall& call, std::istream& in, std::ostream& out);
 

@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "channels/common/agent_route.h"
+#include "channels/common/fail_safe.h"
 #include "channels/common/flow_channel.h"
 #include "channels/sip_voice/verdict_headers.h"
 #include "common/overloaded.h"
@@ -118,6 +119,10 @@ void CallRun::perform(flow::Action action) {
   turn_.reset();
   recognizing_ = false;
   logSteps();
+  if (auto handoff = failSafe_.divert(action, session_.state().call.contactId, failSafeQueue())) {
+    failSafeHandoff(std::move(*handoff));
+    return;
+  }
   // One handler per action type: a new type does not compile until it is handled here.
   std::visit(Overloaded{
                  [this](const flow::PlayPrompt& play) {
@@ -367,6 +372,7 @@ void CallRun::logSpeech(std::string_view outcome, double confidence) const {
 void CallRun::invoke(const flow::InvokeFunction& call) {
   Function* fn = deps_.functions.find(call.function);
   if (fn == nullptr) {
+    failSafe_.functionFailed();
     feed(flow::FunctionFailed{"no function named " + call.function});
     return;
   }
@@ -378,6 +384,7 @@ void CallRun::invoke(const flow::InvokeFunction& call) {
         if (ec || gen != self->generation_ || self->over()) return;
         spdlog::warn("event=function_timeout contact={} function={}",
                      self->session_.state().call.contactId, name);
+        self->failSafe_.functionFailed();
         self->feed(flow::FunctionFailed{"timed out"});
       });
   boost::asio::post(deps_.workers,
@@ -385,10 +392,12 @@ void CallRun::invoke(const flow::InvokeFunction& call) {
                       Result<StringMap> result = invokeLogged(*fn, request);
                       self->post([self, gen, result = std::move(result)]() mutable {
                         if (gen != self->generation_ || self->over()) return;
-                        if (result.ok())
+                        if (result.ok()) {
                           self->feed(flow::FunctionCompleted{std::move(*result)});
-                        else
-                          self->feed(flow::FunctionFailed{result.error().message()});
+                          return;
+                        }
+                        self->failSafe_.functionFailed();
+                        self->feed(flow::FunctionFailed{result.error().message()});
                       });
                     });
 }
@@ -415,6 +424,27 @@ void CallRun::transfer(const flow::TransferToQueue& t) {
     self->phase_ = Phase::kRunning;
     self->transferFailed("no final NOTIFY");
   });
+}
+
+std::string CallRun::failSafeQueue() const {
+  const SipVoiceOptions& o = deps_.options;
+  return callgate::failSafeQueue(session_.state().queue, o.queues, !o.defaultAgent.empty());
+}
+
+void CallRun::failSafeHandoff(FailSafeHandoff handoff) {
+  const SipVoiceOptions& o = deps_.options;
+  const std::string* target = agentForQueue(
+      o.queues, o.defaultAgent.empty() ? nullptr : &o.defaultAgent, handoff.transfer.queue);
+  if (target == nullptr || target->empty()) {
+    spdlog::warn(
+        "event=sip_transfer_failed contact={} error=\"no agent for the fail-safe transfer\"",
+        session_.state().call.contactId);
+    flow::PlayPrompt sorry;
+    sorry.text = std::string(kCannotVerifyNoAgentText);
+    playPrompt(sorry, [this] { hangUp("fail-safe: no agent"); });
+    return;
+  }
+  playPrompt(handoff.notice, [this, t = std::move(handoff.transfer)] { transfer(t); });
 }
 
 void CallRun::transferFailed(const std::string& why) {

@@ -17,7 +17,9 @@
 //   TransferToQueue-> REFER to the queue's agent URI with the verdict headers; our leg ends when
 //                     the NOTIFY reports success; a refused transfer apologises (or not, per
 //                     config) and hangs up.
-//   Disconnect     -> BYE.
+//   Disconnect     -> BYE; but a flow error after a failed function (the database away and no
+//                     Error branch) says kCannotVerifyText and transfers the call unauthenticated
+//                     instead (channels/common/fail_safe.h).
 //
 // Threads: every member runs on the call's media executor (the MediaSession's strand), which
 // serialises media callbacks, timers and results coming back from the worker pool; the public
@@ -40,6 +42,7 @@
 
 #include "adapters/net/rtp/media_session.h"
 #include "adapters/net/sip/call_handler.h"
+#include "channels/common/fail_safe.h"
 #include "core/flow/session.h"
 #include "core/speech/endpointer.h"
 #include "core/speech/recognizer.h"
@@ -126,6 +129,9 @@ class CallRun : public std::enable_shared_from_this<CallRun> {
   void invoke(const flow::InvokeFunction& call);
   void transfer(const flow::TransferToQueue& transfer);
   void transferFailed(const std::string& why);
+  // A flow error after a failed function: tell the caller, transfer unauthenticated (fail_safe.h).
+  std::string failSafeQueue() const;
+  void failSafeHandoff(FailSafeHandoff handoff);
   void hangUp(const std::string& reason);
   void finish();
   std::string language() const;
@@ -154,6 +160,7 @@ class CallRun : public std::enable_shared_from_this<CallRun> {
   bool listening_ = false;    // the audio tap feeds the endpointer
   bool recognizing_ = false;  // an utterance is being decoded (the tap is off meanwhile)
   double lastConfidence_ = 0.0;
+  CallFailSafe failSafe_;  // did a function of this call fail?
 };
 
 }  // namespace callgate::sip_voice

@@ -5,6 +5,7 @@
 
 #include <array>
 
+#include "channels/common/fail_safe.h"
 #include "channels/twilio_voice/parked_call.h"
 #include "channels/twilio_voice/twiml.h"
 #include "channels/twilio_voice/voice_input.h"
@@ -33,9 +34,9 @@ VoiceReply ok(std::string twiml, std::string logFields) {
   return {200, std::move(twiml), std::move(logFields)};
 }
 
-VoiceReply unavailable(const Error& e, const std::string& callSid) {
-  spdlog::warn("event=twilio_store_unavailable contact={} error=\"{}\"", callSid, e.message());
-  return {503, "temporarily unavailable; retry later", fields(callSid, "", "unavailable")};
+void logStoreFailure(const Error& e, const std::string& callSid, const char* op) {
+  spdlog::warn("event=twilio_store_unavailable contact={} op={} code={} error=\"{}\"", callSid, op,
+               errorCodeName(e.code()), e.message());
 }
 
 Attestation attestationOf(const std::string& verstat, const std::string& callSid) {
@@ -85,14 +86,15 @@ std::string TwilioVoiceRuntime::say(const std::string& text) const {
 
 VoiceReply TwilioVoiceRuntime::incoming(const VoiceWebhook& hook, const std::string& baseUrl) {
   const TimePoint now = clock_.now();
+  auto existing = sessions_.findByCallSid(hook.callSid, now);
+  if (!existing.ok()) return failSafe(existing.error(), hook.callSid, baseUrl, "find");
+  if (*existing) return replay(**existing, baseUrl + "/twilio/voice");
   if (auto purged = sessions_.removeExpired(now); !purged.ok()) {
-    spdlog::warn("event=twilio_purge_failed error=\"{}\"", purged.error().message());
+    spdlog::warn("event=twilio_purge_failed code={} error=\"{}\"",
+                 errorCodeName(purged.error().code()), purged.error().message());
   } else if (*purged > 0) {
     spdlog::info("event=twilio_sessions_expired count={}", *purged);
   }
-  auto existing = sessions_.findByCallSid(hook.callSid, now);
-  if (!existing.ok()) return unavailable(existing.error(), hook.callSid);
-  if (*existing) return replay(**existing, baseUrl + "/twilio/voice");
 
   std::string flowName = flows_.defaultFlow;
   if (auto it = flows_.byNumber.find(hook.to); it != flows_.byNumber.end()) flowName = it->second;
@@ -116,7 +118,7 @@ VoiceReply TwilioVoiceRuntime::incoming(const VoiceWebhook& hook, const std::str
       auto winner = sessions_.findByCallSid(hook.callSid, now);
       if (winner.ok() && *winner) return replay(**winner, baseUrl + "/twilio/voice");
     }
-    return unavailable(s.error(), hook.callSid);
+    return failSafe(s.error(), hook.callSid, baseUrl, "insert");
   }
   spdlog::info(
       "event=call_start contact={} channel=twilio session={} from={} to={} attestation={} "
@@ -133,14 +135,14 @@ VoiceReply TwilioVoiceRuntime::incoming(const VoiceWebhook& hook, const std::str
   const flow::Action first = session.start();
   const Turn turn = runner_.run(
       session, first, {hook.callSid, attestation, sessionUrl(baseUrl, record.id), record.version});
-  return finishTurn(std::move(record), session, turn, attestation);
+  return finishTurn(std::move(record), session, turn, attestation, baseUrl);
 }
 
 VoiceReply TwilioVoiceRuntime::gather(const std::string& sessionId, int64_t step,
                                       const VoiceWebhook& hook, const std::string& baseUrl) {
   const TimePoint now = clock_.now();
   auto found = sessions_.find(sessionId, now);
-  if (!found.ok()) return unavailable(found.error(), hook.callSid);
+  if (!found.ok()) return failSafe(found.error(), hook.callSid, baseUrl, "find");
   if (!*found) {
     spdlog::info("event=twilio_session_gone contact={} session={}", hook.callSid, sessionId);
     return ok(hangupTwiml(), fields(hook.callSid, sessionId, "gone"));
@@ -161,7 +163,7 @@ VoiceReply TwilioVoiceRuntime::gather(const std::string& sessionId, int64_t step
   claimed.updatedAt = now;
   claimed.expiresAt = now + options_.sessionTtl;
   auto won = sessions_.update(claimed, record.version);
-  if (!won.ok()) return unavailable(won.error(), hook.callSid);
+  if (!won.ok()) return failSafe(won.error(), hook.callSid, baseUrl, "claim");
   if (!*won) {
     auto latest = sessions_.find(sessionId, now);
     if (latest.ok() && *latest) return replay(**latest, retryUrl);
@@ -187,11 +189,26 @@ VoiceReply TwilioVoiceRuntime::gather(const std::string& sessionId, int64_t step
   const Turn turn = runner_.run(
       session, next,
       {hook.callSid, parked->attestation, sessionUrl(baseUrl, sessionId), claimed.version});
-  return finishTurn(std::move(claimed), session, turn, parked->attestation);
+  return finishTurn(std::move(claimed), session, turn, parked->attestation, baseUrl);
+}
+
+VoiceReply TwilioVoiceRuntime::failSafe(const Error& e, const std::string& callSid,
+                                        const std::string& baseUrl, const char* op,
+                                        const std::string& flowQueue) {
+  logStoreFailure(e, callSid, op);
+  // The <Dial> callbacks need a session URL; this one is never stored, so whisper and status
+  // find nothing there and answer without a verdict (see whisper() and sessionStatus()).
+  const std::string id = newSessionId();
+  const Turn turn =
+      runner_.failSafe({callSid, Attestation::kNone, sessionUrl(baseUrl, id), 0}, flowQueue);
+  spdlog::info("event=call_end contact={} channel=twilio outcome={} authenticated=False", callSid,
+               turn.outcome);
+  return ok(turn.twiml, fields(callSid, id, turn.outcome));
 }
 
 VoiceReply TwilioVoiceRuntime::finishTurn(VoiceSessionRecord record, const flow::Session& session,
-                                          const Turn& turn, Attestation attestation) {
+                                          const Turn& turn, Attestation attestation,
+                                          const std::string& baseUrl) {
   const std::string logFields = fields(record.callSid, record.id, turn.outcome);
   if (turn.end == Turn::End::kDisconnected) {
     if (Status s = sessions_.remove(record.id); !s.ok()) {
@@ -220,10 +237,13 @@ VoiceReply TwilioVoiceRuntime::finishTurn(VoiceSessionRecord record, const flow:
   record.expiresAt = now + options_.sessionTtl;
   auto saved = sessions_.update(record, record.version);
   if (!saved.ok()) {
-    // The caller still gets this turn; the next request finds the claim and, once it is older
-    // than busyTimeout, ends the call politely.
-    spdlog::error("event=twilio_session_save_failed contact={} session={} error=\"{}\"",
-                  record.callSid, record.id, saved.error().message());
+    // A transfer already carries its verdict (backed by what the functions stored) and needs
+    // nothing parked: the whisper finds no verdict and says so. A call waiting for the caller
+    // could not be continued by the next request: it goes to the agent unauthenticated now.
+    if (turn.end == Turn::End::kWaiting) {
+      return failSafe(saved.error(), record.callSid, baseUrl, "save", session.state().queue);
+    }
+    logStoreFailure(saved.error(), record.callSid, "save");
   } else if (!*saved) {
     spdlog::warn(
         "event=twilio_session_lost contact={} session={} reason=\"taken over or ended meanwhile\"",
@@ -286,9 +306,12 @@ void TwilioVoiceRuntime::hangUpParked(const VoiceSessionRecord& record) {
 
 VoiceReply TwilioVoiceRuntime::whisper(const std::string& sessionId, const VoiceWebhook& hook) {
   auto found = sessions_.find(sessionId, clock_.now());
-  if (!found.ok()) return unavailable(found.error(), hook.callSid);
   std::string sentence = "callgate has no verdict for this call.";
-  if (*found) {
+  if (!found.ok()) {
+    // The verdict cannot be read: the agent hears the unverified one, never nothing.
+    logStoreFailure(found.error(), hook.callSid, "find");
+    sentence = verdictSentence(unverifiedAttributes());
+  } else if (*found) {
     const VoiceSessionRecord& record = **found;
     if (!hook.parentCallSid.empty() && hook.parentCallSid != record.callSid) {
       return {400, "the session belongs to another call",
@@ -312,10 +335,12 @@ VoiceReply TwilioVoiceRuntime::whisper(const std::string& sessionId, const Voice
 VoiceReply TwilioVoiceRuntime::sessionStatus(const std::string& sessionId,
                                              const VoiceWebhook& hook) {
   auto found = sessions_.find(sessionId, clock_.now());
-  if (!found.ok()) return unavailable(found.error(), hook.callSid);
+  // Without the store the parked call cannot be cleaned up (it expires), but the caller still
+  // gets the end of the <Dial>.
+  if (!found.ok()) logStoreFailure(found.error(), hook.callSid, "find");
   const bool dialEnded = !hook.dialCallStatus.empty();
   const bool over = dialEnded || isFinalCallStatus(hook.callStatus);
-  if (*found) {
+  if (found.ok() && *found) {
     if ((**found).callSid != hook.callSid) {
       return {400, "the session belongs to another call",
               fields(hook.callSid, sessionId, "mismatch")};
@@ -335,7 +360,11 @@ VoiceReply TwilioVoiceRuntime::callStatus(const VoiceWebhook& hook) {
   if (!isFinalCallStatus(hook.callStatus))
     return ok(emptyTwiml(), fields(hook.callSid, "", "status"));
   auto found = sessions_.findByCallSid(hook.callSid, clock_.now());
-  if (!found.ok()) return unavailable(found.error(), hook.callSid);
+  if (!found.ok()) {
+    // Twilio ignores what a status callback answers; the parked call expires.
+    logStoreFailure(found.error(), hook.callSid, "find");
+    return ok(emptyTwiml(), fields(hook.callSid, "", "unavailable"));
+  }
   if (*found) hangUpParked(**found);
   return ok(emptyTwiml(), fields(hook.callSid, *found ? (**found).id : "", "ended"));
 }

@@ -13,6 +13,13 @@
 // is ended politely. A call that hangs up or is transferred and finished is deleted; stale ones
 // expire after sessionTtl.
 //
+// Store outages. Whenever the VoiceSessionStore fails (the database is away), the request still
+// gets valid TwiML: the incoming call and any Gather are told kCannotVerifyText and dialled to the
+// default agent (or the only queue) unauthenticated, or told there is no agent and hung up; a
+// whisper speaks the unverified verdict; status callbacks answer as usual. Nothing is parked for
+// such a call. A step whose result cannot be saved while the call would wait for the caller gets
+// the same fail-safe answer instead (the next request could not continue it).
+//
 // At rest. The row's state (the flow snapshot, which may hold what the caller keyed and customer
 // attributes) and saved TwiML are sealed with `cipher` (see parked_call.h: a key derived from the
 // OTP secret, the row's id and CallSid as associated data); a row that does not open is treated
@@ -72,7 +79,11 @@ class TwilioVoiceRuntime {
  private:
   VoiceReply replay(const VoiceSessionRecord& record, const std::string& retryUrl);
   VoiceReply finishTurn(VoiceSessionRecord record, const flow::Session& session, const Turn& turn,
-                        Attestation attestation);
+                        Attestation attestation, const std::string& baseUrl);
+  // The store failed at `op`: one warn line, and the fail-safe TwiML (TurnRunner::failSafe) so
+  // that Twilio never plays its "application error" to the caller.
+  VoiceReply failSafe(const Error& e, const std::string& callSid, const std::string& baseUrl,
+                      const char* op, const std::string& flowQueue = "");
   VoiceReply endCall(const VoiceSessionRecord& record, const std::string& why);
   void hangUpParked(const VoiceSessionRecord& record);
   std::string newSessionId();

@@ -5,6 +5,7 @@
 #include <chrono>
 
 #include "channels/common/agent_route.h"
+#include "channels/common/fail_safe.h"
 #include "channels/common/flow_channel.h"
 #include "channels/twilio_voice/twiml.h"
 #include "channels/twilio_voice/voice_input.h"
@@ -67,9 +68,17 @@ Turn TurnRunner::run(flow::Session& session, flow::Action action,
                      const TurnContext& context) const {
   TwimlWriter w;
   Turn turn;
+  CallFailSafe failSafe;  // a function of this turn failed
   for (int actions = 0;; ++actions) {
     logFlowSteps(session, context.callSid);
     const XmlAttributes sayAttrs = sayAttributes(options_, languageFor(session));
+    const AgentTarget* fallback = options_.defaultAgent ? &*options_.defaultAgent : nullptr;
+    if (auto handoff = failSafe.divert(
+            action, context.callSid,
+            failSafeQueue(session.state().queue, options_.queues, fallback != nullptr))) {
+      writeFailSafe(w, handoff->transfer.queue, context, sayAttrs, turn);
+      break;
+    }
     if (actions >= kMaxActionsPerTurn) {
       spdlog::error(
           "event=twilio_flow_error contact={} error=\"more than {} actions without "
@@ -89,7 +98,10 @@ Turn TurnRunner::run(flow::Session& session, flow::Action action,
                                  return session.handle(flow::PromptPlayed{});
                                },
                                [&](const flow::InvokeFunction& fn) -> Next {
-                                 return session.handle(invoke(fn, session, context));
+                                 flow::Event done = invoke(fn, session, context);
+                                 if (std::holds_alternative<flow::FunctionFailed>(done))
+                                   failSafe.functionFailed();
+                                 return session.handle(done);
                                },
                                [&](const flow::CollectDigits& collect) -> Next {
                                  gather(w, collect, session, context, sayAttrs);
@@ -147,6 +159,34 @@ void TurnRunner::gather(TwimlWriter& w, const flow::CollectDigits& collect,
   w.close();
   // Without input Twilio skips the action and falls through to this: the no-input event.
   w.element("Redirect", {{"method", "POST"}}, url);
+}
+
+Turn TurnRunner::failSafe(const TurnContext& context, const std::string& flowQueue) const {
+  TwimlWriter w;
+  Turn turn;
+  writeFailSafe(w, flowQueue, context, sayAttributes(options_, options_.language), turn);
+  turn.twiml = w.finish();
+  return turn;
+}
+
+void TurnRunner::writeFailSafe(TwimlWriter& w, const std::string& flowQueue,
+                               const TurnContext& context, const XmlAttributes& sayAttrs,
+                               Turn& turn) const {
+  const AgentTarget* fallback = options_.defaultAgent ? &*options_.defaultAgent : nullptr;
+  const std::string queue = failSafeQueue(flowQueue, options_.queues, fallback != nullptr);
+  if (agentForQueue(options_.queues, fallback, queue) == nullptr) {
+    spdlog::error(
+        "event=twilio_no_agent contact={} queue=\"{}\" error=\"no agent for the fail-safe "
+        "transfer: set [twilio] default_agent\"",
+        context.callSid, queue);
+    w.element("Say", sayAttrs, std::string(kCannotVerifyNoAgentText)).empty("Hangup");
+    turn.end = Turn::End::kDisconnected;
+    turn.outcome = "fail-safe-no-agent";
+    return;
+  }
+  w.element("Say", sayAttrs, std::string(kCannotVerifyText));
+  dial(w, flow::TransferToQueue{queue, unverifiedAttributes()}, context, sayAttrs, turn);
+  turn.outcome = "fail-safe";
 }
 
 void TurnRunner::dial(TwimlWriter& w, const flow::TransferToQueue& transfer,

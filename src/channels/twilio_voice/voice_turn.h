@@ -5,7 +5,8 @@
 // synchronously (the webhook routes run on the worker pool); CollectDigits -> <Gather> with the
 // prompt inside (and speech where allowed, see voice_input.h) and a <Redirect> to the same
 // action URL for the no-input case; TransferToQueue -> <Dial> to the queue's agent with the
-// verdict attached (see transfer.h); Disconnect -> <Hangup/>.
+// verdict attached (see transfer.h); Disconnect -> <Hangup/>, except a flow error after a function
+// of the same turn failed, which becomes the fail-safe (failSafe() below).
 //
 // Ownership: borrows the registry and options, which must outlive it. Thread-safety: run() is
 // const and may be called from several threads at once (on different sessions).
@@ -71,6 +72,13 @@ class TurnRunner {
   // The <Gather> action (and no-input <Redirect>) URL for a step.
   static std::string gatherUrl(const std::string& sessionUrl, int64_t step);
 
+  // What a call gets when it cannot go on as its flow meant (channels/common/fail_safe.h): the
+  // parked-call store is away, or the flow failed after a function did. kCannotVerifyText and a
+  // <Dial> to the agent for failSafeQueue(flowQueue) with the unverified verdict (outcome
+  // "fail-safe"); without an agent, kCannotVerifyNoAgentText and <Hangup/> ("fail-safe-no-agent").
+  // The <Dial> callbacks go to context.sessionUrl, which need not be a stored session.
+  Turn failSafe(const TurnContext& context, const std::string& flowQueue) const;
+
  private:
   flow::Event invoke(const flow::InvokeFunction& call, const flow::Session& session,
                      const TurnContext& context) const;
@@ -81,6 +89,8 @@ class TurnRunner {
   // TransferToQueue: the <Dial> to the queue's agent, or an apology and <Hangup/> without one.
   void dial(TwimlWriter& w, const flow::TransferToQueue& transfer, const TurnContext& context,
             const XmlAttributes& sayAttrs, Turn& turn) const;
+  void writeFailSafe(TwimlWriter& w, const std::string& flowQueue, const TurnContext& context,
+                     const XmlAttributes& sayAttrs, Turn& turn) const;
 
   const FunctionRegistry& functions_;
   const VoiceOptions& options_;

@@ -2,7 +2,6 @@
 
 #include <fcntl.h>
 #include <sodium.h>
-#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -13,6 +12,7 @@
 #include <set>
 
 #include "adapters/platform/file/private_file.h"
+#include "adapters/platform/file/unique_fd.h"
 #include "adapters/security/token/base64url.h"
 
 namespace callgate::token {
@@ -170,19 +170,6 @@ Status writeKeyFile(const std::string& path, const std::vector<Ed25519Key>& keys
   auto written = writePrivateFile(path, json.text, Publish::kReplace, "key file");
   if (!written.ok()) return written.error();
   return okStatus();
-}
-
-Result<KeyFileLock> KeyFileLock::acquire(const std::string& path) {
-  if (Status dir = ensureParentDirectory(path, "key file"); !dir.ok()) return dir.error();
-  const std::string lockPath = path + ".lock";
-  UniqueFd fd(::open(lockPath.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600));
-  if (fd.get() < 0) return ioError(lockPath, "cannot open", errno);
-  int rc;
-  do {
-    rc = ::flock(fd.get(), LOCK_EX);
-  } while (rc != 0 && errno == EINTR);
-  if (rc != 0) return ioError(lockPath, "cannot lock", errno);
-  return KeyFileLock(std::move(fd));
 }
 
 }  // namespace callgate::token

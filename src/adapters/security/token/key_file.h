@@ -1,14 +1,15 @@
-// The JWT signing-key file: a JSON document holding every key of the ring, readable by the
-// server's user only (like the OTP secret key file, see adapters/crypto/secret_key_file.h).
+// The legacy JWT signing-key file, from before the keys lived in the database (see key_ring.h):
+// KeyRing::open imports it once into an empty SigningKeyStore and never writes or deletes it. A
+// JSON document holding every key of the ring, readable by the server's user only (like the OTP
+// secret key file, see adapters/crypto/secret_key_file.h).
 //
 //   {"format":"callgate-jwt-keys/1",
 //    "keys":[{"kid":"<RFC 7638 thumbprint>","created_at":<unix seconds>,"seed":"<base64url>"}]}
 //
 // `seed` is the 32-byte Ed25519 private seed. The kid is re-derived on load and must match.
-// Writers replace the file atomically (private temp file, fsync, rename) while holding an
-// exclusive flock on "<path>.lock", so two `callgate keys rotate` never lose each other's key and
-// readers never see half a file. Reading refuses a file with any group or other permission bits.
-// Free functions; thread-safe (no shared state); never log key material.
+// writeKeyFile replaces the file atomically (private temp file, fsync, rename); it remains for
+// tests and tools that produce a file to import. Reading refuses a file with any group or other
+// permission bits. Free functions; thread-safe (no shared state); never log key material.
 #pragma once
 
 #include <cstdint>
@@ -16,7 +17,6 @@
 #include <string>
 #include <vector>
 
-#include "adapters/platform/file/unique_fd.h"
 #include "adapters/security/token/key_set.h"
 #include "common/result.h"
 
@@ -39,17 +39,6 @@ std::optional<FileStamp> statKeyFile(const std::string& path);
 Result<std::vector<Ed25519Key>> readKeyFile(const std::string& path, FileStamp* stamp = nullptr);
 
 // Atomically replaces (or creates, with its directory) the key file with `keys`, mode 0600.
-// Call with the lock held.
 Status writeKeyFile(const std::string& path, const std::vector<Ed25519Key>& keys);
-
-// Exclusive advisory lock on "<path>.lock" (created 0600), held until destroyed.
-class KeyFileLock {
- public:
-  static Result<KeyFileLock> acquire(const std::string& path);
-
- private:
-  explicit KeyFileLock(UniqueFd fd) : fd_(std::move(fd)) {}
-  UniqueFd fd_;  // closing it releases the flock
-};
 
 }  // namespace callgate::token

@@ -22,6 +22,19 @@ bool isPrintableAscii(std::string_view s) {
   return std::all_of(s.begin(), s.end(), [](char c) { return c > 0x20 && c < 0x7F; });
 }
 
+// True if `jwt`'s header names a well-formed kid that is not in `keys` at all (not even as a key
+// retired too long ago): the only failure a newer ring could cure.
+bool hasUnknownKid(std::string_view jwt, const token::KeySet& keys) {
+  const size_t dot = jwt.find('.');
+  if (dot == std::string_view::npos || dot == 0) return false;
+  std::string header;
+  if (!token::base64UrlDecode(jwt.substr(0, dot), header)) return false;
+  auto kid = token::parseJwtHeader(header);
+  if (!kid) return false;
+  return std::none_of(keys.keys().begin(), keys.keys().end(),
+                      [&](const token::Ed25519Key& k) { return k.kid == *kid; });
+}
+
 }  // namespace
 
 TokenService::TokenService(token::KeyRing& keys, TokenStateStore& states, Random& random,
@@ -66,8 +79,13 @@ Result<IssuedToken> TokenService::issue(const std::string& subject, const std::s
 
 Result<AccessTokenClaims> TokenService::validate(std::string_view jwt) {
   const TimePoint now = clock_.now();
-  const std::shared_ptr<const token::KeySet> keys = keys_.current();
+  std::shared_ptr<const token::KeySet> keys = keys_.current();
   auto claims = token::verifySignedToken(jwt, *keys, now);
+  if (!claims && hasUnknownKid(jwt, *keys)) {
+    // Another node may have rotated in a key this node has not polled yet: look once more.
+    auto fresher = keys_.refreshForUnknownKid();
+    if (fresher != keys) claims = token::verifySignedToken(jwt, *fresher, now);
+  }
   if (!claims) return claims.error();
   if (Status s = checkTokenClaims(*claims, policy_, now); !s.ok()) return s.error();
   auto revoked = states_.isRevoked(claims->jti);

@@ -27,8 +27,11 @@ std::string trimmed(const char* message) {
 
 bool isConnectionClass(std::string_view sqlstate) {
   // 08: connection exception; 57P01..57P03: admin/crash shutdown, cannot connect now.
+  // 25006 (read-only transaction): the server is a standby, e.g. the old primary after a
+  // failover; a new connection (with a multi-host URL and target_session_attrs=read-write)
+  // finds the new primary.
   return sqlstate.substr(0, 2) == "08" || sqlstate == "57P01" || sqlstate == "57P02" ||
-         sqlstate == "57P03";
+         sqlstate == "57P03" || sqlstate == "25006";
 }
 
 }  // namespace
@@ -114,6 +117,7 @@ Error PgConnection::failure(pg_result* result, std::string_view what) {
   const char* constraint =
       result != nullptr ? PQresultErrorField(result, PG_DIAG_CONSTRAINT_NAME) : nullptr;
   lastConstraint_ = constraint != nullptr ? constraint : "";
+  lastSqlstate_ = sqlstate;
 
   // No SQLSTATE means libpq itself failed (the socket died); a bad status means the same.
   if (sqlstate.empty() || isConnectionClass(sqlstate) || PQstatus(conn_) != CONNECTION_OK) {
@@ -135,6 +139,8 @@ Error PgConnection::failure(pg_result* result, std::string_view what) {
 }
 
 Result<PgResult> PgConnection::query(std::string_view sql, std::initializer_list<PgParam> params) {
+  lastConstraint_.clear();
+  lastSqlstate_.clear();
   if (params.size() > kMaxParams) return Error::internal("postgres: too many parameters");
   std::array<const char*, kMaxParams> values{};
   std::array<int, kMaxParams> lengths{};
@@ -183,6 +189,8 @@ Result<PgResult> PgConnection::query(std::string_view sql, std::initializer_list
 }
 
 Status PgConnection::exec(const std::string& sql) {
+  lastConstraint_.clear();
+  lastSqlstate_.clear();
   PGresult* result = PQexec(conn_, sql.c_str());
   const ExecStatusType status = result != nullptr ? PQresultStatus(result) : PGRES_FATAL_ERROR;
   if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK) {

@@ -93,6 +93,8 @@ class PgConnection {
   bool inTransaction() const;
   // The constraint the last failed statement violated ("" if none): tells which key collided.
   const std::string& lastConstraint() const { return lastConstraint_; }
+  // The SQLSTATE of the last failed statement ("" if none, or if libpq itself failed).
+  const std::string& lastSqlstate() const { return lastSqlstate_; }
   // The generation of the pool this connection was opened in (see PgDatabase).
   uint64_t generation = 0;
 
@@ -109,6 +111,7 @@ class PgConnection {
   const std::string redact_;
   bool broken_ = false;
   std::string lastConstraint_;
+  std::string lastSqlstate_;
   std::unordered_map<std::string, std::string, SqlHash, std::equal_to<>> prepared_;
 };
 

@@ -74,11 +74,9 @@ Result<int> migrate(PgConnection& c, const std::string& url) {
   return unlockAfter(latest);
 }
 
-bool retryable(const Error& e) {
-  // pgError keeps the SQLSTATE in the message; 40001 / 40P01 are worth a rerun, nothing else is.
-  return e.code() == ErrorCode::kUnavailable &&
-         (e.message().find("(SQLSTATE 40001)") != std::string::npos ||
-          e.message().find("(SQLSTATE 40P01)") != std::string::npos);
+// Serialization failure and deadlock: the transaction lost a race and is worth a rerun.
+bool retryable(const PgConnection& c) {
+  return c.lastSqlstate() == "40001" || c.lastSqlstate() == "40P01";
 }
 
 }  // namespace
@@ -139,6 +137,7 @@ Result<std::unique_ptr<PgDatabase>> PgDatabase::open(const PgOptions& options) {
   char* parseError = nullptr;
   PQconninfoOption* parsed = PQconninfoParse(options.url.c_str(), &parseError);
   std::string urlPassword;
+  std::string urlOptions;  // server settings the URL asks for (?options=-c...), kept with ours
   if (parsed == nullptr) {
     std::string why = parseError != nullptr ? parseError : "out of memory";
     PQfreemem(parseError);
@@ -148,7 +147,9 @@ Result<std::unique_ptr<PgDatabase>> PgDatabase::open(const PgOptions& options) {
                                   redactSecret(why, options.password));
   }
   for (PQconninfoOption* o = parsed; o->keyword != nullptr; ++o) {
-    if (std::string_view(o->keyword) == "password" && o->val != nullptr) urlPassword = o->val;
+    if (o->val == nullptr) continue;
+    if (std::string_view(o->keyword) == "password") urlPassword = o->val;
+    if (std::string_view(o->keyword) == "options") urlOptions = o->val;
   }
   PQconninfoFree(parsed);
 
@@ -167,7 +168,8 @@ Result<std::unique_ptr<PgDatabase>> PgDatabase::open(const PgOptions& options) {
                  seconds(options.connectTimeout),
                  "callgate",
                  "UTF8",
-                 "-c statement_timeout=" + std::to_string(options.statementTimeout.count()) +
+                 (urlOptions.empty() ? "" : urlOptions + " ") +
+                     "-c statement_timeout=" + std::to_string(options.statementTimeout.count()) +
                      " -c idle_in_transaction_session_timeout=" +
                      std::to_string(std::max<int64_t>(60'000, options.statementTimeout.count())),
                  "1",
@@ -275,8 +277,9 @@ Status PgDatabase::transaction(const std::function<Status(PgConnection&)>& body)
     if (s.ok()) s = body(c);
     if (s.ok()) s = c.exec("COMMIT");
     if (s.ok()) return s;
+    const bool retry = retryable(c);  // before ROLLBACK resets what the connection remembers
     if (!c.broken() && c.inTransaction()) (void)c.exec("ROLLBACK");
-    if (!retryable(s.error())) return s;
+    if (!retry) return s;
     last = s;
   }
   return last;

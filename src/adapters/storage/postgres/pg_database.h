@@ -17,8 +17,10 @@
 // every other session; the few multi-statement operations use transaction(), which retries
 // serialization failures and deadlocks.
 //
-// Errors: unreachable database, lost connection, statement timeout, pool exhausted ->
-// kUnavailable. Messages never contain the password.
+// Errors: unreachable database, lost connection, statement timeout, pool exhausted, a standby
+// refusing a write -> kUnavailable. Messages never contain the password. The URL may name
+// several hosts (postgresql://h1,h2/db?target_session_attrs=read-write): libpq then connects to
+// whichever is the primary, so a fresh connection after a failover finds the new one.
 //
 // Ownership: the stores borrow the PgDatabase, which must outlive them and every Lease.
 // All methods are thread-safe.
@@ -43,7 +45,10 @@ struct PgOptions {
   // belongs in `password` (or libpq's PGPASSWORD / ~/.pgpass), which never reaches a log.
   std::string url;
   std::string password;
-  // Upper bound on open connections (per node). A few more than the worker pool is plenty.
+  // Upper bound on open connections (per node). At least the number of threads that call the
+  // stores (the HTTP worker pool): a thread without a connection waits for one. Every call
+  // blocks its thread for a network round trip, so PostgreSQL wants more worker threads than
+  // SQLite does for the same throughput.
   int maxConnections = 8;
   Millis connectTimeout{3000};
   // Every statement is cancelled by the server after this long (kUnavailable).

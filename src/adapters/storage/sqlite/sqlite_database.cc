@@ -180,6 +180,18 @@ Result<SqliteDatabase::Lease> SqliteDatabase::acquire() {
   }
 }
 
+Status SqliteDatabase::ping() {
+  auto lease = acquire();
+  if (!lease.ok()) return Error::unavailable(lease.error().message());
+  // Reads the schema page, so a file that went away or became unreadable is noticed; SELECT 1
+  // would be answered without touching the file.
+  auto statement = (*lease)->prepare("SELECT count(*) FROM sqlite_master");
+  if (!statement.ok()) return Error::unavailable(statement.error().message());
+  auto row = statement->step();
+  if (!row.ok()) return Error::unavailable(row.error().message());
+  return okStatus();  // the statement is reset (its read lock let go) when it goes out of scope
+}
+
 void SqliteDatabase::release(std::unique_ptr<SqliteConnection> connection) {
   // A transaction left open by a bug would hold the write lock for every later user of this
   // connection; roll it back before anyone else gets it.

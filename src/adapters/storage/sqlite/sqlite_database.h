@@ -68,6 +68,10 @@ class SqliteDatabase {
   // forever.
   Result<Lease> acquire();
 
+  // Whether the database answers (for /healthz): a read of the schema on a pooled connection.
+  // ok, or kUnavailable with SQLite's reason. Waits for a connection like acquire().
+  Status ping();
+
   const std::string& path() const { return path_; }
   // The schema version after open(); equal to latestSchemaVersion().
   int schemaVersion() const { return schemaVersion_; }

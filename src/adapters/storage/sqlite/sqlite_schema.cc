@@ -153,9 +153,35 @@ CREATE TABLE voice_sessions (
 CREATE INDEX voice_sessions_by_expiry ON voice_sessions (expires_at_ms);
 )sql";
 
+// State every node sharing the database must agree on (core/cluster_state.h).
+// - signing_keys: the JWT signing-key ring, one row per key; sealed_seed is the token adapter's
+//   encrypted seed (never the raw seed). key_ring_version is a single row (id = 1) bumped by
+//   every replace(), so a node polls one integer to notice a rotation elsewhere, and a
+//   compare-and-set on it makes concurrent rotations lose nothing.
+// - secret_fingerprints: a keyed fingerprint per shared secret, never the secret itself.
+constexpr const char* kClusterState = R"sql(
+CREATE TABLE signing_keys (
+  kid TEXT PRIMARY KEY NOT NULL,
+  created_at_ms INTEGER NOT NULL,
+  sealed_seed TEXT NOT NULL
+) WITHOUT ROWID;
+
+CREATE TABLE key_ring_version (
+  id INTEGER PRIMARY KEY CHECK (id = 1),
+  version INTEGER NOT NULL
+);
+INSERT INTO key_ring_version (id, version) VALUES (1, 0);
+
+CREATE TABLE secret_fingerprints (
+  name TEXT PRIMARY KEY NOT NULL,
+  fingerprint TEXT NOT NULL,
+  recorded_at_ms INTEGER NOT NULL
+) WITHOUT ROWID;
+)sql";
+
 // Append only: a database's user_version counts how many of these it has applied.
-constexpr const char* kMigrations[] = {kV1,          kCredentials, kActionGrants, kMembers,
-                                       kTokenStates, kSmsMessages, kVoiceSessions};
+constexpr const char* kMigrations[] = {kV1,          kCredentials, kActionGrants,  kMembers,
+                                       kTokenStates, kSmsMessages, kVoiceSessions, kClusterState};
 
 }  // namespace
 

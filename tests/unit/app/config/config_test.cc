@@ -148,6 +148,31 @@ TEST(ConfigTest, TheDatabaseFlagTakesAUrl) {
   EXPECT_TRUE(c->storage.isPostgres());
 }
 
+TEST(ConfigTest, WorkersAndPoolFollowTheStorageUnlessSet) {
+  auto sqlite = loadConfig({});
+  ASSERT_TRUE(sqlite.ok()) << sqlite.error().toString();
+  EXPECT_EQ(sqlite->workerThreads, 2);
+  Overrides o;
+  o.db = "postgresql://cg@127.0.0.1:5432/callgate";
+  auto pg = loadConfig(o);
+  ASSERT_TRUE(pg.ok()) << pg.error().toString();
+  EXPECT_EQ(pg->workerThreads, 8);
+  EXPECT_EQ(pg->storage.poolSize, 10);  // 8 workers + 2, no SIP
+  o.sip = "127.0.0.1:0";
+  EXPECT_EQ(loadConfig(o)->storage.poolSize, 8 + 4 + 2);
+
+  callgate::testing::TempDir dir;
+  const std::string path = dir.file("callgate.toml");
+  std::ofstream(path) << "[server]\nworker_threads = 3\n[storage]\npool_size = 5\n";
+  Overrides f;
+  f.configFile = path;
+  f.db = "postgresql://cg@127.0.0.1:5432/callgate";
+  auto set = loadConfig(f);
+  ASSERT_TRUE(set.ok()) << set.error().toString();
+  EXPECT_EQ(set->workerThreads, 3);
+  EXPECT_EQ(set->storage.poolSize, 5);
+}
+
 TEST(ConfigTest, RejectsBadFlagValues) {
   Overrides o;
   o.http = "localhost";

@@ -394,13 +394,18 @@ TEST_F(TwilioVoiceRuntimeTest, EachDialledNumberRunsItsFlow) {
   // Sales has no agent configured here: the unauthenticated verdict goes nowhere.
 }
 
-TEST_F(TwilioVoiceRuntimeTest, StoreOutagesAnswer503AndChangeNothing) {
+// More in twilio_voice_store_outage_test.cc.
+TEST_F(TwilioVoiceRuntimeTest, StoreOutagesAnswerTheFailSafeAndChangeNothing) {
   build();
   sessions_.failing = true;
   VoiceReply r = runtime_->incoming(webhook(kCall), kBase);
-  EXPECT_EQ(r.status, 503);
+  EXPECT_EQ(r.status, 200);
+  EXPECT_NE(r.body.find("X-Callgate-Auth=False"), std::string::npos) << r.body;
   EXPECT_TRUE(sms_.sent.empty());
-  EXPECT_EQ(runtime_->gather("AAAAAAAAAAAAAAAAAAAAAA", 1, webhook(kCall), kBase).status, 503);
+  VoiceReply g = runtime_->gather("AAAAAAAAAAAAAAAAAAAAAA", 1, webhook(kCall), kBase);
+  EXPECT_EQ(g.status, 200);
+  EXPECT_NE(g.body.find("X-Callgate-Auth=False"), std::string::npos) << g.body;
+  EXPECT_TRUE(sessions_.rows.empty());
 }
 
 // Journey 2 (user id + PIN) runs on the same channel once flows/voice-login.json exists; the

@@ -204,7 +204,8 @@ TEST_F(TokenServiceTest, RejectsAlgHs256KeyConfusion) {
 
 TEST_F(TokenServiceTest, RejectsAnUnknownKid) {
   // A well-formed token from another key ring (another server, or an attacker's own key).
-  auto strangerRing = openRing(dir_.file("stranger/jwt-keys.json"));
+  testing::InMemorySigningKeyStore strangerStore;
+  auto strangerRing = openRing(strangerStore);
   auto stranger = service(*strangerRing);
   auto t = stranger->issue("12345678", kScope, {});
   ASSERT_TRUE(t.ok());

@@ -1,6 +1,8 @@
-// Test support for the token adapter tests: a TokenService over a real key file in a temp dir,
-// a fake clock, the real CSPRNG (distinct keys and jtis) and the in-memory token-state store,
-// plus a helper that signs arbitrary header/payload JSON with a ring key, to forge tokens.
+// Test support for the token adapter tests: a TokenService over a key ring in an in-memory
+// signing-key store (sealed with a fixed test OTP secret), a fake clock, the real CSPRNG
+// (distinct keys and jtis) and the in-memory token-state store, plus a helper that signs
+// arbitrary header/payload JSON with a ring key, to forge tokens. The temp dir is for legacy key
+// files to import.
 #pragma once
 
 #include <gtest/gtest.h>
@@ -15,12 +17,15 @@
 #include "adapters/security/token/key_ring.h"
 #include "adapters/security/token/token_service.h"
 #include "fakes/fakes.h"
+#include "fakes/in_memory_cluster_state.h"
 #include "fakes/temp_dir.h"
 
 namespace callgate::testing {
 
 inline constexpr const char* kIssuer = "https://callgate.example";
 inline constexpr const char* kScope = "account:add_member";
+// A 32-byte OTP secret, the key the ring's seeds are sealed with.
+inline const std::string kOtpSecret(32, '\x5a');
 
 // Signs "b64(header).b64(payload)" with `key` exactly as given (no checks), for forgeries.
 inline std::string signRaw(std::string_view headerJson, std::string_view payloadJson,
@@ -35,12 +40,16 @@ inline std::string signRaw(std::string_view headerJson, std::string_view payload
 
 class TokenFixture : public ::testing::Test {
  protected:
-  void SetUp() override { ring_ = openRing(dir_.file("keys/jwt-keys.json")); }
+  void SetUp() override { ring_ = openRing(store_); }
 
-  std::unique_ptr<token::KeyRing> openRing(const std::string& path) {
+  // A ring over `store` (as another node or the CLI would open it), importing `legacyPath` if the
+  // store is empty and that file exists.
+  std::unique_ptr<token::KeyRing> openRing(SigningKeyStore& store,
+                                           const std::string& legacyPath = "",
+                                           const std::string& secret = kOtpSecret) {
     token::KeyRingOptions options;
-    options.path = path;
-    auto ring = token::KeyRing::open(options, clock_, random_);
+    options.path = legacyPath.empty() ? dir_.file("absent/jwt-keys.json") : legacyPath;
+    auto ring = token::KeyRing::open(options, store, secret, clock_, random_);
     EXPECT_TRUE(ring.ok()) << (ring.ok() ? "" : ring.error().toString());
     return ring.ok() ? std::move(*ring) : nullptr;
   }
@@ -69,6 +78,7 @@ class TokenFixture : public ::testing::Test {
   FakeClock clock_;
   SodiumRandom random_;
   InMemoryTokenStateStore states_;
+  InMemorySigningKeyStore store_;
   std::unique_ptr<token::KeyRing> ring_;
   std::unique_ptr<TokenService> tokens_;
 };

@@ -151,6 +151,19 @@ TEST(PgDatabaseTest, RedactedUrlHidesThePassword) {
   EXPECT_EQ(db->redactedUrl(), fresh.url());
 }
 
+TEST(PgDatabaseTest, KeepsTheServerOptionsOfTheUrlBesideItsOwnTimeouts) {
+  PgTestDatabase fresh;
+  auto db =
+      openOrFail(fresh.url() + "?options=-c%20work_mem%3D7MB", pool(2, Millis(5000), Millis(4321)));
+  ASSERT_NE(db, nullptr);
+  auto lease = db->acquire();
+  ASSERT_TRUE(lease.ok());
+  auto r = (*lease)->query(
+      "SELECT current_setting('work_mem') || ' ' || current_setting('statement_timeout')");
+  ASSERT_TRUE(r.ok()) << r.error().toString();
+  EXPECT_EQ(r->text(0, 0), "7MB 4321ms");
+}
+
 TEST(PgDatabaseTest, AFullPoolTimesOutInsteadOfWaitingForever) {
   PgTestDatabase fresh;
   auto db = openOrFail(fresh.url(), pool(1, Millis(200)));
@@ -211,6 +224,38 @@ TEST(PgDatabaseTest, TransactionRollsBackWhenTheBodyFails) {
   });
   EXPECT_FALSE(s.ok());
   EXPECT_EQ(*customers.count(), 0);
+}
+
+TEST(PgDatabaseTest, TransactionRerunsTheBodyAfterASerializationFailure) {
+  PgTestDatabase fresh;
+  auto db = openOrFail(fresh.url());
+  ASSERT_NE(db, nullptr);
+  PgCustomerStore customers(*db);
+  int attempts = 0;
+  Status s = db->transaction([&](PgConnection& c) -> Status {
+    ++attempts;
+    auto r = c.query(
+        "INSERT INTO customers (phone, first_name, last_name, level, language, created_at_ms) "
+        "VALUES ('+15550100001', 'a', 'b', 'c', 'en-US', 0)");
+    if (!r) return r.error();
+    if (attempts < 3) {
+      // What a lost race under SERIALIZABLE (or a deadlock) looks like.
+      return c.exec("DO $$ BEGIN RAISE EXCEPTION 'lost' USING ERRCODE = '40001'; END $$");
+    }
+    return okStatus();
+  });
+  EXPECT_TRUE(s.ok()) << s.error().toString();
+  EXPECT_EQ(attempts, 3);
+  EXPECT_EQ(*customers.count(), 1);
+
+  // Other failures are not rerun.
+  attempts = 0;
+  Status other = db->transaction([&](PgConnection& c) -> Status {
+    ++attempts;
+    return c.exec("DO $$ BEGIN RAISE EXCEPTION 'no' USING ERRCODE = '22023'; END $$");
+  });
+  EXPECT_FALSE(other.ok());
+  EXPECT_EQ(attempts, 1);
 }
 
 TEST(PgDatabaseTest, TwoNodesRedeemingOneGrantHaveExactlyOneWinner) {
@@ -280,6 +325,24 @@ TEST(PgDatabaseTest, RecoversFromAServerRestartWithoutReopening) {
   EXPECT_TRUE(back->has_value());
   EXPECT_TRUE(customers.add(customer("+15550100002")).ok());
   EXPECT_EQ(*customers.count(), 2);
+}
+
+TEST(PgDatabaseTest, AConnectionToAStandbyIsUnavailableAndReplaced) {
+  PgTestDatabase fresh;
+  auto db = openOrFail(fresh.url(), pool(1, Millis(2000)));
+  ASSERT_NE(db, nullptr);
+  {
+    // What a demoted primary answers to every write.
+    auto lease = db->acquire();
+    ASSERT_TRUE(lease.ok());
+    ASSERT_TRUE((*lease)->exec("SET default_transaction_read_only = on").ok());
+  }
+  PgCustomerStore customers(*db);
+  Status refused = customers.add(customer("+15550100001"));
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error().code(), ErrorCode::kUnavailable) << refused.error().toString();
+  // The next call gets a new connection, which writes.
+  EXPECT_TRUE(customers.add(customer("+15550100001")).ok());
 }
 
 TEST(PgDatabaseTest, ALostConnectionInTheMiddleOfUseIsUnavailableThenRecovers) {

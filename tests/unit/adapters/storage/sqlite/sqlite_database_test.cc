@@ -273,3 +273,27 @@ TEST(SqliteDatabaseFileTest, NewDatabaseFilesArePrivate) {
 
 }  // namespace
 }  // namespace callgate
+
+namespace callgate {
+namespace {
+
+TEST(SqliteDatabaseTest, PingAnswersUnavailableWhenTheDatabaseCannotBeReached) {
+  TempDir dir;
+  const std::string path = dir.path() + "/gone/ping.db";
+  SqliteOptions options;
+  options.maxConnections = 2;
+  auto db = openOrDie(path, options);
+  ASSERT_TRUE(db);
+  EXPECT_TRUE(db->ping().ok());
+  // Every pooled connection busy, and the file's directory gone: the ping needs a new connection
+  // and cannot open one.
+  auto held = db->acquire();
+  ASSERT_TRUE(held.ok());
+  std::filesystem::remove_all(dir.path() + "/gone");
+  Status broken = db->ping();
+  ASSERT_FALSE(broken.ok());
+  EXPECT_EQ(broken.error().code(), ErrorCode::kUnavailable) << broken.error().message();
+}
+
+}  // namespace
+}  // namespace callgate
