@@ -41,7 +41,6 @@ KAMAILIO = shutil.which("kamailio") or (
     "/usr/sbin/kamailio" if os.access("/usr/sbin/kamailio", os.X_OK) else None)
 KAMAILIO_CFG = os.path.join(harness.SOURCE_DIR, "deploy", "kamailio", "kamailio.cfg")
 PG_SUPPORT_DIR = os.path.join(harness.SOURCE_DIR, "tests", "support")
-PG_READY_FILE = "/work/tools/pg-ready"
 
 harness.PACKAGE_OF.setdefault("kamailio", "kamailio")
 harness.PACKAGE_OF.setdefault("sipp", "sip-tester")
@@ -51,7 +50,8 @@ def require_cluster(*programs):
     """Class decorator: fail (never skip) when the binary, a peer program or the chosen backend's
     support is missing, naming what is missing."""
     def wrap(cls):
-        missing = [p for p in programs if not (KAMAILIO if p == "kamailio" else shutil.which(p))]
+        found = {"kamailio": KAMAILIO, "nginx": NGINX}
+        missing = [p for p in programs if not found.get(p, shutil.which(p))]
         if missing:
             return harness.fail_class(cls, harness.missing_programs_message(missing))
         if BACKEND == "postgres" and not os.path.exists(os.path.join(PG_SUPPORT_DIR, "pg_server.py")):
