@@ -13,6 +13,9 @@ PACKAGES=(
   libphonenumber-dev libsodium-dev libboost-dev libboost-system-dev nlohmann-json3-dev
   libsqlite3-dev libtomlplusplus-dev libspdlog-dev libfmt-dev libcli11-dev
   libcurl4-openssl-dev libssl-dev
+  # shared storage for a cluster of nodes: the PostgreSQL client library (libpq) and the server the
+  # black-box cluster tests start as a throwaway instance
+  libpq-dev postgresql
   # SIP voice channel: SIP/SDP parsing (osip2), G.711 and in-band DTMF (spandsp), prompts (flite),
   # STIR/SHAKEN Identity headers (libsecsipid)
   libosip2-dev libspandsp-dev flite1-dev libsecsipid-dev
@@ -25,6 +28,8 @@ PACKAGES=(
   baresip-core sip-tester sox
   # Kannel end-to-end test: bearerbox + smsbox (kannel), the fake SMSC (kannel-extras)
   kannel kannel-extras
+  # cluster tests and deploy/kamailio: the SIP dispatcher in front of several callgate nodes
+  kamailio
   # token test: an independent JWT implementation (EdDSA needs python3-cryptography)
   python3-jwt python3-cryptography
   # browser test: headless Chromium driven by playwright-core, fonts for readable screenshots
