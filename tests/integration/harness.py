@@ -387,6 +387,29 @@ class InteractiveCall:
                 stream.close()
 
 
+def read_listening(proc, ready):
+    """Reads `serve`'s stdout until ready(ports) or START_TIMEOUT; returns (ports, lines).
+
+    ports maps "http" and "sip" to the ports of the `listening ...` lines seen so far.
+    """
+    deadline = time.monotonic() + START_TIMEOUT
+    ports, lines = {}, []
+    while time.monotonic() < deadline and not ready(ports):
+        if proc.poll() is not None:
+            break
+        readable, _, _ = select.select([proc.stdout], [], [], 0.05)
+        if not readable:
+            continue
+        line = proc.stdout.readline()
+        if not line:
+            break
+        lines.append(line)
+        m = re.fullmatch(rb"listening (http|sip):(?://)?127\.0\.0\.1:(\d+)\r?\n", line)
+        if m:
+            ports[m.group(1).decode()] = int(m.group(2))
+    return ports, lines
+
+
 def free_port():
     """A loopback TCP port that was free a moment ago, for peers that cannot take port 0 (a
     config that must name callgate's own port, Kannel's boxes)."""

@@ -163,24 +163,8 @@ class CallgateSip:
         self._wait_listening()
 
     def _wait_listening(self):
-        deadline = time.monotonic() + harness.START_TIMEOUT
-        lines = []
-        while time.monotonic() < deadline and self.sip_port is None:
-            if self.proc.poll() is not None:
-                break
-            ready, _, _ = select.select([self.proc.stdout], [], [], 0.05)
-            if not ready:
-                continue
-            line = self.proc.stdout.readline()
-            if not line:
-                break
-            lines.append(line)
-            m = re.fullmatch(rb"listening http://127\.0\.0\.1:(\d+)\r?\n", line)
-            if m:
-                self.http_port = int(m.group(1))
-            m = re.fullmatch(rb"listening sip:127\.0\.0\.1:(\d+)\r?\n", line)
-            if m:
-                self.sip_port = int(m.group(1))
+        ports, lines = harness.read_listening(self.proc, lambda p: "sip" in p)
+        self.http_port, self.sip_port = ports.get("http"), ports.get("sip")
         if self.sip_port is not None:
             return
         self.stop()
