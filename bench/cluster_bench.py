@@ -6,7 +6,10 @@ PostgreSQL 15 (tests/support/pg_server.py: initdb into a temp dir, loopback only
 `callgate serve` on each, and nginx (1 worker) returning a static body of the same size. Rounds
 alternate between the three with the same wrk settings and the same 1,000 Connect events (80%
 known callers), so machine noise hits all alike. Prints medians, spreads and the ratios
-PostgreSQL/SQLite (goal >= 0.6) and each/nginx.
+PostgreSQL/SQLite (goal >= 0.6) and each/nginx. PostgreSQL is measured twice: over TCP on
+loopback, as a node reaches a database on another host, and over its Unix socket, as a node
+beside its database would. Note that here the database, callgate and wrk share 2 cores; in a
+cluster the database has a machine of its own.
 
 Usage: cluster_bench.py CALLGATE_BIN [--customers N] [--duration S] [--connections C] [--rounds R]
 """
@@ -72,17 +75,22 @@ def main():
         procs.append(p)
         ports["postgres"], p = start_callgate(args.callgate, work, "postgres", pg.url)
         procs.append(p)
+        # The same server over its Unix socket: what a node beside its database would use.
+        port = pg.url.rsplit(":", 1)[1].split("/")[0]
+        socket_url = f"postgresql://{pg.url.split('//')[1].split('@')[0]}@/callgate?host={pg.socket_dir}&port={port}"
+        ports["pg-unix"], p = start_callgate(args.callgate, work, "pg-unix", socket_url)
+        procs.append(p)
         answers = {}
-        for name in ("sqlite", "postgres"):
+        for name in ("sqlite", "postgres", "pg-unix"):
             answers[name] = json.loads(urllib.request.urlopen(urllib.request.Request(
                 f"http://127.0.0.1:{ports[name]}/connect/v1/lookup-caller", data=bodies[0].encode(),
                 headers={"Content-Type": "application/json"})).read())
-        if answers["sqlite"] != answers["postgres"]:
+        if not answers["sqlite"] == answers["postgres"] == answers["pg-unix"]:
             sys.exit(f"the backends answer differently: {answers}")
         ports["nginx"], p = start_nginx(work, json.dumps(answers["sqlite"]))
         procs.append(p)
 
-        names = ("sqlite", "postgres", "nginx")
+        names = ("sqlite", "postgres", "pg-unix", "nginx")
         for name in names:  # warm-up
             run_wrk(f"http://127.0.0.1:{ports[name]}", script, 2, args.connections)
         results = {name: [] for name in names}
@@ -107,7 +115,9 @@ def main():
                   f"p50 {med(name, 'p50_ms'):.3f} ms   p99 {med(name, 'p99_ms'):.3f} ms   "
                   f"non-2xx {bad}")
         pg_vs_sqlite = med("postgres", "rps") / med("sqlite", "rps")
-        print(f"throughput ratio postgres/sqlite: {pg_vs_sqlite:.2f}  (goal >= 0.6)")
+        print(f"throughput ratio postgres/sqlite: {pg_vs_sqlite:.2f}  (goal >= 0.6; TCP loopback)")
+        print(f"throughput ratio pg-unix/sqlite:  {med('pg-unix', 'rps') / med('sqlite', 'rps'):.2f}"
+              "  (Unix socket)")
         print(f"throughput ratio sqlite/nginx:    {med('sqlite', 'rps') / med('nginx', 'rps'):.2f}")
         print(f"throughput ratio postgres/nginx:  {med('postgres', 'rps') / med('nginx', 'rps'):.2f}")
         print(f"p99 ratio postgres/sqlite:        "

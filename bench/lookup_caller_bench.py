@@ -147,14 +147,14 @@ def lookup_bodies(phones, rng):
     return [event(p) for p in callers]
 
 
-def start_callgate(binary, work, name, db):
+def start_callgate(binary, work, name, db, extra_args=()):
     """`callgate serve` on a free port over `db` (a file or a URL); returns (port, process)."""
     port = free_port()
     proc = subprocess.Popen(
         [binary, "serve", "--http", f"127.0.0.1:{port}", "--db", db,
          "--sms", f"outbox:{work}/outbox-{name}.jsonl", "--otp-secret-file", f"{work}/otp.key",
          "--pin-pepper-file", f"{work}/pin.key", "--jwt-key-file", f"{work}/jwt-{name}.json",
-         "--audit-log", f"{work}/audit-{name}.jsonl", "--log-level", "info"],
+         "--audit-log", f"{work}/audit-{name}.jsonl", "--log-level", "info", *extra_args],
         stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
     proc.stdout.readline()
     wait_http(f"http://127.0.0.1:{port}/healthz")

@@ -175,6 +175,12 @@ class PgTestDatabase {
 
   std::string url() const { return pgUrlFor(adminUrl_, name_); }
   const std::string& name() const { return name_; }
+  // Ends every session on this database from the server side, as a server restart would.
+  void terminateConnections() const {
+    pgTestExec(adminUrl_,
+               "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '" + name_ +
+                   "' AND pid <> pg_backend_pid()");
+  }
 
  private:
   std::string adminUrl_;

@@ -154,7 +154,7 @@ Result<Config> loadConfig(const Overrides& o) {
     return Error::invalidArgument("server.http: " + hp.error().message());
   if (auto s = resolveSmsConfig(c.sms); !s.ok()) return s.error();
   if (c.storage.location.empty()) return Error::invalidArgument("storage.db is empty");
-  if (c.workerThreads == 0) c.workerThreads = c.storage.isPostgres() ? 8 : 2;
+  if (c.workerThreads == 0) c.workerThreads = c.storage.isPostgres() ? 4 : 2;
   if (c.storage.poolSize == 0) {
     c.storage.poolSize = c.workerThreads + (c.sip.isEnabled() ? c.sip.workerThreads : 0) + 2;
   }

@@ -88,8 +88,9 @@ struct Config {
   int ioThreads = 1;
   // Threads for blocking work (database, argon2id, outbound HTTP). 0 = by storage (loadConfig):
   // 2 on SQLite, where a read takes microseconds and more threads only contend for the 2 cores;
-  // 8 on PostgreSQL, where each worker waits a network round trip (measured: lookup-caller on
-  // PostgreSQL went from 0.4x to 0.6x SQLite's throughput with 8; docs/PERFORMANCE.md).
+  // 4 on PostgreSQL, where each worker waits a round trip: on one 2-core machine with the
+  // database beside it 2 and 4 measured alike and 8 was 20% slower (docs/PERFORMANCE.md); a
+  // database across a network wants more (throughput <= workers / round trip).
   int workerThreads = 0;
   // [storage]
   StorageConfig storage;

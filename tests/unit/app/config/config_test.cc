@@ -156,10 +156,10 @@ TEST(ConfigTest, WorkersAndPoolFollowTheStorageUnlessSet) {
   o.db = "postgresql://cg@127.0.0.1:5432/callgate";
   auto pg = loadConfig(o);
   ASSERT_TRUE(pg.ok()) << pg.error().toString();
-  EXPECT_EQ(pg->workerThreads, 8);
-  EXPECT_EQ(pg->storage.poolSize, 10);  // 8 workers + 2, no SIP
+  EXPECT_EQ(pg->workerThreads, 4);
+  EXPECT_EQ(pg->storage.poolSize, 6);  // 4 workers + 2, no SIP
   o.sip = "127.0.0.1:0";
-  EXPECT_EQ(loadConfig(o)->storage.poolSize, 8 + 4 + 2);
+  EXPECT_EQ(loadConfig(o)->storage.poolSize, 4 + 4 + 2);
 
   callgate::testing::TempDir dir;
   const std::string path = dir.file("callgate.toml");
