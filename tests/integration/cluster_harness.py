@@ -173,19 +173,11 @@ class Node:
         return self.proc.poll() is None
 
     def log_tail(self, n=40):
-        try:
-            with open(self.log_path, encoding="utf-8", errors="replace") as f:
-                return "".join(f.readlines()[-n:])
-        except OSError:
-            return ""
+        return harness.tail(self.log_path, n)
 
     def log_events(self, event):
         """Parsed `event=<event>` lines of this node's log (flushed about once a second)."""
-        try:
-            with open(self.log_path, encoding="utf-8", errors="replace") as f:
-                lines = f.read().splitlines()
-        except OSError:
-            return []
+        lines = harness.read_text(self.log_path).splitlines()
         return [p for p in map(parse_log_line, lines) if p and p.get("event") == event]
 
     def kill(self):
@@ -371,14 +363,10 @@ class Kamailio:
         return f"127.0.0.1:{self.port}"
 
     def log_text(self):
-        try:
-            with open(self.log_path, encoding="utf-8", errors="replace") as f:
-                return f.read()
-        except OSError:
-            return ""
+        return harness.read_text(self.log_path)
 
     def log_tail(self, n=40):
-        return "".join(self.log_text().splitlines(keepends=True)[-n:])
+        return harness.tail(self.log_path, n)
 
     def stop(self):
         if self.proc.poll() is None:
@@ -477,11 +465,7 @@ class Nginx:
     name = "nginx"
 
     def log_text(self):
-        try:
-            with open(self.log_path, encoding="utf-8", errors="replace") as f:
-                return f.read()
-        except OSError:
-            return ""
+        return harness.read_text(self.log_path)
 
     def stop(self):
         if self.proc.poll() is None:

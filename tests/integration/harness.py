@@ -223,11 +223,7 @@ class Server:
         return int(m.group(1))
 
     def log_tail(self, n=30):
-        try:
-            with open(self.log_path, encoding="utf-8", errors="replace") as f:
-                return "".join(f.readlines()[-n:])
-        except OSError:
-            return ""
+        return tail(self.log_path, n)
 
     def stop(self):
         """SIGTERM, then wait; kills if it does not stop in time. Returns the exit code."""
@@ -385,6 +381,20 @@ class InteractiveCall:
         for stream in (self.proc.stdin, self.proc.stdout, self.proc.stderr):
             if stream and not stream.closed:
                 stream.close()
+
+
+def read_text(path):
+    """The file's text (undecodable bytes replaced), or "" if it cannot be read (yet)."""
+    try:
+        with open(path, encoding="utf-8", errors="replace") as f:
+            return f.read()
+    except OSError:
+        return ""
+
+
+def tail(path, n):
+    """The last n lines of the file, or "" if it cannot be read."""
+    return "".join(read_text(path).splitlines(keepends=True)[-n:])
 
 
 def read_listening(proc, ready):

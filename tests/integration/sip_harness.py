@@ -179,11 +179,7 @@ class CallgateSip:
         return f"sip:{user}@127.0.0.1:{self.sip_port}"
 
     def log_tail(self, n=40):
-        try:
-            with open(self.log_path, encoding="utf-8", errors="replace") as f:
-                return "".join(f.readlines()[-n:])
-        except OSError:
-            return ""
+        return harness.tail(self.log_path, n)
 
     def cpu_seconds(self):
         return proc_cpu_seconds(self.proc.pid)
@@ -193,11 +189,7 @@ class CallgateSip:
         dicts of their key=value fields plus "time" (the line's UTC timestamp, epoch seconds).
         serve buffers its log and flushes it every second: a line shows up to ~1 s late, but
         its timestamp is when it was logged."""
-        try:
-            with open(self.log_path, encoding="utf-8", errors="replace") as f:
-                text = f.read()
-        except OSError:
-            return []
+        text = harness.read_text(self.log_path)
         out = []
         for line in text.splitlines():
             parsed = parse_log_line(line)
@@ -550,11 +542,7 @@ class Baresip:
         return f"sip:{self.name}@127.0.0.1:{self.sip_port}"
 
     def log(self):
-        try:
-            with open(self.log_path, encoding="utf-8", errors="replace") as f:
-                return f.read()
-        except OSError:
-            return ""
+        return harness.read_text(self.log_path)
 
     def sip_messages(self):
         return parse_baresip_trace(self.log())
