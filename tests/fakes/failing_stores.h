@@ -198,4 +198,20 @@ class FailingVoiceSessionStore : public VoiceSessionStore {
 
 #undef CALLGATE_FORWARD
 
+// A flow for outage tests: lookup-caller, then straight to the agent, with no Error branch on the
+// function, so a failing store makes the Session end with a flow error (what the channels'
+// fail-safe diverts).
+inline constexpr const char* kNoErrorBranchFlow =
+    R"({"Version": "2019-10-30", "StartAction": "lookup",
+  "Actions": [
+    {"Identifier": "lookup", "Type": "InvokeLambdaFunction",
+     "Parameters": {"LambdaFunctionARN": "arn:aws:lambda:us-east-1:000000000000:function:lookup-caller"},
+     "Transitions": {"NextAction": "set"}},
+    {"Identifier": "set", "Type": "UpdateContactAttributes",
+     "Parameters": {"Attributes": {"authenticated": "$.External.authenticated"}},
+     "Transitions": {"NextAction": "queue"}},
+    {"Identifier": "queue", "Type": "UpdateContactTargetQueue", "Parameters": {"QueueId": "Agents"},
+     "Transitions": {"NextAction": "transfer"}},
+    {"Identifier": "transfer", "Type": "TransferContactToQueue", "Transitions": {}}]})";
+
 }  // namespace callgate::testing

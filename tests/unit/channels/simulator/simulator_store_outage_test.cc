@@ -18,19 +18,6 @@ namespace {
 using namespace callgate::testing;  // NOLINT: test file
 using nlohmann::json;
 
-// lookup-caller, then straight to the agent: no Error branch on the function.
-constexpr const char* kNoErrorBranchFlow = R"({"Version": "2019-10-30", "StartAction": "lookup",
-  "Actions": [
-    {"Identifier": "lookup", "Type": "InvokeLambdaFunction",
-     "Parameters": {"LambdaFunctionARN": "arn:aws:lambda:us-east-1:000000000000:function:lookup-caller"},
-     "Transitions": {"NextAction": "set"}},
-    {"Identifier": "set", "Type": "UpdateContactAttributes",
-     "Parameters": {"Attributes": {"authenticated": "$.External.authenticated"}},
-     "Transitions": {"NextAction": "queue"}},
-    {"Identifier": "queue", "Type": "UpdateContactTargetQueue", "Parameters": {"QueueId": "Agents"},
-     "Transitions": {"NextAction": "transfer"}},
-    {"Identifier": "transfer", "Type": "TransferContactToQueue", "Transitions": {}}]})";
-
 class SimulatorStoreOutageTest : public ::testing::Test {
  protected:
   SimulatorStoreOutageTest()

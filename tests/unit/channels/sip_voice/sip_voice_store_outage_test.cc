@@ -13,18 +13,6 @@ namespace {
 
 using namespace callgate::sip_voice::testing;  // NOLINT: test file
 
-constexpr const char* kNoErrorBranchFlow = R"({"Version": "2019-10-30", "StartAction": "lookup",
-  "Actions": [
-    {"Identifier": "lookup", "Type": "InvokeLambdaFunction",
-     "Parameters": {"LambdaFunctionARN": "arn:aws:lambda:us-east-1:000000000000:function:lookup-caller"},
-     "Transitions": {"NextAction": "set"}},
-    {"Identifier": "set", "Type": "UpdateContactAttributes",
-     "Parameters": {"Attributes": {"authenticated": "$.External.authenticated"}},
-     "Transitions": {"NextAction": "queue"}},
-    {"Identifier": "queue", "Type": "UpdateContactTargetQueue", "Parameters": {"QueueId": "Agents"},
-     "Transitions": {"NextAction": "transfer"}},
-    {"Identifier": "transfer", "Type": "TransferContactToQueue", "Transitions": {}}]})";
-
 class SipStoreOutageTest : public CallRunTest {
  protected:
   SipStoreOutageTest()
@@ -89,7 +77,7 @@ TEST_F(SipStoreOutageTest, TheDatabaseGoingAwayBeforeTheCodeIsCheckedNeverAuthen
 TEST_F(SipStoreOutageTest, AFlowWithoutAnErrorBranchIsReferredFailSafe) {
   LogCapture log;
   outage_.goDown();
-  call(kKnown, Attestation::kA, loadFlowText(kNoErrorBranchFlow));
+  call(kKnown, Attestation::kA, loadFlowText(callgate::testing::kNoErrorBranchFlow));
   ASSERT_TRUE(media_->playing());
   EXPECT_TRUE(said(std::string(kCannotVerifyText)));
   EXPECT_TRUE(leg_->referTarget.empty());  // the caller hears it before the transfer
@@ -105,7 +93,7 @@ TEST_F(SipStoreOutageTest, WithoutAnAgentTheFailSafeSaysSoAndHangsUp) {
   sipOptions_.queues.clear();
   sipOptions_.defaultAgent.clear();
   outage_.goDown();
-  call(kKnown, Attestation::kA, loadFlowText(kNoErrorBranchFlow));
+  call(kKnown, Attestation::kA, loadFlowText(callgate::testing::kNoErrorBranchFlow));
   playToTheEnd();
   EXPECT_TRUE(leg_->referTarget.empty());
   EXPECT_TRUE(said(std::string(kCannotVerifyNoAgentText)));
@@ -116,7 +104,7 @@ TEST_F(SipStoreOutageTest, TheOnlyQueueCatchesTheFailSafeWithoutADefaultAgent) {
   sipOptions_.defaultAgent.clear();
   sipOptions_.queues = {{"Desk", "sip:desk@pbx.example.com"}};
   outage_.goDown();
-  call(kKnown, Attestation::kA, loadFlowText(kNoErrorBranchFlow));
+  call(kKnown, Attestation::kA, loadFlowText(callgate::testing::kNoErrorBranchFlow));
   playToTheEnd();
   expectReferredUnauthenticated("sip:desk@pbx.example.com");
 }

@@ -20,18 +20,6 @@ constexpr const char* kCall = "CA00000000000000000000000000000001";
 constexpr const char* kUnverifiedSip =
     "<Sip>sip:agents@pbx.example.com?X-Callgate-Auth=False&amp;X-Callgate-Auth-Method=None</Sip>";
 
-constexpr const char* kNoErrorBranchFlow = R"({"Version": "2019-10-30", "StartAction": "lookup",
-  "Actions": [
-    {"Identifier": "lookup", "Type": "InvokeLambdaFunction",
-     "Parameters": {"LambdaFunctionARN": "arn:aws:lambda:us-east-1:000000000000:function:lookup-caller"},
-     "Transitions": {"NextAction": "set"}},
-    {"Identifier": "set", "Type": "UpdateContactAttributes",
-     "Parameters": {"Attributes": {"authenticated": "$.External.authenticated"}},
-     "Transitions": {"NextAction": "queue"}},
-    {"Identifier": "queue", "Type": "UpdateContactTargetQueue", "Parameters": {"QueueId": "Agents"},
-     "Transitions": {"NextAction": "transfer"}},
-    {"Identifier": "transfer", "Type": "TransferContactToQueue", "Transitions": {}}]})";
-
 class TwilioStoreOutageTest : public VoiceFixture {
  protected:
   TwilioStoreOutageTest()
@@ -171,7 +159,7 @@ TEST_F(TwilioStoreOutageTest, AStepThatCannotBeSavedWhileWaitingGoesToTheAgentNo
 }
 
 TEST_F(TwilioStoreOutageTest, AFlowWithoutAnErrorBranchIsDialledFailSafe) {
-  start(loadFlowText(kNoErrorBranchFlow));
+  start(loadFlowText(callgate::testing::kNoErrorBranchFlow));
   addCustomer(kKnown, "Ada");
   dbOutage_.goDown();
   LogCapture log;
