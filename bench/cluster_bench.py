@@ -30,7 +30,7 @@ sys.path.insert(0, HERE)
 sys.path.insert(0, os.path.join(HERE, "..", "tests", "support"))
 
 from lookup_caller_bench import (lookup_bodies, run_wrk, start_callgate, start_nginx,  # noqa: E402
-                                 write_customers, write_wrk_script)
+                                 stop_all, write_customers, write_wrk_script)
 from pg_server import PgServer  # noqa: E402
 
 
@@ -76,9 +76,7 @@ def main():
         ports["postgres"], p = start_callgate(args.callgate, work, "postgres", pg.url)
         procs.append(p)
         # The same server over its Unix socket: what a node beside its database would use.
-        port = pg.url.rsplit(":", 1)[1].split("/")[0]
-        socket_url = f"postgresql://{pg.url.split('//')[1].split('@')[0]}@/callgate?host={pg.socket_dir}&port={port}"
-        ports["pg-unix"], p = start_callgate(args.callgate, work, "pg-unix", socket_url)
+        ports["pg-unix"], p = start_callgate(args.callgate, work, "pg-unix", pg.socket_url)
         procs.append(p)
         answers = {}
         for name in ("sqlite", "postgres", "pg-unix"):
@@ -126,12 +124,7 @@ def main():
         if any(sum(r["non2xx"] for r in results[n]) for n in names):
             sys.exit("some requests failed")
     finally:
-        for p in procs:
-            p.terminate()
-            try:
-                p.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                p.kill()
+        stop_all(procs)
         pg.stop()
         shutil.rmtree(work, ignore_errors=True)
 

@@ -161,6 +161,16 @@ def start_callgate(binary, work, name, db, extra_args=()):
     return port, proc
 
 
+def stop_all(procs):
+    """Terminates every process, killing those that do not stop within 10 s."""
+    for p in procs:
+        p.terminate()
+        try:
+            p.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            p.kill()
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("callgate")
@@ -219,12 +229,7 @@ def main():
         print(f"p99 ratio callgate/nginx:        {p99_ratio:.2f}  (goal <= 2.0)")
         print(json.dumps({"ratio": round(ratio, 3), "p99_ratio": round(p99_ratio, 3), "runs": results}))
     finally:
-        for p in procs:
-            p.terminate()
-            try:
-                p.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                p.kill()
+        stop_all(procs)
         shutil.rmtree(work, ignore_errors=True)
 
 

@@ -104,6 +104,11 @@ class PgServer:
         return f"postgresql://{SUPERUSER}@127.0.0.1:{self.port}/{database}"
 
     @property
+    def socket_url(self):
+        """The same database over the Unix socket (libpq's host= names the socket's directory)."""
+        return f"postgresql://{SUPERUSER}@/{DATABASE}?host={self.socket_dir}&port={self.port}"
+
+    @property
     def socket_dir(self):
         with open(self._sock_file) as f:
             return f.read().strip()
