@@ -30,16 +30,6 @@ Error malformed(const std::string& path, const std::string& what) {
   return Error::invalidArgument("key file " + path + ": " + what);
 }
 
-FileStamp stampOf(const struct stat& st) {
-  FileStamp s;
-  s.device = static_cast<uint64_t>(st.st_dev);
-  s.inode = static_cast<uint64_t>(st.st_ino);
-  s.size = static_cast<int64_t>(st.st_size);
-  s.mtimeNs = static_cast<int64_t>(st.st_mtim.tv_sec) * 1'000'000'000 + st.st_mtim.tv_nsec;
-  s.ctimeNs = static_cast<int64_t>(st.st_ctim.tv_sec) * 1'000'000'000 + st.st_ctim.tv_nsec;
-  return s;
-}
-
 // Wipes a string holding secrets before it is freed.
 struct WipedString {
   std::string text;
@@ -110,13 +100,12 @@ Result<std::vector<Ed25519Key>> parseKeys(const std::string& path, const std::st
 
 }  // namespace
 
-std::optional<FileStamp> statKeyFile(const std::string& path) {
+bool keyFileExists(const std::string& path) {
   struct stat st {};
-  if (::stat(path.c_str(), &st) != 0) return std::nullopt;
-  return stampOf(st);
+  return ::stat(path.c_str(), &st) == 0;
 }
 
-Result<std::vector<Ed25519Key>> readKeyFile(const std::string& path, FileStamp* stamp) {
+Result<std::vector<Ed25519Key>> readKeyFile(const std::string& path) {
   const UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
   if (fd.get() < 0) {
     if (errno == ENOENT) return Error::notFound("key file " + path + " does not exist");
@@ -148,7 +137,6 @@ Result<std::vector<Ed25519Key>> readKeyFile(const std::string& path, FileStamp* 
     if (size > kMaxFileBytes) return malformed(path, "larger than 1 MiB");
   }
   text.text.resize(size);
-  if (stamp != nullptr) *stamp = stampOf(st);
   return parseKeys(path, text.text);
 }
 

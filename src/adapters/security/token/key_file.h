@@ -13,7 +13,6 @@
 #pragma once
 
 #include <cstdint>
-#include <optional>
 #include <string>
 #include <vector>
 
@@ -22,21 +21,13 @@
 
 namespace callgate::token {
 
-// What identifies one version of the file: a rewrite (rename) changes the inode, an edit in
-// place changes size or times.
-struct FileStamp {
-  uint64_t device = 0, inode = 0;
-  int64_t size = 0, mtimeNs = 0, ctimeNs = 0;
-  bool operator==(const FileStamp&) const = default;
-};
-
-// The stamp of the file now, or nullopt if it cannot be stat'ed (missing, no permission).
-std::optional<FileStamp> statKeyFile(const std::string& path);
+// True if something exists at `path` (the legacy file is still lying around).
+bool keyFileExists(const std::string& path);
 
 // Reads and validates the key file. kNotFound if it does not exist; kFailedPrecondition if its
 // permissions are too open (saying how to fix it); kInvalidArgument if it is malformed;
-// kUnavailable for I/O errors. `stamp`, if given, receives the stamp of the file read.
-Result<std::vector<Ed25519Key>> readKeyFile(const std::string& path, FileStamp* stamp = nullptr);
+// kUnavailable for I/O errors.
+Result<std::vector<Ed25519Key>> readKeyFile(const std::string& path);
 
 // Atomically replaces (or creates, with its directory) the key file with `keys`, mode 0600.
 Status writeKeyFile(const std::string& path, const std::vector<Ed25519Key>& keys);

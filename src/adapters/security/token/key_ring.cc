@@ -83,7 +83,7 @@ Status KeyRing::loadOrCreate() {
       auto keys = unseal(*loaded);
       if (!keys) return keys.error();
       install(std::move(*keys), loaded->version);
-      if (origin_ == KeyRingOrigin::kLoaded && statKeyFile(options_.path)) {
+      if (origin_ == KeyRingOrigin::kLoaded && keyFileExists(options_.path)) {
         spdlog::info(
             "event=jwt_key_file_ignored path={} reason=\"the signing keys live in the database; "
             "the file is no longer read and may be deleted\"",
