@@ -37,6 +37,7 @@ struct ContactState {
   std::map<std::string, std::string> external;    // $.External.*, the last function's result
   std::string storedCustomerInput;                // $.StoredCustomerInput
   std::string queue;                              // $.Queue.Name, set by UpdateContactTargetQueue
+  std::string queueArn;  // $.Queue.ARN: the QueueId when it was an ARN, else ""
   // $.Customer.<field>: the customer profile GetCustomerProfile found ("FirstName",
   // "PhoneNumber", "Address.City", ...); replaced by each profile lookup.
   std::map<std::string, std::string> customer;
@@ -60,11 +61,26 @@ enum class ReferenceKind {
   kChannel,              // $.Channel
   kLanguageCode,         // $.LanguageCode
   kQueueName,            // $.Queue.Name
+  kQueueArn,             // $.Queue.ARN
+  kCustomer,             // $.Customer.<field> (GetCustomerProfile)
+  kLexIntentName,        // $.Lex.IntentName
+  kLexIntentConfidence,  // $.Lex.IntentConfidence.Score
+  kLexSentimentLabel,    // $.Lex.SentimentResponse.Label
+  kLexSlot,              // $.Lex.Slots.<slot>
+  kLexSessionAttribute,  // $.Lex.SessionAttributes.<key>
+  kFlowAttribute,        // $.FlowAttributes.<key>
+  kCallbackNumber,       // $.CallbackNumber (the caller's number until a flow sets another)
+  kInitiationMethod,     // $.InitiationMethod (always INBOUND: callgate answers calls)
+  // A documented reference callgate has no value for ($.Agent.*, $.PreviousContactId,
+  // $.Queue.OutboundCallerId.*, $.MediaStreams.*): always "", Connect's rule for a missing value.
+  kNotAvailable,
 };
 
 struct Reference {
   ReferenceKind kind = ReferenceKind::kContactId;
-  std::string key;   // for kAttribute and kExternal; may contain dots ("a.b" for $.External.a.b)
+  // For the keyed kinds ($.Attributes, $.External, $.Customer, $.Lex.Slots, ...): the rest of the
+  // path, which may contain dots ("a.b" for $.External.a.b).
+  std::string key;
   std::string path;  // as written, e.g. "$.External.firstName"
 };
 
