@@ -18,28 +18,31 @@ int callCommand(const Config& config, const SimulatedCall& callIn) {
   }
   call.from = *from;
   call.echoInput = !isatty(STDIN_FILENO);
-  auto flow = loadFlowFile(config.flow, config);
-  if (!flow.ok()) {
-    std::cerr << "callgate: " << flow.error().message() << "\n";
+  // Through the catalog, so a [flows] dir is loaded and TransferToFlow / InvokeFlowModule reach
+  // it; the catalog (and so the library) lives until the call is over.
+  auto catalog = loadFlowCatalog(config, config.flow, {});
+  if (!catalog.ok()) {
+    std::cerr << "callgate: " << catalog.error().message() << "\n";
     return 2;
   }
+  std::shared_ptr<const flow::Flow> flow = catalog->forNumber(call.to);
   auto services = buildServices(config);
   if (!services.ok()) {
     std::cerr << "callgate: " << services.error().message() << "\n";
     return 1;
   }
-  return runSimulatedCall(*flow, (*services)->functions, call, std::cin, std::cout);
+  return runSimulatedCall(flow, (*services)->functions, call, std::cin, std::cout);
 }
 
 int flowCheckCommand(const Config& config, const std::string& path) {
-  auto flow = loadFlowFile(path, config);
-  if (!flow.ok()) {
-    std::cerr << "callgate: flow rejected: " << flow.error().message() << "\n";
-    return 1;
-  }
-  for (const auto& w : (*flow)->warnings()) std::cerr << "warning: " << w << "\n";
-  std::cout << "OK: " << path << " (" << (*flow)->blocks().size() << " actions, starts at '"
-            << (*flow)->startBlock().id << "')\n";
+  // Every error, not just the first: a flow exported from Connect is fixed in one go.
+  std::vector<std::string> warnings;
+  std::vector<std::string> summary;
+  std::vector<std::string> problems = checkFlows(path, config, warnings, summary);
+  for (const auto& p : problems) std::cerr << "callgate: flow rejected: " << p << "\n";
+  if (!problems.empty()) return 1;
+  for (const auto& w : warnings) std::cerr << "warning: " << w << "\n";
+  for (const auto& line : summary) std::cout << "OK: " << line << "\n";
   return 0;
 }
 

@@ -112,9 +112,10 @@ int runCli(int argc, char** argv) {
   auto* flowCmd = app.add_subcommand("flow", "Work with flow files");
   flowCmd->require_subcommand(1);
   std::string flowPath;
-  auto* check = flowCmd->add_subcommand("check", "Validate a flow; non-zero exit with the reason");
+  auto* check = flowCmd->add_subcommand(
+      "check", "Validate a flow file or a flows directory; non-zero exit with every error");
   check->add_option("--config", o.configFile, "TOML config file (for the [functions] map)");
-  check->add_option("FILE", flowPath)->required();
+  check->add_option("PATH", flowPath, "a flow file, or a directory of them")->required();
   auto* diagram = flowCmd->add_subcommand("diagram", "Print a flow as a Graphviz diagram");
   diagram->add_option("--config", o.configFile, "TOML config file (for the [functions] map)");
   diagram->add_option("FILE", flowPath)->required();

@@ -116,6 +116,9 @@ struct Config {
   Seconds linkPerUserWindow{600};
   // [flows]
   std::string flow = "flows/caller-id-otp.json";
+  // [flows] dir: every *.json in it is loaded by name and ARN, for TransferToFlow and
+  // InvokeFlowModule ("" = none).
+  std::string flowsDir;
   // [functions]: Lambda ARN or name -> built-in function name
   std::map<std::string, std::string> functionMap;
   // [twilio], [twilio.numbers], [twilio.queues]

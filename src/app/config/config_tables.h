@@ -16,7 +16,7 @@ namespace callgate::app::detail {
 // general_tables.cc
 Status readServerTable(TableReader& t, Config& c);  // http, io_threads, worker_threads
 Status readStorageTable(TableReader& t, StorageConfig& storage);  // db or url, pool
-Status readFlowsTable(TableReader& t, std::string& defaultFlow);
+Status readFlowsTable(TableReader& t, std::string& defaultFlow, std::string& dir);
 Status readFunctionsTable(TableReader& t, std::map<std::string, std::string>& functionMap);
 Status readLogTable(TableReader& t, LogLevel& level);
 

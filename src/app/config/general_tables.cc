@@ -34,8 +34,9 @@ Status readStorageTable(TableReader& t, StorageConfig& storage) {
   return okStatus();
 }
 
-Status readFlowsTable(TableReader& t, std::string& defaultFlow) {
+Status readFlowsTable(TableReader& t, std::string& defaultFlow, std::string& dir) {
   t.str("default", defaultFlow);
+  t.str("dir", dir);
   return t.finish();
 }
 

@@ -2,6 +2,7 @@
 
 #include <sodium.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -239,10 +240,154 @@ Result<std::unique_ptr<twilio_voice::TwilioVoiceRuntime>> buildTwilioVoice(const
       services.functions, *services.clock, *services.random);
 }
 
+namespace {
+
+// The same file, however the two paths spell it.
+bool sameFile(const std::string& a, const std::string& b) {
+  std::error_code ec;
+  bool same = std::filesystem::equivalent(a, b, ec);
+  return !ec && same;
+}
+
+// The library flow a configured flow names: its file in the directory, or its flow name.
+std::shared_ptr<const flow::Flow> fromLibrary(const flow::FlowLibrary& library,
+                                              const std::map<std::string, std::string>& files,
+                                              const std::string& configured) {
+  const std::string path = locateFlowFile(configured);
+  for (const auto& [name, file] : files) {
+    if (sameFile(file, path)) return library.find(name);
+  }
+  return library.find(configured);
+}
+
+// *.json files of `dir`, sorted, so loading (and its errors) do not depend on directory order.
+Result<std::vector<std::filesystem::path>> flowFiles(const std::string& dir) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  const std::string located = locateFlowFile(dir);
+  if (!fs::is_directory(located, ec)) {
+    return Error::invalidArgument("flows directory " + located + " is not a directory");
+  }
+  std::vector<fs::path> files;
+  for (const auto& entry : fs::directory_iterator(located, ec)) {
+    if (entry.path().extension() == ".json" && entry.is_regular_file(ec))
+      files.push_back(entry.path());
+  }
+  if (ec) return Error::invalidArgument("cannot read flows directory " + located);
+  std::sort(files.begin(), files.end());
+  return files;
+}
+
+Result<std::string> readFlowText(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return Error::invalidArgument("cannot read flow file " + path);
+  constexpr std::streamsize kMaxFlowBytes = 1 << 20;
+  std::string text(static_cast<size_t>(kMaxFlowBytes) + 1, '\0');
+  in.read(text.data(), kMaxFlowBytes + 1);
+  text.resize(static_cast<size_t>(in.gcount()));
+  if (text.size() > static_cast<size_t>(kMaxFlowBytes)) {
+    return Error::invalidArgument(path + ": flow is larger than 1 MiB");
+  }
+  return text;
+}
+
+flow::LoadOptions loadOptions(const Config& config, const std::string& path,
+                              std::weak_ptr<const flow::FlowLibrary> library) {
+  flow::LoadOptions options;
+  options.resolveFunction = [map = config.functionMap](const std::string& arn) {
+    return resolveFunctionName(arn, map);
+  };
+  options.name = std::filesystem::path(path).stem().string();
+  options.library = std::move(library);
+  return options;
+}
+
+// The library being filled by loadFlowDirectory, with the file each flow came from.
+struct LoadedDirectory {
+  std::shared_ptr<flow::FlowLibrary> library;
+  std::map<std::string, std::string> files;  // flow name -> file
+};
+
+// Loads every flow of `dir` into a new library; `all` collects every error (flow check) instead
+// of stopping at the first.
+Result<LoadedDirectory> loadDirectory(const std::string& dir, const Config& config,
+                                      std::vector<std::string>* all) {
+  auto files = flowFiles(dir);
+  if (!files.ok()) return files.error();
+  LoadedDirectory out;
+  out.library = std::make_shared<flow::FlowLibrary>();
+  for (const auto& file : *files) {
+    const std::string path = file.string();
+    auto text = readFlowText(path);
+    if (!text.ok()) {
+      if (!all) return text.error();
+      all->push_back(text.error().message());
+      continue;
+    }
+    flow::LoadOptions options = loadOptions(config, path, out.library);
+    if (all) {
+      for (const Error& e : flow::Flow::check(*text, options))
+        all->push_back(path + ": " + e.message());
+    }
+    auto loaded = flow::Flow::load(*text, options);
+    if (!loaded.ok()) {
+      if (!all) return Error(loaded.error().code(), path + ": " + loaded.error().message());
+      continue;
+    }
+    if (Status added = out.library->add(*loaded); !added.ok()) {
+      if (!all) return Error(added.error().code(), path + ": " + added.error().message());
+      all->push_back(path + ": " + added.error().message());
+      continue;
+    }
+    out.files[(*loaded)->info().name] = path;
+  }
+  return out;
+}
+
+// "action 'x' (TransferToFlow): no flow 'y' in flows/" for each static target that is missing
+// or of the wrong kind (a module where a flow is expected, or the other way round).
+void checkTargets(const flow::Flow& f, const flow::FlowLibrary& library, const std::string& file,
+                  std::vector<std::string>& problems) {
+  for (const flow::Block& b : f.blocks()) {
+    const flow::Template* target = nullptr;
+    bool wantModule = false;
+    if (const auto* t = std::get_if<flow::TransferToFlowParams>(&b.params)) target = &t->flow;
+    if (const auto* m = std::get_if<flow::InvokeFlowModuleParams>(&b.params)) {
+      target = &m->module;
+      wantModule = true;
+    }
+    if (target == nullptr || !target->isStatic()) continue;
+    std::string where = file + ": action '" + b.id + "' (" + std::string(b.typeName()) + "): ";
+    auto found = library.find(target->source());
+    if (!found) {
+      problems.push_back(where + "no flow '" + target->source() + "' in the flows directory");
+    } else if (found->info().isModule() != wantModule) {
+      problems.push_back(where + "'" + target->source() + "' is " +
+                         (wantModule ? "not a module" : "a module, not a flow"));
+    }
+  }
+}
+
+}  // namespace
+
+Result<std::shared_ptr<const flow::FlowLibrary>> loadFlowDirectory(const std::string& dir,
+                                                                   const Config& config) {
+  auto loaded = loadDirectory(dir, config, nullptr);
+  if (!loaded.ok()) return loaded.error();
+  return std::shared_ptr<const flow::FlowLibrary>(std::move(loaded->library));
+}
+
 Result<flow::FlowCatalog> loadFlowCatalog(const Config& config, const std::string& defaultFlow,
                                           const std::map<std::string, std::string>& numbers) {
   flow::FlowCatalog flows;
   flows.defaultFlow = defaultFlow;
+  LoadedDirectory directory;
+  if (!config.flowsDir.empty()) {
+    auto loaded = loadDirectory(config.flowsDir, config, nullptr);
+    if (!loaded.ok()) return loaded.error();
+    directory = std::move(*loaded);
+    flows.library = directory.library;
+  }
   std::vector<std::string> names{defaultFlow};
   for (const auto& [number, path] : numbers) {
     flows.byNumber[number] = path;
@@ -250,11 +395,50 @@ Result<flow::FlowCatalog> loadFlowCatalog(const Config& config, const std::strin
   }
   for (const std::string& name : names) {
     if (flows.byName.count(name)) continue;
-    auto loaded = loadFlowFile(name, config);
+    if (directory.library) {
+      if (auto known = fromLibrary(*directory.library, directory.files, name)) {
+        flows.byName[name] = known;
+        continue;
+      }
+    }
+    auto loaded = loadFlowFile(name, config, directory.library);
     if (!loaded.ok()) return loaded.error();
     flows.byName[name] = *loaded;
   }
   return flows;
+}
+
+std::vector<std::string> checkFlows(const std::string& path, const Config& config,
+                                    std::vector<std::string>& warnings,
+                                    std::vector<std::string>& summary) {
+  std::vector<std::string> problems;
+  auto describe = [&](const flow::Flow& f, const std::string& file, bool prefix) {
+    for (const std::string& w : f.warnings()) warnings.push_back(prefix ? file + ": " + w : w);
+    summary.push_back(file + " (" + std::to_string(f.blocks().size()) + " actions, starts at '" +
+                      f.startBlock().id + "'" + (f.info().isModule() ? ", module" : "") + ")");
+  };
+  std::error_code ec;
+  if (std::filesystem::is_directory(locateFlowFile(path), ec)) {
+    auto loaded = loadDirectory(path, config, &problems);
+    if (!loaded.ok()) return {loaded.error().message()};
+    for (const auto& [name, flow] : loaded->library->byName()) {
+      const std::string& file = loaded->files.at(name);
+      describe(*flow, file, true);
+      checkTargets(*flow, *loaded->library, file, problems);
+    }
+    return problems;
+  }
+  const std::string located = locateFlowFile(path);
+  auto text = readFlowText(located);
+  if (!text.ok()) return {text.error().message()};
+  flow::LoadOptions options = loadOptions(config, located, {});
+  for (const Error& e : flow::Flow::check(*text, options))
+    problems.push_back(located + ": " + e.message());
+  if (!problems.empty()) return problems;
+  auto loaded = flow::Flow::load(*text, options);
+  if (!loaded.ok()) return {located + ": " + loaded.error().message()};
+  describe(**loaded, path, false);
+  return problems;
 }
 
 std::string locateFlowFile(const std::string& path) {
@@ -272,23 +456,13 @@ std::string locateFlowFile(const std::string& path) {
   return path;
 }
 
-Result<std::shared_ptr<const flow::Flow>> loadFlowFile(const std::string& requested,
-                                                       const Config& config) {
+Result<std::shared_ptr<const flow::Flow>> loadFlowFile(
+    const std::string& requested, const Config& config,
+    std::weak_ptr<const flow::FlowLibrary> library) {
   const std::string path = locateFlowFile(requested);
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return Error::invalidArgument("cannot read flow file " + path);
-  constexpr std::streamsize kMaxFlowBytes = 1 << 20;
-  std::string text(static_cast<size_t>(kMaxFlowBytes) + 1, '\0');
-  in.read(text.data(), kMaxFlowBytes + 1);
-  text.resize(static_cast<size_t>(in.gcount()));
-  if (text.size() > static_cast<size_t>(kMaxFlowBytes)) {
-    return Error::invalidArgument(path + ": flow is larger than 1 MiB");
-  }
-  flow::LoadOptions options;
-  options.resolveFunction = [map = config.functionMap](const std::string& arn) {
-    return resolveFunctionName(arn, map);
-  };
-  auto loaded = flow::Flow::load(text, options);
+  auto text = readFlowText(path);
+  if (!text.ok()) return text.error();
+  auto loaded = flow::Flow::load(*text, loadOptions(config, path, std::move(library)));
   if (!loaded.ok()) return Error(loaded.error().code(), path + ": " + loaded.error().message());
   return loaded;
 }

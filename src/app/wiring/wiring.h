@@ -6,6 +6,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "app/config/config.h"
 #include "core/flow/flow_catalog.h"
@@ -117,7 +118,9 @@ Result<std::unique_ptr<PinHasher>> buildPinHasher(const Config& config);
 Result<std::unique_ptr<twilio_voice::TwilioVoiceRuntime>> buildTwilioVoice(const Config& config,
                                                                            Services& services);
 
-// The default flow and one flow per dialled number (E.164 -> flow file), each loaded once.
+// The default flow and one flow per dialled number (E.164 -> flow file), each loaded once. With
+// [flows] dir, the directory's flows are loaded first (catalog.library) and a configured flow
+// that names one of them (by file path or flow name) is that flow.
 Result<flow::FlowCatalog> loadFlowCatalog(const Config& config, const std::string& defaultFlow,
                                           const std::map<std::string, std::string>& numbers);
 
@@ -125,8 +128,23 @@ Result<flow::FlowCatalog> loadFlowCatalog(const Config& config, const std::strin
 // tree of the running binary.
 std::string locateFlowFile(const std::string& path);
 
-// Loads and validates a flow file against the built-in functions and the config's map.
-Result<std::shared_ptr<const flow::Flow>> loadFlowFile(const std::string& path,
-                                                       const Config& config);
+// Loads and validates a flow file against the built-in functions and the config's map. `library`
+// is what its TransferToFlow / InvokeFlowModule actions reach (LoadOptions::library).
+Result<std::shared_ptr<const flow::Flow>> loadFlowFile(
+    const std::string& path, const Config& config,
+    std::weak_ptr<const flow::FlowLibrary> library = {});
+
+// Every *.json file of a flows directory, by flow name (the wrapper's Name, else the file name
+// without .json), ARN and id. Fails on the first flow that does not load, naming its file.
+Result<std::shared_ptr<const flow::FlowLibrary>> loadFlowDirectory(const std::string& dir,
+                                                                   const Config& config);
+
+// What `callgate flow check` reports for a file or a directory: every load error of every flow
+// ("<file>: <error>"), and for a directory also each TransferToFlow / InvokeFlowModule whose
+// static target is not in it. `warnings` gets Flow::warnings() lines; `summary` one line per
+// flow that loaded. Empty result = everything is fine.
+std::vector<std::string> checkFlows(const std::string& path, const Config& config,
+                                    std::vector<std::string>& warnings,
+                                    std::vector<std::string>& summary);
 
 }  // namespace callgate::app

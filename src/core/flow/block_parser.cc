@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <span>
 
+#include "core/flow/flow_control.h"
 #include "core/flow/parameters.h"
 
 namespace callgate::flow::detail {
@@ -19,6 +20,9 @@ std::span<const std::string_view> allowedErrors(BlockType type) {
   static constexpr std::string_view kCompareErrors[] = {"NoMatchingCondition", "NoMatchingError"};
   static constexpr std::string_view kTransferErrors[] = {"NoMatchingError", "QueueAtCapacity"};
   static constexpr std::string_view kGeneric[] = {"NoMatchingError"};
+  // flow control (flowcore)
+  static constexpr std::string_view kConditionalErrors[] = {"NoMatchingCondition",
+                                                            "NoMatchingError"};
   switch (type) {
     case BlockType::kGetParticipantInput:
       return kInputErrors;
@@ -28,6 +32,14 @@ std::span<const std::string_view> allowedErrors(BlockType type) {
       return kTransferErrors;
     case BlockType::kDisconnectParticipant:
       return {};
+    // flow control (flowcore)
+    case BlockType::kEndFlowExecution:
+    case BlockType::kEndFlowModuleExecution:
+      return {};
+    case BlockType::kDistributeByPercentage:
+    case BlockType::kWait:
+    case BlockType::kInvokeFlowModule:
+      return kConditionalErrors;
     default:
       return kGeneric;
   }
@@ -177,6 +189,11 @@ Status checkConditions(const ActionScope& scope, const Block& block) {
       }
       return okStatus();
     }
+    // flow control (flowcore)
+    case BlockType::kDistributeByPercentage:
+    case BlockType::kWait:
+    case BlockType::kInvokeFlowModule:
+      return checkFlowControlConditions(scope, block);
     default:
       if (!conditions.empty())
         return scope.error("Conditions are not supported by this action type");

@@ -79,7 +79,7 @@ std::string summary(const Block& block) {
       return std::get<CompareParams>(block.params).value.path;
     case BlockType::kInvokeLambdaFunction: {
       const auto& p = std::get<InvokeLambdaFunctionParams>(block.params);
-      std::string out = p.function + "()";
+      std::string out = (p.dynamicArn ? shorten(p.arn) : p.function) + "()";
       if (!p.parameters.empty()) out += " with " + keys(p.parameters);
       return out;
     }
@@ -94,6 +94,21 @@ std::string summary(const Block& block) {
       return std::to_string(std::get<LoopParams>(block.params).count) + " times";
     case BlockType::kPassThrough:
       return "no effect in callgate";
+    // flow control (flowcore)
+    case BlockType::kEndFlowExecution:
+      return "end flow";
+    case BlockType::kTransferToFlow:
+      return "to flow " + shorten(std::get<TransferToFlowParams>(block.params).flow.source());
+    case BlockType::kInvokeFlowModule:
+      return "module " + shorten(std::get<InvokeFlowModuleParams>(block.params).module.source());
+    case BlockType::kEndFlowModuleExecution:
+      return "return from module";
+    case BlockType::kDistributeByPercentage:
+      return "random 1-100";
+    case BlockType::kWait:
+      return "Error branch on voice";
+    case BlockType::kUpdateFlowAttributes:
+      return "set " + keys(std::get<UpdateFlowAttributesParams>(block.params).attributes);
   }
   return "";
 }

@@ -3,6 +3,7 @@
 #include <array>
 #include <cstdint>
 #include <exception>
+#include <set>
 #include <span>
 #include <utility>
 
@@ -16,7 +17,7 @@ using detail::Json;
 
 constexpr std::string_view kSupportedVersion = "2019-10-30";
 
-constexpr std::array<std::pair<BlockType, std::string_view>, 9> kBlockTypes{{
+constexpr std::array<std::pair<BlockType, std::string_view>, 16> kBlockTypes{{
     {BlockType::kMessageParticipant, "MessageParticipant"},
     {BlockType::kGetParticipantInput, "GetParticipantInput"},
     {BlockType::kUpdateContactAttributes, "UpdateContactAttributes"},
@@ -26,6 +27,14 @@ constexpr std::array<std::pair<BlockType, std::string_view>, 9> kBlockTypes{{
     {BlockType::kTransferContactToQueue, "TransferContactToQueue"},
     {BlockType::kDisconnectParticipant, "DisconnectParticipant"},
     {BlockType::kLoop, "Loop"},
+    // flow control (flowcore: flow_control.cc)
+    {BlockType::kEndFlowExecution, "EndFlowExecution"},
+    {BlockType::kTransferToFlow, "TransferToFlow"},
+    {BlockType::kInvokeFlowModule, "InvokeFlowModule"},
+    {BlockType::kEndFlowModuleExecution, "EndFlowModuleExecution"},
+    {BlockType::kDistributeByPercentage, "DistributeByPercentage"},
+    {BlockType::kWait, "Wait"},
+    {BlockType::kUpdateFlowAttributes, "UpdateFlowAttributes"},
 }};
 
 // Connect actions that only set behaviour callgate has no use for: flow logs, call recording and
@@ -94,6 +103,9 @@ bool usesNextAction(BlockType type) {
     case BlockType::kInvokeLambdaFunction:
     case BlockType::kUpdateContactTargetQueue:
     case BlockType::kPassThrough:
+    // flow control (flowcore)
+    case BlockType::kInvokeFlowModule:
+    case BlockType::kUpdateFlowAttributes:
       return true;
     default:
       return false;
@@ -138,17 +150,27 @@ std::string functionNameFromArn(std::string_view arnOrName) {
 }
 
 // Builds a Flow from a parsed document. A class (not free functions) so it can fill Flow's
-// private members; declared a friend in flow.h.
+// private members; declared a friend in flow.h. With `all` set it goes on after an error and
+// collects every one (Flow::check); without, it stops at the first (Flow::load).
 class FlowBuilder {
  public:
-  static Result<std::shared_ptr<const Flow>> build(const Json& root, const LoadOptions& options) {
+  static Result<std::shared_ptr<const Flow>> build(const Json& root, const LoadOptions& options,
+                                                   FlowInfo info, std::vector<Error>* all) {
     std::shared_ptr<Flow> flow(new Flow());
-    if (Status s = readActions(*flow, root, options); !s.ok()) return s.error();
-    if (Status s = resolveBranches(*flow); !s.ok()) return s.error();
+    flow->info_ = std::move(info);
+    flow->library_ = options.library;
+    std::size_t before = all ? all->size() : 0;
+    std::set<std::string, std::less<>> failed;  // Identifiers of actions that did not parse
+    if (Status s = readActions(*flow, root, options, all, failed); !s.ok()) return s.error();
+    if (Status s = resolveBranches(*flow, all, failed); !s.ok()) return s.error();
     const std::string& start = root.at("StartAction").get_ref<const std::string&>();
     flow->start_ = flow->indexOf(start);
-    if (flow->start_ == kNoBlock)
-      return flowError("StartAction '" + start + "' does not name an action");
+    if (flow->start_ == kNoBlock && !failed.count(start)) {
+      Error e = flowError("StartAction '" + start + "' does not name an action");
+      if (!all) return e;
+      all->push_back(std::move(e));
+    }
+    if (all && all->size() > before) return firstOf(*all, before);
     collectWarnings(*flow);
     flow->fingerprint_ = fnv1aHex(root.at("Version").dump() + "\n" + root.at("StartAction").dump() +
                                   "\n" + root.at("Actions").dump());
@@ -156,17 +178,33 @@ class FlowBuilder {
   }
 
  private:
-  static Status readActions(Flow& flow, const Json& root, const LoadOptions& options) {
+  static Error firstOf(const std::vector<Error>& all, std::size_t from) {
+    return all.size() > from ? all[from] : flowError("invalid flow");
+  }
+
+  // Records `e` and goes on (check), or returns it (load).
+  static Status report(std::vector<Error>* all, Error e) {
+    if (!all) return e;
+    all->push_back(std::move(e));
+    return okStatus();
+  }
+
+  static Status readActions(Flow& flow, const Json& root, const LoadOptions& options,
+                            std::vector<Error>* all, std::set<std::string, std::less<>>& failed) {
     if (!root.is_object()) return flowError("the document must be a JSON object");
     auto version = root.find("Version");
-    if (version == root.end()) return flowError("missing Version");
-    if (!version->is_string() || version->get_ref<const std::string&>() != kSupportedVersion) {
-      return flowError("unsupported Version " + version->dump() + " (only \"2019-10-30\")");
+    if (version == root.end()) {
+      if (Status s = report(all, flowError("missing Version")); !s.ok()) return s;
+    } else if (!version->is_string() ||
+               version->get_ref<const std::string&>() != kSupportedVersion) {
+      Error e = flowError("unsupported Version " + version->dump() + " (only \"2019-10-30\")");
+      if (Status s = report(all, std::move(e)); !s.ok()) return s;
     }
     auto start = root.find("StartAction");
     if (start == root.end() || !start->is_string() ||
         start->get_ref<const std::string&>().empty()) {
-      return flowError("missing StartAction");
+      if (!all) return flowError("missing StartAction");
+      all->push_back(flowError("missing StartAction"));
     }
     auto actions = root.find("Actions");
     if (actions == root.end() || !actions->is_array()) return flowError("missing Actions array");
@@ -177,13 +215,25 @@ class FlowBuilder {
     }
     for (std::size_t i = 0; i < actions->size(); ++i) {
       Result<Block> block = detail::parseBlock((*actions)[i], i + 1, options);
-      if (!block.ok()) return block.error();
+      if (!block.ok()) {
+        const Json& action = (*actions)[i];
+        if (action.is_object() && action.contains("Identifier") &&
+            action.at("Identifier").is_string())
+          failed.insert(action.at("Identifier").get<std::string>());
+        if (Status s = report(all, block.error()); !s.ok()) return s;
+        continue;
+      }
       if (auto it = flow.index_.find(block->id); it != flow.index_.end()) {
-        return detail::scopeOf(*block).error("duplicate Identifier (also action #" +
-                                             std::to_string(it->second + 1) + ")");
+        Error e = detail::scopeOf(*block).error("duplicate Identifier (also action #" +
+                                                std::to_string(it->second + 1) + ")");
+        if (Status s = report(all, std::move(e)); !s.ok()) return s;
+        continue;
       }
       flow.index_.emplace(block->id, flow.blocks_.size());
       flow.blocks_.push_back(std::move(block).value());
+    }
+    if (all && (start == root.end() || !start->is_string() || version == root.end())) {
+      return firstOf(*all, 0);
     }
     return okStatus();
   }
@@ -196,19 +246,28 @@ class FlowBuilder {
                                         ": no action has that Identifier");
   }
 
-  static Status resolveBranches(Flow& flow) {
+  static Status resolveBranches(Flow& flow, std::vector<Error>* all,
+                                const std::set<std::string, std::less<>>& failed) {
+    // A branch to an action that failed to parse is not a second error.
+    auto check = [&](Status s) -> Status {
+      if (s.ok()) return s;
+      return report(all, s.error());
+    };
     for (Block& block : flow.blocks_) {
       Transitions& t = block.transitions;
-      if (t.next) {
-        if (Status s = resolve(flow, block, *t.next, ""); !s.ok()) return s;
+      if (t.next && !failed.count(t.next->target)) {
+        if (Status s = check(resolve(flow, block, *t.next, "")); !s.ok()) return s;
       }
       for (ConditionBranch& c : t.conditions) {
+        if (failed.count(c.next.target)) continue;
         std::string where =
             " in condition " + std::string(compareOperatorName(c.op)) + " '" + c.operand + "'";
-        if (Status s = resolve(flow, block, c.next, where); !s.ok()) return s;
+        if (Status s = check(resolve(flow, block, c.next, where)); !s.ok()) return s;
       }
       for (ErrorBranch& e : t.errors) {
-        if (Status s = resolve(flow, block, e.next, " in error branch " + e.errorType); !s.ok())
+        if (failed.count(e.next.target)) continue;
+        if (Status s = check(resolve(flow, block, e.next, " in error branch " + e.errorType));
+            !s.ok())
           return s;
       }
     }
@@ -241,6 +300,14 @@ class FlowBuilder {
       if (b.type == BlockType::kPassThrough)
         warn("has no effect in callgate (accepted for compatibility)");
       if (!reached[i]) warn("unreachable from StartAction");
+      if (b.type == BlockType::kEndFlowModuleExecution && !flow.info_.isModule())
+        warn(
+            "EndFlowModuleExecution in a flow that is not a module; a call here ends with a "
+            "flow error unless the flow runs as a module");
+      if (b.type == BlockType::kInvokeFlowModule && !b.transitions.conditions.empty())
+        warn("module branches (Conditions) are not taken; a return follows NextAction");
+      if (b.type == BlockType::kWait)
+        warn("Wait does not pause a voice call here; it takes its Error branch");
       if (usesNextAction(b.type) && !b.transitions.next) {
         warn("no NextAction; a call that gets here ends with a flow error");
       }
@@ -261,28 +328,87 @@ class FlowBuilder {
   }
 };
 
-Result<std::shared_ptr<const Flow>> Flow::load(std::string_view json, const LoadOptions& options) {
+namespace {
+
+std::string stringField(const Json& obj, const char* key) {
+  auto it = obj.find(key);
+  return it != obj.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
+// The flow document inside `root` and what the wrapper says about it. The wrappers are Connect's
+// API shapes: DescribeContactFlow {"ContactFlow": {Arn, Id, Name, Type, Content}},
+// DescribeContactFlowModule {"ContactFlowModule": {...}}, and the bare {Name, Type, Content} that
+// CreateContactFlow takes (and Terraform/CloudFormation write). Content is the flow as a string.
+Result<Json> unwrap(Json root, FlowInfo& info) {
+  const Json* wrapper = nullptr;
+  bool module = false;
+  if (root.is_object() && root.contains("ContactFlow")) {
+    wrapper = &root.at("ContactFlow");
+  } else if (root.is_object() && root.contains("ContactFlowModule")) {
+    wrapper = &root.at("ContactFlowModule");
+    module = true;
+  } else if (root.is_object() && root.contains("Content") && !root.contains("Actions")) {
+    wrapper = &root;
+  }
+  if (wrapper == nullptr) return root;
+  std::string what = module             ? "ContactFlowModule"
+                     : wrapper == &root ? std::string("the wrapper")
+                                        : std::string("ContactFlow");
+  if (!wrapper->is_object() || !wrapper->contains("Content") ||
+      !(wrapper->at("Content").is_string() || wrapper->at("Content").is_object())) {
+    return flowError(what + " must be an object with the flow as a string in Content");
+  }
+  if (std::string name = stringField(*wrapper, "Name"); !name.empty()) info.name = name;
+  if (std::string type = stringField(*wrapper, "Type"); !type.empty()) info.type = type;
+  if (module) info.type = "MODULE";
+  info.arn = stringField(*wrapper, "Arn");
+  if (info.arn.empty()) info.arn = stringField(*wrapper, "ARN");
+  info.id = stringField(*wrapper, "Id");
+  if (info.id.empty() && !info.arn.empty()) info.id = info.arn.substr(info.arn.rfind('/') + 1);
+  const Json& content = wrapper->at("Content");
+  if (content.is_object()) return content;
+  std::string label = (what == "the wrapper" ? std::string("Content") : what + ".Content");
+  return parseJson(content.get_ref<const std::string&>(), label + " JSON");
+}
+
+Result<std::shared_ptr<const Flow>> loadOrCheck(std::string_view json, const LoadOptions& options,
+                                                std::vector<Error>* all) {
   // The parsing boundary: nothing may escape, whatever the input or the resolver does.
   try {
     Result<Json> root = parseJson(json, "flow JSON");
     if (!root.ok()) return root.error();
-    if (root->is_object() && root->contains("ContactFlow")) {
-      const Json& wrapper = root->at("ContactFlow");
-      if (!wrapper.is_object() || !wrapper.contains("Content") ||
-          !wrapper.at("Content").is_string()) {
-        return flowError("ContactFlow must be an object with the flow as a string in Content");
-      }
-      const std::string& content = wrapper.at("Content").get_ref<const std::string&>();
-      Result<Json> inner = parseJson(content, "ContactFlow.Content JSON");
-      if (!inner.ok()) return inner.error();
-      return FlowBuilder::build(*inner, options);
-    }
-    return FlowBuilder::build(*root, options);
+    FlowInfo info;
+    info.name = options.name;
+    Result<Json> doc = unwrap(std::move(root).value(), info);
+    if (!doc.ok()) return doc.error();
+    // A module's content says so in its Settings (inputs, outputs, branches) even unwrapped.
+    if (doc->is_object() && doc->contains("Settings") && info.type == "CONTACT_FLOW")
+      info.type = "MODULE";
+    return FlowBuilder::build(*doc, options, std::move(info), all);
   } catch (const std::exception& e) {
     return Error::internal(std::string("flow: unexpected error while loading: ") + e.what());
   } catch (...) {  // a resolver may throw anything
     return Error::internal("flow: unexpected error while loading");
   }
+}
+
+}  // namespace
+
+Result<std::shared_ptr<const Flow>> Flow::load(std::string_view json, const LoadOptions& options) {
+  return loadOrCheck(json, options, nullptr);
+}
+
+std::vector<Error> Flow::check(std::string_view json, const LoadOptions& options) {
+  std::vector<Error> all;
+  Result<std::shared_ptr<const Flow>> flow = loadOrCheck(json, options, &all);
+  if (!flow.ok() && all.empty()) all.push_back(flow.error());
+  if (!flow.ok() && !all.empty()) {
+    // An error that stopped the build early (a malformed document) is not in the list yet.
+    bool listed = false;
+    for (const Error& e : all) listed = listed || e.message() == flow.error().message();
+    if (!listed) all.insert(all.begin(), flow.error());
+  }
+  return all;
 }
 
 std::size_t Flow::indexOf(std::string_view id) const {

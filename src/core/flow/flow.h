@@ -31,11 +31,31 @@ inline constexpr std::size_t kMaxStringParameterBytes = 8 * 1024;
 inline constexpr std::size_t kMaxEntriesPerAction = 100;
 inline constexpr int kMaxLoopCount = 100;
 
+class FlowLibrary;
+
 struct LoadOptions {
   // Maps a LambdaFunctionARN (or plain name) to a built-in function name; nullopt = unknown, which
   // is a load error. When unset, every ARN or name is accepted as functionNameFromArn() of itself
   // (useful for `callgate flow check` without a function registry).
   std::function<std::optional<std::string>(const std::string& arnOrName)> resolveFunction;
+  // The flow's name when the document does not carry one (a wrapper's Name): usually the file
+  // name without ".json".
+  std::string name;
+  // The flows this one may reach with TransferToFlow and InvokeFlowModule (a flows directory).
+  // Held weakly: the library owns its flows, and whoever runs them (a FlowCatalog) owns the
+  // library; a Session keeps it alive for its call. Unset = a flow on its own.
+  std::weak_ptr<const FlowLibrary> library;
+};
+
+// What a flow is called, from the wrapper it came in ({"ContactFlow": {...}},
+// {"ContactFlowModule": {...}}, {"Name", "Type", "Content"}) or LoadOptions::name.
+struct FlowInfo {
+  std::string name;
+  std::string type = "CONTACT_FLOW";  // Connect's flow type; "MODULE" for a flow module
+  std::string arn;                    // as the wrapper gives it ("Arn"); may be empty
+  std::string id;                     // the wrapper's "Id", else the last part of the ARN
+
+  bool isModule() const { return type == "MODULE" || type == "CONTACT_FLOW_MODULE"; }
 };
 
 // "lookup-caller" for "arn:aws:lambda:us-east-1:000000000000:function:lookup-caller" (also with a
@@ -44,9 +64,18 @@ std::string functionNameFromArn(std::string_view arnOrName);
 
 class Flow {
  public:
-  // Parses and validates a flow document, or the wrapper {"ContactFlow": {"Content": "<flow>"}}.
+  // Parses and validates a flow document, or one wrapped as Connect's API returns it:
+  // {"ContactFlow": {...}}, {"ContactFlowModule": {...}} or {"Name", "Type", "Content"}, where
+  // Content is the flow as a JSON string (or, leniently, as an object).
   static Result<std::shared_ptr<const Flow>> load(std::string_view json,
                                                   const LoadOptions& options);
+  // Like load(), but does not stop at the first problem: every error in the document, in order
+  // (empty when the flow loads). For `callgate flow check`; calls use load(), which stops early.
+  static std::vector<Error> check(std::string_view json, const LoadOptions& options);
+
+  const FlowInfo& info() const { return info_; }
+  // The library this flow was loaded into (LoadOptions::library); null when none, or gone.
+  std::shared_ptr<const FlowLibrary> library() const { return library_.lock(); }
 
   const std::vector<Block>& blocks() const { return blocks_; }
   std::size_t startIndex() const { return start_; }
@@ -73,6 +102,8 @@ class Flow {
   std::size_t start_ = 0;
   std::vector<std::string> warnings_;
   std::string fingerprint_;
+  FlowInfo info_;
+  std::weak_ptr<const FlowLibrary> library_;
 };
 
 }  // namespace callgate::flow

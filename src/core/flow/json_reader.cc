@@ -39,6 +39,25 @@ Error ActionScope::error(std::string_view message) const {
   return Error::invalidArgument("action " + label_ + " (" + type_ + "): " + std::string(message));
 }
 
+Status ActionScope::checkKeys(const Json& obj, std::initializer_list<std::string_view> known,
+                              std::string_view path) const {
+  return checkKeys(obj, std::span<const std::string_view>(known.begin(), known.size()), path);
+}
+
+Status ActionScope::checkKeys(const Json& obj, std::span<const std::string_view> known,
+                              std::string_view path) const {
+  if (!obj.is_object()) return okStatus();
+  for (auto it = obj.begin(); it != obj.end(); ++it) {
+    if (std::find(known.begin(), known.end(), it.key()) != known.end()) continue;
+    std::string list;
+    for (std::string_view k : known) list += (list.empty() ? "" : ", ") + std::string(k);
+    std::string name = path.empty() ? it.key() : std::string(path) + "." + it.key();
+    return error("unknown parameter '" + name + "' (known: " + (list.empty() ? "none" : list) +
+                 ")");
+  }
+  return okStatus();
+}
+
 Result<std::optional<std::string>> ActionScope::optionalString(const Json& obj,
                                                                std::string_view key,
                                                                bool allowEmpty) const {

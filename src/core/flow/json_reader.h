@@ -5,8 +5,10 @@
 #pragma once
 
 #include <cstddef>
+#include <initializer_list>
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -29,6 +31,15 @@ class ActionScope {
 
   // "action '<id>' (<Type>): <message>"
   Error error(std::string_view message) const;
+
+  // Refuses any member of `obj` whose name is not in `known`: a misspelt or unsupported parameter
+  // must not be ignored silently, so each action parser declares every key it reads (and every
+  // documented key it accepts without reading). `path` names a nested object in the message
+  // ("DTMFConfiguration"); the error is "unknown parameter 'DTMFConfiguration.Foo' (known: ...)".
+  Status checkKeys(const Json& obj, std::initializer_list<std::string_view> known,
+                   std::string_view path = "") const;
+  Status checkKeys(const Json& obj, std::span<const std::string_view> known,
+                   std::string_view path = "") const;
 
   // Member `key` of `obj` as a string: nullopt when absent, error when present but not a string,
   // empty (unless allowEmpty) or longer than kMaxStringParameterBytes.

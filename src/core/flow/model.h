@@ -35,6 +35,14 @@ enum class BlockType {
   // Any Type in passThroughTypeNames(): accepted for compatibility, has no effect, follows
   // NextAction. Block::typeName() gives the Type as written.
   kPassThrough,
+  // flow control (flowcore: flow_control.cc)
+  kEndFlowExecution,
+  kTransferToFlow,
+  kInvokeFlowModule,
+  kEndFlowModuleExecution,
+  kDistributeByPercentage,
+  kWait,
+  kUpdateFlowAttributes,
 };
 
 // The flow-language `Type` string of a block type, and back (nullopt = unsupported type). Every
@@ -116,7 +124,10 @@ struct CompareParams {
 
 struct InvokeLambdaFunctionParams {
   std::string arn;       // LambdaFunctionARN as written
-  std::string function;  // the built-in function it resolved to
+  std::string function;  // the built-in function it resolved to; "" when `dynamicArn` is set
+  // A LambdaFunctionARN with references ("$.Attributes.lambdaArn"): rendered when the block runs
+  // and sent as InvokeFunction::function for the channel to resolve (FunctionRegistry::resolve).
+  std::optional<Template> dynamicArn;
   NamedTemplates parameters;
   int timeoutSeconds = 3;
 };
@@ -137,11 +148,33 @@ struct PassThroughParams {
   std::string_view type;  // the Type as written, an entry of passThroughTypeNames()
 };
 
+// ---- flow control (flowcore: flow_control.cc) ----
+struct EndFlowExecutionParams {};
+struct TransferToFlowParams {
+  Template flow;  // ContactFlowId: a flow ARN, id or name; static or one reference
+};
+struct InvokeFlowModuleParams {
+  Template module;  // FlowModuleId: a module ARN, id or name; static or one reference
+};
+struct EndFlowModuleExecutionParams {};
+struct DistributeByPercentageParams {};
+struct WaitParams {
+  Template timeout;  // TimeoutSeconds: static 1..604800 or one reference
+  std::vector<std::string> events;
+};
+struct UpdateFlowAttributesParams {
+  NamedTemplates attributes;  // FlowAttributes {key: {"Value": dynamic}}
+};
+
 using BlockParams =
     std::variant<MessageParticipantParams, GetParticipantInputParams, UpdateContactAttributesParams,
                  CompareParams, InvokeLambdaFunctionParams, UpdateContactTargetQueueParams,
                  TransferContactToQueueParams, DisconnectParticipantParams, LoopParams,
-                 PassThroughParams>;
+                 PassThroughParams,
+                 // flow control (flowcore: flow_control.cc)
+                 EndFlowExecutionParams, TransferToFlowParams, InvokeFlowModuleParams,
+                 EndFlowModuleExecutionParams, DistributeByPercentageParams, WaitParams,
+                 UpdateFlowAttributesParams>;
 
 struct Block {
   std::string id;

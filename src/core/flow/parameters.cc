@@ -4,10 +4,14 @@
 #include <span>
 #include <string>
 
+#include "core/flow/flow_control.h"
+
 namespace callgate::flow::detail {
 namespace {
 
-constexpr int kMaxInputTimeoutSeconds = 180;
+// Connect documents only "a valid integer larger than zero"; the cap keeps seconds-to-
+// milliseconds arithmetic in the channels far from overflow, at Connect's longest wait (7 days).
+constexpr int kMaxInputTimeoutSeconds = 604800;
 constexpr int kDefaultInputTimeoutSeconds = 5;
 constexpr int kMaxStoredDigits = 64;
 constexpr int kMaxTerminatorLength = 5;
@@ -62,8 +66,10 @@ Result<NamedTemplates> parseNamedValues(const ActionScope& scope, const Json& ob
       return scope.error(std::string(what) + " key '" + key + "' must be 1 to " +
                          std::to_string(kMaxKeyBytes) + " bytes");
     }
-    if (!it->is_string()) return scope.error(std::string(what) + "." + key + " must be a string");
-    const std::string& text = it->get_ref<const std::string&>();
+    // Numbers and booleans as tools write them (5, true) stand for their text, as in Connect.
+    if (!it->is_string() && !it->is_number() && !it->is_boolean())
+      return scope.error(std::string(what) + "." + key + " must be a string");
+    const std::string text = it->is_string() ? it->get<std::string>() : it->dump();
     if (text.size() > kMaxStringParameterBytes)
       return scope.error(std::string(what) + "." + key + " is too long");
     Result<Template> t = scope.dynamicValue(text);
@@ -74,6 +80,8 @@ Result<NamedTemplates> parseNamedValues(const ActionScope& scope, const Json& ob
 }
 
 Result<BlockParams> parseMessage(const ActionScope& scope, const Json& params) {
+  if (Status s = scope.checkKeys(params, {"Text", "SSML", "PromptId", "Media"}); !s.ok())
+    return s.error();
   Result<Prompt> prompt = parsePrompt(scope, params, /*required=*/true);
   if (!prompt.ok()) return prompt.error();
   return BlockParams(MessageParticipantParams{std::move(prompt).value()});
@@ -126,6 +134,13 @@ Result<SpeechOptions> parseSpeech(const ActionScope& scope, const Json& params, 
 }
 
 Result<BlockParams> parseInput(const ActionScope& scope, const Json& params) {
+  // InputTimeoutSeconds: the name older Connect documentation gives InputTimeLimitSeconds.
+  if (Status s =
+          scope.checkKeys(params, {"Text", "SSML", "PromptId", "Media", "InputTimeLimitSeconds",
+                                   "InputTimeoutSeconds", "StoreInput", "InputValidation",
+                                   "InputEncryption", "DTMFConfiguration", "SpeechInput"});
+      !s.ok())
+    return s.error();
   GetParticipantInputParams p;
   Result<Prompt> prompt = parsePrompt(scope, params, /*required=*/false);
   if (!prompt.ok()) return prompt.error();
@@ -135,8 +150,10 @@ Result<BlockParams> parseInput(const ActionScope& scope, const Json& params) {
   if (!store.ok()) return store.error();
   p.storeInput = store->value_or(false);
 
+  const char* timeoutKey =
+      params.contains("InputTimeLimitSeconds") ? "InputTimeLimitSeconds" : "InputTimeoutSeconds";
   Result<std::optional<int>> timeout =
-      scope.optionalInt(params, "InputTimeLimitSeconds", 1, kMaxInputTimeoutSeconds);
+      scope.optionalInt(params, timeoutKey, 1, kMaxInputTimeoutSeconds);
   if (!timeout.ok()) return timeout.error();
   p.timeoutSeconds = timeout->value_or(kDefaultInputTimeoutSeconds);
 
@@ -155,6 +172,10 @@ Result<BlockParams> parseInput(const ActionScope& scope, const Json& params) {
 
   if (!*validation)
     return scope.error("missing required parameter InputValidation (StoreInput is True)");
+  if (Status s = scope.checkKeys(**validation, {"PhoneNumberValidation", "CustomValidation"},
+                                 "InputValidation");
+      !s.ok())
+    return s.error();
   if ((*validation)->contains("PhoneNumberValidation")) {
     return scope.error(
         "InputValidation.PhoneNumberValidation is not supported; use CustomValidation");
@@ -162,6 +183,9 @@ Result<BlockParams> parseInput(const ActionScope& scope, const Json& params) {
   Result<const Json*> custom = scope.optionalObject(**validation, "CustomValidation");
   if (!custom.ok()) return custom.error();
   if (!*custom) return scope.error("missing required parameter InputValidation.CustomValidation");
+  if (Status s = scope.checkKeys(**custom, {"MaximumLength"}, "InputValidation.CustomValidation");
+      !s.ok())
+    return s.error();
   Result<std::optional<int>> maxLength =
       scope.optionalInt(**custom, "MaximumLength", 1, kMaxStoredDigits);
   if (!maxLength.ok()) return maxLength.error();
@@ -175,6 +199,10 @@ Result<BlockParams> parseInput(const ActionScope& scope, const Json& params) {
   Result<const Json*> dtmf = scope.optionalObject(params, "DTMFConfiguration");
   if (!dtmf.ok()) return dtmf.error();
   if (*dtmf) {
+    if (Status s = scope.checkKeys(**dtmf, {"InputTerminationSequence", "DisableCancelKey"},
+                                   "DTMFConfiguration");
+        !s.ok())
+      return s.error();
     Result<std::optional<std::string>> seq =
         scope.optionalString(**dtmf, "InputTerminationSequence");
     if (!seq.ok()) return seq.error();
@@ -199,6 +227,7 @@ Result<BlockParams> parseInput(const ActionScope& scope, const Json& params) {
 }
 
 Result<BlockParams> parseAttributes(const ActionScope& scope, const Json& params) {
+  if (Status s = scope.checkKeys(params, {"Attributes"}); !s.ok()) return s.error();
   Result<const Json*> attrs = scope.optionalObject(params, "Attributes");
   if (!attrs.ok()) return attrs.error();
   if (!*attrs) return scope.error("missing required parameter Attributes");
@@ -209,6 +238,7 @@ Result<BlockParams> parseAttributes(const ActionScope& scope, const Json& params
 }
 
 Result<BlockParams> parseCompare(const ActionScope& scope, const Json& params) {
+  if (Status s = scope.checkKeys(params, {"ComparisonValue"}); !s.ok()) return s.error();
   Result<std::string> value = scope.requiredString(params, "ComparisonValue");
   if (!value.ok()) return value.error();
   Result<Reference> ref = parseReference(*value);
@@ -222,19 +252,28 @@ Result<BlockParams> parseCompare(const ActionScope& scope, const Json& params) {
 
 Result<BlockParams> parseInvoke(const ActionScope& scope, const Json& params,
                                 const LoadOptions& options) {
+  if (Status s = scope.checkKeys(
+          params, {"LambdaFunctionARN", "InvocationTimeLimitSeconds", "LambdaInvocationAttributes",
+                   "InvocationType", "ResponseValidation"});
+      !s.ok())
+    return s.error();
   InvokeLambdaFunctionParams p;
   Result<std::string> arn = scope.requiredString(params, "LambdaFunctionARN");
   if (!arn.ok()) return arn.error();
-  if (arn->find("$.") != std::string::npos) {
-    return scope.error(
-        "LambdaFunctionARN must be static (functions are resolved when the flow loads)");
-  }
   p.arn = *arn;
-  std::optional<std::string> resolved = options.resolveFunction
-                                            ? options.resolveFunction(p.arn)
-                                            : std::optional(functionNameFromArn(p.arn));
-  if (!resolved || resolved->empty()) return scope.error("unknown function '" + p.arn + "'");
-  p.function = std::move(*resolved);
+  Result<Template> arnTemplate = scope.dynamicValue(*arn);
+  if (!arnTemplate.ok()) return arnTemplate.error();
+  if (!arnTemplate->isStatic()) {
+    // "$.Attributes.lambdaArn" or "arn:...:function:$.Attributes.name": only known per call, so
+    // the channel resolves what it renders to (an unknown one takes the Error branch).
+    p.dynamicArn = std::move(arnTemplate).value();
+  } else {
+    std::optional<std::string> resolved = options.resolveFunction
+                                              ? options.resolveFunction(p.arn)
+                                              : std::optional(functionNameFromArn(p.arn));
+    if (!resolved || resolved->empty()) return scope.error("unknown function '" + p.arn + "'");
+    p.function = std::move(*resolved);
+  }
 
   Result<std::optional<int>> timeout = scope.optionalInt(
       params, "InvocationTimeLimitSeconds", kMinInvokeTimeoutSeconds, kMaxInvokeTimeoutSeconds);
@@ -259,6 +298,9 @@ Result<BlockParams> parseInvoke(const ActionScope& scope, const Json& params,
   Result<const Json*> responseValidation = scope.optionalObject(params, "ResponseValidation");
   if (!responseValidation.ok()) return responseValidation.error();
   if (*responseValidation) {
+    if (Status s = scope.checkKeys(**responseValidation, {"ResponseType"}, "ResponseValidation");
+        !s.ok())
+      return s.error();
     Result<std::optional<std::string>> rt =
         scope.optionalString(**responseValidation, "ResponseType");
     if (!rt.ok()) return rt.error();
@@ -270,6 +312,7 @@ Result<BlockParams> parseInvoke(const ActionScope& scope, const Json& params,
 }
 
 Result<BlockParams> parseSetQueue(const ActionScope& scope, const Json& params) {
+  if (Status s = scope.checkKeys(params, {"QueueId", "AgentId"}); !s.ok()) return s.error();
   if (params.contains("AgentId"))
     return scope.error("AgentId (agent queues) is not supported; use QueueId");
   Result<std::string> id = scope.requiredString(params, "QueueId");
@@ -285,6 +328,7 @@ Result<BlockParams> parseSetQueue(const ActionScope& scope, const Json& params) 
 }
 
 Result<BlockParams> parseLoop(const ActionScope& scope, const Json& params) {
+  if (Status s = scope.checkKeys(params, {"LoopCount"}); !s.ok()) return s.error();
   Result<std::optional<int>> count = scope.optionalInt(params, "LoopCount", 0, kMaxLoopCount);
   if (!count.ok()) return count.error();
   if (!count->has_value()) return scope.error("missing required parameter LoopCount");
@@ -351,13 +395,24 @@ Result<BlockParams> parseParameters(const ActionScope& scope, BlockType type,
     case BlockType::kUpdateContactTargetQueue:
       return parseSetQueue(scope, parameters);
     case BlockType::kTransferContactToQueue:
+      if (Status s = scope.checkKeys(parameters, {}); !s.ok()) return s.error();
       return BlockParams(TransferContactToQueueParams{});
     case BlockType::kDisconnectParticipant:
+      if (Status s = scope.checkKeys(parameters, {}); !s.ok()) return s.error();
       return BlockParams(DisconnectParticipantParams{});
     case BlockType::kLoop:
       return parseLoop(scope, parameters);
     case BlockType::kPassThrough:
       return parsePassThrough(scope, typeName, parameters);
+    // flow control (flowcore: flow_control.cc)
+    case BlockType::kEndFlowExecution:
+    case BlockType::kTransferToFlow:
+    case BlockType::kInvokeFlowModule:
+    case BlockType::kEndFlowModuleExecution:
+    case BlockType::kDistributeByPercentage:
+    case BlockType::kWait:
+    case BlockType::kUpdateFlowAttributes:
+      return parseFlowControl(scope, type, parameters);
   }
   return scope.error("internal: unhandled action type");
 }

@@ -1,5 +1,6 @@
 #include "core/flow/references.h"
 
+#include <initializer_list>
 #include <utility>
 
 namespace callgate::flow {
@@ -80,11 +81,54 @@ Result<Reference> classify(std::string_view path) {
   if (root == "InitialContactId") return single(ReferenceKind::kInitialContactId);
   if (root == "Channel") return single(ReferenceKind::kChannel);
   if (root == "LanguageCode") return single(ReferenceKind::kLanguageCode);
+  auto is = [&](std::initializer_list<std::string_view> expected) {
+    if (segs.size() != expected.size()) return false;
+    std::size_t i = 0;
+    for (std::string_view e : expected) {
+      if (segs[i++] != e) return false;
+    }
+    return true;
+  };
+  auto as = [&](ReferenceKind kind) -> Result<Reference> {
+    ref.kind = kind;
+    return ref;
+  };
   if (root == "Queue") {
-    if (segs.size() == 2 && segs[1] == "Name") {
-      ref.kind = ReferenceKind::kQueueName;
+    if (is({"Queue", "Name"})) return as(ReferenceKind::kQueueName);
+    if (is({"Queue", "ARN"})) return as(ReferenceKind::kQueueArn);
+    if (is({"Queue", "OutboundCallerId", "Name"}) || is({"Queue", "OutboundCallerId", "Address"}))
+      return as(ReferenceKind::kNotAvailable);
+    return unknown();
+  }
+  if (root == "Customer") return keyed(ReferenceKind::kCustomer);
+  if (root == "FlowAttributes") return keyed(ReferenceKind::kFlowAttribute);
+  if (root == "CallbackNumber") return single(ReferenceKind::kCallbackNumber);
+  if (root == "InitiationMethod") return single(ReferenceKind::kInitiationMethod);
+  if (root == "PreviousContactId") return single(ReferenceKind::kNotAvailable);
+  if (root == "Lex") {
+    if (is({"Lex", "IntentName"})) return as(ReferenceKind::kLexIntentName);
+    if (is({"Lex", "IntentConfidence", "Score"})) return as(ReferenceKind::kLexIntentConfidence);
+    if (is({"Lex", "SentimentResponse", "Label"})) return as(ReferenceKind::kLexSentimentLabel);
+    if (segs.size() >= 3 && (segs[1] == "Slots" || segs[1] == "SessionAttributes")) {
+      ref.kind = segs[1] == "Slots" ? ReferenceKind::kLexSlot : ReferenceKind::kLexSessionAttribute;
+      ref.key = std::string(path.substr(2 + root.size() + 1 + segs[1].size() + 1));
       return ref;
     }
+    return unknown();
+  }
+  if (root == "Agent") {
+    // No agent has the contact while callgate's flow runs.
+    if (segs.size() == 2 && (segs[1] == "UserName" || segs[1] == "FirstName" ||
+                             segs[1] == "LastName" || segs[1] == "ARN"))
+      return as(ReferenceKind::kNotAvailable);
+    return unknown();
+  }
+  if (root == "MediaStreams") {
+    // $.MediaStreams.Customer.Audio.<field>: callgate streams no media to Kinesis.
+    if (segs.size() == 4 && segs[1] == "Customer" && segs[2] == "Audio" &&
+        (segs[3] == "StreamARN" || segs[3] == "StartTimestamp" || segs[3] == "StopTimestamp" ||
+         segs[3] == "StartFragmentNumber"))
+      return as(ReferenceKind::kNotAvailable);
     return unknown();
   }
   return unknown();
@@ -135,6 +179,28 @@ std::string lookup(const ContactState& state, const Reference& reference) {
       return state.call.languageCode;
     case ReferenceKind::kQueueName:
       return state.queue;
+    case ReferenceKind::kQueueArn:
+      return state.queueArn;
+    case ReferenceKind::kCustomer:
+      return valueOr(state.customer, reference.key);
+    case ReferenceKind::kLexIntentName:
+      return state.lex.intentName;
+    case ReferenceKind::kLexIntentConfidence:
+      return state.lex.intentConfidence;
+    case ReferenceKind::kLexSentimentLabel:
+      return state.lex.sentimentLabel;
+    case ReferenceKind::kLexSlot:
+      return valueOr(state.lex.slots, reference.key);
+    case ReferenceKind::kLexSessionAttribute:
+      return valueOr(state.lex.sessionAttributes, reference.key);
+    case ReferenceKind::kFlowAttribute:
+      return valueOr(state.flowAttributes, reference.key);
+    case ReferenceKind::kCallbackNumber:
+      return state.callbackNumber.empty() ? state.call.customerAddress : state.callbackNumber;
+    case ReferenceKind::kInitiationMethod:
+      return "INBOUND";
+    case ReferenceKind::kNotAvailable:
+      return {};
   }
   return {};
 }

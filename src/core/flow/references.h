@@ -17,13 +17,35 @@
 
 namespace callgate::flow {
 
-// The contact data that references read and the flow writes.
+// What the last Amazon Lex interaction (ConnectParticipantWithLexBot) left for `$.Lex.*`. Empty
+// until a bot block runs; each bot block replaces it entirely.
+struct LexState {
+  std::string intentName;        // $.Lex.IntentName
+  std::string intentConfidence;  // $.Lex.IntentConfidence.Score, e.g. "0.87"; "" when unknown
+  std::string sentimentLabel;    // $.Lex.SentimentResponse.Label (POSITIVE, NEGATIVE, ...)
+  std::map<std::string, std::string> slots;              // $.Lex.Slots.<name>
+  std::map<std::string, std::string> sessionAttributes;  // $.Lex.SessionAttributes.<key>
+
+  bool operator==(const LexState&) const = default;
+};
+
+// The contact data that references read and the flow writes. Every field is part of a session
+// snapshot (session_snapshot.cc), so a field added here must be added there too.
 struct ContactState {
   CallInfo call;
   std::map<std::string, std::string> attributes;  // $.Attributes.*, set by UpdateContactAttributes
   std::map<std::string, std::string> external;    // $.External.*, the last function's result
   std::string storedCustomerInput;                // $.StoredCustomerInput
   std::string queue;                              // $.Queue.Name, set by UpdateContactTargetQueue
+  std::string queueArn;  // $.Queue.ARN: the QueueId when it was an ARN, else ""
+  // $.Customer.<field>: the customer profile GetCustomerProfile found ("FirstName",
+  // "PhoneNumber", "Address.City", ...); replaced by each profile lookup.
+  std::map<std::string, std::string> customer;
+  LexState lex;  // $.Lex.*
+  // $.FlowAttributes.<key>: set by UpdateFlowAttributes; visible only in the flow that set them
+  // (a TransferToFlow starts with none; a module has its own).
+  std::map<std::string, std::string> flowAttributes;
+  std::string callbackNumber;  // $.CallbackNumber; UpdateContactCallbackNumber sets it
 };
 
 enum class ReferenceKind {
@@ -39,11 +61,26 @@ enum class ReferenceKind {
   kChannel,              // $.Channel
   kLanguageCode,         // $.LanguageCode
   kQueueName,            // $.Queue.Name
+  kQueueArn,             // $.Queue.ARN
+  kCustomer,             // $.Customer.<field> (GetCustomerProfile)
+  kLexIntentName,        // $.Lex.IntentName
+  kLexIntentConfidence,  // $.Lex.IntentConfidence.Score
+  kLexSentimentLabel,    // $.Lex.SentimentResponse.Label
+  kLexSlot,              // $.Lex.Slots.<slot>
+  kLexSessionAttribute,  // $.Lex.SessionAttributes.<key>
+  kFlowAttribute,        // $.FlowAttributes.<key>
+  kCallbackNumber,       // $.CallbackNumber (the caller's number until a flow sets another)
+  kInitiationMethod,     // $.InitiationMethod (always INBOUND: callgate answers calls)
+  // A documented reference callgate has no value for ($.Agent.*, $.PreviousContactId,
+  // $.Queue.OutboundCallerId.*, $.MediaStreams.*): always "", Connect's rule for a missing value.
+  kNotAvailable,
 };
 
 struct Reference {
   ReferenceKind kind = ReferenceKind::kContactId;
-  std::string key;   // for kAttribute and kExternal; may contain dots ("a.b" for $.External.a.b)
+  // For the keyed kinds ($.Attributes, $.External, $.Customer, $.Lex.Slots, ...): the rest of the
+  // path, which may contain dots ("a.b" for $.External.a.b).
+  std::string key;
   std::string path;  // as written, e.g. "$.External.firstName"
 };
 

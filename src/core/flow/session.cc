@@ -33,9 +33,10 @@ std::string missingBranch(const std::string& outcome) {
 
 }  // namespace
 
-Session::Session(std::shared_ptr<const Flow> flow) : flow_(std::move(flow)) {}
+Session::Session(std::shared_ptr<const Flow> flow)
+    : flow_(flow), origin_(flow), library_(flow ? flow->library() : nullptr) {}
 
-Session::Session(std::shared_ptr<const Flow> flow, CallInfo call) : flow_(std::move(flow)) {
+Session::Session(std::shared_ptr<const Flow> flow, CallInfo call) : Session(std::move(flow)) {
   state_.call = std::move(call);
 }
 
@@ -96,12 +97,16 @@ Action Session::proceed(std::size_t from, Move move) {
   // A loop rather than run() -> proceed() -> run() recursion, so a long chain of immediate
   // actions costs no stack.
   for (;;) {
-    const Block& block = flow_->blocks()[from];
-    if (move.branch == nullptr) {
-      record(block, "flow-error");
-      return fail(&block, missingBranch(move.outcome));
+    if (!move.recorded) {
+      const Block& block = flow_->blocks()[from];
+      if (move.branch == nullptr) {
+        record(block, "flow-error");
+        return fail(&block, missingBranch(move.outcome));
+      }
+      record(block, std::move(move.outcome));
+    } else if (move.branch == nullptr) {
+      return fail(nullptr, "no action to continue with after " + move.outcome);
     }
-    record(block, std::move(move.outcome));
     std::size_t to = move.branch->index;
     const Block& target = flow_->blocks()[to];
     if (stepsWithoutInput_ >= kMaxStepsWithoutInput) {

@@ -22,6 +22,7 @@
 #include "common/result.h"
 #include "core/flow/actions.h"
 #include "core/flow/flow.h"
+#include "core/flow/flow_library.h"
 #include "core/flow/references.h"
 
 namespace callgate::flow {
@@ -47,6 +48,9 @@ struct Step {
 
 class Session {
  public:
+  // `flow` is where the call starts. When it belongs to a FlowLibrary (a flows directory) the
+  // session holds that library for the whole call, so TransferToFlow and InvokeFlowModule reach
+  // the flows the call started with.
   Session(std::shared_ptr<const Flow> flow, CallInfo call);
 
   // Runs from StartAction to the first action for the channel. Calling it again returns the
@@ -77,9 +81,15 @@ class Session {
   // action, step counters, undrained steps) tied to the flow's fingerprint. Values are copied as
   // given, so dump it with nlohmann::json::error_handler_t::replace if they may be invalid UTF-8.
   nlohmann::json snapshot() const;
-  // Rebuilds a session from snapshot() output. Fails (never throws) if the snapshot is malformed
-  // or was taken from a different flow.
+  // Rebuilds a session from snapshot() output. `flow` is the flow the call started in; a call
+  // that has since moved (TransferToFlow, a module) finds the others in that flow's library by
+  // name and fingerprint. Fails (never throws) if the snapshot is malformed or was taken from
+  // different flows.
   static Result<Session> restore(std::shared_ptr<const Flow> flow, const nlohmann::json& snapshot);
+
+  // The flow running now (the start flow, one transferred to, or a module); its name is
+  // Flow::info().name.
+  const std::shared_ptr<const Flow>& currentFlow() const { return flow_; }
 
  private:
   enum class Phase { kNew, kWaiting, kFinished };
@@ -88,7 +98,19 @@ class Session {
   struct Move {
     std::string outcome;
     const Branch* branch = nullptr;
+    // Set by blocks that switch flows: the step is already logged and `branch` indexes the flow
+    // running now, not the one the block was in.
+    bool recorded = false;
   };
+  // A module call in progress: where to come back to and what the caller's flow had.
+  struct Frame {
+    std::shared_ptr<const Flow> flow;  // the invoking flow
+    std::size_t invoke = kNoBlock;     // its InvokeFlowModule block
+    std::map<std::string, std::string> flowAttributes;
+    std::map<std::string, int> loops;
+  };
+  // Deepest module nesting; a module that invokes itself stops here (NoMatchingError).
+  static constexpr std::size_t kMaxModuleDepth = 10;
 
   explicit Session(std::shared_ptr<const Flow> flow);
 
@@ -104,6 +126,11 @@ class Session {
   // How a waiting block is left on `event`; nullopt when the event does not answer it.
   std::optional<Move> answer(const Block& block, const Event& event);
 
+  // The flow control actions (flow_control.cc).
+  std::variant<Action, Move> enterFlowControl(std::size_t index);
+  // Continues at the start of `to` (TransferToFlow, InvokeFlowModule), after `from`'s step.
+  Move jumpTo(const Block& from, std::string outcome, std::shared_ptr<const Flow> to);
+
   Move next(const Block& block) const;
   Move error(const Block& block, const std::string& errorType) const;
   Move loop(const Block& block);
@@ -115,7 +142,11 @@ class Session {
   Action fail(const Block* at, const std::string& detail);
   void record(const Block& block, std::string outcome);
 
-  std::shared_ptr<const Flow> flow_;
+  std::shared_ptr<const Flow> flow_;    // running now
+  std::shared_ptr<const Flow> origin_;  // where the call started (what snapshots are tied to)
+  std::shared_ptr<const FlowLibrary> library_;  // origin_'s library, held for the call
+  std::vector<Frame> frames_;                   // module calls, innermost last
+  Branch jump_;                                 // target of a flow switch (Move::branch)
   ContactState state_;
   std::map<std::string, int> loops_;  // Loop block id -> iterations so far
   Phase phase_ = Phase::kNew;

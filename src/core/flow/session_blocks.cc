@@ -70,7 +70,15 @@ std::optional<Action> Session::describe(const Block& block) const {
       std::optional<std::map<std::string, std::string>> parameters =
           renderAll(p.parameters, state_);
       if (!parameters) return std::nullopt;
-      return Action(InvokeFunction{p.function, std::move(*parameters), p.timeoutSeconds});
+      std::string function = p.function;
+      if (p.dynamicArn) {
+        // Resolved by the channel (FunctionRegistry::resolve); nothing to resolve = the Error
+        // branch, as Connect takes it for a Lambda it cannot invoke.
+        std::optional<std::string> arn = p.dynamicArn->render(state_, kMaxValueBytes);
+        if (!arn || arn->empty()) return std::nullopt;
+        function = std::move(*arn);
+      }
+      return Action(InvokeFunction{std::move(function), std::move(*parameters), p.timeoutSeconds});
     }
     default:
       return std::nullopt;
@@ -110,6 +118,7 @@ std::variant<Action, Session::Move> Session::enter(std::size_t index) {
       std::string queue = id ? queueFromQueueId(*id) : std::string();
       if (queue.empty()) return error(block, "NoMatchingError");
       state_.queue = std::move(queue);
+      state_.queueArn = id->starts_with("arn:") ? *id : std::string();
       return next(block);
     }
     case BlockType::kTransferContactToQueue: {
@@ -128,6 +137,15 @@ std::variant<Action, Session::Move> Session::enter(std::size_t index) {
       // Behaviour callgate has no use for (logging, recording, voice, ...): nothing to do, so
       // nothing can fail and its error branches are never taken.
       return next(block);
+    // flow control (flowcore: flow_control.cc)
+    case BlockType::kEndFlowExecution:
+    case BlockType::kTransferToFlow:
+    case BlockType::kInvokeFlowModule:
+    case BlockType::kEndFlowModuleExecution:
+    case BlockType::kDistributeByPercentage:
+    case BlockType::kWait:
+    case BlockType::kUpdateFlowAttributes:
+      return enterFlowControl(index);
   }
   return Move{"flow-error", nullptr};
 }

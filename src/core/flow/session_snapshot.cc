@@ -67,12 +67,135 @@ Result<std::map<std::string, std::string>> readStringMap(const Json& obj, const 
   return out;
 }
 
+// Fields added after the first format: absent in snapshots parked by an older build, which read
+// as empty rather than failing the call.
+Result<std::map<std::string, std::string>> readOptionalStringMap(const Json& obj, const char* key) {
+  if (!obj.contains(key)) return std::map<std::string, std::string>();
+  return readStringMap(obj, key);
+}
+
+Result<std::string> readOptionalString(const Json& obj, const char* key) {
+  if (!obj.contains(key)) return std::string();
+  return readString(obj, key);
+}
+
+Json lexJson(const LexState& lex) {
+  return {{"intentName", lex.intentName},
+          {"intentConfidence", lex.intentConfidence},
+          {"sentimentLabel", lex.sentimentLabel},
+          {"slots", stringMap(lex.slots)},
+          {"sessionAttributes", stringMap(lex.sessionAttributes)}};
+}
+
+Result<LexState> readLex(const Json& obj) {
+  LexState lex;
+  auto it = obj.find("lex");
+  if (it == obj.end()) return lex;
+  if (!it->is_object()) return bad("lex must be an object");
+  std::string* fields[] = {&lex.intentName, &lex.intentConfidence, &lex.sentimentLabel};
+  const char* keys[] = {"intentName", "intentConfidence", "sentimentLabel"};
+  for (std::size_t i = 0; i < std::size(keys); ++i) {
+    Result<std::string> v = readOptionalString(*it, keys[i]);
+    if (!v.ok()) return v.error();
+    *fields[i] = std::move(v).value();
+  }
+  Result<std::map<std::string, std::string>> slots = readOptionalStringMap(*it, "slots");
+  if (!slots.ok()) return slots.error();
+  lex.slots = std::move(slots).value();
+  Result<std::map<std::string, std::string>> session =
+      readOptionalStringMap(*it, "sessionAttributes");
+  if (!session.ok()) return session.error();
+  lex.sessionAttributes = std::move(session).value();
+  return lex;
+}
+
+// The ContactState fields beyond the original five (customer profile, Lex, flow attributes,
+// callback number).
+Status readExtendedState(const Json& snapshot, ContactState& state) {
+  Result<std::map<std::string, std::string>> customer = readOptionalStringMap(snapshot, "customer");
+  if (!customer.ok()) return customer.error();
+  state.customer = std::move(customer).value();
+  Result<LexState> lex = readLex(snapshot);
+  if (!lex.ok()) return lex.error();
+  state.lex = std::move(lex).value();
+  Result<std::map<std::string, std::string>> flowAttributes =
+      readOptionalStringMap(snapshot, "flowAttributes");
+  if (!flowAttributes.ok()) return flowAttributes.error();
+  state.flowAttributes = std::move(flowAttributes).value();
+  Result<std::string> queueArn = readOptionalString(snapshot, "queueArn");
+  if (!queueArn.ok()) return queueArn.error();
+  state.queueArn = std::move(queueArn).value();
+  Result<std::string> callback = readOptionalString(snapshot, "callbackNumber");
+  if (!callback.ok()) return callback.error();
+  state.callbackNumber = std::move(callback).value();
+  return okStatus();
+}
+
+Json flowRef(const Flow& flow) {
+  return {{"name", flow.info().name}, {"fingerprint", flow.fingerprint()}};
+}
+
+// A flow the call moved to, by name and fingerprint in the start flow's library.
+Result<std::shared_ptr<const Flow>> readFlowRef(const Json& ref,
+                                                const std::shared_ptr<const FlowLibrary>& library,
+                                                const char* what) {
+  if (!ref.is_object()) return bad(std::string(what) + " must be an object");
+  Result<std::string> name = readString(ref, "name");
+  if (!name.ok()) return name.error();
+  Result<std::string> fingerprint = readString(ref, "fingerprint");
+  if (!fingerprint.ok()) return fingerprint.error();
+  std::shared_ptr<const Flow> flow = library ? library->find(*name) : nullptr;
+  if (!flow || flow->fingerprint() != *fingerprint)
+    flow = library ? library->findByFingerprint(*fingerprint) : nullptr;
+  if (!flow) {
+    return Error::failedPrecondition("session snapshot: flow '" + *name +
+                                     "' is not loaded (or has changed)");
+  }
+  return flow;
+}
+
+Result<std::map<std::string, int>> readLoops(const Json& obj, const Flow& flow) {
+  auto loopsIt = obj.find("loops");
+  if (loopsIt == obj.end() || !loopsIt->is_object()) return bad("loops must be an object");
+  std::map<std::string, int> loops;
+  for (auto it = loopsIt->begin(); it != loopsIt->end(); ++it) {
+    const Block* block = flow.find(it.key());
+    if (block == nullptr || block->type != BlockType::kLoop)
+      return bad("loops names no Loop '" + it.key() + "'");
+    if (!it->is_number_integer()) return bad("loop counter must be an integer");
+    long long n = it->get<long long>();
+    if (n < 0 || n > std::get<LoopParams>(block->params).count)
+      return bad("loop counter out of range");
+    loops[it.key()] = static_cast<int>(n);
+  }
+  return loops;
+}
+
+Json loopsJson(const std::map<std::string, int>& loops) {
+  Json out = Json::object();
+  for (const auto& [id, n] : loops) out[id] = n;
+  return out;
+}
+
 }  // namespace
 
 Json Session::snapshot() const {
   Json s = Json::object();
   s["format"] = kFormat;
-  s["flow"] = flow_ ? flow_->fingerprint() : std::string();
+  s["flow"] = origin_ ? origin_->fingerprint() : std::string();
+  // Only when the call has moved on (TransferToFlow, a module), so snapshots of calls that stay
+  // in one flow read as before.
+  if (flow_ && flow_ != origin_) s["currentFlow"] = flowRef(*flow_);
+  if (!frames_.empty()) {
+    Json frames = Json::array();
+    for (const Frame& f : frames_) {
+      frames.push_back({{"flow", flowRef(*f.flow)},
+                        {"invoke", f.flow->blocks()[f.invoke].id},
+                        {"flowAttributes", stringMap(f.flowAttributes)},
+                        {"loops", loopsJson(f.loops)}});
+    }
+    s["frames"] = std::move(frames);
+  }
   s["phase"] = phase_ == Phase::kNew ? "new" : phase_ == Phase::kWaiting ? "waiting" : "finished";
   s["current"] = phase_ == Phase::kWaiting ? Json(flow_->blocks()[current_].id) : Json(nullptr);
   s["call"] = {{"contactId", state_.call.contactId},
@@ -84,9 +207,12 @@ Json Session::snapshot() const {
   s["external"] = stringMap(state_.external);
   s["storedCustomerInput"] = state_.storedCustomerInput;
   s["queue"] = state_.queue;
-  Json loops = Json::object();
-  for (const auto& [id, n] : loops_) loops[id] = n;
-  s["loops"] = std::move(loops);
+  s["queueArn"] = state_.queueArn;
+  s["customer"] = stringMap(state_.customer);
+  s["lex"] = lexJson(state_.lex);
+  s["flowAttributes"] = stringMap(state_.flowAttributes);
+  s["callbackNumber"] = state_.callbackNumber;
+  s["loops"] = loopsJson(loops_);
   s["endReason"] = endReason_;
   s["endWhy"] = whyName(endWhy_);
   const auto* transfer = last_ ? std::get_if<TransferToQueue>(&*last_) : nullptr;
@@ -116,6 +242,36 @@ Result<Session> Session::restore(std::shared_ptr<const Flow> flow, const Json& s
     }
 
     Session session(flow);
+    if (auto current = snapshot.find("currentFlow"); current != snapshot.end()) {
+      Result<std::shared_ptr<const Flow>> moved =
+          readFlowRef(*current, session.library_, "currentFlow");
+      if (!moved.ok()) return moved.error();
+      session.flow_ = std::move(moved).value();
+    }
+    if (auto frames = snapshot.find("frames"); frames != snapshot.end()) {
+      if (!frames->is_array() || frames->size() > kMaxModuleDepth)
+        return bad("frames must be a list of at most " + std::to_string(kMaxModuleDepth));
+      for (const Json& f : *frames) {
+        if (!f.is_object()) return bad("each frame must be an object");
+        auto ref = f.find("flow");
+        if (ref == f.end()) return bad("frame.flow must be an object");
+        Result<std::shared_ptr<const Flow>> frameFlow =
+            readFlowRef(*ref, session.library_, "frame.flow");
+        if (!frameFlow.ok()) return frameFlow.error();
+        Result<std::string> invoke = readString(f, "invoke");
+        if (!invoke.ok()) return invoke.error();
+        std::size_t at = (*frameFlow)->indexOf(*invoke);
+        if (at == kNoBlock || (*frameFlow)->blocks()[at].type != BlockType::kInvokeFlowModule)
+          return bad("frame.invoke names no InvokeFlowModule '" + *invoke + "'");
+        Result<std::map<std::string, std::string>> attrs = readStringMap(f, "flowAttributes");
+        if (!attrs.ok()) return attrs.error();
+        Result<std::map<std::string, int>> loops = readLoops(f, **frameFlow);
+        if (!loops.ok()) return loops.error();
+        session.frames_.push_back(Frame{std::move(frameFlow).value(), at, std::move(attrs).value(),
+                                        std::move(loops).value()});
+      }
+    }
+    const std::shared_ptr<const Flow>& running = session.flow_;
     auto callIt = snapshot.find("call");
     if (callIt == snapshot.end() || !callIt->is_object()) return bad("call must be an object");
     std::string* callFields[] = {&session.state_.call.contactId,
@@ -141,19 +297,11 @@ Result<Session> Session::restore(std::shared_ptr<const Flow> flow, const Json& s
     Result<std::string> queue = readString(snapshot, "queue");
     if (!queue.ok()) return queue.error();
     session.state_.queue = std::move(queue).value();
+    if (Status s = readExtendedState(snapshot, session.state_); !s.ok()) return s.error();
 
-    auto loopsIt = snapshot.find("loops");
-    if (loopsIt == snapshot.end() || !loopsIt->is_object()) return bad("loops must be an object");
-    for (auto it = loopsIt->begin(); it != loopsIt->end(); ++it) {
-      const Block* block = flow->find(it.key());
-      if (block == nullptr || block->type != BlockType::kLoop)
-        return bad("loops names no Loop '" + it.key() + "'");
-      if (!it->is_number_integer()) return bad("loop counter must be an integer");
-      long long n = it->get<long long>();
-      if (n < 0 || n > std::get<LoopParams>(block->params).count)
-        return bad("loop counter out of range");
-      session.loops_[it.key()] = static_cast<int>(n);
-    }
+    Result<std::map<std::string, int>> loops = readLoops(snapshot, *running);
+    if (!loops.ok()) return loops.error();
+    session.loops_ = std::move(loops).value();
 
     Result<int> withoutInput = readInt(snapshot, "stepsWithoutInput", 0, kMaxStepsWithoutInput);
     if (!withoutInput.ok()) return withoutInput.error();
@@ -192,10 +340,10 @@ Result<Session> Session::restore(std::shared_ptr<const Flow> flow, const Json& s
     } else if (*phase == "waiting") {
       Result<std::string> current = readString(snapshot, "current");
       if (!current.ok()) return current.error();
-      std::size_t index = flow->indexOf(*current);
+      std::size_t index = session.flow_->indexOf(*current);
       if (index == kNoBlock) return bad("current names no action '" + *current + "'");
       // Only blocks that wait for the channel can be current; describe() rejects the others.
-      std::optional<Action> pending = session.describe(flow->blocks()[index]);
+      std::optional<Action> pending = session.describe(session.flow_->blocks()[index]);
       if (!pending) return bad("action '" + *current + "' does not wait for the channel");
       session.phase_ = Phase::kWaiting;
       session.current_ = index;

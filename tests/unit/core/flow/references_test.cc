@@ -49,9 +49,10 @@ TEST(ReferenceTest, MissingValuesResolveToEmpty) {
 }
 
 TEST(ReferenceTest, RejectsUnknownPaths) {
-  for (std::string_view bad : {"$.Foo.bar", "$.Attributes", "$.External", "$.CustomerEndpoint",
-                               "$.CustomerEndpoint.Name", "$.Queue.ARN", "$.ContactId.x",
-                               "$.Lex.IntentName", "$.", "$.Attributes.x y", "$.Attributes.x."}) {
+  for (std::string_view bad :
+       {"$.Foo.bar", "$.Attributes", "$.External", "$.CustomerEndpoint", "$.CustomerEndpoint.Name",
+        "$.Queue.Arn", "$.ContactId.x", "$.Lex.Intent", "$.Customer", "$.Agent.Phone", "$.",
+        "$.Attributes.x y", "$.Attributes.x."}) {
     Result<Reference> ref = parseReference(bad);
     ASSERT_FALSE(ref.ok()) << bad;
     EXPECT_NE(ref.error().message().find("unknown reference"), std::string::npos)
@@ -112,9 +113,9 @@ TEST(TemplateTest, MissingReferenceRendersEmpty) {
 }
 
 TEST(TemplateTest, UnknownEmbeddedReferenceIsAnError) {
-  Result<Template> t = Template::parse("Hello $.Lex.IntentName there");
+  Result<Template> t = Template::parse("Hello $.Lex.Intent there");
   ASSERT_FALSE(t.ok());
-  EXPECT_EQ(t.error().message(), "unknown reference '$.Lex.IntentName'");
+  EXPECT_EQ(t.error().message(), "unknown reference '$.Lex.Intent'");
 }
 
 TEST(TemplateTest, RenderRefusesToExceedTheLimit) {

@@ -92,6 +92,47 @@ TEST(SessionSnapshotTest, RoundTripBeforeStartAndAfterTheEnd) {
   EXPECT_EQ(disconnectReason(roundTrip(hungUp, flow).handle(PromptPlayed{})), "caller hung up");
 }
 
+TEST(SessionSnapshotTest, CarriesCustomerLexFlowAttributesAndCallbackNumber) {
+  auto flow = mustLoad(pinFlow());
+  Session s(flow, testCall());
+  s.start();
+  Json j = s.snapshot();
+  j["customer"] = {{"FirstName", "Ada"}, {"Address.City", "London"}};
+  j["lex"] = {{"intentName", "CheckBalance"},
+              {"intentConfidence", "0.91"},
+              {"sentimentLabel", "NEUTRAL"},
+              {"slots", {{"account", "1234"}}},
+              {"sessionAttributes", {{"k", "v"}}}};
+  j["flowAttributes"] = {{"tries", "2"}};
+  j["callbackNumber"] = "+15550001111";
+  Result<Session> restored = Session::restore(flow, j);
+  ASSERT_TRUE(restored.ok()) << restored.error().message();
+  const ContactState& state = restored->state();
+  EXPECT_EQ(state.customer.at("Address.City"), "London");
+  EXPECT_EQ(state.lex.intentName, "CheckBalance");
+  EXPECT_EQ(state.lex.intentConfidence, "0.91");
+  EXPECT_EQ(state.lex.sentimentLabel, "NEUTRAL");
+  EXPECT_EQ(state.lex.slots.at("account"), "1234");
+  EXPECT_EQ(state.lex.sessionAttributes.at("k"), "v");
+  EXPECT_EQ(state.flowAttributes.at("tries"), "2");
+  EXPECT_EQ(state.callbackNumber, "+15550001111");
+  EXPECT_EQ(restored->snapshot(), j);
+}
+
+TEST(SessionSnapshotTest, ReadsASnapshotParkedBeforeTheNewerFieldsExisted) {
+  auto flow = mustLoad(pinFlow());
+  Session s(flow, testCall());
+  s.start();
+  Json j = s.snapshot();
+  for (const char* key : {"queueArn", "customer", "lex", "flowAttributes", "callbackNumber"})
+    j.erase(key);
+  Result<Session> restored = Session::restore(flow, j);
+  ASSERT_TRUE(restored.ok()) << restored.error().message();
+  EXPECT_TRUE(restored->state().customer.empty());
+  EXPECT_EQ(restored->state().lex, LexState{});
+  EXPECT_EQ(restored->snapshot(), s.snapshot());
+}
+
 TEST(SessionSnapshotTest, RefusesASnapshotOfAnotherFlow) {
   auto flow = mustLoad(pinFlow());
   Session s(flow, testCall());
@@ -137,6 +178,10 @@ TEST(SessionSnapshotTest, RejectsMalformedSnapshotsWithoutThrowing) {
             "session snapshot: each step must be an object");
   EXPECT_EQ(broken([](Json& j) { j.erase("external"); }),
             "session snapshot: external must be an object");
+  EXPECT_EQ(broken([](Json& j) { j["customer"] = "Ada"; }),
+            "session snapshot: customer must be an object");
+  EXPECT_EQ(broken([](Json& j) { j["lex"]["slots"]["a"] = 1; }),
+            "session snapshot: slots.a must be a string");
   Result<Session> noFlow = Session::restore(nullptr, good);
   EXPECT_FALSE(noFlow.ok());
 }
