@@ -164,7 +164,7 @@ GaugeFamily& buildInfo() {
 void recordVerdict(std::string_view channel, std::string_view method, bool authenticated,
                    double secondsSinceAnswer) {
   verdicts().with({oneOf(method, kMethods), authenticated ? "verified" : "unverified"}).inc();
-  verdictSeconds().with({channel}).observe(secondsSinceAnswer);
+  if (secondsSinceAnswer >= 0) verdictSeconds().with({channel}).observe(secondsSinceAnswer);
 }
 
 void recordSms(std::string_view provider, bool sent) {

@@ -48,7 +48,8 @@ GaugeFamily& workerQueueDepth();
 GaugeFamily& dbPoolInUse();
 GaugeFamily& buildInfo();  // {version}, always 1
 
-// The verdict a call was handed over with (the flow's authMethod and authenticated attributes).
+// The verdict a call was handed over with (the flow's authMethod and authenticated attributes);
+// secondsSinceAnswer < 0: unknown, not observed.
 void recordVerdict(std::string_view channel, std::string_view method, bool authenticated,
                    double secondsSinceAnswer);
 // An SMS handed to (or refused by) a provider.
