@@ -24,6 +24,8 @@ PACKAGES=(
   libpocketsphinx-dev libsphinxbase-dev pocketsphinx-en-us libspeexdsp-dev espeak-ng flite
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev python3 curl sqlite3 wrk nginx-light
+  # metrics: promtool (in Debian's prometheus) checks what GET /metrics serves
+  prometheus
   # SIP peers for the black-box tests and the SIP benchmark; sox makes and checks test audio
   baresip-core sip-tester sox
   # Kannel end-to-end test: bearerbox + smsbox (kannel), the fake SMSC (kannel-extras)

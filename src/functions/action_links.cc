@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "common/metrics_catalog.h"
 #include "core/phone.h"
 
 namespace callgate {
@@ -101,6 +102,7 @@ Result<IssuedLink> ActionLinks::issue(const std::string& userId, std::string_vie
                                      {"action", grant.action},
                                      {"phone", masked},
                                      {"expires_at", formatRfc3339(grant.expiresAt)}});
+  metrics::links().with({"issued"}).inc();
   return IssuedLink{IssueOutcome::kSent, *id, grant.expiresAt};
 }
 

@@ -2,6 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include "common/metrics_catalog.h"
+
 namespace callgate {
 
 const std::vector<std::string>& linkTokenAmr() {
@@ -13,7 +15,12 @@ Result<Redemption> RedeemLink::redeem(std::string_view code) {
   // Look first and sign before redeeming: a signing failure must not use up the caller's link.
   auto view = links_.inspect(code);
   if (!view.ok()) return view.error();
-  if (view->state != LinkState::kValid) return Redemption{*view, {}};
+  // Unknown, used or expired: refused (a store error is neither redeemed nor refused).
+  auto& refused = metrics::links().with({"refused"});
+  if (view->state != LinkState::kValid) {
+    refused.inc();
+    return Redemption{*view, {}};
+  }
 
   auto token = tokens_.issue(view->userId, view->action, linkTokenAmr());
   if (!token.ok()) {
@@ -24,7 +31,11 @@ Result<Redemption> RedeemLink::redeem(std::string_view code) {
   auto redeemed = links_.redeem(code);
   if (!redeemed.ok()) return redeemed.error();
   // Lost a race (or the link expired since we looked): the token just minted is never shown.
-  if (redeemed->state != LinkState::kValid) return Redemption{*redeemed, {}};
+  if (redeemed->state != LinkState::kValid) {
+    refused.inc();
+    return Redemption{*redeemed, {}};
+  }
+  metrics::links().with({"redeemed"}).inc();
   return Redemption{*redeemed, std::move(token->jwt)};
 }
 

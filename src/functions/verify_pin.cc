@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "common/metrics_catalog.h"
 #include "core/verdict.h"
 #include "functions/lookup_caller.h"
 
@@ -51,6 +52,7 @@ Result<StringMap> VerifyPin::invoke(const FunctionRequest& request) {
   if (match) return onMatch(userId, pin, storedHash);
 
   if (attempt->failures >= max) {
+    metrics::pinLockouts().with().inc();
     deps_.audit.record("pin_locked",
                        {{"user_id", userId}, {"attempts", std::to_string(attempt->failures)}});
     return outcome("Locked");

@@ -4,6 +4,7 @@
 
 #include <cstdint>
 
+#include "common/metrics_catalog.h"
 #include "core/phone.h"
 
 namespace callgate {
@@ -42,6 +43,7 @@ Status TrackedSmsSender::send(const SmsMessage& message) {
 
   SmsSubmission result = submit(message, id);
   const bool ok = result.outcome.ok();
+  metrics::recordSms(provider_, ok);
   if (tracking_.store != nullptr) {
     auto updated = tracking_.store->updateById(provider_, id, result.providerMessageId,
                                                ok ? result.status : "failed",

@@ -8,6 +8,7 @@
 #include "adapters/storage/postgres/pg_database.h"
 #include "adapters/storage/sqlite/sqlite_database.h"
 #include "app/cli/commands.h"
+#include "app/cli/metrics_endpoint.h"
 #include "app/wiring/sip_channel.h"
 #include "app/wiring/wiring.h"
 #include "channels/common/health_check.h"
@@ -74,6 +75,7 @@ http::Router makeRouter(const Services& services, const Config& config,
   web::addLinkRoutes(router, web);
   web::addMemberApiRoutes(router, web);
   addSmsRoutes(router, config, services);
+  addMetricsRoute(router, config.metrics);
   if (twilioVoice != nullptr) {
     twilio_voice::addTwilioVoiceRoutes(
         router, *twilioVoice, {config.twilioVoice.authToken, config.twilioVoice.publicBaseUrl});
@@ -129,6 +131,11 @@ int serveCommand(const Config& config) {
       "event=start http={}:{} db={} sms={} caller_id_trust={} twilio_voice={}", options.host, *port,
       config.storage.isPostgres() ? redactPgUrl(config.storage.location) : config.storage.location,
       smsDescription(config), callerIdTrustName(config.callerIdTrust), twilioVoice ? "on" : "off");
+  auto metricsListener = startMetricsListener(config.metrics);
+  if (!metricsListener.ok()) {
+    std::cerr << "callgate: " << metricsListener.error().message() << "\n";
+    return 1;
+  }
   std::cout << "listening http://" << options.host << ":" << *port << std::endl;
 
   std::unique_ptr<SipChannel> sip;

@@ -39,6 +39,8 @@ constexpr TableEntry kTables[] = {
     {"twilio", [](TableReader& t, Config& c) { return detail::readTwilioTable(t, c.twilioVoice); }},
     {"sip", [](TableReader& t, Config& c) { return detail::readSipTable(t, c.sip); }},
     {"speech", [](TableReader& t, Config& c) { return detail::readSpeechTable(t, c.speech); }},
+    // metrics
+    {"metrics", [](TableReader& t, Config& c) { return detail::readMetricsTable(t, c.metrics); }},
 };
 
 }  // namespace

@@ -82,6 +82,12 @@ struct StorageConfig {
   static bool isPostgresUrl(std::string_view location);
 };
 
+// [metrics]: where GET /metrics is served (metrics_table.cc).
+struct MetricsConfig {
+  std::string listen;          // HOST:PORT of an admin listener serving only /metrics; "" = none
+  bool onMainListener = true;  // also on the main HTTP listener
+};
+
 struct Config {
   // [server]
   std::string http = "127.0.0.1:8080";  // HOST:PORT; port 0 picks a free one
@@ -136,6 +142,8 @@ struct Config {
   token::KeyRingOptions tokenKeys;
   // [oauth.clients]: client id -> secret, for introspection and revocation (HTTP Basic)
   std::map<std::string, std::string> oauthClients;
+  // [metrics]
+  MetricsConfig metrics;
 };
 
 // The flags that may override the file. Unset ones leave the file's (or default) value.

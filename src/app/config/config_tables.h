@@ -46,4 +46,7 @@ Status readSipTable(TableReader& t, sip_voice::SipChannelConfig& sip);
 // speech_table.cc
 Status readSpeechTable(TableReader& t, asr::SpeechOptions& speech);
 
+// metrics_table.cc
+Status readMetricsTable(TableReader& t, MetricsConfig& metrics);
+
 }  // namespace callgate::app::detail

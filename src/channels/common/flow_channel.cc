@@ -5,6 +5,7 @@
 #include <chrono>
 
 #include "core/customer.h"
+#include "functions/function_metrics.h"
 
 namespace callgate {
 
@@ -23,7 +24,7 @@ FunctionRequest functionRequest(const flow::Session& session, Attestation attest
 
 Result<StringMap> invokeLogged(Function& fn, const FunctionRequest& request) {
   const auto started = std::chrono::steady_clock::now();
-  Result<StringMap> result = fn.invoke(request);
+  Result<StringMap> result = invokeMeasured(fn, request);
   const auto micros = std::chrono::duration_cast<std::chrono::microseconds>(
                           std::chrono::steady_clock::now() - started)
                           .count();

@@ -6,6 +6,7 @@
 
 #include "channels/connect/connect_event.h"
 #include "core/verdict.h"
+#include "functions/function_metrics.h"
 
 namespace callgate::connect {
 
@@ -42,7 +43,7 @@ http::Response handleConnectRequest(Function& function, const http::Request& req
   Result<FunctionRequest> event = parseConnectEvent(request.body);
   if (!event) return http::jsonError(400, event.error().message());
 
-  Result<StringMap> result = function.invoke(*event);
+  Result<StringMap> result = invokeMeasured(function, *event);
   if (result) {
     http::Response response;
     response.body = stringMapToJson(*result);

@@ -9,6 +9,7 @@
 #include "channels/common/fail_safe.h"
 #include "channels/common/flow_channel.h"
 #include "channels/sip_voice/verdict_headers.h"
+#include "common/metrics_catalog.h"
 #include "common/overloaded.h"
 
 namespace callgate::sip_voice {
@@ -39,6 +40,16 @@ const char* endReasonName(sip::EndReason reason) {
   return "unknown";
 }
 
+// Runs `f` on the worker pool, counted in callgate_worker_queue_depth while it waits there.
+template <typename F>
+void postWork(boost::asio::thread_pool& workers, F&& f) {
+  metrics::workerQueueDepth().with().add();
+  boost::asio::post(workers, [f = std::forward<F>(f)]() mutable {
+    metrics::workerQueueDepth().with().sub();
+    f();
+  });
+}
+
 }  // namespace
 
 CallRun::CallRun(const CallDeps& deps, std::shared_ptr<const flow::Flow> flow, flow::CallInfo info,
@@ -62,6 +73,7 @@ void CallRun::begin() {
   post([self = shared_from_this()] {
     if (self->phase_ != Phase::kNew) return;
     self->phase_ = Phase::kRunning;
+    self->metrics_.answered();
     std::weak_ptr<CallRun> weak = self;
     self->media_->onDigit([weak](char key) {
       if (auto s = weak.lock()) s->digit(key);
@@ -87,6 +99,7 @@ void CallRun::transferOutcome(const sip::TransferOutcome& outcome) {
     }
     spdlog::info("event=sip_transfer_done contact={} status={}",
                  self->session_.state().call.contactId, outcome.status);
+    self->metrics_.transferred();
     self->phase_ = Phase::kLeaving;
     self->leg_->hangup();
   });
@@ -95,6 +108,14 @@ void CallRun::transferOutcome(const sip::TransferOutcome& outcome) {
 void CallRun::ended(sip::EndReason reason) {
   post([self = shared_from_this(), reason] {
     if (self->over()) return;
+    // We were leaving (the flow hung up, or the agent took the call) unless the caller went first.
+    const bool callerLeft =
+        reason == sip::EndReason::kCallerHungUp || reason == sip::EndReason::kCancelled;
+    self->metrics_.ended(reason == sip::EndReason::kTransferred ? "transferred"
+                         : self->phase_ == Phase::kLeaving      ? "hangup"
+                         : reason == sip::EndReason::kWeHungUp  ? "hangup"
+                         : callerLeft                           ? "abandoned"
+                                                                : "error");
     self->phase_ = Phase::kOver;
     ++self->generation_;
     self->timer_.cancel();
@@ -120,6 +141,7 @@ void CallRun::perform(flow::Action action) {
   recognizing_ = false;
   logSteps();
   if (auto handoff = failSafe_.divert(action, session_.state().call.contactId, failSafeQueue())) {
+    metrics_.failed();
     failSafeHandoff(std::move(*handoff));
     return;
   }
@@ -133,6 +155,7 @@ void CallRun::perform(flow::Action action) {
                  [this](const flow::TransferToQueue& t) { transfer(t); },
                  [this](const flow::Disconnect& d) {
                    if (d.flowError()) {
+                     metrics_.failed();
                      spdlog::warn("event=sip_flow_error contact={} error=\"{}\"",
                                   session_.state().call.contactId, d.reason);
                    }
@@ -174,8 +197,8 @@ void CallRun::playPrompt(const flow::PlayPrompt& prompt, std::function<void()> t
     return;
   }
   const uint64_t gen = generation_;
-  boost::asio::post(deps_.workers, [self = shared_from_this(), gen, prompt, lang = language(),
-                                    then = std::move(then)]() mutable {
+  postWork(deps_.workers, [self = shared_from_this(), gen, prompt, lang = language(),
+                           then = std::move(then)]() mutable {
     auto audio = self->deps_.renderPrompt(prompt, lang);
     self->post([self, gen, audio = std::move(audio), then = std::move(then)]() mutable {
       if (gen != self->generation_ || self->over()) return;
@@ -340,8 +363,8 @@ void CallRun::recognize(std::vector<int16_t> utterance) {
   stopListening();
   recognizing_ = true;
   const uint64_t gen = generation_;
-  boost::asio::post(deps_.workers, [self = shared_from_this(), gen, grammar = listen_->grammar,
-                                    utterance = std::move(utterance)] {
+  postWork(deps_.workers, [self = shared_from_this(), gen, grammar = listen_->grammar,
+                           utterance = std::move(utterance)] {
     Result<speech::Recognition> result =
         self->deps_.options.recognizer->recognize(utterance, grammar);
     self->post([self, gen, result = std::move(result)] {
@@ -387,19 +410,18 @@ void CallRun::invoke(const flow::InvokeFunction& call) {
         self->failSafe_.functionFailed();
         self->feed(flow::FunctionFailed{"timed out"});
       });
-  boost::asio::post(deps_.workers,
-                    [self = shared_from_this(), gen, fn, request = std::move(request)] {
-                      Result<StringMap> result = invokeLogged(*fn, request);
-                      self->post([self, gen, result = std::move(result)]() mutable {
-                        if (gen != self->generation_ || self->over()) return;
-                        if (result.ok()) {
-                          self->feed(flow::FunctionCompleted{std::move(*result)});
-                          return;
-                        }
-                        self->failSafe_.functionFailed();
-                        self->feed(flow::FunctionFailed{result.error().message()});
-                      });
-                    });
+  postWork(deps_.workers, [self = shared_from_this(), gen, fn, request = std::move(request)] {
+    Result<StringMap> result = invokeLogged(*fn, request);
+    self->post([self, gen, result = std::move(result)]() mutable {
+      if (gen != self->generation_ || self->over()) return;
+      if (result.ok()) {
+        self->feed(flow::FunctionCompleted{std::move(*result)});
+        return;
+      }
+      self->failSafe_.functionFailed();
+      self->feed(flow::FunctionFailed{result.error().message()});
+    });
+  });
 }
 
 void CallRun::transfer(const flow::TransferToQueue& t) {
@@ -416,6 +438,7 @@ void CallRun::transfer(const flow::TransferToQueue& t) {
   spdlog::info("event=sip_transfer contact={} queue=\"{}\" target=\"{}\" authenticated={}", contact,
                t.queue, target, verdictValue(attrs, kAuthenticatedKey, kFalse));
   phase_ = Phase::kTransferring;
+  metrics_.verdict(attrs);
   leg_->refer(target, verdictHeaders(attrs));
   const uint64_t gen = generation_;
   timer_.expires_after(o.transferTimeout);

@@ -42,6 +42,7 @@
 
 #include "adapters/net/rtp/media_session.h"
 #include "adapters/net/sip/call_handler.h"
+#include "channels/common/call_metrics.h"
 #include "channels/common/fail_safe.h"
 #include "core/flow/session.h"
 #include "core/speech/endpointer.h"
@@ -161,6 +162,7 @@ class CallRun : public std::enable_shared_from_this<CallRun> {
   bool recognizing_ = false;  // an utterance is being decoded (the tap is off meanwhile)
   double lastConfidence_ = 0.0;
   CallFailSafe failSafe_;  // did a function of this call fail?
+  CallMetrics metrics_{"sip"};
 };
 
 }  // namespace callgate::sip_voice

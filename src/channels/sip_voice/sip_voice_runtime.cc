@@ -4,6 +4,7 @@
 
 #include <array>
 
+#include "channels/common/call_metrics.h"
 #include "common/text.h"
 #include "core/phone.h"
 
@@ -66,6 +67,7 @@ sip::Acceptance SipVoiceRuntime::onIncomingCall(const sip::IncomingCall& call,
   std::shared_ptr<const flow::Flow> flow = flows_.forNumber(dialled);
   if (!flow) {
     spdlog::error("event=sip_no_flow dialled=\"{}\"", maskPhone(dialled));
+    countCallEnd("sip", "rejected");
     return {480, {}, 0};
   }
   stir::TrustInput input;
@@ -81,6 +83,7 @@ sip::Acceptance SipVoiceRuntime::onIncomingCall(const sip::IncomingCall& call,
   auto media = media_.open();
   if (!media.ok()) {
     spdlog::warn("event=sip_no_media error=\"{}\"", media.error().message());
+    countCallEnd("sip", "rejected");
     return {503, {}, 0};
   }
   flow::CallInfo info;

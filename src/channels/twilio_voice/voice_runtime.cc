@@ -5,10 +5,12 @@
 
 #include <array>
 
+#include "channels/common/call_metrics.h"
 #include "channels/common/fail_safe.h"
 #include "channels/twilio_voice/parked_call.h"
 #include "channels/twilio_voice/twiml.h"
 #include "channels/twilio_voice/voice_input.h"
+#include "common/metrics_catalog.h"
 #include "core/phone.h"
 #include "core/verdict.h"
 
@@ -47,6 +49,22 @@ Attestation attestationOf(const std::string& verstat, const std::string& callSid
   spdlog::info("event=twilio_verstat_unrecognised contact={} verstat=\"{}\"", callSid,
                verstat.substr(0, 64));
   return Attestation::kNone;
+}
+
+// A call's webhooks may reach different nodes: each node counts the starts and ends it saw, so
+// callgate_active_calls{channel="twilio"} is right summed over the cluster, not per node.
+// A turn's end as callgate_calls_total counts it: a fail-safe transfer (a dependency failed) or
+// a call that found no agent is an error even though the caller heard an apology.
+std::string_view endOutcome(const Turn& turn) {
+  if (turn.outcome == "transfer") return "transferred";
+  if (turn.outcome == "hangup") return "hangup";
+  return "error";
+}
+
+void callStarted() { metrics::activeCalls().with({"twilio"}).add(); }
+void callEnded(std::string_view outcome) {
+  countCallEnd("twilio", outcome);
+  metrics::activeCalls().with({"twilio"}).sub();
 }
 
 }  // namespace
@@ -101,6 +119,7 @@ VoiceReply TwilioVoiceRuntime::incoming(const VoiceWebhook& hook, const std::str
   auto flowIt = flows_.byName.find(flowName);
   if (flowIt == flows_.byName.end()) {
     spdlog::error("event=twilio_no_flow contact={} flow=\"{}\"", hook.callSid, flowName);
+    countCallEnd("twilio", "rejected");
     return ok(say(kLostText), fields(hook.callSid, "", "no-flow"));
   }
   const Attestation attestation = attestationOf(hook.stirVerstat, hook.callSid);
@@ -125,6 +144,7 @@ VoiceReply TwilioVoiceRuntime::incoming(const VoiceWebhook& hook, const std::str
       "flow=\"{}\"",
       hook.callSid, record.id, maskPhone(hook.from), maskPhone(hook.to),
       attestationName(attestation), flowName);
+  callStarted();
 
   flow::CallInfo info;
   info.contactId = hook.callSid;
@@ -203,6 +223,14 @@ VoiceReply TwilioVoiceRuntime::failSafe(const Error& e, const std::string& callS
       runner_.failSafe({callSid, Attestation::kNone, sessionUrl(baseUrl, id), 0}, flowQueue);
   spdlog::info("event=call_end contact={} channel=twilio outcome={} authenticated=False", callSid,
                turn.outcome);
+  // The verdict clock is SIP's only: Twilio's turns keep no answer time (-1).
+  if (turn.end == Turn::End::kTransferred) countVerdict("twilio", turn.agentAttributes, -1);
+  // "insert" fails at the call's first webhook, before it counted as started.
+  if (std::string_view(op) == "insert") {
+    countCallEnd("twilio", "error");
+  } else {
+    callEnded("error");
+  }
   return ok(turn.twiml, fields(callSid, id, turn.outcome));
 }
 
@@ -217,6 +245,7 @@ VoiceReply TwilioVoiceRuntime::finishTurn(VoiceSessionRecord record, const flow:
     }
     spdlog::info("event=call_end contact={} channel=twilio outcome={}", record.callSid,
                  turn.outcome);
+    callEnded(endOutcome(turn));
     return ok(turn.twiml, logFields);
   }
   ParkedCall parked;
@@ -227,6 +256,8 @@ VoiceReply TwilioVoiceRuntime::finishTurn(VoiceSessionRecord record, const flow:
     parked.agent = turn.agentAttributes;
     spdlog::info("event=call_end contact={} channel=twilio outcome=transfer authenticated={}",
                  record.callSid, verdictValue(turn.agentAttributes, kAuthenticatedKey));
+    countVerdict("twilio", turn.agentAttributes, -1);
+    callEnded(endOutcome(turn));
   } else {
     parked.session = snapshotForParking(session);
   }
@@ -276,6 +307,7 @@ VoiceReply TwilioVoiceRuntime::endCall(const VoiceSessionRecord& record, const s
   spdlog::error("event=twilio_session_broken contact={} session={} error=\"{}\"", record.callSid,
                 record.id, why);
   (void)sessions_.remove(record.id);
+  callEnded("error");
   return ok(say(kLostText), fields(record.callSid, record.id, "error"));
 }
 
@@ -297,6 +329,7 @@ void TwilioVoiceRuntime::hangUpParked(const VoiceSessionRecord& record) {
       }
     }
     spdlog::info("event=call_end contact={} channel=twilio outcome=hangup", record.callSid);
+    callEnded("abandoned");
   }
   if (Status s = sessions_.remove(record.id); !s.ok()) {
     spdlog::warn("event=twilio_session_delete_failed session={} error=\"{}\"", record.id,

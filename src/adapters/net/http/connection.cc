@@ -10,6 +10,7 @@
 #include <exception>
 
 #include "adapters/net/http/response_writer.h"
+#include "common/metrics_catalog.h"
 
 namespace callgate::http {
 
@@ -198,7 +199,9 @@ void Connection::dispatch() {
   }
   // Blocking work leaves the io thread (DESIGN §2). The worker reads request_ and the fields
   // logAccess() reads; nothing changes them until writeResponse() runs back on our executor.
+  metrics::workerQueueDepth().with().add();
   asio::post(shared_.workers, [self = shared_from_this(), route]() mutable {
+    metrics::workerQueueDepth().with().sub();
     Response response = self->runHandler(*route);
     // Logging here keeps its formatting cost off the io thread, the server's serial part.
     self->logAccess(response);
@@ -335,11 +338,15 @@ void Connection::onTimer(const error_code& ec) {
 }
 
 void Connection::logAccess(const Response& response) const {
+  // Called once per response, so the request's metrics are counted here too (by route pattern,
+  // never the raw target); a handful of relaxed atomic adds.
+  const auto elapsed = Clock::now() - requestStart_;
+  metrics::recordHttpRequest(logPath_, response.status,
+                             std::chrono::duration<double>(elapsed).count());
   if (!shared_.options.accessLog) return;
   spdlog::logger* logger = spdlog::default_logger_raw();
   if (logger == nullptr || !logger->should_log(spdlog::level::info)) return;
-  const auto latency =
-      std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - requestStart_).count();
+  const auto latency = std::chrono::duration_cast<std::chrono::microseconds>(elapsed).count();
   // The path is logged only when it matched a route (so it is one of ours): an unknown target
   // could carry anything, including a secret the caller pasted.
   const std::string_view method = request_.method.empty()

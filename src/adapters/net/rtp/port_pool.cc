@@ -1,5 +1,7 @@
 #include "adapters/net/rtp/port_pool.h"
 
+#include "common/metrics_catalog.h"
+
 namespace callgate::rtp {
 
 PortPool::PortPool(uint16_t portMin, uint16_t portMax)
@@ -18,6 +20,7 @@ std::optional<uint16_t> PortPool::acquire(const std::function<bool(uint16_t)>& t
     if (!tryBind(port)) continue;  // taken by another process
     held_[slot] = true;
     ++heldCount_;
+    metrics::rtpPortsInUse().with().add();
     cursor_ = (slot + 1) % count;
     return port;
   }
@@ -31,6 +34,7 @@ void PortPool::release(uint16_t port) {
   if (slot < held_.size() && held_[slot]) {
     held_[slot] = false;
     --heldCount_;
+    metrics::rtpPortsInUse().with().sub();
   }
 }
 

@@ -6,6 +6,8 @@
 #include <boost/asio/post.hpp>
 #include <cctype>
 
+#include "common/metrics_catalog.h"
+
 namespace callgate::sip {
 
 namespace asio = boost::asio;
@@ -197,6 +199,7 @@ std::shared_ptr<const std::string> ServerCore::respond(const SipMessage& req, co
     return bytes;
   }
   sendTo(dest, *bytes);
+  metrics::recordSipResponse(status);
   if (!txnKey.empty()) {
     if (ServerTransaction* t = txns_.find(txnKey)) {
       t->lastResponse = bytes;

@@ -3,6 +3,8 @@
 #include <nlohmann/json.hpp>
 #include <utility>
 
+#include "common/metrics_catalog.h"
+
 namespace callgate {
 
 OutboxSmsSender::OutboxSmsSender(std::string path, const Clock& clock)
@@ -13,8 +15,10 @@ Status OutboxSmsSender::send(const SmsMessage& message) {
   const nlohmann::ordered_json line = {
       {"to", message.to}, {"body", message.body}, {"at", formatRfc3339(clock_.now())}};
   // replace: a body with invalid UTF-8 still yields valid JSON instead of an exception.
-  return file_.appendLine(
-      line.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace));
+  Status written =
+      file_.appendLine(line.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace));
+  metrics::recordSms("outbox", written.ok());
+  return written;
 }
 
 }  // namespace callgate

@@ -8,6 +8,7 @@
 #include "adapters/sms/kannel/kannel_sms_sender.h"
 #include "adapters/sms/tracked_sms_sender.h"
 #include "common/form.h"
+#include "common/metrics_catalog.h"
 
 namespace callgate {
 
@@ -64,6 +65,7 @@ http::Response handleTwilioStatus(const http::Request& request, const TwilioStat
   const std::string fields = "provider=twilio message=" + (id.empty() ? std::string("-") : id) +
                              " provider_message=" + sid + " sms_status=" + status;
   const TimePoint now = clock.now();
+  metrics::recordDeliveryReport(status);
   return recorded(id.empty() ? store.updateByProviderId("twilio", sid, status, errorCode, now)
                              : store.updateById("twilio", id, sid, status, errorCode, now),
                   fields);
@@ -92,6 +94,7 @@ http::Response handleKannelDlr(const http::Request& request, const KannelDlrToke
   }
   const std::string fields =
       "provider=kannel message=" + id + " dlr=" + type + " sms_status=" + status;
+  metrics::recordDeliveryReport(status);
   return recorded(store.updateById("kannel", id, id, status, "", clock.now()), fields);
 }
 

@@ -13,6 +13,7 @@
 #include <set>
 #include <sstream>
 
+#include "common/metrics_catalog.h"
 #include "core/spoken_digits.h"
 
 namespace callgate::asr {
@@ -300,7 +301,10 @@ Result<Decoding> PocketsphinxRecognizer::decode(std::span<const int16_t> audio,
 
 Result<speech::Recognition> PocketsphinxRecognizer::recognize(std::span<const int16_t> audio,
                                                               const speech::Grammar& grammar) {
+  const auto started = std::chrono::steady_clock::now();
   auto d = decode(audio, grammar);
+  metrics::speechRecognitionSeconds().with().observe(
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
   if (!d.ok()) return d.error();
   return speech::Recognition{std::move(d->text), d->confidence, std::move(d->alternatives)};
 }

@@ -8,6 +8,7 @@
 #include <utility>
 
 #include "adapters/storage/postgres/pg_schema.h"
+#include "common/metrics_catalog.h"
 
 namespace callgate {
 namespace {
@@ -106,13 +107,17 @@ std::string redactPgUrl(const std::string& url) {
 // ---- Lease ----
 
 PgDatabase::Lease::Lease(PgDatabase* owner, std::unique_ptr<PgConnection> connection)
-    : owner_(owner), connection_(std::move(connection)) {}
+    : owner_(owner), connection_(std::move(connection)) {
+  if (connection_) metrics::dbPoolInUse().with().add();
+}
 
 PgDatabase::Lease::Lease(Lease&& other) noexcept
     : owner_(other.owner_), connection_(std::move(other.connection_)) {}
 
 PgDatabase::Lease::~Lease() {
-  if (connection_) owner_->release(std::move(connection_));
+  if (!connection_) return;  // moved from
+  metrics::dbPoolInUse().with().sub();
+  owner_->release(std::move(connection_));
 }
 
 // ---- PgDatabase ----

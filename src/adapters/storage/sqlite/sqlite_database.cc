@@ -13,6 +13,7 @@
 
 #include "adapters/platform/file/unique_fd.h"
 #include "adapters/storage/sqlite/sqlite_schema.h"
+#include "common/metrics_catalog.h"
 
 namespace callgate {
 namespace {
@@ -84,13 +85,17 @@ Status enableWal(SqliteConnection& connection, const std::string& path) {
 // ---- Lease ----
 
 SqliteDatabase::Lease::Lease(SqliteDatabase* owner, std::unique_ptr<SqliteConnection> connection)
-    : owner_(owner), connection_(std::move(connection)) {}
+    : owner_(owner), connection_(std::move(connection)) {
+  if (connection_) metrics::dbPoolInUse().with().add();
+}
 
 SqliteDatabase::Lease::Lease(Lease&& other) noexcept
     : owner_(other.owner_), connection_(std::move(other.connection_)) {}
 
 SqliteDatabase::Lease::~Lease() {
-  if (connection_) owner_->release(std::move(connection_));
+  if (!connection_) return;  // moved from
+  metrics::dbPoolInUse().with().sub();
+  owner_->release(std::move(connection_));
 }
 
 // ---- SqliteDatabase ----

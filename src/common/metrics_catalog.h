@@ -1,0 +1,67 @@
+// callgate's metrics: every family GET /metrics exposes, with its name, labels and help, in one
+// place so the names stay the ones docs/OPERATIONS.md and deploy/grafana/callgate.json use. Each
+// accessor registers its family in defaultRegistry() on first use (a function-local static) and
+// returns it; instrumentation is one line at the point where the thing happens, e.g.
+//
+//   metrics::otpVerifies().with({"verified"}).inc();
+//
+// Label values are the closed sets documented beside each family; the helpers below map anything
+// else to "other" (and metrics.h's boundedLabel() catches whatever slips through), so a label
+// never holds a phone number, user id, code or any other unbounded value. Thread-safe.
+#pragma once
+
+#include <string_view>
+
+#include "common/metrics.h"
+
+namespace callgate::metrics {
+
+// {channel: sip|twilio|simulator, outcome: transferred|hangup|abandoned|error|rejected}
+CounterFamily& calls();
+// {method: CallerId|SmsOtp|Pin|None|other, result: verified|unverified}
+CounterFamily& verdicts();
+// {outcome: sent|rate_limited|send_failed|invalid_request|error}
+CounterFamily& otpSends();
+// {outcome: verified|invalid|locked|expired|no_challenge|invalid_request|error}
+CounterFamily& otpVerifies();
+// {outcome: authenticated|denied|locked|error}
+CounterFamily& pinVerifies();
+CounterFamily& pinLockouts();
+// {event: issued|redeemed|refused}
+CounterFamily& links();
+// {provider: outbox|twilio|sns|kannel|other, outcome: sent|failed}
+CounterFamily& sms();
+// {status: the provider's delivery status, one of smsStatusRank's words, else other}
+CounterFamily& smsDeliveryReports();
+// {code: 100..699}
+CounterFamily& sipResponses();
+// {channel}
+GaugeFamily& activeCalls();
+GaugeFamily& rtpPortsInUse();
+// {route: the router's pattern or "unmatched", status}
+CounterFamily& httpRequests();
+HistogramFamily& httpRequestDuration();  // {route}
+HistogramFamily& functionDuration();     // {function: a built-in name, else external}
+HistogramFamily& verdictSeconds();       // {channel}: answer to verdict
+HistogramFamily& speechRecognitionSeconds();
+GaugeFamily& workerQueueDepth();
+GaugeFamily& dbPoolInUse();
+GaugeFamily& buildInfo();  // {version}, always 1
+
+// The verdict a call was handed over with (the flow's authMethod and authenticated attributes);
+// secondsSinceAnswer < 0: unknown, not observed.
+void recordVerdict(std::string_view channel, std::string_view method, bool authenticated,
+                   double secondsSinceAnswer);
+// An SMS handed to (or refused by) a provider.
+void recordSms(std::string_view provider, bool sent);
+// A delivery report's status (a provider's word).
+void recordDeliveryReport(std::string_view status);
+// A SIP response sent by our SIP stack.
+void recordSipResponse(int code);
+// An HTTP request answered; `route` is the router's registered path (nullptr when none matched).
+void recordHttpRequest(const std::string* route, int status, double seconds);
+
+// Registers every family above, so a scrape shows them all (with zeros) from the start.
+void registerAll(std::string_view version);
+
+}  // namespace callgate::metrics
