@@ -119,6 +119,7 @@ struct InvokeLambdaFunctionParams {
   std::string function;  // the built-in function it resolved to
   NamedTemplates parameters;
   int timeoutSeconds = 3;
+  bool jsonResponse = false;  // ResponseValidation.ResponseType JSON (else STRING_MAP)
 };
 
 struct UpdateContactTargetQueueParams {

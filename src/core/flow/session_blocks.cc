@@ -70,7 +70,8 @@ std::optional<Action> Session::describe(const Block& block) const {
       std::optional<std::map<std::string, std::string>> parameters =
           renderAll(p.parameters, state_);
       if (!parameters) return std::nullopt;
-      return Action(InvokeFunction{p.function, std::move(*parameters), p.timeoutSeconds});
+      return Action(
+          InvokeFunction{p.function, std::move(*parameters), p.timeoutSeconds, p.jsonResponse});
     }
     default:
       return std::nullopt;
