@@ -9,6 +9,11 @@ void FunctionRegistry::add(std::unique_ptr<Function> fn) {
   fns_[key] = std::move(fn);
 }
 
+void FunctionRegistry::addExternal(std::unique_ptr<Function> fn) {
+  external_.emplace(fn->name());
+  add(std::move(fn));
+}
+
 void FunctionRegistry::addAlias(std::string arnOrName, std::string functionName) {
   aliases_[std::move(arnOrName)] = std::move(functionName);
 }
@@ -30,7 +35,9 @@ Function* FunctionRegistry::resolve(std::string_view nameOrArn) const {
 
 std::vector<std::string> FunctionRegistry::names() const {
   std::vector<std::string> out;
-  for (const auto& [k, v] : fns_) out.push_back(k);
+  for (const auto& [k, v] : fns_) {
+    if (!external_.count(k)) out.push_back(k);
+  }
   return out;
 }
 

@@ -7,6 +7,7 @@
 
 #include <map>
 #include <memory>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -49,6 +50,9 @@ class Function {
 class FunctionRegistry {
  public:
   void add(std::unique_ptr<Function> fn);
+  // A Lambda that is not ours ([lambdas]): reachable through find() and resolve() like any
+  // other, but left out of names(), so callgate's Connect endpoints never proxy to it.
+  void addExternal(std::unique_ptr<Function> fn);
   // Another name for a registered function: an entry of the [functions] map (a Lambda ARN or
   // name -> a function's name). Takes effect in resolve(), not find().
   void addAlias(std::string arnOrName, std::string functionName);
@@ -60,11 +64,13 @@ class FunctionRegistry {
   // then an alias, then an ARN's function name when that names a built-in. nullptr when none:
   // a dynamic ARN never reaches anything the operator did not configure.
   Function* resolve(std::string_view nameOrArn) const;
+  // The functions callgate implements (what its Connect endpoints serve), external ones left out.
   std::vector<std::string> names() const;
 
  private:
   std::map<std::string, std::unique_ptr<Function>, std::less<>> fns_;
   std::map<std::string, std::string, std::less<>> aliases_;
+  std::set<std::string, std::less<>> external_;
 };
 
 }  // namespace callgate

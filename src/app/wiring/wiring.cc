@@ -146,7 +146,8 @@ Status addExternalLambdas(const Config& config, Services& s) {
     } else {
       return Error::invalidArgument("lambdas.\"" + key + "\" has neither url nor AWS settings");
     }
-    s.functions.add(std::make_unique<ExternalLambda>(key, lambda.instanceArn, std::move(invoker)));
+    s.functions.addExternal(
+        std::make_unique<ExternalLambda>(key, lambda.instanceArn, std::move(invoker)));
   }
   return okStatus();
 }

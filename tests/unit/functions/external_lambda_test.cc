@@ -156,7 +156,7 @@ class NamedFunction : public Function {
 FunctionRegistry registry() {
   FunctionRegistry r;
   r.add(std::make_unique<NamedFunction>("lookup-caller"));
-  r.add(std::make_unique<NamedFunction>("arn:aws:lambda:us-east-1:1:function:crm:prod"));
+  r.addExternal(std::make_unique<NamedFunction>("arn:aws:lambda:us-east-1:1:function:crm:prod"));
   r.addAlias("arn:aws:lambda:us-east-1:1:function:legacy", "lookup-caller");
   return r;
 }
@@ -181,6 +181,11 @@ TEST(FunctionRegistryTest, ResolvesNothingUnconfigured) {
   EXPECT_EQ(resolved(r, "arn:aws:lambda:us-east-1:1:function:other"), "(none)");
   EXPECT_EQ(resolved(r, ""), "(none)");
   EXPECT_EQ(r.find("arn:aws:lambda:us-east-1:1:function:legacy"), nullptr);  // find: exact only
+}
+
+TEST(FunctionRegistryTest, NamesLeaveExternalLambdasOut) {
+  // The Connect endpoints serve names(): callgate must not become a proxy to others' Lambdas.
+  EXPECT_EQ(registry().names(), std::vector<std::string>{"lookup-caller"});
 }
 
 TEST(ResolveFunctionNameTest, ExternalNamesComeFirst) {
