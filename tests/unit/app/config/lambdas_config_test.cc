@@ -1,6 +1,10 @@
 #include <gtest/gtest.h>
 #include <stdlib.h>
 
+#include <cstdlib>
+#include <optional>
+#include <string>
+
 #include "app/config/config.h"
 
 namespace callgate::app {
@@ -64,12 +68,41 @@ secret_access_key = "secret"
   EXPECT_EQ(d->lambdas.at("crm").aws->qualifier, "live");
 }
 
+// Sets (or, with nullptr, unsets) an environment variable for one test, then puts it back.
+class ScopedEnv {
+ public:
+  ScopedEnv(const char* name, const char* value) : name_(name) {
+    if (const char* old = std::getenv(name)) old_ = old;
+    if (value) {
+      ::setenv(name, value, 1);
+    } else {
+      ::unsetenv(name);
+    }
+  }
+  ~ScopedEnv() {
+    if (old_) {
+      ::setenv(name_, old_->c_str(), 1);
+    } else {
+      ::unsetenv(name_);
+    }
+  }
+
+ private:
+  const char* name_;
+  std::optional<std::string> old_;
+};
+
 TEST(LambdasConfigTest, AwsEntryTakesCredentialsFromTheEnvironment) {
-  ::setenv("AWS_ACCESS_KEY_ID", "AKIDFROMENV", 1);
-  ::setenv("AWS_SECRET_ACCESS_KEY", "env-secret", 1);
-  auto c = parse(std::string("[lambdas.\"") + kArn + "\"]\n");
-  ::unsetenv("AWS_ACCESS_KEY_ID");
-  ::unsetenv("AWS_SECRET_ACCESS_KEY");
+  ScopedEnv token("AWS_SESSION_TOKEN", nullptr);
+  std::optional<Result<Config>> fromEnv;
+  {
+    ScopedEnv id("AWS_ACCESS_KEY_ID", "AKIDFROMENV");
+    ScopedEnv secret("AWS_SECRET_ACCESS_KEY", "env-secret");
+    fromEnv = parse(std::string("[lambdas.\"") + kArn + "\"]\n");
+  }
+  const Result<Config>& c = *fromEnv;
+  ScopedEnv id("AWS_ACCESS_KEY_ID", nullptr);
+  ScopedEnv secret("AWS_SECRET_ACCESS_KEY", nullptr);
   ASSERT_TRUE(c.ok()) << c.error().toString();
   EXPECT_EQ(c->lambdas.at(kArn).aws->credentials.accessKeyId, "AKIDFROMENV");
   auto none = parse(std::string("[lambdas.\"") + kArn + "\"]\n");
