@@ -10,11 +10,14 @@ const std::vector<std::string>& builtinFunctionNames() {
   return kNames;
 }
 
-std::optional<std::string> resolveFunctionName(
-    const std::string& arnOrName, const std::map<std::string, std::string>& configMap) {
+std::optional<std::string> resolveFunctionName(const std::string& arnOrName,
+                                               const std::map<std::string, std::string>& configMap,
+                                               const std::set<std::string>& externalNames) {
+  if (externalNames.count(arnOrName)) return arnOrName;
   std::string name = arnOrName;
   if (auto it = configMap.find(arnOrName); it != configMap.end()) {
     name = it->second;
+    if (externalNames.count(name)) return name;
   } else if (arnOrName.rfind("arn:", 0) == 0) {
     const std::string marker = ":function:";
     const auto pos = arnOrName.find(marker);

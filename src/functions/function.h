@@ -7,6 +7,7 @@
 
 #include <map>
 #include <memory>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -21,6 +22,9 @@ using StringMap = std::map<std::string, std::string>;
 struct ContactData {
   std::string contactId;
   std::string customerAddress;  // as the channel gave it; functions normalise it to E.164
+  std::string systemAddress;    // the number dialled ("" when the channel does not know it)
+  std::string channel = "VOICE";
+  std::string queue;  // the contact's queue name ($.Queue.Name), "" when none is set
   std::string languageCode = "en-US";
   Attestation attestation = Attestation::kNone;
   StringMap attributes;
@@ -29,6 +33,10 @@ struct ContactData {
 struct FunctionRequest {
   ContactData contact;
   StringMap parameters;  // the block's LambdaInvocationAttributes / Details.Parameters
+  // What the flow's block allows (InvocationTimeLimitSeconds, ResponseValidation JSON); only
+  // functions that wait on something outside (external Lambdas) read them.
+  int timeoutSeconds = 3;
+  bool jsonResponse = false;
 };
 
 class Function {
@@ -42,11 +50,27 @@ class Function {
 class FunctionRegistry {
  public:
   void add(std::unique_ptr<Function> fn);
+  // A Lambda that is not ours ([lambdas]): reachable through find() and resolve() like any
+  // other, but left out of names(), so callgate's Connect endpoints never proxy to it.
+  void addExternal(std::unique_ptr<Function> fn);
+  // Another name for a registered function: an entry of the [functions] map (a Lambda ARN or
+  // name -> a function's name). Takes effect in resolve(), not find().
+  void addAlias(std::string arnOrName, std::string functionName);
+  // The function registered under exactly `name` (the Connect routes, built-in names).
   Function* find(std::string_view name) const;
+  // What a flow's LambdaFunctionARN leads to, the same way a static ARN resolves when a flow
+  // loads (functions/builtin.h): the exact registered name (built-ins, internal `connect:`
+  // functions, [lambdas] entries, which are registered under the ARN or name the flow writes),
+  // then an alias, then an ARN's function name when that names a built-in. nullptr when none:
+  // a dynamic ARN never reaches anything the operator did not configure.
+  Function* resolve(std::string_view nameOrArn) const;
+  // The functions callgate implements (what its Connect endpoints serve), external ones left out.
   std::vector<std::string> names() const;
 
  private:
   std::map<std::string, std::unique_ptr<Function>, std::less<>> fns_;
+  std::map<std::string, std::string, std::less<>> aliases_;
+  std::set<std::string, std::less<>> external_;
 };
 
 }  // namespace callgate

@@ -37,6 +37,7 @@ constexpr TableEntry kTables[] = {
      [](TableReader& t, Config& c) { return detail::readTokensTable(t, c.tokens, c.tokenKeys); }},
     {"oauth", [](TableReader& t, Config& c) { return detail::readOAuthTable(t, c.oauthClients); }},
     {"twilio", [](TableReader& t, Config& c) { return detail::readTwilioTable(t, c.twilioVoice); }},
+    {"lambdas", [](TableReader& t, Config& c) { return detail::readLambdasTable(t, c.lambdas); }},
     {"sip", [](TableReader& t, Config& c) { return detail::readSipTable(t, c.sip); }},
     {"speech", [](TableReader& t, Config& c) { return detail::readSpeechTable(t, c.speech); }},
     // metrics

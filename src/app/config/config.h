@@ -9,6 +9,8 @@
 #include <string>
 #include <string_view>
 
+#include "adapters/net/lambda/aws_lambda_invoker.h"
+#include "adapters/net/lambda/http_lambda_invoker.h"
 #include "adapters/security/token/key_ring.h"
 #include "adapters/security/token/token_service.h"
 #include "adapters/sms/kannel/kannel_sms_sender.h"
@@ -23,6 +25,14 @@
 #include "core/trust_policy.h"
 
 namespace callgate::app {
+
+// One [lambdas."ARN or name"] entry: a Lambda that is not ours, reached through an HTTP endpoint
+// (`url` set) or AWS Lambda's Invoke API (otherwise). Exactly one of the two is set.
+struct ExternalLambdaConfig {
+  std::string instanceArn;  // ContactData.InstanceARN in the event
+  std::optional<HttpLambdaOptions> http;
+  std::optional<AwsLambdaOptions> aws;
+};
 
 // [sms] provider: which sender the wiring builds.
 enum class SmsProvider { kOutbox, kTwilio, kSns, kKannel };
@@ -127,6 +137,8 @@ struct Config {
   std::string flowsDir;
   // [functions]: Lambda ARN or name -> built-in function name
   std::map<std::string, std::string> functionMap;
+  // [lambdas."ARN or name"]: external Lambdas, keyed by the LambdaFunctionARN flows write
+  std::map<std::string, ExternalLambdaConfig> lambdas;
   // [twilio], [twilio.numbers], [twilio.queues]
   twilio_voice::TwilioVoiceConfig twilioVoice;
   // [sip], [sip.numbers], [sip.queues], [sip.stir]

@@ -34,6 +34,10 @@ Status validateTokens(TokenServiceOptions& tokens, const token::KeyRingOptions& 
                       const std::string& publicBaseUrl,
                       const std::map<std::string, std::string>& oauthClients);
 
+// lambdas_table.cc: every [lambdas."ARN or name"] entry; AWS credentials fall back to
+// AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY / AWS_SESSION_TOKEN.
+Status readLambdasTable(TableReader& t, std::map<std::string, ExternalLambdaConfig>& lambdas);
+
 // sms_table.cc
 Status readSmsTable(TableReader& t, SmsConfig& sms);
 

@@ -94,6 +94,16 @@ class TableReader {
       out[key] = *value;
     }
   }
+  // The keys of this table, each marked known ([lambdas."ARN"]: sub-tables named by the user).
+  std::vector<std::string> keys() {
+    std::vector<std::string> out;
+    if (!table_) return out;
+    for (const auto& [k, v] : *table_) {
+      out.emplace_back(k.str());
+      seen_.insert(out.back());
+    }
+    return out;
+  }
   // One word of a closed set (provisional = "183"); the error lists the words.
   template <typename E, size_t N>
   void choice(const char* key, E& out, const Words<E, N>& words) {

@@ -6,10 +6,13 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <set>
 #include <sstream>
 
 #include "adapters/net/http_client/curl_http_client.h"
 #include "adapters/net/http_client/retrying_http_client.h"
+#include "adapters/net/lambda/aws_lambda_invoker.h"
+#include "adapters/net/lambda/http_lambda_invoker.h"
 #include "adapters/platform/audit/jsonl_audit_log.h"
 #include "adapters/platform/clock/system_clock.h"
 #include "adapters/security/crypto/argon2id_pin_hasher.h"
@@ -33,6 +36,7 @@
 #include "functions/action_links.h"
 #include "functions/add_member.h"
 #include "functions/builtin.h"
+#include "functions/external_lambda.h"
 #include "functions/issue_action_link.h"
 #include "functions/lookup_caller.h"
 #include "functions/send_otp.h"
@@ -118,6 +122,37 @@ Status buildSmsSender(const Config& config, const std::string& otpSecret, Servic
   return okStatus();
 }
 
+// One ExternalLambda per [lambdas] entry, registered under its key (the ARN or name flows
+// write), and the [functions] map as aliases, so dynamic ARNs resolve as static ones do.
+Status addExternalLambdas(const Config& config, Services& s) {
+  for (const auto& [arnOrName, function] : config.functionMap) {
+    s.functions.addAlias(arnOrName, function);
+  }
+  if (config.lambdas.empty()) return okStatus();
+  CurlHttpClientOptions curl;
+  curl.connectTimeout = Millis(2000);
+  curl.requestTimeout = Millis(8000);  // each call sets its block's InvocationTimeLimitSeconds
+  // Room above Connect's 32 KB limit, so an oversized answer is refused by that rule.
+  curl.maxResponseBytes = 2 * kMaxLambdaResponseBytes;
+  s.lambdaHttp = std::make_unique<CurlHttpClient>(curl);
+  for (const auto& [key, lambda] : config.lambdas) {
+    if (s.functions.find(key) != nullptr) {
+      return Error::invalidArgument("lambdas.\"" + key + "\" is the name of a built-in function");
+    }
+    std::unique_ptr<ExternalLambdaInvoker> invoker;
+    if (lambda.http) {
+      invoker = std::make_unique<HttpLambdaInvoker>(*lambda.http, *s.lambdaHttp);
+    } else if (lambda.aws) {
+      invoker = std::make_unique<AwsLambdaInvoker>(*lambda.aws, *s.lambdaHttp, *s.clock);
+    } else {
+      return Error::invalidArgument("lambdas.\"" + key + "\" has neither url nor AWS settings");
+    }
+    s.functions.addExternal(
+        std::make_unique<ExternalLambda>(key, lambda.instanceArn, std::move(invoker)));
+  }
+  return okStatus();
+}
+
 }  // namespace
 
 std::unique_ptr<AuditLog> buildAuditLog(const Config& config, const Clock& clock) {
@@ -192,6 +227,7 @@ Result<std::unique_ptr<Services>> buildServices(const Config& config) {
       *s->customers, *s->grants, *s->sms, *s->hasher, *s->random, *s->clock, *s->audit, links});
   s->functions.add(std::make_unique<IssueActionLink>(*s->actionLinks));
   s->addMember = std::make_unique<AddMember>(*s->customers, *s->members, *s->clock, *s->audit);
+  if (Status l = addExternalLambdas(config, *s); !l.ok()) return l.error();
   return s;
 }
 
@@ -294,8 +330,11 @@ Result<std::string> readFlowText(const std::string& path) {
 flow::LoadOptions loadOptions(const Config& config, const std::string& path,
                               std::weak_ptr<const flow::FlowLibrary> library) {
   flow::LoadOptions options;
-  options.resolveFunction = [map = config.functionMap](const std::string& arn) {
-    return resolveFunctionName(arn, map);
+  std::set<std::string> external;
+  for (const auto& [key, lambda] : config.lambdas) external.insert(key);
+  options.resolveFunction = [map = config.functionMap,
+                             external = std::move(external)](const std::string& arn) {
+    return resolveFunctionName(arn, map, external);
   };
   options.name = std::filesystem::path(path).stem().string();
   options.library = std::move(library);

@@ -85,6 +85,8 @@ struct Services {
   // The services the web layer uses (link pages, member API); they borrow the ports above.
   std::unique_ptr<ActionLinks> actionLinks;
   std::unique_ptr<AddMember> addMember;
+  // The transport of the [lambdas] functions (libcurl, one attempt each); null without any.
+  std::unique_ptr<HttpClient> lambdaHttp;
   // Last, so it is destroyed first: the functions borrow everything above.
   FunctionRegistry functions;
 };

@@ -15,10 +15,15 @@ FunctionRequest functionRequest(const flow::Session& session, Attestation attest
   FunctionRequest request;
   request.contact.contactId = info.contactId;
   request.contact.customerAddress = info.customerAddress;
+  request.contact.systemAddress = info.systemAddress;
+  request.contact.channel = info.channel;
+  request.contact.queue = session.state().queue;
   request.contact.languageCode = info.languageCode;
   request.contact.attestation = attestation;
   request.contact.attributes = session.attributes();
   request.parameters = call.parameters;
+  request.timeoutSeconds = call.timeoutSeconds;
+  request.jsonResponse = call.jsonResponse;
   return request;
 }
 

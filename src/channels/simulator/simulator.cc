@@ -88,7 +88,7 @@ class Console {
 flow::Event invoke(const flow::InvokeFunction& call, const FunctionRegistry& functions,
                    const SimulatedCall& sim, const flow::Session& session, Console& console,
                    CallFailSafe& failSafe) {
-  Function* fn = functions.find(call.function);
+  Function* fn = functions.resolve(call.function);
   if (!fn) {
     failSafe.functionFailed();
     return flow::FunctionFailed{"no function named " + call.function};

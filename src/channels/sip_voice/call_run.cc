@@ -393,7 +393,7 @@ void CallRun::logSpeech(std::string_view outcome, double confidence) const {
 }
 
 void CallRun::invoke(const flow::InvokeFunction& call) {
-  Function* fn = deps_.functions.find(call.function);
+  Function* fn = deps_.functions.resolve(call.function);
   if (fn == nullptr) {
     failSafe_.functionFailed();
     feed(flow::FunctionFailed{"no function named " + call.function});

@@ -57,7 +57,7 @@ std::string TurnRunner::languageFor(const flow::Session& session) const {
 
 flow::Event TurnRunner::invoke(const flow::InvokeFunction& call, const flow::Session& session,
                                const TurnContext& context) const {
-  Function* fn = functions_.find(call.function);
+  Function* fn = functions_.resolve(call.function);
   if (fn == nullptr) return flow::FunctionFailed{"no function named " + call.function};
   Result<StringMap> result = invokeLogged(*fn, functionRequest(session, context.attestation, call));
   if (!result.ok()) return flow::FunctionFailed{result.error().message()};

@@ -58,6 +58,7 @@ struct InvokeFunction {
   std::string function;
   std::map<std::string, std::string> parameters;
   int timeoutSeconds = 3;
+  bool jsonResponse = false;  // ResponseValidation JSON: a nested answer is allowed
 };
 
 // Terminal: hand the call to `queue` with the contact attributes attached.

@@ -130,6 +130,7 @@ struct InvokeLambdaFunctionParams {
   std::optional<Template> dynamicArn;
   NamedTemplates parameters;
   int timeoutSeconds = 3;
+  bool jsonResponse = false;  // ResponseValidation.ResponseType JSON (else STRING_MAP)
 };
 
 struct UpdateContactTargetQueueParams {

@@ -307,6 +307,7 @@ Result<BlockParams> parseInvoke(const ActionScope& scope, const Json& params,
     if (rt->has_value() && **rt != "STRING_MAP" && **rt != "JSON") {
       return scope.error("ResponseValidation.ResponseType must be STRING_MAP or JSON");
     }
+    p.jsonResponse = rt->has_value() && **rt == "JSON";
   }
   return BlockParams(std::move(p));
 }

@@ -78,7 +78,8 @@ std::optional<Action> Session::describe(const Block& block) const {
         if (!arn || arn->empty()) return std::nullopt;
         function = std::move(*arn);
       }
-      return Action(InvokeFunction{std::move(function), std::move(*parameters), p.timeoutSeconds});
+      return Action(
+          InvokeFunction{std::move(function), std::move(*parameters), p.timeoutSeconds, p.jsonResponse});
     }
     default:
       return std::nullopt;
