@@ -24,6 +24,10 @@ struct ContactState {
   std::map<std::string, std::string> external;    // $.External.*, the last function's result
   std::string storedCustomerInput;                // $.StoredCustomerInput
   std::string queue;                              // $.Queue.Name, set by UpdateContactTargetQueue
+  // $.Customer.<field>: the customer profile GetCustomerProfile found ("FirstName",
+  // "PhoneNumber", "Address.City", ...); replaced by each profile lookup.
+  std::map<std::string, std::string> customer;
+  std::string callbackNumber;  // $.CallbackNumber; UpdateContactCallbackNumber sets it
 };
 
 enum class ReferenceKind {
