@@ -19,6 +19,10 @@ std::span<const std::string_view> allowedErrors(BlockType type) {
   static constexpr std::string_view kCompareErrors[] = {"NoMatchingCondition", "NoMatchingError"};
   static constexpr std::string_view kTransferErrors[] = {"NoMatchingError", "QueueAtCapacity"};
   static constexpr std::string_view kGeneric[] = {"NoMatchingError"};
+  // Routing and data actions (blocks_routing.h).
+  static constexpr std::string_view kMetricErrors[] = {"NoMatchingError", "NoMatchingCondition"};
+  static constexpr std::string_view kProfileErrors[] = {"NoMatchingError", "NoneFoundError",
+                                                        "MultipleFoundError"};
   switch (type) {
     case BlockType::kGetParticipantInput:
       return kInputErrors;
@@ -28,6 +32,11 @@ std::span<const std::string_view> allowedErrors(BlockType type) {
       return kTransferErrors;
     case BlockType::kDisconnectParticipant:
       return {};
+    // Routing and data actions (blocks_routing.h).
+    case BlockType::kCheckMetricData:
+      return kMetricErrors;
+    case BlockType::kGetCustomerProfile:
+      return kProfileErrors;
     default:
       return kGeneric;
   }
@@ -177,6 +186,10 @@ Status checkConditions(const ActionScope& scope, const Block& block) {
       }
       return okStatus();
     }
+    // Routing and data actions (blocks_routing.h).
+    case BlockType::kCheckHoursOfOperation:
+    case BlockType::kCheckMetricData:
+      return checkRoutingConditions(scope, block);
     default:
       if (!conditions.empty())
         return scope.error("Conditions are not supported by this action type");

@@ -16,7 +16,7 @@ using detail::Json;
 
 constexpr std::string_view kSupportedVersion = "2019-10-30";
 
-constexpr std::array<std::pair<BlockType, std::string_view>, 9> kBlockTypes{{
+constexpr std::array<std::pair<BlockType, std::string_view>, 13> kBlockTypes{{
     {BlockType::kMessageParticipant, "MessageParticipant"},
     {BlockType::kGetParticipantInput, "GetParticipantInput"},
     {BlockType::kUpdateContactAttributes, "UpdateContactAttributes"},
@@ -26,6 +26,11 @@ constexpr std::array<std::pair<BlockType, std::string_view>, 9> kBlockTypes{{
     {BlockType::kTransferContactToQueue, "TransferContactToQueue"},
     {BlockType::kDisconnectParticipant, "DisconnectParticipant"},
     {BlockType::kLoop, "Loop"},
+    // Routing and data actions (blocks_routing.h).
+    {BlockType::kCheckHoursOfOperation, "CheckHoursOfOperation"},
+    {BlockType::kCheckMetricData, "CheckMetricData"},
+    {BlockType::kGetCustomerProfile, "GetCustomerProfile"},
+    {BlockType::kCreateCallbackContact, "CreateCallbackContact"},
 }};
 
 // Connect actions that only set behaviour callgate has no use for: flow logs, call recording and
@@ -94,6 +99,10 @@ bool usesNextAction(BlockType type) {
     case BlockType::kInvokeLambdaFunction:
     case BlockType::kUpdateContactTargetQueue:
     case BlockType::kPassThrough:
+    // Routing and data actions (blocks_routing.h); CheckMetricData's NextAction is its "no".
+    case BlockType::kCheckMetricData:
+    case BlockType::kGetCustomerProfile:
+    case BlockType::kCreateCallbackContact:
       return true;
     default:
       return false;

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "core/flow/actions.h"
+#include "core/flow/blocks_routing.h"
 #include "core/flow/compare.h"
 #include "core/flow/references.h"
 
@@ -35,6 +36,11 @@ enum class BlockType {
   // Any Type in passThroughTypeNames(): accepted for compatibility, has no effect, follows
   // NextAction. Block::typeName() gives the Type as written.
   kPassThrough,
+  // Routing and data actions (blocks_routing.h).
+  kCheckHoursOfOperation,
+  kCheckMetricData,
+  kGetCustomerProfile,
+  kCreateCallbackContact,
 };
 
 // The flow-language `Type` string of a block type, and back (nullopt = unsupported type). Every
@@ -141,7 +147,10 @@ using BlockParams =
     std::variant<MessageParticipantParams, GetParticipantInputParams, UpdateContactAttributesParams,
                  CompareParams, InvokeLambdaFunctionParams, UpdateContactTargetQueueParams,
                  TransferContactToQueueParams, DisconnectParticipantParams, LoopParams,
-                 PassThroughParams>;
+                 PassThroughParams,
+                 // Routing and data actions (blocks_routing.h).
+                 CheckHoursOfOperationParams, CheckMetricDataParams, GetCustomerProfileParams,
+                 CreateCallbackContactParams>;
 
 struct Block {
   std::string id;

@@ -72,6 +72,12 @@ std::optional<Action> Session::describe(const Block& block) const {
       if (!parameters) return std::nullopt;
       return Action(InvokeFunction{p.function, std::move(*parameters), p.timeoutSeconds});
     }
+    // Routing and data actions (blocks_routing.cc).
+    case BlockType::kCheckHoursOfOperation:
+    case BlockType::kCheckMetricData:
+    case BlockType::kGetCustomerProfile:
+    case BlockType::kCreateCallbackContact:
+      return describeRouting(block);
     default:
       return std::nullopt;
   }
@@ -128,6 +134,12 @@ std::variant<Action, Session::Move> Session::enter(std::size_t index) {
       // Behaviour callgate has no use for (logging, recording, voice, ...): nothing to do, so
       // nothing can fail and its error branches are never taken.
       return next(block);
+    // Routing and data actions (blocks_routing.cc).
+    case BlockType::kCheckHoursOfOperation:
+    case BlockType::kCheckMetricData:
+    case BlockType::kGetCustomerProfile:
+    case BlockType::kCreateCallbackContact:
+      return enterRouting(index);
   }
   return Move{"flow-error", nullptr};
 }
@@ -205,6 +217,13 @@ std::optional<Session::Move> Session::answer(const Block& block, const Event& ev
         return error(block, "NoMatchingError");
       }
       return std::nullopt;
+
+    // Routing and data actions (blocks_routing.cc).
+    case BlockType::kCheckHoursOfOperation:
+    case BlockType::kCheckMetricData:
+    case BlockType::kGetCustomerProfile:
+    case BlockType::kCreateCallbackContact:
+      return answerRouting(block, event);
 
     default:
       return std::nullopt;
