@@ -94,8 +94,8 @@ Result<StringMap> GetCustomerProfile::invoke(const FunctionRequest& request) {
     } else if (!found->has_value() || !matched.count((*found)->phone)) {
       matched.clear();  // AND: every identifier must find the same customer
     }
-    if (!any && matched.empty()) break;
     first = false;
+    if (!any && matched.empty()) break;
   }
   if (first) return Error::invalidArgument("no profile identifier given");
   if (matched.empty()) return StringMap{{std::string(fn::kOutcome), std::string(fn::kNoneFound)}};
