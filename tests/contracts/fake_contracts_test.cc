@@ -1,4 +1,5 @@
 // Every contract suite against the in-memory backend (fake_store_factory.h; see README.md).
+#include "contracts/callback_store_contract.h"
 #include "contracts/challenge_store_contract.h"
 #include "contracts/credential_store_contract.h"
 #include "contracts/customer_store_contract.h"
@@ -23,5 +24,7 @@ INSTANTIATE_TYPED_TEST_SUITE_P(Fake, VoiceSessionStoreContract, FakeStoreFactory
 INSTANTIATE_TYPED_TEST_SUITE_P(Fake, SmsMessageStoreContract, FakeStoreFactory);
 INSTANTIATE_TYPED_TEST_SUITE_P(Fake, SigningKeyStoreContract, FakeStoreFactory);
 INSTANTIATE_TYPED_TEST_SUITE_P(Fake, SecretFingerprintStoreContract, FakeStoreFactory);
+
+INSTANTIATE_TYPED_TEST_SUITE_P(Fake, CallbackStoreContract, FakeStoreFactory);
 
 }  // namespace callgate::contracts

@@ -6,6 +6,7 @@
 #include "core/ports.h"
 #include "core/sms_message.h"
 #include "fakes/fakes.h"
+#include "fakes/in_memory_callback_store.h"
 #include "fakes/in_memory_cluster_state.h"
 #include "fakes/in_memory_sms_message_store.h"
 
@@ -24,6 +25,7 @@ class FakeStoreFactory {
   SmsMessageStore& smsMessages() { return smsMessages_; }
   SigningKeyStore& signingKeys() { return signingKeys_; }
   SecretFingerprintStore& secretFingerprints() { return secretFingerprints_; }
+  CallbackStore& callbacks() { return callbacks_; }
 
  private:
   callgate::testing::FakeClock clock_;
@@ -37,6 +39,7 @@ class FakeStoreFactory {
   callgate::testing::InMemorySmsMessageStore smsMessages_;
   callgate::testing::InMemorySigningKeyStore signingKeys_;
   callgate::testing::InMemorySecretFingerprintStore secretFingerprints_;
+  callgate::testing::InMemoryCallbackStore callbacks_;
 };
 
 }  // namespace callgate::contracts

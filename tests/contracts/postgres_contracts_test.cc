@@ -1,4 +1,5 @@
 // Every contract suite against the PostgreSQL backend (postgres_store_factory.h; see README.md).
+#include "contracts/callback_store_contract.h"
 #include "contracts/challenge_store_contract.h"
 #include "contracts/credential_store_contract.h"
 #include "contracts/customer_store_contract.h"
@@ -23,5 +24,7 @@ INSTANTIATE_TYPED_TEST_SUITE_P(Postgres, VoiceSessionStoreContract, PostgresStor
 INSTANTIATE_TYPED_TEST_SUITE_P(Postgres, SmsMessageStoreContract, PostgresStoreFactory);
 INSTANTIATE_TYPED_TEST_SUITE_P(Postgres, SigningKeyStoreContract, PostgresStoreFactory);
 INSTANTIATE_TYPED_TEST_SUITE_P(Postgres, SecretFingerprintStoreContract, PostgresStoreFactory);
+
+INSTANTIATE_TYPED_TEST_SUITE_P(Postgres, CallbackStoreContract, PostgresStoreFactory);
 
 }  // namespace callgate::contracts

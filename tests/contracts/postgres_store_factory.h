@@ -10,6 +10,7 @@
 #include <memory>
 #include <string>
 
+#include "adapters/storage/postgres/pg_callback_store.h"
 #include "adapters/storage/postgres/pg_challenge_store.h"
 #include "adapters/storage/postgres/pg_credential_store.h"
 #include "adapters/storage/postgres/pg_customer_store.h"
@@ -37,6 +38,7 @@ class PostgresStoreFactory {
   TokenStateStore& tokens() { return tokens_; }
   VoiceSessionStore& voiceSessions() { return voiceSessions_; }
   SmsMessageStore& smsMessages() { return smsMessages_; }
+  CallbackStore& callbacks() { return callbacks_; }
   SigningKeyStore& signingKeys() { return signingKeys_; }
   SecretFingerprintStore& secretFingerprints() { return secretFingerprints_; }
 
@@ -62,6 +64,7 @@ class PostgresStoreFactory {
   PgChallengeStore challenges_{*db_};
   PgGrantStore grants_{*db_};
   PgMemberStore members_{*db_};
+  PgCallbackStore callbacks_{*db_};
   PgTokenStateStore tokens_{*db_, clock_};
   PgVoiceSessionStore voiceSessions_{*db_};
   PgSmsMessageStore smsMessages_{*db_};

@@ -1,4 +1,5 @@
 // Every contract suite against the SQLite backend (sqlite_store_factory.h; see README.md).
+#include "contracts/callback_store_contract.h"
 #include "contracts/challenge_store_contract.h"
 #include "contracts/credential_store_contract.h"
 #include "contracts/customer_store_contract.h"
@@ -23,5 +24,7 @@ INSTANTIATE_TYPED_TEST_SUITE_P(Sqlite, VoiceSessionStoreContract, SqliteStoreFac
 INSTANTIATE_TYPED_TEST_SUITE_P(Sqlite, SmsMessageStoreContract, SqliteStoreFactory);
 INSTANTIATE_TYPED_TEST_SUITE_P(Sqlite, SigningKeyStoreContract, SqliteStoreFactory);
 INSTANTIATE_TYPED_TEST_SUITE_P(Sqlite, SecretFingerprintStoreContract, SqliteStoreFactory);
+
+INSTANTIATE_TYPED_TEST_SUITE_P(Sqlite, CallbackStoreContract, SqliteStoreFactory);
 
 }  // namespace callgate::contracts

@@ -9,6 +9,7 @@
 #include <memory>
 #include <string>
 
+#include "adapters/storage/sqlite/sqlite_callback_store.h"
 #include "adapters/storage/sqlite/sqlite_challenge_store.h"
 #include "adapters/storage/sqlite/sqlite_credential_store.h"
 #include "adapters/storage/sqlite/sqlite_customer_store.h"
@@ -36,6 +37,7 @@ class SqliteStoreFactory {
   TokenStateStore& tokens() { return tokens_; }
   VoiceSessionStore& voiceSessions() { return voiceSessions_; }
   SmsMessageStore& smsMessages() { return smsMessages_; }
+  CallbackStore& callbacks() { return callbacks_; }
   SigningKeyStore& signingKeys() { return signingKeys_; }
   SecretFingerprintStore& secretFingerprints() { return secretFingerprints_; }
 
@@ -58,6 +60,7 @@ class SqliteStoreFactory {
   SqliteChallengeStore challenges_{*db_};
   SqliteGrantStore grants_{*db_};
   SqliteMemberStore members_{*db_};
+  SqliteCallbackStore callbacks_{*db_};
   SqliteTokenStateStore tokens_{*db_, clock_};
   SqliteVoiceSessionStore voiceSessions_{*db_};
   SqliteSmsMessageStore smsMessages_{*db_};

@@ -23,6 +23,10 @@ std::span<const std::string_view> allowedErrors(BlockType type) {
   // flow control (flowcore)
   static constexpr std::string_view kConditionalErrors[] = {"NoMatchingCondition",
                                                             "NoMatchingError"};
+  // Routing and data actions (blocks_routing.h).
+  static constexpr std::string_view kMetricErrors[] = {"NoMatchingError", "NoMatchingCondition"};
+  static constexpr std::string_view kProfileErrors[] = {"NoMatchingError", "NoneFoundError",
+                                                        "MultipleFoundError"};
   switch (type) {
     case BlockType::kGetParticipantInput:
       return kInputErrors;
@@ -40,6 +44,11 @@ std::span<const std::string_view> allowedErrors(BlockType type) {
     case BlockType::kWait:
     case BlockType::kInvokeFlowModule:
       return kConditionalErrors;
+    // Routing and data actions (blocks_routing.h).
+    case BlockType::kCheckMetricData:
+      return kMetricErrors;
+    case BlockType::kGetCustomerProfile:
+      return kProfileErrors;
     default:
       return kGeneric;
   }
@@ -194,6 +203,10 @@ Status checkConditions(const ActionScope& scope, const Block& block) {
     case BlockType::kWait:
     case BlockType::kInvokeFlowModule:
       return checkFlowControlConditions(scope, block);
+    // Routing and data actions (blocks_routing.h).
+    case BlockType::kCheckHoursOfOperation:
+    case BlockType::kCheckMetricData:
+      return checkRoutingConditions(scope, block);
     default:
       if (!conditions.empty())
         return scope.error("Conditions are not supported by this action type");

@@ -109,6 +109,18 @@ std::string summary(const Block& block) {
       return "Error branch on voice";
     case BlockType::kUpdateFlowAttributes:
       return "set " + keys(std::get<UpdateFlowAttributesParams>(block.params).attributes);
+    // Routing and data actions (blocks_routing.h).
+    case BlockType::kCheckHoursOfOperation: {
+      const auto& hours = std::get<CheckHoursOfOperationParams>(block.params).hours;
+      return "hours " +
+             (hours.source().empty() ? std::string("of the queue") : shorten(hours.source()));
+    }
+    case BlockType::kCheckMetricData:
+      return std::get<CheckMetricDataParams>(block.params).metric;
+    case BlockType::kGetCustomerProfile:
+      return "customer profile";
+    case BlockType::kCreateCallbackContact:
+      return "callback request";
   }
   return "";
 }

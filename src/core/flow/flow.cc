@@ -17,7 +17,7 @@ using detail::Json;
 
 constexpr std::string_view kSupportedVersion = "2019-10-30";
 
-constexpr std::array<std::pair<BlockType, std::string_view>, 16> kBlockTypes{{
+constexpr std::array<std::pair<BlockType, std::string_view>, 20> kBlockTypes{{
     {BlockType::kMessageParticipant, "MessageParticipant"},
     {BlockType::kGetParticipantInput, "GetParticipantInput"},
     {BlockType::kUpdateContactAttributes, "UpdateContactAttributes"},
@@ -35,6 +35,11 @@ constexpr std::array<std::pair<BlockType, std::string_view>, 16> kBlockTypes{{
     {BlockType::kDistributeByPercentage, "DistributeByPercentage"},
     {BlockType::kWait, "Wait"},
     {BlockType::kUpdateFlowAttributes, "UpdateFlowAttributes"},
+    // Routing and data actions (blocks_routing.h).
+    {BlockType::kCheckHoursOfOperation, "CheckHoursOfOperation"},
+    {BlockType::kCheckMetricData, "CheckMetricData"},
+    {BlockType::kGetCustomerProfile, "GetCustomerProfile"},
+    {BlockType::kCreateCallbackContact, "CreateCallbackContact"},
 }};
 
 // Connect actions that only set behaviour callgate has no use for: flow logs, call recording and
@@ -106,6 +111,10 @@ bool usesNextAction(BlockType type) {
     // flow control (flowcore)
     case BlockType::kInvokeFlowModule:
     case BlockType::kUpdateFlowAttributes:
+    // Routing and data actions (blocks_routing.h); CheckMetricData's NextAction is its "no".
+    case BlockType::kCheckMetricData:
+    case BlockType::kGetCustomerProfile:
+    case BlockType::kCreateCallbackContact:
       return true;
     default:
       return false;

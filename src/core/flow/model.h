@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "core/flow/actions.h"
+#include "core/flow/blocks_routing.h"
 #include "core/flow/compare.h"
 #include "core/flow/references.h"
 
@@ -43,6 +44,11 @@ enum class BlockType {
   kDistributeByPercentage,
   kWait,
   kUpdateFlowAttributes,
+  // Routing and data actions (blocks_routing.h).
+  kCheckHoursOfOperation,
+  kCheckMetricData,
+  kGetCustomerProfile,
+  kCreateCallbackContact,
 };
 
 // The flow-language `Type` string of a block type, and back (nullopt = unsupported type). Every
@@ -175,7 +181,10 @@ using BlockParams =
                  // flow control (flowcore: flow_control.cc)
                  EndFlowExecutionParams, TransferToFlowParams, InvokeFlowModuleParams,
                  EndFlowModuleExecutionParams, DistributeByPercentageParams, WaitParams,
-                 UpdateFlowAttributesParams>;
+                 UpdateFlowAttributesParams,
+                 // Routing and data actions (blocks_routing.h).
+                 CheckHoursOfOperationParams, CheckMetricDataParams, GetCustomerProfileParams,
+                 CreateCallbackContactParams>;
 
 struct Block {
   std::string id;

@@ -377,6 +377,13 @@ Result<BlockParams> parsePassThrough(const ActionScope& scope, std::string_view 
   return BlockParams(PassThroughParams{*name});  // the table's view: valid for the Flow's life
 }
 
+// A family parser's own parameter type as the BlockParams alternative.
+template <class Params>
+Result<BlockParams> wrap(Result<Params> parsed) {
+  if (!parsed.ok()) return parsed.error();
+  return BlockParams(std::move(parsed).value());
+}
+
 }  // namespace
 
 Result<BlockParams> parseParameters(const ActionScope& scope, BlockType type,
@@ -414,6 +421,15 @@ Result<BlockParams> parseParameters(const ActionScope& scope, BlockType type,
     case BlockType::kWait:
     case BlockType::kUpdateFlowAttributes:
       return parseFlowControl(scope, type, parameters);
+    // Routing and data actions (blocks_routing.h).
+    case BlockType::kCheckHoursOfOperation:
+      return wrap(parseCheckHoursOfOperation(scope, parameters));
+    case BlockType::kCheckMetricData:
+      return wrap(parseCheckMetricData(scope, parameters));
+    case BlockType::kGetCustomerProfile:
+      return wrap(parseGetCustomerProfile(scope, parameters));
+    case BlockType::kCreateCallbackContact:
+      return wrap(parseCreateCallbackContact(scope, parameters));
   }
   return scope.error("internal: unhandled action type");
 }

@@ -17,6 +17,11 @@ std::string_view expectedEvents(BlockType type) {
     case BlockType::kGetParticipantInput:
       return "DigitsCollected or InputTimedOut";
     case BlockType::kInvokeLambdaFunction:
+    // Routing and data actions (blocks_routing.cc).
+    case BlockType::kCheckHoursOfOperation:
+    case BlockType::kCheckMetricData:
+    case BlockType::kGetCustomerProfile:
+    case BlockType::kCreateCallbackContact:
       return "FunctionCompleted or FunctionFailed";
     default:
       return "nothing";

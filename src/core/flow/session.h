@@ -134,6 +134,10 @@ class Session {
   Move next(const Block& block) const;
   Move error(const Block& block, const std::string& errorType) const;
   Move loop(const Block& block);
+  // Routing and data actions (blocks_routing.cc): enter, describe and answer for their types.
+  std::variant<Action, Move> enterRouting(std::size_t index);
+  std::optional<Action> describeRouting(const Block& block) const;
+  std::optional<Move> answerRouting(const Block& block, const Event& event);
 
   Action wait(std::size_t index, Action action);
   // Ends the session with `terminal`; events after it get Disconnect{whyAfterwards,

@@ -81,6 +81,12 @@ std::optional<Action> Session::describe(const Block& block) const {
       return Action(
           InvokeFunction{std::move(function), std::move(*parameters), p.timeoutSeconds, p.jsonResponse});
     }
+    // Routing and data actions (blocks_routing.cc).
+    case BlockType::kCheckHoursOfOperation:
+    case BlockType::kCheckMetricData:
+    case BlockType::kGetCustomerProfile:
+    case BlockType::kCreateCallbackContact:
+      return describeRouting(block);
     default:
       return std::nullopt;
   }
@@ -147,6 +153,12 @@ std::variant<Action, Session::Move> Session::enter(std::size_t index) {
     case BlockType::kWait:
     case BlockType::kUpdateFlowAttributes:
       return enterFlowControl(index);
+    // Routing and data actions (blocks_routing.cc).
+    case BlockType::kCheckHoursOfOperation:
+    case BlockType::kCheckMetricData:
+    case BlockType::kGetCustomerProfile:
+    case BlockType::kCreateCallbackContact:
+      return enterRouting(index);
   }
   return Move{"flow-error", nullptr};
 }
@@ -224,6 +236,13 @@ std::optional<Session::Move> Session::answer(const Block& block, const Event& ev
         return error(block, "NoMatchingError");
       }
       return std::nullopt;
+
+    // Routing and data actions (blocks_routing.cc).
+    case BlockType::kCheckHoursOfOperation:
+    case BlockType::kCheckMetricData:
+    case BlockType::kGetCustomerProfile:
+    case BlockType::kCreateCallbackContact:
+      return answerRouting(block, event);
 
     default:
       return std::nullopt;

@@ -134,8 +134,25 @@ CREATE TABLE secret_fingerprints (
 );
 )sql";
 
+// v2: callback requests left by CreateCallbackContact (core/callback.h); see the SQLite schema.
+constexpr const char* kCallbacks = R"sql(
+CREATE TABLE callbacks (
+  id BIGSERIAL PRIMARY KEY,
+  contact_id TEXT NOT NULL,
+  phone TEXT NOT NULL,
+  queue TEXT NOT NULL,
+  contact_flow_id TEXT NOT NULL DEFAULT '',
+  created_at_ms BIGINT NOT NULL,
+  not_before_ms BIGINT NOT NULL,
+  max_attempts INTEGER NOT NULL CHECK (max_attempts > 0),
+  retry_delay_seconds INTEGER NOT NULL CHECK (retry_delay_seconds >= 0)
+);
+CREATE INDEX callbacks_due ON callbacks (not_before_ms, id);
+CREATE INDEX callbacks_by_phone_created ON callbacks (phone, created_at_ms);
+)sql";
+
 // Append only: schema_migrations holds one row per entry applied (version = index + 1).
-constexpr const char* kMigrations[] = {kV1};
+constexpr const char* kMigrations[] = {kV1, kCallbacks};
 
 }  // namespace
 

@@ -179,9 +179,30 @@ CREATE TABLE secret_fingerprints (
 ) WITHOUT ROWID;
 )sql";
 
+// Callback requests left by CreateCallbackContact (core/callback.h). phone is the whole number
+// (the one to call back). callbacks_due serves list() in due order; callbacks_by_phone_created
+// the per-number limit.
+constexpr const char* kCallbacks = R"sql(
+CREATE TABLE callbacks (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  contact_id TEXT NOT NULL,
+  phone TEXT NOT NULL,
+  queue TEXT NOT NULL,
+  contact_flow_id TEXT NOT NULL DEFAULT '',
+  created_at_ms INTEGER NOT NULL,
+  not_before_ms INTEGER NOT NULL,
+  max_attempts INTEGER NOT NULL CHECK (max_attempts > 0),
+  retry_delay_seconds INTEGER NOT NULL CHECK (retry_delay_seconds >= 0)
+);
+
+CREATE INDEX callbacks_due ON callbacks (not_before_ms, id);
+CREATE INDEX callbacks_by_phone_created ON callbacks (phone, created_at_ms);
+)sql";
+
 // Append only: a database's user_version counts how many of these it has applied.
 constexpr const char* kMigrations[] = {kV1,          kCredentials, kActionGrants,  kMembers,
-                                       kTokenStates, kSmsMessages, kVoiceSessions, kClusterState};
+                                       kTokenStates, kSmsMessages, kVoiceSessions, kClusterState,
+                                       kCallbacks};
 
 }  // namespace
 
