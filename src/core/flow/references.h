@@ -14,6 +14,7 @@
 
 #include "common/result.h"
 #include "core/flow/actions.h"
+#include "core/flow/contact_settings.h"
 
 namespace callgate::flow {
 
@@ -24,6 +25,8 @@ struct ContactState {
   std::map<std::string, std::string> external;    // $.External.*, the last function's result
   std::string storedCustomerInput;                // $.StoredCustomerInput
   std::string queue;                              // $.Queue.Name, set by UpdateContactTargetQueue
+  std::string callbackNumber;  // $.CallbackNumber; UpdateContactCallbackNumber sets it
+  ContactSettings contact;     // voice, name, tags, ...: the contact actions (blocks_contact.h)
 };
 
 enum class ReferenceKind {
