@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <span>
 
+#include "core/flow/blocks_contact.h"
 #include "core/flow/parameters.h"
 
 namespace callgate::flow::detail {
@@ -28,6 +29,17 @@ std::span<const std::string_view> allowedErrors(BlockType type) {
       return kTransferErrors;
     case BlockType::kDisconnectParticipant:
       return {};
+    // contact actions (blocks_contact.h)
+    case BlockType::kMessageParticipantIteratively:
+    case BlockType::kUpdateContactTextToSpeechVoice:
+    case BlockType::kUpdateContactData:
+    case BlockType::kTagContact:
+    case BlockType::kUnTagContact:
+    case BlockType::kUpdateContactCallbackNumber:
+    case BlockType::kDequeueContactAndTransferToQueue:
+    case BlockType::kTransferParticipantToThirdParty:
+    case BlockType::kCheckVoiceId:
+      return contact::allowedErrors(type);
     default:
       return kGeneric;
   }
@@ -177,6 +189,17 @@ Status checkConditions(const ActionScope& scope, const Block& block) {
       }
       return okStatus();
     }
+    // contact actions (blocks_contact.h)
+    case BlockType::kMessageParticipantIteratively:
+    case BlockType::kUpdateContactTextToSpeechVoice:
+    case BlockType::kUpdateContactData:
+    case BlockType::kTagContact:
+    case BlockType::kUnTagContact:
+    case BlockType::kUpdateContactCallbackNumber:
+    case BlockType::kDequeueContactAndTransferToQueue:
+    case BlockType::kTransferParticipantToThirdParty:
+    case BlockType::kCheckVoiceId:
+      return contact::checkTransitions(scope, block);
     default:
       if (!conditions.empty())
         return scope.error("Conditions are not supported by this action type");

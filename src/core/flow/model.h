@@ -8,6 +8,7 @@
 #pragma once
 
 #include <cstddef>
+#include <memory>
 #include <optional>
 #include <span>
 #include <string>
@@ -35,6 +36,16 @@ enum class BlockType {
   // Any Type in passThroughTypeNames(): accepted for compatibility, has no effect, follows
   // NextAction. Block::typeName() gives the Type as written.
   kPassThrough,
+  // contact actions (blocks_contact.h)
+  kMessageParticipantIteratively,
+  kUpdateContactTextToSpeechVoice,
+  kUpdateContactData,
+  kTagContact,
+  kUnTagContact,
+  kUpdateContactCallbackNumber,
+  kDequeueContactAndTransferToQueue,
+  kTransferParticipantToThirdParty,
+  kCheckVoiceId,
 };
 
 // The flow-language `Type` string of a block type, and back (nullopt = unsupported type). Every
@@ -95,6 +106,13 @@ struct MessageParticipantParams {
   Prompt prompt;
 };
 
+// GetParticipantInput's InputValidation.PhoneNumberValidation (blocks_contact.h).
+struct PhoneNumberValidation {
+  bool enabled = false;
+  bool local = false;       // NumberFormat Local (a national number of countryCode), else E164
+  std::string countryCode;  // two letters, required for Local
+};
+
 struct GetParticipantInputParams {
   Prompt prompt;
   bool storeInput = false;
@@ -102,6 +120,7 @@ struct GetParticipantInputParams {
   std::string terminator;  // DTMFConfiguration.InputTerminationSequence, only with storeInput
   int timeoutSeconds = 5;  // InputTimeLimitSeconds
   SpeechOptions speech;    // SpeechInput (callgate's own parameter; off unless the flow enables it)
+  PhoneNumberValidation phone;  // stored input must be a phone number (InvalidPhoneNumber)
 };
 
 using NamedTemplates = std::vector<std::pair<std::string, Template>>;
@@ -137,11 +156,22 @@ struct PassThroughParams {
   std::string_view type;  // the Type as written, an entry of passThroughTypeNames()
 };
 
+// contact actions: every contact type's parameters, defined in blocks_contact.h (shared,
+// immutable).
+namespace contact {
+struct Params;
+}
+struct ContactParams {
+  std::shared_ptr<const contact::Params> params;
+};
+
 using BlockParams =
     std::variant<MessageParticipantParams, GetParticipantInputParams, UpdateContactAttributesParams,
                  CompareParams, InvokeLambdaFunctionParams, UpdateContactTargetQueueParams,
                  TransferContactToQueueParams, DisconnectParticipantParams, LoopParams,
-                 PassThroughParams>;
+                 PassThroughParams,
+                 // contact actions (blocks_contact.h)
+                 ContactParams>;
 
 struct Block {
   std::string id;

@@ -4,6 +4,8 @@
 #include <span>
 #include <string>
 
+#include "core/flow/blocks_contact.h"
+
 namespace callgate::flow::detail {
 namespace {
 
@@ -155,20 +157,26 @@ Result<BlockParams> parseInput(const ActionScope& scope, const Json& params) {
 
   if (!*validation)
     return scope.error("missing required parameter InputValidation (StoreInput is True)");
-  if ((*validation)->contains("PhoneNumberValidation")) {
-    return scope.error(
-        "InputValidation.PhoneNumberValidation is not supported; use CustomValidation");
-  }
   Result<const Json*> custom = scope.optionalObject(**validation, "CustomValidation");
   if (!custom.ok()) return custom.error();
-  if (!*custom) return scope.error("missing required parameter InputValidation.CustomValidation");
-  Result<std::optional<int>> maxLength =
-      scope.optionalInt(**custom, "MaximumLength", 1, kMaxStoredDigits);
-  if (!maxLength.ok()) return maxLength.error();
-  if (!maxLength->has_value()) {
-    return scope.error("missing required parameter InputValidation.CustomValidation.MaximumLength");
+  if (auto phone = (*validation)->find("PhoneNumberValidation"); phone != (*validation)->end()) {
+    // contact actions (blocks_contact.h): the entry must be a phone number.
+    if (*custom) return scope.error("give PhoneNumberValidation or CustomValidation, not both");
+    Result<PhoneNumberValidation> rule = contact::parsePhoneNumberValidation(scope, *phone);
+    if (!rule.ok()) return rule.error();
+    p.phone = std::move(rule).value();
+    p.maxDigits = contact::kMaxPhoneDigits;
+  } else {
+    if (!*custom) return scope.error("missing required parameter InputValidation.CustomValidation");
+    Result<std::optional<int>> maxLength =
+        scope.optionalInt(**custom, "MaximumLength", 1, kMaxStoredDigits);
+    if (!maxLength.ok()) return maxLength.error();
+    if (!maxLength->has_value()) {
+      return scope.error(
+          "missing required parameter InputValidation.CustomValidation.MaximumLength");
+    }
+    p.maxDigits = **maxLength;
   }
-  p.maxDigits = **maxLength;
 
   // Connect ends stored input with '#' unless the flow sets another sequence.
   p.terminator = "#";
@@ -358,6 +366,17 @@ Result<BlockParams> parseParameters(const ActionScope& scope, BlockType type,
       return parseLoop(scope, parameters);
     case BlockType::kPassThrough:
       return parsePassThrough(scope, typeName, parameters);
+    // contact actions (blocks_contact.h)
+    case BlockType::kMessageParticipantIteratively:
+    case BlockType::kUpdateContactTextToSpeechVoice:
+    case BlockType::kUpdateContactData:
+    case BlockType::kTagContact:
+    case BlockType::kUnTagContact:
+    case BlockType::kUpdateContactCallbackNumber:
+    case BlockType::kDequeueContactAndTransferToQueue:
+    case BlockType::kTransferParticipantToThirdParty:
+    case BlockType::kCheckVoiceId:
+      return contact::parseParameters(scope, type, parameters);
   }
   return scope.error("internal: unhandled action type");
 }

@@ -18,6 +18,9 @@ std::string_view expectedEvents(BlockType type) {
       return "DigitsCollected or InputTimedOut";
     case BlockType::kInvokeLambdaFunction:
       return "FunctionCompleted or FunctionFailed";
+    // contact actions (blocks_contact.h)
+    case BlockType::kMessageParticipantIteratively:
+      return "PromptPlayed";
     default:
       return "nothing";
   }

@@ -5,6 +5,7 @@
 #include <exception>
 #include <utility>
 
+#include "core/flow/blocks_contact.h"
 #include "core/flow/session.h"
 
 namespace callgate::flow {
@@ -84,6 +85,9 @@ Json Session::snapshot() const {
   s["external"] = stringMap(state_.external);
   s["storedCustomerInput"] = state_.storedCustomerInput;
   s["queue"] = state_.queue;
+  // contact actions (blocks_contact.h)
+  s["callbackNumber"] = state_.callbackNumber;
+  s["contact"] = contact::settingsToJson(state_.contact);
   Json loops = Json::object();
   for (const auto& [id, n] : loops_) loops[id] = n;
   s["loops"] = std::move(loops);
@@ -141,15 +145,33 @@ Result<Session> Session::restore(std::shared_ptr<const Flow> flow, const Json& s
     Result<std::string> queue = readString(snapshot, "queue");
     if (!queue.ok()) return queue.error();
     session.state_.queue = std::move(queue).value();
+    // contact actions (blocks_contact.h); absent in snapshots parked before they existed
+    if (snapshot.contains("callbackNumber")) {
+      Result<std::string> callback = readString(snapshot, "callbackNumber");
+      if (!callback.ok()) return callback.error();
+      session.state_.callbackNumber = std::move(callback).value();
+    }
+    if (auto c = snapshot.find("contact"); c != snapshot.end()) {
+      Result<ContactSettings> settings = contact::settingsFromJson(*c);
+      if (!settings.ok()) return settings.error();
+      session.state_.contact = std::move(settings).value();
+    }
 
     auto loopsIt = snapshot.find("loops");
     if (loopsIt == snapshot.end() || !loopsIt->is_object()) return bad("loops must be an object");
     for (auto it = loopsIt->begin(); it != loopsIt->end(); ++it) {
       const Block* block = flow->find(it.key());
-      if (block == nullptr || block->type != BlockType::kLoop)
-        return bad("loops names no Loop '" + it.key() + "'");
       if (!it->is_number_integer()) return bad("loop counter must be an integer");
       long long n = it->get<long long>();
+      // contact actions: MessageParticipantIteratively keeps its message index here
+      if (block != nullptr && block->type == BlockType::kMessageParticipantIteratively) {
+        if (!contact::validCounter(*block, n))
+          return bad("counter out of range for '" + it.key() + "'");
+        session.loops_[it.key()] = static_cast<int>(n);
+        continue;
+      }
+      if (block == nullptr || block->type != BlockType::kLoop)
+        return bad("loops names no Loop '" + it.key() + "'");
       if (n < 0 || n > std::get<LoopParams>(block->params).count)
         return bad("loop counter out of range");
       session.loops_[it.key()] = static_cast<int>(n);
