@@ -70,6 +70,7 @@ Status detail::readSipTable(TableReader& sip, SipChannelConfig& out) {
   sip.str("default_flow", out.defaultFlow);
   sip.str("default_agent", out.defaultAgent);
   sip.choice("refer_failure", out.referFailure, kReferFailures);
+  sip.str("number_uri", out.numberUri);
   sip.str("prompts_dir", out.promptsDir);
   sip.integer("tts_cache_mb", out.ttsCacheMb, 1, 4096);
   sip.integer("t1_ms", out.t1Ms, 10, 10000);
@@ -101,6 +102,12 @@ Status validateSipConfig(SipChannelConfig& sip) {
   if (sip.t2Ms < sip.t1Ms) return Error::invalidArgument("sip.t2_ms must not be below sip.t1_ms");
   if (!sip.defaultAgent.empty() && !isSipUri(sip.defaultAgent)) {
     return Error::invalidArgument("sip.default_agent must be a sip: or sips: URI");
+  }
+  if (!sip.numberUri.empty() &&
+      (!isSipUri(sip.numberUri) || sip.numberUri.find("{number}") == std::string::npos)) {
+    return Error::invalidArgument(
+        "sip.number_uri must be a sip: or sips: URI with {number} in it, e.g. "
+        "\"sip:{number}@gateway.example.com\"");
   }
   for (const auto& [queue, uri] : sip.queues) {
     if (!isSipUri(uri)) {

@@ -55,6 +55,7 @@ Result<std::unique_ptr<SipChannel>> SipChannel::build(const Config& config, Serv
   sip_voice::SipVoiceOptions options;
   options.queues = sc.queues;
   options.defaultAgent = sc.defaultAgent;
+  options.numberUri = sc.numberUri;
   options.announceReferFailure = sc.referFailure == sip_voice::ReferFailure::kAnnounce;
   if (config.speech.enabled) {
     auto recognizer = asr::PocketsphinxRecognizer::create(config.speech.recognizer);

@@ -55,6 +55,8 @@ std::string contactLanguage(const flow::Session& session, const std::string& fal
   if (auto it = attrs.find("language"); it != attrs.end() && isLanguageTag(it->second)) {
     return it->second;
   }
+  // UpdateContactData's LanguageCode (checked when the flow loaded).
+  if (const std::string& set = session.state().contact.languageCode; !set.empty()) return set;
   return fallback;
 }
 

@@ -24,7 +24,8 @@ Result<StringMap> invokeLogged(Function& fn, const FunctionRequest& request);
 void logFlowSteps(flow::Session& session, const std::string& contact);
 
 // The language of an authenticated customer's record (the `language` attribute the flow sets
-// from lookup-caller or verify-otp) if it is a language tag, else `fallback`.
+// from lookup-caller or verify-otp) if it is a language tag, else the language the flow set with
+// UpdateContactData, else `fallback`.
 std::string contactLanguage(const flow::Session& session, const std::string& fallback);
 
 }  // namespace callgate

@@ -71,6 +71,25 @@ class Console {
     out_ << "*** transferred to queue '" << t.queue << "'\n";
     for (const auto& [k, v] : t.attributes) out_ << "    " << k << " = " << v << "\n";
   }
+  void transfer(const flow::TransferToNumber& t) {
+    if (json_) {
+      json event{{"type", "transfer_number"},
+                 {"number", t.number},
+                 {"timeoutSeconds", t.timeoutSeconds},
+                 {"attributes", t.attributes}};
+      if (!t.callerIdNumber.empty()) event["callerIdNumber"] = t.callerIdNumber;
+      if (!t.callerIdName.empty()) event["callerIdName"] = t.callerIdName;
+      if (!t.dtmfDigits.empty()) event["dtmfDigits"] = t.dtmfDigits;
+      emit(event);
+      return;
+    }
+    // The simulator is the operator's own console: the whole number is shown, never logged.
+    out_ << "*** transferred to phone number " << t.number << " (rings " << t.timeoutSeconds
+         << " s";
+    if (!t.callerIdNumber.empty()) out_ << ", caller ID " << t.callerIdNumber;
+    if (!t.dtmfDigits.empty()) out_ << ", then keys " << t.dtmfDigits;
+    out_ << ")\n";
+  }
   void hangup(const std::string& reason) {
     if (json_)
       emit({{"type", "hangup"}, {"reason", reason}});
@@ -159,6 +178,12 @@ int runSimulatedCall(std::shared_ptr<const flow::Flow> flow, const FunctionRegis
               spdlog::info("event=call_end contact={} outcome=transfer queue={} authenticated={}",
                            contactId, transfer.queue,
                            verdictValue(transfer.attributes, kAuthenticatedKey));
+              return 0;
+            },
+            [&](const flow::TransferToNumber& transfer) -> Next {
+              console.transfer(transfer);
+              spdlog::info("event=call_end contact={} outcome=transfer_number number={}", contactId,
+                           maskPhone(transfer.number));
               return 0;
             },
             [&](const flow::Disconnect& hangup) -> Next {

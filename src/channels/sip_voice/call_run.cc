@@ -11,6 +11,7 @@
 #include "channels/sip_voice/verdict_headers.h"
 #include "common/metrics_catalog.h"
 #include "common/overloaded.h"
+#include "core/phone.h"
 
 namespace callgate::sip_voice {
 
@@ -153,6 +154,7 @@ void CallRun::perform(flow::Action action) {
                  [this](const flow::CollectDigits& collect) { startInput(collect); },
                  [this](const flow::InvokeFunction& call) { invoke(call); },
                  [this](const flow::TransferToQueue& t) { transfer(t); },
+                 [this](const flow::TransferToNumber& t) { transfer(t); },
                  [this](const flow::Disconnect& d) {
                    if (d.flowError()) {
                      metrics_.failed();
@@ -195,6 +197,15 @@ void CallRun::playPrompt(const flow::PlayPrompt& prompt, std::function<void()> t
   if (prompt.text.empty() && prompt.promptId.empty()) {
     then();
     return;
+  }
+  if (const std::string& voice = session_.state().contact.ttsVoice;
+      !voice.empty() && voice != loggedVoice_) {
+    // UpdateContactTextToSpeechVoice: SIP speaks with flite's one voice; say so once per voice.
+    loggedVoice_ = voice;
+    spdlog::info(
+        "event=sip_tts_voice contact={} voice=\"{}\" note=\"not available; flite's kal "
+        "voice speaks\"",
+        session_.state().call.contactId, voice.substr(0, 64));
   }
   const uint64_t gen = generation_;
   postWork(deps_.workers, [self = shared_from_this(), gen, prompt, lang = language(),
@@ -437,11 +448,40 @@ void CallRun::transfer(const flow::TransferToQueue& t) {
   const VerdictAttributes& attrs = route.handoff.attributes;
   spdlog::info("event=sip_transfer contact={} queue=\"{}\" target=\"{}\" authenticated={}", contact,
                t.queue, target, verdictValue(attrs, kAuthenticatedKey, kFalse));
-  phase_ = Phase::kTransferring;
   metrics_.verdict(attrs);
-  leg_->refer(target, verdictHeaders(attrs));
+  refer(target, verdictHeaders(attrs), o.transferTimeout);
+}
+
+void CallRun::transfer(const flow::TransferToNumber& t) {
+  const SipVoiceOptions& o = deps_.options;
+  const std::string& contact = session_.state().call.contactId;
+  const std::size_t at = o.numberUri.find("{number}");
+  if (at == std::string::npos) {
+    transferFailed("a transfer to a phone number needs [sip] number_uri");
+    return;
+  }
+  std::string target = o.numberUri;
+  target.replace(at, std::string_view("{number}").size(), t.number);
+  // Never the full number in a log line; the target holds it, so it is not logged either.
+  spdlog::info("event=sip_transfer_number contact={} number={} ring_seconds={}", contact,
+               maskPhone(t.number), t.timeoutSeconds);
+  if (!t.callerIdNumber.empty() || !t.dtmfDigits.empty()) {
+    spdlog::info(
+        "event=sip_transfer_number_note contact={} note=\"caller ID and DTMF digits cannot be "
+        "sent with a REFER; the gateway decides\"",
+        contact);
+  }
+  // The ring time bounds the wait for the final NOTIFY; 0 (Connect: no limit) keeps the default.
+  refer(target, {},
+        t.timeoutSeconds > 0 ? std::chrono::seconds(t.timeoutSeconds) : o.transferTimeout);
+}
+
+void CallRun::refer(const std::string& target, const HeaderFields& headers,
+                    std::chrono::seconds guard) {
+  phase_ = Phase::kTransferring;
+  leg_->refer(target, headers);
   const uint64_t gen = generation_;
-  timer_.expires_after(o.transferTimeout);
+  timer_.expires_after(guard);
   timer_.async_wait([self = shared_from_this(), gen](const boost::system::error_code& ec) {
     if (ec || gen != self->generation_ || self->phase_ != Phase::kTransferring) return;
     self->phase_ = Phase::kRunning;

@@ -17,6 +17,9 @@
 //   TransferToQueue-> REFER to the queue's agent URI with the verdict headers; our leg ends when
 //                     the NOTIFY reports success; a refused transfer apologises (or not, per
 //                     config) and hangs up.
+//   TransferToNumber -> REFER to SipVoiceOptions::numberUri with the number filled in and no
+//                     verdict (the third party is not an agent); as TransferToQueue otherwise.
+//                     Caller ID and DTMF digits cannot travel in a REFER: they are logged.
 //   Disconnect     -> BYE; but a flow error after a failed function (the database away and no
 //                     Error branch) says kCannotVerifyText and transfers the call unauthenticated
 //                     instead (channels/common/fail_safe.h).
@@ -49,6 +52,7 @@
 #include "core/speech/recognizer.h"
 #include "core/speech/speech_turn.h"
 #include "core/trust_policy.h"
+#include "core/verdict.h"
 #include "functions/function.h"
 
 namespace callgate::sip_voice {
@@ -59,6 +63,9 @@ struct SipVoiceOptions {
   bool announceReferFailure = true;           // apologise before hanging up when REFER fails
   std::string language = "en-US";             // prompt language unless the contact has one
   std::chrono::seconds transferTimeout{32};   // REFER accepted but no final NOTIFY: give up
+  // TransferToNumber's REFER target: "{number}" is replaced by the E.164 number, e.g.
+  // "sip:{number}@gateway.example.com;user=phone"; "" = such transfers fail (apology, BYE).
+  std::string numberUri;
   // Speech input. recognizer is borrowed (it must outlive every call); nullptr = inputs that
   // allow speech take keys only.
   speech::SpeechRecognizer* recognizer = nullptr;
@@ -129,6 +136,9 @@ class CallRun : public std::enable_shared_from_this<CallRun> {
   void logSpeech(std::string_view outcome, double confidence) const;
   void invoke(const flow::InvokeFunction& call);
   void transfer(const flow::TransferToQueue& transfer);
+  void transfer(const flow::TransferToNumber& transfer);
+  // REFER to `target`, then wait up to `guard` for the final NOTIFY (transferOutcome).
+  void refer(const std::string& target, const HeaderFields& headers, std::chrono::seconds guard);
   void transferFailed(const std::string& why);
   // A flow error after a failed function: tell the caller, transfer unauthenticated (fail_safe.h).
   std::string failSafeQueue() const;
@@ -161,8 +171,9 @@ class CallRun : public std::enable_shared_from_this<CallRun> {
   bool listening_ = false;    // the audio tap feeds the endpointer
   bool recognizing_ = false;  // an utterance is being decoded (the tap is off meanwhile)
   double lastConfidence_ = 0.0;
-  CallFailSafe failSafe_;  // did a function of this call fail?
+  CallFailSafe failSafe_;    // did a function of this call fail?
   CallMetrics metrics_{"sip"};
+  std::string loggedVoice_;  // the flow's text-to-speech voice last logged as unavailable
 };
 
 }  // namespace callgate::sip_voice

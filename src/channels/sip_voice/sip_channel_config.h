@@ -35,6 +35,9 @@ struct SipChannelConfig {
   std::string defaultFlow;  // "" = [flows] default
   std::string defaultAgent = "sip:agent@127.0.0.1:5090";  // queues not in `queues`
   ReferFailure referFailure = ReferFailure::kAnnounce;
+  // REFER target of a flow's transfer to a phone number: "{number}" becomes the E.164 number
+  // ("sip:{number}@gateway.example.com;user=phone"); "" = such transfers fail.
+  std::string numberUri;
   std::string promptsDir = "prompts";  // <dir>/<language>/<promptId or slug>.wav overrides TTS
   int ttsCacheMb = 64;
   int t1Ms = 500;  // RFC 3261 timers

@@ -2,6 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+#include <cctype>
 #include <chrono>
 
 #include "channels/common/agent_route.h"
@@ -18,6 +20,8 @@ namespace callgate::twilio_voice {
 
 namespace {
 
+using flow::ContactSettings;
+
 constexpr const char* kNoAgentText =
     "Sorry, we cannot connect your call right now. Please call back later. Goodbye.";
 
@@ -29,6 +33,31 @@ XmlAttributes sayAttributes(const VoiceOptions& options, const std::string& lang
   attrs.emplace_back("language", language);
   return attrs;
 }
+
+// Twilio's name for a Connect (Amazon Polly) voice: "Polly.Joanna", "Polly.Joanna-Neural";
+// "" when the name cannot be one.
+std::string pollyVoice(const ContactSettings& contact) {
+  const std::string& voice = contact.ttsVoice;
+  if (voice.empty() || voice.size() > 32) return "";
+  for (char c : voice) {
+    if (!std::isalpha(static_cast<unsigned char>(c))) return "";
+  }
+  std::string out = "Polly." + voice;
+  if (contact.ttsEngine == "neural" || contact.ttsEngine == "long-form") out += "-Neural";
+  if (contact.ttsEngine == "generative") out += "-Generative";
+  return out;
+}
+
+// Connect's ThirdPartyDTMFDigits pause (',') as Twilio's (w = half a second): one second each.
+std::string twilioDigits(std::string_view digits) {
+  std::string out;
+  for (char c : digits) out += c == ',' ? std::string("ww") : std::string(1, c);
+  return out;
+}
+
+// Twilio's <Dial timeout> range.
+constexpr int kMinDialTimeoutSeconds = 5;
+constexpr int kMaxDialTimeoutSeconds = 600;
 
 void say(TwimlWriter& w, const flow::PlayPrompt& prompt, const XmlAttributes& sayAttrs) {
   if (!prompt.promptId.empty()) {
@@ -71,7 +100,7 @@ Turn TurnRunner::run(flow::Session& session, flow::Action action,
   CallFailSafe failSafe;  // a function of this turn failed
   for (int actions = 0;; ++actions) {
     logFlowSteps(session, context.callSid);
-    const XmlAttributes sayAttrs = sayAttributes(options_, languageFor(session));
+    const XmlAttributes sayAttrs = sayAttributesFor(session);
     const AgentTarget* fallback = options_.defaultAgent ? &*options_.defaultAgent : nullptr;
     if (auto handoff = failSafe.divert(
             action, context.callSid,
@@ -113,6 +142,10 @@ Turn TurnRunner::run(flow::Session& session, flow::Action action,
                                  dial(w, transfer, context, sayAttrs, turn);
                                  return std::nullopt;
                                },
+                               [&](const flow::TransferToNumber& transfer) -> Next {
+                                 dialNumber(w, transfer, context, turn);
+                                 return std::nullopt;
+                               },
                                [&](const flow::Disconnect& hangup) -> Next {
                                  if (hangup.flowError()) {
                                    spdlog::warn("event=twilio_flow_error contact={} error=\"{}\"",
@@ -131,6 +164,35 @@ Turn TurnRunner::run(flow::Session& session, flow::Action action,
   logFlowSteps(session, context.callSid);
   turn.twiml = w.finish();
   return turn;
+}
+
+XmlAttributes TurnRunner::sayAttributesFor(const flow::Session& session) const {
+  XmlAttributes attrs = sayAttributes(options_, languageFor(session));
+  const std::string polly = pollyVoice(session.state().contact);
+  if (polly.empty()) return attrs;
+  std::erase_if(attrs, [](const auto& a) { return a.first == "voice"; });
+  attrs.insert(attrs.begin(), {"voice", polly});
+  return attrs;
+}
+
+void TurnRunner::dialNumber(TwimlWriter& w, const flow::TransferToNumber& transfer,
+                            const TurnContext& context, Turn& turn) const {
+  const int timeout =
+      std::clamp(transfer.timeoutSeconds, kMinDialTimeoutSeconds, kMaxDialTimeoutSeconds);
+  XmlAttributes dial{{"action", context.sessionUrl + "/status"},
+                     {"method", "POST"},
+                     {"timeout", std::to_string(timeout)}};
+  if (!transfer.callerIdNumber.empty()) dial.emplace_back("callerId", transfer.callerIdNumber);
+  XmlAttributes number;
+  if (!transfer.dtmfDigits.empty())
+    number.emplace_back("sendDigits", twilioDigits(transfer.dtmfDigits));
+  w.open("Dial", dial);
+  w.element("Number", number, transfer.number);
+  w.close();
+  // A third party is not an agent: no verdict is parked for a whisper.
+  turn.agentAttributes.clear();
+  turn.end = Turn::End::kTransferred;
+  turn.outcome = "transfer-number";
 }
 
 void TurnRunner::gather(TwimlWriter& w, const flow::CollectDigits& collect,

@@ -5,8 +5,10 @@
 // synchronously (the webhook routes run on the worker pool); CollectDigits -> <Gather> with the
 // prompt inside (and speech where allowed, see voice_input.h) and a <Redirect> to the same
 // action URL for the no-input case; TransferToQueue -> <Dial> to the queue's agent with the
-// verdict attached (see transfer.h); Disconnect -> <Hangup/>, except a flow error after a function
-// of the same turn failed, which becomes the fail-safe (failSafe() below).
+// verdict attached (see transfer.h); TransferToNumber -> <Dial><Number> to the third party, with
+// the block's ring time, caller ID and DTMF digits and no verdict; Disconnect -> <Hangup/>, except
+// a flow error after a function of the same turn failed, which becomes the fail-safe (failSafe()
+// below).
 //
 // Ownership: borrows the registry and options, which must outlive it. Thread-safety: run() is
 // const and may be called from several threads at once (on different sessions).
@@ -89,6 +91,12 @@ class TurnRunner {
   // TransferToQueue: the <Dial> to the queue's agent, or an apology and <Hangup/> without one.
   void dial(TwimlWriter& w, const flow::TransferToQueue& transfer, const TurnContext& context,
             const XmlAttributes& sayAttrs, Turn& turn) const;
+  // TransferToNumber: the <Dial><Number> to the third party.
+  void dialNumber(TwimlWriter& w, const flow::TransferToNumber& transfer,
+                  const TurnContext& context, Turn& turn) const;
+  // <Say> attributes for the session: the flow's text-to-speech voice (as Twilio's Amazon Polly
+  // voice) when it set one, else VoiceOptions::voice.
+  XmlAttributes sayAttributesFor(const flow::Session& session) const;
   void writeFailSafe(TwimlWriter& w, const std::string& flowQueue, const TurnContext& context,
                      const XmlAttributes& sayAttrs, Turn& turn) const;
 

@@ -5,14 +5,16 @@
 namespace callgate::flow {
 
 std::string_view actionName(const Action& action) {
-  return std::visit(Overloaded{
-                        [](const PlayPrompt&) { return std::string_view("PlayPrompt"); },
-                        [](const CollectDigits&) { return std::string_view("CollectDigits"); },
-                        [](const InvokeFunction&) { return std::string_view("InvokeFunction"); },
-                        [](const TransferToQueue&) { return std::string_view("TransferToQueue"); },
-                        [](const Disconnect&) { return std::string_view("Disconnect"); },
-                    },
-                    action);
+  return std::visit(
+      Overloaded{
+          [](const PlayPrompt&) { return std::string_view("PlayPrompt"); },
+          [](const CollectDigits&) { return std::string_view("CollectDigits"); },
+          [](const InvokeFunction&) { return std::string_view("InvokeFunction"); },
+          [](const TransferToQueue&) { return std::string_view("TransferToQueue"); },
+          [](const Disconnect&) { return std::string_view("Disconnect"); },
+          [](const TransferToNumber&) { return std::string_view("TransferToNumber"); },
+      },
+      action);
 }
 
 std::string_view eventName(const Event& event) {
@@ -44,7 +46,8 @@ std::string_view whyName(Disconnect::Why why) {
 
 bool isTerminal(const Action& action) {
   return std::holds_alternative<TransferToQueue>(action) ||
-         std::holds_alternative<Disconnect>(action);
+         std::holds_alternative<Disconnect>(action) ||
+         std::holds_alternative<TransferToNumber>(action);
 }
 
 }  // namespace callgate::flow

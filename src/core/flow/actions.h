@@ -67,6 +67,19 @@ struct TransferToQueue {
   std::map<std::string, std::string> attributes;
 };
 
+// Terminal: hand the call to a phone number outside the contact center (Connect's
+// TransferParticipantToThirdParty). A blind transfer: the flow does not resume when the third
+// party hangs up. The third party is not an agent, so channels do not send it the verdict;
+// `attributes` are for logs and the simulator.
+struct TransferToNumber {
+  std::string number;  // E.164
+  std::map<std::string, std::string> attributes;
+  int timeoutSeconds = 30;     // ring time before the transfer counts as failed
+  std::string callerIdNumber;  // "" = the channel's default (usually the caller's number)
+  std::string callerIdName;
+  std::string dtmfDigits;  // sent once the third party answers: 0-9 * # and ',' (a pause)
+};
+
 // Terminal: hang up. `why` is what channels act on (a flow error is logged as one and, on the
 // simulator, fails the run); `reason` is the same for people: "flow ended", "caller hung up",
 // "call transferred" (an event after a transfer) or "flow error: <what went wrong>".
@@ -87,7 +100,9 @@ struct Disconnect {
 // "flow-ended", "caller-hung-up", "transferred", "flow-error": for snapshots and logs.
 std::string_view whyName(Disconnect::Why why);
 
-using Action = std::variant<PlayPrompt, CollectDigits, InvokeFunction, TransferToQueue, Disconnect>;
+using Action = std::variant<PlayPrompt, CollectDigits, InvokeFunction, TransferToQueue, Disconnect,
+                            // contact actions (blocks_contact.h)
+                            TransferToNumber>;
 
 // ---- Events (channel -> session) ----
 
@@ -111,7 +126,8 @@ using Event = std::variant<PromptPlayed, DigitsCollected, InputTimedOut, Functio
 std::string_view actionName(const Action& action);
 // "PromptPlayed", "CallerHungUp", ...
 std::string_view eventName(const Event& event);
-// True for TransferToQueue and Disconnect: the channel ends the session after performing them.
+// True for TransferToQueue, TransferToNumber and Disconnect: the channel ends the session after
+// performing them.
 bool isTerminal(const Action& action);
 
 }  // namespace callgate::flow

@@ -4,6 +4,7 @@
 #include <span>
 
 #include "core/flow/flow_control.h"
+#include "core/flow/blocks_contact.h"
 #include "core/flow/parameters.h"
 
 namespace callgate::flow::detail {
@@ -49,6 +50,17 @@ std::span<const std::string_view> allowedErrors(BlockType type) {
       return kMetricErrors;
     case BlockType::kGetCustomerProfile:
       return kProfileErrors;
+    // contact actions (blocks_contact.h)
+    case BlockType::kMessageParticipantIteratively:
+    case BlockType::kUpdateContactTextToSpeechVoice:
+    case BlockType::kUpdateContactData:
+    case BlockType::kTagContact:
+    case BlockType::kUnTagContact:
+    case BlockType::kUpdateContactCallbackNumber:
+    case BlockType::kDequeueContactAndTransferToQueue:
+    case BlockType::kTransferParticipantToThirdParty:
+    case BlockType::kCheckVoiceId:
+      return contact::allowedErrors(type);
     default:
       return kGeneric;
   }
@@ -207,6 +219,17 @@ Status checkConditions(const ActionScope& scope, const Block& block) {
     case BlockType::kCheckHoursOfOperation:
     case BlockType::kCheckMetricData:
       return checkRoutingConditions(scope, block);
+    // contact actions (blocks_contact.h)
+    case BlockType::kMessageParticipantIteratively:
+    case BlockType::kUpdateContactTextToSpeechVoice:
+    case BlockType::kUpdateContactData:
+    case BlockType::kTagContact:
+    case BlockType::kUnTagContact:
+    case BlockType::kUpdateContactCallbackNumber:
+    case BlockType::kDequeueContactAndTransferToQueue:
+    case BlockType::kTransferParticipantToThirdParty:
+    case BlockType::kCheckVoiceId:
+      return contact::checkTransitions(scope, block);
     default:
       if (!conditions.empty())
         return scope.error("Conditions are not supported by this action type");

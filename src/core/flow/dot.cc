@@ -3,6 +3,8 @@
 #include <string_view>
 #include <vector>
 
+#include "core/flow/blocks_contact.h"
+
 namespace callgate::flow {
 namespace {
 
@@ -121,6 +123,17 @@ std::string summary(const Block& block) {
       return "customer profile";
     case BlockType::kCreateCallbackContact:
       return "callback request";
+    // contact actions (blocks_contact.h)
+    case BlockType::kMessageParticipantIteratively:
+    case BlockType::kUpdateContactTextToSpeechVoice:
+    case BlockType::kUpdateContactData:
+    case BlockType::kTagContact:
+    case BlockType::kUnTagContact:
+    case BlockType::kUpdateContactCallbackNumber:
+    case BlockType::kDequeueContactAndTransferToQueue:
+    case BlockType::kTransferParticipantToThirdParty:
+    case BlockType::kCheckVoiceId:
+      return contact::summary(block);
   }
   return "";
 }
@@ -141,6 +154,12 @@ std::string nodeStyle(BlockType type) {
       return "shape=octagon, style=\"filled\", fillcolor=\"#f8d7da\"";
     case BlockType::kPassThrough:
       return "shape=box, style=\"dashed\", color=\"#808080\", fontcolor=\"#606060\"";
+    // contact actions (blocks_contact.h)
+    case BlockType::kDequeueContactAndTransferToQueue:
+    case BlockType::kTransferParticipantToThirdParty:
+      return "shape=doubleoctagon, style=\"filled\", fillcolor=\"#d9f2d9\"";
+    case BlockType::kCheckVoiceId:
+      return "shape=diamond, style=\"\"";
     default:
       return "shape=box, style=\"rounded\"";
   }

@@ -8,6 +8,7 @@
 #include <utility>
 
 #include "core/flow/block_parser.h"
+#include "core/flow/blocks_contact.h"
 #include "core/flow/json_reader.h"
 
 namespace callgate::flow {
@@ -17,7 +18,7 @@ using detail::Json;
 
 constexpr std::string_view kSupportedVersion = "2019-10-30";
 
-constexpr std::array<std::pair<BlockType, std::string_view>, 20> kBlockTypes{{
+constexpr std::array<std::pair<BlockType, std::string_view>, 29> kBlockTypes{{
     {BlockType::kMessageParticipant, "MessageParticipant"},
     {BlockType::kGetParticipantInput, "GetParticipantInput"},
     {BlockType::kUpdateContactAttributes, "UpdateContactAttributes"},
@@ -40,19 +41,32 @@ constexpr std::array<std::pair<BlockType, std::string_view>, 20> kBlockTypes{{
     {BlockType::kCheckMetricData, "CheckMetricData"},
     {BlockType::kGetCustomerProfile, "GetCustomerProfile"},
     {BlockType::kCreateCallbackContact, "CreateCallbackContact"},
+    // contact actions (blocks_contact.h)
+    {BlockType::kMessageParticipantIteratively, "MessageParticipantIteratively"},
+    {BlockType::kUpdateContactTextToSpeechVoice, "UpdateContactTextToSpeechVoice"},
+    {BlockType::kUpdateContactData, "UpdateContactData"},
+    {BlockType::kTagContact, "TagContact"},
+    {BlockType::kUnTagContact, "UnTagContact"},
+    {BlockType::kUpdateContactCallbackNumber, "UpdateContactCallbackNumber"},
+    {BlockType::kDequeueContactAndTransferToQueue, "DequeueContactAndTransferToQueue"},
+    {BlockType::kTransferParticipantToThirdParty, "TransferParticipantToThirdParty"},
+    {BlockType::kCheckVoiceId, "CheckVoiceId"},
 }};
 
 // Connect actions that only set behaviour callgate has no use for: flow logs, call recording and
-// analytics, event hooks (flows run on other events), the text-to-speech voice (the channel picks
-// its own) and routing priority/age. They load as BlockType::kPassThrough, follow NextAction and
-// are listed by Flow::warnings(). Adding a Type here is all it takes to accept another one.
-constexpr std::array<std::string_view, 6> kPassThroughTypes{{
+// analytics, event hooks (flows run on other events), routing priority/age, media streaming and
+// Voice ID streaming (callgate streams no audio anywhere). They load as BlockType::kPassThrough,
+// follow NextAction and are listed by Flow::warnings(). Adding a Type here is all it takes to
+// accept another one.
+constexpr std::array<std::string_view, 7> kPassThroughTypes{{
     "UpdateFlowLoggingBehavior",
     "UpdateContactRecordingBehavior",
     "UpdateContactRecordingAndAnalyticsBehavior",
     "UpdateContactEventHooks",
-    "UpdateContactTextToSpeechVoice",
     "UpdateContactRoutingBehavior",
+    // contact actions (blocks_contact.h)
+    "UpdateContactMediaStreamingBehavior",
+    "StartVoiceIdStream",
 }};
 
 Error flowError(std::string message) {
@@ -116,6 +130,14 @@ bool usesNextAction(BlockType type) {
     case BlockType::kGetCustomerProfile:
     case BlockType::kCreateCallbackContact:
       return true;
+    // contact actions (blocks_contact.h)
+    case BlockType::kMessageParticipantIteratively:
+    case BlockType::kUpdateContactTextToSpeechVoice:
+    case BlockType::kUpdateContactData:
+    case BlockType::kTagContact:
+    case BlockType::kUnTagContact:
+    case BlockType::kUpdateContactCallbackNumber:
+      return contact::usesNextAction(type);
     default:
       return false;
   }

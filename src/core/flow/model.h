@@ -8,6 +8,7 @@
 #pragma once
 
 #include <cstddef>
+#include <memory>
 #include <optional>
 #include <span>
 #include <string>
@@ -49,6 +50,16 @@ enum class BlockType {
   kCheckMetricData,
   kGetCustomerProfile,
   kCreateCallbackContact,
+  // contact actions (blocks_contact.h)
+  kMessageParticipantIteratively,
+  kUpdateContactTextToSpeechVoice,
+  kUpdateContactData,
+  kTagContact,
+  kUnTagContact,
+  kUpdateContactCallbackNumber,
+  kDequeueContactAndTransferToQueue,
+  kTransferParticipantToThirdParty,
+  kCheckVoiceId,
 };
 
 // The flow-language `Type` string of a block type, and back (nullopt = unsupported type). Every
@@ -109,6 +120,13 @@ struct MessageParticipantParams {
   Prompt prompt;
 };
 
+// GetParticipantInput's InputValidation.PhoneNumberValidation (blocks_contact.h).
+struct PhoneNumberValidation {
+  bool enabled = false;
+  bool local = false;       // NumberFormat Local (a national number of countryCode), else E164
+  std::string countryCode;  // two letters, required for Local
+};
+
 struct GetParticipantInputParams {
   Prompt prompt;
   bool storeInput = false;
@@ -116,6 +134,7 @@ struct GetParticipantInputParams {
   std::string terminator;  // DTMFConfiguration.InputTerminationSequence, only with storeInput
   int timeoutSeconds = 5;  // InputTimeLimitSeconds
   SpeechOptions speech;    // SpeechInput (callgate's own parameter; off unless the flow enables it)
+  PhoneNumberValidation phone;  // stored input must be a phone number (InvalidPhoneNumber)
 };
 
 using NamedTemplates = std::vector<std::pair<std::string, Template>>;
@@ -173,6 +192,15 @@ struct UpdateFlowAttributesParams {
   NamedTemplates attributes;  // FlowAttributes {key: {"Value": dynamic}}
 };
 
+// contact actions: every contact type's parameters, defined in blocks_contact.h (shared,
+// immutable).
+namespace contact {
+struct Params;
+}
+struct ContactParams {
+  std::shared_ptr<const contact::Params> params;
+};
+
 using BlockParams =
     std::variant<MessageParticipantParams, GetParticipantInputParams, UpdateContactAttributesParams,
                  CompareParams, InvokeLambdaFunctionParams, UpdateContactTargetQueueParams,
@@ -184,7 +212,9 @@ using BlockParams =
                  UpdateFlowAttributesParams,
                  // Routing and data actions (blocks_routing.h).
                  CheckHoursOfOperationParams, CheckMetricDataParams, GetCustomerProfileParams,
-                 CreateCallbackContactParams>;
+                 CreateCallbackContactParams,
+                 // contact actions (blocks_contact.h)
+                 ContactParams>;
 
 struct Block {
   std::string id;

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "core/flow/flow_control.h"
+#include "core/flow/blocks_contact.h"
 
 namespace callgate::flow::detail {
 namespace {
@@ -172,27 +173,34 @@ Result<BlockParams> parseInput(const ActionScope& scope, const Json& params) {
 
   if (!*validation)
     return scope.error("missing required parameter InputValidation (StoreInput is True)");
+  Result<const Json*> custom = scope.optionalObject(**validation, "CustomValidation");
+  if (!custom.ok()) return custom.error();
   if (Status s = scope.checkKeys(**validation, {"PhoneNumberValidation", "CustomValidation"},
                                  "InputValidation");
       !s.ok())
     return s.error();
-  if ((*validation)->contains("PhoneNumberValidation")) {
-    return scope.error(
-        "InputValidation.PhoneNumberValidation is not supported; use CustomValidation");
+  if (auto phone = (*validation)->find("PhoneNumberValidation"); phone != (*validation)->end()) {
+    // contact actions (blocks_contact.h): the entry must be a phone number.
+    if (*custom) return scope.error("give PhoneNumberValidation or CustomValidation, not both");
+    Result<PhoneNumberValidation> rule = contact::parsePhoneNumberValidation(scope, *phone);
+    if (!rule.ok()) return rule.error();
+    p.phone = std::move(rule).value();
+    p.maxDigits = contact::kMaxPhoneDigits;
+  } else {
+    if (!*custom) return scope.error("missing required parameter InputValidation.CustomValidation");
+    if (Status s =
+            scope.checkKeys(**custom, {"MaximumLength"}, "InputValidation.CustomValidation");
+        !s.ok())
+      return s.error();
+    Result<std::optional<int>> maxLength =
+        scope.optionalInt(**custom, "MaximumLength", 1, kMaxStoredDigits);
+    if (!maxLength.ok()) return maxLength.error();
+    if (!maxLength->has_value()) {
+      return scope.error(
+          "missing required parameter InputValidation.CustomValidation.MaximumLength");
+    }
+    p.maxDigits = **maxLength;
   }
-  Result<const Json*> custom = scope.optionalObject(**validation, "CustomValidation");
-  if (!custom.ok()) return custom.error();
-  if (!*custom) return scope.error("missing required parameter InputValidation.CustomValidation");
-  if (Status s = scope.checkKeys(**custom, {"MaximumLength"}, "InputValidation.CustomValidation");
-      !s.ok())
-    return s.error();
-  Result<std::optional<int>> maxLength =
-      scope.optionalInt(**custom, "MaximumLength", 1, kMaxStoredDigits);
-  if (!maxLength.ok()) return maxLength.error();
-  if (!maxLength->has_value()) {
-    return scope.error("missing required parameter InputValidation.CustomValidation.MaximumLength");
-  }
-  p.maxDigits = **maxLength;
 
   // Connect ends stored input with '#' unless the flow sets another sequence.
   p.terminator = "#";
@@ -430,6 +438,17 @@ Result<BlockParams> parseParameters(const ActionScope& scope, BlockType type,
       return wrap(parseGetCustomerProfile(scope, parameters));
     case BlockType::kCreateCallbackContact:
       return wrap(parseCreateCallbackContact(scope, parameters));
+    // contact actions (blocks_contact.h)
+    case BlockType::kMessageParticipantIteratively:
+    case BlockType::kUpdateContactTextToSpeechVoice:
+    case BlockType::kUpdateContactData:
+    case BlockType::kTagContact:
+    case BlockType::kUnTagContact:
+    case BlockType::kUpdateContactCallbackNumber:
+    case BlockType::kDequeueContactAndTransferToQueue:
+    case BlockType::kTransferParticipantToThirdParty:
+    case BlockType::kCheckVoiceId:
+      return contact::parseParameters(scope, type, parameters);
   }
   return scope.error("internal: unhandled action type");
 }

@@ -1,8 +1,9 @@
 // Internal to the flow loader: validates and parses the `Parameters` object of each supported
 // action type into its BlockParams alternative. Parameters the interpreter does not need
 // (DisableCancelKey, ResponseValidation STRING_MAP, ...) are accepted and ignored; parameters that
-// would change behaviour we cannot honour (Media, InputEncryption, PhoneNumberValidation, AgentId,
-// asynchronous invocation) are load errors rather than silently dropped. The parameters of a
+// would change behaviour we cannot honour (Media, InputEncryption, AgentId, asynchronous
+// invocation) are load errors rather than silently dropped. The contact actions' parameters are
+// parsed in blocks_contact.cc. The parameters of a
 // pass-through action are only checked against the size limits; nothing reads them.
 #pragma once
 

@@ -14,6 +14,7 @@
 
 #include "common/result.h"
 #include "core/flow/actions.h"
+#include "core/flow/contact_settings.h"
 
 namespace callgate::flow {
 
@@ -46,6 +47,7 @@ struct ContactState {
   // (a TransferToFlow starts with none; a module has its own).
   std::map<std::string, std::string> flowAttributes;
   std::string callbackNumber;  // $.CallbackNumber; UpdateContactCallbackNumber sets it
+  ContactSettings contact;     // voice, name, tags, ...: the contact actions (blocks_contact.h)
 };
 
 enum class ReferenceKind {

@@ -23,6 +23,9 @@ std::string_view expectedEvents(BlockType type) {
     case BlockType::kGetCustomerProfile:
     case BlockType::kCreateCallbackContact:
       return "FunctionCompleted or FunctionFailed";
+    // contact actions (blocks_contact.h)
+    case BlockType::kMessageParticipantIteratively:
+      return "PromptPlayed";
     default:
       return "nothing";
   }

@@ -27,6 +27,10 @@
 
 namespace callgate::flow {
 
+namespace contact {
+struct Step;
+}
+
 // Run-time bounds. A flow that keeps moving without asking the channel for anything (Compare ->
 // UpdateContactAttributes -> Compare ...) is stopped after kMaxStepsWithoutInput actions; a call
 // that loops through prompts forever is stopped after kMaxStepsPerSession.
@@ -138,6 +142,8 @@ class Session {
   std::variant<Action, Move> enterRouting(std::size_t index);
   std::optional<Action> describeRouting(const Block& block) const;
   std::optional<Move> answerRouting(const Block& block, const Event& event);
+  // contact actions (blocks_contact.h): what a contact block decided, as a move or an action.
+  std::variant<Action, Move> contactStep(std::size_t index, contact::Step step);
 
   Action wait(std::size_t index, Action action);
   // Ends the session with `terminal`; events after it get Disconnect{whyAfterwards,
@@ -161,6 +167,7 @@ class Session {
   int stepsWithoutInput_ = 0;
   int totalSteps_ = 0;
   std::vector<Step> steps_;
+  Branch again_;  // contact actions: the branch back into the current block (the next message)
 };
 
 }  // namespace callgate::flow

@@ -2,6 +2,7 @@
 // channel answers. The run loop and bookkeeping are in session.cc.
 #include <utility>
 
+#include "core/flow/blocks_contact.h"
 #include "core/flow/session.h"
 
 namespace callgate::flow {
@@ -87,6 +88,9 @@ std::optional<Action> Session::describe(const Block& block) const {
     case BlockType::kGetCustomerProfile:
     case BlockType::kCreateCallbackContact:
       return describeRouting(block);
+    // contact actions (blocks_contact.h)
+    case BlockType::kMessageParticipantIteratively:
+      return contact::describe(block, state_, loops_);
     default:
       return std::nullopt;
   }
@@ -159,6 +163,17 @@ std::variant<Action, Session::Move> Session::enter(std::size_t index) {
     case BlockType::kGetCustomerProfile:
     case BlockType::kCreateCallbackContact:
       return enterRouting(index);
+    // contact actions (blocks_contact.h)
+    case BlockType::kMessageParticipantIteratively:
+    case BlockType::kUpdateContactTextToSpeechVoice:
+    case BlockType::kUpdateContactData:
+    case BlockType::kTagContact:
+    case BlockType::kUnTagContact:
+    case BlockType::kUpdateContactCallbackNumber:
+    case BlockType::kDequeueContactAndTransferToQueue:
+    case BlockType::kTransferParticipantToThirdParty:
+    case BlockType::kCheckVoiceId:
+      return contactStep(index, contact::enter(block, state_, loops_));
   }
   return Move{"flow-error", nullptr};
 }
@@ -217,6 +232,17 @@ std::optional<Session::Move> Session::answer(const Block& block, const Event& ev
         state_.storedCustomerInput.clear();
         return error(block, "NoMatchingError");
       }
+      // contact actions (blocks_contact.h): PhoneNumberValidation stores the number in E.164.
+      if (p.phone.enabled) {
+        std::optional<std::string> number = contact::validatePhoneInput(p.phone, digits);
+        if (!number) {
+          state_.storedCustomerInput.clear();
+          if (block.transitions.onError("InvalidPhoneNumber"))
+            return error(block, "InvalidPhoneNumber");
+          return error(block, "NoMatchingError");
+        }
+        digits = std::move(*number);
+      }
       state_.storedCustomerInput = std::move(digits);
       return next(block);
     }
@@ -243,10 +269,45 @@ std::optional<Session::Move> Session::answer(const Block& block, const Event& ev
     case BlockType::kGetCustomerProfile:
     case BlockType::kCreateCallbackContact:
       return answerRouting(block, event);
+    // contact actions (blocks_contact.h)
+    case BlockType::kMessageParticipantIteratively: {
+      std::optional<contact::Step> step = contact::answer(block, state_, event, loops_);
+      if (!step) return std::nullopt;
+      std::variant<Action, Move> out = contactStep(current_, std::move(*step));
+      if (Move* move = std::get_if<Move>(&out)) return std::move(*move);
+      return Move{"flow-error", nullptr};  // answers never wait or end; kept for safety
+    }
 
     default:
       return std::nullopt;
   }
+}
+
+std::variant<Action, Session::Move> Session::contactStep(std::size_t index, contact::Step step) {
+  const Block& block = flow_->blocks()[index];
+  switch (step.kind) {
+    case contact::Step::Kind::kNext:
+      return next(block);
+    case contact::Step::Kind::kError:
+      return error(block, step.name);
+    case contact::Step::Kind::kCondition:
+      for (const ConditionBranch& c : block.transitions.conditions) {
+        if (evaluateCondition(c.op, step.name, c.operand))
+          return Move{"condition:" + c.operand, &c.next};
+      }
+      return error(block, "NoMatchingCondition");
+    case contact::Step::Kind::kWait:
+      if (!step.action) return Move{"flow-error", nullptr};
+      return wait(index, std::move(*step.action));
+    case contact::Step::Kind::kAgain:
+      again_ = Branch{block.id, index};
+      return Move{"next", &again_};
+    case contact::Step::Kind::kEnd:
+      if (!step.action) return Move{"flow-error", nullptr};
+      record(block, "end");
+      return finish(std::move(*step.action), Disconnect::Why::kTransferred, "call transferred");
+  }
+  return Move{"flow-error", nullptr};
 }
 
 }  // namespace callgate::flow

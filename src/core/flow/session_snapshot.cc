@@ -5,6 +5,7 @@
 #include <exception>
 #include <utility>
 
+#include "core/flow/blocks_contact.h"
 #include "core/flow/session.h"
 
 namespace callgate::flow {
@@ -160,10 +161,16 @@ Result<std::map<std::string, int>> readLoops(const Json& obj, const Flow& flow) 
   std::map<std::string, int> loops;
   for (auto it = loopsIt->begin(); it != loopsIt->end(); ++it) {
     const Block* block = flow.find(it.key());
-    if (block == nullptr || block->type != BlockType::kLoop)
-      return bad("loops names no Loop '" + it.key() + "'");
     if (!it->is_number_integer()) return bad("loop counter must be an integer");
     long long n = it->get<long long>();
+    // contact actions: MessageParticipantIteratively keeps its message index here
+    if (block != nullptr && block->type == BlockType::kMessageParticipantIteratively) {
+      if (!contact::validCounter(*block, n)) return bad("counter out of range for '" + it.key() + "'");
+      loops[it.key()] = static_cast<int>(n);
+      continue;
+    }
+    if (block == nullptr || block->type != BlockType::kLoop)
+      return bad("loops names no Loop '" + it.key() + "'");
     if (n < 0 || n > std::get<LoopParams>(block->params).count)
       return bad("loop counter out of range");
     loops[it.key()] = static_cast<int>(n);
@@ -212,6 +219,7 @@ Json Session::snapshot() const {
   s["lex"] = lexJson(state_.lex);
   s["flowAttributes"] = stringMap(state_.flowAttributes);
   s["callbackNumber"] = state_.callbackNumber;
+  s["contact"] = contact::settingsToJson(state_.contact);  // contact actions
   s["loops"] = loopsJson(loops_);
   s["endReason"] = endReason_;
   s["endWhy"] = whyName(endWhy_);
@@ -298,6 +306,12 @@ Result<Session> Session::restore(std::shared_ptr<const Flow> flow, const Json& s
     if (!queue.ok()) return queue.error();
     session.state_.queue = std::move(queue).value();
     if (Status s = readExtendedState(snapshot, session.state_); !s.ok()) return s.error();
+
+    if (auto c = snapshot.find("contact"); c != snapshot.end()) {  // contact actions
+      Result<ContactSettings> settings = contact::settingsFromJson(*c);
+      if (!settings.ok()) return settings.error();
+      session.state_.contact = std::move(settings).value();
+    }
 
     Result<std::map<std::string, int>> loops = readLoops(snapshot, *running);
     if (!loops.ok()) return loops.error();

@@ -251,11 +251,6 @@ TEST(FlowLoaderTest, RejectsUnsupportedFeaturesInsteadOfIgnoringThem) {
       loadError({storeInput("in", {{"InputEncryption", {{"EncryptionKeyId", "k"}}}}), hangUp()}),
       HasSubstr("InputEncryption is not supported"));
   EXPECT_THAT(
-      loadError({storeInput("in", {{"InputValidation",
-                                    {{"PhoneNumberValidation", {{"NumberFormat", "E164"}}}}}}),
-                 hangUp()}),
-      HasSubstr("PhoneNumberValidation is not supported"));
-  EXPECT_THAT(
       loadError({action("q", "UpdateContactTargetQueue", {{"AgentId", "agent-1"}}), hangUp()}),
       HasSubstr("AgentId (agent queues) is not supported"));
   Json async = action("f", "InvokeLambdaFunction",

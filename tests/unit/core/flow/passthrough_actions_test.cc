@@ -30,10 +30,11 @@ std::vector<std::pair<std::string, Json>> exportedActions() {
                                "ChannelConfiguration": {"Voice": {"AnalyticsModes": ["RealTime"]}}}})")},
       {"UpdateContactEventHooks", Json::parse(R"({"EventHooks": {"CustomerQueue":
          "arn:aws:connect:us-east-1:000000000000:instance/i-1/contact-flow/f-1"}})")},
-      {"UpdateContactTextToSpeechVoice",
-       Json::parse(R"({"TextToSpeechVoice": "Joanna", "TextToSpeechEngine": "Neural",
-                       "TextToSpeechStyle": "Conversational"})")},
       {"UpdateContactRoutingBehavior", Json::parse(R"({"QueuePriority": "1"})")},
+      {"UpdateContactMediaStreamingBehavior", Json::parse(R"({"MediaStreamingState": "Enabled",
+         "MediaStreamType": "Audio",
+         "Participants": [{"ParticipantType": "Customer", "MediaDirections": ["From", "To"]}]})")},
+      {"StartVoiceIdStream", Json::object()},
   };
 }
 
@@ -139,8 +140,8 @@ TEST(PassThroughActionTest, WithoutNextActionWarnsAndEndsTheCallWithAFlowError) 
 TEST(PassThroughActionTest, ParametersAreOnlyCheckedForBeingAnObject) {
   // Anything inside is accepted (numbers, booleans, arrays, keys callgate has never heard of),
   // and Parameters may be omitted.
-  Json odd = action("voice", "UpdateContactTextToSpeechVoice",
-                    Json::parse(R"({"TextToSpeechVoice": "$.Attributes.voice", "Future": 3,
+  Json odd = action("voice", "UpdateContactRoutingBehavior",
+                    Json::parse(R"({"QueuePriority": "$.Attributes.priority", "Future": 3,
                                     "Flags": [true, null, {"x": 1.5}]})"),
                     next("hooks"));
   Json bare = action("hooks", "UpdateContactEventHooks", Json::object(), next("end"));
