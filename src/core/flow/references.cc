@@ -1,5 +1,6 @@
 #include "core/flow/references.h"
 
+#include <initializer_list>
 #include <utility>
 
 namespace callgate::flow {
@@ -35,6 +36,38 @@ std::vector<std::string_view> splitSegments(std::string_view path) {
     start = dot + 1;
   }
   return out;
+}
+
+// $.Lex.IntentName, $.Lex.IntentConfidence.Score, $.Lex.SentimentResponse.Label,
+// $.Lex.Slots.<name>, $.Lex.SessionAttributes.<key> (the key may contain dots).
+Result<Reference> classifyLex(std::string_view path, const std::vector<std::string_view>& segs,
+                              Reference ref) {
+  auto is = [&](std::initializer_list<std::string_view> want) {
+    if (segs.size() != want.size()) return false;
+    std::size_t i = 0;
+    for (std::string_view w : want) {
+      if (segs[i++] != w) return false;
+    }
+    return true;
+  };
+  if (is({"Lex", "IntentName"})) {
+    ref.kind = ReferenceKind::kLexIntentName;
+    return ref;
+  }
+  if (is({"Lex", "IntentConfidence", "Score"})) {
+    ref.kind = ReferenceKind::kLexIntentConfidence;
+    return ref;
+  }
+  if (is({"Lex", "SentimentResponse", "Label"})) {
+    ref.kind = ReferenceKind::kLexSentimentLabel;
+    return ref;
+  }
+  if (segs.size() >= 3 && (segs[1] == "Slots" || segs[1] == "SessionAttributes")) {
+    ref.kind = segs[1] == "Slots" ? ReferenceKind::kLexSlot : ReferenceKind::kLexSessionAttribute;
+    ref.key = std::string(path.substr(std::string_view("$.Lex.").size() + segs[1].size() + 1));
+    return ref;
+  }
+  return Error::invalidArgument("unknown reference '" + std::string(path) + "'");
 }
 
 // Classifies a scanned path ("$.a.b"). The path has already been cut by scanReference.
@@ -80,6 +113,7 @@ Result<Reference> classify(std::string_view path) {
   if (root == "InitialContactId") return single(ReferenceKind::kInitialContactId);
   if (root == "Channel") return single(ReferenceKind::kChannel);
   if (root == "LanguageCode") return single(ReferenceKind::kLanguageCode);
+  if (root == "Lex") return classifyLex(path, segs, ref);
   if (root == "Queue") {
     if (segs.size() == 2 && segs[1] == "Name") {
       ref.kind = ReferenceKind::kQueueName;
@@ -135,6 +169,16 @@ std::string lookup(const ContactState& state, const Reference& reference) {
       return state.call.languageCode;
     case ReferenceKind::kQueueName:
       return state.queue;
+    case ReferenceKind::kLexIntentName:
+      return state.lex.intentName;
+    case ReferenceKind::kLexIntentConfidence:
+      return state.lex.intentConfidence;
+    case ReferenceKind::kLexSentimentLabel:
+      return state.lex.sentimentLabel;
+    case ReferenceKind::kLexSlot:
+      return valueOr(state.lex.slots, reference.key);
+    case ReferenceKind::kLexSessionAttribute:
+      return valueOr(state.lex.sessionAttributes, reference.key);
   }
   return {};
 }

@@ -17,6 +17,18 @@
 
 namespace callgate::flow {
 
+// What the last Amazon Lex interaction (ConnectParticipantWithLexBot) left for `$.Lex.*`. Empty
+// until a bot block runs; each bot block replaces it entirely.
+struct LexState {
+  std::string intentName;        // $.Lex.IntentName
+  std::string intentConfidence;  // $.Lex.IntentConfidence.Score, e.g. "0.87"; "" when unknown
+  std::string sentimentLabel;    // $.Lex.SentimentResponse.Label (POSITIVE, NEGATIVE, ...)
+  std::map<std::string, std::string> slots;              // $.Lex.Slots.<name>
+  std::map<std::string, std::string> sessionAttributes;  // $.Lex.SessionAttributes.<key>
+
+  bool operator==(const LexState&) const = default;
+};
+
 // The contact data that references read and the flow writes.
 struct ContactState {
   CallInfo call;
@@ -24,6 +36,7 @@ struct ContactState {
   std::map<std::string, std::string> external;    // $.External.*, the last function's result
   std::string storedCustomerInput;                // $.StoredCustomerInput
   std::string queue;                              // $.Queue.Name, set by UpdateContactTargetQueue
+  LexState lex;                                   // $.Lex.*
 };
 
 enum class ReferenceKind {
@@ -39,11 +52,17 @@ enum class ReferenceKind {
   kChannel,              // $.Channel
   kLanguageCode,         // $.LanguageCode
   kQueueName,            // $.Queue.Name
+  kLexIntentName,        // $.Lex.IntentName
+  kLexIntentConfidence,  // $.Lex.IntentConfidence.Score
+  kLexSentimentLabel,    // $.Lex.SentimentResponse.Label
+  kLexSlot,              // $.Lex.Slots.<name>
+  kLexSessionAttribute,  // $.Lex.SessionAttributes.<key>
 };
 
 struct Reference {
   ReferenceKind kind = ReferenceKind::kContactId;
-  std::string key;   // for kAttribute and kExternal; may contain dots ("a.b" for $.External.a.b)
+  std::string key;   // for kAttribute, kExternal, kLexSlot, kLexSessionAttribute; may contain dots
+                     // ("a.b" for $.External.a.b)
   std::string path;  // as written, e.g. "$.External.firstName"
 };
 

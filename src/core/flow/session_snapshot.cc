@@ -67,6 +67,48 @@ Result<std::map<std::string, std::string>> readStringMap(const Json& obj, const 
   return out;
 }
 
+// Fields added after the first format: absent in snapshots parked by an older build, which read
+// as empty rather than failing the call.
+Result<std::map<std::string, std::string>> readOptionalStringMap(const Json& obj, const char* key) {
+  if (!obj.contains(key)) return std::map<std::string, std::string>();
+  return readStringMap(obj, key);
+}
+
+Result<std::string> readOptionalString(const Json& obj, const char* key) {
+  if (!obj.contains(key)) return std::string();
+  return readString(obj, key);
+}
+
+Json lexJson(const LexState& lex) {
+  return {{"intentName", lex.intentName},
+          {"intentConfidence", lex.intentConfidence},
+          {"sentimentLabel", lex.sentimentLabel},
+          {"slots", stringMap(lex.slots)},
+          {"sessionAttributes", stringMap(lex.sessionAttributes)}};
+}
+
+Result<LexState> readLex(const Json& obj) {
+  LexState lex;
+  auto it = obj.find("lex");
+  if (it == obj.end()) return lex;
+  if (!it->is_object()) return bad("lex must be an object");
+  std::string* fields[] = {&lex.intentName, &lex.intentConfidence, &lex.sentimentLabel};
+  const char* keys[] = {"intentName", "intentConfidence", "sentimentLabel"};
+  for (std::size_t i = 0; i < std::size(keys); ++i) {
+    Result<std::string> v = readOptionalString(*it, keys[i]);
+    if (!v.ok()) return v.error();
+    *fields[i] = std::move(v).value();
+  }
+  Result<std::map<std::string, std::string>> slots = readOptionalStringMap(*it, "slots");
+  if (!slots.ok()) return slots.error();
+  lex.slots = std::move(slots).value();
+  Result<std::map<std::string, std::string>> session =
+      readOptionalStringMap(*it, "sessionAttributes");
+  if (!session.ok()) return session.error();
+  lex.sessionAttributes = std::move(session).value();
+  return lex;
+}
+
 }  // namespace
 
 Json Session::snapshot() const {
@@ -84,6 +126,7 @@ Json Session::snapshot() const {
   s["external"] = stringMap(state_.external);
   s["storedCustomerInput"] = state_.storedCustomerInput;
   s["queue"] = state_.queue;
+  s["lex"] = lexJson(state_.lex);
   Json loops = Json::object();
   for (const auto& [id, n] : loops_) loops[id] = n;
   s["loops"] = std::move(loops);
@@ -141,6 +184,9 @@ Result<Session> Session::restore(std::shared_ptr<const Flow> flow, const Json& s
     Result<std::string> queue = readString(snapshot, "queue");
     if (!queue.ok()) return queue.error();
     session.state_.queue = std::move(queue).value();
+    Result<LexState> lex = readLex(snapshot);
+    if (!lex.ok()) return lex.error();
+    session.state_.lex = std::move(lex).value();
 
     auto loopsIt = snapshot.find("loops");
     if (loopsIt == snapshot.end() || !loopsIt->is_object()) return bad("loops must be an object");
