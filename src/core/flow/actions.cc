@@ -11,6 +11,7 @@ std::string_view actionName(const Action& action) {
                         [](const InvokeFunction&) { return std::string_view("InvokeFunction"); },
                         [](const TransferToQueue&) { return std::string_view("TransferToQueue"); },
                         [](const Disconnect&) { return std::string_view("Disconnect"); },
+                        [](const RecognizeIntent&) { return std::string_view("RecognizeIntent"); },
                     },
                     action);
 }
@@ -24,6 +25,7 @@ std::string_view eventName(const Event& event) {
           [](const FunctionCompleted&) { return std::string_view("FunctionCompleted"); },
           [](const FunctionFailed&) { return std::string_view("FunctionFailed"); },
           [](const CallerHungUp&) { return std::string_view("CallerHungUp"); },
+          [](const IntentRecognized&) { return std::string_view("IntentRecognized"); },
       },
       event);
 }

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <span>
 
+#include "core/flow/blocks_lex.h"
 #include "core/flow/parameters.h"
 
 namespace callgate::flow::detail {
@@ -19,6 +20,8 @@ std::span<const std::string_view> allowedErrors(BlockType type) {
   static constexpr std::string_view kCompareErrors[] = {"NoMatchingCondition", "NoMatchingError"};
   static constexpr std::string_view kTransferErrors[] = {"NoMatchingError", "QueueAtCapacity"};
   static constexpr std::string_view kGeneric[] = {"NoMatchingError"};
+  static constexpr std::string_view kLexErrors[] = {"NoMatchingError", "NoMatchingCondition",
+                                                    "InputTimeLimitExceeded"};
   switch (type) {
     case BlockType::kGetParticipantInput:
       return kInputErrors;
@@ -28,6 +31,9 @@ std::span<const std::string_view> allowedErrors(BlockType type) {
       return kTransferErrors;
     case BlockType::kDisconnectParticipant:
       return {};
+    // Lex bots
+    case BlockType::kConnectParticipantWithLexBot:
+      return kLexErrors;
     default:
       return kGeneric;
   }
@@ -177,6 +183,9 @@ Status checkConditions(const ActionScope& scope, const Block& block) {
       }
       return okStatus();
     }
+    // Lex bots
+    case BlockType::kConnectParticipantWithLexBot:
+      return checkLexConditions(scope, block);
     default:
       if (!conditions.empty())
         return scope.error("Conditions are not supported by this action type");

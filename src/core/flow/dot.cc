@@ -94,6 +94,11 @@ std::string summary(const Block& block) {
       return std::to_string(std::get<LoopParams>(block.params).count) + " times";
     case BlockType::kPassThrough:
       return "no effect in callgate";
+    // Lex bots
+    case BlockType::kConnectParticipantWithLexBot: {
+      const auto& p = std::get<LexBotParams>(block.params);
+      return "bot " + shorten(p.bot ? p.bot->name() : p.dynamicAlias.source());
+    }
   }
   return "";
 }

@@ -16,7 +16,7 @@ using detail::Json;
 
 constexpr std::string_view kSupportedVersion = "2019-10-30";
 
-constexpr std::array<std::pair<BlockType, std::string_view>, 9> kBlockTypes{{
+constexpr std::array<std::pair<BlockType, std::string_view>, 10> kBlockTypes{{
     {BlockType::kMessageParticipant, "MessageParticipant"},
     {BlockType::kGetParticipantInput, "GetParticipantInput"},
     {BlockType::kUpdateContactAttributes, "UpdateContactAttributes"},
@@ -26,6 +26,8 @@ constexpr std::array<std::pair<BlockType, std::string_view>, 9> kBlockTypes{{
     {BlockType::kTransferContactToQueue, "TransferContactToQueue"},
     {BlockType::kDisconnectParticipant, "DisconnectParticipant"},
     {BlockType::kLoop, "Loop"},
+    // Lex bots
+    {BlockType::kConnectParticipantWithLexBot, "ConnectParticipantWithLexBot"},
 }};
 
 // Connect actions that only set behaviour callgate has no use for: flow logs, call recording and

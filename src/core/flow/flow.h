@@ -36,6 +36,11 @@ struct LoadOptions {
   // is a load error. When unset, every ARN or name is accepted as functionNameFromArn() of itself
   // (useful for `callgate flow check` without a function registry).
   std::function<std::optional<std::string>(const std::string& arnOrName)> resolveFunction;
+  // Lex bots: the local bot for a ConnectParticipantWithLexBot's LexV2Bot.AliasArn (or a Lex V1
+  // LexBot.Name); an error (no such bot, unreadable bot file) is a load error naming the action.
+  // Unset: every bot block is a load error.
+  std::function<Result<std::shared_ptr<const LexBot>>(const std::string& aliasArnOrName)>
+      resolveLexBot;
 };
 
 // "lookup-caller" for "arn:aws:lambda:us-east-1:000000000000:function:lookup-caller" (also with a

@@ -8,6 +8,8 @@
 #pragma once
 
 #include <cstddef>
+#include <functional>
+#include <memory>
 #include <optional>
 #include <span>
 #include <string>
@@ -18,6 +20,7 @@
 
 #include "core/flow/actions.h"
 #include "core/flow/compare.h"
+#include "core/flow/lex_bot.h"
 #include "core/flow/references.h"
 
 namespace callgate::flow {
@@ -35,6 +38,8 @@ enum class BlockType {
   // Any Type in passThroughTypeNames(): accepted for compatibility, has no effect, follows
   // NextAction. Block::typeName() gives the Type as written.
   kPassThrough,
+  // Lex bots
+  kConnectParticipantWithLexBot,
 };
 
 // The flow-language `Type` string of a block type, and back (nullopt = unsupported type). Every
@@ -137,11 +142,24 @@ struct PassThroughParams {
   std::string_view type;  // the Type as written, an entry of passThroughTypeNames()
 };
 
+// ConnectParticipantWithLexBot (core/flow/blocks_lex.cc): the bot is resolved when the flow loads,
+// or, when its AliasArn is a reference, when the block runs (through `resolve`).
+struct LexBotParams {
+  Prompt prompt;
+  std::shared_ptr<const LexBot> bot;  // null when the alias is dynamic
+  Template dynamicAlias;              // LexV2Bot.AliasArn written as a reference
+  std::function<Result<std::shared_ptr<const LexBot>>(const std::string&)> resolve;
+  NamedTemplates sessionAttributes;  // LexSessionAttributes
+  int timeoutSeconds = 5;            // how long the caller has to start answering
+};
+
 using BlockParams =
     std::variant<MessageParticipantParams, GetParticipantInputParams, UpdateContactAttributesParams,
                  CompareParams, InvokeLambdaFunctionParams, UpdateContactTargetQueueParams,
                  TransferContactToQueueParams, DisconnectParticipantParams, LoopParams,
-                 PassThroughParams>;
+                 PassThroughParams,
+                 // Lex bots
+                 LexBotParams>;
 
 struct Block {
   std::string id;

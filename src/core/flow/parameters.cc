@@ -4,6 +4,8 @@
 #include <span>
 #include <string>
 
+#include "core/flow/blocks_lex.h"
+
 namespace callgate::flow::detail {
 namespace {
 
@@ -358,8 +360,21 @@ Result<BlockParams> parseParameters(const ActionScope& scope, BlockType type,
       return parseLoop(scope, parameters);
     case BlockType::kPassThrough:
       return parsePassThrough(scope, typeName, parameters);
+    // Lex bots
+    case BlockType::kConnectParticipantWithLexBot:
+      return parseLexBotParameters(scope, parameters, options);
   }
   return scope.error("internal: unhandled action type");
+}
+
+// For the action families in their own files.
+Result<Prompt> parsePromptParameter(const ActionScope& scope, const Json& params, bool required) {
+  return parsePrompt(scope, params, required);
+}
+
+Result<NamedTemplates> parseNamedValuesParameter(const ActionScope& scope, const Json& object,
+                                                 std::string_view what) {
+  return parseNamedValues(scope, object, what);
 }
 
 }  // namespace callgate::flow::detail

@@ -18,6 +18,9 @@ std::string_view expectedEvents(BlockType type) {
       return "DigitsCollected or InputTimedOut";
     case BlockType::kInvokeLambdaFunction:
       return "FunctionCompleted or FunctionFailed";
+    // Lex bots
+    case BlockType::kConnectParticipantWithLexBot:
+      return "IntentRecognized or InputTimedOut";
     default:
       return "nothing";
   }

@@ -2,6 +2,7 @@
 // channel answers. The run loop and bookkeeping are in session.cc.
 #include <utility>
 
+#include "core/flow/blocks_lex.h"
 #include "core/flow/session.h"
 
 namespace callgate::flow {
@@ -72,6 +73,13 @@ std::optional<Action> Session::describe(const Block& block) const {
       if (!parameters) return std::nullopt;
       return Action(InvokeFunction{p.function, std::move(*parameters), p.timeoutSeconds});
     }
+    // Lex bots
+    case BlockType::kConnectParticipantWithLexBot: {
+      const auto& p = std::get<LexBotParams>(block.params);
+      std::optional<PlayPrompt> prompt = renderPrompt(p.prompt, state_);
+      if (!prompt) return std::nullopt;
+      return lexBotAction(p, std::move(*prompt), state_);
+    }
     default:
       return std::nullopt;
   }
@@ -82,7 +90,9 @@ std::variant<Action, Session::Move> Session::enter(std::size_t index) {
   switch (block.type) {
     case BlockType::kMessageParticipant:
     case BlockType::kGetParticipantInput:
-    case BlockType::kInvokeLambdaFunction: {
+    case BlockType::kInvokeLambdaFunction:
+    // Lex bots
+    case BlockType::kConnectParticipantWithLexBot: {
       // A value too large to render is the block's failure, as an unusable prompt is in Connect.
       std::optional<Action> action = describe(block);
       if (!action) return error(block, "NoMatchingError");
@@ -205,6 +215,13 @@ std::optional<Session::Move> Session::answer(const Block& block, const Event& ev
         return error(block, "NoMatchingError");
       }
       return std::nullopt;
+
+    // Lex bots
+    case BlockType::kConnectParticipantWithLexBot: {
+      std::optional<LexLeave> leave = answerLexBot(block, event, state_);
+      if (!leave) return std::nullopt;
+      return Move{std::move(leave->outcome), leave->branch};
+    }
 
     default:
       return std::nullopt;
