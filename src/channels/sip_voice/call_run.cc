@@ -10,6 +10,7 @@
 #include "channels/common/flow_channel.h"
 #include "channels/sip_voice/verdict_headers.h"
 #include "common/overloaded.h"
+#include "core/flow/lex_bot.h"
 
 namespace callgate::sip_voice {
 
@@ -18,6 +19,8 @@ namespace {
 constexpr const char* kNoAgentText =
     "Sorry, we cannot connect your call right now. Please call back later. Goodbye.";
 constexpr std::size_t kMaxTypeAhead = 32;
+// Keys a Lex bot block takes before '#' (an account number keyed instead of said).
+constexpr int kMaxIntentKeys = 32;
 
 const char* endReasonName(sip::EndReason reason) {
   switch (reason) {
@@ -117,6 +120,7 @@ void CallRun::perform(flow::Action action) {
   timer_.cancel();
   stopListening();
   turn_.reset();
+  intent_.reset();
   recognizing_ = false;
   logSteps();
   if (auto handoff = failSafe_.divert(action, session_.state().call.contactId, failSafeQueue())) {
@@ -131,6 +135,7 @@ void CallRun::perform(flow::Action action) {
                  [this](const flow::CollectDigits& collect) { startInput(collect); },
                  [this](const flow::InvokeFunction& call) { invoke(call); },
                  [this](const flow::TransferToQueue& t) { transfer(t); },
+                 [this](const flow::RecognizeIntent& r) { startIntent(r); },
                  [this](const flow::Disconnect& d) {
                    if (d.flowError()) {
                      spdlog::warn("event=sip_flow_error contact={} error=\"{}\"",
@@ -161,6 +166,41 @@ void CallRun::startInput(const flow::CollectDigits& collect) {
     prompting_ = false;
     startCollecting();
   });
+}
+
+void CallRun::startIntent(const flow::RecognizeIntent& recognize) {
+  intent_ = recognize;
+  flow::CollectDigits keys;
+  keys.prompt = recognize.prompt;
+  keys.maxDigits = kMaxIntentKeys;
+  keys.terminator = "#";
+  keys.timeoutSeconds = recognize.timeoutSeconds;
+  collecting_ = keys;
+  entered_.clear();
+  if (deps_.options.recognizer != nullptr) {
+    input_ = keys;
+    listen(speech::Listen{recognize.prompt, speech::intentGrammar(*recognize.bot), false});
+    return;
+  }
+  if (!typeAhead_.empty()) {
+    startCollecting();
+    return;
+  }
+  prompting_ = true;
+  playPrompt(recognize.prompt, [this] {
+    prompting_ = false;
+    startCollecting();
+  });
+}
+
+void CallRun::intentHeard(const speech::Recognition& heard) {
+  flow::IntentRecognized event = flow::intentFromWords(*intent_->bot, heard.text, "speech");
+  event.confidence *= heard.confidence;
+  // The intent only: slot values and words may be an account number.
+  spdlog::info("event=sip_intent contact={} bot=\"{}\" intent=\"{}\" confidence={:.2f}",
+               session_.state().call.contactId, intent_->bot->name(), event.intent,
+               event.confidence);
+  feed(event);
 }
 
 void CallRun::feed(const flow::Event& event) {
@@ -218,6 +258,13 @@ bool CallRun::accept(char key) {
 }
 
 void CallRun::entryDone(std::string keys) {
+  if (intent_) {
+    flow::IntentRecognized event = flow::intentFromKeys(*intent_->bot, keys);
+    spdlog::info("event=sip_intent contact={} bot=\"{}\" intent=\"{}\" source=dtmf",
+                 session_.state().call.contactId, intent_->bot->name(), event.intent);
+    feed(event);
+    return;
+  }
   if (turn_) {
     speechStep(turn_->keyed(keys));
     return;
@@ -226,6 +273,10 @@ void CallRun::entryDone(std::string keys) {
 }
 
 void CallRun::noEntry() {
+  if (intent_) {
+    feed(flow::InputTimedOut{});
+    return;
+  }
   if (turn_) {
     speechStep(turn_->noInput());
     return;
@@ -236,7 +287,7 @@ void CallRun::noEntry() {
 void CallRun::digit(char key) {
   if (ignoringCaller()) return;
   spdlog::debug("event=sip_digit contact={}", session_.state().call.contactId);  // never the key
-  if (turn_) {
+  if (turn_ || intent_) {
     // Keys win over speech: stop listening and drop an utterance still being decoded.
     stopListening();
     recognizing_ = false;
@@ -345,7 +396,9 @@ void CallRun::recognize(std::vector<int16_t> utterance) {
     Result<speech::Recognition> result =
         self->deps_.options.recognizer->recognize(utterance, grammar);
     self->post([self, gen, result = std::move(result)] {
-      if (gen != self->generation_ || self->over() || !self->recognizing_ || !self->turn_) return;
+      if (gen != self->generation_ || self->over() || !self->recognizing_ ||
+          (!self->turn_ && !self->intent_))
+        return;
       self->recognizing_ = false;
       speech::Recognition heard;
       if (result.ok()) {
@@ -353,6 +406,10 @@ void CallRun::recognize(std::vector<int16_t> utterance) {
       } else {
         spdlog::warn("event=sip_speech_error contact={} error=\"{}\"",
                      self->session_.state().call.contactId, result.error().message());
+      }
+      if (self->intent_) {
+        self->intentHeard(heard);
+        return;
       }
       self->lastConfidence_ = heard.confidence;
       speech::TurnStep step = self->turn_->heard(heard);
@@ -466,6 +523,7 @@ void CallRun::hangUp(const std::string& reason) {
   collecting_.reset();
   stopListening();
   turn_.reset();
+  intent_.reset();
   spdlog::info("event=sip_hangup contact={} reason=\"{}\"", session_.state().call.contactId,
                reason);
   leg_->hangup();
