@@ -38,6 +38,7 @@ constexpr TableEntry kTables[] = {
     {"twilio", [](TableReader& t, Config& c) { return detail::readTwilioTable(t, c.twilioVoice); }},
     {"sip", [](TableReader& t, Config& c) { return detail::readSipTable(t, c.sip); }},
     {"speech", [](TableReader& t, Config& c) { return detail::readSpeechTable(t, c.speech); }},
+    {"lex", [](TableReader& t, Config& c) { return detail::readLexTable(t, c.lex); }},
 };
 
 }  // namespace

@@ -46,4 +46,7 @@ Status readSipTable(TableReader& t, sip_voice::SipChannelConfig& sip);
 // speech_table.cc
 Status readSpeechTable(TableReader& t, asr::SpeechOptions& speech);
 
+// lex_table.cc
+Status readLexTable(TableReader& t, LexConfig& lex);
+
 }  // namespace callgate::app::detail

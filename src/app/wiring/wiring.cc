@@ -26,6 +26,7 @@
 #include "adapters/sms/twilio/twilio_sms_sender.h"
 #include "adapters/storage/postgres/pg_database.h"
 #include "adapters/storage/sqlite/sqlite_database.h"
+#include "app/wiring/lex_bots.h"
 #include "app/wiring/storage_backends.h"
 #include "channels/twilio_voice/parked_call.h"
 #include "channels/twilio_voice/voice_runtime.h"
@@ -288,6 +289,7 @@ Result<std::shared_ptr<const flow::Flow>> loadFlowFile(const std::string& reques
   options.resolveFunction = [map = config.functionMap](const std::string& arn) {
     return resolveFunctionName(arn, map);
   };
+  options.resolveLexBot = lexBotResolver(config.lex);
   auto loaded = flow::Flow::load(text, options);
   if (!loaded.ok()) return Error(loaded.error().code(), path + ": " + loaded.error().message());
   return loaded;
