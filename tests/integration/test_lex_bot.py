@@ -1,0 +1,147 @@
+"""ConnectParticipantWithLexBot against a local bot ([lex] bots), end to end on the real binary.
+
+The flow (tests/flows/lex/lex-menu.json, in Connect's export shape) asks "How can I help you?"
+through a Lex V2 bot alias that [lex] maps to tests/flows/lex/bank-bot.json, branches on the
+intent, copies $.Lex.IntentName, $.Lex.Slots.AccountNumber and $.Lex.SessionAttributes.caller
+into contact attributes and transfers; anything else says sorry and hangs up.
+
+LexSimulatorTest: `callgate call` with typed words (an intent with a spoken number slot), keys
+(the bot's dtmf key), words the bot does not know (FallbackIntent -> NoMatchingCondition) and no
+input (InputTimeLimitExceeded).
+LexSipSpeechTest: one SIP call in which a baresip caller *says* "check my balance" (flite audio,
+speech_audio.py); callgate decodes it with pocketsphinx against the bot's grammar and transfers
+with lexIntent CheckBalance. One short call only: speech decoding costs CPU.
+"""
+
+import os
+import time
+import unittest
+
+import harness
+import speech_audio
+from harness import Workspace, parse_events, require_binary
+from sip_harness import SipTestCase, norm, require_peers
+
+FLOW_DIR = os.path.join(harness.SOURCE_DIR, "tests", "flows", "lex")
+FLOW = os.path.join(FLOW_DIR, "lex-menu.json")
+BOT = os.path.join(FLOW_DIR, "bank-bot.json")
+ALIAS = "arn:aws:lex:us-east-1:123456789012:bot-alias/BANKBOT01/TSTALIASID"
+CALLER = "+14155550123"
+LEX_NUMBER = "+18005550142"
+
+CALL_SETUP = 15
+PROMPT_WAIT = 25     # dial to the bot block (flite synthesis of the prompt)
+DECISION_WAIT = 40   # audio switched in to the intent (prompt, speech, endpoint, decode)
+
+
+def lex_table():
+    return f'\n[lex.bots]\n"{ALIAS}" = "{BOT}"\n'
+
+
+@require_binary
+class LexSimulatorTest(unittest.TestCase):
+
+    def setUp(self):
+        self.ws = Workspace()
+        self.addCleanup(self.ws.cleanup)
+        self.config = self.ws.write("lex.toml", lex_table())
+
+    def call(self, typed):
+        r = self.ws.run("call", "--json", "--config", self.config, "--from", CALLER, "--flow",
+                        FLOW, *self.ws.store_args(), input=typed)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        return parse_events(r.stdout)
+
+    def intent_of(self, events):
+        intents = [e for e in events if e.get("type") == "intent"]
+        self.assertEqual(len(intents), 1, events)
+        return intents[0]
+
+    def transfer_attributes(self, events):
+        transfers = [e for e in events if e.get("type") == "transfer"]
+        self.assertEqual(len(transfers), 1, events)
+        self.assertEqual(transfers[0]["queue"], "Agents")
+        return transfers[0]["attributes"]
+
+    def test_words_with_a_number_slot_pick_the_intent_and_fill_lex(self):
+        events = self.call("Uh, balance of account four two four two please\n")
+        prompts = [e["text"] for e in events if e.get("type") == "prompt"]
+        self.assertIn("Welcome to the bank. How can I help you?", prompts)
+        self.assertTrue([e for e in events if e.get("type") == "intent_input"], events)
+        self.assertEqual(self.intent_of(events)["name"], "CheckBalance")
+        attributes = self.transfer_attributes(events)
+        self.assertEqual(attributes["lexIntent"], "CheckBalance")
+        self.assertEqual(attributes["lexAccount"], "4242")
+        self.assertEqual(attributes["lexCaller"], CALLER)
+
+    def test_the_bots_dtmf_key_picks_an_intent(self):
+        events = self.call("0\n")
+        self.assertEqual(self.intent_of(events)["name"], "TalkToAgent")
+        self.assertEqual(self.transfer_attributes(events)["lexIntent"], "TalkToAgent")
+
+    def test_unknown_words_are_the_fallback_intent_and_no_matching_condition(self):
+        events = self.call("what a lovely day for a picnic in the park\n")
+        self.assertEqual(self.intent_of(events)["name"], "FallbackIntent")
+        self.assertFalse([e for e in events if e.get("type") == "transfer"], events)
+        self.assertIn("Sorry, I did not get that. Goodbye.",
+                      [e["text"] for e in events if e.get("type") == "prompt"])
+        self.assertEqual(events[-1]["type"], "hangup")
+
+    def test_no_answer_is_the_time_limit(self):
+        events = self.call("\n")
+        self.assertFalse([e for e in events if e.get("type") == "intent"], events)
+        self.assertEqual(events[-1]["type"], "hangup")
+
+    def test_flow_check_names_an_unmapped_bot(self):
+        empty = self.ws.write("empty.toml", "")
+        r = self.ws.run("flow", "check", "--config", empty, FLOW)
+        self.assertNotEqual(r.returncode, 0)
+        self.assertIn("BANKBOT01", r.stdout + r.stderr)
+        ok = self.ws.run("flow", "check", "--config", self.config, FLOW)
+        self.assertEqual(ok.returncode, 0, ok.stdout + ok.stderr)
+
+
+def needs_speech_tools(cls):
+    missing = speech_audio.missing_tools("flite")
+    if missing:
+        return harness.fail_class(cls, "speech audio: " + harness.missing_programs_message(missing))
+    return cls
+
+
+@needs_speech_tools
+@require_peers("baresip", "sox")
+class LexSipSpeechTest(SipTestCase):
+
+    def test_a_caller_says_what_she_wants_and_the_bot_routes_her(self):
+        audio_dir = self.ws.path("audio")
+        os.makedirs(audio_dir, exist_ok=True)
+        says = speech_audio.spoken_wav(os.path.join(audio_dir, "balance.wav"),
+                                       "check my balance", lead=0.5, tail=60.0)
+        agent = self.start_baresip("agent", answer="auto")
+        self.ws.write_sip_config(default_agent=agent.uri, numbers={LEX_NUMBER: FLOW},
+                                 speech={"enabled": True})
+        with open(self.ws.sip_config, "a", encoding="utf-8") as f:
+            f.write(lex_table())
+        callgate = self.start_callgate()
+        caller = self.start_baresip("caller", name=CALLER)
+        caller.dial(callgate.uri(LEX_NUMBER))
+        caller.wait_event("CALL_ESTABLISHED", CALL_SETUP)
+        contact = callgate.wait_log_event("sip_call_start", PROMPT_WAIT)["contact"]
+        # The prompt is synthesised and played; speech barges in, so the caller may start at once.
+        time.sleep(2.0)
+        self.assertTrue(caller.switch_audio_source(says).get("ok"))
+        heard = callgate.wait_log_event("sip_intent", DECISION_WAIT, contact=contact)
+        self.assertEqual(heard["intent"], "CheckBalance", callgate.log_tail(40))
+        steps = callgate.log_events("flow_step", contact=contact)
+        self.assertIn("condition:CheckBalance", [s["outcome"] for s in steps], steps)
+        # The flow transfers to its queue: the caller gets the REFER to the agent.
+        caller.wait_event("TRANSFER", DECISION_WAIT)
+        refers = caller.received("REFER")
+        self.assertEqual(len(refers), 1, refers)
+        fields = {norm(k): v[0] for k, v in refers[0].headers.items()}
+        self.assertEqual(fields.get("xcallgateauth"), "False", refers[0].headers)
+        caller.hangup()
+
+
+if __name__ == "__main__":
+    unittest.main()
