@@ -8,9 +8,10 @@ into contact attributes and transfers; anything else says sorry and hangs up.
 LexSimulatorTest: `callgate call` with typed words (an intent with a spoken number slot), keys
 (the bot's dtmf key), words the bot does not know (FallbackIntent -> NoMatchingCondition) and no
 input (InputTimeLimitExceeded).
-LexSipSpeechTest: one SIP call in which a baresip caller *says* "check my balance" (flite audio,
-speech_audio.py); callgate decodes it with pocketsphinx against the bot's grammar and transfers
-with lexIntent CheckBalance. One short call only: speech decoding costs CPU.
+LexSipSpeechTest: (a) one SIP call in which a baresip caller *says* "check my balance" (flite
+audio, speech_audio.py); callgate decodes it with pocketsphinx against the bot's grammar and
+transfers. One short spoken call only: speech decoding costs CPU. (b) a caller who keys the bot's
+dtmf key 0 instead: the intent is chosen at once (no '#', no time-out) and the call transferred.
 """
 
 import os
@@ -112,11 +113,9 @@ def needs_speech_tools(cls):
 @require_peers("baresip", "sox")
 class LexSipSpeechTest(SipTestCase):
 
-    def test_a_caller_says_what_she_wants_and_the_bot_routes_her(self):
-        audio_dir = self.ws.path("audio")
-        os.makedirs(audio_dir, exist_ok=True)
-        says = speech_audio.spoken_wav(os.path.join(audio_dir, "balance.wav"),
-                                       "check my balance", lead=0.5, tail=60.0)
+    def start(self):
+        """Agent, callgate with [speech] and [lex], and the caller in a call to the bot flow;
+        returns (agent, callgate, caller, contact id)."""
         agent = self.start_baresip("agent", answer="auto")
         self.ws.write_sip_config(default_agent=agent.uri, numbers={LEX_NUMBER: FLOW},
                                  speech={"enabled": True})
@@ -127,6 +126,14 @@ class LexSipSpeechTest(SipTestCase):
         caller.dial(callgate.uri(LEX_NUMBER))
         caller.wait_event("CALL_ESTABLISHED", CALL_SETUP)
         contact = callgate.wait_log_event("sip_call_start", PROMPT_WAIT)["contact"]
+        return agent, callgate, caller, contact
+
+    def test_a_caller_says_what_she_wants_and_the_bot_routes_her(self):
+        audio_dir = self.ws.path("audio")
+        os.makedirs(audio_dir, exist_ok=True)
+        says = speech_audio.spoken_wav(os.path.join(audio_dir, "balance.wav"),
+                                       "check my balance", lead=0.5, tail=60.0)
+        agent, callgate, caller, contact = self.start()
         # The prompt is synthesised and played; speech barges in, so the caller may start at once.
         time.sleep(2.0)
         self.assertTrue(caller.switch_audio_source(says).get("ok"))
@@ -139,6 +146,20 @@ class LexSipSpeechTest(SipTestCase):
         refers = caller.received("REFER")
         self.assertEqual(len(refers), 1, refers)
         self.assertIn(f"agent@127.0.0.1:{agent.sip_port}", refers[0].header("Refer-To"))
+        caller.hangup()
+
+    def test_b_a_caller_keys_the_bots_dtmf_key(self):
+        agent, callgate, caller, contact = self.start()
+        time.sleep(1.0)
+        self.assertTrue(caller.sndcode("0").get("ok"))
+        keyed = time.time()
+        heard = callgate.wait_log_event("sip_intent", DECISION_WAIT, contact=contact)
+        self.assertEqual(heard["intent"], "TalkToAgent", callgate.log_tail(40))
+        self.assertEqual(heard.get("source"), "dtmf", heard)
+        # The key alone chose the intent: well before the 5 s input time limit.
+        self.assertLess(heard["time"] - keyed, 4.0, heard)
+        caller.wait_event("TRANSFER", DECISION_WAIT)
+        self.assertEqual(len(caller.received("REFER")), 1)
         caller.hangup()
 
 

@@ -42,6 +42,24 @@ const char* endReasonName(sip::EndReason reason) {
   return "unknown";
 }
 
+// True when `keys` already choose a Lex bot intent by its dtmf keys and nothing longer could be
+// meant (no other intent's keys start with them, and no utterance is a lone number the caller
+// may be keying): the entry ends without waiting for '#' or the time limit.
+bool keysChooseIntent(const flow::LexBot& bot, const std::string& keys) {
+  bool chosen = false;
+  for (const flow::LexIntent& intent : bot.intents()) {
+    if (intent.dtmf == keys) chosen = true;
+    if (intent.dtmf.size() > keys.size() && intent.dtmf.starts_with(keys)) return false;
+    for (const auto& utterance : intent.utterances) {
+      if (utterance.size() == 1 && utterance.front().isSlot() &&
+          bot.slotTypes()[intent.slots[utterance.front().slot].type].kind ==
+              flow::LexSlotType::Kind::kNumber)
+        return false;
+    }
+  }
+  return chosen;
+}
+
 }  // namespace
 
 CallRun::CallRun(const CallDeps& deps, std::shared_ptr<const flow::Flow> flow, flow::CallInfo info,
@@ -244,6 +262,11 @@ void CallRun::startCollecting() {
       return;
     }
   }
+  if (intent_ && !entered_.empty() && keysChooseIntent(*intent_->bot, entered_)) {
+    collecting_.reset();
+    entryDone(std::exchange(entered_, {}));
+    return;
+  }
   armInputTimer();
 }
 
@@ -293,7 +316,13 @@ void CallRun::digit(char key) {
     recognizing_ = false;
   }
   if (collecting_ && !prompting_) {
-    if (!accept(key)) armInputTimer();
+    if (accept(key)) return;
+    if (intent_ && keysChooseIntent(*intent_->bot, entered_)) {
+      collecting_.reset();
+      entryDone(std::exchange(entered_, {}));
+      return;
+    }
+    armInputTimer();
   } else if (typeAhead_.size() < kMaxTypeAhead) {
     typeAhead_ += key;
   }

@@ -14,9 +14,10 @@
 //                     Neither keys nor transcripts are ever logged.
 //   RecognizeIntent-> (a Lex bot block) its prompt as above while listening: speech is endpointed
 //                     and decoded against the bot's grammar (speech::intentGrammar) and matched to
-//                     an intent; keys (ended by '#' or the time limit between keys) are the bot's
-//                     dtmf keys or matched as words. One utterance or key entry answers; nothing
-//                     within the time limit is InputTimedOut. Without a recogniser, keys only.
+//                     an intent; keys (ended by '#', the time limit between keys, or as soon as
+//                     they alone choose an intent) are the bot's dtmf keys or matched as words. One
+//                     utterance or key entry answers; nothing within the time limit is
+//                     InputTimedOut. Without a recogniser, keys only.
 //   InvokeFunction -> the built-in function runs on the worker pool, bounded by the flow's
 //                     InvocationTimeLimitSeconds (a late result is dropped: FunctionFailed).
 //   TransferToQueue-> REFER to the queue's agent URI with the verdict headers; our leg ends when

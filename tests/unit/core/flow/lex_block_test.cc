@@ -173,7 +173,7 @@ TEST(LexBlockTest, LoadErrorsNameTheProblem) {
   badCondition["Conditions"].push_back(condition("Equals", "Pizza", "agent"));
   EXPECT_NE(loadError(botParams(), badCondition).find("Pizza"), std::string::npos);
   Json badOperator = allBranches();
-  badOperator["Conditions"].push_back(condition("Contains", "Agent", "agent"));
+  badOperator["Conditions"].push_back(condition("TextContains", "Agent", "agent"));
   EXPECT_NE(loadError(botParams(), badOperator).find("Equals"), std::string::npos);
   EXPECT_FALSE(Flow::load(flowWith(lexBlock(botParams(), allBranches())), LoadOptions{}).ok());
 }
