@@ -8,6 +8,9 @@ into contact attributes and transfers; anything else says sorry and hangs up.
 LexSimulatorTest: `callgate call` with typed words (an intent with a spoken number slot), keys
 (the bot's dtmf key), words the bot does not know (FallbackIntent -> NoMatchingCondition) and no
 input (InputTimeLimitExceeded).
+LexTwilioTest: the same flow over signed Twilio webhooks: the bot block answers with a
+<Gather input="dtmf speech"> carrying the bot's words as hints, and Twilio's SpeechResult picks
+the intent.
 LexSipSpeechTest: (a) one SIP call in which a baresip caller *says* "check my balance" (flite
 audio, speech_audio.py); callgate decodes it with pocketsphinx against the bot's grammar and
 transfers. One short spoken call only: speech decoding costs CPU. (b) a caller who keys the bot's
@@ -20,7 +23,8 @@ import unittest
 
 import harness
 import speech_audio
-from harness import Workspace, parse_events, require_binary
+import test_twilio_voice as twilio
+from harness import ServerTestCase, Workspace, parse_events, require_binary
 from sip_harness import SipTestCase, require_peers
 
 FLOW_DIR = os.path.join(harness.SOURCE_DIR, "tests", "flows", "lex")
@@ -100,6 +104,37 @@ class LexSimulatorTest(unittest.TestCase):
         self.assertIn("BANKBOT01", r.stdout + r.stderr)
         ok = self.ws.run("flow", "check", "--config", self.config, FLOW)
         self.assertEqual(ok.returncode, 0, ok.stdout + ok.stderr)
+
+
+@require_binary
+class LexTwilioTest(ServerTestCase):
+    # The webhook helpers of the Twilio tests (signing, posting, callback URLs).
+    post = twilio.TwilioVoiceTest.post
+    twiml = twilio.TwilioVoiceTest.twiml
+    target_of = twilio.TwilioVoiceTest.target_of
+
+    def test_twilio_speech_result_picks_the_intent(self):
+        lines = ["[flows]", f'default = "{FLOW}"', "[twilio]", f'auth_token = "{twilio.TOKEN}"',
+                 f'public_base_url = "{twilio.BASE}/"', "[twilio.queues]",
+                 'Agents = "sip:agents@pbx.example.com"']
+        config = self.ws.write("callgate.toml", "\n".join(lines) + "\n" + lex_table())
+        saved = os.environ.pop("CALLGATE_TWILIO_AUTH_TOKEN", None)
+        if saved is not None:
+            self.addCleanup(os.environ.__setitem__, "CALLGATE_TWILIO_AUTH_TOKEN", saved)
+        self.server = self.start_server("--config", config)
+        sid = twilio.call_sid(77)
+        doc = self.twiml("/twilio/voice", twilio.call_params(sid, CALLER))
+        self.assertEqual(doc.verbs()[-2:], ["Gather", "Redirect"], doc.text)
+        gather = doc.one("Gather")
+        self.assertEqual(gather.get("input"), "dtmf speech", doc.text)
+        self.assertIn("balance", gather.get("hints", ""), doc.text)
+        self.assertIn("Welcome to the bank. How can I help you?", doc.said())
+        doc = self.twiml(self.target_of(gather.get("action")),
+                         twilio.call_params(sid, CALLER, SpeechResult="I want to talk to an agent",
+                                            Confidence="0.91"))
+        self.assertEqual(doc.verbs()[-1], "Dial", doc.text)
+        self.assertEqual(doc.one("Dial").findall("Sip")[0].text.partition("?")[0],
+                         "sip:agents@pbx.example.com", doc.text)
 
 
 def needs_speech_tools(cls):
