@@ -17,6 +17,7 @@ transfers. One short spoken call only: speech decoding costs CPU. (b) a caller w
 dtmf key 0 instead: the intent is chosen at once (no '#', no time-out) and the call transferred.
 """
 
+import json
 import os
 import time
 import unittest
@@ -96,6 +97,42 @@ class LexSimulatorTest(unittest.TestCase):
         events = self.call("\n")
         self.assertFalse([e for e in events if e.get("type") == "intent"], events)
         self.assertEqual(events[-1]["type"], "hangup")
+
+    def test_an_unzipped_lex_v2_export_directory_is_a_bot(self):
+        """Bot.json, BotLocales/en_US/Intents/*/Intent.json (+ Slots/*/Slot.json) and
+        SlotTypes/*/SlotType.json, as the Lex V2 console exports them."""
+        root = self.ws.path("bots/BANKBOT01")
+        files = {
+            "Bot.json": {"name": "ExportedBank", "identifier": "BANKBOT01"},
+            "BotLocales/en_US/BotLocale.json": {"localeId": "en_US"},
+            "BotLocales/en_US/Intents/CheckBalance/Intent.json": {
+                "name": "CheckBalance",
+                "sampleUtterances": [{"utterance": "how much is in my {AccountType} account"}],
+                "slotPriorities": [{"priority": 1, "slotName": "AccountType"}]},
+            "BotLocales/en_US/Intents/CheckBalance/Slots/AccountType/Slot.json": {
+                "name": "AccountType", "slotTypeName": "AccountTypes"},
+            "BotLocales/en_US/Intents/TalkToAgent/Intent.json": {
+                "name": "TalkToAgent", "sampleUtterances": [{"utterance": "operator"}]},
+            "BotLocales/en_US/Intents/FallbackIntent/Intent.json": {
+                "name": "FallbackIntent", "parentIntentSignature": "AMAZON.FallbackIntent"},
+            "BotLocales/en_US/SlotTypes/AccountTypes/SlotType.json": {
+                "name": "AccountTypes",
+                "slotTypeValues": [{"sampleValue": {"value": "checking"},
+                                    "synonyms": [{"value": "current"}]},
+                                   {"sampleValue": {"value": "savings"}}],
+                "valueSelectionSetting": {"resolutionStrategy": "TopResolution"}},
+        }
+        for name, content in files.items():
+            path = os.path.join(root, name)
+            os.makedirs(os.path.dirname(path), exist_ok=True)
+            with open(path, "w", encoding="utf-8") as f:
+                json.dump(content, f)
+        # Mapped by the bot id of the flow's alias ARN.
+        self.config = self.ws.write("lex-dir.toml", f'[lex.bots]\n"BANKBOT01" = "{root}"\n')
+        events = self.call("how much is in my current account\n")
+        self.assertEqual(self.intent_of(events)["name"], "CheckBalance")
+        self.assertEqual(self.intent_of(events)["slots"], {"AccountType": "checking"})
+        self.assertEqual(self.transfer_attributes(events)["lexIntent"], "CheckBalance")
 
     def test_flow_check_names_an_unmapped_bot(self):
         empty = self.ws.write("empty.toml", "")
