@@ -134,6 +134,15 @@ class LexSimulatorTest(unittest.TestCase):
         self.assertEqual(self.intent_of(events)["slots"], {"AccountType": "checking"})
         self.assertEqual(self.transfer_attributes(events)["lexIntent"], "CheckBalance")
 
+    def test_lex_dir_finds_the_bot_file_named_after_the_bot_id(self):
+        os.makedirs(self.ws.path("bots"))
+        with open(BOT, encoding="utf-8") as src, \
+                open(self.ws.path("bots/BANKBOT01.json"), "w", encoding="utf-8") as dst:
+            dst.write(src.read())
+        self.config = self.ws.write("lex-dir.toml", f'[lex]\ndir = "{self.ws.path("bots")}"\n')
+        events = self.call("check my balance\n")
+        self.assertEqual(self.transfer_attributes(events)["lexIntent"], "CheckBalance")
+
     def test_flow_check_names_an_unmapped_bot(self):
         empty = self.ws.write("empty.toml", "")
         r = self.ws.run("flow", "check", "--config", empty, FLOW)
