@@ -42,6 +42,7 @@ constexpr TableEntry kTables[] = {
     {"speech", [](TableReader& t, Config& c) { return detail::readSpeechTable(t, c.speech); }},
     // metrics
     {"metrics", [](TableReader& t, Config& c) { return detail::readMetricsTable(t, c.metrics); }},
+    {"lex", [](TableReader& t, Config& c) { return detail::readLexTable(t, c.lex); }},
 };
 
 }  // namespace

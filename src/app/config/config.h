@@ -98,6 +98,15 @@ struct MetricsConfig {
   bool onMainListener = true;  // also on the main HTTP listener
 };
 
+// [lex]: where ConnectParticipantWithLexBot blocks find their local bots (core/flow/lex_bot.h;
+// app/wiring/lex_bots.h resolves). `bots` maps a LexV2Bot.AliasArn (or its bot id, or
+// "BOTID/ALIASID", or a Lex V1 bot name) to a bot file or an unzipped Lex V2 bot export directory;
+// `dir` holds more bot files (*.json), found by file name (without .json) or by bot name.
+struct LexConfig {
+  std::map<std::string, std::string> bots;
+  std::string dir;
+};
+
 struct Config {
   // [server]
   std::string http = "127.0.0.1:8080";  // HOST:PORT; port 0 picks a free one
@@ -145,6 +154,8 @@ struct Config {
   sip_voice::SipChannelConfig sip;
   // [speech]
   asr::SpeechOptions speech;
+  // [lex]
+  LexConfig lex;
   // [log]
   LogLevel logLevel = LogLevel::kInfo;
   // [tokens]: the access tokens minted for single-use links. tokens.issuer "" = the links'

@@ -53,4 +53,7 @@ Status readSpeechTable(TableReader& t, asr::SpeechOptions& speech);
 // metrics_table.cc
 Status readMetricsTable(TableReader& t, MetricsConfig& metrics);
 
+// lex_table.cc
+Status readLexTable(TableReader& t, LexConfig& lex);
+
 }  // namespace callgate::app::detail

@@ -30,6 +30,7 @@
 #include "adapters/sms/twilio/twilio_sms_sender.h"
 #include "adapters/storage/postgres/pg_database.h"
 #include "adapters/storage/sqlite/sqlite_database.h"
+#include "app/wiring/lex_bots.h"
 #include "app/wiring/storage_backends.h"
 #include "channels/twilio_voice/parked_call.h"
 #include "channels/twilio_voice/voice_runtime.h"
@@ -336,6 +337,7 @@ flow::LoadOptions loadOptions(const Config& config, const std::string& path,
                              external = std::move(external)](const std::string& arn) {
     return resolveFunctionName(arn, map, external);
   };
+  options.resolveLexBot = lexBotResolver(config.lex);
   options.name = std::filesystem::path(path).stem().string();
   options.library = std::move(library);
   return options;

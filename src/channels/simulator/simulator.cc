@@ -9,6 +9,7 @@
 #include "channels/common/fail_safe.h"
 #include "channels/common/flow_channel.h"
 #include "common/overloaded.h"
+#include "core/flow/lex_bot.h"
 #include "core/flow/session.h"
 #include "core/phone.h"
 #include "core/verdict.h"
@@ -53,6 +54,27 @@ class Console {
   void keyed(const std::string& digits) {
     if (json_ || !echo_) return;
     out_ << (digits.empty() ? "(no input)" : digits) << "\n";
+  }
+  void intentRequest(const flow::RecognizeIntent& r) {
+    if (json_) {
+      emit(
+          {{"type", "intent_input"}, {"bot", r.bot->name()}, {"timeoutSeconds", r.timeoutSeconds}});
+    } else {
+      out_ << "say (bot " << r.bot->name() << "; words, or keys then #)> ";
+    }
+    out_.flush();
+  }
+  void intent(const flow::IntentRecognized& heard) {
+    if (json_) {
+      emit({{"type", "intent"},
+            {"name", heard.intent},
+            {"slots", heard.slots},
+            {"confidence", heard.confidence}});
+    } else {
+      out_ << "(intent " << heard.intent;
+      for (const auto& [k, v] : heard.slots) out_ << " " << k << "=" << (v.empty() ? "-" : v);
+      out_ << ")\n";
+    }
   }
   void function(const std::string& name, const StringMap& result) {
     if (json_) emit({{"type", "function"}, {"name", name}, {"result", result}});
@@ -172,6 +194,24 @@ int runSimulatedCall(std::shared_ptr<const flow::Flow> flow, const FunctionRegis
             },
             [&](const flow::InvokeFunction& fn) -> Next {
               return invoke(fn, functions, call, session, console, failSafe);
+            },
+            // Lex bots: the typed line is what the caller said; a line of keys only (digits, *,
+            // #) is what they keyed.
+            [&](const flow::RecognizeIntent& recognize) -> Next {
+              console.prompt(recognize.prompt);
+              console.intentRequest(recognize);
+              std::string line;
+              if (!std::getline(in, line)) return flow::CallerHungUp{};
+              console.keyed(line);
+              if (line.find_first_not_of(" \t\r") == std::string::npos)
+                return flow::InputTimedOut{};
+              const bool keysOnly =
+                  line.find_first_not_of("0123456789*# \t\r") == std::string::npos;
+              flow::IntentRecognized heard =
+                  keysOnly ? flow::intentFromKeys(*recognize.bot, keypadDigits(line, "#", 64))
+                           : flow::intentFromWords(*recognize.bot, line, "text");
+              console.intent(heard);
+              return heard;
             },
             [&](const flow::TransferToQueue& transfer) -> Next {
               console.transfer(transfer);

@@ -12,6 +12,7 @@
 #include "common/metrics_catalog.h"
 #include "common/overloaded.h"
 #include "core/phone.h"
+#include "core/flow/lex_bot.h"
 
 namespace callgate::sip_voice {
 
@@ -20,6 +21,8 @@ namespace {
 constexpr const char* kNoAgentText =
     "Sorry, we cannot connect your call right now. Please call back later. Goodbye.";
 constexpr std::size_t kMaxTypeAhead = 32;
+// Keys a Lex bot block takes before '#' (an account number keyed instead of said).
+constexpr int kMaxIntentKeys = 32;
 
 const char* endReasonName(sip::EndReason reason) {
   switch (reason) {
@@ -39,6 +42,24 @@ const char* endReasonName(sip::EndReason reason) {
       return "shutdown";
   }
   return "unknown";
+}
+
+// True when `keys` already choose a Lex bot intent by its dtmf keys and nothing longer could be
+// meant (no other intent's keys start with them, and no utterance is a lone number the caller
+// may be keying): the entry ends without waiting for '#' or the time limit.
+bool keysChooseIntent(const flow::LexBot& bot, const std::string& keys) {
+  bool chosen = false;
+  for (const flow::LexIntent& intent : bot.intents()) {
+    if (intent.dtmf == keys) chosen = true;
+    if (intent.dtmf.size() > keys.size() && intent.dtmf.starts_with(keys)) return false;
+    for (const auto& utterance : intent.utterances) {
+      if (utterance.size() == 1 && utterance.front().isSlot() &&
+          bot.slotTypes()[intent.slots[utterance.front().slot].type].kind ==
+              flow::LexSlotType::Kind::kNumber)
+        return false;
+    }
+  }
+  return chosen;
 }
 
 // Runs `f` on the worker pool, counted in callgate_worker_queue_depth while it waits there.
@@ -139,6 +160,7 @@ void CallRun::perform(flow::Action action) {
   timer_.cancel();
   stopListening();
   turn_.reset();
+  intent_.reset();
   recognizing_ = false;
   logSteps();
   if (auto handoff = failSafe_.divert(action, session_.state().call.contactId, failSafeQueue())) {
@@ -155,6 +177,7 @@ void CallRun::perform(flow::Action action) {
                  [this](const flow::InvokeFunction& call) { invoke(call); },
                  [this](const flow::TransferToQueue& t) { transfer(t); },
                  [this](const flow::TransferToNumber& t) { transfer(t); },
+                 [this](const flow::RecognizeIntent& r) { startIntent(r); },
                  [this](const flow::Disconnect& d) {
                    if (d.flowError()) {
                      metrics_.failed();
@@ -186,6 +209,41 @@ void CallRun::startInput(const flow::CollectDigits& collect) {
     prompting_ = false;
     startCollecting();
   });
+}
+
+void CallRun::startIntent(const flow::RecognizeIntent& recognize) {
+  intent_ = recognize;
+  flow::CollectDigits keys;
+  keys.prompt = recognize.prompt;
+  keys.maxDigits = kMaxIntentKeys;
+  keys.terminator = "#";
+  keys.timeoutSeconds = recognize.timeoutSeconds;
+  collecting_ = keys;
+  entered_.clear();
+  if (deps_.options.recognizer != nullptr) {
+    input_ = keys;
+    listen(speech::Listen{recognize.prompt, speech::intentGrammar(*recognize.bot), false});
+    return;
+  }
+  if (!typeAhead_.empty()) {
+    startCollecting();
+    return;
+  }
+  prompting_ = true;
+  playPrompt(recognize.prompt, [this] {
+    prompting_ = false;
+    startCollecting();
+  });
+}
+
+void CallRun::intentHeard(const speech::Recognition& heard) {
+  flow::IntentRecognized event = flow::intentFromWords(*intent_->bot, heard.text, "speech");
+  event.confidence *= heard.confidence;
+  // The intent only: slot values and words may be an account number.
+  spdlog::info("event=sip_intent contact={} bot=\"{}\" intent=\"{}\" confidence={:.2f}",
+               session_.state().call.contactId, intent_->bot->name(), event.intent,
+               event.confidence);
+  feed(event);
 }
 
 void CallRun::feed(const flow::Event& event) {
@@ -238,6 +296,11 @@ void CallRun::startCollecting() {
       return;
     }
   }
+  if (intent_ && !entered_.empty() && keysChooseIntent(*intent_->bot, entered_)) {
+    collecting_.reset();
+    entryDone(std::exchange(entered_, {}));
+    return;
+  }
   armInputTimer();
 }
 
@@ -252,6 +315,13 @@ bool CallRun::accept(char key) {
 }
 
 void CallRun::entryDone(std::string keys) {
+  if (intent_) {
+    flow::IntentRecognized event = flow::intentFromKeys(*intent_->bot, keys);
+    spdlog::info("event=sip_intent contact={} bot=\"{}\" intent=\"{}\" source=dtmf",
+                 session_.state().call.contactId, intent_->bot->name(), event.intent);
+    feed(event);
+    return;
+  }
   if (turn_) {
     speechStep(turn_->keyed(keys));
     return;
@@ -260,6 +330,10 @@ void CallRun::entryDone(std::string keys) {
 }
 
 void CallRun::noEntry() {
+  if (intent_) {
+    feed(flow::InputTimedOut{});
+    return;
+  }
   if (turn_) {
     speechStep(turn_->noInput());
     return;
@@ -270,13 +344,19 @@ void CallRun::noEntry() {
 void CallRun::digit(char key) {
   if (ignoringCaller()) return;
   spdlog::debug("event=sip_digit contact={}", session_.state().call.contactId);  // never the key
-  if (turn_) {
+  if (turn_ || intent_) {
     // Keys win over speech: stop listening and drop an utterance still being decoded.
     stopListening();
     recognizing_ = false;
   }
   if (collecting_ && !prompting_) {
-    if (!accept(key)) armInputTimer();
+    if (accept(key)) return;
+    if (intent_ && keysChooseIntent(*intent_->bot, entered_)) {
+      collecting_.reset();
+      entryDone(std::exchange(entered_, {}));
+      return;
+    }
+    armInputTimer();
   } else if (typeAhead_.size() < kMaxTypeAhead) {
     typeAhead_ += key;
   }
@@ -379,7 +459,9 @@ void CallRun::recognize(std::vector<int16_t> utterance) {
     Result<speech::Recognition> result =
         self->deps_.options.recognizer->recognize(utterance, grammar);
     self->post([self, gen, result = std::move(result)] {
-      if (gen != self->generation_ || self->over() || !self->recognizing_ || !self->turn_) return;
+      if (gen != self->generation_ || self->over() || !self->recognizing_ ||
+          (!self->turn_ && !self->intent_))
+        return;
       self->recognizing_ = false;
       speech::Recognition heard;
       if (result.ok()) {
@@ -387,6 +469,10 @@ void CallRun::recognize(std::vector<int16_t> utterance) {
       } else {
         spdlog::warn("event=sip_speech_error contact={} error=\"{}\"",
                      self->session_.state().call.contactId, result.error().message());
+      }
+      if (self->intent_) {
+        self->intentHeard(heard);
+        return;
       }
       self->lastConfidence_ = heard.confidence;
       speech::TurnStep step = self->turn_->heard(heard);
@@ -529,6 +615,7 @@ void CallRun::hangUp(const std::string& reason) {
   collecting_.reset();
   stopListening();
   turn_.reset();
+  intent_.reset();
   spdlog::info("event=sip_hangup contact={} reason=\"{}\"", session_.state().call.contactId,
                reason);
   leg_->hangup();

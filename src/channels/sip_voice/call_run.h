@@ -12,6 +12,12 @@
 //                     grammar, and a speech::SpeechTurn decides: accept, read back for a yes/no
 //                     (key 1/2 or spoken), or ask again. Keys always work and win over speech.
 //                     Neither keys nor transcripts are ever logged.
+//   RecognizeIntent-> (a Lex bot block) its prompt as above while listening: speech is endpointed
+//                     and decoded against the bot's grammar (speech::intentGrammar) and matched to
+//                     an intent; keys (ended by '#', the time limit between keys, or as soon as
+//                     they alone choose an intent) are the bot's dtmf keys or matched as words. One
+//                     utterance or key entry answers; nothing within the time limit is
+//                     InputTimedOut. Without a recogniser, keys only.
 //   InvokeFunction -> the built-in function runs on the worker pool, bounded by the flow's
 //                     InvocationTimeLimitSeconds (a late result is dropped: FunctionFailed).
 //   TransferToQueue-> REFER to the queue's agent URI with the verdict headers; our leg ends when
@@ -49,6 +55,7 @@
 #include "channels/common/fail_safe.h"
 #include "core/flow/session.h"
 #include "core/speech/endpointer.h"
+#include "core/speech/intent_grammar.h"
 #include "core/speech/recognizer.h"
 #include "core/speech/speech_turn.h"
 #include "core/trust_policy.h"
@@ -134,6 +141,9 @@ class CallRun : public std::enable_shared_from_this<CallRun> {
   void audio(std::span<const int16_t> samples);
   void recognize(std::vector<int16_t> utterance);
   void logSpeech(std::string_view outcome, double confidence) const;
+  // Lex bots (see the header comment).
+  void startIntent(const flow::RecognizeIntent& recognize);
+  void intentHeard(const speech::Recognition& heard);
   void invoke(const flow::InvokeFunction& call);
   void transfer(const flow::TransferToQueue& transfer);
   void transfer(const flow::TransferToNumber& transfer);
@@ -171,6 +181,7 @@ class CallRun : public std::enable_shared_from_this<CallRun> {
   bool listening_ = false;    // the audio tap feeds the endpointer
   bool recognizing_ = false;  // an utterance is being decoded (the tap is off meanwhile)
   double lastConfidence_ = 0.0;
+  std::optional<flow::RecognizeIntent> intent_;  // a Lex bot block is listening
   CallFailSafe failSafe_;    // did a function of this call fail?
   CallMetrics metrics_{"sip"};
   std::string loggedVoice_;  // the flow's text-to-speech voice last logged as unavailable

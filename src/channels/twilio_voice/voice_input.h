@@ -7,6 +7,7 @@
 // Pure apart from one log line per answer; thread-safe.
 #pragma once
 
+#include <cstddef>
 #include <string>
 
 #include "channels/twilio_voice/webhook.h"
@@ -28,5 +29,16 @@ inline constexpr const char* kDigitHints =
 // speech-not-offered, none) and the length only.
 flow::Event inputEvent(const VoiceWebhook& hook, const flow::CollectDigits& collect,
                        bool speechWasOffered, const std::string& callSid);
+
+// Lex bots: the <Gather hints> for a RecognizeIntent: the words of the bot's utterances and slot
+// values, comma separated, at most kMaxIntentHints of them.
+inline constexpr std::size_t kMaxIntentHints = 100;
+std::string intentHints(const flow::RecognizeIntent& recognize);
+
+// The caller's answer to a RecognizeIntent: keys (Digits) win and go through the bot's dtmf keys
+// or are matched as words; else the SpeechResult is matched; neither is InputTimedOut. Logs
+// event=twilio_intent with the source and the intent (never slot values or the transcript).
+flow::Event intentEvent(const VoiceWebhook& hook, const flow::RecognizeIntent& recognize,
+                        const std::string& callSid);
 
 }  // namespace callgate::twilio_voice

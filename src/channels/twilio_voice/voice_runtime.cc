@@ -200,12 +200,14 @@ VoiceReply TwilioVoiceRuntime::gather(const std::string& sessionId, int64_t step
   if (!restored.ok()) return endCall(claimed, restored.error().message());
   flow::Session session = std::move(*restored);
   const auto pending = session.pendingAction();
-  if (!pending || !std::holds_alternative<flow::CollectDigits>(*pending)) {
+  const auto* collect = pending ? std::get_if<flow::CollectDigits>(&*pending) : nullptr;
+  const auto* recognize = pending ? std::get_if<flow::RecognizeIntent>(&*pending) : nullptr;
+  if (collect == nullptr && recognize == nullptr) {
     return endCall(claimed, "the parked call is not waiting for input");
   }
-  const auto& collect = std::get<flow::CollectDigits>(*pending);
   const flow::Action next = session.handle(
-      inputEvent(hook, collect, speechOffered(options_.speech, collect), hook.callSid));
+      collect ? inputEvent(hook, *collect, speechOffered(options_.speech, *collect), hook.callSid)
+              : intentEvent(hook, *recognize, hook.callSid));
   const Turn turn = runner_.run(
       session, next,
       {hook.callSid, parked->attestation, sessionUrl(baseUrl, sessionId), claimed.version});

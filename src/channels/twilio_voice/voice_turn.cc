@@ -146,6 +146,12 @@ Turn TurnRunner::run(flow::Session& session, flow::Action action,
                                  dialNumber(w, transfer, context, turn);
                                  return std::nullopt;
                                },
+                               [&](const flow::RecognizeIntent& recognize) -> Next {
+                                 gatherIntent(w, recognize, session, context, sayAttrs);
+                                 turn.end = Turn::End::kWaiting;
+                                 turn.outcome = "gather";
+                                 return std::nullopt;
+                               },
                                [&](const flow::Disconnect& hangup) -> Next {
                                  if (hangup.flowError()) {
                                    spdlog::warn("event=twilio_flow_error contact={} error=\"{}\"",
@@ -220,6 +226,27 @@ void TurnRunner::gather(TwimlWriter& w, const flow::CollectDigits& collect,
   say(w, collect.prompt, sayAttrs);
   w.close();
   // Without input Twilio skips the action and falls through to this: the no-input event.
+  w.element("Redirect", {{"method", "POST"}}, url);
+}
+
+void TurnRunner::gatherIntent(TwimlWriter& w, const flow::RecognizeIntent& recognize,
+                              const flow::Session& session, const TurnContext& context,
+                              const XmlAttributes& sayAttrs) const {
+  const std::string url = gatherUrl(context.sessionUrl, context.step);
+  // A bot is spoken to: speech is always on here (the [twilio] speech switch guards spoken PINs
+  // in GetParticipantInput). Keys end with '#' or the pause.
+  XmlAttributes gather{{"input", "dtmf speech"},
+                       {"action", url},
+                       {"method", "POST"},
+                       {"finishOnKey", "#"},
+                       {"timeout", std::to_string(recognize.timeoutSeconds)},
+                       {"speechTimeout", "auto"},
+                       {"language", languageFor(session)}};
+  if (std::string hints = intentHints(recognize); !hints.empty())
+    gather.emplace_back("hints", std::move(hints));
+  w.open("Gather", gather);
+  say(w, recognize.prompt, sayAttrs);
+  w.close();
   w.element("Redirect", {{"method", "POST"}}, url);
 }
 

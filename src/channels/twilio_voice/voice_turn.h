@@ -88,6 +88,11 @@ class TurnRunner {
   // CollectDigits: the <Gather> (prompt inside) and the no-input <Redirect>.
   void gather(TwimlWriter& w, const flow::CollectDigits& collect, const flow::Session& session,
               const TurnContext& context, const XmlAttributes& sayAttrs) const;
+  // Lex bots: RecognizeIntent: a <Gather> for keys and speech (prompt inside) and the no-input
+  // <Redirect>; the answer is matched against the bot (voice_input.h).
+  void gatherIntent(TwimlWriter& w, const flow::RecognizeIntent& recognize,
+                    const flow::Session& session, const TurnContext& context,
+                    const XmlAttributes& sayAttrs) const;
   // TransferToQueue: the <Dial> to the queue's agent, or an apology and <Hangup/> without one.
   void dial(TwimlWriter& w, const flow::TransferToQueue& transfer, const TurnContext& context,
             const XmlAttributes& sayAttrs, Turn& turn) const;

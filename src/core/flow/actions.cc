@@ -13,6 +13,7 @@ std::string_view actionName(const Action& action) {
           [](const TransferToQueue&) { return std::string_view("TransferToQueue"); },
           [](const Disconnect&) { return std::string_view("Disconnect"); },
           [](const TransferToNumber&) { return std::string_view("TransferToNumber"); },
+          [](const RecognizeIntent&) { return std::string_view("RecognizeIntent"); },
       },
       action);
 }
@@ -26,6 +27,7 @@ std::string_view eventName(const Event& event) {
           [](const FunctionCompleted&) { return std::string_view("FunctionCompleted"); },
           [](const FunctionFailed&) { return std::string_view("FunctionFailed"); },
           [](const CallerHungUp&) { return std::string_view("CallerHungUp"); },
+          [](const IntentRecognized&) { return std::string_view("IntentRecognized"); },
       },
       event);
 }

@@ -5,11 +5,14 @@
 #pragma once
 
 #include <map>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <variant>
 
 namespace callgate::flow {
+
+class LexBot;  // core/flow/lex_bot.h
 
 // What the channel knows about the call when it starts a session. `$.ContactId`,
 // `$.CustomerEndpoint.Address`, `$.SystemEndpoint.Address`, `$.Channel` and `$.LanguageCode` read
@@ -100,9 +103,22 @@ struct Disconnect {
 // "flow-ended", "caller-hung-up", "transferred", "flow-error": for snapshots and logs.
 std::string_view whyName(Disconnect::Why why);
 
+// Play `prompt`, then listen for what the caller wants, said (or keyed), and recognise it against
+// `bot`'s intents (a ConnectParticipantWithLexBot block); answer IntentRecognized (intent
+// kFallbackIntent when nothing matched; see intentFromWords/intentFromKeys in lex_bot.h) or
+// InputTimedOut when nothing came within timeoutSeconds. Keys end with '#' or a pause of
+// timeoutSeconds.
+struct RecognizeIntent {
+  PlayPrompt prompt;
+  std::shared_ptr<const LexBot> bot;  // never null in an action a session returns
+  int timeoutSeconds = 5;
+};
+
 using Action = std::variant<PlayPrompt, CollectDigits, InvokeFunction, TransferToQueue, Disconnect,
                             // contact actions (blocks_contact.h)
-                            TransferToNumber>;
+                            TransferToNumber,
+                            // Lex bots
+                            RecognizeIntent>;
 
 // ---- Events (channel -> session) ----
 
@@ -118,9 +134,18 @@ struct FunctionFailed {
   std::string reason;
 };
 struct CallerHungUp {};
+// What the caller meant, for a RecognizeIntent.
+struct IntentRecognized {
+  std::string intent;                        // kFallbackIntent when nothing matched
+  std::map<std::string, std::string> slots;  // the intent's slots; "" when not said
+  double confidence = 0.0;                   // 0..1
+  std::string how;                           // for logs only: "speech", "text", "dtmf"
+};
 
 using Event = std::variant<PromptPlayed, DigitsCollected, InputTimedOut, FunctionCompleted,
-                           FunctionFailed, CallerHungUp>;
+                           FunctionFailed, CallerHungUp,
+                           // Lex bots
+                           IntentRecognized>;
 
 // "PlayPrompt", "Disconnect", ...: for logs and error messages.
 std::string_view actionName(const Action& action);

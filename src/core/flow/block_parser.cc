@@ -5,6 +5,7 @@
 
 #include "core/flow/flow_control.h"
 #include "core/flow/blocks_contact.h"
+#include "core/flow/blocks_lex.h"
 #include "core/flow/parameters.h"
 
 namespace callgate::flow::detail {
@@ -28,6 +29,8 @@ std::span<const std::string_view> allowedErrors(BlockType type) {
   static constexpr std::string_view kMetricErrors[] = {"NoMatchingError", "NoMatchingCondition"};
   static constexpr std::string_view kProfileErrors[] = {"NoMatchingError", "NoneFoundError",
                                                         "MultipleFoundError"};
+  static constexpr std::string_view kLexErrors[] = {"NoMatchingError", "NoMatchingCondition",
+                                                    "InputTimeLimitExceeded"};
   switch (type) {
     case BlockType::kGetParticipantInput:
       return kInputErrors;
@@ -61,6 +64,9 @@ std::span<const std::string_view> allowedErrors(BlockType type) {
     case BlockType::kTransferParticipantToThirdParty:
     case BlockType::kCheckVoiceId:
       return contact::allowedErrors(type);
+    // Lex bots
+    case BlockType::kConnectParticipantWithLexBot:
+      return kLexErrors;
     default:
       return kGeneric;
   }
@@ -230,6 +236,9 @@ Status checkConditions(const ActionScope& scope, const Block& block) {
     case BlockType::kTransferParticipantToThirdParty:
     case BlockType::kCheckVoiceId:
       return contact::checkTransitions(scope, block);
+    // Lex bots
+    case BlockType::kConnectParticipantWithLexBot:
+      return checkLexConditions(scope, block);
     default:
       if (!conditions.empty())
         return scope.error("Conditions are not supported by this action type");

@@ -134,6 +134,11 @@ std::string summary(const Block& block) {
     case BlockType::kTransferParticipantToThirdParty:
     case BlockType::kCheckVoiceId:
       return contact::summary(block);
+    // Lex bots
+    case BlockType::kConnectParticipantWithLexBot: {
+      const auto& p = std::get<LexBotParams>(block.params);
+      return "bot " + shorten(p.bot ? p.bot->name() : p.dynamicAlias.source());
+    }
   }
   return "";
 }

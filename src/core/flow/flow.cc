@@ -18,7 +18,7 @@ using detail::Json;
 
 constexpr std::string_view kSupportedVersion = "2019-10-30";
 
-constexpr std::array<std::pair<BlockType, std::string_view>, 29> kBlockTypes{{
+constexpr std::array<std::pair<BlockType, std::string_view>, 30> kBlockTypes{{
     {BlockType::kMessageParticipant, "MessageParticipant"},
     {BlockType::kGetParticipantInput, "GetParticipantInput"},
     {BlockType::kUpdateContactAttributes, "UpdateContactAttributes"},
@@ -51,6 +51,8 @@ constexpr std::array<std::pair<BlockType, std::string_view>, 29> kBlockTypes{{
     {BlockType::kDequeueContactAndTransferToQueue, "DequeueContactAndTransferToQueue"},
     {BlockType::kTransferParticipantToThirdParty, "TransferParticipantToThirdParty"},
     {BlockType::kCheckVoiceId, "CheckVoiceId"},
+    // Lex bots
+    {BlockType::kConnectParticipantWithLexBot, "ConnectParticipantWithLexBot"},
 }};
 
 // Connect actions that only set behaviour callgate has no use for: flow logs, call recording and

@@ -45,6 +45,11 @@ struct LoadOptions {
   // Held weakly: the library owns its flows, and whoever runs them (a FlowCatalog) owns the
   // library; a Session keeps it alive for its call. Unset = a flow on its own.
   std::weak_ptr<const FlowLibrary> library;
+  // Lex bots: the local bot for a ConnectParticipantWithLexBot's LexV2Bot.AliasArn (or a Lex V1
+  // LexBot.Name); an error (no such bot, unreadable bot file) is a load error naming the action.
+  // Unset: every bot block is a load error.
+  std::function<Result<std::shared_ptr<const LexBot>>(const std::string& aliasArnOrName)>
+      resolveLexBot;
 };
 
 // What a flow is called, from the wrapper it came in ({"ContactFlow": {...}},

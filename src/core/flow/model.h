@@ -8,6 +8,7 @@
 #pragma once
 
 #include <cstddef>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <span>
@@ -20,6 +21,7 @@
 #include "core/flow/actions.h"
 #include "core/flow/blocks_routing.h"
 #include "core/flow/compare.h"
+#include "core/flow/lex_bot.h"
 #include "core/flow/references.h"
 
 namespace callgate::flow {
@@ -60,6 +62,8 @@ enum class BlockType {
   kDequeueContactAndTransferToQueue,
   kTransferParticipantToThirdParty,
   kCheckVoiceId,
+  // Lex bots
+  kConnectParticipantWithLexBot,
 };
 
 // The flow-language `Type` string of a block type, and back (nullopt = unsupported type). Every
@@ -201,6 +205,17 @@ struct ContactParams {
   std::shared_ptr<const contact::Params> params;
 };
 
+// ConnectParticipantWithLexBot (core/flow/blocks_lex.cc): the bot is resolved when the flow loads,
+// or, when its AliasArn is a reference, when the block runs (through `resolve`).
+struct LexBotParams {
+  Prompt prompt;
+  std::shared_ptr<const LexBot> bot;  // null when the alias is dynamic
+  Template dynamicAlias;              // LexV2Bot.AliasArn written as a reference
+  std::function<Result<std::shared_ptr<const LexBot>>(const std::string&)> resolve;
+  NamedTemplates sessionAttributes;  // LexSessionAttributes
+  int timeoutSeconds = 5;            // how long the caller has to start answering
+};
+
 using BlockParams =
     std::variant<MessageParticipantParams, GetParticipantInputParams, UpdateContactAttributesParams,
                  CompareParams, InvokeLambdaFunctionParams, UpdateContactTargetQueueParams,
@@ -214,7 +229,9 @@ using BlockParams =
                  CheckHoursOfOperationParams, CheckMetricDataParams, GetCustomerProfileParams,
                  CreateCallbackContactParams,
                  // contact actions (blocks_contact.h)
-                 ContactParams>;
+                 ContactParams,
+                 // Lex bots
+                 LexBotParams>;
 
 struct Block {
   std::string id;

@@ -6,6 +6,7 @@
 
 #include "core/flow/flow_control.h"
 #include "core/flow/blocks_contact.h"
+#include "core/flow/blocks_lex.h"
 
 namespace callgate::flow::detail {
 namespace {
@@ -449,8 +450,21 @@ Result<BlockParams> parseParameters(const ActionScope& scope, BlockType type,
     case BlockType::kTransferParticipantToThirdParty:
     case BlockType::kCheckVoiceId:
       return contact::parseParameters(scope, type, parameters);
+    // Lex bots
+    case BlockType::kConnectParticipantWithLexBot:
+      return parseLexBotParameters(scope, parameters, options);
   }
   return scope.error("internal: unhandled action type");
+}
+
+// For the action families in their own files.
+Result<Prompt> parsePromptParameter(const ActionScope& scope, const Json& params, bool required) {
+  return parsePrompt(scope, params, required);
+}
+
+Result<NamedTemplates> parseNamedValuesParameter(const ActionScope& scope, const Json& object,
+                                                 std::string_view what) {
+  return parseNamedValues(scope, object, what);
 }
 
 }  // namespace callgate::flow::detail

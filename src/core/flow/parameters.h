@@ -20,4 +20,11 @@ Result<BlockParams> parseParameters(const ActionScope& scope, BlockType type,
                                     std::string_view typeName, const Json& parameters,
                                     const LoadOptions& options);
 
+// Text, SSML or PromptId (exactly one; none allowed unless `required`), for every action family.
+Result<Prompt> parsePromptParameter(const ActionScope& scope, const Json& params, bool required);
+// An object of string keys to dynamic values (attributes, function parameters), at most
+// kMaxEntriesPerAction entries; `what` names it in errors.
+Result<NamedTemplates> parseNamedValuesParameter(const ActionScope& scope, const Json& object,
+                                                 std::string_view what);
+
 }  // namespace callgate::flow::detail

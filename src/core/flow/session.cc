@@ -26,6 +26,9 @@ std::string_view expectedEvents(BlockType type) {
     // contact actions (blocks_contact.h)
     case BlockType::kMessageParticipantIteratively:
       return "PromptPlayed";
+    // Lex bots
+    case BlockType::kConnectParticipantWithLexBot:
+      return "IntentRecognized or InputTimedOut";
     default:
       return "nothing";
   }

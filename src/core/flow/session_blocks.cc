@@ -3,6 +3,7 @@
 #include <utility>
 
 #include "core/flow/blocks_contact.h"
+#include "core/flow/blocks_lex.h"
 #include "core/flow/session.h"
 
 namespace callgate::flow {
@@ -91,6 +92,13 @@ std::optional<Action> Session::describe(const Block& block) const {
     // contact actions (blocks_contact.h)
     case BlockType::kMessageParticipantIteratively:
       return contact::describe(block, state_, loops_);
+    // Lex bots
+    case BlockType::kConnectParticipantWithLexBot: {
+      const auto& p = std::get<LexBotParams>(block.params);
+      std::optional<PlayPrompt> prompt = renderPrompt(p.prompt, state_);
+      if (!prompt) return std::nullopt;
+      return lexBotAction(p, std::move(*prompt), state_);
+    }
     default:
       return std::nullopt;
   }
@@ -101,7 +109,9 @@ std::variant<Action, Session::Move> Session::enter(std::size_t index) {
   switch (block.type) {
     case BlockType::kMessageParticipant:
     case BlockType::kGetParticipantInput:
-    case BlockType::kInvokeLambdaFunction: {
+    case BlockType::kInvokeLambdaFunction:
+    // Lex bots
+    case BlockType::kConnectParticipantWithLexBot: {
       // A value too large to render is the block's failure, as an unusable prompt is in Connect.
       std::optional<Action> action = describe(block);
       if (!action) return error(block, "NoMatchingError");
@@ -276,6 +286,12 @@ std::optional<Session::Move> Session::answer(const Block& block, const Event& ev
       std::variant<Action, Move> out = contactStep(current_, std::move(*step));
       if (Move* move = std::get_if<Move>(&out)) return std::move(*move);
       return Move{"flow-error", nullptr};  // answers never wait or end; kept for safety
+    }
+    // Lex bots
+    case BlockType::kConnectParticipantWithLexBot: {
+      std::optional<LexLeave> leave = answerLexBot(block, event, state_);
+      if (!leave) return std::nullopt;
+      return Move{std::move(leave->outcome), leave->branch};
     }
 
     default:

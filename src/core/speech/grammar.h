@@ -13,6 +13,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 namespace callgate::speech {
 
@@ -27,6 +28,10 @@ struct Grammar {
   // 0 for every other grammar.
   int minDigits = 0;
   int maxDigits = 0;
+  // Every word the JSGF uses, for grammars whose words go beyond the shipped digit dictionary
+  // (intentGrammar's): a recogniser adds the pronunciations it lacks before compiling. Empty for
+  // the digit and yes/no grammars.
+  std::vector<std::string> words;
 
   bool isDigitSlot() const { return maxDigits > 0; }
 };

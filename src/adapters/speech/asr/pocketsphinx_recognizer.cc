@@ -4,11 +4,15 @@
 // tiff.h, so never include <spandsp.h> here).
 #include <pocketsphinx.h>
 #include <speex/speex_resampler.h>
+#include <sphinxbase/ckd_alloc.h>
 #include <sphinxbase/err.h>
 
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
+#include <fstream>
+#include <map>
+#include <mutex>
 #include <optional>
 #include <set>
 #include <sstream>
@@ -82,6 +86,51 @@ std::string cleanWords(const char* hyp) {
     out += word;
   }
   return out;
+}
+
+// word -> phones of a cmudict-format file ("word PH ONES"; "word(2) ..." variants skipped), read
+// once per path and kept for the process (a few MB for the full cmudict).
+Result<const std::map<std::string, std::string>*> pronunciations(const std::string& path) {
+  static std::mutex mutex;
+  static std::map<std::string, std::map<std::string, std::string>> loaded;
+  std::lock_guard lock(mutex);
+  if (auto it = loaded.find(path); it != loaded.end()) return &it->second;
+  std::ifstream in(path);
+  if (!in) return Error::notFound("speech word dictionary not found: " + path);
+  std::map<std::string, std::string> words;
+  std::string line;
+  while (std::getline(in, line)) {
+    const size_t space = line.find(' ');
+    if (space == std::string::npos || space == 0) continue;
+    std::string word = line.substr(0, space);
+    if (word.find('(') != std::string::npos) continue;
+    words.emplace(std::move(word), line.substr(space + 1));
+  }
+  return &loaded.emplace(path, std::move(words)).first->second;
+}
+
+// Adds the grammar's words this decoder does not know yet, from the word dictionary.
+Status addWords(ps_decoder_t* ps, const std::vector<std::string>& words, const std::string& path) {
+  const std::map<std::string, std::string>* known = nullptr;
+  for (const std::string& w : words) {
+    char* phones = ps_lookup_word(ps, w.c_str());
+    if (phones != nullptr) {
+      ckd_free(phones);
+      continue;
+    }
+    if (known == nullptr) {
+      auto loaded = pronunciations(path);
+      if (!loaded.ok()) return loaded.error();
+      known = *loaded;
+    }
+    auto it = known->find(w);
+    if (it == known->end()) {
+      return Error::invalidArgument("speech grammar word '" + w + "' is not in " + path);
+    }
+    if (ps_add_word(ps, w.c_str(), it->second.c_str(), FALSE) < 0)
+      return Error::internal("pocketsphinx: cannot add the word '" + w + "'");
+  }
+  return okStatus();
 }
 
 }  // namespace
@@ -275,6 +324,10 @@ Result<Decoding> PocketsphinxRecognizer::decode(std::span<const int16_t> audio,
   if (!leased.ok()) return leased.error();
   Lease lease(*this, std::move(leased.value()));
   Decoder& d = *lease;
+  if (!grammar.words.empty() && !d.searches.contains(grammar.name)) {
+    if (Status s = addWords(d.ps, grammar.words, options_.wordDictionary); !s.ok())
+      return s.error();
+  }
   auto main = runPass(d.ps, d.searches, wide, grammar, options_.nbestDepth);
   if (!main.ok()) return main.error();
   result.text = main->text;

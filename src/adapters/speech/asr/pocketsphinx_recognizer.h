@@ -54,6 +54,9 @@ struct PocketsphinxOptions {
   // The shipped dictionary of the grammar words (cmudict pronunciations plus variants); path
   // relative to the working directory (the repository root for `make run`), or absolute.
   std::string dictionary = "share/speech/digits.dict";
+  // Where the pronunciations of other grammar words come from (speech::Grammar::words, e.g. a Lex
+  // bot's utterances): read once, on the first grammar that needs a word the dictionary lacks.
+  std::string wordDictionary = "/usr/share/pocketsphinx/model/en-us/cmudict-en-us.dict";
   int maxDecoders = 2;
   int resamplerQuality = 10;        // speex resampler quality 0..10
   int paddingMs = 0;                // silence added before and after the utterance
@@ -94,7 +97,8 @@ class PocketsphinxRecognizer final : public speech::SpeechRecognizer {
 
   Result<speech::Recognition> recognize(std::span<const int16_t> audio,
                                         const speech::Grammar& grammar) override;
-  // The same decode with its parts. kInvalidArgument for a grammar pocketsphinx cannot compile.
+  // The same decode with its parts. kInvalidArgument for a grammar pocketsphinx cannot compile
+  // (also one with a word that neither dictionary knows).
   Result<Decoding> decode(std::span<const int16_t> audio, const speech::Grammar& grammar);
 
   int decodersCreated() const;

@@ -93,9 +93,9 @@ TEST(FlowLoaderTest, RejectsMissingEmptyOrHugeActions) {
 TEST(FlowLoaderTest, RejectsUnknownActionTypeNamingTheAction) {
   // (Behaviour-only types such as UpdateFlowLoggingBehavior load as pass-through actions; see
   // passthrough_actions_test.cc.)
-  EXPECT_EQ(loadError({action("lex", "ConnectParticipantWithLexBot", {{"LexBot", "x"}}), hangUp()}),
-            "action 'lex' (ConnectParticipantWithLexBot): unsupported action Type "
-            "'ConnectParticipantWithLexBot'");
+  EXPECT_EQ(loadError({action("agent", "TransferContactToAgent"), hangUp()}),
+            "action 'agent' (TransferContactToAgent): unsupported action Type "
+            "'TransferContactToAgent'");
   Json noType = hangUp("x");
   noType.erase("Type");
   EXPECT_EQ(loadError({noType}), "action 'x' (no Type): missing Type");

@@ -202,7 +202,7 @@ TEST(PassThroughActionTest, BranchesAreCheckedLikeAnyOtherAction) {
 
 TEST(PassThroughActionTest, EveryOtherUnknownTypeIsStillRejectedWithItsIdentifier) {
   // Pass-through names match exactly; the internal kind has no flow-language name.
-  for (std::string type : {"ConnectParticipantWithLexBot", "updateflowloggingbehavior",
+  for (std::string type : {"TransferContactToAgent", "updateflowloggingbehavior",
                            "UpdateFlowLoggingBehaviour", "PassThrough", "Unknown"}) {
     EXPECT_EQ(loadError({action("x-1", type, Json::object(), next("end")), hangUp()}),
               "action 'x-1' (" + type + "): unsupported action Type '" + type + "'");
