@@ -27,9 +27,9 @@ class ConnectFlowsTest(unittest.TestCase):
         return self.ws.write("callgate.toml",
                              f'[flows]\ndir = "{flows_dir}"\ndefault = "{default}"\n')
 
-    def call(self, phone, keys=""):
+    def call(self, phone, keys="", attest="A"):
         r = self.ws.run("call", "--json", "--config", self.config(), "--from", phone,
-                        *self.ws.store_args(), input=keys)
+                        "--attest", attest, *self.ws.store_args(), input=keys)
         self.assertEqual(r.returncode, 0, r.stderr)
         return parse_events(r.stdout)
 
@@ -42,7 +42,7 @@ class ConnectFlowsTest(unittest.TestCase):
         self.assertEqual(r.stdout.count("OK: "), 3, r.stdout)
         self.assertIn("module", r.stdout)
 
-    def test_known_caller_is_verified_by_the_module_and_transferred_to_billing(self):
+    def test_attested_known_caller_is_verified_by_the_module_and_transferred_to_billing(self):
         self.ws.add_customer(KNOWN, "Ada", "Lovelace")
         events = self.call(KNOWN, "1\n")
         prompts = self.prompts(events)
@@ -115,7 +115,8 @@ class ConnectFlowsTwilioTest(ServerTestCase):
             "[twilio.queues]", 'Agents = "sip:agents@pbx.example.com"']) + "\n")
         self.server = self.start_server("--config", config)
         sid = call_sid(7)
-        doc = self.post("/twilio/voice", call_params(sid, KNOWN, CallStatus="ringing"))
+        doc = self.post("/twilio/voice", call_params(sid, KNOWN, CallStatus="ringing",
+                                                     StirVerstat="TN-Validation-Passed-A"))
         self.assertIn("Welcome to Example Bank.", doc.said())
         self.assertTrue(any("Hello Ada." in s for s in doc.said()), doc.text)
         action = doc.one("Gather").get("action")

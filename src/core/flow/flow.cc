@@ -341,7 +341,10 @@ class FlowBuilder {
         warn("module branches (Conditions) are not taken; a return follows NextAction");
       if (b.type == BlockType::kWait)
         warn("Wait does not pause a voice call here; it takes its Error branch");
-      if (usesNextAction(b.type) && !b.transitions.next) {
+      // A menu (GetParticipantInput without StoreInput) leaves by its conditions and errors.
+      bool menu = b.type == BlockType::kGetParticipantInput &&
+                  !std::get<GetParticipantInputParams>(b.params).storeInput;
+      if (usesNextAction(b.type) && !menu && !b.transitions.next) {
         warn("no NextAction; a call that gets here ends with a flow error");
       }
       bool noMatchingError = b.transitions.onError("NoMatchingError") == nullptr;

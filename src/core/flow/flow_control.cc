@@ -209,7 +209,8 @@ std::variant<Action, Session::Move> Session::enterFlowControl(std::size_t index)
           findFlow(std::get<TransferToFlowParams>(block.params).flow);
       if (!target || target->info().isModule()) return error(block, "NoMatchingError");
       frames_.clear();  // a transfer leaves any module for good
-      return jumpTo(block, "transfer:" + target->info().name, std::move(target));
+      std::string outcome = "transfer:" + target->info().name;  // before target is moved from
+      return jumpTo(block, std::move(outcome), std::move(target));
     }
 
     case BlockType::kInvokeFlowModule: {
@@ -218,7 +219,8 @@ std::variant<Action, Session::Move> Session::enterFlowControl(std::size_t index)
       if (!module || !module->info().isModule() || frames_.size() >= kMaxModuleDepth)
         return error(block, "NoMatchingError");
       frames_.push_back(Frame{flow_, index, state_.flowAttributes, loops_});
-      return jumpTo(block, "module:" + module->info().name, std::move(module));
+      std::string outcome = "module:" + module->info().name;  // before module is moved from
+      return jumpTo(block, std::move(outcome), std::move(module));
     }
 
     case BlockType::kEndFlowModuleExecution: {
