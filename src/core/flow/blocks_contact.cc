@@ -635,7 +635,7 @@ std::string summary(const Block& block) {
 
 bool usesNextAction(BlockType type) {
   switch (type) {
-    case BlockType::kMessageParticipantIteratively:  // with no interruption, NextAction
+    // Not MessageParticipantIteratively: without an interruption it never leaves.
     case BlockType::kUpdateContactTextToSpeechVoice:
     case BlockType::kUpdateContactData:
     case BlockType::kTagContact:

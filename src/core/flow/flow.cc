@@ -133,7 +133,6 @@ bool usesNextAction(BlockType type) {
     case BlockType::kCreateCallbackContact:
       return true;
     // contact actions (blocks_contact.h)
-    case BlockType::kMessageParticipantIteratively:
     case BlockType::kUpdateContactTextToSpeechVoice:
     case BlockType::kUpdateContactData:
     case BlockType::kTagContact:
