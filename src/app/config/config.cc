@@ -38,6 +38,11 @@ constexpr TableEntry kTables[] = {
     {"twilio", [](TableReader& t, Config& c) { return detail::readTwilioTable(t, c.twilioVoice); }},
     {"sip", [](TableReader& t, Config& c) { return detail::readSipTable(t, c.sip); }},
     {"speech", [](TableReader& t, Config& c) { return detail::readSpeechTable(t, c.speech); }},
+    // Routing and data flow actions; hours before queues, which name them.
+    {"hours", [](TableReader& t, Config& c) { return detail::readHoursTable(t, c.routing.hours); }},
+    {"queues", [](TableReader& t, Config& c) { return detail::readQueuesTable(t, c.routing); }},
+    {"callbacks",
+     [](TableReader& t, Config& c) { return detail::readCallbacksTable(t, c.routing.callbacks); }},
 };
 
 }  // namespace

@@ -46,4 +46,11 @@ Status readSipTable(TableReader& t, sip_voice::SipChannelConfig& sip);
 // speech_table.cc
 Status readSpeechTable(TableReader& t, asr::SpeechOptions& speech);
 
+// hours_table.cc: [hours.<name>] (weekly ranges, closed days, special days)
+Status readHoursTable(TableReader& t, std::vector<HoursOfOperation>& hours);
+
+// queues_table.cc: [queues.<name>] (after [hours], whose names a queue may use); [callbacks]
+Status readQueuesTable(TableReader& t, RoutingConfig& routing);
+Status readCallbacksTable(TableReader& t, CallbackLimits& limits);
+
 }  // namespace callgate::app::detail
