@@ -139,6 +139,19 @@ int runCli(int argc, char** argv) {
       "node; the next node to start records its own)");
   for (CLI::App* k : {rotate, list, reset, forgetSecrets}) addCommonOptions(k, o);
 
+  auto* callbacksCmd =
+      app.add_subcommand("callbacks", "Callback requests left by flows (CreateCallbackContact)");
+  callbacksCmd->require_subcommand(1);
+  int callbacksLimit = 100;
+  bool callbacksNumbers = false;
+  auto* callbacksList =
+      callbacksCmd->add_subcommand("list", "List callback requests, the earliest due first");
+  addCommonOptions(callbacksList, o);
+  callbacksList->add_option("--limit", callbacksLimit, "at most this many (default 100)")
+      ->check(CLI::Range(1, 100000));
+  callbacksList->add_flag("--show-numbers", callbacksNumbers,
+                          "print whole phone numbers (masked by default)");
+
   auto* sipCmd = app.add_subcommand("sip", "SIP voice channel tools");
   sipCmd->require_subcommand(1);
   SignedIdentity identity;
@@ -197,6 +210,9 @@ int runCli(int argc, char** argv) {
   } else if (forgetSecrets->parsed()) {
     if (!prepare(o, false, LogLevel::kWarn, config)) return 2;
     rc = clusterForgetSecretsCommand(config);
+  } else if (callbacksList->parsed()) {
+    if (!prepare(o, false, LogLevel::kWarn, config)) return 2;
+    rc = callbacksListCommand(config, callbacksLimit, callbacksNumbers);
   } else if (identityCmd->parsed()) {
     auto a = parseAttestation(identityAttest);
     if (!a.ok() || *a == Attestation::kNone) {

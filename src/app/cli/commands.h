@@ -37,6 +37,10 @@ int keysResetCommand(const Config& config);
 // Forgets the shared-secret fingerprints, after a secret was changed on every node.
 int clusterForgetSecretsCommand(const Config& config);
 
+// `callgate callbacks list`: the callback requests flows left, earliest due first (at most
+// `limit`); numbers masked unless `showNumbers` (the operator who calls back needs them).
+int callbacksListCommand(const Config& config, int limit, bool showNumbers);
+
 // `callgate sip identity`: prints an Identity header value for a test call.
 struct SignedIdentity {
   std::string keyFile;

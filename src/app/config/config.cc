@@ -43,6 +43,11 @@ constexpr TableEntry kTables[] = {
     // metrics
     {"metrics", [](TableReader& t, Config& c) { return detail::readMetricsTable(t, c.metrics); }},
     {"lex", [](TableReader& t, Config& c) { return detail::readLexTable(t, c.lex); }},
+    // Routing and data flow actions; hours before queues, which name them.
+    {"hours", [](TableReader& t, Config& c) { return detail::readHoursTable(t, c.routing.hours); }},
+    {"queues", [](TableReader& t, Config& c) { return detail::readQueuesTable(t, c.routing); }},
+    {"callbacks",
+     [](TableReader& t, Config& c) { return detail::readCallbacksTable(t, c.routing.callbacks); }},
 };
 
 }  // namespace

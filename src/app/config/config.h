@@ -23,6 +23,8 @@
 #include "common/result.h"
 #include "core/otp_policy.h"
 #include "core/trust_policy.h"
+#include "functions/connect_data.h"
+#include "functions/connect_hours.h"
 
 namespace callgate::app {
 
@@ -107,6 +109,14 @@ struct LexConfig {
   std::string dir;
 };
 
+// [hours.<name>], [queues.<name>], [callbacks]: what the routing and data flow actions
+// (CheckHoursOfOperation, CheckMetricData, CreateCallbackContact) read; docs/FLOWS.md.
+struct RoutingConfig {
+  std::vector<HoursOfOperation> hours;
+  std::vector<QueueInfo> queues;
+  CallbackLimits callbacks;
+};
+
 struct Config {
   // [server]
   std::string http = "127.0.0.1:8080";  // HOST:PORT; port 0 picks a free one
@@ -167,6 +177,8 @@ struct Config {
   std::map<std::string, std::string> oauthClients;
   // [metrics]
   MetricsConfig metrics;
+  // [hours.<name>], [queues.<name>], [callbacks]
+  RoutingConfig routing;
 };
 
 // The flags that may override the file. Unset ones leave the file's (or default) value.

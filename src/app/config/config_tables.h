@@ -56,4 +56,11 @@ Status readMetricsTable(TableReader& t, MetricsConfig& metrics);
 // lex_table.cc
 Status readLexTable(TableReader& t, LexConfig& lex);
 
+// hours_table.cc: [hours.<name>] (weekly ranges, closed days, special days)
+Status readHoursTable(TableReader& t, std::vector<HoursOfOperation>& hours);
+
+// queues_table.cc: [queues.<name>] (after [hours], whose names a queue may use); [callbacks]
+Status readQueuesTable(TableReader& t, RoutingConfig& routing);
+Status readCallbacksTable(TableReader& t, CallbackLimits& limits);
+
 }  // namespace callgate::app::detail

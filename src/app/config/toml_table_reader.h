@@ -143,6 +143,14 @@ class TableReader {
     integer(key, v, lo, hi);
     out = Seconds(v);
   }
+  // The names of this table's keys, in order ([hours.<name>]: the names); none are marked read.
+  std::vector<std::string> keys() const {
+    std::vector<std::string> out;
+    if (table_) {
+      for (const auto& [k, v] : *table_) out.emplace_back(k.str());
+    }
+    return out;
+  }
   const std::string& source() const { return source_; }
   // An error about a value read here that a later check refused: "SOURCE: TABLE.KEY what".
   Error invalid(const char* key, const std::string& what) const {

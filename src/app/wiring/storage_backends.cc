@@ -2,6 +2,7 @@
 
 #include <cstdlib>
 
+#include "adapters/storage/postgres/pg_callback_store.h"
 #include "adapters/storage/postgres/pg_challenge_store.h"
 #include "adapters/storage/postgres/pg_credential_store.h"
 #include "adapters/storage/postgres/pg_customer_store.h"
@@ -13,6 +14,7 @@
 #include "adapters/storage/postgres/pg_sms_message_store.h"
 #include "adapters/storage/postgres/pg_token_state_store.h"
 #include "adapters/storage/postgres/pg_voice_session_store.h"
+#include "adapters/storage/sqlite/sqlite_callback_store.h"
 #include "adapters/storage/sqlite/sqlite_challenge_store.h"
 #include "adapters/storage/sqlite/sqlite_credential_store.h"
 #include "adapters/storage/sqlite/sqlite_customer_store.h"
@@ -37,6 +39,7 @@ Status openSqliteStorage(const StorageConfig& storage, Services& s) {
   s.credentials = std::make_unique<SqliteCredentialStore>(d);
   s.grants = std::make_unique<SqliteGrantStore>(d);
   s.members = std::make_unique<SqliteMemberStore>(d);
+  s.callbacks = std::make_unique<SqliteCallbackStore>(d);
   s.voiceSessions = std::make_unique<SqliteVoiceSessionStore>(d);
   s.tokenStates = std::make_unique<SqliteTokenStateStore>(d, *s.clock);
   s.smsMessages = std::make_unique<SqliteSmsMessageStore>(d);
@@ -64,6 +67,7 @@ Status openPostgresStorage(const StorageConfig& storage, Services& s) {
   s.credentials = std::make_unique<PgCredentialStore>(d);
   s.grants = std::make_unique<PgGrantStore>(d);
   s.members = std::make_unique<PgMemberStore>(d);
+  s.callbacks = std::make_unique<PgCallbackStore>(d);
   s.voiceSessions = std::make_unique<PgVoiceSessionStore>(d);
   s.tokenStates = std::make_unique<PgTokenStateStore>(d, *s.clock);
   s.smsMessages = std::make_unique<PgSmsMessageStore>(d);

@@ -15,6 +15,7 @@
 #include "adapters/net/lambda/http_lambda_invoker.h"
 #include "adapters/platform/audit/jsonl_audit_log.h"
 #include "adapters/platform/clock/system_clock.h"
+#include "adapters/platform/clock/tz_time_zones.h"
 #include "adapters/security/crypto/argon2id_pin_hasher.h"
 #include "adapters/security/crypto/hmac_code_hasher.h"
 #include "adapters/security/crypto/secret_fingerprint.h"
@@ -38,6 +39,8 @@
 #include "functions/add_member.h"
 #include "functions/builtin.h"
 #include "functions/external_lambda.h"
+#include "functions/connect_data.h"
+#include "functions/connect_hours.h"
 #include "functions/issue_action_link.h"
 #include "functions/lookup_caller.h"
 #include "functions/send_otp.h"
@@ -154,6 +157,28 @@ Status addExternalLambdas(const Config& config, Services& s) {
   return okStatus();
 }
 
+// The reserved connect: functions behind the routing and data flow actions
+// (core/flow/internal_functions.h), over [hours], [queues], [callbacks] and the stores.
+Status addRoutingFunctions(const Config& config, Services& s) {
+  const RoutingConfig& routing = config.routing;
+  s.timeZones = std::make_unique<TzTimeZones>();
+  std::vector<std::pair<std::string, std::string>> queueHours;
+  for (const QueueInfo& q : routing.queues) {
+    if (q.hours.empty()) continue;
+    queueHours.emplace_back(q.name, q.hours);
+    if (!q.id.empty()) queueHours.emplace_back(q.id, q.hours);
+  }
+  auto hours =
+      CheckHoursOfOperation::create(routing.hours, std::move(queueHours), *s.timeZones, *s.clock);
+  if (!hours.ok()) return hours.error();
+  s.functions.add(std::move(*hours));
+  s.functions.add(std::make_unique<CheckMetricData>(routing.queues));
+  s.functions.add(std::make_unique<GetCustomerProfile>(*s.customers));
+  s.functions.add(
+      std::make_unique<CreateCallbackContact>(*s.callbacks, *s.clock, *s.audit, routing.callbacks));
+  return okStatus();
+}
+
 }  // namespace
 
 std::unique_ptr<AuditLog> buildAuditLog(const Config& config, const Clock& clock) {
@@ -228,6 +253,7 @@ Result<std::unique_ptr<Services>> buildServices(const Config& config) {
       *s->customers, *s->grants, *s->sms, *s->hasher, *s->random, *s->clock, *s->audit, links});
   s->functions.add(std::make_unique<IssueActionLink>(*s->actionLinks));
   s->addMember = std::make_unique<AddMember>(*s->customers, *s->members, *s->clock, *s->audit);
+  if (Status r = addRoutingFunctions(config, *s); !r.ok()) return r.error();
   if (Status l = addExternalLambdas(config, *s); !l.ok()) return l.error();
   return s;
 }

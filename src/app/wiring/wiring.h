@@ -41,6 +41,8 @@ class VoiceSessionStore;
 class StateCipher;
 class SigningKeyStore;
 class SecretFingerprintStore;
+class CallbackStore;
+class TimeZones;
 }  // namespace callgate
 
 namespace callgate::twilio_voice {
@@ -81,6 +83,8 @@ struct Services {
   std::unique_ptr<CredentialStore> credentials;
   std::unique_ptr<GrantStore> grants;
   std::unique_ptr<MemberStore> members;
+  std::unique_ptr<CallbackStore> callbacks;  // CreateCallbackContact's requests
+  std::unique_ptr<TimeZones> timeZones;      // local time for CheckHoursOfOperation
   std::unique_ptr<PinHasher> pinHasher;
   // The services the web layer uses (link pages, member API); they borrow the ports above.
   std::unique_ptr<ActionLinks> actionLinks;

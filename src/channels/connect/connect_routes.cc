@@ -74,7 +74,8 @@ http::Response handleConnectRequest(Function& function, const http::Request& req
 void addConnectRoutes(http::Router& router, const FunctionRegistry& registry) {
   for (const std::string& name : registry.names()) {
     Function* fn = registry.find(name);
-    if (fn == nullptr) continue;
+    // The reserved connect: functions serve flow actions only (core/flow/internal_functions.h).
+    if (fn == nullptr || name.starts_with("connect:")) continue;
     router.add(
         "POST", std::string(kConnectPathPrefix) + name,
         [fn](const http::Request& request) { return handleConnectRequest(*fn, request); },

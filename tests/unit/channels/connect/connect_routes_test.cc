@@ -76,6 +76,7 @@ class ConnectRoutesTest : public ::testing::Test {
     fake_ = fn.get();
     registry_.add(std::move(fn));
     registry_.add(std::make_unique<FakeFunction>("other"));
+    registry_.add(std::make_unique<FakeFunction>("connect:create-callback-contact"));
     http::Router router;
     addConnectRoutes(router, registry_);
     http::ServerOptions o;
@@ -125,6 +126,12 @@ TEST_F(ConnectRoutesTest, RegistersOneRoutePerFunction) {
   ASSERT_TRUE(r);
   EXPECT_EQ(r->status, 405);
   EXPECT_EQ(r->header("allow"), "POST");
+}
+
+TEST_F(ConnectRoutesTest, ReservedFlowActionFunctionsGetNoRoute) {
+  auto r = post(validEvent().dump(), "/connect/v1/connect:create-callback-contact");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 404);
 }
 
 TEST_F(ConnectRoutesTest, PassesTheEventToTheFunctionAndAnswersItsMap) {
