@@ -13,6 +13,8 @@ PACKAGES=(
   libphonenumber-dev libsodium-dev libboost-dev libboost-system-dev nlohmann-json3-dev
   libsqlite3-dev libtomlplusplus-dev libspdlog-dev libfmt-dev libcli11-dev
   libcurl4-openssl-dev libssl-dev
+  # readiness and reload notifications to systemd (sd_notify) for a Type=notify unit
+  libsystemd-dev
   # shared storage for a cluster of nodes: the PostgreSQL client library (libpq) and the server the
   # black-box cluster tests start as a throwaway instance
   libpq-dev postgresql
