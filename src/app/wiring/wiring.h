@@ -117,6 +117,10 @@ Result<std::unique_ptr<PinHasher>> buildPinHasher(const Config& config);
 Result<std::unique_ptr<twilio_voice::TwilioVoiceRuntime>> buildTwilioVoice(const Config& config,
                                                                            Services& services);
 
+// The Twilio channel's flows: the default flow and every [twilio.numbers] flow. For the build
+// and for serve's reload (SIGHUP), which installs them with runtime.flowSource().replace().
+Result<flow::FlowCatalog> loadTwilioFlows(const Config& config);
+
 // The default flow and one flow per dialled number (E.164 -> flow file), each loaded once.
 Result<flow::FlowCatalog> loadFlowCatalog(const Config& config, const std::string& defaultFlow,
                                           const std::map<std::string, std::string>& numbers);
