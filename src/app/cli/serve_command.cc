@@ -121,7 +121,10 @@ int serveCommand(const Config& config) {
     twilioVoice = std::move(*built);
   }
   auto health = std::make_shared<HealthCheck>(databaseProbe(**services));
-  auto readiness = std::make_shared<Readiness>(health);
+  // A check of its own: serve refreshes it every second, which must not make /healthz answer
+  // from a cache the loop just filled (an outage would show up to a second late there).
+  auto readiness =
+      std::make_shared<Readiness>(std::make_shared<HealthCheck>(databaseProbe(**services)));
   readiness->expectListener("http");
   if (config.sip.isEnabled()) readiness->expectListener("sip");
   // The Twilio flows are loaded by now; the SIP channel's are not until it is built.

@@ -34,7 +34,7 @@ class Readiness {
   enum class Flows { kNone, kLoading, kLoaded };
   enum class Reload { kNone, kOk, kFailed };
 
-  // `database` is shared with /healthz, so both routes share its cache.
+  // `database`: the database check (serve gives readiness one of its own, not /healthz's).
   explicit Readiness(std::shared_ptr<HealthCheck> database);
 
   // A listener the config asks for; not ready until setListenerOpen(name, true).
