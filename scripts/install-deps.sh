@@ -15,6 +15,8 @@ PACKAGES=(
   libcurl4-openssl-dev libssl-dev
   # hours of operation in their time zones (date/tz.h over the system tz database)
   libhowardhinnant-date-dev tzdata
+  # readiness and reload notifications to systemd (sd_notify) for a Type=notify unit
+  libsystemd-dev
   # shared storage for a cluster of nodes: the PostgreSQL client library (libpq) and the server the
   # black-box cluster tests start as a throwaway instance
   libpq-dev postgresql

@@ -6,6 +6,7 @@
 
 #include "adapters/platform/log/logging.h"
 #include "app/cli/commands.h"
+#include "app/cli/serve_lifecycle.h"
 
 namespace callgate::app {
 
@@ -40,7 +41,10 @@ bool prepare(const Overrides& o, bool bufferedLog, std::optional<LogLevel> quiet
   }
   out = std::move(*config);
   if (quietLevel && !o.logLevel) out.logLevel = *quietLevel;
-  if (auto s = setupLogging(std::string(logLevelName(out.logLevel)), bufferedLog); !s.ok()) {
+  // The log file is the server's (CLI commands print to the console).
+  if (auto s = setupLogging(std::string(logLevelName(out.logLevel)), bufferedLog,
+                            bufferedLog ? out.lifecycle.logFile : std::string());
+      !s.ok()) {
     std::cerr << "callgate: " << s.error().message() << "\n";
     return false;
   }
@@ -174,6 +178,8 @@ int runCli(int argc, char** argv) {
 
   Config config;
   if (serve->parsed()) {
+    // First: from now on a SIGHUP or SIGTERM waits for serve's loop instead of killing it.
+    installServeSignalHandlers();
     if (!prepare(o, /*bufferedLog=*/true, std::nullopt, config)) return 2;
     rc = serveCommand(config);
   } else if (callCmd->parsed()) {

@@ -1,17 +1,19 @@
-#include <signal.h>
 #include <spdlog/spdlog.h>
 
 #include <iostream>
 
 #include "adapters/net/http/server.h"
+#include "adapters/platform/systemd/service_notify.h"
 #include "adapters/sms/reports/delivery_report_routes.h"
 #include "adapters/storage/postgres/pg_database.h"
 #include "adapters/storage/sqlite/sqlite_database.h"
 #include "app/cli/commands.h"
 #include "app/cli/metrics_endpoint.h"
+#include "app/cli/serve_lifecycle.h"
 #include "app/wiring/sip_channel.h"
 #include "app/wiring/wiring.h"
 #include "channels/common/health_check.h"
+#include "channels/common/readiness.h"
 #include "channels/connect/connect_routes.h"
 #include "channels/oauth/oauth_routes.h"
 #include "channels/twilio_voice/voice_routes.h"
@@ -51,22 +53,39 @@ HealthCheck::Probe databaseProbe(const Services& services) {
   return nullptr;
 }
 
-http::Router makeRouter(const Services& services, const Config& config,
-                        twilio_voice::TwilioVoiceRuntime* twilioVoice) {
-  http::Router router;
+http::Response probeResponse(HealthReport report) {
+  http::Response response;
+  response.status = report.status;
+  response.body = std::move(report.body);
+  response.headers.emplace_back("Cache-Control", "no-store");
+  return response;
+}
+
+// /healthz (the database), /livez (the process answers) and /readyz (channels/common/readiness.h).
+void addProbeRoutes(http::Router& router, std::shared_ptr<HealthCheck> health,
+                    std::shared_ptr<Readiness> readiness) {
   // Blocking: a probe may wait for the database (a connect timeout); cached for a second.
-  auto health = std::make_shared<HealthCheck>(databaseProbe(services));
   router.add(
-      "GET", "/healthz",
-      [health](const http::Request&) {
-        HealthReport report = health->report();
-        http::Response response;
-        response.status = report.status;
-        response.body = std::move(report.body);
-        response.headers.emplace_back("Cache-Control", "no-store");
-        return response;
-      },
+      "GET", "/healthz", [health](const http::Request&) { return probeResponse(health->report()); },
       /*blocking=*/true);
+  // Never blocks: a node busy with a slow database or draining is still alive.
+  router.add("GET", "/livez", [readiness](const http::Request&) {
+    return probeResponse({200,
+                          readiness->draining() ? R"({"status":"alive","draining":true})"
+                                                : R"({"status":"alive","draining":false})",
+                          ""});
+  });
+  router.add(
+      "GET", "/readyz",
+      [readiness](const http::Request&) { return probeResponse(readiness->report()); },
+      /*blocking=*/true);
+}
+
+http::Router makeRouter(const Services& services, const Config& config,
+                        twilio_voice::TwilioVoiceRuntime* twilioVoice,
+                        std::shared_ptr<HealthCheck> health, std::shared_ptr<Readiness> readiness) {
+  http::Router router;
+  addProbeRoutes(router, std::move(health), std::move(readiness));
   addConnectRoutes(router, services.functions);
   addOAuthRoutes(router, *services.tokens,
                  oauth::OAuthOptions{config.tokens.issuer, config.oauthClients});
@@ -86,12 +105,8 @@ http::Router makeRouter(const Services& services, const Config& config,
 }  // namespace
 
 int serveCommand(const Config& config) {
-  // Block the stop signals in every thread; the main thread waits for them with sigwait.
-  sigset_t stopSignals;
-  sigemptyset(&stopSignals);
-  sigaddset(&stopSignals, SIGINT);
-  sigaddset(&stopSignals, SIGTERM);
-  pthread_sigmask(SIG_BLOCK, &stopSignals, nullptr);
+  // SIGHUP, SIGINT, SIGTERM wait in a pipe until runUntilStopped() reads them.
+  installServeSignalHandlers();
 
   auto services = buildServices(config);
   if (!services.ok()) {
@@ -107,19 +122,33 @@ int serveCommand(const Config& config) {
     }
     twilioVoice = std::move(*built);
   }
+  auto health = std::make_shared<HealthCheck>(databaseProbe(**services));
+  // A check of its own: serve refreshes it every second, which must not make /healthz answer
+  // from a cache the loop just filled (an outage would show up to a second late there).
+  auto readiness =
+      std::make_shared<Readiness>(std::make_shared<HealthCheck>(databaseProbe(**services)));
+  readiness->expectListener("http");
+  if (config.sip.isEnabled()) readiness->expectListener("sip");
+  // The Twilio flows are loaded by now; the SIP channel's are not until it is built.
+  readiness->setFlows(config.sip.isEnabled() ? Readiness::Flows::kLoading
+                      : twilioVoice          ? Readiness::Flows::kLoaded
+                                             : Readiness::Flows::kNone);
+
   auto hostPort = parseHostPort(config.http);
   http::ServerOptions options;
   options.host = hostPort->host;
   options.port = hostPort->port;
   options.ioThreads = config.ioThreads;
   options.workerThreads = config.workerThreads;
-  http::Server server(options, makeRouter(**services, config, twilioVoice.get()));
+  http::Server server(options,
+                      makeRouter(**services, config, twilioVoice.get(), health, readiness));
   auto port = server.start();
   if (!port.ok()) {
     std::cerr << "callgate: cannot listen on " << config.http << ": " << port.error().message()
               << "\n";
     return 1;
   }
+  readiness->setListenerOpen("http", true);
   // The default public base URL is the listen address; with port 0 only now is the port known.
   if (config.publicBaseUrlDefaulted && (*services)->actionLinks) {
     const bool ipv6 = options.host.find(':') != std::string::npos;
@@ -152,15 +181,19 @@ int serveCommand(const Config& config) {
                 << sipPort.error().message() << "\n";
       return 1;
     }
+    readiness->setFlows(Readiness::Flows::kLoaded);
+    readiness->setListenerOpen("sip", true);
+    sip->setReadyProbe([r = readiness.get()] { return r->ready(); });
     const auto sipHost = parseHostPort(config.sip.listen)->host;
     spdlog::info("event=sip_start listen={}:{} max_calls={}", sipHost, *sipPort,
                  config.sip.maxCalls);
     std::cout << "listening sip:" << sipHost << ":" << *sipPort << std::endl;
   }
 
-  int signal = 0;
-  sigwait(&stopSignals, &signal);
-  spdlog::info("event=stop signal={}", signal);
+  readiness->refresh();
+  systemd::notifyReady("serving");
+  runUntilStopped({config, *readiness, sip.get(), twilioVoice.get()});
+  spdlog::info("event=stop");
   if (sip) sip->stop();
   server.stop();
   spdlog::default_logger()->flush();

@@ -117,6 +117,15 @@ struct RoutingConfig {
   CallbackLimits callbacks;
 };
 
+// How `serve` stops and where its log goes (docs/OPERATIONS.md "Signals").
+struct LifecycleConfig {
+  // [server] drain_seconds: after SIGTERM, how long calls in progress may go on before they are
+  // ended as at any stop. 0 = end them at once.
+  int drainSeconds = 30;
+  // [log] file: the log file, reopened on SIGHUP (logrotate); "" = standard error (journald).
+  std::string logFile;
+};
+
 struct Config {
   // [server]
   std::string http = "127.0.0.1:8080";  // HOST:PORT; port 0 picks a free one
@@ -168,6 +177,8 @@ struct Config {
   LexConfig lex;
   // [log]
   LogLevel logLevel = LogLevel::kInfo;
+  // [server] drain_seconds, [log] file
+  LifecycleConfig lifecycle;
   // [tokens]: the access tokens minted for single-use links. tokens.issuer "" = the links'
   // public base URL (loadConfig fills it in); ttl 1..300. key_file is tokenKeys.path: a legacy
   // Ed25519 key file, imported once into the database key ring when that is empty.

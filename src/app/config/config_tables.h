@@ -14,11 +14,11 @@
 namespace callgate::app::detail {
 
 // general_tables.cc
-Status readServerTable(TableReader& t, Config& c);  // http, io_threads, worker_threads
+Status readServerTable(TableReader& t, Config& c);                // http, *_threads, drain_seconds
 Status readStorageTable(TableReader& t, StorageConfig& storage);  // db or url, pool
 Status readFlowsTable(TableReader& t, std::string& defaultFlow, std::string& dir);
 Status readFunctionsTable(TableReader& t, std::map<std::string, std::string>& functionMap);
-Status readLogTable(TableReader& t, LogLevel& level);
+Status readLogTable(TableReader& t, LogLevel& level, std::string& file);  // level, file
 
 // security_tables.cc
 Status readSecurityTable(TableReader& t, Config& c);  // caller id trust, key files, PIN hashing

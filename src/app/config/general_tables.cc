@@ -8,6 +8,7 @@ Status readServerTable(TableReader& t, Config& c) {
   t.str("http", c.http);
   t.integer("io_threads", c.ioThreads, 1, 64);
   t.integer("worker_threads", c.workerThreads, 1, 256);
+  t.integer("drain_seconds", c.lifecycle.drainSeconds, 0, 3600);
   return t.finish();
 }
 
@@ -46,8 +47,9 @@ Status readFunctionsTable(TableReader& t, std::map<std::string, std::string>& fu
   return t.finish();
 }
 
-Status readLogTable(TableReader& t, LogLevel& level) {
+Status readLogTable(TableReader& t, LogLevel& level, std::string& file) {
   t.choice("level", level, kLogLevels);
+  t.str("file", file);
   return t.finish();
 }
 

@@ -21,15 +21,22 @@ struct SipChannel::Parts {
   bool started = false;
 };
 
+Result<flow::FlowCatalog> loadSipFlows(const Config& config) {
+  const sip_voice::SipChannelConfig& sc = config.sip;
+  auto flows =
+      loadFlowCatalog(config, sc.defaultFlow.empty() ? config.flow : sc.defaultFlow, sc.numbers);
+  if (!flows.ok()) return Error(flows.error().code(), "sip: " + flows.error().message());
+  return flows;
+}
+
 Result<std::unique_ptr<SipChannel>> SipChannel::build(const Config& config, Services& services) {
   const sip_voice::SipChannelConfig& sc = config.sip;
   auto listen = parseHostPort(sc.listen);
   if (!listen.ok()) return Error::invalidArgument("sip.listen: " + listen.error().message());
   const std::string advertised = sc.advertisedAddress.empty() ? listen->host : sc.advertisedAddress;
 
-  auto flows =
-      loadFlowCatalog(config, sc.defaultFlow.empty() ? config.flow : sc.defaultFlow, sc.numbers);
-  if (!flows.ok()) return Error(flows.error().code(), "sip: " + flows.error().message());
+  auto flows = loadSipFlows(config);
+  if (!flows.ok()) return flows.error();
 
   stir::CallerTrustOptions trustOptions;
   trustOptions.trustedProxies = sc.trustedProxies;
@@ -67,7 +74,8 @@ Result<std::unique_ptr<SipChannel>> SipChannel::build(const Config& config, Serv
     options.speechTurn = config.speech.turn;
   }
   parts->runtime = std::make_unique<sip_voice::SipVoiceRuntime>(
-      std::move(*flows), std::move(options), *parts->media,
+      std::make_shared<flow::FlowCatalogSource>(std::move(*flows)), std::move(options),
+      *parts->media,
       [prompts = parts->prompts.get()](const flow::PlayPrompt& p, const std::string& language) {
         return prompts->render(p.text, p.ssml, p.promptId, language);
       },
@@ -106,6 +114,19 @@ void SipChannel::stop() {
   parts_->started = false;
   parts_->server->stop();  // BYE to every call; the runtime hears each end
   parts_->media->stop();
+}
+
+void SipChannel::drain(int retryAfterSeconds) { parts_->runtime->drain(retryAfterSeconds); }
+
+size_t SipChannel::activeCalls() const { return parts_->runtime->activeCalls(); }
+
+void SipChannel::setReadyProbe(std::function<bool()> ready) {
+  parts_->runtime->setReadyProbe(std::move(ready));
+}
+
+void SipChannel::replaceFlows(flow::FlowCatalog flows) {
+  parts_->runtime->flowSource().replace(std::move(flows));
+  parts_->prompts->clear();
 }
 
 }  // namespace callgate::app

@@ -274,8 +274,8 @@ Result<std::unique_ptr<twilio_voice::TwilioVoiceRuntime>> buildTwilioVoice(const
                                                                            Services& services) {
   using namespace twilio_voice;  // NOLINT: local to this function
   const TwilioVoiceConfig& tc = config.twilioVoice;
-  auto flows = loadFlowCatalog(config, config.flow, tc.numbers);
-  if (!flows.ok()) return Error(flows.error().code(), "twilio: " + flows.error().message());
+  auto flows = loadTwilioFlows(config);
+  if (!flows.ok()) return flows.error();
   VoiceOptions options;
   options.voice = tc.voice;
   options.language = tc.language;
@@ -299,8 +299,15 @@ Result<std::unique_ptr<twilio_voice::TwilioVoiceRuntime>> buildTwilioVoice(const
     return Error::failedPrecondition("twilio: the voice state key is not set up (buildServices)");
   }
   return std::make_unique<TwilioVoiceRuntime>(
-      std::move(*flows), std::move(options), *services.voiceSessions, *services.voiceStateCipher,
-      services.functions, *services.clock, *services.random);
+      std::make_shared<flow::FlowCatalogSource>(std::move(*flows)), std::move(options),
+      *services.voiceSessions, *services.voiceStateCipher, services.functions, *services.clock,
+      *services.random);
+}
+
+Result<flow::FlowCatalog> loadTwilioFlows(const Config& config) {
+  auto flows = loadFlowCatalog(config, config.flow, config.twilioVoice.numbers);
+  if (!flows.ok()) return Error(flows.error().code(), "twilio: " + flows.error().message());
+  return flows;
 }
 
 namespace {

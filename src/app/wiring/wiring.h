@@ -124,6 +124,10 @@ Result<std::unique_ptr<PinHasher>> buildPinHasher(const Config& config);
 Result<std::unique_ptr<twilio_voice::TwilioVoiceRuntime>> buildTwilioVoice(const Config& config,
                                                                            Services& services);
 
+// The Twilio channel's flows: the default flow and every [twilio.numbers] flow. For the build
+// and for serve's reload (SIGHUP), which installs them with runtime.flowSource().replace().
+Result<flow::FlowCatalog> loadTwilioFlows(const Config& config);
+
 // The default flow and one flow per dialled number (E.164 -> flow file), each loaded once. With
 // [flows] dir, the directory's flows are loaded first (catalog.library) and a configured flow
 // that names one of them (by file path or flow name) is that flow.

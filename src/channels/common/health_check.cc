@@ -12,15 +12,15 @@ HealthCheck::HealthCheck(Probe database, std::chrono::milliseconds maxAge, Stead
 HealthReport HealthCheck::render(State state) {
   switch (state) {
     case State::kOk:
-      return {200, R"({"status":"ok","database":"ok"})"};
+      return {200, R"({"status":"ok","database":"ok"})", "ok"};
     case State::kUnreachable:
-      return {503, R"({"status":"unavailable","database":"unreachable"})"};
+      return {503, R"({"status":"unavailable","database":"unreachable"})", "unreachable"};
     case State::kError:
-      return {503, R"({"status":"unavailable","database":"error"})"};
+      return {503, R"({"status":"unavailable","database":"error"})", "error"};
     case State::kUnknown:
       break;
   }
-  return {200, R"({"status":"ok","database":"unchecked"})"};
+  return {200, R"({"status":"ok","database":"unchecked"})", "unchecked"};
 }
 
 bool HealthCheck::fresh(std::chrono::steady_clock::time_point now) const {

@@ -27,6 +27,7 @@ namespace callgate {
 struct HealthReport {
   int status = 200;
   std::string body;
+  std::string database;  // "ok", "unreachable", "error" or "unchecked", as in the body
 };
 
 class HealthCheck {

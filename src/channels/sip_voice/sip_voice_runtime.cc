@@ -40,6 +40,15 @@ SipVoiceRuntime::SipVoiceRuntime(flow::FlowCatalog flows, SipVoiceOptions option
                                  rtp::MediaEngine& media, PromptRenderer prompts,
                                  const stir::CallerTrust& trust, const FunctionRegistry& functions,
                                  Clock& clock, Random& random, int workerThreads)
+    : SipVoiceRuntime(std::make_shared<flow::FlowCatalogSource>(std::move(flows)),
+                      std::move(options), media, std::move(prompts), trust, functions, clock,
+                      random, workerThreads) {}
+
+SipVoiceRuntime::SipVoiceRuntime(std::shared_ptr<flow::FlowCatalogSource> flows,
+                                 SipVoiceOptions options, rtp::MediaEngine& media,
+                                 PromptRenderer prompts, const stir::CallerTrust& trust,
+                                 const FunctionRegistry& functions, Clock& clock, Random& random,
+                                 int workerThreads)
     : flows_(std::move(flows)),
       options_(std::move(options)),
       media_(media),
@@ -64,7 +73,12 @@ std::string SipVoiceRuntime::newContactId() {
 sip::Acceptance SipVoiceRuntime::onIncomingCall(const sip::IncomingCall& call,
                                                 std::shared_ptr<sip::CallLeg> leg) {
   const std::string dialled = phoneFromSipUser(call.dialledUser);
-  std::shared_ptr<const flow::Flow> flow = flows_.forNumber(dialled);
+  if (draining_.load()) {
+    spdlog::info("event=sip_call_refused reason=draining dialled=\"{}\"", maskPhone(dialled));
+    return {503, {}, 0, retryAfter_.load()};
+  }
+  // Read once: the call keeps this catalog's flow even if a reload replaces it meanwhile.
+  std::shared_ptr<const flow::Flow> flow = flows_->current()->forNumber(dialled);
   if (!flow) {
     spdlog::error("event=sip_no_flow dialled=\"{}\"", maskPhone(dialled));
     countCallEnd("sip", "rejected");
@@ -140,6 +154,26 @@ void SipVoiceRuntime::onCallEnded(const std::string& callId, sip::EndReason reas
 size_t SipVoiceRuntime::activeCalls() const {
   std::lock_guard lock(mu_);
   return calls_.size();
+}
+
+int SipVoiceRuntime::optionsStatus() {
+  if (draining_.load()) return 503;
+  std::function<bool()> ready;
+  {
+    std::lock_guard lock(mu_);
+    ready = ready_;
+  }
+  return !ready || ready() ? 200 : 503;
+}
+
+void SipVoiceRuntime::drain(int retryAfterSeconds) {
+  retryAfter_.store(retryAfterSeconds);
+  draining_.store(true);
+}
+
+void SipVoiceRuntime::setReadyProbe(std::function<bool()> ready) {
+  std::lock_guard lock(mu_);
+  ready_ = std::move(ready);
 }
 
 }  // namespace callgate::sip_voice

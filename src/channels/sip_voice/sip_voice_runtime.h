@@ -4,6 +4,12 @@
 // and starts a CallRun when the caller's ACK arrives. Later SIP events (re-INVITE, NOTIFY
 // outcome, BYE/CANCEL) are routed to the call by Call-ID.
 //
+// Flows come from a FlowCatalogSource read once per INVITE, so a reload (SIGHUP) changes the flow
+// of the calls that start after it and never of a call in progress. Lifecycle: drain() refuses new
+// calls with 503 + Retry-After and lets the calls in progress go on (activeCalls() counts them);
+// OPTIONS probes get 503 while draining or while the `ready` probe given to setReadyProbe() says
+// no (serve's Readiness: listeners, database, flows).
+//
 // Threads: the CallHandler methods run on the SIP thread and never block (the trust check is
 // local crypto only; the RTP socket bind is non-blocking). Each call then runs on its media
 // executor; functions and prompt rendering run on this runtime's worker pool.
@@ -12,7 +18,9 @@
 // SipServer first (it ends the calls), then this.
 #pragma once
 
+#include <atomic>
 #include <boost/asio/thread_pool.hpp>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -22,12 +30,18 @@
 #include "adapters/security/stir/caller_trust.h"
 #include "channels/sip_voice/call_run.h"
 #include "core/flow/flow_catalog.h"
+#include "core/flow/flow_catalog_source.h"
 #include "core/ports.h"
 
 namespace callgate::sip_voice {
 
 class SipVoiceRuntime : public sip::CallHandler {
  public:
+  SipVoiceRuntime(std::shared_ptr<flow::FlowCatalogSource> flows, SipVoiceOptions options,
+                  rtp::MediaEngine& media, PromptRenderer prompts, const stir::CallerTrust& trust,
+                  const FunctionRegistry& functions, Clock& clock, Random& random,
+                  int workerThreads);
+  // A fixed catalog (never reloaded).
   SipVoiceRuntime(flow::FlowCatalog flows, SipVoiceOptions options, rtp::MediaEngine& media,
                   PromptRenderer prompts, const stir::CallerTrust& trust,
                   const FunctionRegistry& functions, Clock& clock, Random& random,
@@ -40,14 +54,22 @@ class SipVoiceRuntime : public sip::CallHandler {
   void onMediaChanged(const std::string& callId, const sip::NegotiatedMedia& media) override;
   void onTransferOutcome(const std::string& callId, const sip::TransferOutcome& outcome) override;
   void onCallEnded(const std::string& callId, sip::EndReason reason) override;
+  int optionsStatus() override;
 
   size_t activeCalls() const;
+
+  // From now on every new INVITE gets 503 with Retry-After: `retryAfterSeconds`. Irreversible.
+  void drain(int retryAfterSeconds);
+  bool draining() const { return draining_.load(); }
+  // Asked (on the SIP thread: it must not block) for each OPTIONS probe; unset = ready.
+  void setReadyProbe(std::function<bool()> ready);
+  flow::FlowCatalogSource& flowSource() { return *flows_; }
 
  private:
   std::shared_ptr<CallRun> find(const std::string& callId) const;
   std::string newContactId();
 
-  flow::FlowCatalog flows_;
+  std::shared_ptr<flow::FlowCatalogSource> flows_;
   SipVoiceOptions options_;
   rtp::MediaEngine& media_;
   const stir::CallerTrust& trust_;
@@ -56,8 +78,12 @@ class SipVoiceRuntime : public sip::CallHandler {
   boost::asio::thread_pool workers_;
   CallDeps deps_;
 
+  std::atomic<bool> draining_{false};
+  std::atomic<int> retryAfter_{0};
+
   mutable std::mutex mu_;
   std::map<std::string, std::shared_ptr<CallRun>> calls_;  // by Call-ID
+  std::function<bool()> ready_;                            // guarded by mu_
 };
 
 // The E.164 form of a SIP user part ("+14155550100", "14155550100", "tel" digits with visual

@@ -73,6 +73,13 @@ TwilioVoiceRuntime::TwilioVoiceRuntime(VoiceFlows flows, VoiceOptions options,
                                        VoiceSessionStore& sessions, const StateCipher& cipher,
                                        const FunctionRegistry& functions, Clock& clock,
                                        Random& random)
+    : TwilioVoiceRuntime(std::make_shared<flow::FlowCatalogSource>(std::move(flows)),
+                         std::move(options), sessions, cipher, functions, clock, random) {}
+
+TwilioVoiceRuntime::TwilioVoiceRuntime(std::shared_ptr<flow::FlowCatalogSource> flows,
+                                       VoiceOptions options, VoiceSessionStore& sessions,
+                                       const StateCipher& cipher, const FunctionRegistry& functions,
+                                       Clock& clock, Random& random)
     : flows_(std::move(flows)),
       options_(std::move(options)),
       sessions_(sessions),
@@ -105,8 +112,13 @@ std::string TwilioVoiceRuntime::say(const std::string& text) const {
 VoiceReply TwilioVoiceRuntime::incoming(const VoiceWebhook& hook, const std::string& baseUrl) {
   const TimePoint now = clock_.now();
   auto existing = sessions_.findByCallSid(hook.callSid, now);
+  if (existing.ok() && *existing) return replay(**existing, baseUrl + "/twilio/voice");
+  if (draining_.load()) {
+    spdlog::info("event=twilio_call_refused contact={} reason=draining", hook.callSid);
+    return ok(TwimlWriter().empty("Reject", {{"reason", "busy"}}).finish(),
+              fields(hook.callSid, "", "refused-draining"));
+  }
   if (!existing.ok()) return failSafe(existing.error(), hook.callSid, baseUrl, "find");
-  if (*existing) return replay(**existing, baseUrl + "/twilio/voice");
   if (auto purged = sessions_.removeExpired(now); !purged.ok()) {
     spdlog::warn("event=twilio_purge_failed code={} error=\"{}\"",
                  errorCodeName(purged.error().code()), purged.error().message());
@@ -114,10 +126,12 @@ VoiceReply TwilioVoiceRuntime::incoming(const VoiceWebhook& hook, const std::str
     spdlog::info("event=twilio_sessions_expired count={}", *purged);
   }
 
-  std::string flowName = flows_.defaultFlow;
-  if (auto it = flows_.byNumber.find(hook.to); it != flows_.byNumber.end()) flowName = it->second;
-  auto flowIt = flows_.byName.find(flowName);
-  if (flowIt == flows_.byName.end()) {
+  // Read once: the call keeps this catalog's flow even if a reload replaces it meanwhile.
+  const std::shared_ptr<const flow::FlowCatalog> flows = flows_->current();
+  std::string flowName = flows->defaultFlow;
+  if (auto it = flows->byNumber.find(hook.to); it != flows->byNumber.end()) flowName = it->second;
+  auto flowIt = flows->byName.find(flowName);
+  if (flowIt == flows->byName.end()) {
     spdlog::error("event=twilio_no_flow contact={} flow=\"{}\"", hook.callSid, flowName);
     countCallEnd("twilio", "rejected");
     return ok(say(kLostText), fields(hook.callSid, "", "no-flow"));
@@ -151,6 +165,7 @@ VoiceReply TwilioVoiceRuntime::incoming(const VoiceWebhook& hook, const std::str
   info.customerAddress = hook.from;
   info.systemAddress = hook.to;
   info.languageCode = options_.language;
+  holdCall(hook.callSid, now + kIdleBound);
   flow::Session session(flowIt->second, info);
   const flow::Action first = session.start();
   const Turn turn = runner_.run(
@@ -191,12 +206,14 @@ VoiceReply TwilioVoiceRuntime::gather(const std::string& sessionId, int64_t step
   }
 
   auto parked = openState(cipher_, record);
-  auto flowIt = flows_.byName.find(record.flow);
-  if (!parked.ok() || flowIt == flows_.byName.end()) {
-    return endCall(claimed, !parked.ok() ? parked.error().message()
-                                         : "flow '" + record.flow + "' is not loaded on this node");
+  if (!parked.ok()) return endCall(claimed, parked.error().message());
+  std::shared_ptr<const flow::Flow> parkedWith = parkedFlow(record, parked->session);
+  if (!parkedWith) {
+    return endCall(claimed, "the version of flow '" + record.flow +
+                                "' this call started with is not loaded on this node");
   }
-  auto restored = flow::Session::restore(flowIt->second, parked->session);
+  holdCall(hook.callSid, now + kIdleBound);
+  auto restored = flow::Session::restore(parkedWith, parked->session);
   if (!restored.ok()) return endCall(claimed, restored.error().message());
   flow::Session session = std::move(*restored);
   const auto pending = session.pendingAction();
@@ -241,6 +258,7 @@ VoiceReply TwilioVoiceRuntime::finishTurn(VoiceSessionRecord record, const flow:
                                           const std::string& baseUrl) {
   const std::string logFields = fields(record.callSid, record.id, turn.outcome);
   if (turn.end == Turn::End::kDisconnected) {
+    releaseCall(record.callSid);
     if (Status s = sessions_.remove(record.id); !s.ok()) {
       spdlog::warn("event=twilio_session_delete_failed session={} error=\"{}\"", record.id,
                    s.error().message());
@@ -256,6 +274,8 @@ VoiceReply TwilioVoiceRuntime::finishTurn(VoiceSessionRecord record, const flow:
     // Only the verdict is kept: the snapshot (with the last entry typed) is no longer needed.
     parked.transferred = true;
     parked.agent = turn.agentAttributes;
+    // The flow is over; the whisper and the <Dial> status still come here (see activeCalls()).
+    holdCall(record.callSid, clock_.now() + kTransferGrace);
     spdlog::info("event=call_end contact={} channel=twilio outcome=transfer authenticated={}",
                  record.callSid, verdictValue(turn.agentAttributes, kAuthenticatedKey));
     countVerdict("twilio", turn.agentAttributes, -1);
@@ -308,20 +328,21 @@ VoiceReply TwilioVoiceRuntime::replay(const VoiceSessionRecord& record,
 VoiceReply TwilioVoiceRuntime::endCall(const VoiceSessionRecord& record, const std::string& why) {
   spdlog::error("event=twilio_session_broken contact={} session={} error=\"{}\"", record.callSid,
                 record.id, why);
+  releaseCall(record.callSid);
   (void)sessions_.remove(record.id);
   callEnded("error");
   return ok(say(kLostText), fields(record.callSid, record.id, "error"));
 }
 
 void TwilioVoiceRuntime::hangUpParked(const VoiceSessionRecord& record) {
+  releaseCall(record.callSid);
   auto parked = openState(cipher_, record);
   if (!parked.ok()) {
     spdlog::warn("event=twilio_session_unreadable contact={} session={} error=\"{}\"",
                  record.callSid, record.id, parked.error().message());
   } else if (!parked->transferred) {
-    auto flowIt = flows_.byName.find(record.flow);
-    if (flowIt != flows_.byName.end()) {
-      auto restored = flow::Session::restore(flowIt->second, parked->session);
+    if (auto parkedWith = parkedFlow(record, parked->session)) {
+      auto restored = flow::Session::restore(parkedWith, parked->session);
       if (restored.ok()) {
         (void)restored->handle(flow::CallerHungUp{});
         for (const auto& step : restored->drainSteps()) {
@@ -360,6 +381,7 @@ VoiceReply TwilioVoiceRuntime::whisper(const std::string& sessionId, const Voice
       sentence = verdictSentence(parked->agent);
     }
   }
+  releaseCall(hook.parentCallSid.empty() ? hook.callSid : hook.parentCallSid);
   XmlAttributes attrs;
   if (!options_.voice.empty()) attrs.emplace_back("voice", options_.voice);
   attrs.emplace_back("language", options_.language);
@@ -382,6 +404,7 @@ VoiceReply TwilioVoiceRuntime::sessionStatus(const std::string& sessionId,
     }
     if (over) hangUpParked(**found);
   }
+  if (over) releaseCall(hook.callSid);
   if (!dialEnded) return ok(emptyTwiml(), fields(hook.callSid, sessionId, "status"));
   spdlog::info("event=twilio_dial_end contact={} dial_status={}", hook.callSid,
                hook.dialCallStatus.substr(0, 32));
@@ -394,6 +417,7 @@ VoiceReply TwilioVoiceRuntime::sessionStatus(const std::string& sessionId,
 VoiceReply TwilioVoiceRuntime::callStatus(const VoiceWebhook& hook) {
   if (!isFinalCallStatus(hook.callStatus))
     return ok(emptyTwiml(), fields(hook.callSid, "", "status"));
+  releaseCall(hook.callSid);
   auto found = sessions_.findByCallSid(hook.callSid, clock_.now());
   if (!found.ok()) {
     // Twilio ignores what a status callback answers; the parked call expires.
@@ -402,6 +426,45 @@ VoiceReply TwilioVoiceRuntime::callStatus(const VoiceWebhook& hook) {
   }
   if (*found) hangUpParked(**found);
   return ok(emptyTwiml(), fields(hook.callSid, *found ? (**found).id : "", "ended"));
+}
+
+std::shared_ptr<const flow::Flow> TwilioVoiceRuntime::parkedFlow(
+    const VoiceSessionRecord& record, const nlohmann::json& snapshot) const {
+  // The snapshot names the fingerprint of the flow it was taken from (Session::snapshot()).
+  const auto fingerprint = snapshot.is_object() ? snapshot.find("flow") : snapshot.end();
+  if (fingerprint == snapshot.end() || !fingerprint->is_string()) {
+    // Unreadable: the current flow of that name, whose restore() then says what is wrong.
+    auto current = flows_->current();
+    auto it = current->byName.find(record.flow);
+    return it != current->byName.end() ? it->second : nullptr;
+  }
+  auto catalog = flows_->withFlow(record.flow, fingerprint->get<std::string>());
+  return catalog ? catalog->byName.at(record.flow) : nullptr;
+}
+
+void TwilioVoiceRuntime::holdCall(const std::string& callSid, TimePoint until) {
+  std::lock_guard lock(liveMu_);
+  live_[callSid] = until;
+}
+
+void TwilioVoiceRuntime::releaseCall(const std::string& callSid) {
+  std::lock_guard lock(liveMu_);
+  live_.erase(callSid);
+}
+
+size_t TwilioVoiceRuntime::activeCalls() const {
+  const TimePoint now = clock_.now();
+  std::lock_guard lock(liveMu_);
+  size_t n = 0;
+  for (auto it = live_.begin(); it != live_.end();) {
+    if (it->second <= now) {
+      it = live_.erase(it);  // mutable bookkeeping: forgetting a stale call changes no answer
+    } else {
+      ++n;
+      ++it;
+    }
+  }
+  return n;
 }
 
 }  // namespace callgate::twilio_voice

@@ -26,19 +26,32 @@
 // like a lost session and the call ends politely. Rotating the OTP secret ends calls in progress.
 // The caller's previous entry is dropped from the snapshot once nothing can read it again.
 //
+// Reload and drain. Flows come from a FlowCatalogSource: a new call reads current() once; a
+// parked call is restored against the catalog holding its flow's name *and* the fingerprint its
+// snapshot was taken from (FlowCatalogSource::withFlow), so a reload never changes the flow of a
+// call in progress; a call whose flow version is no longer kept ends politely. drain() answers
+// every new call (a CallSid without a session) with <Reject reason="busy"/>, Twilio's documented
+// way to refuse a call unanswered and unbilled, and keeps serving the calls in progress.
+// activeCalls() counts the calls this node has served a step of and whose flow has not ended
+// (a call silent for kIdleBound is not counted any more: the caller is gone or another node took
+// it), plus transferred calls for kTransferGrace or until their whisper or <Dial> status arrives.
+//
 // Ownership: borrows the store, cipher, registry, clock and random, which must outlive it.
 // Thread-safety: all methods may run concurrently (they share only thread-safe ports).
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <string>
 
 #include "adapters/security/crypto/state_cipher.h"
 #include "channels/twilio_voice/voice_turn.h"
 #include "channels/twilio_voice/webhook.h"
 #include "core/flow/flow_catalog.h"
+#include "core/flow/flow_catalog_source.h"
 #include "core/ports.h"
 
 namespace callgate::twilio_voice {
@@ -53,6 +66,13 @@ struct VoiceReply {
 
 class TwilioVoiceRuntime {
  public:
+  static constexpr Seconds kIdleBound{120};
+  static constexpr Seconds kTransferGrace{60};
+
+  TwilioVoiceRuntime(std::shared_ptr<flow::FlowCatalogSource> flows, VoiceOptions options,
+                     VoiceSessionStore& sessions, const StateCipher& cipher,
+                     const FunctionRegistry& functions, Clock& clock, Random& random);
+  // A fixed catalog (never reloaded).
   TwilioVoiceRuntime(VoiceFlows flows, VoiceOptions options, VoiceSessionStore& sessions,
                      const StateCipher& cipher, const FunctionRegistry& functions, Clock& clock,
                      Random& random);
@@ -75,8 +95,21 @@ class TwilioVoiceRuntime {
   VoiceReply callStatus(const VoiceWebhook& hook);
 
   const VoiceOptions& options() const { return options_; }
+  flow::FlowCatalogSource& flowSource() { return *flows_; }
+
+  // From now on new calls are refused (see above). Irreversible.
+  void drain() { draining_.store(true); }
+  bool draining() const { return draining_.load(); }
+  size_t activeCalls() const;
 
  private:
+  // The flow `record` was parked with, from the catalog that has its version; null if none.
+  std::shared_ptr<const flow::Flow> parkedFlow(const VoiceSessionRecord& record,
+                                               const nlohmann::json& snapshot) const;
+  // The call is this node's until `until` (see activeCalls()).
+  void holdCall(const std::string& callSid, TimePoint until);
+  void releaseCall(const std::string& callSid);
+
   VoiceReply replay(const VoiceSessionRecord& record, const std::string& retryUrl);
   VoiceReply finishTurn(VoiceSessionRecord record, const flow::Session& session, const Turn& turn,
                         Attestation attestation, const std::string& baseUrl);
@@ -90,13 +123,16 @@ class TwilioVoiceRuntime {
   std::string sessionUrl(const std::string& baseUrl, const std::string& id) const;
   std::string say(const std::string& text) const;
 
-  VoiceFlows flows_;
+  std::shared_ptr<flow::FlowCatalogSource> flows_;
   VoiceOptions options_;
   VoiceSessionStore& sessions_;
   const StateCipher& cipher_;
   Clock& clock_;
   Random& random_;
   TurnRunner runner_;
+  std::atomic<bool> draining_{false};
+  mutable std::mutex liveMu_;
+  mutable std::map<std::string, TimePoint> live_;  // CallSid -> counted until; liveMu_
 };
 
 }  // namespace callgate::twilio_voice

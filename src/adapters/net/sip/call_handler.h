@@ -32,6 +32,7 @@ struct Acceptance {
   int status = 200;          // 200 = answer; else reject with this code (300..699)
   std::string localAddress;  // for SDP c= (200 only); "" = the advertised address
   uint16_t localPort = 0;    // our RTP port (200 only)
+  int retryAfter = 0;        // seconds, sent as Retry-After with a rejection (e.g. 503); 0 = none
 };
 
 struct TransferOutcome {
@@ -78,6 +79,9 @@ class CallHandler {
   virtual void onTransferOutcome(const std::string& callId, const TransferOutcome& outcome) = 0;
   // Exactly once per accepted call (Acceptance.status 200), never for rejected ones.
   virtual void onCallEnded(const std::string& callId, EndReason reason) = 0;
+  // The status an out-of-dialog OPTIONS gets: a dispatcher probes with it to decide whether to
+  // send this node calls, so a node that is not ready (or is draining) answers 503.
+  virtual int optionsStatus() { return 200; }
 };
 
 }  // namespace callgate::sip

@@ -72,7 +72,7 @@ void ServerCore::onInitialInvite(SipMessage& req, const Peer& dest, const std::s
     d->state = DialogState::kEnded;
     dialogs_.erase(d->key);
     live_.fetch_sub(1);
-    rejectInvite(req, txnKey, status, localTag);
+    rejectInvite(req, txnKey, status, localTag, answer.retryAfter);
     return;
   }
   d->accepted = true;

@@ -166,7 +166,10 @@ void ServerCore::onRequest(SipMessage& req, const Peer& from) {
   } else if (method == "CANCEL") {
     onCancel(req, dest, key);
   } else if (method == "OPTIONS") {
-    respond(req, dest, 200, {.allow = true}, key);
+    // A probe gets 503 + Retry-After while the handler is not ready, so a dispatcher stops
+    // sending calls; inside a dialog it is a keep-alive of a call in progress, always 200.
+    const int status = inDialog || handler_.optionsStatus() == 200 ? 200 : 503;
+    respond(req, dest, status, {.allow = true, .retryAfter = status == 503 ? 5 : 0}, key);
   } else if (method == "BYE" || method == "INFO" || method == "NOTIFY") {
     if (inDialog) {
       onInDialog(req, dest, key);

@@ -127,6 +127,13 @@ void PromptLibrary::insert(const std::string& key, const audio::AudioPtr& audio)
   }
 }
 
+void PromptLibrary::clear() {
+  std::lock_guard lock(mutex_);
+  index_.clear();
+  lru_.clear();
+  cachedBytes_ = 0;
+}
+
 size_t PromptLibrary::cachedBytes() const {
   std::lock_guard lock(mutex_);
   return cachedBytes_;

@@ -3,7 +3,8 @@
 // <promptsDir>/<language>/<slug(spoken text)>.wav when it exists, else flite (8 kHz kal voice, SSML
 // tags stripped). Results are cached per (promptId or text, language, ssml), least recently
 // used evicted first once the cache holds more than cacheBytes of samples; a file changed on
-// disk is picked up after its entry is evicted or the process restarts.
+// disk is picked up after its entry is evicted, after clear() (serve's SIGHUP reload) or when the
+// process restarts.
 // Blocking (file reads, synthesis): call on a worker thread, never on an Asio thread.
 // Thread-safety: all methods are thread-safe (one mutex around the cache, held only for lookup
 // and insert; flite has its own process-wide lock). The returned audio is immutable and shared.
@@ -41,6 +42,10 @@ class PromptLibrary {
   // "Welcome to callgate!" -> "welcome-to-callgate": lowercase ASCII letters and digits, every
   // other byte separating words, words joined by '-', cut to at most 80 characters at a word end.
   static std::string slug(std::string_view text);
+
+  // Forgets every cached prompt, so the next render reads the WAV files (or synthesises) again.
+  // Audio already handed out stays valid (it is shared).
+  void clear();
 
   size_t cachedBytes() const;
   size_t cacheHits() const;

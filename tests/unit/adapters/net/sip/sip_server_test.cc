@@ -214,6 +214,39 @@ TEST_F(SipServerTest, OptionsMethodsAndErrors) {
   ASSERT_TRUE(peer.receiveStatus(200));
 }
 
+TEST_F(SipServerTest, OptionsProbeGets503WhileTheHandlerIsNotReady) {
+  startServer();
+  RawPeer peer(false, port_);
+  handler_.options = 503;
+  peer.send(request(peer, "OPTIONS", "probe-1", 1, "z9hG4bKp1"));
+  auto unavailable = peer.receiveStatus(503);
+  ASSERT_TRUE(unavailable.has_value());
+  EXPECT_EQ(headerOf(*unavailable, "Retry-After"), "5");
+  EXPECT_NE(headerOf(*unavailable, "Allow").find("INVITE"), std::string::npos) << *unavailable;
+  handler_.options = 200;
+  peer.send(request(peer, "OPTIONS", "probe-2", 1, "z9hG4bKp2"));
+  ASSERT_TRUE(peer.receiveStatus(200));
+}
+
+TEST_F(SipServerTest, InDialogOptionsStays200WhileNotReady) {
+  startServer();
+  RawPeer peer(false, port_);
+  std::string ok = establish(peer, "keepalive-1");
+  handler_.options = 503;  // a draining node: its calls in progress keep going
+  peer.send(request(peer, "OPTIONS", "keepalive-1", 2, "z9hG4bKka1", tagOf(headerOf(ok, "To"))));
+  ASSERT_TRUE(peer.receiveStatus(200));
+}
+
+TEST_F(SipServerTest, ARejectionCarriesTheHandlersRetryAfter) {
+  startServer();
+  RawPeer peer(false, port_);
+  handler_.locked([&] { handler_.answer = {503, "", 0, 30}; });
+  peer.send(request(peer, "INVITE", "drain-1", 1, "z9hG4bKd1", "", offerSdp()));
+  auto refused = peer.receiveStatus(503);
+  ASSERT_TRUE(refused.has_value());
+  EXPECT_EQ(headerOf(*refused, "Retry-After"), "30");
+}
+
 TEST_F(SipServerTest, BadOffersAndRejections) {
   startServer();
   RawPeer peer(false, port_);

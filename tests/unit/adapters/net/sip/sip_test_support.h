@@ -10,6 +10,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <functional>
@@ -47,6 +48,7 @@ class FakeCallHandler : public CallHandler {
   void onCallEnded(const std::string& callId, EndReason reason) override {
     record([&] { ended.emplace_back(callId, reason); });
   }
+  int optionsStatus() override { return options.load(); }
 
   // Waits (up to 3 s) until pred() holds under the lock.
   bool waitFor(const std::function<bool()>& pred,
@@ -70,6 +72,7 @@ class FakeCallHandler : public CallHandler {
   std::vector<std::pair<std::string, NegotiatedMedia>> mediaChanges;
   std::vector<std::pair<std::string, TransferOutcome>> transfers;
   std::vector<std::pair<std::string, EndReason>> ended;
+  std::atomic<int> options{200};  // what optionsStatus() answers
 
  private:
   template <typename F>
