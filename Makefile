@@ -21,11 +21,11 @@ build: configure
 build-all: configure
 	@cmake --build $(BUILD_DIR) -j$(JOBS)
 
-# Serves on the embedded defaults (SQLite in var/, SMS outbox in var/outbox.jsonl) with the
-# demo customers and the shipped flow.
+# Serves demo/callgate.toml (SQLite in var/, SMS outbox in var/outbox.jsonl) with the demo
+# customers and the shipped flows. The customers are put in on every run, idempotently
+# (scripts/demo-data.sh: missing ones added, existing ones left as they are).
 run: build
-	@mkdir -p var
-	@if [ ! -f var/callgate.db ]; then $(BUILD_DIR)/callgate customers import demo/customers.csv --db var/callgate.db; fi
+	@bash scripts/demo-data.sh $(BUILD_DIR)/callgate
 	@bash scripts/run-banner.sh $(HTTP)
 	@exec $(BUILD_DIR)/callgate serve --config demo/callgate.toml --http $(HTTP)
 

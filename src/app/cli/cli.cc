@@ -87,6 +87,10 @@ int runCli(int argc, char** argv) {
       ->add_option("FILE", csvPath,
                    "CSV with header phone,first_name,last_name,level,language[,user_id[,pin]]")
       ->required();
+  bool skipExisting = false;
+  import->add_flag("--skip-existing", skipExisting,
+                   "leave out rows whose phone or user id is already stored (never updates them); "
+                   "import the others");
   std::string showPhone, showUserId;
   auto* show = customers->add_subcommand("show", "Show one customer (never the PIN or its hash)");
   addCommonOptions(show, o);
@@ -176,7 +180,7 @@ int runCli(int argc, char** argv) {
     if (add->parsed())
       rc = customersAddCommand(config, nc);
     else if (import->parsed())
-      rc = customersImportCommand(config, csvPath);
+      rc = customersImportCommand(config, csvPath, skipExisting);
     else if (show->parsed())
       rc = customersShowCommand(config, showPhone, showUserId);
     else
