@@ -142,6 +142,13 @@ int runCli(int argc, char** argv) {
       "node; the next node to start records its own)");
   for (CLI::App* k : {rotate, list, reset, forgetSecrets}) addCommonOptions(k, o);
 
+  std::string backupTo;
+  auto* backup = app.add_subcommand(
+      "backup", "Copy the SQLite database to a file while the server runs (consistent, online)");
+  addCommonOptions(backup, o);
+  backup->add_option("--to", backupTo, "the backup file (replaced atomically if it exists)")
+      ->required();
+
   auto* sipCmd = app.add_subcommand("sip", "SIP voice channel tools");
   sipCmd->require_subcommand(1);
   SignedIdentity identity;
@@ -200,6 +207,9 @@ int runCli(int argc, char** argv) {
   } else if (forgetSecrets->parsed()) {
     if (!prepare(o, false, LogLevel::kWarn, config)) return 2;
     rc = clusterForgetSecretsCommand(config);
+  } else if (backup->parsed()) {
+    if (!prepare(o, false, LogLevel::kWarn, config)) return 2;
+    rc = backupCommand(config, backupTo);
   } else if (identityCmd->parsed()) {
     auto a = parseAttestation(identityAttest);
     if (!a.ok() || *a == Attestation::kNone) {

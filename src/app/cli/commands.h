@@ -28,6 +28,10 @@ int customersUnlockCommand(const Config& config, const std::string& userId);
 
 int callCommand(const Config& config, const SimulatedCall& call);
 
+// `callgate backup --to FILE`: an online, consistent copy of the SQLite store (sqlite_backup.h)
+// while the server runs; PostgreSQL is refused with a pointer to its own tools (exit 2).
+int backupCommand(const Config& config, const std::string& destination);
+
 int flowCheckCommand(const Config& config, const std::string& path);
 int flowDiagramCommand(const Config& config, const std::string& path);
 
