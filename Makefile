@@ -6,7 +6,7 @@ CMAKE_FLAGS ?=
 BENCH ?= OFF
 HTTP ?= 127.0.0.1:8080
 
-.PHONY: deps configure build build-all run test unit integration e2e bench bench-cluster bench-tokens bench-sip bench-asr sanitize tsan clean
+.PHONY: deps configure build build-all run package test unit integration e2e bench bench-cluster bench-tokens bench-sip bench-asr sanitize tsan clean
 
 deps:
 	@bash scripts/install-deps.sh
@@ -28,6 +28,12 @@ run: build
 	@bash scripts/demo-data.sh $(BUILD_DIR)/callgate
 	@bash scripts/run-banner.sh $(HTTP)
 	@exec $(BUILD_DIR)/callgate serve --config demo/callgate.toml --http $(HTTP)
+
+# The Debian package (scripts/build-deb.sh) in $(BUILD_DIR)/package/, checked by lintian: any
+# error fails the target; warnings are printed.
+package: build
+	@deb="$$(bash scripts/build-deb.sh $(BUILD_DIR) $(BUILD_DIR)/package)" && \
+	  lintian --no-cfg --fail-on error "$$deb" && echo "$$deb"
 
 test: build-all
 	@cd $(BUILD_DIR) && ctest --output-on-failure -j$(JOBS)
