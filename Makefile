@@ -6,7 +6,7 @@ CMAKE_FLAGS ?=
 BENCH ?= OFF
 HTTP ?= 127.0.0.1:8080
 
-.PHONY: deps configure build build-all run test unit integration e2e bench bench-cluster bench-tokens bench-sip bench-asr sanitize tsan clean
+.PHONY: deps configure build build-all run package test unit integration e2e bench bench-cluster bench-tokens bench-sip bench-asr sanitize tsan clean
 
 deps:
 	@bash scripts/install-deps.sh
@@ -21,13 +21,19 @@ build: configure
 build-all: configure
 	@cmake --build $(BUILD_DIR) -j$(JOBS)
 
-# Serves on the embedded defaults (SQLite in var/, SMS outbox in var/outbox.jsonl) with the
-# demo customers and the shipped flow.
+# Serves demo/callgate.toml (SQLite in var/, SMS outbox in var/outbox.jsonl) with the demo
+# customers and the shipped flows. The customers are put in on every run, idempotently
+# (scripts/demo-data.sh: missing ones added, existing ones left as they are).
 run: build
-	@mkdir -p var
-	@if [ ! -f var/callgate.db ]; then $(BUILD_DIR)/callgate customers import demo/customers.csv --db var/callgate.db; fi
+	@bash scripts/demo-data.sh $(BUILD_DIR)/callgate
 	@bash scripts/run-banner.sh $(HTTP)
 	@exec $(BUILD_DIR)/callgate serve --config demo/callgate.toml --http $(HTTP)
+
+# The Debian package (scripts/build-deb.sh) in $(BUILD_DIR)/package/, checked by lintian: any
+# error fails the target; warnings are printed.
+package: build
+	@deb="$$(bash scripts/build-deb.sh $(BUILD_DIR) $(BUILD_DIR)/package)" && \
+	  lintian --no-cfg --fail-on error "$$deb" && echo "$$deb"
 
 test: build-all
 	@cd $(BUILD_DIR) && ctest --output-on-failure -j$(JOBS)

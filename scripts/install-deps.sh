@@ -26,6 +26,9 @@ PACKAGES=(
   # speech input: recognizer (pocketsphinx + its en-us model), resampler (speexdsp); flite and
   # espeak-ng voice the speech benchmark's corpus and the black-box speech test's audio
   libpocketsphinx-dev libsphinxbase-dev pocketsphinx-en-us libspeexdsp-dev espeak-ng flite
+  # Debian package (make package): dpkg-shlibdeps finds its dependencies, lintian checks it,
+  # systemd-analyze verifies its unit
+  dpkg-dev lintian systemd
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev python3 curl sqlite3 wrk nginx-light
   # metrics: promtool (in Debian's prometheus) checks what GET /metrics serves

@@ -68,6 +68,9 @@ class CustomerStore {
   // As addAll, storing each record's PIN hash with its customer in the same transaction.
   virtual Status addWithPins(const std::vector<CustomerRecord>& records) = 0;
   virtual Result<int64_t> count() = 0;
+  // min(count(), limit), reading at most `limit` rows: for the start-up summary, which must not
+  // scan a large table (count() reads every row on SQLite and PostgreSQL alike).
+  virtual Result<int64_t> countUpTo(int64_t limit) = 0;
 };
 
 // Hashes PINs for storage (argon2id with a server-side pepper in production) and checks them.

@@ -165,12 +165,26 @@ TYPED_TEST_P(CustomerStoreContract, ConcurrentAddsOfOnePhoneHaveExactlyOneWinner
   EXPECT_EQ(this->count(), 1);
 }
 
+TYPED_TEST_P(CustomerStoreContract, CountUpToStopsAtTheLimit) {
+  auto empty = this->store().countUpTo(10);
+  ASSERT_TRUE(empty.ok()) << empty.error().toString();
+  EXPECT_EQ(*empty, 0);
+  std::vector<Customer> batch;
+  for (int i = 0; i < 25; ++i)
+    batch.push_back(contractCustomer("+1555030" + std::to_string(1000 + i)));
+  ASSERT_TRUE(this->store().addAll(batch).ok());
+  EXPECT_EQ(*this->store().countUpTo(10), 10);
+  EXPECT_EQ(*this->store().countUpTo(25), 25);
+  EXPECT_EQ(*this->store().countUpTo(1000), 25);
+  EXPECT_EQ(*this->store().countUpTo(0), 0);
+}
+
 REGISTER_TYPED_TEST_SUITE_P(CustomerStoreContract, FindsNothingInAnEmptyStore,
                             AddThenFindRoundTripsEveryFieldByExactKeys,
                             AddRefusesATakenPhoneAndKeepsTheOriginal, AddRefusesATakenUserIdByName,
                             CustomersWithoutAUserIdDoNotCollide, AddAllInsertsEveryRow,
                             AddAllIsAllOrNothingAndNamesTheFirstDuplicate,
                             AddAllRefusesDuplicatesWithinTheBatch, APinNeedsAUserId,
-                            ConcurrentAddsOfOnePhoneHaveExactlyOneWinner);
+                            ConcurrentAddsOfOnePhoneHaveExactlyOneWinner, CountUpToStopsAtTheLimit);
 
 }  // namespace callgate::contracts

@@ -70,6 +70,7 @@ class FailingCustomerStore : public CustomerStore {
     CALLGATE_FORWARD(addWithPins(records));
   }
   Result<int64_t> count() override { CALLGATE_FORWARD(count()); }
+  Result<int64_t> countUpTo(int64_t limit) override { CALLGATE_FORWARD(countUpTo(limit)); }
 
  private:
   CustomerStore& inner_;

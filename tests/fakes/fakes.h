@@ -113,6 +113,10 @@ class InMemoryCustomerStore : public CustomerStore {
     std::lock_guard lock(mu_);
     return static_cast<int64_t>(rows.size());
   }
+  Result<int64_t> countUpTo(int64_t limit) override {
+    std::lock_guard lock(mu_);
+    return std::min(static_cast<int64_t>(rows.size()), std::max<int64_t>(limit, 0));
+  }
 
   // Recursive, so a store holding it can call this store's methods.
   std::recursive_mutex& mutex() { return mu_; }

@@ -91,6 +91,10 @@ int runCli(int argc, char** argv) {
       ->add_option("FILE", csvPath,
                    "CSV with header phone,first_name,last_name,level,language[,user_id[,pin]]")
       ->required();
+  bool skipExisting = false;
+  import->add_flag("--skip-existing", skipExisting,
+                   "leave out rows whose phone or user id is already stored (never updates them); "
+                   "import the others");
   std::string showPhone, showUserId;
   auto* show = customers->add_subcommand("show", "Show one customer (never the PIN or its hash)");
   addCommonOptions(show, o);
@@ -155,6 +159,12 @@ int runCli(int argc, char** argv) {
       ->check(CLI::Range(1, 100000));
   callbacksList->add_flag("--show-numbers", callbacksNumbers,
                           "print whole phone numbers (masked by default)");
+  std::string backupTo;
+  auto* backup = app.add_subcommand(
+      "backup", "Copy the SQLite database to a file while the server runs (consistent, online)");
+  addCommonOptions(backup, o);
+  backup->add_option("--to", backupTo, "the backup file (replaced atomically if it exists)")
+      ->required();
 
   auto* sipCmd = app.add_subcommand("sip", "SIP voice channel tools");
   sipCmd->require_subcommand(1);
@@ -196,7 +206,7 @@ int runCli(int argc, char** argv) {
     if (add->parsed())
       rc = customersAddCommand(config, nc);
     else if (import->parsed())
-      rc = customersImportCommand(config, csvPath);
+      rc = customersImportCommand(config, csvPath, skipExisting);
     else if (show->parsed())
       rc = customersShowCommand(config, showPhone, showUserId);
     else
@@ -219,6 +229,9 @@ int runCli(int argc, char** argv) {
   } else if (callbacksList->parsed()) {
     if (!prepare(o, false, LogLevel::kWarn, config)) return 2;
     rc = callbacksListCommand(config, callbacksLimit, callbacksNumbers);
+  } else if (backup->parsed()) {
+    if (!prepare(o, false, LogLevel::kWarn, config)) return 2;
+    rc = backupCommand(config, backupTo);
   } else if (identityCmd->parsed()) {
     auto a = parseAttestation(identityAttest);
     if (!a.ok() || *a == Attestation::kNone) {

@@ -1,5 +1,5 @@
-// The command line: `callgate serve | customers | call | flow | keys`. Parses flags with CLI11,
-// loads the TOML config, and dispatches to the subcommands. Returns the process exit code.
+// The command line: `callgate serve | customers | call | flow | keys | backup`. Parses flags with
+// CLI11, loads the TOML config, and dispatches to the subcommands. Returns the process exit code.
 #pragma once
 
 namespace callgate::app {

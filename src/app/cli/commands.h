@@ -18,13 +18,19 @@ struct NewCustomer {
   bool pinStdin = false;  // --pin-stdin reads it from the first line of standard input instead
 };
 int customersAddCommand(const Config& config, const NewCustomer& customer);
-int customersImportCommand(const Config& config, const std::string& csvPath);
+// All rows or none. With `skipExisting`, rows whose phone or user id is already in the store are
+// left out (never updated) and the others added: the idempotent import behind `make run`.
+int customersImportCommand(const Config& config, const std::string& csvPath, bool skipExisting);
 // By phone, or by user id when `phone` is empty.
 int customersShowCommand(const Config& config, const std::string& phone, const std::string& userId);
 // Clears the PIN failure counter and lock of a user id (known or not); audit account_unlocked.
 int customersUnlockCommand(const Config& config, const std::string& userId);
 
 int callCommand(const Config& config, const SimulatedCall& call);
+
+// `callgate backup --to FILE`: an online, consistent copy of the SQLite store (sqlite_backup.h)
+// while the server runs; PostgreSQL is refused with a pointer to its own tools (exit 2).
+int backupCommand(const Config& config, const std::string& destination);
 
 int flowCheckCommand(const Config& config, const std::string& path);
 int flowDiagramCommand(const Config& config, const std::string& path);

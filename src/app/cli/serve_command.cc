@@ -10,6 +10,7 @@
 #include "app/cli/commands.h"
 #include "app/cli/metrics_endpoint.h"
 #include "app/cli/serve_lifecycle.h"
+#include "app/cli/start_summary.h"
 #include "app/wiring/sip_channel.h"
 #include "app/wiring/wiring.h"
 #include "channels/common/health_check.h"
@@ -155,11 +156,13 @@ int serveCommand(const Config& config) {
     (*services)->actionLinks->setPublicBaseUrl(
         "http://" + (ipv6 ? "[" + options.host + "]" : options.host) + ":" + std::to_string(*port));
   }
-  // No customer count here: COUNT(*) reads the whole table, which need not delay a start.
+  // Customers and flows (start_summary.h: a bounded count), so an empty store shows at once.
   spdlog::info(
-      "event=start http={}:{} db={} sms={} caller_id_trust={} twilio_voice={}", options.host, *port,
+      "event=start http={}:{} db={} sms={} caller_id_trust={} twilio_voice={} {}", options.host,
+      *port,
       config.storage.isPostgres() ? redactPgUrl(config.storage.location) : config.storage.location,
-      smsDescription(config), callerIdTrustName(config.callerIdTrust), twilioVoice ? "on" : "off");
+      smsDescription(config), callerIdTrustName(config.callerIdTrust), twilioVoice ? "on" : "off",
+      startContents(config, *(*services)->customers));
   auto metricsListener = startMetricsListener(config.metrics);
   if (!metricsListener.ok()) {
     std::cerr << "callgate: " << metricsListener.error().message() << "\n";

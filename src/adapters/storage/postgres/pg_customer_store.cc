@@ -1,5 +1,7 @@
 #include "adapters/storage/postgres/pg_customer_store.h"
 
+#include <algorithm>
+
 #include "adapters/storage/postgres/pg_rows.h"
 
 namespace callgate {
@@ -17,6 +19,7 @@ constexpr const char* kInsert =
 constexpr const char* kInsertPin =
     "INSERT INTO pin_credentials (user_id, pin_hash, updated_at_ms) VALUES ($1, $2, $3)";
 constexpr const char* kCount = "SELECT COUNT(*) FROM customers";
+constexpr const char* kCountUpTo = "SELECT COUNT(*) FROM (SELECT 1 FROM customers LIMIT $1) AS c";
 
 // Inserts one customer (and its PIN hash, if any) inside the caller's transaction (or alone); a
 // taken phone or user id becomes kAlreadyExists naming it. The phone in the message is for the
@@ -89,6 +92,14 @@ Result<int64_t> PgCustomerStore::count() {
   auto lease = db_.acquire();
   if (!lease) return lease.error();
   auto r = (*lease)->query(kCount);
+  if (!r) return r.error();
+  return r->integer(0, 0);
+}
+
+Result<int64_t> PgCustomerStore::countUpTo(int64_t limit) {
+  auto lease = db_.acquire();
+  if (!lease) return lease.error();
+  auto r = (*lease)->query(kCountUpTo, {std::max<int64_t>(limit, 0)});
   if (!r) return r.error();
   return r->integer(0, 0);
 }

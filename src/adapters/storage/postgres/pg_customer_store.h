@@ -25,6 +25,7 @@ class PgCustomerStore final : public CustomerStore {
   Status addAll(const std::vector<Customer>& customers) override;
   Status addWithPins(const std::vector<CustomerRecord>& records) override;
   Result<int64_t> count() override;
+  Result<int64_t> countUpTo(int64_t limit) override;
 
  private:
   PgDatabase& db_;

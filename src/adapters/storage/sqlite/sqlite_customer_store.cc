@@ -1,5 +1,7 @@
 #include "adapters/storage/sqlite/sqlite_customer_store.h"
 
+#include <algorithm>
+
 #include "adapters/storage/sqlite/sqlite_rows.h"
 
 namespace callgate {
@@ -15,6 +17,7 @@ constexpr const char* kUserIdTaken = "SELECT 1 FROM customers WHERE user_id = ?1
 constexpr const char* kInsertPin =
     "INSERT INTO pin_credentials (user_id, pin_hash, updated_at_ms) VALUES (?1, ?2, ?3)";
 constexpr const char* kCount = "SELECT COUNT(*) FROM customers";
+constexpr const char* kCountUpTo = "SELECT COUNT(*) FROM (SELECT 1 FROM customers LIMIT ?1)";
 
 // The phone in this message is for the operator importing a file, who needs to know which line
 // to fix; callers must not log it as is.
@@ -107,6 +110,18 @@ Result<int64_t> SqliteCustomerStore::count() {
   if (!lease) return lease.error();
   auto stmt = (*lease)->prepare(kCount);
   if (!stmt) return stmt.error();
+  auto row = stmt->step();
+  if (!row) return row.error();
+  if (!*row) return Error::internal("sqlite: COUNT(*) returned no row");
+  return stmt->columnInt64(0);
+}
+
+Result<int64_t> SqliteCustomerStore::countUpTo(int64_t limit) {
+  auto lease = db_.acquire();
+  if (!lease) return lease.error();
+  auto stmt = (*lease)->prepare(kCountUpTo);
+  if (!stmt) return stmt.error();
+  stmt->bind(1, std::max<int64_t>(limit, 0));
   auto row = stmt->step();
   if (!row) return row.error();
   if (!*row) return Error::internal("sqlite: COUNT(*) returned no row");
