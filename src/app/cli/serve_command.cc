@@ -130,6 +130,7 @@ int serveCommand(const Config& config) {
       std::make_shared<Readiness>(std::make_shared<HealthCheck>(databaseProbe(**services)));
   readiness->expectListener("http");
   if (config.sip.isEnabled()) readiness->expectListener("sip");
+  if (!config.metrics.listen.empty()) readiness->expectListener("metrics");
   // The Twilio flows are loaded by now; the SIP channel's are not until it is built.
   readiness->setFlows(config.sip.isEnabled() ? Readiness::Flows::kLoading
                       : twilioVoice          ? Readiness::Flows::kLoaded
@@ -168,6 +169,7 @@ int serveCommand(const Config& config) {
     std::cerr << "callgate: " << metricsListener.error().message() << "\n";
     return 1;
   }
+  if (!config.metrics.listen.empty()) readiness->setListenerOpen("metrics", true);
   std::cout << "listening http://" << options.host << ":" << *port << std::endl;
 
   std::unique_ptr<SipChannel> sip;

@@ -4,6 +4,7 @@
 
 #include "core/flow/blocks_contact.h"
 #include "core/flow/blocks_lex.h"
+#include "core/flow/internal_functions.h"
 #include "core/flow/session.h"
 
 namespace callgate::flow {
@@ -75,13 +76,14 @@ std::optional<Action> Session::describe(const Block& block) const {
       std::string function = p.function;
       if (p.dynamicArn) {
         // Resolved by the channel (FunctionRegistry::resolve); nothing to resolve = the Error
-        // branch, as Connect takes it for a Lambda it cannot invoke.
+        // branch, as Connect takes it for a Lambda it cannot invoke. The reserved connect:
+        // functions are the routing actions' own, never a Lambda an attribute may name.
         std::optional<std::string> arn = p.dynamicArn->render(state_, kMaxValueBytes);
-        if (!arn || arn->empty()) return std::nullopt;
+        if (!arn || arn->empty() || arn->starts_with(internal::kPrefix)) return std::nullopt;
         function = std::move(*arn);
       }
-      return Action(
-          InvokeFunction{std::move(function), std::move(*parameters), p.timeoutSeconds, p.jsonResponse});
+      return Action(InvokeFunction{std::move(function), std::move(*parameters), p.timeoutSeconds,
+                                   p.jsonResponse});
     }
     // Routing and data actions (blocks_routing.cc).
     case BlockType::kCheckHoursOfOperation:

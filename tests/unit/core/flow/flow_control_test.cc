@@ -246,5 +246,20 @@ TEST(FlowControlTest, ADynamicLambdaArnIsRenderedForTheChannelToResolve) {
   EXPECT_EQ(call.timeoutSeconds, 4);
 }
 
+TEST(FlowControlTest, ADynamicLambdaArnNeverReachesAReservedConnectFunction) {
+  auto flow = mustLoad(flowJson(
+      {action("pick", "UpdateContactAttributes",
+              {{"Attributes", {{"fn", "connect:get-customer-profile"}}}}, next("call")),
+       action("call", "InvokeLambdaFunction", {{"LambdaFunctionARN", "$.Attributes.fn"}},
+              {{"NextAction", "end"}, {"Errors", {errorBranch("NoMatchingError", "stop")}}}),
+       hangUp("stop"), hangUp()}));
+  ASSERT_NE(flow, nullptr);
+  Session s(flow, testCall());
+  Action first = s.start();
+  EXPECT_FALSE(std::holds_alternative<InvokeFunction>(first));
+  EXPECT_EQ(outcomes(s.drainSteps()),
+            (std::vector<std::string>{"pick/next", "call/error:NoMatchingError", "stop/end"}));
+}
+
 }  // namespace
 }  // namespace callgate::flow
