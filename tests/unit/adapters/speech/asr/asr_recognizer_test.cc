@@ -182,8 +182,8 @@ TEST(PocketsphinxRecognizer, NbestGapConfidenceIsOneDecode) {
 }
 
 TEST(PocketsphinxRecognizer, BadGrammarIsAnError) {
-  auto r = recognizer().recognize(phoneAudio("one"),
-                                  speech::Grammar{"broken", "#JSGF V1.0; this is not jsgf", 0, 0});
+  auto r = recognizer().recognize(
+      phoneAudio("one"), speech::Grammar{"broken", "#JSGF V1.0; this is not jsgf", 0, 0, {}});
   EXPECT_FALSE(r.ok());
 }
 
