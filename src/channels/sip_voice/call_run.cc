@@ -11,8 +11,8 @@
 #include "channels/sip_voice/verdict_headers.h"
 #include "common/metrics_catalog.h"
 #include "common/overloaded.h"
-#include "core/phone.h"
 #include "core/flow/lex_bot.h"
+#include "core/phone.h"
 
 namespace callgate::sip_voice {
 

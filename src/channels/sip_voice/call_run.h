@@ -182,7 +182,7 @@ class CallRun : public std::enable_shared_from_this<CallRun> {
   bool recognizing_ = false;  // an utterance is being decoded (the tap is off meanwhile)
   double lastConfidence_ = 0.0;
   std::optional<flow::RecognizeIntent> intent_;  // a Lex bot block is listening
-  CallFailSafe failSafe_;    // did a function of this call fail?
+  CallFailSafe failSafe_;                        // did a function of this call fail?
   CallMetrics metrics_{"sip"};
   std::string loggedVoice_;  // the flow's text-to-speech voice last logged as unavailable
 };

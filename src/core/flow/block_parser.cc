@@ -3,9 +3,9 @@
 #include <algorithm>
 #include <span>
 
-#include "core/flow/flow_control.h"
 #include "core/flow/blocks_contact.h"
 #include "core/flow/blocks_lex.h"
+#include "core/flow/flow_control.h"
 #include "core/flow/parameters.h"
 
 namespace callgate::flow::detail {

@@ -4,9 +4,9 @@
 #include <span>
 #include <string>
 
-#include "core/flow/flow_control.h"
 #include "core/flow/blocks_contact.h"
 #include "core/flow/blocks_lex.h"
+#include "core/flow/flow_control.h"
 
 namespace callgate::flow::detail {
 namespace {
@@ -189,8 +189,7 @@ Result<BlockParams> parseInput(const ActionScope& scope, const Json& params) {
     p.maxDigits = contact::kMaxPhoneDigits;
   } else {
     if (!*custom) return scope.error("missing required parameter InputValidation.CustomValidation");
-    if (Status s =
-            scope.checkKeys(**custom, {"MaximumLength"}, "InputValidation.CustomValidation");
+    if (Status s = scope.checkKeys(**custom, {"MaximumLength"}, "InputValidation.CustomValidation");
         !s.ok())
       return s.error();
     Result<std::optional<int>> maxLength =

@@ -165,7 +165,8 @@ Result<std::map<std::string, int>> readLoops(const Json& obj, const Flow& flow) 
     long long n = it->get<long long>();
     // contact actions: MessageParticipantIteratively keeps its message index here
     if (block != nullptr && block->type == BlockType::kMessageParticipantIteratively) {
-      if (!contact::validCounter(*block, n)) return bad("counter out of range for '" + it.key() + "'");
+      if (!contact::validCounter(*block, n))
+        return bad("counter out of range for '" + it.key() + "'");
       loops[it.key()] = static_cast<int>(n);
       continue;
     }
