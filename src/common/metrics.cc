@@ -6,6 +6,8 @@
 #include <cmath>
 #include <utility>
 
+#include "common/hash.h"
+
 namespace callgate::metrics {
 
 namespace {
@@ -15,14 +17,6 @@ constexpr std::string_view kNoneLabel = "none";
 bool isLabelChar(char c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
          c == '.' || c == ':' || c == '/' || c == '{' || c == '}' || c == '+' || c == '-';
-}
-
-uint64_t fnv1a(uint64_t h, std::string_view s) {
-  for (unsigned char c : s) {
-    h ^= c;
-    h *= 1099511628211ULL;
-  }
-  return h;
 }
 
 void appendDouble(std::string& out, double v) {
@@ -192,7 +186,7 @@ FamilyBase::Series& FamilyBase::find(std::initializer_list<std::string_view> val
   } else {
     for (size_t k = 0; k < key.size; ++k) key.values[k] = kOtherLabel;
   }
-  uint64_t hash = 14695981039346656037ULL;
+  uint64_t hash = kFnv1aOffset;
   for (size_t k = 0; k < key.size; ++k) hash = fnv1a(hash, key.values[k]) * 31 + k;
   if (Series* s = probe(key, hash)) return *s;
   return create(key, hash);
@@ -206,7 +200,7 @@ FamilyBase::Series& FamilyBase::create(const Key& wanted, uint64_t wantedHash) {
   if (owned_.size() >= maxSeries_) {
     // Full: the all-"other" series takes the rest (the table keeps room for it).
     for (size_t k = 0; k < key.size; ++k) key.values[k] = kOtherLabel;
-    hash = 14695981039346656037ULL;
+    hash = kFnv1aOffset;
     for (size_t k = 0; k < key.size; ++k) hash = fnv1a(hash, key.values[k]) * 31 + k;
     if (Series* s = probe(key, hash)) return *s;
   }

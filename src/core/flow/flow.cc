@@ -7,6 +7,7 @@
 #include <span>
 #include <utility>
 
+#include "common/hash.h"
 #include "core/flow/block_parser.h"
 #include "core/flow/blocks_contact.h"
 #include "core/flow/json_reader.h"
@@ -81,22 +82,6 @@ std::string parseErrorText(const std::exception& e) {
   std::string what = e.what();
   std::size_t close = what.find("] ");
   return close == std::string::npos ? what : what.substr(close + 2);
-}
-
-// FNV-1a, 64 bits: stable across builds and processes, unlike std::hash.
-std::string fnv1aHex(std::string_view data) {
-  std::uint64_t h = 14695981039346656037ULL;
-  for (unsigned char c : data) {
-    h ^= c;
-    h *= 1099511628211ULL;
-  }
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out(16, '0');
-  for (int i = 15; i >= 0; --i) {
-    out[static_cast<std::size_t>(i)] = kHex[h & 0xf];
-    h >>= 4;
-  }
-  return out;
 }
 
 Result<Json> parseJson(std::string_view text, std::string_view what) {

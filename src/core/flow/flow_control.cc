@@ -16,6 +16,7 @@
 #include <string>
 #include <utility>
 
+#include "common/hash.h"
 #include "core/flow/session.h"
 
 namespace callgate::flow {
@@ -163,18 +164,12 @@ Status checkFlowControlConditions(const ActionScope& scope, const Block& block) 
 }
 
 int percentageDraw(std::string_view contactId, std::string_view actionId, int step) {
-  std::uint64_t h = 14695981039346656037ULL;  // FNV-1a
-  auto mix = [&](std::string_view data) {
-    for (unsigned char c : data) {
-      h ^= c;
-      h *= 1099511628211ULL;
-    }
-    h ^= 0xff;
-    h *= 1099511628211ULL;
-  };
-  mix(contactId);
-  mix(actionId);
-  mix(std::to_string(step));
+  const std::string stepText = std::to_string(step);
+  std::uint64_t h = kFnv1aOffset;
+  // Each field ends with a 0xff byte (never in UTF-8), so "ab"+"c" and "a"+"bc" differ.
+  for (std::string_view field : {contactId, actionId, std::string_view(stepText)}) {
+    h = fnv1a(fnv1a(h, field), "\xff");
+  }
   return static_cast<int>(h % 100) + 1;
 }
 

@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "common/hash.h"
+
 namespace callgate::speech {
 namespace {
 
@@ -39,21 +41,6 @@ std::optional<std::string> phrase(const std::vector<std::string>& words,
       out += (out.empty() ? "" : " ") + s;
       vocabulary.insert(s);
     }
-  }
-  return out;
-}
-
-std::string fnv1aHex(const std::string& data) {
-  std::uint64_t h = 14695981039346656037ULL;
-  for (unsigned char c : data) {
-    h ^= c;
-    h *= 1099511628211ULL;
-  }
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out(16, '0');
-  for (int i = 15; i >= 0; --i) {
-    out[static_cast<std::size_t>(i)] = kHex[h & 0xf];
-    h >>= 4;
   }
   return out;
 }
