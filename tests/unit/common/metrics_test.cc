@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <string>
 #include <thread>
 #include <vector>
@@ -140,6 +141,30 @@ TEST(MetricsTest, ConcurrentIncrementsAreAllCounted) {
   EXPECT_EQ(f.with({"k0"}).value() + f.with({"k1"}).value(), 40000u);
   EXPECT_EQ(h.with().count(), 40000u);
   EXPECT_DOUBLE_EQ(h.with().sum(), 20000.0);
+}
+
+TEST(MetricsTest, NewSeriesWhileAScrapeRunsAreAllCounted) {
+  Registry registry;
+  auto& f = registry.counter("test_total", "T.", {"k"});
+  std::atomic<bool> stop{false};
+  std::thread scraper([&] {
+    while (!stop.load()) EXPECT_FALSE(registry.render().empty());
+  });
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 2; ++t) {
+    threads.emplace_back([&f] {
+      // Letters only: a label value with digits would be folded into "other".
+      for (int i = 0; i < 2000; ++i)
+        f.with({std::string(1, static_cast<char>('a' + i % 26))}).inc();
+    });
+  }
+  for (auto& t : threads) t.join();
+  stop = true;
+  scraper.join();
+  std::uint64_t total = 0;
+  for (int i = 0; i < 26; ++i)
+    total += f.with({std::string(1, static_cast<char>('a' + i))}).value();
+  EXPECT_EQ(total, 4000u);
 }
 
 TEST(MetricsCatalogTest, VerdictMethodOutsideTheKnownSetIsOther) {
