@@ -23,20 +23,6 @@ using detail::Json;
 constexpr std::string_view kMessagesInterrupted = "MessagesInterrupted";
 constexpr std::string_view kNoMatchingError = "NoMatchingError";
 
-// A parameter the parser does not know is refused, never ignored: a misspelt key would otherwise
-// change nothing without a word.
-Status checkKeys(const ActionScope& scope, const Json& obj,
-                 std::initializer_list<std::string_view> known, std::string_view path = "") {
-  for (auto it = obj.begin(); it != obj.end(); ++it) {
-    if (std::find(known.begin(), known.end(), it.key()) != known.end()) continue;
-    std::string list;
-    for (std::string_view k : known) list += (list.empty() ? "" : ", ") + std::string(k);
-    std::string name = path.empty() ? it.key() : std::string(path) + "." + it.key();
-    return scope.error("unknown parameter '" + name + "' (known: " + list + ")");
-  }
-  return okStatus();
-}
-
 Result<BlockParams> wrap(auto value) {
   return BlockParams(ContactParams{std::make_shared<const Params>(Params{std::move(value)})});
 }
@@ -53,7 +39,7 @@ Result<Prompt> parseMessage(const ActionScope& scope, const Json& entry, std::si
   if (entry.contains("Media"))
     return scope.error(where +
                        ".Media (audio from S3) is not supported; use Text, SSML or PromptId");
-  if (Status s = checkKeys(scope, entry, {"Text", "SSML", "PromptId"}, where); !s.ok())
+  if (Status s = scope.checkKeys(entry, {"Text", "SSML", "PromptId"}, where); !s.ok())
     return s.error();
   std::optional<Prompt> found;
   for (auto [key, kind] :
@@ -73,7 +59,7 @@ Result<Prompt> parseMessage(const ActionScope& scope, const Json& entry, std::si
 }
 
 Result<BlockParams> parseIterative(const ActionScope& scope, const Json& params) {
-  if (Status s = checkKeys(scope, params, {"Messages", "InterruptFrequencySeconds"}); !s.ok())
+  if (Status s = scope.checkKeys(params, {"Messages", "InterruptFrequencySeconds"}); !s.ok())
     return s.error();
   auto messages = params.find("Messages");
   if (messages == params.end()) return scope.error("missing required parameter Messages");
@@ -143,8 +129,8 @@ Result<std::optional<TextToSpeechVoice>> parseVoice(const ActionScope& scope, co
 }
 
 Result<BlockParams> parseTextToSpeechVoice(const ActionScope& scope, const Json& params) {
-  if (Status s = checkKeys(scope, params,
-                           {"TextToSpeechVoice", "TextToSpeechEngine", "TextToSpeechStyle"});
+  if (Status s =
+          scope.checkKeys(params, {"TextToSpeechVoice", "TextToSpeechEngine", "TextToSpeechStyle"});
       !s.ok())
     return s.error();
   Result<std::optional<TextToSpeechVoice>> voice = parseVoice(scope, params, /*required=*/true);
@@ -155,8 +141,8 @@ Result<BlockParams> parseTextToSpeechVoice(const ActionScope& scope, const Json&
 Result<BlockParams> parseContactData(const ActionScope& scope, const Json& params) {
   // Voice ID and Amazon Q keys are accepted (exports of the Set Voice ID block carry them) and
   // have no effect: docs/FLOWS.md says so.
-  if (Status s = checkKeys(
-          scope, params,
+  if (Status s = scope.checkKeys(
+          params,
           {"TargetContact", "Name", "Description", "LanguageCode", "TextToSpeechVoice",
            "TextToSpeechEngine", "TextToSpeechStyle", "References", "CustomerId",
            "IsVoiceIdStreamingEnabled", "IsFraudDetectionEnabled", "IsVoiceAuthenticationEnabled",
@@ -204,7 +190,7 @@ bool validTagKey(std::string_view key) {
 }
 
 Result<BlockParams> parseTags(const ActionScope& scope, const Json& params) {
-  if (Status s = checkKeys(scope, params, {"Tags"}); !s.ok()) return s.error();
+  if (Status s = scope.checkKeys(params, {"Tags"}); !s.ok()) return s.error();
   Result<const Json*> tags = scope.optionalObject(params, "Tags");
   if (!tags.ok()) return tags.error();
   if (!*tags || (*tags)->empty()) return scope.error("Tags must set at least one tag");
@@ -225,7 +211,7 @@ Result<BlockParams> parseTags(const ActionScope& scope, const Json& params) {
 }
 
 Result<BlockParams> parseUnTag(const ActionScope& scope, const Json& params) {
-  if (Status s = checkKeys(scope, params, {"TagKeys"}); !s.ok()) return s.error();
+  if (Status s = scope.checkKeys(params, {"TagKeys"}); !s.ok()) return s.error();
   auto keys = params.find("TagKeys");
   if (keys == params.end() || !keys->is_array() || keys->empty())
     return scope.error("TagKeys must be a non-empty array of tag keys");
@@ -240,7 +226,7 @@ Result<BlockParams> parseUnTag(const ActionScope& scope, const Json& params) {
 }
 
 Result<BlockParams> parseCallbackNumber(const ActionScope& scope, const Json& params) {
-  if (Status s = checkKeys(scope, params, {"CallbackNumber"}); !s.ok()) return s.error();
+  if (Status s = scope.checkKeys(params, {"CallbackNumber"}); !s.ok()) return s.error();
   Result<std::string> value = scope.requiredString(params, "CallbackNumber");
   if (!value.ok()) return value.error();
   Result<Reference> ref = parseReference(*value);
@@ -255,7 +241,7 @@ Result<BlockParams> parseCallbackNumber(const ActionScope& scope, const Json& pa
 }
 
 Result<BlockParams> parseDequeue(const ActionScope& scope, const Json& params) {
-  if (Status s = checkKeys(scope, params, {"QueueId", "AgentId"}); !s.ok()) return s.error();
+  if (Status s = scope.checkKeys(params, {"QueueId", "AgentId"}); !s.ok()) return s.error();
   if (params.contains("AgentId"))
     return scope.error("AgentId (agent queues) is not supported; use QueueId");
   Result<std::string> id = scope.requiredString(params, "QueueId");
@@ -288,10 +274,10 @@ std::optional<int> parseTimeout(std::string_view text) {
 }
 
 Result<BlockParams> parseThirdParty(const ActionScope& scope, const Json& params) {
-  if (Status s = checkKeys(scope, params,
-                           {"ThirdPartyPhoneNumber", "ThirdPartyConnectionTimeLimitSeconds",
-                            "ThirdPartyConnectionTimeoutSeconds", "ContinueFlowExecution",
-                            "ThirdPartyDTMFDigits", "CallerId", "VoiceConnector"});
+  if (Status s =
+          scope.checkKeys(params, {"ThirdPartyPhoneNumber", "ThirdPartyConnectionTimeLimitSeconds",
+                                   "ThirdPartyConnectionTimeoutSeconds", "ContinueFlowExecution",
+                                   "ThirdPartyDTMFDigits", "CallerId", "VoiceConnector"});
       !s.ok())
     return s.error();
   if (params.contains("VoiceConnector"))
@@ -349,7 +335,7 @@ Result<BlockParams> parseThirdParty(const ActionScope& scope, const Json& params
   if (!callerId.ok()) return callerId.error();
   if (*callerId) {
     const Json& c = **callerId;
-    if (Status s = checkKeys(scope, c, {"Number", "Name"}, "CallerId"); !s.ok()) return s.error();
+    if (Status s = scope.checkKeys(c, {"Number", "Name"}, "CallerId"); !s.ok()) return s.error();
     Result<std::optional<std::string>> num = scope.optionalString(c, "Number");
     if (!num.ok()) return num.error();
     if (num->has_value()) {
@@ -371,7 +357,7 @@ Result<BlockParams> parseThirdParty(const ActionScope& scope, const Json& params
 }
 
 Result<BlockParams> parseCheckVoiceId(const ActionScope& scope, const Json& params) {
-  if (Status s = checkKeys(scope, params, {"CheckVoiceIdOption"}); !s.ok()) return s.error();
+  if (Status s = scope.checkKeys(params, {"CheckVoiceIdOption"}); !s.ok()) return s.error();
   Result<std::string> option = scope.requiredString(params, "CheckVoiceIdOption");
   if (!option.ok()) return option.error();
   CheckVoiceId out;
@@ -651,8 +637,8 @@ Result<PhoneNumberValidation> parsePhoneNumberValidation(const ActionScope& scop
                                                          const Json& object) {
   if (!object.is_object())
     return scope.error("InputValidation.PhoneNumberValidation must be an object");
-  if (Status s = checkKeys(scope, object, {"NumberFormat", "CountryCode"},
-                           "InputValidation.PhoneNumberValidation");
+  if (Status s = scope.checkKeys(object, {"NumberFormat", "CountryCode"},
+                                 "InputValidation.PhoneNumberValidation");
       !s.ok())
     return s.error();
   Result<std::string> format = scope.requiredString(object, "NumberFormat");
