@@ -44,24 +44,6 @@ const char* endReasonName(sip::EndReason reason) {
   return "unknown";
 }
 
-// True when `keys` already choose a Lex bot intent by its dtmf keys and nothing longer could be
-// meant (no other intent's keys start with them, and no utterance is a lone number the caller
-// may be keying): the entry ends without waiting for '#' or the time limit.
-bool keysChooseIntent(const flow::LexBot& bot, const std::string& keys) {
-  bool chosen = false;
-  for (const flow::LexIntent& intent : bot.intents()) {
-    if (intent.dtmf == keys) chosen = true;
-    if (intent.dtmf.size() > keys.size() && intent.dtmf.starts_with(keys)) return false;
-    for (const auto& utterance : intent.utterances) {
-      if (utterance.size() == 1 && utterance.front().isSlot() &&
-          bot.slotTypes()[intent.slots[utterance.front().slot].type].kind ==
-              flow::LexSlotType::Kind::kNumber)
-        return false;
-    }
-  }
-  return chosen;
-}
-
 // Runs `f` on the worker pool, counted in callgate_worker_queue_depth while it waits there.
 template <typename F>
 void postWork(boost::asio::thread_pool& workers, F&& f) {
@@ -296,7 +278,7 @@ void CallRun::startCollecting() {
       return;
     }
   }
-  if (intent_ && !entered_.empty() && keysChooseIntent(*intent_->bot, entered_)) {
+  if (intent_ && !entered_.empty() && intent_->bot->keysChooseIntent(entered_)) {
     collecting_.reset();
     entryDone(std::exchange(entered_, {}));
     return;
@@ -351,7 +333,7 @@ void CallRun::digit(char key) {
   }
   if (collecting_ && !prompting_) {
     if (accept(key)) return;
-    if (intent_ && keysChooseIntent(*intent_->bot, entered_)) {
+    if (intent_ && intent_->bot->keysChooseIntent(entered_)) {
       collecting_.reset();
       entryDone(std::exchange(entered_, {}));
       return;

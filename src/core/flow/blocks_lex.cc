@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <utility>
 
+#include "core/customer.h"
 #include "core/flow/parameters.h"
 #include "core/flow/session.h"
 
@@ -41,15 +42,6 @@ std::map<std::string, std::string> renderAttributes(const NamedTemplates& values
     out[key] = rendered ? std::move(*rendered) : std::string();
   }
   return out;
-}
-
-Status checkObjectKeys(const detail::ActionScope& scope, const detail::Json& object,
-                       std::string_view what, std::initializer_list<std::string_view> known) {
-  for (auto it = object.begin(); it != object.end(); ++it) {
-    if (std::find(known.begin(), known.end(), it.key()) == known.end())
-      return scope.error(std::string(what) + "." + it.key() + " is not a known parameter");
-  }
-  return okStatus();
 }
 
 }  // namespace
@@ -100,10 +92,7 @@ namespace detail {
 
 Result<BlockParams> parseLexBotParameters(const ActionScope& scope, const Json& params,
                                           const LoadOptions& options) {
-  for (auto it = params.begin(); it != params.end(); ++it) {
-    if (std::find(std::begin(kKnownKeys), std::end(kKnownKeys), it.key()) == std::end(kKnownKeys))
-      return scope.error("unknown parameter '" + it.key() + "'");
-  }
+  if (Status s = scope.checkKeys(params, kKnownKeys); !s.ok()) return s.error();
   LexBotParams p;
   Result<Prompt> prompt = parsePromptParameter(scope, params, /*required=*/false);
   if (!prompt.ok()) return prompt.error();
@@ -116,14 +105,22 @@ Result<BlockParams> parseLexBotParameters(const ActionScope& scope, const Json& 
   if (*v2 && *v1) return scope.error("give LexV2Bot or LexBot, not both");
   std::string alias;
   if (*v2) {
-    if (Status s = checkObjectKeys(scope, **v2, "LexV2Bot", {"AliasArn"}); !s.ok())
+    if (Status s = scope.checkKeys(**v2, {"AliasArn", "LocaleId"}, "LexV2Bot"); !s.ok())
       return s.error();
+    // LocaleId picks one language of a multi-language bot; a local bot file has one.
+    Result<std::optional<std::string>> locale = scope.optionalString(**v2, "LocaleId");
+    if (!locale.ok()) return locale.error();
+    std::string tag = locale->value_or("en_US");
+    std::replace(tag.begin(), tag.end(), '_', '-');
+    if (!isLanguageTag(tag))
+      return scope.error("LexV2Bot.LocaleId must be a locale such as en_US, not '" + **locale +
+                         "'");
     Result<std::optional<std::string>> arn = scope.optionalString(**v2, "AliasArn");
     if (!arn.ok()) return arn.error();
     if (!arn->has_value()) return scope.error("missing required parameter LexV2Bot.AliasArn");
     alias = **arn;
   } else if (*v1) {
-    if (Status s = checkObjectKeys(scope, **v1, "LexBot", {"Name", "Region", "Alias"}); !s.ok())
+    if (Status s = scope.checkKeys(**v1, {"Name", "Region", "Alias"}, "LexBot"); !s.ok())
       return s.error();
     Result<std::optional<std::string>> name = scope.optionalString(**v1, "Name");
     if (!name.ok()) return name.error();

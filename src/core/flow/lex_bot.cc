@@ -456,6 +456,20 @@ std::optional<LexMatch> LexBot::matchKeys(std::string_view keys) const {
   return match(keys);
 }
 
+bool LexBot::keysChooseIntent(std::string_view keys) const {
+  bool chosen = false;
+  for (const LexIntent& intent : intents_) {
+    if (intent.dtmf == keys) chosen = true;
+    if (intent.dtmf.size() > keys.size() && intent.dtmf.starts_with(keys)) return false;
+    for (const auto& utterance : intent.utterances) {
+      if (utterance.size() == 1 && utterance.front().isSlot() &&
+          slotTypes_[intent.slots[utterance.front().slot].type].kind == LexSlotType::Kind::kNumber)
+        return false;
+    }
+  }
+  return chosen;
+}
+
 namespace {
 
 IntentRecognized recognized(std::optional<LexMatch> m, std::string how) {

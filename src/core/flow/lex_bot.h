@@ -107,6 +107,10 @@ class LexBot {
   std::optional<LexMatch> match(std::string_view text) const;
   // Keys pressed instead of speaking (terminator already stripped).
   std::optional<LexMatch> matchKeys(std::string_view keys) const;
+  // True when `keys` already choose an intent by its dtmf keys and nothing longer could be meant
+  // (no other intent's keys start with them, and no utterance is a lone number slot the caller
+  // may be keying): a channel ends the entry without waiting for '#' or the time limit.
+  bool keysChooseIntent(std::string_view keys) const;
 
   // The normalised words of a text, as match() sees them.
   static std::vector<std::string> normalise(std::string_view text);

@@ -108,6 +108,26 @@ TEST(LexBotTest, KeysChooseAnIntentByItsDtmfOrFillANumberSlot) {
   EXPECT_EQ((*account)->name(), "account");  // named after the file when the bot is not
 }
 
+TEST(LexBotTest, KeysChooseAnIntentOnlyWhenNothingLongerCouldBeMeant) {
+  auto bot = bank();
+  EXPECT_TRUE(bot->keysChooseIntent("1"));
+  EXPECT_FALSE(bot->keysChooseIntent("9"));  // no intent has these keys
+  Result<std::shared_ptr<const LexBot>> menu = LexBot::parse(
+      R"({"intents": [{"name": "Short", "dtmf": "1", "utterances": ["short"]},
+                      {"name": "Long", "dtmf": "12", "utterances": ["long"]}]})",
+      "menu");
+  ASSERT_TRUE(menu.ok());
+  EXPECT_FALSE((*menu)->keysChooseIntent("1"));  // "12" may follow
+  EXPECT_TRUE((*menu)->keysChooseIntent("12"));
+  Result<std::shared_ptr<const LexBot>> account = LexBot::parse(
+      R"({"intents": [{"name": "Menu", "dtmf": "1", "utterances": ["menu"]},
+                      {"name": "Account", "utterances": ["{Number}"],
+                       "slots": [{"name": "Number", "type": "AMAZON.Number"}]}]})",
+      "account");
+  ASSERT_TRUE(account.ok());
+  EXPECT_FALSE((*account)->keysChooseIntent("1"));  // the caller may be keying a number
+}
+
 TEST(LexBotTest, ReadsALexV2ExportShape) {
   Result<std::shared_ptr<const LexBot>> bot = LexBot::parse(R"({
     "botName": "OrderBot",
