@@ -9,6 +9,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -31,15 +32,23 @@ struct CallbackRequest {
   bool operator==(const CallbackRequest&) const = default;
 };
 
+// The per-number limit: at most `max` requests for one phone number created at or after `since`.
+struct CallbackLimit {
+  TimePoint since{};
+  int64_t max = 0;
+};
+
 class CallbackStore {
  public:
   virtual ~CallbackStore() = default;
-  // Stores the request (its id is ignored) and returns the new id.
-  virtual Result<int64_t> add(const CallbackRequest& request) = 0;
+  // Stores the request (its id is ignored) unless `limit.max` or more requests for the same phone
+  // were created at or after `limit.since`; the count and the insert are one step, so concurrent
+  // requests for one number (on any node) never pass the limit together. The new id, or nullopt
+  // when the limit refused the request.
+  virtual Result<std::optional<int64_t>> add(const CallbackRequest& request,
+                                             const CallbackLimit& limit) = 0;
   // At most `limit` requests, the earliest due first (notBefore, then id).
   virtual Result<std::vector<CallbackRequest>> list(std::size_t limit) = 0;
-  // Requests for `phone` created at or after `since` (the per-number limit).
-  virtual Result<int64_t> countCreatedSince(const std::string& phone, TimePoint since) = 0;
 };
 
 }  // namespace callgate

@@ -36,7 +36,7 @@ bool isPhoneIdentifier(std::string_view name) {
 // The customers one identifier finds (0 or 1: phone and user id are unique).
 Result<std::optional<Customer>> search(CustomerStore& customers, std::string_view name,
                                        const std::string& value) {
-  if (value.empty()) return std::optional<Customer>{};
+  if (value.empty() || fn::isEmailProfileIdentifier(name)) return std::optional<Customer>{};
   if (isPhoneIdentifier(name) ||
       ((name == "_profileId" || name == "ProfileId") && !isWellFormedUserId(value))) {
     auto phone = E164::parse(value);
@@ -129,12 +129,6 @@ Result<StringMap> CreateCallbackContact::invoke(const FunctionRequest& request) 
   if (!retry.ok()) return retry.error();
 
   const TimePoint now = clock_.now();
-  auto recent = callbacks_.countCreatedSince(phone->str(), now - limits_.window);
-  if (!recent.ok()) return recent.error();
-  if (*recent >= limits_.perNumber) {
-    audit_.record("callback_refused", {{"phone", phone->masked()}, {"reason", "rate_limited"}});
-    return Error::resourceExhausted("too many callback requests for this number");
-  }
   r.contactId = request.contact.contactId;
   r.phone = phone->str();
   r.contactFlowId = param(request, fn::kContactFlowId);
@@ -142,13 +136,17 @@ Result<StringMap> CreateCallbackContact::invoke(const FunctionRequest& request) 
   r.notBefore = now + Seconds(*initial);
   r.maxAttempts = *attempts;
   r.retryDelaySeconds = *retry;
-  auto id = callbacks_.add(r);
+  auto id = callbacks_.add(r, CallbackLimit{now - limits_.window, limits_.perNumber});
   if (!id.ok()) return id.error();
-  audit_.record("callback_requested", {{"id", std::to_string(*id)},
+  if (!*id) {
+    audit_.record("callback_refused", {{"phone", phone->masked()}, {"reason", "rate_limited"}});
+    return Error::resourceExhausted("too many callback requests for this number");
+  }
+  audit_.record("callback_requested", {{"id", std::to_string(**id)},
                                        {"phone", phone->masked()},
                                        {"queue", r.queue},
                                        {"contact", r.contactId}});
-  return StringMap{{std::string(fn::kCallbackId), std::to_string(*id)}};
+  return StringMap{{std::string(fn::kCallbackId), std::to_string(**id)}};
 }
 
 }  // namespace callgate

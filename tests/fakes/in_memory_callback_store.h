@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <mutex>
+#include <optional>
 #include <vector>
 
 #include "core/callback.h"
@@ -13,12 +14,17 @@ namespace callgate::testing {
 
 class InMemoryCallbackStore : public CallbackStore {
  public:
-  Result<int64_t> add(const CallbackRequest& request) override {
+  Result<std::optional<int64_t>> add(const CallbackRequest& request,
+                                     const CallbackLimit& limit) override {
     std::lock_guard lock(mu_);
     if (failing) return Error::unavailable("store down");
+    const auto recent = std::count_if(rows_.begin(), rows_.end(), [&](const auto& r) {
+      return r.phone == request.phone && r.createdAt >= limit.since;
+    });
+    if (recent >= limit.max) return std::optional<int64_t>();
     rows_.push_back(request);
     rows_.back().id = ++lastId_;
-    return lastId_;
+    return std::optional<int64_t>(lastId_);
   }
   Result<std::vector<CallbackRequest>> list(std::size_t limit) override {
     std::lock_guard lock(mu_);
@@ -29,13 +35,6 @@ class InMemoryCallbackStore : public CallbackStore {
     });
     if (out.size() > limit) out.resize(limit);
     return out;
-  }
-  Result<int64_t> countCreatedSince(const std::string& phone, TimePoint since) override {
-    std::lock_guard lock(mu_);
-    if (failing) return Error::unavailable("store down");
-    return static_cast<int64_t>(std::count_if(rows_.begin(), rows_.end(), [&](const auto& r) {
-      return r.phone == phone && r.createdAt >= since;
-    }));
   }
 
   bool failing = false;

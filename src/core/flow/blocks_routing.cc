@@ -34,20 +34,6 @@ bool equalsIgnoreCase(std::string_view a, std::string_view b) {
                     [](char x, char y) { return (x | 0x20) == (y | 0x20); });
 }
 
-// Every key of `params` must be one this action reads: an unknown key would otherwise be a
-// behaviour silently dropped.
-Status checkKeys(const detail::ActionScope& scope, const detail::Json& params,
-                 std::initializer_list<std::string_view> known, std::string_view where = "") {
-  for (auto it = params.begin(); it != params.end(); ++it) {
-    if (std::find(known.begin(), known.end(), it.key()) != known.end()) continue;
-    std::string list;
-    for (std::string_view k : known) list += (list.empty() ? "" : ", ") + std::string(k);
-    return scope.error("unknown parameter " + std::string(where) + it.key() + " (known: " + list +
-                       ")");
-  }
-  return okStatus();
-}
-
 // A queue given statically is cut to its id, as UpdateContactTargetQueue does.
 Result<Template> queueParameter(const detail::ActionScope& scope, const detail::Json& params,
                                 bool singleReference) {
@@ -71,7 +57,7 @@ Result<std::pair<std::string, Template>> identifier(const detail::ActionScope& s
   if (!fn::isKnownProfileIdentifier(*name)) {
     return scope.error(std::string(where) + "IdentifierName '" + *name +
                        "' is not searchable here (use _phone, PhoneNumber, _account, "
-                       "AccountNumber or _profileId)");
+                       "AccountNumber, _profileId or _email)");
   }
   // Connect's own reference spells the value key "IdentiferValue"; flows carry either.
   const char* valueKey = object.contains("IdentiferValue") ? "IdentiferValue" : "IdentifierValue";
@@ -97,7 +83,7 @@ namespace detail {
 
 Result<CheckHoursOfOperationParams> parseCheckHoursOfOperation(const ActionScope& scope,
                                                                const Json& params) {
-  if (Status s = checkKeys(scope, params, {"HoursOfOperationId"}); !s.ok()) return s.error();
+  if (Status s = scope.checkKeys(params, {"HoursOfOperationId"}); !s.ok()) return s.error();
   CheckHoursOfOperationParams p;
   Result<std::optional<std::string>> id = scope.optionalString(params, "HoursOfOperationId");
   if (!id.ok()) return id.error();
@@ -110,7 +96,7 @@ Result<CheckHoursOfOperationParams> parseCheckHoursOfOperation(const ActionScope
 }
 
 Result<CheckMetricDataParams> parseCheckMetricData(const ActionScope& scope, const Json& params) {
-  if (Status s = checkKeys(scope, params, {"MetricType", "QueueId", "AgentId"}); !s.ok())
+  if (Status s = scope.checkKeys(params, {"MetricType", "QueueId", "AgentId"}); !s.ok())
     return s.error();
   if (params.contains("AgentId"))
     return scope.error("AgentId (agent queues) is not supported; use QueueId");
@@ -132,17 +118,17 @@ Result<CheckMetricDataParams> parseCheckMetricData(const ActionScope& scope, con
 
 Result<GetCustomerProfileParams> parseGetCustomerProfile(const ActionScope& scope,
                                                          const Json& params) {
-  if (Status s = checkKeys(scope, params, {"ProfileRequestData", "ProfileResponseData"}); !s.ok())
+  if (Status s = scope.checkKeys(params, {"ProfileRequestData", "ProfileResponseData"}); !s.ok())
     return s.error();
   GetCustomerProfileParams p;
   Result<const Json*> request = scope.optionalObject(params, "ProfileRequestData");
   if (!request.ok()) return request.error();
   if (!*request) return scope.error("missing required parameter ProfileRequestData");
   const Json& r = **request;
-  if (Status s = checkKeys(scope, r,
-                           {"IdentifierName", "IdentifierValue", "IdentiferValue", "SearchCriteria",
-                            "LogicalOperator"},
-                           "ProfileRequestData.");
+  if (Status s = scope.checkKeys(r,
+                                 {"IdentifierName", "IdentifierValue", "IdentiferValue",
+                                  "SearchCriteria", "LogicalOperator"},
+                                 "ProfileRequestData");
       !s.ok())
     return s.error();
   auto criteria = r.find("SearchCriteria");
@@ -157,12 +143,11 @@ Result<GetCustomerProfileParams> parseGetCustomerProfile(const ActionScope& scop
     for (const Json& entry : *criteria) {
       if (!entry.is_object())
         return scope.error("each entry of ProfileRequestData.SearchCriteria must be an object");
-      if (Status s =
-              checkKeys(scope, entry, {"IdentifierName", "IdentifierValue", "IdentiferValue"},
-                        "SearchCriteria.");
+      if (Status s = scope.checkKeys(entry, {"IdentifierName", "IdentifierValue", "IdentiferValue"},
+                                     "ProfileRequestData.SearchCriteria");
           !s.ok())
         return s.error();
-      auto id = identifier(scope, entry, "SearchCriteria.");
+      auto id = identifier(scope, entry, "SearchCriteria");
       if (!id.ok()) return id.error();
       p.identifiers.push_back(std::move(id).value());
     }
@@ -172,7 +157,7 @@ Result<GetCustomerProfileParams> parseGetCustomerProfile(const ActionScope& scop
       return scope.error("ProfileRequestData.LogicalOperator must be AND or OR, not '" + *op + "'");
     p.logicalOperator = *op;
   } else {
-    auto id = identifier(scope, r, "ProfileRequestData.");
+    auto id = identifier(scope, r, "ProfileRequestData");
     if (!id.ok()) return id.error();
     p.identifiers.push_back(std::move(id).value());
   }
@@ -206,9 +191,9 @@ Result<GetCustomerProfileParams> parseGetCustomerProfile(const ActionScope& scop
 
 Result<CreateCallbackContactParams> parseCreateCallbackContact(const ActionScope& scope,
                                                                const Json& params) {
-  if (Status s = checkKeys(scope, params,
-                           {"QueueId", "AgentId", "InitialCallDelaySeconds",
-                            "MaximumConnectionAttempts", "RetryDelaySeconds", "ContactFlowId"});
+  if (Status s = scope.checkKeys(
+          params, {"QueueId", "AgentId", "InitialCallDelaySeconds", "MaximumConnectionAttempts",
+                   "RetryDelaySeconds", "ContactFlowId"});
       !s.ok())
     return s.error();
   if (params.contains("AgentId"))

@@ -51,13 +51,23 @@ inline constexpr std::string_view kQueue = "Queue";
 
 // The profile identifiers callgate's customer store can search by (GetCustomerProfile's
 // IdentifierName): phone numbers, the account number (callgate's user id) and the profile id.
+// Connect's e-mail identifiers. callgate's customers have no e-mail address, so a search by one
+// finds nobody (NoneFoundError), as Connect's would for a profile without one.
+inline bool isEmailProfileIdentifier(std::string_view name) {
+  for (std::string_view known :
+       {"_email", "EmailAddress", "PersonalEmailAddress", "BusinessEmailAddress"}) {
+    if (name == known) return true;
+  }
+  return false;
+}
+
 inline bool isKnownProfileIdentifier(std::string_view name) {
   for (std::string_view known :
        {"_phone", "PhoneNumber", "MobilePhoneNumber", "HomePhoneNumber", "BusinessPhoneNumber",
         "_account", "AccountNumber", "_profileId", "ProfileId"}) {
     if (name == known) return true;
   }
-  return false;
+  return isEmailProfileIdentifier(name);
 }
 
 }  // namespace callgate::flow::internal

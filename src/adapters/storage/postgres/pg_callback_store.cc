@@ -14,20 +14,33 @@ constexpr const char* kInsert =
 constexpr const char* kList =
     "SELECT id, contact_id, phone, queue, contact_flow_id, created_at_ms, not_before_ms, "
     "max_attempts, retry_delay_seconds FROM callbacks ORDER BY not_before_ms, id LIMIT $1";
+// Serialises the requests for one number until the transaction ends (other numbers may share a
+// key now and then, which only makes them wait).
+constexpr const char* kLockNumber = "SELECT pg_advisory_xact_lock(hashtext('callback:' || $1))";
 constexpr const char* kCount =
     "SELECT COUNT(*) FROM callbacks WHERE phone = $1 AND created_at_ms >= $2";
 
 }  // namespace
 
-Result<int64_t> PgCallbackStore::add(const CallbackRequest& r) {
-  auto lease = db_.acquire();
-  if (!lease) return lease.error();
-  auto result = (*lease)->query(
-      kInsert, {r.contactId, r.phone, r.queue, r.contactFlowId, toUnixMillis(r.createdAt),
-                toUnixMillis(r.notBefore), static_cast<int64_t>(r.maxAttempts),
-                static_cast<int64_t>(r.retryDelaySeconds)});
-  if (!result) return result.error();
-  return result->integer(0, 0);
+Result<std::optional<int64_t>> PgCallbackStore::add(const CallbackRequest& r,
+                                                    const CallbackLimit& limit) {
+  std::optional<int64_t> id;
+  Status s = db_.transaction([&](PgConnection& c) -> Status {
+    id.reset();
+    if (auto lock = c.query(kLockNumber, {r.phone}); !lock) return lock.error();
+    auto count = c.query(kCount, {r.phone, toUnixMillis(limit.since)});
+    if (!count) return count.error();
+    if (count->integer(0, 0) >= limit.max) return okStatus();
+    auto inserted =
+        c.query(kInsert, {r.contactId, r.phone, r.queue, r.contactFlowId, toUnixMillis(r.createdAt),
+                          toUnixMillis(r.notBefore), static_cast<int64_t>(r.maxAttempts),
+                          static_cast<int64_t>(r.retryDelaySeconds)});
+    if (!inserted) return inserted.error();
+    id = inserted->integer(0, 0);
+    return okStatus();
+  });
+  if (!s.ok()) return s.error();
+  return id;
 }
 
 Result<std::vector<CallbackRequest>> PgCallbackStore::list(std::size_t limit) {
@@ -53,14 +66,6 @@ Result<std::vector<CallbackRequest>> PgCallbackStore::list(std::size_t limit) {
     out.push_back(std::move(r));
   }
   return out;
-}
-
-Result<int64_t> PgCallbackStore::countCreatedSince(const std::string& phone, TimePoint since) {
-  auto lease = db_.acquire();
-  if (!lease) return lease.error();
-  auto result = (*lease)->query(kCount, {phone, toUnixMillis(since)});
-  if (!result) return result.error();
-  return result->integer(0, 0);
 }
 
 }  // namespace callgate

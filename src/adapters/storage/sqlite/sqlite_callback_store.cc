@@ -20,10 +20,22 @@ constexpr const char* kCount =
 
 }  // namespace
 
-Result<int64_t> SqliteCallbackStore::add(const CallbackRequest& r) {
+Result<std::optional<int64_t>> SqliteCallbackStore::add(const CallbackRequest& r,
+                                                        const CallbackLimit& limit) {
   auto lease = db_.acquire();
   if (!lease) return lease.error();
   SqliteConnection& connection = **lease;
+  SqliteTransaction tx(connection);
+  if (Status s = tx.begin(); !s.ok()) return s.error();
+  {
+    auto stmt = connection.prepare(kCount);
+    if (!stmt) return stmt.error();
+    stmt->bind(1, r.phone).bind(2, toUnixMillis(limit.since));
+    auto row = stmt->step();
+    if (!row) return row.error();
+    if (!*row) return Error::internal("sqlite: COUNT(*) returned no row");
+    if (stmt->columnInt64(0) >= limit.max) return std::optional<int64_t>();
+  }
   auto stmt = connection.prepare(kInsert);
   if (!stmt) return stmt.error();
   stmt->bind(1, r.contactId)
@@ -35,7 +47,9 @@ Result<int64_t> SqliteCallbackStore::add(const CallbackRequest& r) {
       .bind(7, static_cast<int64_t>(r.maxAttempts))
       .bind(8, static_cast<int64_t>(r.retryDelaySeconds));
   if (Status s = stmt->run(); !s.ok()) return s.error();
-  return static_cast<int64_t>(sqlite3_last_insert_rowid(connection.handle()));
+  const auto id = static_cast<int64_t>(sqlite3_last_insert_rowid(connection.handle()));
+  if (Status s = tx.commit(); !s.ok()) return s.error();
+  return std::optional<int64_t>(id);
 }
 
 Result<std::vector<CallbackRequest>> SqliteCallbackStore::list(std::size_t limit) {
@@ -63,18 +77,6 @@ Result<std::vector<CallbackRequest>> SqliteCallbackStore::list(std::size_t limit
     out.push_back(std::move(r));
   }
   return out;
-}
-
-Result<int64_t> SqliteCallbackStore::countCreatedSince(const std::string& phone, TimePoint since) {
-  auto lease = db_.acquire();
-  if (!lease) return lease.error();
-  auto stmt = (*lease)->prepare(kCount);
-  if (!stmt) return stmt.error();
-  stmt->bind(1, phone).bind(2, toUnixMillis(since));
-  auto row = stmt->step();
-  if (!row) return row.error();
-  if (!*row) return Error::internal("sqlite: COUNT(*) returned no row");
-  return stmt->columnInt64(0);
 }
 
 }  // namespace callgate

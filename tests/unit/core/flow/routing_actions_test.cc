@@ -96,7 +96,7 @@ TEST(RoutingActionsTest, HoursRefuseBadConditionsAndUnknownKeys) {
                         {condition("Equals", "True", "open"), condition("Equals", "False", "open"),
                          condition("Equals", "Maybe", "closed")}}});
   EXPECT_NE(loadError(with({other})).find("Equals True or Equals False"), std::string::npos);
-  EXPECT_NE(loadError(with({hoursAction({{"Hours", "x"}})})).find("unknown parameter Hours"),
+  EXPECT_NE(loadError(with({hoursAction({{"Hours", "x"}})})).find("unknown parameter 'Hours'"),
             std::string::npos);
   EXPECT_NE(loadError(with({hoursAction({{"HoursOfOperationId", "a $.Attributes.x"}})}))
                 .find("single reference"),
@@ -234,7 +234,7 @@ TEST(RoutingActionsTest, ProfileMultipleFoundFallsBackToNoMatchingError) {
 }
 
 TEST(RoutingActionsTest, ProfileRefusesUnsearchableIdentifiersAndBadShapes) {
-  EXPECT_NE(loadError(with({profile({{"IdentifierName", "_email"}, {"IdentifierValue", "x"}})}))
+  EXPECT_NE(loadError(with({profile({{"IdentifierName", "_shoeSize"}, {"IdentifierValue", "x"}})}))
                 .find("not searchable"),
             std::string::npos);
   EXPECT_NE(
@@ -287,7 +287,7 @@ TEST(RoutingActionsTest, CallbackRefusesOutOfRangeTimingAndUnknownKeys) {
             std::string::npos);
   EXPECT_NE(loadError(with({callback({{"RetryDelaySeconds", "259201"}})})).find("RetryDelay"),
             std::string::npos);
-  EXPECT_NE(loadError(with({callback({{"Priority", "1"}})})).find("unknown parameter Priority"),
+  EXPECT_NE(loadError(with({callback({{"Priority", "1"}})})).find("unknown parameter 'Priority'"),
             std::string::npos);
 }
 
