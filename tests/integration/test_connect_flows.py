@@ -1,7 +1,9 @@
 """Connect-exported flows (tests/flows/connect: a flow in DescribeContactFlow's wrapper, a flow
 module in DescribeContactFlowModule's, a flow in CreateContactFlow's {Name, Type, Content}) loaded
-as a [flows] dir and run through the console simulator: the module verifies the caller, the menu
-transfers to the billing flow by ARN, `flow check DIR` checks them all together."""
+as a [flows] dir and run through the console simulator, over Twilio webhooks and over SIP: the
+module verifies the caller, the menu transfers to the billing flow by ARN, `flow check DIR`
+checks them all together. The module takes the caller's number as its Input and returns a named
+result (its custom branch) with the caller's first name as ResultData."""
 
 import json
 import os
@@ -10,6 +12,7 @@ import unittest
 import urllib.parse
 
 from harness import ServerTestCase, SOURCE_DIR, Workspace, parse_events, require_binary
+from sip_harness import SipTestCase, norm, require_peers, toml_string
 from test_twilio_voice import BASE, KNOWN, TOKEN, TwiML, call_params, call_sid, twilio_signature
 
 CONNECT_FLOWS = os.path.join(SOURCE_DIR, "tests", "flows", "connect")
@@ -124,6 +127,33 @@ class ConnectFlowsTwilioTest(ServerTestCase):
         doc = self.post(target.path + "?" + target.query, call_params(sid, KNOWN, Digits="1"))
         self.assertTrue(any(s.startswith("Billing.") for s in doc.said()), doc.text)
         self.assertEqual(doc.verbs()[-1], "Hangup", doc.text)
+
+
+@require_peers("baresip")
+class ConnectFlowsSipTest(SipTestCase):
+    """The same flows on a real SIP call (baresip calling `callgate serve --sip`): the start flow
+    is named from the flows directory, the module runs lookup-caller for the caller's number, and
+    the queue the flow names by ARN is the [sip.queues] entry the REFER goes to."""
+
+    def test_unknown_caller_runs_the_module_and_is_referred_to_the_agents_queue(self):
+        agent = self.start_baresip("agent", answer="auto")
+        self.agent = agent
+        self.ws.write_sip_config(default_agent="sip:nobody@127.0.0.1:9", default_flow="Main menu",
+                                 queues={"Agents": agent.uri})
+        with open(self.ws.sip_config, "a", encoding="utf-8") as f:
+            f.write(f"[flows]\ndir = {toml_string(CONNECT_FLOWS)}\n")
+        callgate = self.start_callgate()
+        caller = self.start_baresip("caller", name=UNKNOWN)
+        caller.dial(callgate.uri("+18005550100"))
+        caller.wait_event("CALL_ESTABLISHED", 15)
+        refer = self.expect_transfer(caller, "False", "", 30, 15)
+        caller.hangup()
+        fields = {norm(k): v[0] for k, v in refer.headers.items()}
+        # An unverified caller's attributes (entryPoint, verified) stay off the REFER.
+        self.assertNotIn("xcallgateentrypoint", fields, refer.headers)
+        # The module ran with the caller's number and returned its "unverified" branch.
+        callgate.wait_log_event("flow_step", 5, type="EndFlowModuleExecution",
+                                outcome="return:unverified")
 
 
 if __name__ == "__main__":

@@ -127,7 +127,8 @@ Result<ConditionBranch> parseCondition(const ActionScope& scope, const Json& ent
   return ConditionBranch{*parsed, operand, Branch{std::move(target).value(), kNoBlock}};
 }
 
-Result<Transitions> parseTransitions(const ActionScope& scope, const Json& action, BlockType type) {
+Result<Transitions> parseTransitions(const ActionScope& scope, const Json& action, BlockType type,
+                                     bool anyBranches) {
   Transitions out;
   auto it = action.find("Transitions");
   if (it == action.end() || it->is_null()) return out;
@@ -163,7 +164,9 @@ Result<Transitions> parseTransitions(const ActionScope& scope, const Json& actio
       if (et == entry.end() || !et->is_string())
         return scope.error("an error branch needs an ErrorType");
       std::string errorType = et->get<std::string>();
-      if (std::find(allowed.begin(), allowed.end(), errorType) == allowed.end()) {
+      // What callgate cannot do keeps the branches it was exported with (only NoMatchingError is
+      // ever taken).
+      if (!anyBranches && std::find(allowed.begin(), allowed.end(), errorType) == allowed.end()) {
         std::string list;
         for (std::string_view a : allowed) list += (list.empty() ? "" : ", ") + std::string(a);
         return scope.error("ErrorType '" + errorType + "' is not valid here (expected " +
@@ -183,6 +186,11 @@ Status checkConditions(const ActionScope& scope, const Block& block) {
   const std::vector<ConditionBranch>& conditions = block.transitions.conditions;
   switch (block.type) {
     case BlockType::kCompare:
+      return okStatus();
+    case BlockType::kPassThrough:  // what callgate cannot do keeps them as exported; never taken
+      if (std::get<PassThroughParams>(block.params).unavailable) return okStatus();
+      if (!conditions.empty())
+        return scope.error("Conditions are not supported by this action type");
       return okStatus();
     case BlockType::kGetParticipantInput: {
       const auto& p = std::get<GetParticipantInputParams>(block.params);
@@ -289,7 +297,8 @@ Result<Block> parseBlock(const Json& action, std::size_t position, const LoadOpt
   if (!parsed.ok()) return parsed.error();
   block.params = std::move(parsed).value();
 
-  Result<Transitions> transitions = parseTransitions(scope, action, *type);
+  Result<Transitions> transitions = parseTransitions(
+      scope, action, *type, isUnavailableType(typeIt->get_ref<const std::string&>()));
   if (!transitions.ok()) return transitions.error();
   block.transitions = std::move(transitions).value();
 

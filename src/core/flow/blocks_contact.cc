@@ -3,10 +3,12 @@
 #include <phonenumbers/phonenumberutil.h>
 
 #include <algorithm>
+#include <array>
 #include <cctype>
 #include <initializer_list>
 #include <memory>
 #include <set>
+#include <tuple>
 #include <utility>
 
 #include "core/customer.h"
@@ -82,7 +84,48 @@ Result<BlockParams> parseIterative(const ActionScope& scope, const Json& params)
   return wrap(std::move(out));
 }
 
-// TextToSpeechVoice (required when `required`), TextToSpeechEngine, TextToSpeechStyle; all static.
+constexpr std::string_view kEngines[] = {"standard", "neural", "generative", "long-form"};
+constexpr std::string_view kStyles[] = {"None", "Conversational", "Newscaster"};
+
+// `value` as written in `allowed` (compared without case), or nullopt.
+std::optional<std::string> canonical(std::string_view value,
+                                     std::span<const std::string_view> allowed) {
+  for (std::string_view a : allowed) {
+    if (a.size() == value.size() &&
+        std::equal(a.begin(), a.end(), value.begin(), [](char x, char y) {
+          return std::tolower(static_cast<unsigned char>(x)) ==
+                 std::tolower(static_cast<unsigned char>(y));
+        }))
+      return std::string(a);
+  }
+  return std::nullopt;
+}
+
+// Polly voice names are ASCII letters ("Joanna", "Lupe"); channels put them into markup.
+bool validVoiceName(std::string_view name) {
+  return !name.empty() && name.size() <= kMaxVoiceNameBytes &&
+         std::all_of(name.begin(), name.end(),
+                     [](char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); });
+}
+
+// One of TextToSpeechVoice, TextToSpeechEngine, TextToSpeechStyle: a dynamic value as written, a
+// static one checked and made canonical.
+Result<Template> voiceSetting(const ActionScope& scope, std::string_view name,
+                              const std::string& value, std::span<const std::string_view> allowed) {
+  Result<Template> t = scope.dynamicValue(value);
+  if (!t.ok() || !t->isStatic()) return t;
+  if (allowed.empty()) {
+    if (!validVoiceName(value))
+      return scope.error(std::string(name) + " '" + value + "' is not a voice name");
+    return t;
+  }
+  if (std::optional<std::string> c = canonical(value, allowed)) return Template::literal(*c);
+  std::string list;
+  for (std::string_view a : allowed) list += (list.empty() ? "" : ", ") + std::string(a);
+  return scope.error(std::string(name) + " must be one of " + list + ", not '" + value + "'");
+}
+
+// TextToSpeechVoice (required when `required`), TextToSpeechEngine, TextToSpeechStyle.
 Result<std::optional<TextToSpeechVoice>> parseVoice(const ActionScope& scope, const Json& params,
                                                     bool required) {
   Result<std::optional<std::string>> voice = scope.optionalString(params, "TextToSpeechVoice");
@@ -98,33 +141,17 @@ Result<std::optional<TextToSpeechVoice>> parseVoice(const ActionScope& scope, co
     return std::optional<TextToSpeechVoice>();
   }
   TextToSpeechVoice out;
-  if ((*voice)->find("$.") != std::string::npos)
-    return scope.error("TextToSpeechVoice must be static");
-  out.voice = **voice;
-  auto oneOf = [&](const std::optional<std::string>& v, std::string_view name,
-                   std::initializer_list<std::string_view> allowed, std::string& target) -> Status {
-    if (!v) return okStatus();
-    for (std::string_view a : allowed) {
-      if (a.size() == v->size() && std::equal(a.begin(), a.end(), v->begin(), [](char x, char y) {
-            return std::tolower(static_cast<unsigned char>(x)) ==
-                   std::tolower(static_cast<unsigned char>(y));
-          })) {
-        target = std::string(a);
-        return okStatus();
-      }
-    }
-    std::string list;
-    for (std::string_view a : allowed) list += (list.empty() ? "" : ", ") + std::string(a);
-    return scope.error(std::string(name) + " must be one of " + list + ", not '" + *v + "'");
-  };
-  if (Status s = oneOf(*engine, "TextToSpeechEngine",
-                       {"standard", "neural", "generative", "long-form"}, out.engine);
-      !s.ok())
-    return s.error();
-  if (Status s =
-          oneOf(*style, "TextToSpeechStyle", {"None", "Conversational", "Newscaster"}, out.style);
-      !s.ok())
-    return s.error();
+  for (auto [name, value, target, allowed] :
+       {std::tuple{"TextToSpeechVoice", &*voice, &out.voice, std::span<const std::string_view>()},
+        std::tuple{"TextToSpeechEngine", &*engine, &out.engine,
+                   std::span<const std::string_view>(kEngines)},
+        std::tuple{"TextToSpeechStyle", &*style, &out.style,
+                   std::span<const std::string_view>(kStyles)}}) {
+    if (!value->has_value()) continue;
+    Result<Template> t = voiceSetting(scope, name, **value, allowed);
+    if (!t.ok()) return t.error();
+    *target = std::move(t).value();
+  }
   return std::optional<TextToSpeechVoice>(std::move(out));
 }
 
@@ -150,10 +177,7 @@ Result<BlockParams> parseContactData(const ActionScope& scope, const Json& param
            "FraudDetectionThreshold", "FraudDetectionWatchlistId", "WisdomSessionArn"});
       !s.ok())
     return s.error();
-  Result<std::optional<std::string>> target = scope.optionalString(params, "TargetContact");
-  if (!target.ok()) return target.error();
-  if (target->has_value() && **target != "Current")
-    return scope.error("TargetContact '" + **target + "' is not supported (only Current)");
+  if (Status s = scope.checkTargetContact(params); !s.ok()) return s.error();
   ContactData out;
   for (auto [key, field] :
        {std::pair{"Name", &out.name}, std::pair{"Description", &out.description}}) {
@@ -167,10 +191,12 @@ Result<BlockParams> parseContactData(const ActionScope& scope, const Json& param
   Result<std::optional<std::string>> language = scope.optionalString(params, "LanguageCode");
   if (!language.ok()) return language.error();
   if (language->has_value()) {
-    if (!isLanguageTag(**language))
+    Result<Template> t = scope.dynamicValue(**language);
+    if (!t.ok()) return t.error();
+    if (t->isStatic() && !isLanguageTag(**language))
       return scope.error("LanguageCode must be a language tag such as en-US, not '" + **language +
                          "'");
-    out.languageCode = **language;
+    out.languageCode = std::move(t).value();
   }
   Result<std::optional<TextToSpeechVoice>> voice = parseVoice(scope, params, /*required=*/false);
   if (!voice.ok()) return voice.error();
@@ -425,10 +451,29 @@ std::optional<PlayPrompt> renderMessage(const Prompt& prompt, const ContactState
   return out;
 }
 
-void applyVoice(const TextToSpeechVoice& voice, ContactState& state) {
-  state.contact.ttsVoice = voice.voice;
-  state.contact.ttsEngine = voice.engine;
-  state.contact.ttsStyle = voice.style;
+// The voice settings rendered and checked, in canonical case; nullopt when one is not valid.
+std::optional<std::array<std::string, 3>> renderVoice(const TextToSpeechVoice& voice,
+                                                      const ContactState& state) {
+  std::optional<std::string> name = voice.voice.render(state, kMaxVoiceNameBytes);
+  std::optional<std::string> engine = voice.engine.render(state, kMaxValueBytes);
+  std::optional<std::string> style = voice.style.render(state, kMaxValueBytes);
+  if (!name || !engine || !style || !validVoiceName(*name)) return std::nullopt;
+  std::array<std::string, 3> out{*name, "", ""};
+  for (auto [value, target, allowed] :
+       {std::tuple{&*engine, &out[1], std::span<const std::string_view>(kEngines)},
+        std::tuple{&*style, &out[2], std::span<const std::string_view>(kStyles)}}) {
+    if (value->empty()) continue;
+    std::optional<std::string> c = canonical(*value, allowed);
+    if (!c) return std::nullopt;
+    *target = std::move(*c);
+  }
+  return out;
+}
+
+void applyVoice(std::array<std::string, 3> voice, ContactState& state) {
+  state.contact.ttsVoice = std::move(voice[0]);
+  state.contact.ttsEngine = std::move(voice[1]);
+  state.contact.ttsStyle = std::move(voice[2]);
 }
 
 Step enterThirdParty(const Block& block, ContactState& state) {
@@ -599,7 +644,7 @@ std::string summary(const Block& block) {
       return out;
     }
     case BlockType::kUpdateContactTextToSpeechVoice:
-      return "voice " + paramsOf<TextToSpeechVoice>(block).voice;
+      return "voice " + paramsOf<TextToSpeechVoice>(block).voice.source();
     case BlockType::kUpdateContactData:
       return "contact data";
     case BlockType::kTagContact:
@@ -692,9 +737,12 @@ Step enter(const Block& block, ContactState& state, std::map<std::string, int>& 
       }
       return Step{Step::Kind::kWait, "", std::move(action)};
     }
-    case BlockType::kUpdateContactTextToSpeechVoice:
-      applyVoice(paramsOf<TextToSpeechVoice>(block), state);
+    case BlockType::kUpdateContactTextToSpeechVoice: {
+      auto voice = renderVoice(paramsOf<TextToSpeechVoice>(block), state);
+      if (!voice) return fail(std::string(kNoMatchingError));
+      applyVoice(std::move(*voice), state);
       return next();
+    }
     case BlockType::kUpdateContactData: {
       const ContactData& p = paramsOf<ContactData>(block);
       // All or none, as UpdateContactAttributes: render before changing anything.
@@ -703,14 +751,20 @@ Step enter(const Block& block, ContactState& state, std::map<std::string, int>& 
       std::optional<std::string> description = p.description
                                                    ? p.description->render(state, kMaxValueBytes)
                                                    : std::optional(state.contact.description);
-      if (!name || !description) return fail(std::string(kNoMatchingError));
+      std::optional<std::string> language =
+          p.languageCode ? p.languageCode->render(state, kMaxValueBytes) : std::nullopt;
+      std::optional<std::array<std::string, 3>> voice =
+          p.voice ? renderVoice(*p.voice, state) : std::nullopt;
+      if (!name || !description || (p.languageCode && (!language || !isLanguageTag(*language))) ||
+          (p.voice && !voice))
+        return fail(std::string(kNoMatchingError));
       state.contact.name = std::move(*name);
       state.contact.description = std::move(*description);
-      if (!p.languageCode.empty()) {
-        state.contact.languageCode = p.languageCode;
-        state.call.languageCode = p.languageCode;  // $.LanguageCode
+      if (language) {
+        state.contact.languageCode = *language;
+        state.call.languageCode = std::move(*language);  // $.LanguageCode
       }
-      if (p.voice) applyVoice(*p.voice, state);
+      if (voice) applyVoice(std::move(*voice), state);
       return next();
     }
     case BlockType::kTagContact: {

@@ -35,18 +35,21 @@ struct IterativeMessages {
   int interruptSeconds = 0;  // InterruptFrequencySeconds; 0 = never interrupted
 };
 
-// UpdateContactTextToSpeechVoice (and the same keys of UpdateContactData).
+// UpdateContactTextToSpeechVoice (and the same keys of UpdateContactData). Each is static or
+// dynamic; a static value is checked (and its case made canonical) when the flow loads, a dynamic
+// one when the block runs (a value that is not a voice name, engine or style takes the Error
+// branch).
 struct TextToSpeechVoice {
-  std::string voice;
-  std::string engine;
-  std::string style;
+  Template voice;   // a Polly voice name: ASCII letters
+  Template engine;  // standard, neural, generative, long-form; "" = the default
+  Template style;   // None, Conversational, Newscaster; "" = the default
 };
 
 // UpdateContactData: only what is set changes.
 struct ContactData {
   std::optional<Template> name;
   std::optional<Template> description;
-  std::string languageCode;  // static; "" = unchanged
+  std::optional<Template> languageCode;  // static (checked at load) or dynamic (when run)
   std::optional<TextToSpeechVoice> voice;
 };
 
@@ -101,6 +104,7 @@ inline constexpr std::size_t kMaxDtmfDigits = 50;
 inline constexpr std::size_t kMaxTagKeyBytes = 128;
 inline constexpr std::size_t kMaxTagValueBytes = 256;
 inline constexpr int kMaxInterruptSeconds = 3600;
+inline constexpr std::size_t kMaxVoiceNameBytes = 40;
 // Longest phone number a PhoneNumberValidation input collects (E.164 has at most 15 digits).
 inline constexpr int kMaxPhoneDigits = 15;
 

@@ -103,8 +103,10 @@ std::string summary(const Block& block) {
       return "to flow " + shorten(std::get<TransferToFlowParams>(block.params).flow.source());
     case BlockType::kInvokeFlowModule:
       return "module " + shorten(std::get<InvokeFlowModuleParams>(block.params).module.source());
-    case BlockType::kEndFlowModuleExecution:
-      return "return from module";
+    case BlockType::kEndFlowModuleExecution: {
+      const auto& p = std::get<EndFlowModuleExecutionParams>(block.params);
+      return p.result.empty() ? "return from module" : "return " + shorten(p.result);
+    }
     case BlockType::kDistributeByPercentage:
       return "random 1-100";
     case BlockType::kWait:

@@ -60,8 +60,11 @@ constexpr std::array<std::pair<BlockType, std::string_view>, 30> kBlockTypes{{
 // analytics, event hooks (flows run on other events), routing priority/age, media streaming and
 // Voice ID streaming (callgate streams no audio anywhere). They load as BlockType::kPassThrough,
 // follow NextAction and are listed by Flow::warnings(). Adding a Type here is all it takes to
-// accept another one.
-constexpr std::array<std::string_view, 7> kPassThroughTypes{{
+// accept another one. Also here: an Amazon Q in Connect session (CreateWisdomSession; callgate
+// has no Amazon Q, and nothing it runs reads $.Wisdom) and linking the contact to a customer
+// profile for the agent's screen (AssociateContactToCustomerProfile; callgate's profiles are its
+// customer store, looked up whenever a flow asks).
+constexpr std::array<std::string_view, 12> kPassThroughTypes{{
     "UpdateFlowLoggingBehavior",
     "UpdateContactRecordingBehavior",
     "UpdateContactRecordingAndAnalyticsBehavior",
@@ -70,6 +73,22 @@ constexpr std::array<std::string_view, 7> kPassThroughTypes{{
     // contact actions (blocks_contact.h)
     "UpdateContactMediaStreamingBehavior",
     "StartVoiceIdStream",
+    "CreateWisdomSession",
+    "AssociateContactToCustomerProfile",
+    // The actions callgate cannot carry out on a voice call (kUnavailableTypes below).
+    "ShowView",
+    "CreateTask",
+    "TransferContactToAgent",
+}};
+// Of those, the ones that do something callgate cannot do, so a call always takes their
+// NoMatchingError branch: a view on the agent's screen (ShowView; callgate has no agent
+// workspace, and Connect supports it on chat only), a task contact (CreateTask; callgate has no
+// task routing), and a transfer to the agent of a transfer-to-agent flow (TransferContactToAgent;
+// callgate's own agents are reached by queue). Their conditions are never taken.
+constexpr std::array<std::string_view, 3> kUnavailableTypes{{
+    "ShowView",
+    "CreateTask",
+    "TransferContactToAgent",
 }};
 
 Error flowError(std::string message) {
@@ -150,6 +169,11 @@ std::optional<BlockType> parseBlockType(std::string_view name) {
 }
 
 std::span<const std::string_view> passThroughTypeNames() { return kPassThroughTypes; }
+
+bool isUnavailableType(std::string_view name) {
+  return std::find(kUnavailableTypes.begin(), kUnavailableTypes.end(), name) !=
+         kUnavailableTypes.end();
+}
 
 std::string queueFromQueueId(std::string_view queueId) {
   std::size_t at = queueId.rfind("queue/");
@@ -314,15 +338,16 @@ class FlowBuilder {
         flow.warnings_.push_back(detail::scopeOf(b).error(m).message());
       };
       // Never skipped silently: `flow check` lists every action that does nothing here.
-      if (b.type == BlockType::kPassThrough)
-        warn("has no effect in callgate (accepted for compatibility)");
+      if (b.type == BlockType::kPassThrough) {
+        warn(std::get<PassThroughParams>(b.params).unavailable
+                 ? "callgate cannot do this on a voice call; it always takes NoMatchingError"
+                 : "has no effect in callgate (accepted for compatibility)");
+      }
       if (!reached[i]) warn("unreachable from StartAction");
       if (b.type == BlockType::kEndFlowModuleExecution && !flow.info_.isModule())
         warn(
             "EndFlowModuleExecution in a flow that is not a module; a call here ends with a "
             "flow error unless the flow runs as a module");
-      if (b.type == BlockType::kInvokeFlowModule && !b.transitions.conditions.empty())
-        warn("module branches (Conditions) are not taken; a return follows NextAction");
       if (b.type == BlockType::kWait)
         warn("Wait does not pause a voice call here; it takes its Error branch");
       // A menu (GetParticipantInput without StoreInput) leaves by its conditions and errors.

@@ -3,9 +3,14 @@
 // - EndFlowExecution ends the flow; on an inbound voice call nothing follows, so the call ends.
 // - TransferToFlow continues at another flow's start; flow attributes and Loop counters do not
 //   carry over (they belong to a flow), contact attributes and everything else do.
-// - InvokeFlowModule runs a module (a flow of Type MODULE) and, when the module reaches
-//   EndFlowModuleExecution, continues at its own NextAction. The module sees and changes the same
-//   contact (attributes, $.External, queue) but has its own flow attributes.
+// - InvokeFlowModule runs a module (a flow of Type MODULE) with its Input as $.Modules.Input and,
+//   when the module reaches EndFlowModuleExecution, continues at the condition named by the
+//   return's Result (NoMatchingCondition when the block has conditions but none of that name), or
+//   at NextAction when the return names none; the return's ResultData becomes the caller's
+//   $.Modules.ResultData. The reference documents only FlowModuleId and an empty return; Input,
+//   Result and ResultData are the keys the editor writes for modules with inputs, outputs and
+//   custom branches. The module sees and changes the same contact (attributes, $.External,
+//   queue) but has its own flow attributes and input.
 // - DistributeByPercentage draws 1..100 and evaluates its NumberLessThan conditions.
 // - Wait does not pause a voice call without Connect's "keep running" options, which the flow
 //   language does not carry, so it takes its Error branch as Connect documents for voice.
@@ -13,10 +18,13 @@
 #include "core/flow/flow_control.h"
 
 #include <cstdint>
+#include <map>
+#include <optional>
 #include <string>
 #include <utility>
 
 #include "common/hash.h"
+#include "core/flow/parameters.h"
 #include "core/flow/session.h"
 
 namespace callgate::flow {
@@ -26,15 +34,48 @@ namespace {
 constexpr int kMaxWaitSeconds = 604800;  // Connect's documented maximum (seven days)
 constexpr std::size_t kMaxKeyBytes = 128;
 
-Result<BlockParams> parseFlowId(const ActionScope& scope, const Json& params, const char* key,
-                                bool module) {
-  if (Status s = scope.checkKeys(params, {std::string_view(key)}); !s.ok()) return s.error();
+Result<Template> parseFlowId(const ActionScope& scope, const Json& params, const char* key) {
   Result<std::string> id = scope.requiredString(params, key);
   if (!id.ok()) return id.error();
-  Result<Template> t = scope.staticOrReference(key, *id);
-  if (!t.ok()) return t.error();
-  if (module) return BlockParams(InvokeFlowModuleParams{std::move(t).value()});
-  return BlockParams(TransferToFlowParams{std::move(t).value()});
+  return scope.staticOrReference(key, *id);
+}
+
+// An optional {key: dynamic value} object (a module's Input, its ResultData).
+Result<NamedTemplates> optionalNamedValues(const ActionScope& scope, const Json& params,
+                                           std::string_view key) {
+  Result<const Json*> object = scope.optionalObject(params, key);
+  if (!object.ok()) return object.error();
+  if (!*object) return NamedTemplates{};
+  return parseNamedValuesParameter(scope, **object, key);
+}
+
+Result<BlockParams> parseInvokeModule(const ActionScope& scope, const Json& params) {
+  if (Status s = scope.checkKeys(params, {"FlowModuleId", "Input"}); !s.ok()) return s.error();
+  InvokeFlowModuleParams p;
+  Result<Template> module = parseFlowId(scope, params, "FlowModuleId");
+  if (!module.ok()) return module.error();
+  p.module = std::move(module).value();
+  Result<NamedTemplates> input = optionalNamedValues(scope, params, "Input");
+  if (!input.ok()) return input.error();
+  p.input = std::move(input).value();
+  return BlockParams(std::move(p));
+}
+
+Result<BlockParams> parseModuleReturn(const ActionScope& scope, const Json& params) {
+  if (Status s = scope.checkKeys(params, {"Result", "ResultData"}); !s.ok()) return s.error();
+  EndFlowModuleExecutionParams p;
+  Result<std::optional<std::string>> result = scope.optionalString(params, "Result");
+  if (!result.ok()) return result.error();
+  if (result->has_value()) {
+    if ((*result)->size() > kMaxKeyBytes || (*result)->starts_with("$."))
+      return scope.error("Result must be a branch name of at most " + std::to_string(kMaxKeyBytes) +
+                         " bytes, set statically");
+    p.result = **result;
+  }
+  Result<NamedTemplates> data = optionalNamedValues(scope, params, "ResultData");
+  if (!data.ok()) return data.error();
+  p.resultData = std::move(data).value();
+  return BlockParams(std::move(p));
 }
 
 Result<BlockParams> parseWait(const ActionScope& scope, const Json& params) {
@@ -117,13 +158,16 @@ Result<BlockParams> parseFlowControl(const ActionScope& scope, BlockType type,
     case BlockType::kEndFlowExecution:
       if (Status s = scope.checkKeys(parameters, {}); !s.ok()) return s.error();
       return BlockParams(EndFlowExecutionParams{});
-    case BlockType::kTransferToFlow:
-      return parseFlowId(scope, parameters, "ContactFlowId", /*module=*/false);
+    case BlockType::kTransferToFlow: {
+      if (Status s = scope.checkKeys(parameters, {"ContactFlowId"}); !s.ok()) return s.error();
+      Result<Template> flow = parseFlowId(scope, parameters, "ContactFlowId");
+      if (!flow.ok()) return flow.error();
+      return BlockParams(TransferToFlowParams{std::move(flow).value()});
+    }
     case BlockType::kInvokeFlowModule:
-      return parseFlowId(scope, parameters, "FlowModuleId", /*module=*/true);
+      return parseInvokeModule(scope, parameters);
     case BlockType::kEndFlowModuleExecution:
-      if (Status s = scope.checkKeys(parameters, {}); !s.ok()) return s.error();
-      return BlockParams(EndFlowModuleExecutionParams{});
+      return parseModuleReturn(scope, parameters);
     case BlockType::kDistributeByPercentage:
       if (Status s = scope.checkKeys(parameters, {}); !s.ok()) return s.error();
       return BlockParams(DistributeByPercentageParams{});
@@ -181,6 +225,7 @@ Session::Move Session::jumpTo(const Block& from, std::string outcome,
   flow_ = std::move(to);
   loops_.clear();
   state_.flowAttributes.clear();
+  state_.moduleResult.clear();
   jump_ = Branch{flow_->startBlock().id, flow_->startIndex()};
   return Move{"start of " + flow_->info().name, &jump_, /*recorded=*/true};
 }
@@ -204,16 +249,20 @@ std::variant<Action, Session::Move> Session::enterFlowControl(std::size_t index)
           findFlow(std::get<TransferToFlowParams>(block.params).flow);
       if (!target || target->info().isModule()) return error(block, "NoMatchingError");
       frames_.clear();  // a transfer leaves any module for good
+      state_.moduleInput.clear();
       std::string outcome = "transfer:" + target->info().name;  // before target is moved from
       return jumpTo(block, std::move(outcome), std::move(target));
     }
 
     case BlockType::kInvokeFlowModule: {
-      std::shared_ptr<const Flow> module =
-          findFlow(std::get<InvokeFlowModuleParams>(block.params).module);
+      const auto& params = std::get<InvokeFlowModuleParams>(block.params);
+      std::shared_ptr<const Flow> module = findFlow(params.module);
       if (!module || !module->info().isModule() || frames_.size() >= kMaxModuleDepth)
         return error(block, "NoMatchingError");
-      frames_.push_back(Frame{flow_, index, state_.flowAttributes, loops_});
+      std::optional<std::map<std::string, std::string>> input = renderAll(params.input, state_);
+      if (!input) return error(block, "NoMatchingError");
+      frames_.push_back(Frame{flow_, index, state_.flowAttributes, loops_,
+                              std::exchange(state_.moduleInput, std::move(*input))});
       std::string outcome = "module:" + module->info().name;  // before module is moved from
       return jumpTo(block, std::move(outcome), std::move(module));
     }
@@ -223,13 +272,39 @@ std::variant<Action, Session::Move> Session::enterFlowControl(std::size_t index)
         record(block, "flow-error");
         return fail(&block, "returns from a module, but the call is not in one");
       }
-      record(block, "return");
+      // ResultData is read in the module, before its flow attributes and input go.
+      const auto& params = std::get<EndFlowModuleExecutionParams>(block.params);
+      std::optional<std::map<std::string, std::string>> result =
+          renderAll(params.resultData, state_);
+      record(block, params.result.empty() ? std::string("return") : "return:" + params.result);
       Frame frame = std::move(frames_.back());
       frames_.pop_back();
       flow_ = std::move(frame.flow);
       state_.flowAttributes = std::move(frame.flowAttributes);
+      state_.moduleInput = std::move(frame.moduleInput);
       loops_ = std::move(frame.loops);
       const Block& invoke = flow_->blocks()[frame.invoke];
+      auto invokeError = [&](const std::string& type) -> std::variant<Action, Move> {
+        Move m = error(invoke, type);
+        if (!m.branch) return fail(&invoke, "has no " + type + " branch");
+        m.recorded = true;
+        return m;
+      };
+      if (!result) {
+        state_.moduleResult.clear();
+        return invokeError("NoMatchingError");
+      }
+      state_.moduleResult = std::move(*result);
+      // A named result takes the invoking block's condition of that name; a module that names
+      // none (or one the block does not branch on, when it has no conditions) returns by
+      // NextAction, the block's Success branch.
+      if (!params.result.empty() && !invoke.transitions.conditions.empty()) {
+        for (const ConditionBranch& c : invoke.transitions.conditions) {
+          if (evaluateCondition(c.op, params.result, c.operand))
+            return Move{"condition:" + c.operand, &c.next, /*recorded=*/true};
+        }
+        return invokeError("NoMatchingCondition");
+      }
       if (!invoke.transitions.next) return fail(&invoke, "has no NextAction");
       return Move{"return", &*invoke.transitions.next, /*recorded=*/true};
     }

@@ -58,6 +58,14 @@ Status ActionScope::checkKeys(const Json& obj, std::span<const std::string_view>
   return okStatus();
 }
 
+Status ActionScope::checkTargetContact(const Json& params) const {
+  Result<std::optional<std::string>> target = optionalString(params, "TargetContact");
+  if (!target.ok()) return target.error();
+  if (target->has_value() && **target != "Current")
+    return error("TargetContact '" + **target + "' is not supported (only Current)");
+  return okStatus();
+}
+
 Result<std::optional<std::string>> ActionScope::optionalString(const Json& obj,
                                                                std::string_view key,
                                                                bool allowEmpty) const {

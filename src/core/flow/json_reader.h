@@ -41,6 +41,11 @@ class ActionScope {
   Status checkKeys(const Json& obj, std::span<const std::string_view> known,
                    std::string_view path = "") const;
 
+  // TargetContact, which the editor writes into every Set contact attributes and Set contact data
+  // block: "Current" (the default) or absent. "Related" names a contact linked to this one (a task
+  // or chat), which a callgate call never has, so it is a load error.
+  Status checkTargetContact(const Json& params) const;
+
   // Member `key` of `obj` as a string: nullopt when absent, error when present but not a string,
   // empty (unless allowEmpty) or longer than kMaxStringParameterBytes.
   Result<std::optional<std::string>> optionalString(const Json& obj, std::string_view key,

@@ -76,6 +76,8 @@ std::optional<BlockType> parseBlockType(std::string_view name);
 // (UpdateFlowLoggingBehavior, UpdateContactRecordingBehavior, ...). Static storage: the views stay
 // valid for the life of the program. The single place to accept another such Type.
 std::span<const std::string_view> passThroughTypeNames();
+// True for the pass-through types that always take their NoMatchingError branch instead.
+bool isUnavailableType(std::string_view name);
 
 // The queue a QueueId names: the part after the last "queue/" of an ARN
 // ("arn:aws:connect:...:instance/i-1/queue/q-1" -> "q-1"), else the value itself.
@@ -175,7 +177,8 @@ struct LoopParams {
 
 // Parameters are not kept: nothing reads them.
 struct PassThroughParams {
-  std::string_view type;  // the Type as written, an entry of passThroughTypeNames()
+  std::string_view type;     // the Type as written, an entry of passThroughTypeNames()
+  bool unavailable = false;  // isUnavailableType(type): always NoMatchingError
 };
 
 // ---- flow control (flowcore: flow_control.cc) ----
@@ -184,9 +187,13 @@ struct TransferToFlowParams {
   Template flow;  // ContactFlowId: a flow ARN, id or name; static or one reference
 };
 struct InvokeFlowModuleParams {
-  Template module;  // FlowModuleId: a module ARN, id or name; static or one reference
+  Template module;       // FlowModuleId: a module ARN, id or name; static or one reference
+  NamedTemplates input;  // Input {key: dynamic}: the module's $.Modules.Input
 };
-struct EndFlowModuleExecutionParams {};
+struct EndFlowModuleExecutionParams {
+  std::string result;         // Result: the module's branch the invoking block takes; "" = none
+  NamedTemplates resultData;  // ResultData {key: dynamic}: the caller's $.Modules.ResultData
+};
 struct DistributeByPercentageParams {};
 struct WaitParams {
   Template timeout;  // TimeoutSeconds: static 1..604800 or one reference

@@ -82,8 +82,14 @@ Result<NamedTemplates> parseNamedValues(const ActionScope& scope, const Json& ob
 }
 
 Result<BlockParams> parseMessage(const ActionScope& scope, const Json& params) {
-  if (Status s = scope.checkKeys(params, {"Text", "SSML", "PromptId", "Media"}); !s.ok())
+  // SkipWhenDTMFBufferEnabled (the editor's "skip when keys were typed ahead") changes nothing:
+  // callgate always plays a MessageParticipant prompt whole.
+  if (Status s = scope.checkKeys(
+          params, {"Text", "SSML", "PromptId", "Media", "SkipWhenDTMFBufferEnabled"});
+      !s.ok())
     return s.error();
+  if (auto skip = scope.optionalBool(params, "SkipWhenDTMFBufferEnabled"); !skip.ok())
+    return skip.error();
   Result<Prompt> prompt = parsePrompt(scope, params, /*required=*/true);
   if (!prompt.ok()) return prompt.error();
   return BlockParams(MessageParticipantParams{std::move(prompt).value()});
@@ -235,7 +241,9 @@ Result<BlockParams> parseInput(const ActionScope& scope, const Json& params) {
 }
 
 Result<BlockParams> parseAttributes(const ActionScope& scope, const Json& params) {
-  if (Status s = scope.checkKeys(params, {"Attributes"}); !s.ok()) return s.error();
+  if (Status s = scope.checkKeys(params, {"Attributes", "TargetContact"}); !s.ok())
+    return s.error();
+  if (Status s = scope.checkTargetContact(params); !s.ok()) return s.error();
   Result<const Json*> attrs = scope.optionalObject(params, "Attributes");
   if (!attrs.ok()) return attrs.error();
   if (!*attrs) return scope.error("missing required parameter Attributes");
@@ -382,7 +390,8 @@ Result<BlockParams> parsePassThrough(const ActionScope& scope, std::string_view 
   auto name = std::find(names.begin(), names.end(), typeName);
   if (name == names.end()) return scope.error("internal: not a pass-through action type");
   if (Status s = checkSizes(scope, params, "Parameters"); !s.ok()) return s.error();
-  return BlockParams(PassThroughParams{*name});  // the table's view: valid for the Flow's life
+  // The table's view: valid for the Flow's life.
+  return BlockParams(PassThroughParams{*name, isUnavailableType(*name)});
 }
 
 // A family parser's own parameter type as the BlockParams alternative.

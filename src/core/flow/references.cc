@@ -102,6 +102,14 @@ Result<Reference> classify(std::string_view path) {
   }
   if (root == "Customer") return keyed(ReferenceKind::kCustomer);
   if (root == "FlowAttributes") return keyed(ReferenceKind::kFlowAttribute);
+  if (root == "Modules") {
+    if (segs.size() >= 3 && (segs[1] == "Input" || segs[1] == "ResultData")) {
+      ref.kind = segs[1] == "Input" ? ReferenceKind::kModuleInput : ReferenceKind::kModuleResult;
+      ref.key = std::string(path.substr(2 + root.size() + 1 + segs[1].size() + 1));
+      return ref;
+    }
+    return unknown();
+  }
   if (root == "CallbackNumber") return single(ReferenceKind::kCallbackNumber);
   if (root == "InitiationMethod") return single(ReferenceKind::kInitiationMethod);
   if (root == "PreviousContactId") return single(ReferenceKind::kNotAvailable);
@@ -195,6 +203,10 @@ std::string lookup(const ContactState& state, const Reference& reference) {
       return valueOr(state.lex.sessionAttributes, reference.key);
     case ReferenceKind::kFlowAttribute:
       return valueOr(state.flowAttributes, reference.key);
+    case ReferenceKind::kModuleInput:
+      return valueOr(state.moduleInput, reference.key);
+    case ReferenceKind::kModuleResult:
+      return valueOr(state.moduleResult, reference.key);
     case ReferenceKind::kCallbackNumber:
       return state.callbackNumber.empty() ? state.call.customerAddress : state.callbackNumber;
     case ReferenceKind::kInitiationMethod:

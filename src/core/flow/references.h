@@ -46,6 +46,12 @@ struct ContactState {
   // $.FlowAttributes.<key>: set by UpdateFlowAttributes; visible only in the flow that set them
   // (a TransferToFlow starts with none; a module has its own).
   std::map<std::string, std::string> flowAttributes;
+  // $.Modules.Input.<key>: the Input of the InvokeFlowModule that started the module running now
+  // (empty outside a module; each module sees only its own).
+  std::map<std::string, std::string> moduleInput;
+  // $.Modules.ResultData.<key>: the ResultData of the last module this flow invoked (replaced by
+  // each return; a TransferToFlow starts with none).
+  std::map<std::string, std::string> moduleResult;
   std::string callbackNumber;  // $.CallbackNumber; UpdateContactCallbackNumber sets it
   ContactSettings contact;     // voice, name, tags, ...: the contact actions (blocks_contact.h)
 };
@@ -71,6 +77,8 @@ enum class ReferenceKind {
   kLexSlot,              // $.Lex.Slots.<slot>
   kLexSessionAttribute,  // $.Lex.SessionAttributes.<key>
   kFlowAttribute,        // $.FlowAttributes.<key>
+  kModuleInput,          // $.Modules.Input.<key>
+  kModuleResult,         // $.Modules.ResultData.<key>
   kCallbackNumber,       // $.CallbackNumber (the caller's number until a flow sets another)
   kInitiationMethod,     // $.InitiationMethod (always INBOUND: callgate answers calls)
   // A documented reference callgate has no value for ($.Agent.*, $.PreviousContactId,

@@ -112,6 +112,7 @@ class Session {
     std::size_t invoke = kNoBlock;     // its InvokeFlowModule block
     std::map<std::string, std::string> flowAttributes;
     std::map<std::string, int> loops;
+    std::map<std::string, std::string> moduleInput;  // the caller's own (when it is a module)
   };
   // Deepest module nesting; a module that invokes itself stops here (NoMatchingError).
   static constexpr std::size_t kMaxModuleDepth = 10;
@@ -135,6 +136,9 @@ class Session {
   // Continues at the start of `to` (TransferToFlow, InvokeFlowModule), after `from`'s step.
   Move jumpTo(const Block& from, std::string outcome, std::shared_ptr<const Flow> to);
 
+  // Every value rendered against the contact, or nullopt when one is too long.
+  static std::optional<std::map<std::string, std::string>> renderAll(const NamedTemplates& values,
+                                                                     const ContactState& state);
   Move next(const Block& block) const;
   Move error(const Block& block, const std::string& errorType) const;
   Move loop(const Block& block);

@@ -31,17 +31,6 @@ std::optional<PlayPrompt> renderPrompt(const Prompt& prompt, const ContactState&
   return out;
 }
 
-std::optional<std::map<std::string, std::string>> renderAll(const NamedTemplates& values,
-                                                            const ContactState& state) {
-  std::map<std::string, std::string> out;
-  for (const auto& [key, value] : values) {
-    std::optional<std::string> rendered = value.render(state, kMaxValueBytes);
-    if (!rendered) return std::nullopt;
-    out[key] = std::move(*rendered);
-  }
-  return out;
-}
-
 bool fitsResultLimit(const std::map<std::string, std::string>& result) {
   std::size_t total = 0;
   for (const auto& [key, value] : result) {
@@ -52,6 +41,17 @@ bool fitsResultLimit(const std::map<std::string, std::string>& result) {
 }
 
 }  // namespace
+
+std::optional<std::map<std::string, std::string>> Session::renderAll(const NamedTemplates& values,
+                                                                     const ContactState& state) {
+  std::map<std::string, std::string> out;
+  for (const auto& [key, value] : values) {
+    std::optional<std::string> rendered = value.render(state, kMaxValueBytes);
+    if (!rendered) return std::nullopt;
+    out[key] = std::move(*rendered);
+  }
+  return out;
+}
 
 std::optional<Action> Session::describe(const Block& block) const {
   switch (block.type) {
@@ -158,7 +158,10 @@ std::variant<Action, Session::Move> Session::enter(std::size_t index) {
       return loop(block);
     case BlockType::kPassThrough:
       // Behaviour callgate has no use for (logging, recording, voice, ...): nothing to do, so
-      // nothing can fail and its error branches are never taken.
+      // nothing can fail and its error branches are never taken; what callgate cannot do at all
+      // fails.
+      if (std::get<PassThroughParams>(block.params).unavailable)
+        return error(block, "NoMatchingError");
       return next(block);
     // flow control (flowcore: flow_control.cc)
     case BlockType::kEndFlowExecution:

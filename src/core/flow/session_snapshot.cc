@@ -123,6 +123,14 @@ Status readExtendedState(const Json& snapshot, ContactState& state) {
       readOptionalStringMap(snapshot, "flowAttributes");
   if (!flowAttributes.ok()) return flowAttributes.error();
   state.flowAttributes = std::move(flowAttributes).value();
+  Result<std::map<std::string, std::string>> moduleInput =
+      readOptionalStringMap(snapshot, "moduleInput");
+  if (!moduleInput.ok()) return moduleInput.error();
+  state.moduleInput = std::move(moduleInput).value();
+  Result<std::map<std::string, std::string>> moduleResult =
+      readOptionalStringMap(snapshot, "moduleResult");
+  if (!moduleResult.ok()) return moduleResult.error();
+  state.moduleResult = std::move(moduleResult).value();
   Result<std::string> queueArn = readOptionalString(snapshot, "queueArn");
   if (!queueArn.ok()) return queueArn.error();
   state.queueArn = std::move(queueArn).value();
@@ -200,7 +208,8 @@ Json Session::snapshot() const {
       frames.push_back({{"flow", flowRef(*f.flow)},
                         {"invoke", f.flow->blocks()[f.invoke].id},
                         {"flowAttributes", stringMap(f.flowAttributes)},
-                        {"loops", loopsJson(f.loops)}});
+                        {"loops", loopsJson(f.loops)},
+                        {"moduleInput", stringMap(f.moduleInput)}});
     }
     s["frames"] = std::move(frames);
   }
@@ -219,6 +228,8 @@ Json Session::snapshot() const {
   s["customer"] = stringMap(state_.customer);
   s["lex"] = lexJson(state_.lex);
   s["flowAttributes"] = stringMap(state_.flowAttributes);
+  s["moduleInput"] = stringMap(state_.moduleInput);
+  s["moduleResult"] = stringMap(state_.moduleResult);
   s["callbackNumber"] = state_.callbackNumber;
   s["contact"] = contact::settingsToJson(state_.contact);  // contact actions
   s["loops"] = loopsJson(loops_);
@@ -276,8 +287,10 @@ Result<Session> Session::restore(std::shared_ptr<const Flow> flow, const Json& s
         if (!attrs.ok()) return attrs.error();
         Result<std::map<std::string, int>> loops = readLoops(f, **frameFlow);
         if (!loops.ok()) return loops.error();
+        Result<std::map<std::string, std::string>> input = readOptionalStringMap(f, "moduleInput");
+        if (!input.ok()) return input.error();
         session.frames_.push_back(Frame{std::move(frameFlow).value(), at, std::move(attrs).value(),
-                                        std::move(loops).value()});
+                                        std::move(loops).value(), std::move(input).value()});
       }
     }
     const std::shared_ptr<const Flow>& running = session.flow_;

@@ -317,12 +317,50 @@ TEST(TextToSpeechVoiceTest, SetsTheVoiceEngineAndStyle) {
   EXPECT_EQ(s.state().contact.ttsStyle, "Conversational");
 }
 
-TEST(TextToSpeechVoiceTest, RefusesAMissingDynamicOrUnknownSetting) {
+TEST(TextToSpeechVoiceTest, TakesDynamicSettingsAndChecksThemWhenRun) {
+  auto run = [](const std::string& voice, const std::string& engine) {
+    Json set = action("set", "UpdateContactAttributes",
+                      {{"Attributes", {{"voice", voice}, {"engine", engine}}}}, next("voice"));
+    Json change =
+        action("voice", "UpdateContactTextToSpeechVoice",
+               {{"TextToSpeechVoice", "$.Attributes.voice"},
+                {"TextToSpeechEngine", "$.Attributes.engine"}},
+               {{"NextAction", "ok"}, {"Errors", {errorBranch("NoMatchingError", "bad")}}});
+    auto flow =
+        mustLoad({set, change, message("ok", "ok", "end"), message("bad", "bad", "end"), hangUp()});
+    Session s(flow, testCall());
+    std::string said = as<PlayPrompt>(s.start()).text;
+    return said + ":" + s.state().contact.ttsVoice + ":" + s.state().contact.ttsEngine;
+  };
+  EXPECT_EQ(run("Lupe", "NEURAL"), "ok:Lupe:neural");
+  EXPECT_EQ(run("Lupe", ""), "ok:Lupe:");
+  EXPECT_EQ(run("Lupe\"/><Hangup/>", "neural"), "bad::");  // never reaches markup
+  EXPECT_EQ(run("", "neural"), "bad::");
+  EXPECT_EQ(run("Lupe", "turbo"), "bad::");
+}
+
+TEST(ContactDataTest, TakesADynamicLanguageCodeAndChecksItWhenRun) {
+  auto run = [](const std::string& locale) {
+    Json set = action("set", "UpdateContactAttributes", {{"Attributes", {{"locale", locale}}}},
+                      next("data"));
+    Json data = action("data", "UpdateContactData",
+                       {{"TargetContact", "Current"}, {"LanguageCode", "$.Attributes.locale"}},
+                       {{"NextAction", "ok"}, {"Errors", {errorBranch("NoMatchingError", "bad")}}});
+    auto flow = mustLoad({set, data, message("ok", "$.LanguageCode", "end"),
+                          message("bad", "bad", "end"), hangUp()});
+    Session s(flow, testCall());
+    return as<PlayPrompt>(s.start()).text;
+  };
+  EXPECT_EQ(run("es-US"), "es-US");
+  EXPECT_EQ(run("not a tag"), "bad");
+}
+
+TEST(TextToSpeechVoiceTest, RefusesAMissingOrUnknownSetting) {
   auto error = [](Json params) {
     return loadError({action("v", "UpdateContactTextToSpeechVoice", std::move(params)), hangUp()});
   };
   EXPECT_THAT(error(Json::object()), HasSubstr("missing required parameter TextToSpeechVoice"));
-  EXPECT_THAT(error({{"TextToSpeechVoice", "$.Attributes.v"}}), HasSubstr("must be static"));
+  EXPECT_THAT(error({{"TextToSpeechVoice", "Jo anna"}}), HasSubstr("is not a voice name"));
   EXPECT_THAT(error({{"TextToSpeechVoice", "Joanna"}, {"TextToSpeechEngine", "turbo"}}),
               HasSubstr("TextToSpeechEngine must be one of standard, neural"));
   EXPECT_THAT(error({{"TextToSpeechVoice", "Joanna"}, {"Speed", "2"}}),

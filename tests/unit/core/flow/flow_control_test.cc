@@ -181,6 +181,104 @@ TEST(FlowControlTest, AModuleRunsAndReturnsToTheInvokingFlow) {
   }
 }
 
+TEST(FlowControlTest, AModuleGetsItsInputAndReturnsAResultBranchAndData) {
+  Library lib;
+  auto main = lib.add(
+      "main",
+      flowJson({action("call", "InvokeFlowModule",
+                       {{"FlowModuleId", "profile"},
+                        {"Input", {{"phone", "$.CustomerEndpoint.Address"}, {"kind", "vip"}}}},
+                       {{"NextAction", "success"},
+                        {"Conditions",
+                         {condition("Equals", "found", "found"),
+                          condition("Equals", "unknown", "unknown")}},
+                        {"Errors",
+                         {errorBranch("NoMatchingCondition", "other"),
+                          errorBranch("NoMatchingError", "end")}}}),
+                message("found", "found $.Modules.ResultData.name ($.Modules.Input.phone)", "end"),
+                message("unknown", "unknown", "end"), message("other", "other", "end"),
+                message("success", "success", "end"), hangUp()}));
+  // The module branches on its input and names the result it returns.
+  lib.add(
+      "profile",
+      moduleJson({action("check", "Compare", {{"ComparisonValue", "$.Modules.Input.kind"}},
+                         {{"Conditions", {condition("Equals", "vip", "found")}},
+                          {"Errors", {errorBranch("NoMatchingCondition", "unknown")}}}),
+                  action("found", "EndFlowModuleExecution",
+                         {{"Result", "found"},
+                          {"ResultData", {{"name", "Ada"}, {"phone", "$.Modules.Input.phone"}}}}),
+                  action("unknown", "EndFlowModuleExecution", {{"Result", "unknown"}})}));
+  Session s(main, testCall());
+  // The caller's $.Modules.Input is empty: the input belongs to the module.
+  EXPECT_EQ(as<PlayPrompt>(s.start()).text, "found Ada ()");
+  EXPECT_EQ(outcomes(s.drainSteps()),
+            (std::vector<std::string>{"call/module:profile", "check/condition:vip",
+                                      "found/return:found"}));
+
+  // A result the block has no condition for takes NoMatchingCondition; no Result is Success.
+  lib.add("other", moduleJson({action("r", "EndFlowModuleExecution", {{"Result", "multiple"}})}));
+  lib.add("plain", moduleJson({action("r", "EndFlowModuleExecution")}));
+  for (const auto& [module, expected] :
+       {std::pair<std::string, std::string>{"other", "other"}, {"plain", "success"}}) {
+    auto flow =
+        lib.add("via-" + module,
+                flowJson({action("call", "InvokeFlowModule", {{"FlowModuleId", module}},
+                                 {{"NextAction", "success"},
+                                  {"Conditions", {condition("Equals", "found", "other")}},
+                                  {"Errors", {errorBranch("NoMatchingCondition", "other")}}}),
+                          message("other", "other", "end"), message("success", "success", "end"),
+                          hangUp()}));
+    Session each(flow, testCall());
+    EXPECT_EQ(as<PlayPrompt>(each.start()).text, expected) << module;
+  }
+}
+
+TEST(FlowControlTest, ModuleInputAndResultSurviveASnapshotAndNest) {
+  Library lib;
+  auto main = lib.add(
+      "main",
+      flowJson({action("call", "InvokeFlowModule",
+                       {{"FlowModuleId", "outer"}, {"Input", {{"who", "main"}}}}, next("after")),
+                message("after", "$.Modules.ResultData.seen", "end"), hangUp()}));
+  lib.add(
+      "outer",
+      moduleJson(
+          {message("hello", "outer has $.Modules.Input.who", "inner"),
+           action("inner", "InvokeFlowModule",
+                  {{"FlowModuleId", "inner"}, {"Input", {{"who", "outer"}}}}, next("done")),
+           action("done", "EndFlowModuleExecution",
+                  {{"ResultData", {{"seen", "$.Modules.Input.who/$.Modules.ResultData.seen"}}}})}));
+  lib.add("inner", moduleJson({action("done", "EndFlowModuleExecution",
+                                      {{"ResultData", {{"seen", "$.Modules.Input.who"}}}})}));
+  Session s(main, testCall());
+  EXPECT_EQ(as<PlayPrompt>(s.start()).text, "outer has main");
+  Result<Session> restored = Session::restore(main, Json::parse(s.snapshot().dump()));
+  ASSERT_TRUE(restored.ok()) << restored.error().message();
+  for (Session* each : {&s, &*restored}) {
+    // The outer module gets its own input back after the inner one returns.
+    EXPECT_EQ(as<PlayPrompt>(each->handle(PromptPlayed{})).text, "main/outer");
+  }
+}
+
+TEST(FlowControlTest, ModuleParametersAreChecked) {
+  EXPECT_NE(loadError({action("call", "InvokeFlowModule",
+                              {{"FlowModuleId", "m"}, {"Inputs", {{"a", "b"}}}}, next("end")),
+                       hangUp()})
+                .find("unknown parameter 'Inputs'"),
+            std::string::npos);
+  EXPECT_NE(loadError({action("call", "InvokeFlowModule", {{"FlowModuleId", "m"}, {"Input", "a"}},
+                              next("end")),
+                       hangUp()})
+                .find("Input"),
+            std::string::npos);
+  EXPECT_NE(loadError({action("r", "EndFlowModuleExecution", {{"Result", "$.Attributes.x"}})})
+                .find("set statically"),
+            std::string::npos);
+  EXPECT_NE(loadError({action("r", "EndFlowModuleExecution", {{"Branch", "x"}})})
+                .find("unknown parameter 'Branch'"),
+            std::string::npos);
+}
+
 TEST(FlowControlTest, ReturningOutsideAModuleIsAFlowError) {
   auto flow = mustLoad({message("hi", "Hi", "ret"), action("ret", "EndFlowModuleExecution")});
   ASSERT_NE(flow, nullptr);

@@ -93,9 +93,9 @@ TEST(FlowLoaderTest, RejectsMissingEmptyOrHugeActions) {
 TEST(FlowLoaderTest, RejectsUnknownActionTypeNamingTheAction) {
   // (Behaviour-only types such as UpdateFlowLoggingBehavior load as pass-through actions; see
   // passthrough_actions_test.cc.)
-  EXPECT_EQ(loadError({action("agent", "TransferContactToAgent"), hangUp()}),
-            "action 'agent' (TransferContactToAgent): unsupported action Type "
-            "'TransferContactToAgent'");
+  EXPECT_EQ(loadError({action("table", "EvaluateDataTableValues"), hangUp()}),
+            "action 'table' (EvaluateDataTableValues): unsupported action Type "
+            "'EvaluateDataTableValues'");
   Json noType = hangUp("x");
   noType.erase("Type");
   EXPECT_EQ(loadError({noType}), "action 'x' (no Type): missing Type");

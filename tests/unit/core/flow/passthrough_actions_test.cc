@@ -35,6 +35,22 @@ std::vector<std::pair<std::string, Json>> exportedActions() {
          "MediaStreamType": "Audio",
          "Participants": [{"ParticipantType": "Customer", "MediaDirections": ["From", "To"]}]})")},
       {"StartVoiceIdStream", Json::object()},
+      {"CreateWisdomSession",
+       Json::parse(R"({"WisdomAssistantArn": "arn:aws:wisdom:us-east-1:1:assistant/a"})")},
+      {"AssociateContactToCustomerProfile",
+       Json::parse(R"({"ProfileRequestData": {"ProfileId": "$.Customer.ProfileId",
+                                             "ContactId": "$.ContactId"}})")},
+  };
+}
+
+// The types callgate cannot carry out on a call, as the editor exports them.
+std::vector<std::pair<std::string, Json>> unavailableActions() {
+  return {
+      {"ShowView", Json::parse(R"({"ViewResource": {"Id": "form", "Version": "Latest"},
+         "InvocationTimeLimitSeconds": "900", "ViewData": {"Heading": "Refund"}})")},
+      {"CreateTask", Json::parse(R"({"Name": "Call back", "ContactFlowId":
+         "arn:aws:connect:us-east-1:1:instance/i/contact-flow/f", "Description": "x"})")},
+      {"TransferContactToAgent", Json::object()},
   };
 }
 
@@ -47,7 +63,33 @@ TEST(PassThroughActionTest, TheTableListsExactlyTheBehaviourOnlyTypes) {
   std::vector<std::string> names(passThroughTypeNames().begin(), passThroughTypeNames().end());
   std::vector<std::string> expected;
   for (const auto& [type, params] : exportedActions()) expected.push_back(type);
+  for (const auto& [type, params] : unavailableActions()) {
+    expected.push_back(type);
+    EXPECT_TRUE(isUnavailableType(type)) << type;
+  }
   EXPECT_EQ(names, expected);
+  EXPECT_FALSE(isUnavailableType("UpdateFlowLoggingBehavior"));
+}
+
+TEST(PassThroughActionTest, WhatCallgateCannotDoTakesNoMatchingErrorWithItsBranchesAsExported) {
+  for (const auto& [type, params] : unavailableActions()) {
+    SCOPED_TRACE(type);
+    Json pass = action("a1b2", type, params,
+                       {{"NextAction", "hello"},
+                        {"Conditions", Json::array({condition("Equals", "Back", "hello")})},
+                        {"Errors", Json::array({errorBranch("NoMatchingCondition", "hello"),
+                                                errorBranch("NoMatchingError", "sorry")})}});
+    auto flow =
+        mustLoad({pass, message("hello", "Hi", "end"), message("sorry", "Sorry", "end"), hangUp()});
+    ASSERT_NE(flow, nullptr);
+    EXPECT_EQ(flow->warnings(),
+              std::vector<std::string>{"action 'a1b2' (" + type +
+                                       "): callgate cannot do this on a voice call; it always "
+                                       "takes NoMatchingError"});
+    Session session(flow, testCall());
+    EXPECT_EQ(as<PlayPrompt>(session.start()).text, "Sorry");
+    EXPECT_THAT(outcomes(session.drainSteps()), ElementsAre("a1b2/error:NoMatchingError"));
+  }
 }
 
 TEST(PassThroughActionTest, EachTypeLoadsRunsToItsNextActionWarnsAndIsDrawn) {
@@ -202,7 +244,7 @@ TEST(PassThroughActionTest, BranchesAreCheckedLikeAnyOtherAction) {
 
 TEST(PassThroughActionTest, EveryOtherUnknownTypeIsStillRejectedWithItsIdentifier) {
   // Pass-through names match exactly; the internal kind has no flow-language name.
-  for (std::string type : {"TransferContactToAgent", "updateflowloggingbehavior",
+  for (std::string type : {"EvaluateDataTableValues", "updateflowloggingbehavior",
                            "UpdateFlowLoggingBehaviour", "PassThrough", "Unknown"}) {
     EXPECT_EQ(loadError({action("x-1", type, Json::object(), next("end")), hangUp()}),
               "action 'x-1' (" + type + "): unsupported action Type '" + type + "'");

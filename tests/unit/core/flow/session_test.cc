@@ -222,6 +222,19 @@ TEST(SessionTest, UpdateContactAttributesSetsDynamicValues) {
   EXPECT_EQ(d.attributes, expected);
 }
 
+TEST(SessionTest, UpdateContactAttributesTakesTheEditorsTargetContactCurrentOnly) {
+  Json set = action("set", "UpdateContactAttributes",
+                    {{"Attributes", {{"a", "1"}}}, {"TargetContact", "Current"}}, next("end"));
+  Session s = sessionFor({set, hangUp()});
+  as<Disconnect>(s.start());
+  EXPECT_EQ(s.attributes().at("a"), "1");
+  std::string related =
+      loadError({action("set", "UpdateContactAttributes",
+                        {{"Attributes", {{"a", "1"}}}, {"TargetContact", "Related"}}, next("end")),
+                 hangUp()});
+  EXPECT_NE(related.find("TargetContact 'Related' is not supported"), std::string::npos) << related;
+}
+
 TEST(SessionTest, UpdateContactAttributesIsAllOrNothing) {
   // "big" doubles each time round; once it would pass kMaxValueBytes the block fails and sets
   // neither value, so "n" is not bumped on that last visit either.
