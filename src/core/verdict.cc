@@ -32,6 +32,9 @@ VerdictAttributes agentAttributes(const VerdictAttributes& attributes) {
     auto it = attributes.find(std::string(key));
     if (it != attributes.end()) out.insert(*it);
   }
+  // Always a verdict: a flow that never decided (one written for Connect that sets no
+  // "authenticated") hands over an unauthenticated caller, said as such.
+  out[std::string(kAuthenticatedKey)] = std::string(kFalse);
   return out;
 }
 

@@ -40,7 +40,8 @@ std::string_view verdictValue(const VerdictAttributes& attributes, std::string_v
 
 // What the agent is told: every attribute when authenticated == "True"; otherwise only the
 // verdict keys (authenticated, authMethod, recordFound, callerIdTrusted), so an unverified
-// caller's claimed identity never reaches the agent as if it were established.
+// caller's claimed identity never reaches the agent as if it were established, with
+// authenticated set to "False" (also when the flow never set it, or set something else).
 VerdictAttributes agentAttributes(const VerdictAttributes& attributes);
 
 using HeaderFields = std::vector<std::pair<std::string, std::string>>;

@@ -101,11 +101,14 @@ std::optional<std::string> canonical(std::string_view value,
   return std::nullopt;
 }
 
-// Polly voice names are ASCII letters ("Joanna", "Lupe"); channels put them into markup.
+// A voice is named by letters ("Joanna", "Lupe", "Léa"): ASCII letters and the bytes of non-ASCII
+// UTF-8 characters, never a space, digit, quote or other markup a channel might copy it into.
 bool validVoiceName(std::string_view name) {
   return !name.empty() && name.size() <= kMaxVoiceNameBytes &&
-         std::all_of(name.begin(), name.end(),
-                     [](char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); });
+         std::all_of(name.begin(), name.end(), [](char c) {
+           return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+                  static_cast<unsigned char>(c) >= 0x80;
+         });
 }
 
 // One of TextToSpeechVoice, TextToSpeechEngine, TextToSpeechStyle: a dynamic value as written, a

@@ -40,7 +40,7 @@ struct IterativeMessages {
 // one when the block runs (a value that is not a voice name, engine or style takes the Error
 // branch).
 struct TextToSpeechVoice {
-  Template voice;   // a Polly voice name: ASCII letters
+  Template voice;   // a voice name: letters only
   Template engine;  // standard, neural, generative, long-form; "" = the default
   Template style;   // None, Conversational, Newscaster; "" = the default
 };

@@ -38,6 +38,14 @@ TEST(VerdictTest, CustomerAttributesOnlyWhenAuthenticated) {
                                                             {"callerIdTrusted", "False"}}));
 }
 
+TEST(VerdictTest, TheAgentAlwaysGetsAVerdictEvenWhenTheFlowSetNone) {
+  // A flow written for Connect that never set "authenticated", or set something else.
+  EXPECT_EQ(agentAttributes({{"verified", "false"}, {"firstName", "Ada"}}),
+            (VerdictAttributes{{"authenticated", "False"}}));
+  EXPECT_EQ(agentAttributes({{"authenticated", "true"}, {"authMethod", "Pin"}}),
+            (VerdictAttributes{{"authenticated", "False"}, {"authMethod", "Pin"}}));
+}
+
 TEST(VerdictTest, IsAuthenticatedOnlyOnTrue) {
   EXPECT_TRUE(isAuthenticated({{"authenticated", "True"}}));
   EXPECT_FALSE(isAuthenticated({{"authenticated", "False"}}));

@@ -65,7 +65,8 @@ TEST(AgentRouteTest, NoAgentStillSaysWhatTheAgentWouldHaveBeenTold) {
   const AgentHandoff handoff =
       routeToAgent<Target>(transfer("Nowhere", {{"firstName", "Eve"}}), {}, nullptr).handoff;
   EXPECT_FALSE(handoff.authenticated);
-  EXPECT_TRUE(handoff.attributes.empty());
+  EXPECT_EQ(handoff.attributes,
+            (VerdictAttributes{{std::string(kAuthenticatedKey), std::string(kFalse)}}));
 }
 
 }  // namespace
