@@ -115,40 +115,40 @@ sip::Acceptance SipVoiceRuntime::onIncomingCall(const sip::IncomingCall& call,
   std::shared_ptr<rtp::MediaSession> session = *media;
   const uint16_t port = session->localPort();
   session->start(mediaParams(call.media));
-  const std::string callId = call.callId;
+  const std::string key = call.key;
   auto run = std::make_shared<CallRun>(deps_, std::move(flow), std::move(info), verdict.attestation,
-                                       std::move(leg), std::move(session), [this, callId] {
+                                       std::move(leg), std::move(session), [this, key] {
                                          std::lock_guard lock(mu_);
-                                         calls_.erase(callId);
+                                         calls_.erase(key);
                                        });
   {
     std::lock_guard lock(mu_);
-    calls_[callId] = std::move(run);
+    calls_[key] = std::move(run);
   }
   return {200, {}, port};
 }
 
-std::shared_ptr<CallRun> SipVoiceRuntime::find(const std::string& callId) const {
+std::shared_ptr<CallRun> SipVoiceRuntime::find(const std::string& key) const {
   std::lock_guard lock(mu_);
-  auto it = calls_.find(callId);
+  auto it = calls_.find(key);
   return it != calls_.end() ? it->second : nullptr;
 }
 
-void SipVoiceRuntime::onCallConfirmed(const std::string& callId) {
-  if (auto run = find(callId)) run->begin();
+void SipVoiceRuntime::onCallConfirmed(const std::string& key) {
+  if (auto run = find(key)) run->begin();
 }
 
-void SipVoiceRuntime::onMediaChanged(const std::string& callId, const sip::NegotiatedMedia& media) {
-  if (auto run = find(callId)) run->mediaChanged(mediaParams(media));
+void SipVoiceRuntime::onMediaChanged(const std::string& key, const sip::NegotiatedMedia& media) {
+  if (auto run = find(key)) run->mediaChanged(mediaParams(media));
 }
 
-void SipVoiceRuntime::onTransferOutcome(const std::string& callId,
+void SipVoiceRuntime::onTransferOutcome(const std::string& key,
                                         const sip::TransferOutcome& outcome) {
-  if (auto run = find(callId)) run->transferOutcome(outcome);
+  if (auto run = find(key)) run->transferOutcome(outcome);
 }
 
-void SipVoiceRuntime::onCallEnded(const std::string& callId, sip::EndReason reason) {
-  if (auto run = find(callId)) run->ended(reason);
+void SipVoiceRuntime::onCallEnded(const std::string& key, sip::EndReason reason) {
+  if (auto run = find(key)) run->ended(reason);
 }
 
 size_t SipVoiceRuntime::activeCalls() const {

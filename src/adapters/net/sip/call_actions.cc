@@ -35,14 +35,14 @@ void ServerCore::legRefer(const std::string& dialogKey, const std::string& targe
   if (it == dialogs_.end() || it->second->state == DialogState::kEnded) return;
   Dialog& d = *it->second;
   if (d.state != DialogState::kConfirmed || d.refer != Dialog::Refer::kNone) {
-    handler_.onTransferOutcome(d.callId, {.succeeded = false, .status = 491});
+    handler_.onTransferOutcome(d.key, {.succeeded = false, .status = 491});
     return;
   }
   auto referTo = buildReferTo(target, headers);
   if (!referTo.ok()) {
     spdlog::warn("event=sip_refer_rejected call_id={} error=\"{}\"", d.callId,
                  referTo.error().message());
-    handler_.onTransferOutcome(d.callId, {.succeeded = false, .status = 400});
+    handler_.onTransferOutcome(d.key, {.succeeded = false, .status = 400});
     return;
   }
   HeaderList all;
@@ -54,7 +54,7 @@ void ServerCore::legRefer(const std::string& dialogKey, const std::string& targe
   d.refer = Dialog::Refer::kSent;
   if (!sendRequest(d, "REFER", all)) {
     d.refer = Dialog::Refer::kNone;
-    handler_.onTransferOutcome(d.callId, {.succeeded = false, .status = 500});
+    handler_.onTransferOutcome(d.key, {.succeeded = false, .status = 500});
   }
 }
 

@@ -107,7 +107,7 @@ void ServerCore::finishTransfer(Dialog& d, TransferOutcome outcome) {
   if (outcome.succeeded) d.transferred = true;
   spdlog::info("event=sip_transfer_outcome call_id={} succeeded={} status={}", d.callId,
                outcome.succeeded, outcome.status);
-  handler_.onTransferOutcome(d.callId, outcome);
+  handler_.onTransferOutcome(d.key, outcome);
 }
 
 }  // namespace callgate::sip

@@ -16,6 +16,12 @@ void ServerCore::onInitialInvite(SipMessage& req, const Peer& dest, const std::s
     rejectInvite(req, txnKey, 503, localTag, 5);
     return;
   }
+  if (hasLiveDialog(req.callId(), req.fromTag())) {
+    // The request again by another path (a new Via branch: forked, or re-sent by an SBC on
+    // failover) while the first is in progress: a merged request (RFC 3261 8.2.2.2).
+    rejectInvite(req, txnKey, 482, localTag);
+    return;
+  }
   if (req.contactUri().empty()) {
     rejectInvite(req, txnKey, 400, localTag);
     return;
@@ -33,6 +39,7 @@ void ServerCore::onInitialInvite(SipMessage& req, const Peer& dest, const std::s
   auto d = std::make_shared<Dialog>(io_);
   d->callId = req.callId();
   d->localTag = localTag;
+  d->remoteTag = req.fromTag();
   d->key = d->callId + "\n" + localTag;
   d->inviteTxnKey = txnKey;
   d->peer = dest;
@@ -44,6 +51,7 @@ void ServerCore::onInitialInvite(SipMessage& req, const Peer& dest, const std::s
   d->media = *media;
 
   IncomingCall call;
+  call.key = d->key;
   call.callId = d->callId;
   call.assertedIdentity = req.header("p-asserted-identity");
   call.fromHeader = d->remoteUri;
@@ -146,12 +154,12 @@ void ServerCore::onAck(const SipMessage& req) {
       return;
     }
   }
-  Dialog* d = findDialog(req.callId(), req.toTag());
+  Dialog* d = findDialog(req);
   if (d == nullptr || !d->okRetransmit.active() || req.cseq() != d->ackCseq) return;
   d->okRetransmit.stop();
   if (d->state != DialogState::kAnswering) return;  // the ACK of a re-INVITE's 2xx
   d->state = DialogState::kConfirmed;
-  handler_.onCallConfirmed(d->callId);
+  handler_.onCallConfirmed(d->key);
   if (d->hangupPending) {
     sendBye(*d);
     endDialog(*d, EndReason::kWeHungUp);
