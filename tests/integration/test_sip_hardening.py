@@ -130,6 +130,19 @@ class SipDialogHardeningTest(SipTestCase):
         c.request("BYE", DIALLED, "reinv@test", 3, "z9hG4bK-reinv-bye", "ra", tag)
         self.assertEqual(self.final_for(c, "z9hG4bK-reinv-bye").status, 200, c.inbox)
 
+    def test_unacked_invite_sends_no_rtp(self):
+        self.start()
+        sink = self.sink()
+        c = self.raw()
+        c.invite(DIALLED, "noack@test", "z9hG4bK-noack", "na", rtp_port=sink.port)
+        # 200s retransmitted until the ACK timeout (64*T1), then a BYE.
+        c.collect(64 * T1_MS / 1000 + 3, until=lambda m: m.method == "BYE")
+        self.assertTrue([m for _, m in c.inbox if m.method == "BYE"], c.inbox)
+        time.sleep(0.3)
+        self.assertEqual(sum(sink.per_ssrc.values()), 0,
+                         "RTP sent to the SDP address of an INVITE never ACKed")
+        self.assert_alive()
+
 
 if __name__ == "__main__":
     unittest.main()

@@ -114,16 +114,20 @@ sip::Acceptance SipVoiceRuntime::onIncomingCall(const sip::IncomingCall& call,
 
   std::shared_ptr<rtp::MediaSession> session = *media;
   const uint16_t port = session->localPort();
-  session->start(mediaParams(call.media));
+  // No media towards the SDP address until the caller confirms the call (onCallConfirmed), or
+  // its own RTP comes from there: an INVITE never ACKed must not make us stream to anyone.
+  rtp::MediaParams params = mediaParams(call.media);
+  params.confirmed = false;
+  session->start(params);
   const std::string key = call.key;
   auto run = std::make_shared<CallRun>(deps_, std::move(flow), std::move(info), verdict.attestation,
-                                       std::move(leg), std::move(session), [this, key] {
+                                       std::move(leg), session, [this, key] {
                                          std::lock_guard lock(mu_);
                                          calls_.erase(key);
                                        });
   {
     std::lock_guard lock(mu_);
-    calls_[key] = std::move(run);
+    calls_[key] = Call{std::move(run), std::move(session), params};
   }
   return {200, {}, port};
 }
@@ -131,11 +135,25 @@ sip::Acceptance SipVoiceRuntime::onIncomingCall(const sip::IncomingCall& call,
 std::shared_ptr<CallRun> SipVoiceRuntime::find(const std::string& key) const {
   std::lock_guard lock(mu_);
   auto it = calls_.find(key);
-  return it != calls_.end() ? it->second : nullptr;
+  return it != calls_.end() ? it->second.run : nullptr;
 }
 
 void SipVoiceRuntime::onCallConfirmed(const std::string& key) {
-  if (auto run = find(key)) run->begin();
+  std::shared_ptr<CallRun> run;
+  std::shared_ptr<rtp::MediaSession> session;
+  rtp::MediaParams params;
+  {
+    std::lock_guard lock(mu_);
+    auto it = calls_.find(key);
+    if (it == calls_.end()) return;
+    run = it->second.run;
+    session = it->second.session;
+    params = it->second.initialParams;
+  }
+  // The media may flow now; posted before begin(), so the first prompt is not held back.
+  params.confirmed = true;
+  session->update(params);
+  run->begin();
 }
 
 void SipVoiceRuntime::onMediaChanged(const std::string& key, const sip::NegotiatedMedia& media) {

@@ -82,9 +82,14 @@ class SipVoiceRuntime : public sip::CallHandler {
   std::atomic<bool> draining_{false};
   std::atomic<int> retryAfter_{0};
 
+  struct Call {
+    std::shared_ptr<CallRun> run;
+    std::shared_ptr<rtp::MediaSession> session;
+    rtp::MediaParams initialParams;  // what the INVITE's SDP negotiated
+  };
   mutable std::mutex mu_;
-  std::map<std::string, std::shared_ptr<CallRun>> calls_;  // by IncomingCall::key
-  std::function<bool()> ready_;                            // guarded by mu_
+  std::map<std::string, Call> calls_;  // by IncomingCall::key
+  std::function<bool()> ready_;        // guarded by mu_
 };
 
 // The E.164 form of a SIP user part ("+14155550100", "14155550100", "tel" digits with visual
