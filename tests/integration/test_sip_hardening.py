@@ -143,6 +143,17 @@ class SipDialogHardeningTest(SipTestCase):
                          "RTP sent to the SDP address of an INVITE never ACKed")
         self.assert_alive()
 
+    def test_no_free_rtp_port_gets_503_with_retry_after(self):
+        port = random.randrange(41000, 59000, 2)
+        self.start(rtp_ports=f"{port}-{port + 1}")
+        c = self.raw()
+        c.invite(DIALLED, "first@test", "z9hG4bK-first", "pa")
+        self.assertEqual(self.final_for(c, "z9hG4bK-first").status, 200)
+        c.invite(DIALLED, "second@test", "z9hG4bK-second", "pb")
+        busy = self.final_for(c, "z9hG4bK-second")
+        self.assertEqual(busy.status, 503, c.inbox)
+        self.assertRegex(busy.header("Retry-After", ""), r"^\d+", busy.headers)
+
 
 if __name__ == "__main__":
     unittest.main()

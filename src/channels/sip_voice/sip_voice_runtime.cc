@@ -10,6 +10,10 @@
 
 namespace callgate::sip_voice {
 
+namespace {
+constexpr int kNoMediaRetryAfterSeconds = 5;  // the 503 when no RTP port is free
+}  // namespace
+
 std::string phoneFromSipUser(const std::string& user) {
   // Visual separators allowed in tel: URIs (RFC 3966) and in what PBXs send.
   std::string digits;
@@ -98,7 +102,8 @@ sip::Acceptance SipVoiceRuntime::onIncomingCall(const sip::IncomingCall& call,
   if (!media.ok()) {
     spdlog::warn("event=sip_no_media error=\"{}\"", media.error().message());
     countCallEnd("sip", "rejected");
-    return {503, {}, 0};
+    // Ports free up as calls end: tell the SBC when to come back (or to try another node).
+    return {503, {}, 0, kNoMediaRetryAfterSeconds};
   }
   flow::CallInfo info;
   info.contactId = newContactId();
