@@ -5,6 +5,7 @@
 #include <array>
 
 #include "channels/common/call_metrics.h"
+#include "common/log_value.h"
 #include "common/text.h"
 #include "core/phone.h"
 
@@ -112,10 +113,10 @@ sip::Acceptance SipVoiceRuntime::onIncomingCall(const sip::IncomingCall& call,
   info.languageCode = options_.language;
   spdlog::info(
       "event=sip_call_start contact={} call_id_len={} from={} to={} transport={} attestation={} "
-      "trust_source={} trust=\"{}\"",
+      "trust_source={} trust={}",
       info.contactId, call.callId.size(), maskPhone(info.customerAddress), maskPhone(dialled),
       call.transport == sip::Transport::kTcp ? "tcp" : "udp", attestationName(verdict.attestation),
-      verdict.source, verdict.detail);
+      verdict.source, logValue(verdict.detail));
 
   std::shared_ptr<rtp::MediaSession> session = *media;
   const uint16_t port = session->localPort();

@@ -10,6 +10,7 @@
 
 #include "adapters/net/rtp/media_worker.h"
 #include "adapters/net/rtp/port_pool.h"
+#include "common/log_value.h"
 
 namespace callgate::rtp {
 
@@ -136,8 +137,8 @@ void UdpMediaSession::applyParams(const MediaParams& params, bool initial) {
     if (haveRemote_) {
       remote_ = udp::endpoint(address, params.remotePort);
     } else if (!params.remoteAddress.empty() && ec) {
-      spdlog::warn("event=rtp_bad_remote_address port={} address=\"{}\"", port_,
-                   params.remoteAddress);
+      spdlog::warn("event=rtp_bad_remote_address port={} address={}", port_,
+                   logValue(params.remoteAddress));
     }
     latched_ = false;  // a new address from SDP: latch again on the next packet
   }

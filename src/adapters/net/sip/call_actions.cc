@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "adapters/net/sip/server_core.h"
+#include "common/log_value.h"
 
 namespace callgate::sip {
 
@@ -40,8 +41,8 @@ void ServerCore::legRefer(const std::string& dialogKey, const std::string& targe
   }
   auto referTo = buildReferTo(target, headers);
   if (!referTo.ok()) {
-    spdlog::warn("event=sip_refer_rejected call_id={} error=\"{}\"", d.callId,
-                 referTo.error().message());
+    spdlog::warn("event=sip_refer_rejected call_id={} error={}", logValue(d.callId),
+                 logValue(referTo.error().message()));
     handler_.onTransferOutcome(d.key, {.succeeded = false, .status = 400});
     return;
   }

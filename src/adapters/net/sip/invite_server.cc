@@ -6,6 +6,7 @@
 #include "adapters/net/sip/call_leg_impl.h"
 #include "adapters/net/sip/sdp.h"
 #include "adapters/net/sip/server_core.h"
+#include "common/log_value.h"
 
 namespace callgate::sip {
 
@@ -72,7 +73,7 @@ void ServerCore::onInitialInvite(SipMessage& req, const Peer& dest, const std::s
   try {
     answer = handler_.onIncomingCall(call, std::move(leg));
   } catch (...) {
-    spdlog::error("event=sip_handler_exception call_id={}", d->callId);
+    spdlog::error("event=sip_handler_exception call_id={}", logValue(d->callId));
     answer.status = 500;
   }
   if (answer.status != 200) {
@@ -185,7 +186,7 @@ void ServerCore::onAckTimeout(const std::string& dialogKey) {
   auto it = dialogs_.find(dialogKey);
   if (it == dialogs_.end() || it->second->state == DialogState::kEnded) return;
   Dialog& d = *it->second;
-  spdlog::info("event=sip_ack_timeout call_id={}", d.callId);
+  spdlog::info("event=sip_ack_timeout call_id={}", logValue(d.callId));
   sendBye(d);
   endDialog(d, d.hangupPending ? EndReason::kWeHungUp : EndReason::kAckTimeout);
 }

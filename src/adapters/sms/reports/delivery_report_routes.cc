@@ -8,6 +8,7 @@
 #include "adapters/sms/kannel/kannel_sms_sender.h"
 #include "adapters/sms/tracked_sms_sender.h"
 #include "common/form.h"
+#include "common/log_value.h"
 #include "common/metrics_catalog.h"
 
 namespace callgate {
@@ -20,7 +21,8 @@ bool isMessageId(const std::string& id) {
 
 http::Response recorded(Result<SmsReportOutcome> outcome, const std::string& logFields) {
   if (!outcome.ok()) {
-    spdlog::warn("event=sms_report_failed {} error=\"{}\"", logFields, outcome.error().message());
+    spdlog::warn("event=sms_report_failed {} error={}", logFields,
+                 logValue(outcome.error().message()));
     return http::jsonError(503, "temporarily unavailable; retry later");
   }
   if (*outcome == SmsReportOutcome::kUnknownMessage) {
