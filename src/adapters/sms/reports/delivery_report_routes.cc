@@ -46,7 +46,12 @@ http::Response handleTwilioStatus(const http::Request& request, const TwilioStat
   }
   auto params = http::parseFormPairs(request.body);
   if (!params.ok()) return http::jsonError(400, params.error().message());
-  const std::string url = options.publicUrl + (request.query.empty() ? "" : "?" + request.query);
+  // Twilio signs the URL it requested: the configured one, whose own query (if any) it kept, with
+  // the "&id=..." the sender appended. That whole query is the request's, so the configured
+  // URL's is dropped here, or it would be counted twice.
+  const std::string_view configured = options.publicUrl;
+  const std::string url = std::string(configured.substr(0, configured.find_first_of("?#"))) +
+                          (request.query.empty() ? "" : "?" + request.query);
   if (!twilio::validate(url, *params, request.header("x-twilio-signature"), options.authToken)) {
     spdlog::warn("event=sms_report_rejected provider=twilio reason=signature remote={}",
                  request.remote);
