@@ -4,6 +4,7 @@
 
 #include <cstdint>
 
+#include "common/log_value.h"
 #include "common/metrics_catalog.h"
 #include "core/phone.h"
 
@@ -57,9 +58,9 @@ Status TrackedSmsSender::send(const SmsMessage& message) {
     spdlog::info("event=sms_submitted provider={} message={} provider_message={} to={} status={}",
                  provider_, id, result.providerMessageId, masked, result.status);
   } else {
-    spdlog::warn("event=sms_refused provider={} message={} to={} code={} error=\"{}\"", provider_,
-                 id, masked, errorCodeName(result.outcome.error().code()),
-                 result.outcome.error().message());
+    spdlog::warn("event=sms_refused provider={} message={} to={} code={} error={}", provider_, id,
+                 masked, errorCodeName(result.outcome.error().code()),
+                 logValue(result.outcome.error().message()));
   }
   return result.outcome;
 }

@@ -5,10 +5,15 @@
 #include <array>
 
 #include "channels/common/call_metrics.h"
+#include "common/log_value.h"
 #include "common/text.h"
 #include "core/phone.h"
 
 namespace callgate::sip_voice {
+
+namespace {
+constexpr int kNoMediaRetryAfterSeconds = 5;  // the 503 when no RTP port is free
+}  // namespace
 
 std::string phoneFromSipUser(const std::string& user) {
   // Visual separators allowed in tel: URIs (RFC 3966) and in what PBXs send.
@@ -98,7 +103,8 @@ sip::Acceptance SipVoiceRuntime::onIncomingCall(const sip::IncomingCall& call,
   if (!media.ok()) {
     spdlog::warn("event=sip_no_media error=\"{}\"", media.error().message());
     countCallEnd("sip", "rejected");
-    return {503, {}, 0};
+    // Ports free up as calls end: tell the SBC when to come back (or to try another node).
+    return {503, {}, 0, kNoMediaRetryAfterSeconds};
   }
   flow::CallInfo info;
   info.contactId = newContactId();
@@ -107,48 +113,66 @@ sip::Acceptance SipVoiceRuntime::onIncomingCall(const sip::IncomingCall& call,
   info.languageCode = options_.language;
   spdlog::info(
       "event=sip_call_start contact={} call_id_len={} from={} to={} transport={} attestation={} "
-      "trust_source={} trust=\"{}\"",
+      "trust_source={} trust={}",
       info.contactId, call.callId.size(), maskPhone(info.customerAddress), maskPhone(dialled),
       call.transport == sip::Transport::kTcp ? "tcp" : "udp", attestationName(verdict.attestation),
-      verdict.source, verdict.detail);
+      verdict.source, logValue(verdict.detail));
 
   std::shared_ptr<rtp::MediaSession> session = *media;
   const uint16_t port = session->localPort();
-  session->start(mediaParams(call.media));
-  const std::string callId = call.callId;
+  // No media towards the SDP address until the caller confirms the call (onCallConfirmed), or
+  // its own RTP comes from there: an INVITE never ACKed must not make us stream to anyone.
+  rtp::MediaParams params = mediaParams(call.media);
+  params.confirmed = false;
+  session->start(params);
+  const std::string key = call.key;
   auto run = std::make_shared<CallRun>(deps_, std::move(flow), std::move(info), verdict.attestation,
-                                       std::move(leg), std::move(session), [this, callId] {
+                                       std::move(leg), session, [this, key] {
                                          std::lock_guard lock(mu_);
-                                         calls_.erase(callId);
+                                         calls_.erase(key);
                                        });
   {
     std::lock_guard lock(mu_);
-    calls_[callId] = std::move(run);
+    calls_[key] = Call{std::move(run), std::move(session), params};
   }
   return {200, {}, port};
 }
 
-std::shared_ptr<CallRun> SipVoiceRuntime::find(const std::string& callId) const {
+std::shared_ptr<CallRun> SipVoiceRuntime::find(const std::string& key) const {
   std::lock_guard lock(mu_);
-  auto it = calls_.find(callId);
-  return it != calls_.end() ? it->second : nullptr;
+  auto it = calls_.find(key);
+  return it != calls_.end() ? it->second.run : nullptr;
 }
 
-void SipVoiceRuntime::onCallConfirmed(const std::string& callId) {
-  if (auto run = find(callId)) run->begin();
+void SipVoiceRuntime::onCallConfirmed(const std::string& key) {
+  std::shared_ptr<CallRun> run;
+  std::shared_ptr<rtp::MediaSession> session;
+  rtp::MediaParams params;
+  {
+    std::lock_guard lock(mu_);
+    auto it = calls_.find(key);
+    if (it == calls_.end()) return;
+    run = it->second.run;
+    session = it->second.session;
+    params = it->second.initialParams;
+  }
+  // The media may flow now; posted before begin(), so the first prompt is not held back.
+  params.confirmed = true;
+  session->update(params);
+  run->begin();
 }
 
-void SipVoiceRuntime::onMediaChanged(const std::string& callId, const sip::NegotiatedMedia& media) {
-  if (auto run = find(callId)) run->mediaChanged(mediaParams(media));
+void SipVoiceRuntime::onMediaChanged(const std::string& key, const sip::NegotiatedMedia& media) {
+  if (auto run = find(key)) run->mediaChanged(mediaParams(media));
 }
 
-void SipVoiceRuntime::onTransferOutcome(const std::string& callId,
+void SipVoiceRuntime::onTransferOutcome(const std::string& key,
                                         const sip::TransferOutcome& outcome) {
-  if (auto run = find(callId)) run->transferOutcome(outcome);
+  if (auto run = find(key)) run->transferOutcome(outcome);
 }
 
-void SipVoiceRuntime::onCallEnded(const std::string& callId, sip::EndReason reason) {
-  if (auto run = find(callId)) run->ended(reason);
+void SipVoiceRuntime::onCallEnded(const std::string& key, sip::EndReason reason) {
+  if (auto run = find(key)) run->ended(reason);
 }
 
 size_t SipVoiceRuntime::activeCalls() const {

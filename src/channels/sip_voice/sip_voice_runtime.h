@@ -2,7 +2,8 @@
 // it picks the flow for the dialled number, decides the caller's attestation (STIR/SHAKEN
 // Identity or a trusted proxy's verstat, see stir/caller_trust.h), opens the call's RTP session
 // and starts a CallRun when the caller's ACK arrives. Later SIP events (re-INVITE, NOTIFY
-// outcome, BYE/CANCEL) are routed to the call by Call-ID.
+// outcome, BYE/CANCEL) are routed to the call by its dialog's key (IncomingCall::key): calls may
+// share a Call-ID, and each ends only with its own BYE.
 //
 // Flows come from a FlowCatalogSource read once per INVITE, so a reload (SIGHUP) changes the flow
 // of the calls that start after it and never of a call in progress. Lifecycle: drain() refuses new
@@ -50,10 +51,10 @@ class SipVoiceRuntime : public sip::CallHandler {
 
   sip::Acceptance onIncomingCall(const sip::IncomingCall& call,
                                  std::shared_ptr<sip::CallLeg> leg) override;
-  void onCallConfirmed(const std::string& callId) override;
-  void onMediaChanged(const std::string& callId, const sip::NegotiatedMedia& media) override;
-  void onTransferOutcome(const std::string& callId, const sip::TransferOutcome& outcome) override;
-  void onCallEnded(const std::string& callId, sip::EndReason reason) override;
+  void onCallConfirmed(const std::string& key) override;
+  void onMediaChanged(const std::string& key, const sip::NegotiatedMedia& media) override;
+  void onTransferOutcome(const std::string& key, const sip::TransferOutcome& outcome) override;
+  void onCallEnded(const std::string& key, sip::EndReason reason) override;
   int optionsStatus() override;
 
   size_t activeCalls() const;
@@ -66,7 +67,7 @@ class SipVoiceRuntime : public sip::CallHandler {
   flow::FlowCatalogSource& flowSource() { return *flows_; }
 
  private:
-  std::shared_ptr<CallRun> find(const std::string& callId) const;
+  std::shared_ptr<CallRun> find(const std::string& key) const;
   std::string newContactId();
 
   std::shared_ptr<flow::FlowCatalogSource> flows_;
@@ -81,9 +82,14 @@ class SipVoiceRuntime : public sip::CallHandler {
   std::atomic<bool> draining_{false};
   std::atomic<int> retryAfter_{0};
 
+  struct Call {
+    std::shared_ptr<CallRun> run;
+    std::shared_ptr<rtp::MediaSession> session;
+    rtp::MediaParams initialParams;  // what the INVITE's SDP negotiated
+  };
   mutable std::mutex mu_;
-  std::map<std::string, std::shared_ptr<CallRun>> calls_;  // by Call-ID
-  std::function<bool()> ready_;                            // guarded by mu_
+  std::map<std::string, Call> calls_;  // by IncomingCall::key
+  std::function<bool()> ready_;        // guarded by mu_
 };
 
 // The E.164 form of a SIP user part ("+14155550100", "14155550100", "tel" digits with visual

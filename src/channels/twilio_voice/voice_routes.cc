@@ -7,6 +7,7 @@
 
 #include "adapters/security/signing/twilio_signature.h"
 #include "common/form.h"
+#include "common/log_value.h"
 
 namespace callgate::twilio_voice {
 
@@ -37,7 +38,8 @@ http::Response handle(const WebhookSecurity& security, const http::Request& requ
                       const Step& step) {
   const std::string& signature = request.header("x-twilio-signature");
   if (signature.empty()) {
-    spdlog::warn("event=twilio_signature_missing path={} remote={}", request.path, request.remote);
+    spdlog::warn("event=twilio_signature_missing path={} remote={}", logValue(request.path),
+                 logValue(request.remote));
     return http::jsonError(403, "missing X-Twilio-Signature");
   }
   auto pairs = http::parseFormPairs(request.body);
@@ -45,7 +47,8 @@ http::Response handle(const WebhookSecurity& security, const http::Request& requ
   const std::string base = baseUrlFor(security, request);
   const std::string url = base + request.path + (request.query.empty() ? "" : "?" + request.query);
   if (!twilio::validate(url, *pairs, signature, security.authToken)) {
-    spdlog::warn("event=twilio_signature_invalid path={} remote={}", request.path, request.remote);
+    spdlog::warn("event=twilio_signature_invalid path={} remote={}", logValue(request.path),
+                 logValue(request.remote));
     return http::jsonError(403, "invalid X-Twilio-Signature");
   }
   auto hook = parseVoiceWebhook(*pairs);

@@ -10,6 +10,7 @@
 #include "channels/twilio_voice/parked_call.h"
 #include "channels/twilio_voice/twiml.h"
 #include "channels/twilio_voice/voice_input.h"
+#include "common/log_value.h"
 #include "common/metrics_catalog.h"
 #include "core/phone.h"
 #include "core/verdict.h"
@@ -46,8 +47,8 @@ Attestation attestationOf(const std::string& verstat, const std::string& callSid
   if (parsed.ok()) return *parsed;
   // -Diverted / -Passthrough variants and anything new: not vouched for on this leg; the
   // secure reading is no attestation.
-  spdlog::info("event=twilio_verstat_unrecognised contact={} verstat=\"{}\"", callSid,
-               verstat.substr(0, 64));
+  spdlog::info("event=twilio_verstat_unrecognised contact={} verstat={}", callSid,
+               logValue(verstat, 64));
   return Attestation::kNone;
 }
 

@@ -135,6 +135,13 @@ void Connection::parse() {
            "request header exceeds " + std::to_string(shared_.options.maxHeaderBytes) + " bytes");
       return;
     }
+    // A coding other than "chunked" (ours or beast's verdict) is 501; Transfer-Encoding beside a
+    // Content-Length, the request-smuggling shape, stays 400.
+    if (ec == beasthttp::error::bad_transfer_encoding &&
+        (parser_->unsupportedTransferCoding() || !request_.headers.contains("content-length"))) {
+      fail(501, "only the chunked transfer coding is supported");
+      return;
+    }
     if (ec) {
       fail(400, "malformed HTTP request: " + ec.message());
       return;

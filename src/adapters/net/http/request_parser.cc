@@ -43,10 +43,23 @@ void RequestParser::on_request_impl(beasthttp::verb, string_view methodStr, stri
 }
 
 void RequestParser::on_field_impl(beasthttp::field, string_view nameStr, string_view value,
-                                  error_code&) {
+                                  error_code& ec) {
   std::string name(nameStr.size(), '\0');
   for (size_t i = 0; i < nameStr.size(); ++i) name[i] = lowerAscii(nameStr[i]);
   if (name == "expect" && iequals(value, "100-continue")) expectContinue_ = true;
+  // Strict framing: whatever reads a request behind or in front of us must see the same one.
+  if (name == "transfer-encoding" &&
+      (!iequals(value, "chunked") || out_.headers.contains("transfer-encoding"))) {
+    // Only "chunked", once. "gzip, chunked" would be read as chunked with the body still
+    // gzipped; RFC 9112 6.1: a coding we do not understand is 501.
+    unsupportedCoding_ = true;
+    ec = beasthttp::error::bad_transfer_encoding;
+    return;
+  }
+  if (name == "host" && out_.headers.contains("host")) {
+    ec = beasthttp::error::bad_value;  // RFC 9112 3.2: more than one Host is 400
+    return;
+  }
   auto [it, inserted] = out_.headers.try_emplace(std::move(name));
   if (inserted) {
     it->second.assign(value.data(), value.size());

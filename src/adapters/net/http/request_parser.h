@@ -19,6 +19,9 @@ class RequestParser final : public boost::beast::http::basic_parser<true> {
 
   int version() const { return version_; }
   bool expectsContinue() const { return expectContinue_; }
+  // The request named a transfer coding other than exactly "chunked" (answered 501); put() then
+  // fails with beast's bad_transfer_encoding, which beast also gives for codings it refuses itself.
+  bool unsupportedTransferCoding() const { return unsupportedCoding_; }
 
  private:
   using string_view = boost::beast::string_view;
@@ -41,6 +44,7 @@ class RequestParser final : public boost::beast::http::basic_parser<true> {
   size_t maxBodyBytes_;
   int version_ = 11;
   bool expectContinue_ = false;
+  bool unsupportedCoding_ = false;
 };
 
 }  // namespace callgate::http

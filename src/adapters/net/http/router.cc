@@ -124,6 +124,17 @@ Router::Lookup Router::find(std::string_view method, const std::string& path,
       return out;
     }
   }
+  // HEAD is GET without the body (RFC 9110 9.3.2): the GET route answers, the writer drops the
+  // body and keeps its Content-Length.
+  if (method == "HEAD") {
+    for (const Route& r : it->second.routes) {
+      if (r.method == "GET") {
+        out.match = Match::kFound;
+        out.route = &r;
+        return out;
+      }
+    }
+  }
   out.match = Match::kNoMethod;
   return out;
 }

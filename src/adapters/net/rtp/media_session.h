@@ -34,6 +34,10 @@ struct MediaParams {  // what SDP negotiated (the runtime converts sip::Negotiat
   std::string remoteAddress;  // IPv4 dotted (or IPv6); empty/invalid: wait for the latch
   uint16_t remotePort = 0;    // 0: stream disabled (rejected m= line): send nothing
   bool onHold = false;        // on hold: send nothing (the clock and any playback keep running)
+  // false until the caller confirmed the call (the ACK of our 200): the SDP address may be
+  // anyone's, so nothing is sent until an update() with true, or until the peer's own RTP
+  // arrives from the very address its SDP names; packets from elsewhere are ignored meanwhile.
+  bool confirmed = true;
 };
 
 class MediaSession {

@@ -10,6 +10,7 @@
 
 #include "adapters/net/rtp/media_worker.h"
 #include "adapters/net/rtp/port_pool.h"
+#include "common/log_value.h"
 
 namespace callgate::rtp {
 
@@ -136,8 +137,8 @@ void UdpMediaSession::applyParams(const MediaParams& params, bool initial) {
     if (haveRemote_) {
       remote_ = udp::endpoint(address, params.remotePort);
     } else if (!params.remoteAddress.empty() && ec) {
-      spdlog::warn("event=rtp_bad_remote_address port={} address=\"{}\"", port_,
-                   params.remoteAddress);
+      spdlog::warn("event=rtp_bad_remote_address port={} address={}", port_,
+                   logValue(params.remoteAddress));
     }
     latched_ = false;  // a new address from SDP: latch again on the next packet
   }
@@ -173,7 +174,8 @@ void UdpMediaSession::onTick(uint64_t tick) {
   if (closed_) return;
   bool finished = false;
   fillPayload(tx_.data() + kRtpHeaderBytes, finished);  // playback runs on hold too
-  if (haveRemote_ && !params_.onHold && params_.remotePort != 0) {
+  if (haveRemote_ && (params_.confirmed || latched_) && !params_.onHold &&
+      params_.remotePort != 0) {
     RtpHeader header;
     header.marker = markerPending_;
     header.payloadType = static_cast<uint8_t>(params_.audioPayloadType);
@@ -212,6 +214,12 @@ void UdpMediaSession::onReceive(const boost::system::error_code& ec, size_t byte
     const bool event = params_.dtmfPayloadType >= 0 && pt == params_.dtmfPayloadType;
     if (audio || event) {
       if (!latched_) {
+        // Before the call is confirmed only the SDP address itself may latch (its owner then
+        // shows it wants our media); anyone else could aim our stream at a third party.
+        if (!params_.confirmed && !(haveRemote_ && rxFrom_ == remote_)) {
+          if (!closed_) receive();
+          return;
+        }
         // Symmetric RTP (RFC 4961): answer where the caller's packets come from, which behind a
         // NAT is not the address in its SDP. Packets from anywhere else are ignored from now on.
         latched_ = true;

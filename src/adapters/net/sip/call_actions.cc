@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "adapters/net/sip/server_core.h"
+#include "common/log_value.h"
 
 namespace callgate::sip {
 
@@ -35,14 +36,14 @@ void ServerCore::legRefer(const std::string& dialogKey, const std::string& targe
   if (it == dialogs_.end() || it->second->state == DialogState::kEnded) return;
   Dialog& d = *it->second;
   if (d.state != DialogState::kConfirmed || d.refer != Dialog::Refer::kNone) {
-    handler_.onTransferOutcome(d.callId, {.succeeded = false, .status = 491});
+    handler_.onTransferOutcome(d.key, {.succeeded = false, .status = 491});
     return;
   }
   auto referTo = buildReferTo(target, headers);
   if (!referTo.ok()) {
-    spdlog::warn("event=sip_refer_rejected call_id={} error=\"{}\"", d.callId,
-                 referTo.error().message());
-    handler_.onTransferOutcome(d.callId, {.succeeded = false, .status = 400});
+    spdlog::warn("event=sip_refer_rejected call_id={} error={}", logValue(d.callId),
+                 logValue(referTo.error().message()));
+    handler_.onTransferOutcome(d.key, {.succeeded = false, .status = 400});
     return;
   }
   HeaderList all;
@@ -54,7 +55,7 @@ void ServerCore::legRefer(const std::string& dialogKey, const std::string& targe
   d.refer = Dialog::Refer::kSent;
   if (!sendRequest(d, "REFER", all)) {
     d.refer = Dialog::Refer::kNone;
-    handler_.onTransferOutcome(d.callId, {.succeeded = false, .status = 500});
+    handler_.onTransferOutcome(d.key, {.succeeded = false, .status = 500});
   }
 }
 

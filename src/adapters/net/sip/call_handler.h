@@ -17,6 +17,10 @@
 namespace callgate::sip {
 
 struct IncomingCall {
+  // The dialog's key (Call-ID and our tag): unique among the calls in progress, it names this
+  // call in every later CallHandler callback. Calls may share a Call-ID (each INVITE with its
+  // own From tag is a call of its own), so the Call-ID alone does not tell them apart.
+  std::string key;
   std::string callId;            // Call-ID
   std::string callerUser;        // user part of P-Asserted-Identity's URI, else From's; raw text
   std::string dialledUser;       // user part of the Request-URI
@@ -70,15 +74,16 @@ class CallLeg {
                      const std::vector<std::pair<std::string, std::string>>& headers) = 0;
 };
 
+// Every callback after onIncomingCall names the call by IncomingCall::key.
 class CallHandler {
  public:
   virtual ~CallHandler() = default;
   virtual Acceptance onIncomingCall(const IncomingCall& call, std::shared_ptr<CallLeg> leg) = 0;
-  virtual void onCallConfirmed(const std::string& callId) = 0;  // ACK for our 200 arrived
-  virtual void onMediaChanged(const std::string& callId, const NegotiatedMedia& media) = 0;
-  virtual void onTransferOutcome(const std::string& callId, const TransferOutcome& outcome) = 0;
+  virtual void onCallConfirmed(const std::string& key) = 0;  // ACK for our 200 arrived
+  virtual void onMediaChanged(const std::string& key, const NegotiatedMedia& media) = 0;
+  virtual void onTransferOutcome(const std::string& key, const TransferOutcome& outcome) = 0;
   // Exactly once per accepted call (Acceptance.status 200), never for rejected ones.
-  virtual void onCallEnded(const std::string& callId, EndReason reason) = 0;
+  virtual void onCallEnded(const std::string& key, EndReason reason) = 0;
   // The status an out-of-dialog OPTIONS gets: a dispatcher probes with it to decide whether to
   // send this node calls, so a node that is not ready (or is draining) answers 503.
   virtual int optionsStatus() { return 200; }

@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include "adapters/net/sip/server_core.h"
+#include "common/log_value.h"
 
 namespace callgate::sip {
 
@@ -12,7 +13,7 @@ bool ServerCore::sendRequest(Dialog& d, std::string_view method, const HeaderLis
   auto built = SipMessage::request(method, d.remoteTarget);
   if (!built.ok()) {
     spdlog::warn("event=sip_request_failed call_id={} method={} error=\"bad remote target\"",
-                 d.callId, method);
+                 logValue(d.callId), method);
     return false;
   }
   SipMessage& r = built.value();
@@ -28,8 +29,8 @@ bool ServerCore::sendRequest(Dialog& d, std::string_view method, const HeaderLis
       r.setParsedHeader("Contact", contactFor(to.transport)).ok();
   for (const auto& route : d.routeSet) ok = ok && r.setParsedHeader("Route", route).ok();
   if (!ok) {
-    spdlog::warn("event=sip_request_failed call_id={} method={} error=\"bad header\"", d.callId,
-                 method);
+    spdlog::warn("event=sip_request_failed call_id={} method={} error=\"bad header\"",
+                 logValue(d.callId), method);
     return false;
   }
   r.addHeader("Max-Forwards", "70");
@@ -105,9 +106,9 @@ void ServerCore::finishTransfer(Dialog& d, TransferOutcome outcome) {
   if (d.refer == Dialog::Refer::kNone) return;
   d.refer = Dialog::Refer::kNone;
   if (outcome.succeeded) d.transferred = true;
-  spdlog::info("event=sip_transfer_outcome call_id={} succeeded={} status={}", d.callId,
+  spdlog::info("event=sip_transfer_outcome call_id={} succeeded={} status={}", logValue(d.callId),
                outcome.succeeded, outcome.status);
-  handler_.onTransferOutcome(d.callId, outcome);
+  handler_.onTransferOutcome(d.key, outcome);
 }
 
 }  // namespace callgate::sip

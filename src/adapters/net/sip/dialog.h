@@ -29,6 +29,7 @@ struct Dialog {
 
   std::string key;  // callId + '\n' + localTag
   std::string callId, localTag;
+  std::string remoteTag;  // the INVITE's From tag: with callId and localTag, the dialog's ID
   DialogState state = DialogState::kEarly;
   SipMessage invite;  // the initial INVITE, top Via stamped
   std::string inviteTxnKey;

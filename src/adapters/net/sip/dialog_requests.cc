@@ -8,7 +8,7 @@
 namespace callgate::sip {
 
 void ServerCore::onInDialog(SipMessage& req, const Peer& dest, const std::string& txnKey) {
-  Dialog* d = findDialog(req.callId(), req.toTag());
+  Dialog* d = findDialog(req);
   if (d == nullptr || d->state == DialogState::kEnded) {
     respond(req, dest, 481, {}, txnKey);
     return;
@@ -61,7 +61,7 @@ void ServerCore::onReInvite(Dialog& d, SipMessage& req, const Peer& dest,
   auto ok = respond(req, dest, 200, {.sdp = sdp, .contact = true, .allow = true}, txnKey);
   d.ackCseq = req.cseq();
   startOkRetransmit(d, dest, std::move(ok));
-  handler_.onMediaChanged(d.callId, d.media);
+  handler_.onMediaChanged(d.key, d.media);
 }
 
 void ServerCore::onNotify(Dialog& d, const SipMessage& req, const Peer& dest,
@@ -88,7 +88,7 @@ void ServerCore::endDialog(Dialog& d, EndReason reason) {
     if (d.transferred && (reason == EndReason::kCallerHungUp || reason == EndReason::kWeHungUp)) {
       reason = EndReason::kTransferred;
     }
-    handler_.onCallEnded(d.callId, reason);
+    handler_.onCallEnded(d.key, reason);
   }
   // Linger 64*T1 so late retransmissions meet a 481 rather than a new call, then free it.
   d.timer.cancel();

@@ -6,6 +6,7 @@
 #include "adapters/net/sip/call_leg_impl.h"
 #include "adapters/net/sip/sdp.h"
 #include "adapters/net/sip/server_core.h"
+#include "common/log_value.h"
 
 namespace callgate::sip {
 
@@ -14,6 +15,12 @@ void ServerCore::onInitialInvite(SipMessage& req, const Peer& dest, const std::s
   const std::string localTag = randomToken(10);
   if (closing_ || live_.load() >= static_cast<size_t>(std::max(options_.maxCalls, 0))) {
     rejectInvite(req, txnKey, 503, localTag, 5);
+    return;
+  }
+  if (hasLiveDialog(req.callId(), req.fromTag())) {
+    // The request again by another path (a new Via branch: forked, or re-sent by an SBC on
+    // failover) while the first is in progress: a merged request (RFC 3261 8.2.2.2).
+    rejectInvite(req, txnKey, 482, localTag);
     return;
   }
   if (req.contactUri().empty()) {
@@ -33,6 +40,7 @@ void ServerCore::onInitialInvite(SipMessage& req, const Peer& dest, const std::s
   auto d = std::make_shared<Dialog>(io_);
   d->callId = req.callId();
   d->localTag = localTag;
+  d->remoteTag = req.fromTag();
   d->key = d->callId + "\n" + localTag;
   d->inviteTxnKey = txnKey;
   d->peer = dest;
@@ -44,6 +52,7 @@ void ServerCore::onInitialInvite(SipMessage& req, const Peer& dest, const std::s
   d->media = *media;
 
   IncomingCall call;
+  call.key = d->key;
   call.callId = d->callId;
   call.assertedIdentity = req.header("p-asserted-identity");
   call.fromHeader = d->remoteUri;
@@ -64,7 +73,7 @@ void ServerCore::onInitialInvite(SipMessage& req, const Peer& dest, const std::s
   try {
     answer = handler_.onIncomingCall(call, std::move(leg));
   } catch (...) {
-    spdlog::error("event=sip_handler_exception call_id={}", d->callId);
+    spdlog::error("event=sip_handler_exception call_id={}", logValue(d->callId));
     answer.status = 500;
   }
   if (answer.status != 200) {
@@ -146,12 +155,12 @@ void ServerCore::onAck(const SipMessage& req) {
       return;
     }
   }
-  Dialog* d = findDialog(req.callId(), req.toTag());
+  Dialog* d = findDialog(req);
   if (d == nullptr || !d->okRetransmit.active() || req.cseq() != d->ackCseq) return;
   d->okRetransmit.stop();
   if (d->state != DialogState::kAnswering) return;  // the ACK of a re-INVITE's 2xx
   d->state = DialogState::kConfirmed;
-  handler_.onCallConfirmed(d->callId);
+  handler_.onCallConfirmed(d->key);
   if (d->hangupPending) {
     sendBye(*d);
     endDialog(*d, EndReason::kWeHungUp);
@@ -177,7 +186,7 @@ void ServerCore::onAckTimeout(const std::string& dialogKey) {
   auto it = dialogs_.find(dialogKey);
   if (it == dialogs_.end() || it->second->state == DialogState::kEnded) return;
   Dialog& d = *it->second;
-  spdlog::info("event=sip_ack_timeout call_id={}", d.callId);
+  spdlog::info("event=sip_ack_timeout call_id={}", logValue(d.callId));
   sendBye(d);
   endDialog(d, d.hangupPending ? EndReason::kWeHungUp : EndReason::kAckTimeout);
 }

@@ -221,12 +221,23 @@ void ServerCore::sendTo(const Peer& to, std::string_view bytes) {
   }
 }
 
-Dialog* ServerCore::findDialog(const std::string& callId, std::string_view localTag) {
+Dialog* ServerCore::findDialog(const SipMessage& req) {
+  const std::string callId = req.callId();
+  const std::string_view localTag = req.toTag();
   std::string key;
   key.reserve(callId.size() + localTag.size() + 1);
   key.append(callId).append("\n").append(localTag);
   auto it = dialogs_.find(key);
-  return it == dialogs_.end() ? nullptr : it->second.get();
+  // The From tag too: a request naming our tag but another peer's is not of this dialog.
+  if (it == dialogs_.end() || it->second->remoteTag != req.fromTag()) return nullptr;
+  return it->second.get();
+}
+
+bool ServerCore::hasLiveDialog(std::string_view callId, std::string_view remoteTag) const {
+  return std::any_of(dialogs_.begin(), dialogs_.end(), [&](const auto& entry) {
+    const Dialog& d = *entry.second;
+    return d.state != DialogState::kEnded && d.callId == callId && d.remoteTag == remoteTag;
+  });
 }
 
 }  // namespace callgate::sip

@@ -72,7 +72,10 @@ class ServerCore final : public MessageSink, public std::enable_shared_from_this
   void sendTo(const Peer& to, std::string_view bytes);
   void logMalformed(const Peer& from, std::string_view what);
   void scheduleSweep();
-  Dialog* findDialog(const std::string& callId, std::string_view localTag);
+  // The dialog of an in-dialog request or ACK (Call-ID, To tag = ours, From tag = the peer's).
+  Dialog* findDialog(const SipMessage& req);
+  // A dialog in progress that an initial INVITE with this Call-ID and From tag would merge with.
+  bool hasLiveDialog(std::string_view callId, std::string_view remoteTag) const;
   Retransmitter::Timing timing() const { return {options_.t1, options_.t2}; }
   std::chrono::milliseconds linger() const { return 64 * options_.t1; }
   std::string contactFor(Transport t) const;

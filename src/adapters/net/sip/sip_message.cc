@@ -69,6 +69,8 @@ const char* defaultReason(int status) {
       return "Temporarily Unavailable";
     case 481:
       return "Call/Transaction Does Not Exist";
+    case 482:
+      return "Loop Detected";
     case 486:
       return "Busy Here";
     case 487:

@@ -7,6 +7,7 @@
 #include <cstring>
 #include <filesystem>
 
+#include "adapters/platform/file/private_file.h"
 #include "adapters/platform/file/unique_fd.h"
 
 namespace callgate {
@@ -16,12 +17,7 @@ Status AppendFile::appendLine(std::string line) const {
     return Error::unavailable(label_ + " " + path_ + ": " + what + ": " + std::strerror(err));
   };
   line.push_back('\n');
-  const std::filesystem::path parent = std::filesystem::path(path_).parent_path();
-  if (!parent.empty()) {
-    std::error_code ec;
-    std::filesystem::create_directories(parent, ec);
-    if (ec) return fail("cannot create directory " + parent.string(), ec.value());
-  }
+  if (Status dir = ensureParentDirectory(path_, label_); !dir.ok()) return dir;
   const UniqueFd fd(::open(path_.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, mode_));
   if (fd.get() < 0) return fail("cannot open", errno);
   // One write() of the whole line: with O_APPEND the kernel places it atomically at the end. A

@@ -25,13 +25,43 @@ Error ioError(std::string_view label, const std::string& path, const char* what,
 Status ensureParentDirectory(const std::string& path, std::string_view label) {
   const std::filesystem::path parent = std::filesystem::path(path).parent_path();
   if (parent.empty()) return okStatus();
-  std::error_code ec;
-  std::filesystem::create_directories(parent, ec);
-  if (ec) {
-    return Error::unavailable(std::string(label) + " " + path + ": cannot create directory " +
-                              parent.string() + ": " + ec.message());
+  if (Status s = ensurePrivateDirectory(parent.string(), label); !s.ok()) {
+    return Error::unavailable(std::string(label) + " " + path + ": " + s.error().message());
   }
   return okStatus();
+}
+
+Status ensurePrivateDirectory(const std::string& dir, std::string_view label) {
+  std::filesystem::path partial;
+  for (const auto& part : std::filesystem::path(dir)) {
+    partial /= part;
+    if (part.empty() || part == "/" || part == "." || part == "..") continue;
+    if (::mkdir(partial.c_str(), 0700) == 0) {
+      // mkdir applied the umask (a umask of 0277 would leave it unusable): set the mode itself.
+      if (::chmod(partial.c_str(), 0700) != 0) {
+        return Error::unavailable(std::string(label) + ": cannot set the mode of directory " +
+                                  partial.string() + ": " + std::strerror(errno));
+      }
+    } else if (errno != EEXIST) {
+      return Error::unavailable(std::string(label) + ": cannot create directory " +
+                                partial.string() + ": " + std::strerror(errno));
+    }
+  }
+  struct stat st {};
+  if (::stat(dir.c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) {
+    return Error::unavailable(std::string(label) + ": " + dir + " is not a directory");
+  }
+  return okStatus();
+}
+
+Status checkOwnedByUs(const struct stat& st, const std::string& path, std::string_view label) {
+  const uid_t us = ::geteuid();
+  if (st.st_uid == us) return okStatus();
+  return Error::failedPrecondition(
+      std::string(label) + " " + path + " is owned by uid " + std::to_string(st.st_uid) +
+      ", not by the server's user (uid " + std::to_string(us) +
+      "): refusing to load a key another user could have planted; if it is genuine, run chown " +
+      std::to_string(us) + " " + path + " (and consider rotating the key)");
 }
 
 Result<bool> writePrivateFile(const std::string& path, std::string_view data, Publish how,

@@ -10,6 +10,7 @@
 #include <cstring>
 #include <memory>
 #include <mutex>
+#include <string_view>
 
 namespace callgate {
 
@@ -51,9 +52,33 @@ class FdSink : public spdlog::sinks::base_sink<std::mutex> {
   void sink_it_(const spdlog::details::log_msg& msg) override {
     spdlog::memory_buf_t formatted;
     formatter_->format(msg, formatted);
-    buffer_.append(formatted.data(), formatted.size());
+    appendSafeLine(std::string_view(formatted.data(), formatted.size()));
     if (!buffered_ || buffer_.size() >= kFlushBytes) flush_();
   }
+  // The backstop behind logValue() (common/log_value.h), which every value from the wire goes
+  // through: whatever a call site forgot, one event stays one line with no control character
+  // (\xNN instead) and at most kMaxLineBytes.
+  void appendSafeLine(std::string_view line) {
+    static constexpr char kHex[] = "0123456789abcdef";
+    if (!line.empty() && line.back() == '\n') line.remove_suffix(1);
+    const size_t start = buffer_.size();
+    for (const char ch : line) {
+      if (buffer_.size() - start >= kMaxLineBytes) {
+        buffer_ += "...[line cut]";
+        break;
+      }
+      const auto c = static_cast<unsigned char>(ch);
+      if (c < 0x20 || c == 0x7f) {
+        buffer_ += "\\x";
+        buffer_ += kHex[c >> 4];
+        buffer_ += kHex[c & 0xf];
+      } else {
+        buffer_ += ch;
+      }
+    }
+    buffer_ += '\n';
+  }
+
   void flush_() override {
     size_t done = 0;
     while (done < buffer_.size()) {
@@ -67,6 +92,7 @@ class FdSink : public spdlog::sinks::base_sink<std::mutex> {
 
  private:
   static constexpr size_t kFlushBytes = 32 * 1024;
+  static constexpr size_t kMaxLineBytes = 16 * 1024;
   int fd_;
   const std::string path_;
   const bool buffered_;

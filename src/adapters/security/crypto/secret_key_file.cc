@@ -38,6 +38,9 @@ Result<std::string> readKey(const std::string& path, int fd) {
   if (!S_ISREG(st.st_mode)) {
     return Error::invalidArgument("secret key file " + path + " is not a regular file");
   }
+  if (Status owner = checkOwnedByUs(st, path, "secret key file"); !owner.ok()) {
+    return owner.error();
+  }
   if ((st.st_mode & (S_IRWXG | S_IRWXO)) != 0) {
     const std::string fix = "chmod 600 " + path;
     return Error::failedPrecondition("secret key file " + path + " has mode " +

@@ -115,6 +115,7 @@ Result<std::vector<Ed25519Key>> readKeyFile(const std::string& path) {
   struct stat st {};
   if (::fstat(fd.get(), &st) != 0) return ioError(path, "stat failed", errno);
   if (!S_ISREG(st.st_mode)) return malformed(path, "not a regular file");
+  if (Status owner = checkOwnedByUs(st, path, "key file"); !owner.ok()) return owner.error();
   if ((st.st_mode & (S_IRWXG | S_IRWXO)) != 0) {
     char mode[8];
     std::snprintf(mode, sizeof mode, "%04o", static_cast<unsigned>(st.st_mode & 07777));

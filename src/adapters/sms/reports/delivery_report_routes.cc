@@ -8,6 +8,7 @@
 #include "adapters/sms/kannel/kannel_sms_sender.h"
 #include "adapters/sms/tracked_sms_sender.h"
 #include "common/form.h"
+#include "common/log_value.h"
 #include "common/metrics_catalog.h"
 
 namespace callgate {
@@ -20,7 +21,8 @@ bool isMessageId(const std::string& id) {
 
 http::Response recorded(Result<SmsReportOutcome> outcome, const std::string& logFields) {
   if (!outcome.ok()) {
-    spdlog::warn("event=sms_report_failed {} error=\"{}\"", logFields, outcome.error().message());
+    spdlog::warn("event=sms_report_failed {} error={}", logFields,
+                 logValue(outcome.error().message()));
     return http::jsonError(503, "temporarily unavailable; retry later");
   }
   if (*outcome == SmsReportOutcome::kUnknownMessage) {
@@ -44,7 +46,12 @@ http::Response handleTwilioStatus(const http::Request& request, const TwilioStat
   }
   auto params = http::parseFormPairs(request.body);
   if (!params.ok()) return http::jsonError(400, params.error().message());
-  const std::string url = options.publicUrl + (request.query.empty() ? "" : "?" + request.query);
+  // Twilio signs the URL it requested: the configured one, whose own query (if any) it kept, with
+  // the "&id=..." the sender appended. That whole query is the request's, so the configured
+  // URL's is dropped here, or it would be counted twice.
+  const std::string_view configured = options.publicUrl;
+  const std::string url = std::string(configured.substr(0, configured.find_first_of("?#"))) +
+                          (request.query.empty() ? "" : "?" + request.query);
   if (!twilio::validate(url, *params, request.header("x-twilio-signature"), options.authToken)) {
     spdlog::warn("event=sms_report_rejected provider=twilio reason=signature remote={}",
                  request.remote);

@@ -11,6 +11,7 @@
 #include <system_error>
 #include <utility>
 
+#include "adapters/platform/file/private_file.h"
 #include "adapters/platform/file/unique_fd.h"
 #include "adapters/storage/sqlite/sqlite_schema.h"
 #include "common/metrics_catalog.h"
@@ -123,12 +124,9 @@ Result<std::unique_ptr<SqliteDatabase>> SqliteDatabase::open(const std::string& 
   }
   const bool inMemory = path == kMemoryPath;
   if (!inMemory) {
-    const std::filesystem::path parent = std::filesystem::path(path).parent_path();
-    std::error_code ec;
-    if (!parent.empty()) std::filesystem::create_directories(parent, ec);
-    if (ec) {
-      return Error::unavailable("sqlite: cannot create directory " + parent.string() + ": " +
-                                ec.message());
+    // A missing state directory is created 0700 whatever the umask.
+    if (Status dir = ensureParentDirectory(path, "sqlite: database"); !dir.ok()) {
+      return dir.error();
     }
     // A new database holds customer data: create it private (0600). SQLite gives its -wal and
     // -shm files the database file's permissions. An existing file keeps the mode it has.

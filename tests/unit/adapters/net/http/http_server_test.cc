@@ -105,7 +105,9 @@ TEST_F(HttpServerTest, Http10ClosesUnlessKeepAliveIsAsked) {
   EXPECT_TRUE(c.waitClosed());
 }
 
-TEST_F(HttpServerTest, HeadResponseHasNoBody) {
+// HEAD on a GET route answers as GET would (status, headers, Content-Length) without the body
+// (RFC 9110 9.3.2), on a connection that stays usable.
+TEST_F(HttpServerTest, HeadOnAGetRouteAnswersLikeGetWithoutABody) {
   TestClient c(start());
   ASSERT_TRUE(
       c.send("HEAD /hello HTTP/1.1\r\nHost: t\r\n\r\n"
@@ -113,9 +115,49 @@ TEST_F(HttpServerTest, HeadResponseHasNoBody) {
   const std::string raw = c.readRaw(100000, 3s);  // everything until the server closes
   const size_t firstEnd = raw.find("\r\n\r\n");
   ASSERT_NE(firstEnd, std::string::npos) << raw;
-  EXPECT_TRUE(raw.starts_with("HTTP/1.1 405 ")) << raw;
-  EXPECT_EQ(raw.compare(firstEnd + 4, 9, "HTTP/1.1 "), 0) << raw;
+  EXPECT_TRUE(raw.starts_with("HTTP/1.1 200 ")) << raw;
+  EXPECT_NE(raw.substr(0, firstEnd).find("Content-Length: 5"), std::string::npos) << raw;
+  EXPECT_EQ(raw.compare(firstEnd + 4, 9, "HTTP/1.1 "), 0) << raw;  // no body before the next
   EXPECT_TRUE(raw.ends_with("hello")) << raw;
+}
+
+TEST_F(HttpServerTest, HeadOnAPostOnlyRouteIs405) {
+  TestClient c(start());
+  ASSERT_TRUE(c.send("HEAD /echo HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n"));
+  const std::string raw = c.readRaw(100000, 3s);
+  EXPECT_TRUE(raw.starts_with("HTTP/1.1 405 ")) << raw;
+}
+
+TEST_F(HttpServerTest, TwoHostHeadersAre400) {
+  TestClient c(start());
+  ASSERT_TRUE(c.send("GET /hello HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n"));
+  auto r = c.read();
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 400);
+  EXPECT_TRUE(c.waitClosed());
+}
+
+// Only "chunked" is a transfer coding we read; anything else, alone or before chunked, is 501
+// (RFC 9112 6.1), never silently read as chunked.
+TEST_F(HttpServerTest, TransferCodingsOtherThanChunkedAre501) {
+  const uint16_t port = start();
+  for (const std::string coding : {"gzip, chunked", "gzip", "chunked, chunked", "identity"}) {
+    TestClient c(port);
+    ASSERT_TRUE(c.send("POST /echo HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: " + coding +
+                       "\r\n\r\n3\r\nabc\r\n0\r\n\r\n"));
+    auto r = c.read();
+    ASSERT_TRUE(r) << coding;
+    EXPECT_EQ(r->status, 501) << coding;
+    EXPECT_TRUE(c.waitClosed()) << coding;
+  }
+  TestClient c(port);
+  ASSERT_TRUE(
+      c.send("POST /echo HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: Chunked\r\n\r\n"
+             "3\r\nabc\r\n0\r\n\r\n"));
+  auto r = c.read();
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 200);
+  EXPECT_EQ(r->body, "abc");
 }
 
 TEST_F(HttpServerTest, Http10KeepAliveStaysOpen) {

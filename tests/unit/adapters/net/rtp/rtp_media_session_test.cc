@@ -174,6 +174,40 @@ TEST_F(MediaSessionTest, LatchesOntoTheSourceOfTheFirstPacket) {
   EXPECT_TRUE(intruder.collect(100ms).empty());
 }
 
+// Before the caller confirmed the call (ACK), nothing goes to the address its SDP names: that
+// address may be anyone's, and an INVITE never ACKed must not make us a reflector.
+TEST_F(MediaSessionTest, SendsNothingBeforeConfirmationThenStreams) {
+  PeerSocket sdpTarget;
+  MediaParams params = paramsTo(sdpTarget.port());
+  params.confirmed = false;
+  session_->start(params);
+  EXPECT_TRUE(sdpTarget.collect(300ms).empty());
+  params.confirmed = true;
+  session_->update(params);
+  const auto packets = sdpTarget.collect(300ms);
+  ASSERT_GE(packets.size(), 5u);
+  const auto first = parseRtp(packets[0]);
+  ASSERT_TRUE(first);
+  EXPECT_TRUE(first->header.marker);  // the first packet sent opens the talk spurt
+}
+
+TEST_F(MediaSessionTest, BeforeConfirmationOnlyThePeersOwnRtpFromItsSdpAddressStartsTheStream) {
+  PeerSocket sdpTarget, stranger;
+  MediaParams params = paramsTo(sdpTarget.port());
+  params.confirmed = false;
+  session_->start(params);
+  // A packet from elsewhere neither latches nor starts the stream (to it or to the SDP address).
+  stranger.sendTo(session_->localPort(),
+                  testing::rtpPacket({true, 0, 1, 160, 0x99}, std::vector<uint8_t>(160, 0xFF)));
+  EXPECT_TRUE(stranger.collect(200ms).empty());
+  EXPECT_TRUE(sdpTarget.collect(100ms).empty());
+  // The peer's own RTP, from the address its SDP names: it is listening there, so answer.
+  sdpTarget.sendTo(session_->localPort(),
+                   testing::rtpPacket({true, 0, 1, 160, 0x77}, std::vector<uint8_t>(160, 0xFF)));
+  EXPECT_GE(sdpTarget.collect(200ms).size(), 4u);
+  EXPECT_TRUE(stranger.collect(100ms).empty());
+}
+
 // Ports of their own: this test sends to its port after closing it, and CTest runs other
 // MediaSession tests in parallel processes, one of which could bind that port meanwhile and
 // latch onto those packets.

@@ -32,21 +32,23 @@ class FakeCallHandler : public CallHandler {
   Acceptance onIncomingCall(const IncomingCall& call, std::shared_ptr<CallLeg> leg) override {
     std::lock_guard lock(mu_);
     calls.push_back(call);
-    legs[call.callId] = std::move(leg);
+    legs[call.callId] = leg;
+    legsByKey[call.key] = std::move(leg);
     cv_.notify_all();
     return answer;
   }
-  void onCallConfirmed(const std::string& callId) override {
-    record([&] { confirmed.push_back(callId); });
+  // The callbacks name the call by IncomingCall::key.
+  void onCallConfirmed(const std::string& key) override {
+    record([&] { confirmed.push_back(key); });
   }
-  void onMediaChanged(const std::string& callId, const NegotiatedMedia& media) override {
-    record([&] { mediaChanges.emplace_back(callId, media); });
+  void onMediaChanged(const std::string& key, const NegotiatedMedia& media) override {
+    record([&] { mediaChanges.emplace_back(key, media); });
   }
-  void onTransferOutcome(const std::string& callId, const TransferOutcome& outcome) override {
-    record([&] { transfers.emplace_back(callId, outcome); });
+  void onTransferOutcome(const std::string& key, const TransferOutcome& outcome) override {
+    record([&] { transfers.emplace_back(key, outcome); });
   }
-  void onCallEnded(const std::string& callId, EndReason reason) override {
-    record([&] { ended.emplace_back(callId, reason); });
+  void onCallEnded(const std::string& key, EndReason reason) override {
+    record([&] { ended.emplace_back(key, reason); });
   }
   int optionsStatus() override { return options.load(); }
 
@@ -67,7 +69,8 @@ class FakeCallHandler : public CallHandler {
   }
 
   std::vector<IncomingCall> calls;
-  std::map<std::string, std::shared_ptr<CallLeg>> legs;
+  std::map<std::string, std::shared_ptr<CallLeg>> legs;       // by Call-ID (the latest)
+  std::map<std::string, std::shared_ptr<CallLeg>> legsByKey;  // by IncomingCall::key
   std::vector<std::string> confirmed;
   std::vector<std::pair<std::string, NegotiatedMedia>> mediaChanges;
   std::vector<std::pair<std::string, TransferOutcome>> transfers;

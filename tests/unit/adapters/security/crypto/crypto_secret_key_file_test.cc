@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 #include <stdlib.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
@@ -116,6 +117,31 @@ TEST(SecretKeyFileTest, RacingCreatorsAllGetTheSameKey) {
   for (auto& t : threads) t.join();
   for (const auto& key : keys) EXPECT_EQ(key, keys[0]);
   EXPECT_EQ(keys[0].size(), kSecretKeyBytes);
+}
+
+TEST(SecretKeyFileTest, RefusesAKeyFileOwnedByAnotherUser) {
+  if (::geteuid() != 0) GTEST_SKIP() << "needs root to give a file to another user";
+  TempDir dir;
+  const std::string path = dir.file("server.key");
+  writeFile(path, std::string(64, 'a'), 0600);
+  ASSERT_EQ(::chown(path.c_str(), 65534, 65534), 0);
+  auto key = loadOrCreateSecretKey(path);
+  ASSERT_FALSE(key.ok());
+  EXPECT_EQ(key.error().code(), ErrorCode::kFailedPrecondition);
+  EXPECT_NE(key.error().message().find(path), std::string::npos) << key.error().message();
+  EXPECT_NE(key.error().message().find("owned by uid 65534"), std::string::npos)
+      << key.error().message();
+}
+
+TEST(SecretKeyFileTest, CreatesMissingDirectoriesPrivateWhateverTheUmask) {
+  TempDir dir;
+  const mode_t old = ::umask(0);
+  auto key = loadOrCreateSecretKey(dir.file("state/keys/server.key"));
+  ::umask(old);
+  ASSERT_TRUE(key.ok()) << key.error().toString();
+  EXPECT_EQ(modeOf(dir.file("state")), 0700u);
+  EXPECT_EQ(modeOf(dir.file("state/keys")), 0700u);
+  EXPECT_EQ(modeOf(dir.file("state/keys/server.key")), 0600u);
 }
 
 TEST(SecretKeyFileTest, ReportsAnUnusablePath) {

@@ -86,6 +86,25 @@ TEST_F(DeliveryReportRoutesTest, WithoutOurIdTheMessageSidFindsIt) {
   EXPECT_EQ(status(kId), "undelivered");
 }
 
+// A status_callback_url with a query of its own: the sender appends "&id=..." to it, Twilio
+// requests (and signs) exactly that URL, and the report must be accepted, not checked over the
+// configured query twice.
+TEST_F(DeliveryReportRoutesTest, ACallbackUrlWithItsOwnQueryIsSignedAsRequested) {
+  const std::string configured = std::string(kPublicUrl) + "?tenant=blue";
+  const std::string query = std::string("tenant=blue&id=") + kId;
+  http::Request r = twilioRequest(kDelivered, query, "x");
+  r.headers["x-twilio-signature"] =
+      twilio::computeSignature(std::string(kPublicUrl) + "?" + query, kDelivered, kToken);
+  http::Response response = handleTwilioStatus(r, {kToken, configured}, *store_, clock_);
+  EXPECT_EQ(response.status, 200) << response.body;
+  EXPECT_EQ(status(kId), "delivered");
+  // Still bound to the URL: signed for another query, refused.
+  http::Request other = twilioRequest(kDelivered, query, "x");
+  other.headers["x-twilio-signature"] = twilio::computeSignature(
+      std::string(kPublicUrl) + "?tenant=red&id=" + kId, kDelivered, kToken);
+  EXPECT_EQ(handleTwilioStatus(other, {kToken, configured}, *store_, clock_).status, 403);
+}
+
 TEST_F(DeliveryReportRoutesTest, BadSignatureIsForbiddenAndChangesNothing) {
   http::Request r =
       twilioRequest(kDelivered, std::string("id=") + kId, "RSOYDt4T1cUTdK1PDd93/VVr8B8=");
