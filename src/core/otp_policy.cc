@@ -17,6 +17,12 @@ Status validateOtpConfig(const OtpConfig& c) {
   if (c.perNumberWindow < Seconds(1) || c.perPrefixWindow < Seconds(1)) {
     return Error::invalidArgument("otp rate windows must be >= 1 second");
   }
+  if (c.dailySendLimit < 1 || c.dailyFailureLimit < 1 || c.maxConsecutiveFailures < 1 ||
+      c.maxConsecutiveFailures > 100) {
+    return Error::invalidArgument(
+        "otp.daily_send_limit and otp.daily_failure_limit must be >= 1, "
+        "otp.max_consecutive_failures 1..100");
+  }
   if (c.prefixLength < 3 || c.prefixLength > 12) {
     return Error::invalidArgument("otp.prefix_length must be 3..12");
   }

@@ -19,8 +19,18 @@ struct OtpConfig {
   int perPrefixLimit = 50;  // codes sent to one number range per window (SMS pumping)
   int prefixLength = 8;     // E.164 characters that form the range, "+1415555"
   Seconds perPrefixWindow{600};
+  // The long run (NIST SP 800-63B: no unbounded guessing of a short code). Over any 24 hours a
+  // number gets at most dailySendLimit codes, and none once dailyFailureLimit wrong codes were
+  // keyed for it; after maxConsecutiveFailures wrong codes with no right one in between it gets
+  // none until a code is verified some other way or an operator acts (see OPERATIONS.md).
+  int dailySendLimit = 10;
+  int dailyFailureLimit = 20;
+  int maxConsecutiveFailures = 100;
   std::string brand = "callgate";  // "Welcome to <brand>, your one-time PIN is 123456"
 };
+
+// The window of the daily limits.
+inline constexpr Seconds kOtpDay{86400};
 
 // Checks ranges; kInvalidArgument naming the field.
 Status validateOtpConfig(const OtpConfig& config);

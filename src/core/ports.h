@@ -136,6 +136,11 @@ class MemberStore {
   virtual Result<std::vector<Member>> listByAccount(const std::string& accountUserId) = 0;
 };
 
+struct OtpFailures {
+  int64_t since = 0;        // in challenges created at or after the time asked for
+  int64_t consecutive = 0;  // since the number's last verified code (or ever)
+};
+
 class ChallengeStore {
  public:
   virtual ~ChallengeStore() = default;
@@ -156,6 +161,9 @@ class ChallengeStore {
   // Challenges created for numbers starting with `prefix` (a whole number counts as a prefix
   // of itself) since `since`; used for send-rate limits.
   virtual Result<int64_t> countCreatedSince(const std::string& prefix, TimePoint since) = 0;
+  // Wrong codes keyed for `e164`: over the challenges created at or after `since`, and over
+  // every challenge after its newest verified one (the consecutive failures).
+  virtual Result<OtpFailures> countFailures(const std::string& e164, TimePoint since) = 0;
 };
 
 struct SmsMessage {

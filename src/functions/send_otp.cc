@@ -37,6 +37,20 @@ Result<StringMap> SendOtp::invoke(const FunctionRequest& request) {
     return failure("RateLimited", "RateLimited");
   }
 
+  // The long run: a day's sends, a day's wrong codes, and wrong codes in a row.
+  auto perDay = deps_.challenges.countCreatedSince(phone, now - kOtpDay);
+  if (!perDay.ok()) return perDay.error();
+  auto failures = deps_.challenges.countFailures(phone, now - kOtpDay);
+  if (!failures.ok()) return failures.error();
+  const char* longRunLimit = *perDay >= cfg.dailySendLimit                         ? "day"
+                             : failures->since >= cfg.dailyFailureLimit            ? "day_failures"
+                             : failures->consecutive >= cfg.maxConsecutiveFailures ? "failures"
+                                                                                   : nullptr;
+  if (longRunLimit != nullptr) {
+    deps_.audit.record("otp_rate_limited", {{"phone", caller->masked()}, {"limit", longRunLimit}});
+    return failure("RateLimited", "RateLimited");
+  }
+
   const std::string code = generateOtpCode(deps_.random, cfg.digits);
   Challenge challenge;
   challenge.phone = phone;

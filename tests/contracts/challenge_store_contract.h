@@ -232,6 +232,32 @@ TYPED_TEST_P(ChallengeStoreContract, CountsCreatedSinceByPrefixAndInclusiveTime)
   EXPECT_EQ(this->countSince("", t0), 10);
 }
 
+TYPED_TEST_P(ChallengeStoreContract, CountsWrongCodesInAWindowAndSinceTheLastVerifiedCode) {
+  ChallengeStore& store = this->store();
+  const TimePoint t0 = this->now();
+  auto fail = [&](int64_t id, int times) {
+    for (int i = 0; i < times; ++i) ASSERT_TRUE(store.recordFailure(id).ok());
+  };
+  auto counts = [&](TimePoint since) {
+    auto n = store.countFailures("+15550100001", since);
+    EXPECT_TRUE(n.ok()) << n.error().toString();
+    return n.ok() ? std::pair{n->since, n->consecutive} : std::pair<int64_t, int64_t>{-1, -1};
+  };
+  EXPECT_EQ(counts(t0), (std::pair<int64_t, int64_t>{0, 0}));
+  fail(this->replaceOrDie(this->challenge("+15550100001", t0, 5)), 3);
+  fail(this->replaceOrDie(this->challenge("+15550100002", t0, 5)), 4);  // another number
+  // Verified after one wrong code: the run of failures starts again after it.
+  const int64_t good = this->replaceOrDie(this->challenge("+15550100001", t0 + Seconds(60), 5));
+  fail(good, 1);
+  ASSERT_TRUE(this->redeem(good, t0 + Seconds(61), std::nullopt));
+  EXPECT_EQ(counts(t0), (std::pair<int64_t, int64_t>{4, 0}));
+  fail(this->replaceOrDie(this->challenge("+15550100001", t0 + Seconds(120), 5)), 2);
+  fail(this->replaceOrDie(this->challenge("+15550100001", t0 + Seconds(180), 5)), 5);  // locked
+  EXPECT_EQ(counts(t0), (std::pair<int64_t, int64_t>{11, 7}));
+  EXPECT_EQ(counts(t0 + Seconds(120)), (std::pair<int64_t, int64_t>{7, 7}));
+  EXPECT_EQ(counts(t0 + Seconds(181)), (std::pair<int64_t, int64_t>{0, 7}));
+}
+
 REGISTER_TYPED_TEST_SUITE_P(ChallengeStoreContract, LatestIsNulloptForAnUnknownNumber,
                             ReplaceStoresEveryFieldAndLatestReadsThemBack,
                             ReplaceVoidsTheActiveChallengeOfTheSameNumberOnly,
@@ -242,6 +268,7 @@ REGISTER_TYPED_TEST_SUITE_P(ChallengeStoreContract, LatestIsNulloptForAnUnknownN
                             RedeemVerifiesOnceAndEnrolsTheCallerOnlyIfNew,
                             RedeemRefusesVoidedExhaustedExpiredAndUnknownChallenges,
                             ConcurrentRedeemsHaveExactlyOneWinner,
-                            CountsCreatedSinceByPrefixAndInclusiveTime);
+                            CountsCreatedSinceByPrefixAndInclusiveTime,
+                            CountsWrongCodesInAWindowAndSinceTheLastVerifiedCode);
 
 }  // namespace callgate::contracts

@@ -151,6 +151,9 @@ class FailingChallengeStore : public ChallengeStore {
   Result<int64_t> countCreatedSince(const std::string& prefix, TimePoint since) override {
     CALLGATE_FORWARD(countCreatedSince(prefix, since));
   }
+  Result<OtpFailures> countFailures(const std::string& e164, TimePoint since) override {
+    CALLGATE_FORWARD(countFailures(e164, since));
+  }
 
  private:
   ChallengeStore& inner_;

@@ -308,6 +308,16 @@ class InMemoryChallengeStore : public ChallengeStore {
       return c.phone.rfind(prefix, 0) == 0 && c.createdAt >= since;
     }));
   }
+  Result<OtpFailures> countFailures(const std::string& e164, TimePoint since) override {
+    std::lock_guard lock(customers_.mutex());
+    OtpFailures out;
+    for (const Challenge& c : rows) {  // in id order
+      if (c.phone != e164) continue;
+      if (c.createdAt >= since) out.since += c.attempts;
+      out.consecutive = c.state == ChallengeState::kVerified ? 0 : out.consecutive + c.attempts;
+    }
+    return out;
+  }
 
   std::vector<Challenge> rows;
 

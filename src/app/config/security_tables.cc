@@ -32,6 +32,9 @@ Status readOtpTable(TableReader& t, OtpConfig& otp) {
   t.integer("per_prefix_limit", otp.perPrefixLimit, 1, 1000000);
   t.seconds("per_prefix_window_seconds", otp.perPrefixWindow, 1, 86400);
   t.integer("prefix_length", otp.prefixLength, 3, 12);
+  t.integer("daily_send_limit", otp.dailySendLimit, 1, 1000);
+  t.integer("daily_failure_limit", otp.dailyFailureLimit, 1, 1000);
+  t.integer("max_consecutive_failures", otp.maxConsecutiveFailures, 1, 100);
   t.str("brand", otp.brand);
   return t.finish();
 }

@@ -44,6 +44,17 @@ class OtpFunctionsTest : public ::testing::Test {
     return r.ok() ? *r : StringMap{};
   }
 
+  // The `limit` of the last otp_rate_limited audit event.
+  std::string lastLimit() const {
+    for (auto it = audit_.events.rbegin(); it != audit_.events.rend(); ++it) {
+      if (it->first != "otp_rate_limited") continue;
+      for (const auto& [key, value] : it->second) {
+        if (key == "limit") return value;
+      }
+    }
+    return "";
+  }
+
   OtpConfig config_;
   FakeClock clock_;
   testing::FakeRandom random_;
@@ -108,6 +119,50 @@ TEST_F(OtpFunctionsTest, SendIsRateLimitedPerNumberRange) {
   auto third = send.invoke(request({}, "+14155550103"));
   EXPECT_EQ(third->at("reason"), "RateLimited");
   EXPECT_EQ(send.invoke(request({}, "+12125550100"))->at("lambdaResult"), "Success");
+}
+
+TEST_F(OtpFunctionsTest, ANumberGetsAtMostADaysCodes) {
+  for (int i = 0; i < config_.dailySendLimit; ++i) {
+    sendCode("111111");
+    if (i % 3 == 2) clock_.advance(Seconds(601));  // past the 10-minute limit
+  }
+  clock_.advance(Seconds(601));
+  EXPECT_EQ(send_.invoke(request())->at("otpResult"), "RateLimited");
+  EXPECT_EQ(lastLimit(), "day");
+  EXPECT_EQ(sms_.sent.size(), static_cast<size_t>(config_.dailySendLimit));
+  clock_.advance(Seconds(86400));
+  sendCode("222222");
+}
+
+TEST_F(OtpFunctionsTest, ADaysWrongCodesStopTheSends) {
+  config_.dailyFailureLimit = 4;
+  SendOtp send(deps());
+  random_.scriptDigits("123456");
+  ASSERT_EQ(send.invoke(request())->at("otpResult"), "Sent");
+  for (int i = 0; i < 4; ++i) EXPECT_EQ(verify("000000").at("otpResult"), "Invalid");
+  EXPECT_EQ(send.invoke(request())->at("otpResult"), "RateLimited");
+  EXPECT_EQ(lastLimit(), "day_failures");
+  EXPECT_EQ(sms_.sent.size(), 1u);
+  clock_.advance(Seconds(86401));
+  random_.scriptDigits("654321");
+  EXPECT_EQ(send.invoke(request())->at("otpResult"), "Sent");
+}
+
+TEST_F(OtpFunctionsTest, WrongCodesInARowStopTheSendsForGood) {
+  config_.dailyFailureLimit = 1000;
+  config_.maxConsecutiveFailures = 6;
+  SendOtp send(deps());
+  for (int day = 0; day < 2; ++day) {
+    random_.scriptDigits("123456");
+    ASSERT_EQ(send.invoke(request())->at("otpResult"), "Sent");
+    for (int i = 0; i < 3; ++i) verify("000000");
+    clock_.advance(Seconds(86401));
+  }
+  EXPECT_EQ(send.invoke(request())->at("otpResult"), "RateLimited");
+  EXPECT_EQ(lastLimit(), "failures");
+  clock_.advance(Seconds(30 * 86400));
+  EXPECT_EQ(send.invoke(request())->at("otpResult"), "RateLimited");
+  EXPECT_EQ(sms_.sent.size(), 2u);
 }
 
 TEST_F(OtpFunctionsTest, SendReportsSmsFailure) {

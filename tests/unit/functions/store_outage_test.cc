@@ -130,7 +130,7 @@ TEST(StoreOutageTest, SendOtpAnswersUnavailableAndTextsNothingUnstored) {
                              return w.send.invoke(w.request({}, "+14155550123"));
                            },
                            {"otp_sent"}});
-  EXPECT_EQ(calls, 3);  // two rate counts and the challenge
+  EXPECT_EQ(calls, 5);  // four rate counts and the challenge
 }
 
 TEST(StoreOutageTest, VerifyOtpNeverAuthenticatesWhenAWriteFails) {

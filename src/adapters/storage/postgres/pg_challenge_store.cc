@@ -44,6 +44,11 @@ constexpr const char* kCountRange =
 constexpr const char* kCountPrefix =
     "SELECT COUNT(*) FROM challenges WHERE left(phone, char_length($1)) = $1 AND "
     "created_at_ms >= $2";
+constexpr const char* kCountFailures =
+    "SELECT COALESCE(SUM(CASE WHEN created_at_ms >= $2 THEN attempts ELSE 0 END), 0)::bigint, "
+    "COALESCE(SUM(CASE WHEN id > COALESCE((SELECT MAX(id) FROM challenges WHERE phone = $1 AND "
+    "state = 'verified'), 0) THEN attempts ELSE 0 END), 0)::bigint FROM challenges "
+    "WHERE phone = $1";
 constexpr int kReplaceAttempts = 5;
 
 // The smallest string above every string starting with `prefix` ("+1" -> "+2"), so the prefix
@@ -127,6 +132,14 @@ Result<int64_t> PgChallengeStore::countCreatedSince(const std::string& prefix, T
                  : (*lease)->query(kCountPrefix, {prefix, toUnixMillis(since)});
   if (!r) return r.error();
   return r->integer(0, 0);
+}
+
+Result<OtpFailures> PgChallengeStore::countFailures(const std::string& e164, TimePoint since) {
+  auto lease = db_.acquire();
+  if (!lease) return lease.error();
+  auto r = (*lease)->query(kCountFailures, {e164, toUnixMillis(since)});
+  if (!r) return r.error();
+  return OtpFailures{r->integer(0, 0), r->integer(0, 1)};
 }
 
 }  // namespace callgate

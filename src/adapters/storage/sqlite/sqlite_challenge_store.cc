@@ -35,6 +35,11 @@ constexpr const char* kCountRange =
 constexpr const char* kCountFrom =
     "SELECT COUNT(*) FROM challenges WHERE phone >= ?1 AND created_at_ms >= ?2";
 
+constexpr const char* kCountFailures =
+    "SELECT COALESCE(SUM(CASE WHEN created_at_ms >= ?2 THEN attempts ELSE 0 END), 0), "
+    "COALESCE(SUM(CASE WHEN id > COALESCE((SELECT MAX(id) FROM challenges WHERE phone = ?1 AND "
+    "state = 'verified'), 0) THEN attempts ELSE 0 END), 0) FROM challenges WHERE phone = ?1";
+
 Result<int64_t> countRow(SqliteStatement& stmt) {
   auto row = stmt.step();
   if (!row) return row.error();
@@ -171,6 +176,18 @@ Result<int64_t> SqliteChallengeStore::countCreatedSince(const std::string& prefi
   if (!stmt) return stmt.error();
   stmt->bind(1, prefix).bind(2, toUnixMillis(since));
   return countRow(*stmt);
+}
+
+Result<OtpFailures> SqliteChallengeStore::countFailures(const std::string& e164, TimePoint since) {
+  auto lease = db_.acquire();
+  if (!lease) return lease.error();
+  auto stmt = (*lease)->prepare(kCountFailures);
+  if (!stmt) return stmt.error();
+  stmt->bind(1, e164).bind(2, toUnixMillis(since));
+  auto row = stmt->step();
+  if (!row) return row.error();
+  if (!*row) return Error::internal("sqlite: SUM returned no row");
+  return OtpFailures{stmt->columnInt64(0), stmt->columnInt64(1)};
 }
 
 }  // namespace callgate

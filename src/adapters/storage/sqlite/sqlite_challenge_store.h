@@ -24,6 +24,7 @@ class SqliteChallengeStore final : public ChallengeStore {
   Result<Challenge> recordFailure(int64_t id) override;
   Result<bool> redeem(int64_t id, TimePoint now, const std::optional<Customer>& enroll) override;
   Result<int64_t> countCreatedSince(const std::string& prefix, TimePoint since) override;
+  Result<OtpFailures> countFailures(const std::string& e164, TimePoint since) override;
 
  private:
   SqliteDatabase& db_;
