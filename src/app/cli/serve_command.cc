@@ -142,6 +142,8 @@ int serveCommand(const Config& config) {
   options.port = hostPort->port;
   options.ioThreads = config.ioThreads;
   options.workerThreads = config.workerThreads;
+  options.maxConnectionsPerAddress = static_cast<size_t>(config.httpMaxConnectionsPerAddress);
+  options.idleTimeout = std::chrono::seconds(config.httpIdleTimeoutSeconds);
   http::Server server(options,
                       makeRouter(**services, config, twilioVoice.get(), health, readiness));
   auto port = server.start();

@@ -130,6 +130,10 @@ struct Config {
   // [server]
   std::string http = "127.0.0.1:8080";  // HOST:PORT; port 0 picks a free one
   int ioThreads = 1;
+  // HTTP connections one peer address may hold (0 = no cap), and how long an idle keep-alive
+  // connection waits for its next request.
+  int httpMaxConnectionsPerAddress = 256;
+  int httpIdleTimeoutSeconds = 30;
   // Threads for blocking work (database, argon2id, outbound HTTP). 0 = by storage (loadConfig):
   // 2 on SQLite, where a read takes microseconds and more threads only contend for the 2 cores;
   // 4 on PostgreSQL, where each worker waits a round trip: on one 2-core machine with the

@@ -75,6 +75,8 @@ Status detail::readSipTable(TableReader& sip, SipChannelConfig& out) {
   sip.integer("tts_cache_mb", out.ttsCacheMb, 1, 4096);
   sip.integer("t1_ms", out.t1Ms, 10, 10000);
   sip.integer("t2_ms", out.t2Ms, 10, 60000);
+  sip.integer("tcp_max_connections_per_address", out.tcpMaxConnectionsPerAddress, 0, 100000);
+  sip.integer("tcp_idle_timeout_seconds", out.tcpIdleTimeoutSeconds, 0, 86400);
   sip.stringMap("numbers", out.numbers);
   sip.stringMap("queues", out.queues);
   TableReader stir = sip.sub("stir");

@@ -90,6 +90,8 @@ Result<std::unique_ptr<SipChannel>> SipChannel::build(const Config& config, Serv
   serverOptions.answerDelay = std::chrono::milliseconds(sc.answerDelayMs);
   serverOptions.t1 = std::chrono::milliseconds(sc.t1Ms);
   serverOptions.t2 = std::chrono::milliseconds(sc.t2Ms);
+  serverOptions.maxTcpConnectionsPerAddress = static_cast<size_t>(sc.tcpMaxConnectionsPerAddress);
+  serverOptions.tcpIdleTimeout = std::chrono::seconds(sc.tcpIdleTimeoutSeconds);
   parts->server = std::make_unique<sip::SipServer>(serverOptions, *parts->runtime);
   return std::unique_ptr<SipChannel>(new SipChannel(std::move(parts)));
 }

@@ -42,6 +42,8 @@ struct SipChannelConfig {
   int ttsCacheMb = 64;
   int t1Ms = 500;  // RFC 3261 timers
   int t2Ms = 4000;
+  int tcpMaxConnectionsPerAddress = 64;  // SIP/TCP connections one address may hold; 0 = no cap
+  int tcpIdleTimeoutSeconds = 120;  // silent SIP/TCP connections without a call close; 0 = never
   std::map<std::string, std::string> numbers;  // [sip.numbers] dialled E.164 -> flow file
   std::map<std::string, std::string> queues;   // [sip.queues] flow queue name -> agent SIP URI
   // [sip.stir]

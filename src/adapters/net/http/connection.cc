@@ -29,8 +29,12 @@ constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
 
 }  // namespace
 
-Connection::Connection(ServerShared& shared, asio::ip::tcp::socket socket)
-    : shared_(shared), socket_(std::move(socket)), timer_(socket_.get_executor()) {
+Connection::Connection(ServerShared& shared, asio::ip::tcp::socket socket,
+                       std::string countedAddress)
+    : shared_(shared),
+      countedAddress_(std::move(countedAddress)),
+      socket_(std::move(socket)),
+      timer_(socket_.get_executor()) {
   shared_.connections.fetch_add(1, std::memory_order_relaxed);
   error_code ec;
   const auto ep = socket_.remote_endpoint(ec);
@@ -42,6 +46,7 @@ Connection::~Connection() {
     std::lock_guard lock(shared_.mu);
     shared_.live.erase(this);
   }
+  if (!countedAddress_.empty()) shared_.perAddress.remove(countedAddress_);
   shared_.connections.fetch_sub(1, std::memory_order_relaxed);
 }
 

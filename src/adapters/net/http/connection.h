@@ -21,6 +21,7 @@
 #include "adapters/net/http/request_parser.h"
 #include "adapters/net/http/router.h"
 #include "adapters/net/http/server.h"
+#include "common/connection_limits.h"
 
 namespace callgate::http {
 
@@ -36,6 +37,8 @@ struct ServerShared {
   boost::asio::thread_pool& workers;
   std::atomic<bool> stopping{false};
   std::atomic<size_t> connections{0};
+  PerAddressCount perAddress{options.maxConnectionsPerAddress};
+  RefusalLog refusals{std::chrono::seconds(10)};
 
   // Registry for stop(): touched on accept and on connection destruction only, never per request.
   std::mutex mu;
@@ -44,7 +47,10 @@ struct ServerShared {
 
 class Connection : public std::enable_shared_from_this<Connection> {
  public:
-  Connection(ServerShared& shared, boost::asio::ip::tcp::socket socket);
+  // `countedAddress`: the peer address counted in shared.perAddress ("" = none), released when
+  // the connection is destroyed.
+  Connection(ServerShared& shared, boost::asio::ip::tcp::socket socket,
+             std::string countedAddress = {});
   ~Connection();
   Connection(const Connection&) = delete;
   Connection& operator=(const Connection&) = delete;
@@ -92,6 +98,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   void logAccess(const Response& response) const;
 
   ServerShared& shared_;
+  const std::string countedAddress_;
   boost::asio::ip::tcp::socket socket_;
   boost::asio::steady_timer timer_;
   boost::beast::flat_buffer buffer_;

@@ -71,16 +71,29 @@ struct Server::Impl {
       });
       return;
     }
+    boost::system::error_code ignored;
+    const auto remote = socket.remote_endpoint(ignored);
+    const std::string address = ignored ? std::string() : remote.address().to_string();
     if (shared.connections.load(std::memory_order_relaxed) >= options.maxConnections) {
-      spdlog::warn("event=http_connection_limit max={}", options.maxConnections);
-      boost::system::error_code ignored;
-      socket.close(ignored);
+      refuse(socket, "total", options.maxConnections, address);
+    } else if (!address.empty() && !shared.perAddress.tryAdd(address)) {
+      refuse(socket, "per_address", options.maxConnectionsPerAddress, address);
     } else {
-      boost::system::error_code ignored;
       socket.set_option(tcp::no_delay(true), ignored);  // small responses must not wait (Nagle)
-      std::make_shared<Connection>(shared, std::move(socket))->start();
+      std::make_shared<Connection>(shared, std::move(socket), address)->start();
     }
     doAccept();
+  }
+
+  // Closes a connection over a limit. The warning is throttled (one line per 10 s with the
+  // number refused meanwhile): a flood of refusals must not become a flood of log lines.
+  void refuse(tcp::socket& socket, const char* limit, size_t max, const std::string& address) {
+    boost::system::error_code ignored;
+    socket.close(ignored);
+    if (const size_t n = shared.refusals.count(std::chrono::steady_clock::now()); n > 0) {
+      spdlog::warn("event=http_connection_limit limit={} max={} refused={} last_from={}", limit,
+                   max, n, address.empty() ? "-" : address);
+    }
   }
 
   void runIo() {

@@ -34,7 +34,11 @@ struct ServerOptions {
   std::chrono::seconds writeTimeout{10};    // to write a response
   std::chrono::seconds shutdownTimeout{5};  // stop() waits this long for in-flight requests
   size_t maxConnections = 10000;            // beyond it new connections are closed at once
-  bool accessLog = true;                    // one logfmt line per request at info level
+  // Open connections one peer address may hold; beyond it its new connections are closed at once
+  // (one address must not shut everyone out). 0 = no cap. Behind a reverse proxy every
+  // connection comes from the proxy's address: raise it there.
+  size_t maxConnectionsPerAddress = 256;
+  bool accessLog = true;  // one logfmt line per request at info level
 };
 
 class Server {

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <boost/asio/post.hpp>
 #include <cctype>
+#include <unordered_set>
 
 #include "common/metrics_catalog.h"
 
@@ -17,7 +18,8 @@ ServerCore::ServerCore(SipServerOptions options, CallHandler& handler)
       handler_(handler),
       work_(asio::make_work_guard(io_)),
       udp_(io_, *this, options_.maxMessageBytes),
-      tcp_(io_, *this, options_.maxMessageBytes, options_.maxTcpConnections),
+      tcp_(io_, *this, options_.maxMessageBytes, options_.maxTcpConnections,
+           options_.maxTcpConnectionsPerAddress),
       sweepTimer_(io_),
       stopTimer_(io_) {}
 
@@ -75,10 +77,25 @@ void ServerCore::scheduleSweep() {
   sweepTimer_.expires_after(period);
   sweepTimer_.async_wait([this](boost::system::error_code ec) {
     if (ec) return;
-    txns_.sweep(std::chrono::steady_clock::now());
+    const auto now = std::chrono::steady_clock::now();
+    txns_.sweep(now);
     if (malformedLog_.size() > 1024) malformedLog_.clear();
+    closeIdleTcp(now);
     scheduleSweep();
   });
+}
+
+void ServerCore::closeIdleTcp(std::chrono::steady_clock::time_point now) {
+  if (options_.tcpIdleTimeout.count() <= 0 || tcp_.connectionCount() == 0) return;
+  // A connection a call in progress was set up on (or moved to) is how our BYE or REFER reaches
+  // the peer (we never open TCP connections): it stays, however quiet the call.
+  std::unordered_set<const TcpConnection*> inUse;
+  for (const auto& [key, d] : dialogs_) {
+    if (d->state == DialogState::kEnded) continue;
+    if (auto c = d->peer.tcp.lock()) inUse.insert(c.get());
+  }
+  tcp_.closeIdle(now - options_.tcpIdleTimeout,
+                 [&](const TcpConnection* c) { return inUse.contains(c); });
 }
 
 void ServerCore::logMalformed(const Peer& from, std::string_view what) {

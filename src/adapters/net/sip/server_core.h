@@ -72,6 +72,7 @@ class ServerCore final : public MessageSink, public std::enable_shared_from_this
   void sendTo(const Peer& to, std::string_view bytes);
   void logMalformed(const Peer& from, std::string_view what);
   void scheduleSweep();
+  void closeIdleTcp(std::chrono::steady_clock::time_point now);
   // The dialog of an in-dialog request or ACK (Call-ID, To tag = ours, From tag = the peer's).
   Dialog* findDialog(const SipMessage& req);
   // A dialog in progress that an initial INVITE with this Call-ID and From tag would merge with.

@@ -30,6 +30,11 @@ struct SipServerOptions {
   // in that window gets 487). 0 = answer at once.
   std::chrono::milliseconds answerDelay{0};
   size_t maxTcpConnections = 4096;  // beyond it new TCP connections are closed at once
+  // Open TCP connections one peer address may hold (0 = no cap); beyond it, closed at once.
+  size_t maxTcpConnectionsPerAddress = 64;
+  // A TCP connection that has carried nothing (not even a CRLF keep-alive) for this long is
+  // closed, unless a call in progress still needs it for our in-dialog requests. 0 = never.
+  std::chrono::milliseconds tcpIdleTimeout{std::chrono::seconds(120)};
   // How long stop() waits at most for the answers to its BYEs (never longer than 64*T1, when
   // the BYE transactions time out anyway). Tests whose peers are gone may shorten it.
   std::chrono::milliseconds stopGrace{2000};

@@ -39,6 +39,7 @@ void TcpConnection::read() {
                               close();
                               return;
                             }
+                            lastActivity_ = std::chrono::steady_clock::now();
                             input_.append(chunk_, n);
                             consume();
                             if (open_ && !closing_) read();
@@ -111,11 +112,41 @@ void TcpConnection::close() {
 }
 
 TcpTransport::TcpTransport(asio::io_context& io, MessageSink& sink, size_t maxMessageBytes,
-                           size_t maxConnections)
+                           size_t maxConnections, size_t maxPerAddress)
     : acceptor_(io),
       sink_(sink),
       maxMessageBytes_(maxMessageBytes),
-      maxConnections_(maxConnections) {}
+      maxConnections_(maxConnections),
+      perAddress_(maxPerAddress) {}
+
+void TcpTransport::forget(const std::shared_ptr<TcpConnection>& c) {
+  if (connections_.erase(c) > 0 && !c->countedAddress_.empty()) {
+    perAddress_.remove(c->countedAddress_);
+  }
+}
+
+void TcpTransport::refuse(tcp::socket& socket, const char* limit, size_t max,
+                          const std::string& address) {
+  boost::system::error_code ignored;
+  socket.close(ignored);
+  // One line per 10 s with the count refused meanwhile, not one per connection.
+  if (const size_t n = refusals_.count(std::chrono::steady_clock::now()); n > 0) {
+    spdlog::warn("event=sip_tcp_connection_limit limit={} max={} refused={} last_from={}", limit,
+                 max, n, address.empty() ? "-" : address);
+  }
+}
+
+void TcpTransport::closeIdle(std::chrono::steady_clock::time_point idleSince,
+                             const std::function<bool(const TcpConnection*)>& inUse) {
+  std::vector<std::shared_ptr<TcpConnection>> idle;
+  for (const auto& c : connections_) {
+    if (c->lastActivity() < idleSince && !inUse(c.get())) idle.push_back(c);
+  }
+  for (auto& c : idle) {
+    spdlog::debug("event=sip_tcp_idle_close from={}", c->peer_.address.to_string());
+    c->close();
+  }
+}
 
 Status TcpTransport::open(const asio::ip::address& address, uint16_t port) {
   boost::system::error_code ec;
@@ -145,11 +176,16 @@ void TcpTransport::accept() {
   acceptor_.async_accept([this](boost::system::error_code ec, tcp::socket socket) {
     if (ec == asio::error::operation_aborted || !acceptor_.is_open()) return;
     if (!ec) {
+      boost::system::error_code remoteError;
+      const auto remote = socket.remote_endpoint(remoteError);
+      const std::string address = remoteError ? std::string() : remote.address().to_string();
       if (connections_.size() >= maxConnections_) {
-        boost::system::error_code ignored;
-        socket.close(ignored);
+        refuse(socket, "total", maxConnections_, address);
+      } else if (!address.empty() && !perAddress_.tryAdd(address)) {
+        refuse(socket, "per_address", perAddress_.max(), address);
       } else {
         auto c = std::make_shared<TcpConnection>(std::move(socket), *this);
+        c->countedAddress_ = address;
         connections_.insert(c);
         c->start();
       }

@@ -8,12 +8,15 @@
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <chrono>
 #include <deque>
+#include <functional>
 #include <memory>
 #include <string>
 #include <unordered_set>
 
 #include "adapters/net/sip/peer.h"
+#include "common/connection_limits.h"
 #include "common/result.h"
 
 namespace callgate::sip {
@@ -28,8 +31,10 @@ class TcpConnection : public std::enable_shared_from_this<TcpConnection> {
   void closeAfterWrites();  // finish queued writes, then close
   void close();
   bool isOpen() const { return open_; }
+  std::chrono::steady_clock::time_point lastActivity() const { return lastActivity_; }
 
  private:
+  friend class TcpTransport;
   void read();
   void consume();
   void write();
@@ -37,6 +42,8 @@ class TcpConnection : public std::enable_shared_from_this<TcpConnection> {
   boost::asio::ip::tcp::socket socket_;
   TcpTransport& owner_;
   Peer peer_;
+  std::string countedAddress_;  // counted in the owner's per-address count; "" = not counted
+  std::chrono::steady_clock::time_point lastActivity_ = std::chrono::steady_clock::now();
   std::string input_;
   char chunk_[8192];
   std::deque<std::string> output_;
@@ -48,22 +55,29 @@ class TcpConnection : public std::enable_shared_from_this<TcpConnection> {
 class TcpTransport {
  public:
   TcpTransport(boost::asio::io_context& io, MessageSink& sink, size_t maxMessageBytes,
-               size_t maxConnections);
+               size_t maxConnections, size_t maxPerAddress);
   Status open(const boost::asio::ip::address& address, uint16_t port);
   uint16_t localPort() const;
   void start();
   void close();  // stops accepting and closes every connection
   size_t connectionCount() const { return connections_.size(); }
+  // Closes the connections silent since before `idleSince`, except those `inUse` names.
+  void closeIdle(std::chrono::steady_clock::time_point idleSince,
+                 const std::function<bool(const TcpConnection*)>& inUse);
 
  private:
   friend class TcpConnection;
   void accept();
-  void forget(const std::shared_ptr<TcpConnection>& c) { connections_.erase(c); }
+  void forget(const std::shared_ptr<TcpConnection>& c);
+  void refuse(boost::asio::ip::tcp::socket& socket, const char* limit, size_t max,
+              const std::string& address);
 
   boost::asio::ip::tcp::acceptor acceptor_;
   MessageSink& sink_;
   size_t maxMessageBytes_;
   size_t maxConnections_;
+  PerAddressCount perAddress_;
+  RefusalLog refusals_{std::chrono::seconds(10)};
   std::unordered_set<std::shared_ptr<TcpConnection>> connections_;
 };
 

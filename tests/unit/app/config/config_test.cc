@@ -18,6 +18,8 @@ TEST(ConfigTest, DefaultsAreSecure) {
   EXPECT_EQ(c->callerIdTrust, CallerIdTrust::kAttested);
   EXPECT_EQ(c->otp.digits, 6);
   EXPECT_EQ(c->http, "127.0.0.1:8080");
+  EXPECT_EQ(c->httpMaxConnectionsPerAddress, 256);
+  EXPECT_EQ(c->httpIdleTimeoutSeconds, 30);
 }
 
 TEST(ConfigTest, ReadsEveryTable) {
@@ -27,6 +29,8 @@ TEST(ConfigTest, ReadsEveryTable) {
 http = "0.0.0.0:9000"
 io_threads = 2
 worker_threads = 4
+max_connections_per_address = 16
+idle_timeout_seconds = 5
 [storage]
 db = "/tmp/x.db"
 [sms]
@@ -57,6 +61,8 @@ level = "debug"
   EXPECT_EQ(c.http, "0.0.0.0:9000");
   EXPECT_EQ(c.ioThreads, 2);
   EXPECT_EQ(c.workerThreads, 4);
+  EXPECT_EQ(c.httpMaxConnectionsPerAddress, 16);
+  EXPECT_EQ(c.httpIdleTimeoutSeconds, 5);
   EXPECT_EQ(c.storage.location, "/tmp/x.db");
   EXPECT_EQ(c.callerIdTrust, CallerIdTrust::kAny);
   EXPECT_EQ(c.otp.digits, 8);

@@ -23,6 +23,8 @@ TEST(SipConfigTest, OffByDefaultWithSaneDefaults) {
   EXPECT_EQ(c->sip.defaultAgent, "sip:agent@127.0.0.1:5090");
   EXPECT_EQ(c->sip.provisional, sip::SipServerOptions::Provisional::k180);
   EXPECT_EQ(c->sip.referFailure, sip_voice::ReferFailure::kAnnounce);
+  EXPECT_EQ(c->sip.tcpMaxConnectionsPerAddress, 64);
+  EXPECT_EQ(c->sip.tcpIdleTimeoutSeconds, 120);
 }
 
 TEST(SipConfigTest, TheFlagTurnsItOn) {
@@ -52,6 +54,8 @@ prompts_dir = "/srv/prompts"
 tts_cache_mb = 16
 t1_ms = 100
 t2_ms = 400
+tcp_max_connections_per_address = 8
+tcp_idle_timeout_seconds = 0
 [sip.numbers]
 "+1 800 555 0199" = "flows/voice-login.json"
 [sip.queues]
@@ -73,6 +77,8 @@ max_age_seconds = 30
   EXPECT_EQ(s.maxCalls, 50);
   EXPECT_EQ(s.provisional, sip::SipServerOptions::Provisional::k183);
   EXPECT_EQ(s.answerDelayMs, 250);
+  EXPECT_EQ(s.tcpMaxConnectionsPerAddress, 8);
+  EXPECT_EQ(s.tcpIdleTimeoutSeconds, 0);
   EXPECT_EQ(s.defaultFlow, "flows/voice-login.json");
   EXPECT_EQ(s.defaultAgent, "sip:desk@pbx.example.com");
   EXPECT_EQ(s.referFailure, sip_voice::ReferFailure::kHangup);

@@ -110,6 +110,30 @@ TEST_F(HttpServerTest, ConnectionsBeyondTheLimitAreClosed) {
   ASSERT_TRUE(first.request("GET", "/hello"));
 }
 
+// One address cannot hold every connection: beyond its share, its new connections are closed
+// at once while other addresses (and its own open connections) are served.
+TEST_F(HttpServerTest, ConnectionsBeyondThePerAddressCapAreClosed) {
+  ServerOptions o;
+  o.maxConnectionsPerAddress = 2;
+  const uint16_t port = start(o);
+  TestClient first(port);
+  auto second = std::make_unique<TestClient>(port);
+  ASSERT_TRUE(first.request("GET", "/hello"));
+  ASSERT_TRUE(second->request("GET", "/hello"));
+  {
+    TestClient third(port);
+    EXPECT_TRUE(third.waitClosed(3s));
+  }
+  ASSERT_TRUE(first.request("GET", "/hello"));
+  // A connection that ends gives its place back.
+  second.reset();
+  for (int i = 0; i < 100 && server_->connectionCount() > 1; ++i) {
+    std::this_thread::sleep_for(10ms);
+  }
+  TestClient fourth(port);
+  ASSERT_TRUE(fourth.request("GET", "/hello"));
+}
+
 TEST_F(HttpServerTest, StopLetsAnInFlightRequestFinishWithConnectionClose) {
   std::promise<void> entered;
   std::promise<void> release;
