@@ -137,19 +137,8 @@ class SipLifecycleTest(SipTestCase):
         self.target = f"127.0.0.1:{self.callgate.sip_port}"
 
     def call(self, wait=True):
-        """One call that callgate answers and hangs up when its flow ends. The shared
-        uac_wait_bye scenario, with rrs="true" on the 200 so that SIPp's ACK has a Request-URI
-        ([next_url] is the 200's Contact only then): without it callgate never sees the ACK and
-        ends the call after the ACK timeout, before the flow runs."""
-        scenario = self.ws.path("uac_wait_bye_acked.xml")
-        if not os.path.exists(scenario):
-            with open(os.path.join(SIP_DIR, "uac_wait_bye.xml"), encoding="utf-8") as f:
-                text = f.read()
-            patched = text.replace('<recv response="200" rtd="true">',
-                                   '<recv response="200" rtd="true" rrs="true">')
-            self.assertNotEqual(patched, text, "uac_wait_bye.xml changed: update this test")
-            with open(scenario, "w", encoding="utf-8") as f:
-                f.write(patched)
+        """One call that callgate answers and hangs up when its flow ends (uac_wait_bye)."""
+        scenario = os.path.join(SIP_DIR, "uac_wait_bye.xml")
         return run_sipp(scenario, self.target, self.ws.path("sipp"), calls=1,
                         service=DIALLED, timeout=40, wait=wait)
 

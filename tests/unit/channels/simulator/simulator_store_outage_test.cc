@@ -98,8 +98,8 @@ TEST_F(SimulatorStoreOutageTest, DatabaseDownSendsAKnownCallerToTheAgentUnauthen
 
 TEST_F(SimulatorStoreOutageTest, TheDatabaseGoingAwayAfterTheCodeWasSentNeverAuthenticates) {
   random_.scriptDigits("424242");
-  // lookup-caller (1 store call) and send-otp (3) succeed; verify-otp finds the database gone.
-  outage_.failAfter(4);
+  // lookup-caller (1 store call) and send-otp (5) succeed; verify-otp finds the database gone.
+  outage_.failAfter(6);
   auto events = call(shipped_, "+14155550177", "424242#\n");
   ASSERT_EQ(sms_.sent.size(), 1u);
   expectUnauthenticatedTransfer(events);

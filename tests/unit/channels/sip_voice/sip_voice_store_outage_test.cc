@@ -63,7 +63,7 @@ TEST_F(SipStoreOutageTest, DatabaseDownReferTheCallerUnauthenticatedAfterSayingS
 
 TEST_F(SipStoreOutageTest, TheDatabaseGoingAwayBeforeTheCodeIsCheckedNeverAuthenticates) {
   random_.scriptDigits("123456");
-  outage_.failAfter(4);  // lookup-caller and send-otp work; verify-otp finds the database gone
+  outage_.failAfter(6);  // lookup-caller (1) and send-otp (5) work; verify-otp finds it gone
   call(kUnknown, Attestation::kNone);
   ASSERT_EQ(sms_.sent.size(), 1u);
   endPlay();
