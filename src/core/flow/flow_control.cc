@@ -276,7 +276,9 @@ std::variant<Action, Session::Move> Session::enterFlowControl(std::size_t index)
       const auto& params = std::get<EndFlowModuleExecutionParams>(block.params);
       std::optional<std::map<std::string, std::string>> result =
           renderAll(params.resultData, state_);
-      record(block, params.result.empty() ? std::string("return") : "return:" + params.result);
+      // Copied: `block` belongs to the module, which the call is about to leave.
+      const std::string branch = params.result;
+      record(block, branch.empty() ? std::string("return") : "return:" + branch);
       Frame frame = std::move(frames_.back());
       frames_.pop_back();
       flow_ = std::move(frame.flow);
@@ -298,9 +300,9 @@ std::variant<Action, Session::Move> Session::enterFlowControl(std::size_t index)
       // A named result takes the invoking block's condition of that name; a module that names
       // none (or one the block does not branch on, when it has no conditions) returns by
       // NextAction, the block's Success branch.
-      if (!params.result.empty() && !invoke.transitions.conditions.empty()) {
+      if (!branch.empty() && !invoke.transitions.conditions.empty()) {
         for (const ConditionBranch& c : invoke.transitions.conditions) {
-          if (evaluateCondition(c.op, params.result, c.operand))
+          if (evaluateCondition(c.op, branch, c.operand))
             return Move{"condition:" + c.operand, &c.next, /*recorded=*/true};
         }
         return invokeError("NoMatchingCondition");
