@@ -91,6 +91,7 @@ void ServerCore::finishShutdown(std::chrono::steady_clock::time_point deadline) 
   sweepTimer_.cancel();
   clientTxns_.clear();
   dialogs_.clear();
+  liveRemote_.clear();
   work_.reset();
   io_.stop();
 }

@@ -80,6 +80,7 @@ void ServerCore::onNotify(Dialog& d, const SipMessage& req, const Peer& dest,
 void ServerCore::endDialog(Dialog& d, EndReason reason) {
   if (d.state == DialogState::kEnded) return;
   d.state = DialogState::kEnded;
+  liveRemote_.erase(liveKey(d.callId, d.remoteTag));
   d.okRetransmit.stop();
   d.refer = Dialog::Refer::kNone;
   live_.fetch_sub(1);

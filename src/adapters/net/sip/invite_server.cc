@@ -66,6 +66,7 @@ void ServerCore::onInitialInvite(SipMessage& req, const Peer& dest, const std::s
   call.media = d->media;
 
   dialogs_[d->key] = d;
+  liveRemote_.insert(liveKey(d->callId, d->remoteTag));
   live_.fetch_add(1);
   if (ServerTransaction* t = txns_.find(txnKey)) t->dialogKey = d->key;
   auto leg = std::make_shared<CallLegImpl>(weak_from_this(), d->callId, d->key);
@@ -79,6 +80,7 @@ void ServerCore::onInitialInvite(SipMessage& req, const Peer& dest, const std::s
   if (answer.status != 200) {
     int status = answer.status >= 300 && answer.status <= 699 ? answer.status : 500;
     d->state = DialogState::kEnded;
+    liveRemote_.erase(liveKey(d->callId, d->remoteTag));
     dialogs_.erase(d->key);
     live_.fetch_sub(1);
     rejectInvite(req, txnKey, status, localTag, answer.retryAfter);

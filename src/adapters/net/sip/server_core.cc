@@ -250,11 +250,15 @@ Dialog* ServerCore::findDialog(const SipMessage& req) {
   return it->second.get();
 }
 
+std::string ServerCore::liveKey(std::string_view callId, std::string_view remoteTag) {
+  std::string key;
+  key.reserve(callId.size() + remoteTag.size() + 1);
+  key.append(callId).append("\n").append(remoteTag);
+  return key;
+}
+
 bool ServerCore::hasLiveDialog(std::string_view callId, std::string_view remoteTag) const {
-  return std::any_of(dialogs_.begin(), dialogs_.end(), [&](const auto& entry) {
-    const Dialog& d = *entry.second;
-    return d.state != DialogState::kEnded && d.callId == callId && d.remoteTag == remoteTag;
-  });
+  return liveRemote_.count(liveKey(callId, remoteTag)) != 0;
 }
 
 }  // namespace callgate::sip

@@ -18,6 +18,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <unordered_set>
 
 #include "adapters/net/sip/call_handler.h"
 #include "adapters/net/sip/dialog.h"
@@ -77,6 +78,7 @@ class ServerCore final : public MessageSink, public std::enable_shared_from_this
   Dialog* findDialog(const SipMessage& req);
   // A dialog in progress that an initial INVITE with this Call-ID and From tag would merge with.
   bool hasLiveDialog(std::string_view callId, std::string_view remoteTag) const;
+  static std::string liveKey(std::string_view callId, std::string_view remoteTag);
   Retransmitter::Timing timing() const { return {options_.t1, options_.t2}; }
   std::chrono::milliseconds linger() const { return 64 * options_.t1; }
   std::string contactFor(Transport t) const;
@@ -117,6 +119,8 @@ class ServerCore final : public MessageSink, public std::enable_shared_from_this
   uint16_t port_ = 0;
   ServerTransactions txns_;
   std::unordered_map<std::string, std::shared_ptr<Dialog>> dialogs_;
+  // liveKey() of every dialog not yet ended: hasLiveDialog() without a scan of every call.
+  std::unordered_set<std::string> liveRemote_;
   std::unordered_map<std::string, std::unique_ptr<ClientTransaction>> clientTxns_;  // by branch
   std::atomic<size_t> live_{0};
   boost::asio::steady_timer sweepTimer_;
