@@ -33,31 +33,13 @@ std::string viaBranch(const std::string& message) {
   return p == std::string::npos ? "" : via.substr(p + 7, via.find(';', p) - p - 7);
 }
 
-class SipServerDialogTest : public ::testing::Test {
+class SipServerDialogTest : public testing::SipServerFixture {
  protected:
-  void startServer(SipServerOptions options = {}) {
-    options.port = 0;
-    options.t1 = 20ms;
-    options.t2 = 160ms;
-    options.stopGrace = 300ms;
-    server_ = std::make_unique<SipServer>(options, handler_);
-    auto port = server_->start();
-    ASSERT_TRUE(port.ok()) << port.error().toString();
-    port_ = *port;
-  }
-  void TearDown() override {
-    if (server_) server_->stop();
-  }
-
   // The final response to the request sent with Via `branch`.
   std::optional<std::string> finalFor(RawPeer& peer, const std::string& branch) {
     return peer.receiveUntil(
         [&](const std::string& m) { return statusOf(m) >= 200 && viaBranch(m) == branch; });
   }
-
-  FakeCallHandler handler_;
-  std::unique_ptr<SipServer> server_;
-  uint16_t port_ = 0;
 };
 
 TEST_F(SipServerDialogTest, CallsSharingACallIdAreDistinctAndEachByeEndsItsOwn) {

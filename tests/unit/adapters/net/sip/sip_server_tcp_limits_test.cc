@@ -17,30 +17,13 @@ using testing::RawPeer;
 using testing::request;
 using testing::statusOf;
 
-class SipTcpLimitsTest : public ::testing::Test {
+class SipTcpLimitsTest : public testing::SipServerFixture {
  protected:
-  void startServer(SipServerOptions options) {
-    options.port = 0;
-    options.t1 = 20ms;
-    options.t2 = 160ms;
-    options.stopGrace = 300ms;
-    server_ = std::make_unique<SipServer>(options, handler_);
-    auto port = server_->start();
-    ASSERT_TRUE(port.ok()) << port.error().toString();
-    port_ = *port;
-  }
-  void TearDown() override {
-    if (server_) server_->stop();
-  }
   bool options(RawPeer& peer, const std::string& id) {
     peer.send(request(peer, "OPTIONS", id, 1, "z9hG4bK-" + id));
     auto r = peer.receive(1s);
     return r && statusOf(*r) == 200;
   }
-
-  FakeCallHandler handler_;
-  std::unique_ptr<SipServer> server_;
-  uint16_t port_ = 0;
 };
 
 TEST_F(SipTcpLimitsTest, ConnectionsBeyondThePerAddressCapAreClosed) {

@@ -18,24 +18,8 @@ using testing::responseTo;
 using testing::statusOf;
 using testing::tagOf;
 
-class SipServerTest : public ::testing::Test {
+class SipServerTest : public testing::SipServerFixture {
  protected:
-  void startServer(SipServerOptions options = {}) {
-    options.port = 0;
-    options.t1 = 20ms;
-    options.t2 = 160ms;
-    // The peers of most tests are gone when the server stops: do not wait 64*T1 for answers to
-    // its BYEs (StopByesConfirmedCalls answers within this).
-    options.stopGrace = 300ms;
-    server_ = std::make_unique<SipServer>(options, handler_);
-    auto port = server_->start();
-    ASSERT_TRUE(port.ok()) << port.error().toString();
-    port_ = *port;
-  }
-  void TearDown() override {
-    if (server_) server_->stop();
-  }
-
   // INVITE -> 100, 180, 200 (+ ACK when ack). Returns the 200.
   std::string establish(RawPeer& peer, const std::string& callId, bool ack = true) {
     peer.send(request(peer, "INVITE", callId, 1, "z9hG4bK-" + callId, "", offerSdp()));
@@ -57,10 +41,6 @@ class SipServerTest : public ::testing::Test {
   size_t endedCount() {
     return handler_.locked([&] { return handler_.ended.size(); });
   }
-
-  FakeCallHandler handler_;
-  std::unique_ptr<SipServer> server_;
-  uint16_t port_ = 0;
 };
 
 TEST_F(SipServerTest, InviteIsAnsweredAndAckConfirms) {

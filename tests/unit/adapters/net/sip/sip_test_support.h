@@ -4,6 +4,7 @@
 #pragma once
 
 #include <arpa/inet.h>
+#include <gtest/gtest.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <strings.h>
@@ -15,6 +16,7 @@
 #include <condition_variable>
 #include <functional>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -22,6 +24,7 @@
 #include <vector>
 
 #include "adapters/net/sip/call_handler.h"
+#include "adapters/net/sip/sip_server.h"
 
 namespace callgate::sip::testing {
 
@@ -275,5 +278,30 @@ inline std::string tagOf(const std::string& headerValue) {
   if (p == std::string::npos) return "";
   return headerValue.substr(p + 4, headerValue.find_first_of(";>", p + 4) - p - 4);
 }
+
+// A SipServer on an ephemeral loopback port with short timers, recording into handler_.
+class SipServerFixture : public ::testing::Test {
+ protected:
+  void startServer(SipServerOptions options = {}) {
+    using namespace std::chrono_literals;
+    options.port = 0;
+    options.t1 = 20ms;
+    options.t2 = 160ms;
+    // The peers of most tests are gone when the server stops: do not wait 64*T1 for answers to
+    // its BYEs (StopByesConfirmedCalls answers within this).
+    options.stopGrace = 300ms;
+    server_ = std::make_unique<SipServer>(options, handler_);
+    auto port = server_->start();
+    ASSERT_TRUE(port.ok()) << port.error().toString();
+    port_ = *port;
+  }
+  void TearDown() override {
+    if (server_) server_->stop();
+  }
+
+  FakeCallHandler handler_;
+  std::unique_ptr<SipServer> server_;
+  uint16_t port_ = 0;
+};
 
 }  // namespace callgate::sip::testing
