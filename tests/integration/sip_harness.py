@@ -46,6 +46,29 @@ SIPP_SHARE = "/usr/share/sip-tester"   # Debian's sip-tester pcaps (dtmf_2833_*.
 free_port = harness.free_port
 
 
+def free_udp_block(count=4, attempts=50):
+    """The first of `count` consecutive loopback UDP ports that were all free a moment ago.
+    SIPp binds its audio socket at -mp and video at -mp+2 (RTCP next to each), so one free port
+    is not enough: a neighbour held by a parallel test makes SIPp exit 254."""
+    for _ in range(attempts):
+        base = free_port()
+        if base + count > 65535:
+            continue
+        socks = []
+        try:
+            for port in range(base, base + count):
+                s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+                socks.append(s)
+                s.bind(("127.0.0.1", port))
+            return base
+        except OSError:
+            continue
+        finally:
+            for s in socks:
+                s.close()
+    raise RuntimeError(f"no {count} consecutive free UDP ports on 127.0.0.1")
+
+
 def require_peers(*tools):
     """Class decorator: fail (not skip) when the callgate binary or a peer program is missing,
     naming what is missing and that scripts/install-deps.sh installs it."""
@@ -795,61 +818,69 @@ def run_sipp(scenario, target, workdir, *, calls=1, rate=None, rate_period_ms=10
     else:
         path = scenario if os.path.sep in scenario else os.path.join(SIP_DIR, scenario + ".xml")
         scen_args, base = ["-sf", path], os.path.splitext(os.path.basename(path))[0]
-    stamp = f"{base}-{time.monotonic_ns()}"
-    files = {k: os.path.join(workdir, f"{stamp}-{k}.log") for k in ("stat", "screen", "err", "msg")}
-    local_port = local_port or free_port()
-    args = [SIPP, *scen_args, "-i", "127.0.0.1", "-p", str(local_port),
-            "-mi", "127.0.0.1", "-mp", str(media_port or free_port()),
-            "-m", str(calls), "-nostdin", "-timeout", f"{timeout}s", "-timeout_error",
-            "-trace_stat", "-stf", files["stat"], "-fd", "1",
-            "-trace_screen", "-screen_file", files["screen"],
-            "-trace_err", "-error_file", files["err"]]
-    if trace_msg:
-        args += ["-trace_msg", "-message_file", files["msg"]]
-    if rate is not None:
-        args += ["-r", str(rate), "-rp", str(rate_period_ms)]
-    if limit is not None:
-        args += ["-l", str(limit)]
-    if users is not None:
-        args += ["-users", str(users)]
-    if service is not None:
-        args += ["-s", service]           # [service]: the Request-URI user
-    if recv_timeout_ms is not None:
-        args += ["-recv_timeout", str(recv_timeout_ms)]
-    for k, v in (keys or {}).items():
-        args += ["-key", k, str(v)]
-    args += list(extra)
-    if target:
-        args.append(target)
-    out_path = os.path.join(workdir, f"{stamp}-stdout.log")
-    out = open(out_path, "wb")
-    started = time.monotonic()
-    proc = subprocess.Popen(args, cwd=workdir, stdin=subprocess.DEVNULL, stdout=out,
-                            stderr=subprocess.STDOUT)
-    proc.sipp_port = local_port
+    def launch(local_port, media_port):
+        stamp = f"{base}-{time.monotonic_ns()}"
+        files = {k: os.path.join(workdir, f"{stamp}-{k}.log") for k in ("stat", "screen", "err", "msg")}
+        args = [SIPP, *scen_args, "-i", "127.0.0.1", "-p", str(local_port),
+                "-mi", "127.0.0.1", "-mp", str(media_port),
+                "-m", str(calls), "-nostdin", "-timeout", f"{timeout}s", "-timeout_error",
+                "-trace_stat", "-stf", files["stat"], "-fd", "1",
+                "-trace_screen", "-screen_file", files["screen"],
+                "-trace_err", "-error_file", files["err"]]
+        if trace_msg:
+            args += ["-trace_msg", "-message_file", files["msg"]]
+        if rate is not None:
+            args += ["-r", str(rate), "-rp", str(rate_period_ms)]
+        if limit is not None:
+            args += ["-l", str(limit)]
+        if users is not None:
+            args += ["-users", str(users)]
+        if service is not None:
+            args += ["-s", service]           # [service]: the Request-URI user
+        if recv_timeout_ms is not None:
+            args += ["-recv_timeout", str(recv_timeout_ms)]
+        for k, v in (keys or {}).items():
+            args += ["-key", k, str(v)]
+        args += list(extra)
+        if target:
+            args.append(target)
+        out_path = os.path.join(workdir, f"{stamp}-stdout.log")
+        out = open(out_path, "wb")
+        started = time.monotonic()
+        proc = subprocess.Popen(args, cwd=workdir, stdin=subprocess.DEVNULL, stdout=out,
+                                stderr=subprocess.STDOUT)
+        proc.sipp_port = local_port
 
-    def collect(deadline_s=timeout + 15):
-        timed_out = False
-        try:
-            proc.wait(timeout=deadline_s)
-        except subprocess.TimeoutExpired:
-            timed_out = True
-            proc.send_signal(signal.SIGUSR1)   # SIPp: dump screen/stats and quit
+        def collect(deadline_s=timeout + 15):
+            timed_out = False
             try:
-                proc.wait(timeout=5)
+                proc.wait(timeout=deadline_s)
             except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait(timeout=5)
-        out.close()
-        rows = _stat_rows(files["stat"])
-        max_current = max((int(r.get("CurrentCall") or 0) for r in rows), default=0)
-        return SippResult(proc.returncode, rows[-1] if rows else {}, _read(files["screen"]),
-                          _read(files["err"]), _read(files["msg"]), _read(out_path), timed_out,
-                          max_current, time.monotonic() - started)
+                timed_out = True
+                proc.send_signal(signal.SIGUSR1)   # SIPp: dump screen/stats and quit
+                try:
+                    proc.wait(timeout=5)
+                except subprocess.TimeoutExpired:
+                    proc.kill()
+                    proc.wait(timeout=5)
+            out.close()
+            rows = _stat_rows(files["stat"])
+            max_current = max((int(r.get("CurrentCall") or 0) for r in rows), default=0)
+            return SippResult(proc.returncode, rows[-1] if rows else {}, _read(files["screen"]),
+                              _read(files["err"]), _read(files["msg"]), _read(out_path), timed_out,
+                              max_current, time.monotonic() - started)
 
-    if wait:
-        return collect()
-    return proc, collect
+        return proc, collect
+
+    # A port that was free when chosen can be taken before SIPp binds it (parallel tests):
+    # SIPp then exits at once with 254. Only ports this harness chose are chosen again.
+    for attempt in range(3):
+        proc, collect = launch(local_port or free_port(), media_port or free_udp_block())
+        if not wait:
+            return proc, collect
+        result = collect()
+        if result.returncode != 254 or (local_port and media_port) or attempt == 2:
+            return result
 
 
 def _read(path):
