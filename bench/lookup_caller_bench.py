@@ -85,8 +85,10 @@ UNITS = {"us": 1e-3, "ms": 1.0, "s": 1000.0}
 
 
 def run_wrk(url, script, duration, connections):
+    """wrk against `url` (with the Lua `script`, or plain GETs when None)."""
     out = subprocess.run(
-        ["wrk", "-t1", f"-c{connections}", f"-d{duration}s", "--latency", "-s", script, url],
+        ["wrk", "-t1", f"-c{connections}", f"-d{duration}s", "--latency",
+         *(["-s", script] if script else []), url],
         check=True, capture_output=True, text=True).stdout
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
     lat = {}

@@ -44,6 +44,9 @@ class Function {
   virtual ~Function() = default;
   virtual std::string_view name() const = 0;
   virtual Result<StringMap> invoke(const FunctionRequest& request) = 0;
+  // True when an invocation is mostly computation (argon2id) rather than waiting on storage:
+  // its HTTP endpoint runs on the server's slow lane, so a burst of it cannot hold the workers.
+  virtual bool cpuHeavy() const { return false; }
 };
 
 // Name -> function. Filled once at start-up, then read-only (so thread-safe to read).

@@ -36,6 +36,7 @@ class VerifyPin : public Function {
   explicit VerifyPin(PinDeps deps) : deps_(deps) {}
   std::string_view name() const override { return "verify-pin"; }
   Result<StringMap> invoke(const FunctionRequest& request) override;
+  bool cpuHeavy() const override { return true; }  // argon2id: 100-150 ms of one core
 
  private:
   Result<StringMap> onMatch(const std::string& userId, const std::string& pin,

@@ -1,9 +1,12 @@
 """Brute force over HTTP: 10,000 PIN guesses (the whole 4-digit space) against one user id on
 four keep-alive connections in parallel. Expect 0 successes, at most 5 guesses ever checked
-(the rest answered Locked), pin_locked in the audit, and unknown ids answering the same way."""
+(the rest answered Locked), pin_locked in the audit, and unknown ids answering the same way.
+And a flood of PIN checks (argon2id) must not hold up the other endpoints, nor queue without
+bound."""
 
 import json
 import os
+import statistics
 import threading
 import time
 import unittest
@@ -24,8 +27,9 @@ class PinBruteForceTest(ServerTestCase):
         r = self.ws.run("customers", "add", *self.ws.store_args(), "--phone", ADA, "--first-name", "Ada",
                         "--last-name", "Lovelace", "--user-id", USER_ID, "--pin", PIN)
         self.assertEqual(r.returncode, 0, r.stderr)
-        # Four workers, so guesses really run concurrently against the counter.
-        config = self.ws.write("callgate.toml", "[server]\nworker_threads = 4\n")
+        # Four slow-lane threads (where verify-pin runs), so guesses really run concurrently
+        # against the counter.
+        config = self.ws.write("callgate.toml", "[server]\nslow_threads = 4\n")
         server = self.start_server("--config", config, "--log-level", "warn")
         guesses = [f"{n:04d}" for n in range(10000)]
         results = {}
@@ -98,6 +102,112 @@ class PinBruteForceTest(ServerTestCase):
             self.assertTrue(all(set(a) <= {"lambdaResult", "authResult", "authenticated", "attemptsRemaining"}
                                 for a in answers))
         self.assertTrue(os.path.exists(self.ws.audit))
+
+
+# argon2id made slow on purpose (t=30, ~15x the default) so one check clearly outlasts a lookup.
+SLOW_HASH = "[security]\npin_hash_ops_limit = 30\n"
+
+
+@require_binary
+class PinChecksDoNotStarveTest(ServerTestCase):
+    """verify-pin runs on the slow lane: its own thread and a bounded queue."""
+
+    def slow_server(self, server_table=""):
+        r = self.ws.run("customers", "add", *self.ws.store_args(), "--phone", ADA, "--first-name", "Ada",
+                        "--last-name", "Lovelace", "--user-id", USER_ID, "--pin", PIN)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        config = self.ws.write("callgate.toml", SLOW_HASH + server_table)
+        return self.start_server("--config", config, "--log-level", "warn")
+
+    @staticmethod
+    def guess(server, n, conn=None):
+        # A different unknown user id each time: every guess runs a full argon2id check (an id
+        # that locked would answer without one).
+        return server.invoke("verify-pin", connect_event("+14155550177",
+                                                         {"userId": f"7{n:07d}", "pin": "0000"}), conn)
+
+    def test_lookups_answer_while_pin_checks_queue(self):
+        server = self.slow_server()
+        started = time.monotonic()
+        status, body = self.guess(server, 0)
+        one_check = time.monotonic() - started
+        self.assertEqual((status, body["authResult"]), (200, "Denied"))
+        self.assertGreater(one_check, 0.2, "argon2id too fast for this test to mean anything")
+
+        stop = threading.Event()
+        errors = []
+
+        def flood(index):
+            conn = server.connection(timeout=60)
+            n = index * 1000 + 1
+            try:
+                while not stop.is_set():
+                    status, _ = self.guess(server, n, conn)
+                    if status not in (200, 503):
+                        errors.append(status)
+                    n += 1
+            except Exception as e:  # noqa: BLE001 - reported below
+                errors.append(repr(e))
+            finally:
+                conn.close()
+
+        threads = [threading.Thread(target=flood, args=(i,)) for i in range(6)]
+        for t in threads:
+            t.start()
+        try:
+            time.sleep(one_check)  # the lane is busy and its queue filled
+            latencies = []
+            conn = server.connection()
+            for _ in range(10):
+                t0 = time.monotonic()
+                answer = server.call("lookup-caller", ADA, conn, attestation="A")
+                latencies.append(time.monotonic() - t0)
+                self.assertEqual(answer["firstName"], "Ada")
+            conn.close()
+        finally:
+            stop.set()
+            for t in threads:
+                t.join(timeout=120)
+        self.assertEqual(errors, [])
+        # On the shared workers a lookup waited for the checks ahead of it (about one_check or
+        # more); on its own lane it waits for none.
+        self.assertLess(statistics.median(latencies), one_check / 2,
+                        f"lookup-caller {latencies} while one PIN check takes {one_check:.2f} s")
+
+    def test_a_full_lane_answers_503_with_retry_after(self):
+        server = self.slow_server("[server]\nmax_slow_requests = 3\n")
+        barrier = threading.Barrier(8)
+        answers = []
+        lock = threading.Lock()
+
+        def one(n):
+            conn = server.connection(timeout=60)
+            conn.connect()
+            barrier.wait()
+            try:
+                status, headers, data = server.request(
+                    "POST", "/connect/v1/verify-pin",
+                    connect_event("+14155550177", {"userId": f"6{n:07d}", "pin": "0000"}), conn=conn)
+                with lock:
+                    answers.append((status, headers.get("retry-after"), json.loads(data)))
+            finally:
+                conn.close()
+
+        threads = [threading.Thread(target=one, args=(i,)) for i in range(8)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(timeout=60)
+        self.assertEqual(len(answers), 8)
+        served = [a for a in answers if a[0] == 200]
+        refused = [a for a in answers if a[0] == 503]
+        self.assertEqual(len(served) + len(refused), 8, answers)
+        self.assertGreaterEqual(len(served), 3, answers)
+        self.assertGreaterEqual(len(refused), 1, answers)
+        self.assertTrue(all(a[2]["authResult"] == "Denied" for a in served), served)
+        self.assertTrue(all(a[1] == "1" and "error" in a[2] for a in refused), refused)
+        # Refused checks were never run: nothing was counted against their user ids.
+        self.assertEqual(len(self.ws.table("pin_failures")), len(served))
 
 
 if __name__ == "__main__":

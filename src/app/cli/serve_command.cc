@@ -68,7 +68,7 @@ void addProbeRoutes(http::Router& router, std::shared_ptr<HealthCheck> health,
   // Blocking: a probe may wait for the database (a connect timeout); cached for a second.
   router.add(
       "GET", "/healthz", [health](const http::Request&) { return probeResponse(health->report()); },
-      /*blocking=*/true);
+      http::Lane::kWorker);
   // Never blocks: a node busy with a slow database or draining is still alive.
   router.add("GET", "/livez", [readiness](const http::Request&) {
     return probeResponse({200,
@@ -79,7 +79,7 @@ void addProbeRoutes(http::Router& router, std::shared_ptr<HealthCheck> health,
   router.add(
       "GET", "/readyz",
       [readiness](const http::Request&) { return probeResponse(readiness->report()); },
-      /*blocking=*/true);
+      http::Lane::kWorker);
 }
 
 http::Router makeRouter(const Services& services, const Config& config,
@@ -142,6 +142,8 @@ int serveCommand(const Config& config) {
   options.port = hostPort->port;
   options.ioThreads = config.ioThreads;
   options.workerThreads = config.workerThreads;
+  options.slowThreads = config.slowThreads;
+  options.maxSlowRequests = static_cast<size_t>(config.maxSlowRequests);
   options.maxConnectionsPerAddress = static_cast<size_t>(config.httpMaxConnectionsPerAddress);
   options.idleTimeout = std::chrono::seconds(config.httpIdleTimeoutSeconds);
   http::Server server(options,

@@ -167,7 +167,8 @@ Result<Config> loadConfig(const Overrides& o) {
   if (c.storage.location.empty()) return Error::invalidArgument("storage.db is empty");
   if (c.workerThreads == 0) c.workerThreads = c.storage.isPostgres() ? 4 : 2;
   if (c.storage.poolSize == 0) {
-    c.storage.poolSize = c.workerThreads + (c.sip.isEnabled() ? c.sip.workerThreads : 0) + 2;
+    c.storage.poolSize =
+        c.workerThreads + c.slowThreads + (c.sip.isEnabled() ? c.sip.workerThreads : 0) + 2;
   }
   if (c.pinPepperFile.empty()) return Error::invalidArgument("security.pin_pepper_file is empty");
   if (c.publicBaseUrlDefaulted) {

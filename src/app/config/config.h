@@ -140,6 +140,10 @@ struct Config {
   // database beside it 2 and 4 measured alike and 8 was 20% slower (docs/PERFORMANCE.md); a
   // database across a network wants more (throughput <= workers / round trip).
   int workerThreads = 0;
+  // The slow lane for argon2id PIN checks (http::ServerOptions): its threads, and its requests
+  // queued or running beyond which verify-pin answers 503 with Retry-After.
+  int slowThreads = 1;
+  int maxSlowRequests = 16;
   // [storage]
   StorageConfig storage;
   // [sms], [sms.twilio], [sms.sns], [sms.kannel]

@@ -10,6 +10,8 @@ Status readServerTable(TableReader& t, Config& c) {
   t.integer("max_connections_per_address", c.httpMaxConnectionsPerAddress, 0, 100000);
   t.integer("idle_timeout_seconds", c.httpIdleTimeoutSeconds, 1, 3600);
   t.integer("worker_threads", c.workerThreads, 1, 256);
+  t.integer("slow_threads", c.slowThreads, 1, 64);
+  t.integer("max_slow_requests", c.maxSlowRequests, 1, 100000);
   t.integer("drain_seconds", c.lifecycle.drainSeconds, 0, 3600);
   return t.finish();
 }

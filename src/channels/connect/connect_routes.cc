@@ -79,7 +79,7 @@ void addConnectRoutes(http::Router& router, const FunctionRegistry& registry) {
     router.add(
         "POST", std::string(kConnectPathPrefix) + name,
         [fn](const http::Request& request) { return handleConnectRequest(*fn, request); },
-        /*blocking=*/true);
+        fn->cpuHeavy() ? http::Lane::kSlow : http::Lane::kWorker);
   }
 }
 

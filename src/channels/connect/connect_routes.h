@@ -5,7 +5,8 @@
 // Connect's retry makes sense), 500 otherwise (detail logged, not sent).
 //
 // The registry and its functions must outlive the Router and any Server using it. Handlers
-// are registered as blocking: functions hit storage, so they run on the server's worker pool.
+// run on the server's worker pool (functions hit storage), or on its slow lane for a function
+// that is cpuHeavy() (verify-pin's argon2id), whose full queue answers 503 with Retry-After.
 #pragma once
 
 #include <string_view>

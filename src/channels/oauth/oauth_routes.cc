@@ -121,7 +121,7 @@ void addOAuthRoutes(http::Router& router, TokenService& tokens, const OAuthOptio
         r.headers.emplace_back("Cache-Control", "public, max-age=300");
         return r;
       },
-      /*blocking=*/true);
+      http::Lane::kWorker);
 
   router.add(
       "GET", kDiscoveryPath,
@@ -131,7 +131,7 @@ void addOAuthRoutes(http::Router& router, TokenService& tokens, const OAuthOptio
         r.headers.emplace_back("Cache-Control", "public, max-age=300");
         return r;
       },
-      /*blocking=*/false);
+      http::Lane::kIoThread);
 
   router.add(
       "POST", kIntrospectPath,
@@ -152,7 +152,7 @@ void addOAuthRoutes(http::Router& router, TokenService& tokens, const OAuthOptio
         r.logFields = "client=" + req.client + " active=false";
         return r;
       },
-      /*blocking=*/true);
+      http::Lane::kWorker);
 
   router.add(
       "POST", kRevokePath,
@@ -168,7 +168,7 @@ void addOAuthRoutes(http::Router& router, TokenService& tokens, const OAuthOptio
         r.logFields = "client=" + req.client + (*revoked ? " revoked=true" : " revoked=false");
         return r;
       },
-      /*blocking=*/true);
+      http::Lane::kWorker);
 }
 
 }  // namespace callgate::oauth

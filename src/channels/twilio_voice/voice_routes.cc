@@ -74,7 +74,7 @@ void addTwilioVoiceRoutes(http::Router& router, TwilioVoiceRuntime& runtime,
     router.add(
         "POST", path,
         [sec, step = std::move(step)](const http::Request& r) { return handle(*sec, r, step); },
-        /*blocking=*/true);
+        http::Lane::kWorker);
   };
   add("/twilio/voice", [rt](const VoiceWebhook& hook, const std::string& base,
                             const http::Request&) { return rt->incoming(hook, base); });

@@ -175,11 +175,11 @@ void addLinkRoutes(http::Router& router, const WebDeps& deps) {
       [](const http::Request&) {
         return staticAsset("add-member.js", "text/javascript; charset=utf-8");
       },
-      /*blocking=*/false);
+      http::Lane::kIoThread);
   router.add(
       "GET", "/static/style.css",
       [](const http::Request&) { return staticAsset("style.css", "text/css; charset=utf-8"); },
-      /*blocking=*/false);
+      http::Lane::kIoThread);
 }
 
 }  // namespace callgate::web

@@ -205,16 +205,26 @@ void Connection::dispatch() {
     return;
   }
   const Router::Route* route = found.route;
-  if (!route->blocking) {
+  if (route->lane == Lane::kIoThread) {
     writeResponse(runHandler(*route));
+    return;
+  }
+  const bool slow = route->lane == Lane::kSlow;
+  if (slow && shared_.slowRequests.fetch_add(1) >= shared_.options.maxSlowRequests) {
+    shared_.slowRequests.fetch_sub(1);
+    Response busy = jsonError(503, "busy; retry later");
+    busy.headers.emplace_back("Retry-After", "1");
+    writeResponse(std::move(busy));
     return;
   }
   // Blocking work leaves the io thread (DESIGN §2). The worker reads request_ and the fields
   // logAccess() reads; nothing changes them until writeResponse() runs back on our executor.
   metrics::workerQueueDepth().with().add();
-  asio::post(shared_.workers, [self = shared_from_this(), route]() mutable {
+  asio::thread_pool& pool = slow ? shared_.slowWorkers : shared_.workers;
+  asio::post(pool, [self = shared_from_this(), route, slow]() mutable {
     metrics::workerQueueDepth().with().sub();
     Response response = self->runHandler(*route);
+    if (slow) self->shared_.slowRequests.fetch_sub(1);
     // Logging here keeps its formatting cost off the io thread, the server's serial part.
     self->logAccess(response);
     auto ex = self->socket_.get_executor();

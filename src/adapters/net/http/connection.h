@@ -29,12 +29,16 @@ class Connection;
 
 // Owned by Server::Impl; outlives every Connection (see the member order there).
 struct ServerShared {
-  ServerShared(const ServerOptions& o, const Router& r, boost::asio::thread_pool& w)
-      : options(o), router(r), workers(w) {}
+  ServerShared(const ServerOptions& o, const Router& r, boost::asio::thread_pool& w,
+               boost::asio::thread_pool& slow)
+      : options(o), router(r), workers(w), slowWorkers(slow) {}
 
   const ServerOptions& options;
   const Router& router;
   boost::asio::thread_pool& workers;
+  boost::asio::thread_pool& slowWorkers;
+  // Lane::kSlow requests queued or running; admission compares it with options.maxSlowRequests.
+  std::atomic<size_t> slowRequests{0};
   std::atomic<bool> stopping{false};
   std::atomic<size_t> connections{0};
   PerAddressCount perAddress{options.maxConnectionsPerAddress};

@@ -15,7 +15,7 @@ Response metricsResponse(const metrics::Registry& registry) {
 void addMetricsRoute(Router& router, const metrics::Registry& registry) {
   router.add(
       "GET", kMetricsPath, [&registry](const Request&) { return metricsResponse(registry); },
-      /*blocking=*/false);
+      Lane::kIoThread);
 }
 
 }  // namespace callgate::http

@@ -69,18 +69,18 @@ Router::PathEntry& Router::entryFor(const std::string& path) {
   return it->second;
 }
 
-void Router::add(std::string method, std::string path, Handler handler, bool blocking) {
+void Router::add(std::string method, std::string path, Handler handler, Lane lane) {
   PathEntry& entry = entryFor(path);
   bool replaced = false;
   for (Route& r : entry.routes) {
     if (r.method == method) {
       r.handler = std::move(handler);
-      r.blocking = blocking;
+      r.lane = lane;
       replaced = true;
     }
   }
   if (!replaced) {
-    entry.routes.push_back(Route{method, std::move(path), std::move(handler), blocking});
+    entry.routes.push_back(Route{method, std::move(path), std::move(handler), lane});
   }
   entry.allow.clear();
   for (const Route& r : entry.routes) {

@@ -48,20 +48,30 @@ Response jsonError(int status, std::string_view message);
 
 using Handler = std::function<Response(const Request&)>;
 
+// Where a route's handler runs (DESIGN §2).
+enum class Lane {
+  kIoThread,  // inline on the io thread: fast, never blocks (static pages, in-memory reads)
+  kWorker,    // the worker pool: blocking work (database, outbound HTTP, signing)
+  // The slow pool: CPU-heavy work (argon2id), on threads of its own with a bounded queue, so a
+  // burst of it cannot occupy the workers every other request waits for (a full queue is
+  // answered 503 with Retry-After).
+  kSlow,
+};
+
 class Router {
  public:
   struct Route {
     std::string method;
     std::string path;
     Handler handler;
-    bool blocking = true;  // run on the worker pool (may block) rather than on the io thread
+    Lane lane = Lane::kWorker;
   };
 
   // Registers a handler. A later add() for the same method and path replaces the earlier one.
   // A path with segments written {name} is a pattern: each such segment matches one non-empty
   // segment of the request path, whose value the handler reads with Request::param(name).
   // Exact paths are looked up first; patterns are tried in the order they were added.
-  void add(std::string method, std::string path, Handler handler, bool blocking = true);
+  void add(std::string method, std::string path, Handler handler, Lane lane = Lane::kWorker);
 
   enum class Match { kFound, kNoPath, kNoMethod };
   struct Lookup {

@@ -26,17 +26,19 @@ struct Server::Impl {
   Impl(ServerOptions o, Router r)
       : options(std::move(o)),
         router(std::move(r)),
-        shared(options, router, workers),
+        shared(options, router, workers, slowWorkers),
         ioc(options.ioThreads <= 1 ? 1 : options.ioThreads),
         workers(static_cast<size_t>(std::max(1, options.workerThreads))),
+        slowWorkers(static_cast<size_t>(std::max(1, options.slowThreads))),
         acceptor(asio::make_strand(ioc)),
         acceptRetry(acceptor.get_executor()) {}
 
   ServerOptions options;
   Router router;
-  ServerShared shared;  // binds a reference to `workers`, used only once threads run
+  ServerShared shared;  // binds references to the pools, used only once threads run
   asio::io_context ioc;
   asio::thread_pool workers;
+  asio::thread_pool slowWorkers;
   // The acceptor, its retry timer and stop()'s close share one strand: with several io threads
   // an accept completion and the close would otherwise touch the acceptor at once.
   tcp::acceptor acceptor;
@@ -185,6 +187,7 @@ void Server::stop() {
   }
   // Handlers still running finish here; their responses go to closed connections.
   m.workers.join();
+  m.slowWorkers.join();
   (void)Impl::waitFor(allClosed, std::chrono::seconds(1));
   m.guard.reset();
   m.ioc.stop();

@@ -4,8 +4,9 @@
 // JSON error, malformed requests answered 400 and closed.
 //
 // Threads (DESIGN §2): `ioThreads` run the io_context and never block. Routes added with
-// blocking=true run on a fixed pool of `workerThreads` (SQLite and other blocking work); other
-// routes run inline on the io thread. Each connection's socket work is serialised on a strand
+// Lane::kWorker run on a fixed pool of `workerThreads` (SQLite and other blocking work), routes
+// added with Lane::kSlow on a pool of `slowThreads` of their own (argon2id), others inline on the
+// io thread. Each connection's socket work is serialised on a strand
 // (plain io_context executor when there is a single io thread), and the response is written back
 // there. The Server owns its threads; start() and stop() must be called from a thread that is
 // not one of them (e.g. main). The Router is moved in and read-only afterwards.
@@ -27,6 +28,12 @@ struct ServerOptions {
   uint16_t port = 8080;  // 0 = an ephemeral port, reported by start()
   int ioThreads = 1;
   int workerThreads = 2;
+  // Lane::kSlow: its threads, and how many of its requests may be queued or running at once;
+  // beyond that a request is answered 503 with Retry-After at once (queueing it would only make
+  // its caller wait past its own time limit). One thread on a 2-core machine: 16 concurrent
+  // argon2id checks on the shared workers took lookup-caller from 1 ms to ~380 ms.
+  int slowThreads = 1;
+  size_t maxSlowRequests = 16;
   size_t maxBodyBytes = 64 * 1024;          // larger bodies get 413 without being read into memory
   size_t maxHeaderBytes = 8 * 1024;         // request line + headers; larger gets 431
   std::chrono::seconds idleTimeout{30};     // keep-alive wait for the next request

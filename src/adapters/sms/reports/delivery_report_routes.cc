@@ -112,7 +112,7 @@ void addTwilioStatusRoute(http::Router& router, TwilioStatusOptions options, Sms
       [options = std::move(options), &store, &clock](const http::Request& request) {
         return handleTwilioStatus(request, options, store, clock);
       },
-      /*blocking=*/true);
+      http::Lane::kWorker);
 }
 
 void addKannelDlrRoute(http::Router& router, const KannelDlrToken& tokens, SmsMessageStore& store,
@@ -122,7 +122,7 @@ void addKannelDlrRoute(http::Router& router, const KannelDlrToken& tokens, SmsMe
       [&tokens, &store, &clock](const http::Request& request) {
         return handleKannelDlr(request, tokens, store, clock);
       },
-      /*blocking=*/true);
+      http::Lane::kWorker);
 }
 
 }  // namespace callgate

@@ -154,6 +154,19 @@ TEST(ConfigTest, TheDatabaseFlagTakesAUrl) {
   EXPECT_TRUE(c->storage.isPostgres());
 }
 
+TEST(ConfigTest, ReadsTheSlowLane) {
+  Config c;
+  EXPECT_EQ(c.slowThreads, 1);
+  EXPECT_EQ(c.maxSlowRequests, 16);
+  ASSERT_TRUE(applyToml("[server]\nslow_threads = 2\nmax_slow_requests = 40\n", "s.toml", c).ok());
+  EXPECT_EQ(c.slowThreads, 2);
+  EXPECT_EQ(c.maxSlowRequests, 40);
+  for (const char* text : {"[server]\nslow_threads = 0\n", "[server]\nmax_slow_requests = 0\n"}) {
+    Config d;
+    EXPECT_FALSE(applyToml(text, "s.toml", d).ok()) << text;
+  }
+}
+
 TEST(ConfigTest, WorkersAndPoolFollowTheStorageUnlessSet) {
   auto sqlite = loadConfig({});
   ASSERT_TRUE(sqlite.ok()) << sqlite.error().toString();
@@ -163,9 +176,9 @@ TEST(ConfigTest, WorkersAndPoolFollowTheStorageUnlessSet) {
   auto pg = loadConfig(o);
   ASSERT_TRUE(pg.ok()) << pg.error().toString();
   EXPECT_EQ(pg->workerThreads, 4);
-  EXPECT_EQ(pg->storage.poolSize, 6);  // 4 workers + 2, no SIP
+  EXPECT_EQ(pg->storage.poolSize, 7);  // 4 workers + 1 slow-lane thread + 2, no SIP
   o.sip = "127.0.0.1:0";
-  EXPECT_EQ(loadConfig(o)->storage.poolSize, 4 + 4 + 2);
+  EXPECT_EQ(loadConfig(o)->storage.poolSize, 4 + 1 + 4 + 2);
 
   callgate::testing::TempDir dir;
   const std::string path = dir.file("callgate.toml");

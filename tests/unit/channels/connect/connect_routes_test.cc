@@ -21,8 +21,10 @@ using nlohmann::json;
 // Records what it was called with and answers whatever the test set.
 class FakeFunction final : public Function {
  public:
-  explicit FakeFunction(std::string name) : name_(std::move(name)) {}
+  explicit FakeFunction(std::string name, bool cpuHeavy = false)
+      : name_(std::move(name)), cpuHeavy_(cpuHeavy) {}
   std::string_view name() const override { return name_; }
+  bool cpuHeavy() const override { return cpuHeavy_; }
 
   Result<StringMap> invoke(const FunctionRequest& request) override {
     std::lock_guard lock(mu_);
@@ -51,12 +53,32 @@ class FakeFunction final : public Function {
 
  private:
   std::string name_;
+  bool cpuHeavy_;
   std::mutex mu_;
   Result<StringMap> answer_ = StringMap{{"lambdaResult", "Success"}};
   std::optional<FunctionRequest> last_;
   std::thread::id thread_;
   int calls_ = 0;
 };
+
+// A function that is mostly computation (verify-pin's argon2id) is served on the slow lane, the
+// others on the workers; the internal connect: functions get no endpoint.
+TEST(ConnectRoutesLaneTest, CpuHeavyFunctionsRunOnTheSlowLane) {
+  FunctionRegistry registry;
+  registry.add(std::make_unique<FakeFunction>("verify-pin", /*cpuHeavy=*/true));
+  registry.add(std::make_unique<FakeFunction>("lookup-caller"));
+  registry.add(std::make_unique<FakeFunction>("connect:create-callback-contact"));
+  http::Router router;
+  addConnectRoutes(router, registry);
+  auto heavy = router.find("POST", "/connect/v1/verify-pin");
+  ASSERT_EQ(heavy.match, http::Router::Match::kFound);
+  EXPECT_EQ(heavy.route->lane, http::Lane::kSlow);
+  auto light = router.find("POST", "/connect/v1/lookup-caller");
+  ASSERT_EQ(light.match, http::Router::Match::kFound);
+  EXPECT_EQ(light.route->lane, http::Lane::kWorker);
+  EXPECT_EQ(router.find("POST", "/connect/v1/connect:create-callback-contact").match,
+            http::Router::Match::kNoPath);
+}
 
 json validEvent() {
   return {{"Details",

@@ -18,11 +18,11 @@ TEST(HttpRouterTest, FindsExactPathAndMethod) {
   Router router;
   router.add("GET", "/a", [](const Request&) { return ok("get"); });
   router.add(
-      "POST", "/a", [](const Request&) { return ok("post"); }, false);
+      "POST", "/a", [](const Request&) { return ok("post"); }, Lane::kIoThread);
   auto found = router.find("POST", "/a");
   ASSERT_EQ(found.match, Router::Match::kFound);
   EXPECT_EQ(found.route->handler(Request{}).body, "post");
-  EXPECT_FALSE(found.route->blocking);
+  EXPECT_EQ(found.route->lane, Lane::kIoThread);
   EXPECT_EQ(*found.path, "/a");
 }
 

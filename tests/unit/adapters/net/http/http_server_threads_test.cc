@@ -31,7 +31,7 @@ TEST_F(HttpServerTest, BlockingHandlersRunOffTheIoThread) {
         ioThread = std::this_thread::get_id();
         return Response{};
       },
-      /*blocking=*/false);
+      Lane::kIoThread);
   router_.add(
       "GET", "/blocking",
       [&](const Request&) {
@@ -39,7 +39,7 @@ TEST_F(HttpServerTest, BlockingHandlersRunOffTheIoThread) {
         workerThread = std::this_thread::get_id();
         return Response{};
       },
-      /*blocking=*/true);
+      Lane::kWorker);
   TestClient c(start());
   ASSERT_TRUE(c.request("GET", "/inline"));
   ASSERT_TRUE(c.request("GET", "/blocking"));
@@ -48,6 +48,84 @@ TEST_F(HttpServerTest, BlockingHandlersRunOffTheIoThread) {
   EXPECT_NE(workerThread, std::thread::id());
   EXPECT_NE(ioThread, workerThread);
   EXPECT_NE(ioThread, std::this_thread::get_id());
+}
+
+// A burst of slow work (argon2id) holds the slow lane only: the workers keep answering.
+TEST_F(HttpServerTest, SlowLaneDoesNotHoldTheWorkers) {
+  std::promise<void> release;
+  std::shared_future<void> released = release.get_future().share();
+  std::atomic<int> slowRunning{0};
+  router_.add(
+      "GET", "/hash",
+      [&, released](const Request&) {
+        ++slowRunning;
+        released.wait_for(10s);
+        return Response{200, "text/plain", "hashed", {}, {}};
+      },
+      Lane::kSlow);
+  router_.add("GET", "/lookup", [](const Request&) {
+    return Response{200, "text/plain", "found", {}, {}};
+  });
+  ServerOptions o;
+  o.workerThreads = 1;
+  o.slowThreads = 1;
+  o.maxSlowRequests = 8;
+  const uint16_t port = start(o);
+  std::vector<std::unique_ptr<TestClient>> hashing;
+  for (int i = 0; i < 4; ++i) {
+    hashing.push_back(std::make_unique<TestClient>(port));
+    ASSERT_TRUE(hashing.back()->send("GET /hash HTTP/1.1\r\nHost: t\r\n\r\n"));
+  }
+  for (int i = 0; i < 200 && slowRunning.load() == 0; ++i) std::this_thread::sleep_for(5ms);
+  ASSERT_EQ(slowRunning.load(), 1);  // one slow thread: one runs, three wait in its queue
+  TestClient lookup(port);
+  auto r = lookup.request("GET", "/lookup");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->body, "found");
+  release.set_value();
+  for (auto& c : hashing) {
+    auto h = c->read();
+    ASSERT_TRUE(h);
+    EXPECT_EQ(h->body, "hashed");
+  }
+}
+
+// Past maxSlowRequests a slow request is refused at once, not queued behind the others; the
+// lane takes requests again once they finish.
+TEST_F(HttpServerTest, FullSlowLaneAnswers503WithRetryAfter) {
+  std::promise<void> release;
+  std::shared_future<void> released = release.get_future().share();
+  std::atomic<int> running{0};
+  router_.add(
+      "GET", "/hash",
+      [&, released](const Request&) {
+        ++running;
+        released.wait_for(10s);
+        return Response{200, "text/plain", "hashed", {}, {}};
+      },
+      Lane::kSlow);
+  ServerOptions o;
+  o.slowThreads = 2;
+  o.maxSlowRequests = 2;
+  const uint16_t port = start(o);
+  TestClient a(port), b(port);
+  ASSERT_TRUE(a.send("GET /hash HTTP/1.1\r\nHost: t\r\n\r\n"));
+  ASSERT_TRUE(b.send("GET /hash HTTP/1.1\r\nHost: t\r\n\r\n"));
+  for (int i = 0; i < 400 && running.load() < 2; ++i) std::this_thread::sleep_for(5ms);
+  ASSERT_EQ(running.load(), 2);
+  TestClient c(port);
+  auto refused = c.request("GET", "/hash");
+  ASSERT_TRUE(refused);
+  EXPECT_EQ(refused->status, 503);
+  EXPECT_EQ(refused->header("retry-after"), "1");
+  EXPECT_EQ(running.load(), 2);
+  release.set_value();
+  ASSERT_TRUE(a.read());
+  ASSERT_TRUE(b.read());
+  TestClient again(port);
+  auto ok = again.request("GET", "/hash");
+  ASSERT_TRUE(ok);
+  EXPECT_EQ(ok->status, 200);
 }
 
 TEST_F(HttpServerTest, IoThreadAnswersWhileAWorkerIsBlocked) {
@@ -62,7 +140,7 @@ TEST_F(HttpServerTest, IoThreadAnswersWhileAWorkerIsBlocked) {
       [](const Request&) {
         return Response{200, "text/plain", "fast", {}, {}};
       },
-      /*blocking=*/false);
+      Lane::kIoThread);
   ServerOptions o;
   o.workerThreads = 1;
   const uint16_t port = start(o);
@@ -209,7 +287,7 @@ TEST_F(HttpServerTest, LogsOneLogfmtLinePerRequestWithoutBodiesOrUnknownPaths) {
   const std::string body = R"({"phone":"+14155550100","pin":"9876"})";
   ServerOptions o;
   router_.add(
-      "GET", "/quiet", [](const Request&) { return Response{}; }, /*blocking=*/false);
+      "GET", "/quiet", [](const Request&) { return Response{}; }, Lane::kIoThread);
   // start() turns the access log off for the other tests; build this server by hand.
   o.port = 0;
   server_ = std::make_unique<Server>(o, std::move(router_));

@@ -171,10 +171,10 @@ TEST_F(DeliveryReportRoutesTest, RoutesAreRegisteredBlocking) {
   addKannelDlrRoute(router, tokens, *store_, clock_);
   auto t = router.find("POST", kTwilioStatusPath);
   ASSERT_EQ(t.match, http::Router::Match::kFound);
-  EXPECT_TRUE(t.route->blocking);
+  EXPECT_EQ(t.route->lane, http::Lane::kWorker);
   auto k = router.find("GET", kKannelDlrPath);
   ASSERT_EQ(k.match, http::Router::Match::kFound);
-  EXPECT_TRUE(k.route->blocking);
+  EXPECT_EQ(k.route->lane, http::Lane::kWorker);
 }
 
 }  // namespace
