@@ -479,6 +479,17 @@ class Kill9Test(unittest.TestCase):
                      "--last-name", "User", "--user-id", LINK_USER[0])
         self.assertEqual(r.returncode, 0, r.stderr)
 
+        # The very first start creates the JWT key ring and records the secret fingerprints:
+        # killed in the middle of that, the next start must still come up with one ring.
+        self.context = "first start, killed"
+        self.spawn()
+        time.sleep(rng.uniform(0.0, 0.3))
+        self.kill_node()
+        con = self.db()
+        try:
+            self.assertEqual(con.execute("PRAGMA integrity_check").fetchall(), [("ok",)])
+        finally:
+            con.close()
         self.context = "first start"
         self.start_node()
         self.key = bytes.fromhex(read_text(self.ws.key).strip())
