@@ -501,3 +501,130 @@ def wait_until(predicate, timeout, interval=0.05, what="condition"):
         if time.monotonic() >= deadline:
             raise AssertionError(f"timed out after {timeout} s waiting for {what}")
         time.sleep(interval)
+
+
+class FaultyProvider:
+    """A provider's HTTP API on 127.0.0.1 that can be switched between failures while callgate
+    runs: mode "answer" (status, headers, body from answer()), "hang" (reads the request and never
+    answers, holding the connection until the client gives up), "refuse" (nothing listens on the
+    port: connections are refused; switching back listens on the same port again). Records every
+    request it read (method, path, headers, body) and counts connections still open, so a test
+    can see that the client closed every one it gave up on. Thread-safe; close() ends it."""
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._requests = []
+        self._open = set()
+        self._answer = (200, {}, b"")
+        self._mode = "answer"
+        self._listener = None
+        self._closed = False
+        self.port = self._listen(0)
+        self.url = f"http://127.0.0.1:{self.port}"
+
+    def _listen(self, port):
+        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind(("127.0.0.1", port))
+        sock.listen(64)
+        self._listener = sock
+        threading.Thread(target=self._accept, args=(sock,), daemon=True).start()
+        return sock.getsockname()[1]
+
+    def _accept(self, sock):
+        while True:
+            try:
+                conn, _ = sock.accept()
+            except OSError:
+                return  # closed: "refuse" mode or close()
+            with self._lock:
+                self._open.add(conn)
+            threading.Thread(target=self._serve, args=(conn,), daemon=True).start()
+
+    def _serve(self, conn):
+        try:
+            conn.settimeout(30)
+            data = b""
+            while b"\r\n\r\n" not in data:
+                chunk = conn.recv(65536)
+                if not chunk:
+                    return
+                data += chunk
+            head, _, body = data.partition(b"\r\n\r\n")
+            lines = head.decode("latin-1").split("\r\n")
+            headers = {k.strip().lower(): v.strip() for k, _, v in (h.partition(":") for h in lines[1:])}
+            while len(body) < int(headers.get("content-length") or 0):
+                chunk = conn.recv(65536)
+                if not chunk:
+                    break
+                body += chunk
+            method, path = lines[0].split(" ")[:2]
+            with self._lock:
+                self._requests.append({"method": method, "path": path, "headers": headers,
+                                       "body": body, "at": time.monotonic()})
+                mode, (status, extra, payload) = self._mode, self._answer
+            if mode == "hang":
+                while conn.recv(65536):  # until the client closes the connection
+                    pass
+                return
+            if isinstance(payload, str):
+                payload = payload.encode("utf-8")
+            out = [f"HTTP/1.1 {status} Status", f"Content-Length: {len(payload)}", "Connection: close"]
+            out += [f"{k}: {v}" for k, v in extra.items()]
+            conn.sendall(("\r\n".join(out) + "\r\n\r\n").encode("latin-1") + payload)
+        except OSError:
+            pass
+        finally:
+            with self._lock:
+                self._open.discard(conn)
+            conn.close()
+
+    def answer(self, status, body=b"", headers=None):
+        """Answers every request with this from now on (and listens again after "refuse")."""
+        with self._lock:
+            self._answer = (status, dict(headers or {}), body)
+        self._set_mode("answer")
+
+    def hang(self):
+        self._set_mode("hang")
+
+    def refuse(self):
+        self._set_mode("refuse")
+
+    def _set_mode(self, mode):
+        with self._lock:
+            previous, self._mode = self._mode, mode
+            listener = self._listener
+        if mode == "refuse" and previous != "refuse":
+            self._stop_listening(listener)
+        elif mode != "refuse" and previous == "refuse":
+            self._listen(self.port)
+
+    @staticmethod
+    def _stop_listening(listener):
+        # shutdown() first: close() alone neither wakes the thread blocked in accept() nor stops
+        # the kernel from accepting while that thread still holds the socket.
+        try:
+            listener.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
+        listener.close()
+
+    def requests_snapshot(self):
+        with self._lock:
+            return list(self._requests)
+
+    def open_connections(self):
+        with self._lock:
+            return len(self._open)
+
+    def close(self):
+        with self._lock:
+            self._mode = "refuse"
+            listener, conns = self._listener, list(self._open)
+        self._stop_listening(listener)
+        for conn in conns:
+            try:
+                conn.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass

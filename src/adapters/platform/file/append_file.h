@@ -1,7 +1,9 @@
 // An append-only line file (SMS outbox, audit log). Each line is one write(2) on an O_APPEND
 // descriptor, so lines from several threads or processes never interleave. The file is opened
 // per line: these files see a few lines a second at most, and reopening lets an operator
-// rotate or remove them at any time without a signal. Stateless apart from its settings, so
+// rotate or remove them at any time without a signal. A file left ending mid-line (a power loss
+// or a full disk; never a crash, which cannot split one write) gets the next line on a line of its
+// own, so one torn line never takes a good one with it. Stateless apart from its settings, so
 // thread-safe.
 #pragma once
 

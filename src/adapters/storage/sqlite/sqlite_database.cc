@@ -1,6 +1,7 @@
 #include "adapters/storage/sqlite/sqlite_database.h"
 
 #include <fcntl.h>
+#include <spdlog/spdlog.h>
 #include <sqlite3.h>
 
 #include <algorithm>
@@ -81,6 +82,15 @@ Status enableWal(SqliteConnection& connection, const std::string& path) {
   return okStatus();
 }
 
+// True when the file `connection` has open is no longer the one at its path: deleted, renamed,
+// or replaced (a restore done while the server runs). In WAL mode SQLite goes on writing to such
+// a file as if nothing happened, so every later commit would be lost with it.
+bool fileHasMoved(SqliteConnection& connection) {
+  int moved = 0;
+  const int rc = sqlite3_file_control(connection.handle(), "main", SQLITE_FCNTL_HAS_MOVED, &moved);
+  return rc == SQLITE_OK && moved != 0;  // ":memory:" answers SQLITE_NOTFOUND
+}
+
 }  // namespace
 
 // ---- Lease ----
@@ -153,8 +163,9 @@ Result<std::unique_ptr<SqliteDatabase>> SqliteDatabase::open(const std::string& 
 
 Result<std::unique_ptr<SqliteConnection>> SqliteDatabase::openConnection() const {
   // NOMUTEX: a lease gives one thread at a time a connection, so SQLite's own per-connection
-  // mutex would only add cost on the hot path.
-  const int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
+  // mutex would only add cost on the hot path. No CREATE: open() has created the file, and a file
+  // that went away must not come back empty under a later connection (it has no schema).
+  const int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX;
   return SqliteConnection::open(path_, flags, busyTimeout_);
 }
 
@@ -165,7 +176,19 @@ Result<SqliteDatabase::Lease> SqliteDatabase::acquire() {
       // Last in, first out: the most recently used connection has the warmest page cache.
       std::unique_ptr<SqliteConnection> connection = std::move(idle_.back());
       idle_.pop_back();
-      return Lease(this, std::move(connection));
+      if (!fileHasMoved(*connection)) return Lease(this, std::move(connection));
+      // Drop it and open the path again: a file put back (restored) is used from now on, and a
+      // missing one is kUnavailable until it is back. Closing does not checkpoint into, or
+      // delete the -wal of, a file that has moved (SQLite checks), so a new file is safe.
+      spdlog::warn(
+          "event=sqlite_file_moved path={} reason=\"the database file was deleted, renamed "
+          "or replaced while open; reopening it\"",
+          path_);
+      --opened_;
+      lock.unlock();
+      connection.reset();
+      lock.lock();
+      continue;
     }
     if (opened_ < maxConnections_) {
       ++opened_;  // reserve the slot, then open without holding the lock

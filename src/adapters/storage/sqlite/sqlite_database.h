@@ -9,6 +9,10 @@
 // while the server reads); writers queue on the busy timeout. Connections are opened lazily up to
 // SqliteOptions::maxConnections; when all are leased, acquire() waits for one to come back.
 // ":memory:" uses a single connection, since every in-memory connection is a separate database.
+// A pooled connection whose file was deleted, renamed or replaced since it was opened is dropped
+// by acquire() and the path opened again, never created: WAL mode would otherwise go on writing
+// into the lost file. So a missing file is kUnavailable until it is back, and a file put back
+// is used without a restart.
 //
 // Ownership: the stores borrow the SqliteDatabase, which must outlive them and every Lease.
 // All methods are thread-safe.

@@ -65,6 +65,24 @@ TEST(OutboxSmsSenderTest, EscapesBodiesSoEachMessageStaysOnOneLine) {
   EXPECT_FALSE(nlohmann::json::parse(lines[1], nullptr, /*allow_exceptions=*/false).is_discarded());
 }
 
+TEST(OutboxSmsSenderTest, StartsOnAFreshLineAfterATornOne) {
+  TempDir dir;
+  testing::FakeClock clock;
+  const std::string path = dir.file("outbox.jsonl");
+  {
+    std::ofstream torn(path);
+    torn << "{\"to\":\"+15550100001\",\"bo";  // what a power loss can leave
+  }
+  OutboxSmsSender sender(path, clock);
+  ASSERT_TRUE(sender.send({"+15550100002", "after"}).ok());
+  ASSERT_TRUE(sender.send({"+15550100003", "next"}).ok());
+  const auto lines = readLines(path);
+  ASSERT_EQ(lines.size(), 3u);
+  EXPECT_EQ(lines[0], "{\"to\":\"+15550100001\",\"bo");
+  EXPECT_EQ(nlohmann::json::parse(lines[1]).at("to"), "+15550100002");
+  EXPECT_EQ(nlohmann::json::parse(lines[2]).at("to"), "+15550100003");
+}
+
 TEST(OutboxSmsSenderTest, CreatesTheFileReadableByItsOwnerOnly) {
   TempDir dir;
   testing::FakeClock clock;

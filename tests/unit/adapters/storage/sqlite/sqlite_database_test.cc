@@ -295,5 +295,34 @@ TEST(SqliteDatabaseTest, PingAnswersUnavailableWhenTheDatabaseCannotBeReached) {
   EXPECT_EQ(broken.error().code(), ErrorCode::kUnavailable) << broken.error().message();
 }
 
+TEST(SqliteDatabaseTest, AFileDeletedWhileOpenIsNotWrittenToAndOnePutBackIsUsed) {
+  TempDir dir;
+  const std::string path = dir.file("callgate.db");
+  auto db = openOrDie(path);
+  ASSERT_NE(db, nullptr);
+  SqliteCustomerStore store(*db);
+  ASSERT_TRUE(store.add(customer("+15550100001")).ok());
+  ASSERT_TRUE(db->ping().ok());
+
+  // Moved away (as by rm, or by a restore that first moves the old file aside): a write must
+  // fail rather than land in a file nobody will ever open again, and the ping says so.
+  for (const char* suffix : {"", "-wal", "-shm"}) {
+    std::filesystem::rename(path + suffix, path + ".aside" + suffix);
+  }
+  Status lost = store.add(customer("+15550100002"));
+  ASSERT_FALSE(lost.ok());
+  EXPECT_EQ(lost.error().code(), ErrorCode::kUnavailable) << lost.error().message();
+  EXPECT_FALSE(db->ping().ok());
+  EXPECT_FALSE(std::filesystem::exists(path)) << "no empty database may appear in its place";
+
+  // Put back: the same handle works again, with everything written before.
+  for (const char* suffix : {"", "-wal", "-shm"}) {
+    std::filesystem::rename(path + ".aside" + suffix, path + suffix);
+  }
+  EXPECT_TRUE(db->ping().ok());
+  ASSERT_TRUE(store.add(customer("+15550100003")).ok());
+  EXPECT_EQ(*store.count(), 2);
+}
+
 }  // namespace
 }  // namespace callgate
