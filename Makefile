@@ -6,7 +6,7 @@ CMAKE_FLAGS ?=
 BENCH ?= OFF
 HTTP ?= 127.0.0.1:8080
 
-.PHONY: deps configure build build-all run package test unit integration e2e bench bench-cluster bench-tokens bench-sip bench-asr sanitize tsan clean
+.PHONY: deps configure build build-all run package test unit integration e2e bench bench-cluster bench-tokens bench-sip bench-soak bench-asr sanitize tsan clean
 
 deps:
 	@bash scripts/install-deps.sh
@@ -64,6 +64,11 @@ bench-tokens:
 # SIP load: concurrent calls held, CPU, setups/s vs a trivial SIPp endpoint (< 10 min).
 bench-sip: build
 	@bash bench/sip/run.sh $(BUILD_DIR)/callgate
+
+# Soak: mixed HTTP and SIP load at twice a sustained rate for 10 minutes; errors (goal 0),
+# memory and descriptor growth (goal flat). Not part of `make test`.
+bench-soak: build
+	@bash bench/soak.sh $(BUILD_DIR)/callgate
 
 # Speech recognition accuracy: TTS corpus through G.711, first pass, after confirmation,
 # real-time factor, against a free digit-loop baseline of the same run (< 10 min).
