@@ -5,8 +5,10 @@ CMAKE_FLAGS ?=
 # Benchmarks need extra voices and are not part of `make test`; the bench-* targets turn them on.
 BENCH ?= OFF
 HTTP ?= 127.0.0.1:8080
+# `make fuzz`: seconds per fuzz target (13 targets: 60 s each is 13 minutes).
+FUZZ_SECONDS ?= 60
 
-.PHONY: deps configure build build-all run package test unit integration e2e bench bench-cluster bench-tokens bench-sip bench-soak bench-asr sanitize tsan clean
+.PHONY: deps configure build build-all run package test unit integration e2e bench bench-cluster bench-tokens bench-sip bench-soak bench-asr sanitize tsan fuzz clean
 
 deps:
 	@bash scripts/install-deps.sh
@@ -81,6 +83,12 @@ bench-asr:
 sanitize:
 	@$(MAKE) test BUILD_DIR=build-asan CMAKE_FLAGS="-DCALLGATE_SANITIZE=ON"
 
+# libFuzzer (clang) on every parser of outside input, FUZZ_SECONDS per target (docs/TESTING.md).
+fuzz: deps
+	@CC=clang CXX=clang++ cmake -S . -B build-fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCALLGATE_FUZZ=ON -DCALLGATE_TESTS=OFF >/dev/null
+	@nice cmake --build build-fuzz -j$(JOBS) --target fuzz_targets
+	@bash fuzz/run.sh build-fuzz $(FUZZ_SECONDS)
+
 # ThreadSanitizer build; runs the unit and contract tests (the threads of the HTTP server, the SIP
 # and media threads, the worker pools and the stores' races live there).
 tsan:
@@ -88,4 +96,4 @@ tsan:
 	@cd build-tsan && ctest --output-on-failure -j$(JOBS) -L "unit|contracts"
 
 clean:
-	rm -rf $(BUILD_DIR) build-asan build-tsan
+	rm -rf $(BUILD_DIR) build-asan build-tsan build-fuzz

@@ -63,7 +63,9 @@ Status applyToml(const std::string& text, const std::string& source, Config& c) 
         << e.description();
     return Error::invalidArgument(msg.str());
   }
-  for (const auto& [k, v] : root) {
+  for (const auto& member : root) {
+    // Not a structured binding: clang before 16 cannot capture one in a lambda (make fuzz).
+    const toml::key& k = member.first;
     const bool known = std::any_of(std::begin(kTables), std::end(kTables),
                                    [&](const TableEntry& t) { return k.str() == t.name; });
     if (!known) {

@@ -183,7 +183,11 @@ Result<NegotiatedMedia> negotiate(std::string_view sdpOffer) {
   ensureOsipInitialized();
   if (sdpOffer.empty()) return malformed("empty body");
   if (sdpOffer.find('\0') != std::string_view::npos) return malformed("NUL byte");
+  // osip2 (5.3) reads one byte past the terminating NUL when an m= line without formats ends the
+  // body in a bare LF (it resumes at the token end + 1): padding NULs keep that read inside our
+  // buffer, where it stops at once.
   std::string text(sdpOffer);
+  text.append(4, '\0');
   sdp_message_t* raw = nullptr;
   if (sdp_message_init(&raw) != 0) return Error::internal("sdp_message_init failed");
   SdpPtr sdp(raw);

@@ -126,5 +126,16 @@ TEST(SdpTest, AnswerMirrorsOfferAndParsesBack) {
   EXPECT_NE(p.find("a=sendrecv"), std::string::npos);
 }
 
+TEST(SdpTest, MediaLineWithoutFormatsAtTheEndIsReadInBounds) {
+  // osip2 read past the end of the text here (found by fuzz/targets/sdp.cc; ASan in
+  // `make sanitize` and the fuzz corpus replay guard it).
+  const std::string offer =
+      "v=0\r\no=- 1 1 IN IP4 10.0.0.7\r\ns=-\r\nc=IN IP4 10.0.0.7\r\nt=0 0\r\n"
+      "m=audio 30000 RTP/AVP\n";
+  auto media = negotiate(offer);
+  ASSERT_FALSE(media.ok());
+  EXPECT_EQ(sdpErrorStatus(media.error()), 400);  // osip2 refuses the line
+}
+
 }  // namespace
 }  // namespace callgate::sip
