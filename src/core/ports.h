@@ -224,4 +224,35 @@ class VoiceSessionStore {
   virtual Result<int64_t> removeExpired(TimePoint now) = 0;
 };
 
+// What callgate itself verified about one contact (a call, by its contact id): within it, the
+// caller passed a PIN check, an SMS code, or trusted caller ID of a known customer. verify-pin,
+// verify-otp and lookup-caller write these; issue-action-link reads them instead of trusting the
+// contact's `authenticated` attribute, which the request (or a misconfigured flow) can forge.
+struct ContactAuthRecord {
+  std::string contactId;
+  std::string method;  // "pin" | "otp" | "caller_id"
+  std::string userId;  // "" when the method does not name one (a customer without a user id)
+  std::string phone;   // the customer's number, E.164
+  TimePoint expiresAt{};
+};
+
+// At most this many expired records are deleted by one record() call: enough to outpace the
+// writes that create them, small enough that no single call pays for a backlog.
+inline constexpr int kContactAuthPurgeBatch = 64;
+
+class ContactAuthStore {
+ public:
+  virtual ~ContactAuthStore() = default;
+  // Inserts the record, or replaces the one of the same (contactId, method); then deletes at most
+  // kContactAuthPurgeBatch records (of any contact) expired at `now`, so the table cannot grow
+  // without bound. A failed purge does not fail the call: the record is what matters.
+  virtual Status record(const ContactAuthRecord& record, TimePoint now) = 0;
+  // The records of `contactId` (exact match) not expired at `now` (expiresAt > now), ordered by
+  // method.
+  virtual Result<std::vector<ContactAuthRecord>> find(const std::string& contactId,
+                                                      TimePoint now) = 0;
+  // Deletes at most `limit` records expired at `now`; returns how many.
+  virtual Result<int64_t> removeExpired(TimePoint now, int limit) = 0;
+};
+
 }  // namespace callgate

@@ -1,7 +1,5 @@
 #include "functions/issue_action_link.h"
 
-#include "core/verdict.h"
-
 namespace callgate {
 
 namespace {
@@ -22,11 +20,10 @@ Result<StringMap> IssueActionLink::invoke(const FunctionRequest& request) {
   std::string action = lookup(request.parameters, "action");
   if (action.empty()) action = kActionAddMember;
 
-  const StringMap& attributes = request.contact.attributes;
-  const bool authenticated = isAuthenticated(attributes);
-  auto attributeUserId = attributes.find("userId");
-  const bool sameUser = attributeUserId == attributes.end() || attributeUserId->second == userId;
-  if (!authenticated || !sameUser || userId.empty()) return linkError("not_authenticated");
+  // callgate's own record decides, never the contact's attributes (see the header).
+  auto vouched = ledger_.vouchesFor(request.contact.contactId, userId);
+  if (!vouched.ok()) return vouched.error();
+  if (!*vouched) return linkError("not_authenticated");
 
   auto issued = links_.issue(userId, action);
   if (!issued.ok()) return issued.error();

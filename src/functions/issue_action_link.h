@@ -1,8 +1,12 @@
 // issue-action-link: texts an authenticated caller a single-use link for one action. Parameters
-// `userId` and `action` (default account:add_member). The contact must be authenticated: its
-// attribute `authenticated` is "True" (set by the flow after verify-pin) and, when the contact
-// carries a `userId` attribute, it names the same user id, so a flow cannot send a link for one
-// account after authenticating another. The link goes to the number on file for the user id.
+// `userId` and `action` (default account:add_member). The contact must have been seen to
+// authenticate by callgate itself: its contact id (non-empty) has an unexpired ContactAuthLedger
+// record, written by verify-pin, verify-otp or lookup-caller, that names the user id or is for
+// the number on file of the user id. No contact attribute counts: `authenticated` and `userId`
+// come from the request (the Connect endpoints take them from the body) or from the flow, and
+// either can be wrong. The record also makes a cross-check of the `userId` attribute moot: a
+// contact that authenticated as one account has no record for another. The link goes to the
+// number on file for the user id.
 //
 // Answers lambdaResult "Success" and linkResult "Sent" (with linkExpiresInMinutes) or "Error"
 // with reason not_authenticated | unknown_action | unknown_user | rate_limited | sms_failed. A
@@ -10,18 +14,20 @@
 #pragma once
 
 #include "functions/action_links.h"
+#include "functions/contact_auth.h"
 #include "functions/function.h"
 
 namespace callgate {
 
 class IssueActionLink : public Function {
  public:
-  explicit IssueActionLink(ActionLinks& links) : links_(links) {}
+  IssueActionLink(ActionLinks& links, ContactAuthLedger& ledger) : links_(links), ledger_(ledger) {}
   std::string_view name() const override { return "issue-action-link"; }
   Result<StringMap> invoke(const FunctionRequest& request) override;
 
  private:
   ActionLinks& links_;
+  ContactAuthLedger& ledger_;
 };
 
 }  // namespace callgate

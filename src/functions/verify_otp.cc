@@ -44,10 +44,11 @@ Result<StringMap> VerifyOtp::invoke(const FunctionRequest& request) {
   const std::string& code = codeIt->second;
   const bool match = isWellFormedOtp(deps_.config, code) &&
                      deps_.hasher.matches(challenge.codeHash, otpHashInput(phone, code));
-  return match ? onMatch(challenge, now) : onMismatch(challenge);
+  return match ? onMatch(challenge, now, request.contact.contactId) : onMismatch(challenge);
 }
 
-Result<StringMap> VerifyOtp::onMatch(const Challenge& challenge, TimePoint now) {
+Result<StringMap> VerifyOtp::onMatch(const Challenge& challenge, TimePoint now,
+                                     const std::string& contactId) {
   auto existing = deps_.customers.findByPhone(challenge.phone);
   if (!existing.ok()) return existing.error();
   std::optional<Customer> enrollee;
@@ -66,6 +67,10 @@ Result<StringMap> VerifyOtp::onMatch(const Challenge& challenge, TimePoint now) 
   auto customer = deps_.customers.findByPhone(challenge.phone);
   if (!customer.ok()) return customer.error();
   if (!customer->has_value()) return Error::internal("customer missing after enrolment");
+  // Never Verified without callgate's own record of it: issue-action-link trusts nothing else.
+  Status recorded =
+      ledger_.record(contactId, kContactAuthOtp, (*customer)->userId, challenge.phone);
+  if (!recorded.ok()) return recorded.error();
 
   const std::string masked = maskPhone(challenge.phone);
   deps_.audit.record("otp_verified",

@@ -49,7 +49,7 @@ Result<StringMap> VerifyPin::invoke(const FunctionRequest& request) {
   // A malformed PIN is verified too (it cannot match), so every allowed attempt costs the same.
   const bool verified = deps_.hasher.verify(storedHash, userId, pin);
   const bool match = verified && isWellFormedPin(pin) && !storedHash.empty();
-  if (match) return onMatch(userId, pin, storedHash);
+  if (match) return onMatch(request.contact.contactId, userId, pin, storedHash);
 
   if (attempt->failures >= max) {
     metrics::pinLockouts().with().inc();
@@ -64,12 +64,16 @@ Result<StringMap> VerifyPin::invoke(const FunctionRequest& request) {
   return out;
 }
 
-Result<StringMap> VerifyPin::onMatch(const std::string& userId, const std::string& pin,
-                                     const std::string& storedHash) {
+Result<StringMap> VerifyPin::onMatch(const std::string& contactId, const std::string& userId,
+                                     const std::string& pin, const std::string& storedHash) {
   if (Status s = deps_.credentials.resetPinFailures(userId); !s.ok()) return s.error();
   auto customer = deps_.customers.findByUserId(userId);
   if (!customer.ok()) return customer.error();
   if (!customer->has_value()) return Error::internal("customer vanished after a PIN matched");
+  // Never Authenticated without callgate's own record of it: issue-action-link trusts nothing else.
+  if (Status s = ledger_.record(contactId, kContactAuthPin, userId, (*customer)->phone); !s.ok()) {
+    return s.error();
+  }
 
   // Hashes made with an older cost are upgraded while the PIN is at hand; failing to is not
   // worth failing the login for.

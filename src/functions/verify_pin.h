@@ -11,6 +11,10 @@
 // kInvalidArgument, so the HTTP status cannot differ either. A locked user id answers Locked
 // without checking the PIN at all, even the right one, until `callgate customers unlock`.
 //
+// Before answering Authenticated it records ("pin", user id, the customer's number) for the
+// request's contact id in the ContactAuthLedger (issue-action-link reads it); if that write
+// fails, the call fails as for any other store failure.
+//
 // Audit: pin_verified, pin_failed (attempts), pin_locked (the failure that locked),
 // pin_refused_locked (an attempt while locked); with the user id, never the PIN.
 // Thread-safe (stateless over thread-safe ports). Slow by design (argon2id): run it on a worker.
@@ -18,6 +22,7 @@
 
 #include "core/pin_policy.h"
 #include "core/ports.h"
+#include "functions/contact_auth.h"
 #include "functions/function.h"
 
 namespace callgate {
@@ -33,15 +38,16 @@ struct PinDeps {
 
 class VerifyPin : public Function {
  public:
-  explicit VerifyPin(PinDeps deps) : deps_(deps) {}
+  VerifyPin(PinDeps deps, ContactAuthLedger& ledger) : deps_(deps), ledger_(ledger) {}
   std::string_view name() const override { return "verify-pin"; }
   Result<StringMap> invoke(const FunctionRequest& request) override;
   bool cpuHeavy() const override { return true; }  // argon2id: 100-150 ms of one core
 
  private:
-  Result<StringMap> onMatch(const std::string& userId, const std::string& pin,
-                            const std::string& storedHash);
+  Result<StringMap> onMatch(const std::string& contactId, const std::string& userId,
+                            const std::string& pin, const std::string& storedHash);
   PinDeps deps_;
+  ContactAuthLedger& ledger_;
 };
 
 }  // namespace callgate

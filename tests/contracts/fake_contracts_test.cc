@@ -1,6 +1,7 @@
 // Every contract suite against the in-memory backend (fake_store_factory.h; see README.md).
 #include "contracts/callback_store_contract.h"
 #include "contracts/challenge_store_contract.h"
+#include "contracts/contact_auth_store_contract.h"
 #include "contracts/credential_store_contract.h"
 #include "contracts/customer_store_contract.h"
 #include "contracts/fake_store_factory.h"
@@ -26,5 +27,6 @@ INSTANTIATE_TYPED_TEST_SUITE_P(Fake, SigningKeyStoreContract, FakeStoreFactory);
 INSTANTIATE_TYPED_TEST_SUITE_P(Fake, SecretFingerprintStoreContract, FakeStoreFactory);
 
 INSTANTIATE_TYPED_TEST_SUITE_P(Fake, CallbackStoreContract, FakeStoreFactory);
+INSTANTIATE_TYPED_TEST_SUITE_P(Fake, ContactAuthStoreContract, FakeStoreFactory);
 
 }  // namespace callgate::contracts

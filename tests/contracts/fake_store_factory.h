@@ -8,6 +8,7 @@
 #include "fakes/fakes.h"
 #include "fakes/in_memory_callback_store.h"
 #include "fakes/in_memory_cluster_state.h"
+#include "fakes/in_memory_contact_auth_store.h"
 #include "fakes/in_memory_sms_message_store.h"
 
 namespace callgate::contracts {
@@ -26,6 +27,7 @@ class FakeStoreFactory {
   SigningKeyStore& signingKeys() { return signingKeys_; }
   SecretFingerprintStore& secretFingerprints() { return secretFingerprints_; }
   CallbackStore& callbacks() { return callbacks_; }
+  ContactAuthStore& contactAuth() { return contactAuth_; }
 
  private:
   callgate::testing::FakeClock clock_;
@@ -40,6 +42,7 @@ class FakeStoreFactory {
   callgate::testing::InMemorySigningKeyStore signingKeys_;
   callgate::testing::InMemorySecretFingerprintStore secretFingerprints_;
   callgate::testing::InMemoryCallbackStore callbacks_;
+  callgate::testing::InMemoryContactAuthStore contactAuth_;
 };
 
 }  // namespace callgate::contracts

@@ -1,6 +1,7 @@
 // Every contract suite against the PostgreSQL backend (postgres_store_factory.h; see README.md).
 #include "contracts/callback_store_contract.h"
 #include "contracts/challenge_store_contract.h"
+#include "contracts/contact_auth_store_contract.h"
 #include "contracts/credential_store_contract.h"
 #include "contracts/customer_store_contract.h"
 #include "contracts/grant_store_contract.h"
@@ -26,5 +27,6 @@ INSTANTIATE_TYPED_TEST_SUITE_P(Postgres, SigningKeyStoreContract, PostgresStoreF
 INSTANTIATE_TYPED_TEST_SUITE_P(Postgres, SecretFingerprintStoreContract, PostgresStoreFactory);
 
 INSTANTIATE_TYPED_TEST_SUITE_P(Postgres, CallbackStoreContract, PostgresStoreFactory);
+INSTANTIATE_TYPED_TEST_SUITE_P(Postgres, ContactAuthStoreContract, PostgresStoreFactory);
 
 }  // namespace callgate::contracts

@@ -12,6 +12,7 @@
 
 #include "adapters/storage/postgres/pg_callback_store.h"
 #include "adapters/storage/postgres/pg_challenge_store.h"
+#include "adapters/storage/postgres/pg_contact_auth_store.h"
 #include "adapters/storage/postgres/pg_credential_store.h"
 #include "adapters/storage/postgres/pg_customer_store.h"
 #include "adapters/storage/postgres/pg_database.h"
@@ -39,6 +40,7 @@ class PostgresStoreFactory {
   VoiceSessionStore& voiceSessions() { return voiceSessions_; }
   SmsMessageStore& smsMessages() { return smsMessages_; }
   CallbackStore& callbacks() { return callbacks_; }
+  ContactAuthStore& contactAuth() { return contactAuth_; }
   SigningKeyStore& signingKeys() { return signingKeys_; }
   SecretFingerprintStore& secretFingerprints() { return secretFingerprints_; }
 
@@ -65,6 +67,7 @@ class PostgresStoreFactory {
   PgGrantStore grants_{*db_};
   PgMemberStore members_{*db_};
   PgCallbackStore callbacks_{*db_};
+  PgContactAuthStore contactAuth_{*db_};
   PgTokenStateStore tokens_{*db_, clock_};
   PgVoiceSessionStore voiceSessions_{*db_};
   PgSmsMessageStore smsMessages_{*db_};

@@ -1,6 +1,7 @@
 // Every contract suite against the SQLite backend (sqlite_store_factory.h; see README.md).
 #include "contracts/callback_store_contract.h"
 #include "contracts/challenge_store_contract.h"
+#include "contracts/contact_auth_store_contract.h"
 #include "contracts/credential_store_contract.h"
 #include "contracts/customer_store_contract.h"
 #include "contracts/grant_store_contract.h"
@@ -26,5 +27,6 @@ INSTANTIATE_TYPED_TEST_SUITE_P(Sqlite, SigningKeyStoreContract, SqliteStoreFacto
 INSTANTIATE_TYPED_TEST_SUITE_P(Sqlite, SecretFingerprintStoreContract, SqliteStoreFactory);
 
 INSTANTIATE_TYPED_TEST_SUITE_P(Sqlite, CallbackStoreContract, SqliteStoreFactory);
+INSTANTIATE_TYPED_TEST_SUITE_P(Sqlite, ContactAuthStoreContract, SqliteStoreFactory);
 
 }  // namespace callgate::contracts

@@ -11,6 +11,7 @@
 
 #include "adapters/storage/sqlite/sqlite_callback_store.h"
 #include "adapters/storage/sqlite/sqlite_challenge_store.h"
+#include "adapters/storage/sqlite/sqlite_contact_auth_store.h"
 #include "adapters/storage/sqlite/sqlite_credential_store.h"
 #include "adapters/storage/sqlite/sqlite_customer_store.h"
 #include "adapters/storage/sqlite/sqlite_database.h"
@@ -38,6 +39,7 @@ class SqliteStoreFactory {
   VoiceSessionStore& voiceSessions() { return voiceSessions_; }
   SmsMessageStore& smsMessages() { return smsMessages_; }
   CallbackStore& callbacks() { return callbacks_; }
+  ContactAuthStore& contactAuth() { return contactAuth_; }
   SigningKeyStore& signingKeys() { return signingKeys_; }
   SecretFingerprintStore& secretFingerprints() { return secretFingerprints_; }
 
@@ -61,6 +63,7 @@ class SqliteStoreFactory {
   SqliteGrantStore grants_{*db_};
   SqliteMemberStore members_{*db_};
   SqliteCallbackStore callbacks_{*db_};
+  SqliteContactAuthStore contactAuth_{*db_};
   SqliteTokenStateStore tokens_{*db_, clock_};
   SqliteVoiceSessionStore voiceSessions_{*db_};
   SqliteSmsMessageStore smsMessages_{*db_};

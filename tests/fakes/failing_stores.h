@@ -177,6 +177,26 @@ class FailingTokenStateStore : public TokenStateStore {
   StoreOutage& outage_;
 };
 
+class FailingContactAuthStore : public ContactAuthStore {
+ public:
+  FailingContactAuthStore(ContactAuthStore& inner, StoreOutage& outage)
+      : inner_(inner), outage_(outage) {}
+  Status record(const ContactAuthRecord& record, TimePoint now) override {
+    CALLGATE_FORWARD(record(record, now));
+  }
+  Result<std::vector<ContactAuthRecord>> find(const std::string& contactId,
+                                              TimePoint now) override {
+    CALLGATE_FORWARD(find(contactId, now));
+  }
+  Result<int64_t> removeExpired(TimePoint now, int limit) override {
+    CALLGATE_FORWARD(removeExpired(now, limit));
+  }
+
+ private:
+  ContactAuthStore& inner_;
+  StoreOutage& outage_;
+};
+
 class FailingVoiceSessionStore : public VoiceSessionStore {
  public:
   FailingVoiceSessionStore(VoiceSessionStore& inner, StoreOutage& outage)

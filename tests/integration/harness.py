@@ -72,15 +72,18 @@ def require_programs(*programs):
     return wrap
 
 
+CONTACT_ID = "5ca32fbd-8f92-46af-92a5-6b0f970f0efe"
+
+
 def connect_event(address="+14155550100", parameters=None, language=None, attributes=None,
-                  endpoint="default"):
+                  endpoint="default", contact_id=CONTACT_ID):
     """The Lambda event Amazon Connect sends (WIRE.md §2), trimmed to realistic fields."""
     if endpoint == "default":
         endpoint = {"Address": address, "Type": "TELEPHONE_NUMBER"}
     contact = {
         "Attributes": attributes or {},
         "Channel": "VOICE",
-        "ContactId": "5ca32fbd-8f92-46af-92a5-6b0f970f0efe",
+        "ContactId": contact_id,
         "CustomerEndpoint": endpoint,
         "InitialContactId": "5ca32fbd-8f92-46af-92a5-6b0f970f0efe",
         "InitiationMethod": "INBOUND",

@@ -1,5 +1,6 @@
 """Voice login across nodes: the PIN verified and the single-use link issued on node 1, the link
-opened and redeemed on node 2, the access token verified by PyJWT against the JWKS of node 3 and
+opened and redeemed on node 2 (and a PIN verified on node 1 honoured by node 2's
+issue-action-link), the access token verified by PyJWT against the JWKS of node 3 and
 introspected there. Every node publishes the same key ring and names the same issuer (the
 public base URL every node is configured with)."""
 
@@ -124,6 +125,28 @@ class VoiceLoginAcrossNodesTest(ClusterTestCase):
         introspected = introspect(n3, token)
         self.assertIs(introspected.get("active"), True, introspected)
         self.assertEqual(introspected.get("sub"), USER_ID)
+
+    def test_a_pin_verified_on_one_node_lets_another_issue_the_link(self):
+        """The record that a contact authenticated is in the shared database: node 2 honours
+        node 1's verify-pin for the same contact id, and no attribute stands in for it."""
+        add_login_customer(self, self.cluster)
+        n1, n2 = self.cluster.start_nodes(2)
+        contact = "cluster-contact-1"
+
+        def issue(node):
+            status, body = node.invoke("issue-action-link", connect_event(
+                USER_PHONE, {"userId": USER_ID, "action": ADD_MEMBER}, contact_id=contact,
+                attributes={"authenticated": "True", "userId": USER_ID}))
+            self.assertEqual(status, 200, body)
+            return body
+
+        before = len(self.cluster.messages_to(USER_PHONE))
+        self.assertEqual(issue(n2).get("reason"), "not_authenticated")
+        status, verified = n1.invoke("verify-pin", connect_event(
+            USER_PHONE, {"userId": USER_ID, "pin": USER_PIN}, contact_id=contact))
+        self.assertEqual((status, verified.get("authResult")), (200, "Authenticated"), verified)
+        self.assertEqual(issue(n2).get("linkResult"), "Sent")
+        self.assertEqual(len(self.cluster.messages_to(USER_PHONE)), before + 1)
 
 
 if __name__ == "__main__":

@@ -61,7 +61,10 @@ TWILIO_SID = "AC0123456789abcdef0123456789abcdef"
 OTP_PHONES = [["+14155550111", "+14155550112", "+14155550113"],
               ["+14155550121", "+14155550122", "+14155550123"]]
 PIN_USERS = {"20000001": ("+14155550131", "2468"), "20000002": ("+14155550132", "1357")}
-LINK_USER = ("30000001", "+14155550141")
+LINK_USER = ("30000001", "+14155550141", "8642")
+# The link client's calls: a contact id of their own, so no other client's PIN record replaces
+# the one its issue-action-link needs.
+LINK_CONTACT = "kill9-link-contact"
 CLI_PREFIX = "+1415556"
 PIN_BODY = re.compile(r"your one-time PIN is (\d+)$")
 MEMBER = {"name": "Anne Isabella King", "relationship": "child", "dateOfBirth": "1987-09-22"}
@@ -279,12 +282,20 @@ class LinkClient(Client):
         self.added = []         # tokens whose member POST answered 201
 
     def journey(self):
-        user, phone = LINK_USER
+        user, phone, pin = LINK_USER
         port = self.test.port
+        # issue-action-link needs callgate's own record that this contact authenticated.
+        self.doing = "verify-pin before issue-action-link"
+        status, answer = invoke(port, "verify-pin", harness.connect_event(
+            phone, {"userId": user, "pin": pin}, contact_id=LINK_CONTACT))
+        if status != 200 or answer.get("authResult") != "Authenticated":
+            self.violation(f"verify-pin {user} for a link: HTTP {status} {answer}")
+            return
         self.doing = "issue-action-link"
         self.issues += 1
         event = harness.connect_event(phone, {"userId": user, "action": "account:add_member"},
-                                      attributes={"authenticated": "True", "userId": user})
+                                      attributes={"authenticated": "True", "userId": user},
+                                      contact_id=LINK_CONTACT)
         status, answer = invoke(port, "issue-action-link", event)
         if status != 200 or answer.get("linkResult") != "Sent":
             self.violation(f"issue-action-link: HTTP {status} {answer}")
@@ -476,7 +487,7 @@ class Kill9Test(unittest.TestCase):
                          "--last-name", "User", "--user-id", user, "--pin", pin)
             self.assertEqual(r.returncode, 0, r.stderr)
         r = self.cli("customers", "add", "--phone", LINK_USER[1], "--first-name", "Link",
-                     "--last-name", "User", "--user-id", LINK_USER[0])
+                     "--last-name", "User", "--user-id", LINK_USER[0], "--pin", LINK_USER[2])
         self.assertEqual(r.returncode, 0, r.stderr)
 
         # The very first start creates the JWT key ring and records the secret fingerprints:

@@ -10,7 +10,7 @@ import statistics
 import time
 import unittest
 
-from harness import ServerTestCase, connect_event, require_binary
+from harness import CONTACT_ID, ServerTestCase, connect_event, require_binary
 
 ADA = "+14155550100"
 GRACE = "+14155550101"
@@ -38,9 +38,10 @@ class VoiceLoginConnectTest(ServerTestCase):
         self.assertEqual(r.returncode, 0, r.stderr)
         self.assertNotIn(pin, r.stdout + r.stderr)
 
-    def verify(self, user_id, pin, conn=None):
+    def verify(self, user_id, pin, conn=None, contact_id=CONTACT_ID):
         status, body = self.server.invoke(
-            "verify-pin", connect_event(CALLER, {"userId": user_id, "pin": pin}), conn)
+            "verify-pin",
+            connect_event(CALLER, {"userId": user_id, "pin": pin}, contact_id=contact_id), conn)
         self.assertEqual(status, 200, body)
         return body
 
@@ -136,6 +137,7 @@ class VoiceLoginConnectTest(ServerTestCase):
         self.assertGreater(known, unknown * 0.25, (known, unknown))
 
     def test_issue_action_link_texts_the_number_on_file(self):
+        self.assertEqual(self.verify("12345678", "4321")["authResult"], "Authenticated")
         attributes = {"authenticated": "True", "userId": "12345678"}
         status, body = self.server.invoke("issue-action-link", connect_event(
             CALLER, {"userId": "12345678", "action": "account:add_member"}, attributes=attributes))
@@ -161,11 +163,16 @@ class VoiceLoginConnectTest(ServerTestCase):
         self.assertIn("link_issued", [e["event"] for e in self.audit_events()])
 
     def test_issue_action_link_needs_an_authenticated_contact_and_is_rate_limited(self):
-        for attributes in ({}, {"authenticated": "False"}, {"authenticated": "True", "userId": "87654321"}):
+        self.assertEqual(self.verify("12345678", "4321")["authResult"], "Authenticated")
+        # Grace's PIN on another contact: no link for her on this one, nor for Ada on that one.
+        self.assertEqual(self.verify("87654321", "2468", contact_id="other-contact")["authResult"],
+                         "Authenticated")
+        for user_id, contact_id in (("87654321", CONTACT_ID), ("12345678", "other-contact")):
             status, body = self.server.invoke("issue-action-link", connect_event(
-                CALLER, {"userId": "12345678"}, attributes=attributes))
+                CALLER, {"userId": user_id}, contact_id=contact_id,
+                attributes={"authenticated": "True", "userId": user_id}))
             self.assertEqual((status, body["linkResult"], body["reason"]),
-                             (200, "Error", "not_authenticated"), attributes)
+                             (200, "Error", "not_authenticated"), (user_id, contact_id))
         self.assertEqual(self.ws.outbox_messages(), [])
 
         attributes = {"authenticated": "True", "userId": "12345678"}
@@ -179,6 +186,33 @@ class VoiceLoginConnectTest(ServerTestCase):
         status, body = self.server.invoke("issue-action-link", connect_event(
             CALLER, {"userId": "12345678", "action": "account:close"}, attributes=attributes))
         self.assertEqual(body["reason"], "unknown_action")
+
+    def test_a_forged_authenticated_attribute_gets_no_link_and_a_real_pin_does(self):
+        forged = "forged-contact"
+        for attributes in ({"authenticated": "True"},
+                           {"authenticated": "True", "userId": "12345678", "authMethod": "pin"}):
+            status, body = self.server.invoke("issue-action-link", connect_event(
+                CALLER, {"userId": "12345678"}, attributes=attributes, contact_id=forged))
+            self.assertEqual((status, body["linkResult"], body["reason"]),
+                             (200, "Error", "not_authenticated"), attributes)
+        self.assertEqual(self.ws.outbox_messages(), [])
+        self.assertEqual(self.ws.table("action_grants"), [])
+
+        # A wrong PIN on that contact changes nothing; the right one lets the same contact id
+        # have its link, with no attribute at all.
+        self.assertEqual(self.verify("12345678", "0000", contact_id=forged)["authResult"], "Denied")
+        status, body = self.server.invoke("issue-action-link", connect_event(
+            CALLER, {"userId": "12345678"}, contact_id=forged))
+        self.assertEqual(body.get("reason"), "not_authenticated", body)
+        self.assertEqual(self.verify("12345678", "4321", contact_id=forged)["authResult"],
+                         "Authenticated")
+        records = self.ws.table("contact_auth")
+        self.assertEqual(len(records), 1, records)
+        status, body = self.server.invoke("issue-action-link", connect_event(
+            CALLER, {"userId": "12345678"}, contact_id=forged))
+        self.assertEqual((status, body["linkResult"]), (200, "Sent"), body)
+        self.assertEqual(self.ws.messages_to(CALLER), [])
+        self.assertEqual(len(self.ws.messages_to(ADA)), 1)
 
 
 if __name__ == "__main__":

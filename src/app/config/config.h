@@ -154,8 +154,11 @@ struct Config {
   std::string auditLog = "var/audit.jsonl";
   std::string pinPepperFile = "var/pin.key";  // CALLGATE_PIN_PEPPER (64 hex chars) wins
   int pinMaxFailures = 5;                     // consecutive wrong PINs before the user id locks
-  int pinHashOpsLimit = 2;                    // argon2id t (passes)
-  int pinHashMemoryKib = 19456;               // argon2id m: 19 MiB
+  // How long callgate's record that a contact authenticated (verify-pin, verify-otp, trusted
+  // caller ID) lets issue-action-link send that contact a link: the length of a call.
+  Seconds contactAuthTtl{900};
+  int pinHashOpsLimit = 2;       // argon2id t (passes)
+  int pinHashMemoryKib = 19456;  // argon2id m: 19 MiB
   // [otp]
   OtpConfig otp;
   // [links]

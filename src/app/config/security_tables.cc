@@ -12,6 +12,7 @@ Status readSecurityTable(TableReader& t, Config& c) {
   t.str("audit_log", c.auditLog);
   t.str("pin_pepper_file", c.pinPepperFile);
   t.integer("pin_max_failures", c.pinMaxFailures, 1, 100);
+  t.seconds("contact_auth_ttl_seconds", c.contactAuthTtl, 60, 86400);
   t.integer("pin_hash_ops_limit", c.pinHashOpsLimit, 1, 100);
   t.integer("pin_hash_memory_kib", c.pinHashMemoryKib, 1024, 4 * 1024 * 1024);
   if (auto s = t.finish(); !s.ok()) return s;

@@ -4,6 +4,7 @@
 
 #include "adapters/storage/postgres/pg_callback_store.h"
 #include "adapters/storage/postgres/pg_challenge_store.h"
+#include "adapters/storage/postgres/pg_contact_auth_store.h"
 #include "adapters/storage/postgres/pg_credential_store.h"
 #include "adapters/storage/postgres/pg_customer_store.h"
 #include "adapters/storage/postgres/pg_database.h"
@@ -16,6 +17,7 @@
 #include "adapters/storage/postgres/pg_voice_session_store.h"
 #include "adapters/storage/sqlite/sqlite_callback_store.h"
 #include "adapters/storage/sqlite/sqlite_challenge_store.h"
+#include "adapters/storage/sqlite/sqlite_contact_auth_store.h"
 #include "adapters/storage/sqlite/sqlite_credential_store.h"
 #include "adapters/storage/sqlite/sqlite_customer_store.h"
 #include "adapters/storage/sqlite/sqlite_database.h"
@@ -40,6 +42,7 @@ Status openSqliteStorage(const StorageConfig& storage, Services& s) {
   s.grants = std::make_unique<SqliteGrantStore>(d);
   s.members = std::make_unique<SqliteMemberStore>(d);
   s.callbacks = std::make_unique<SqliteCallbackStore>(d);
+  s.contactAuth = std::make_unique<SqliteContactAuthStore>(d);
   s.voiceSessions = std::make_unique<SqliteVoiceSessionStore>(d);
   s.tokenStates = std::make_unique<SqliteTokenStateStore>(d, *s.clock);
   s.smsMessages = std::make_unique<SqliteSmsMessageStore>(d);
@@ -68,6 +71,7 @@ Status openPostgresStorage(const StorageConfig& storage, Services& s) {
   s.grants = std::make_unique<PgGrantStore>(d);
   s.members = std::make_unique<PgMemberStore>(d);
   s.callbacks = std::make_unique<PgCallbackStore>(d);
+  s.contactAuth = std::make_unique<PgContactAuthStore>(d);
   s.voiceSessions = std::make_unique<PgVoiceSessionStore>(d);
   s.tokenStates = std::make_unique<PgTokenStateStore>(d, *s.clock);
   s.smsMessages = std::make_unique<PgSmsMessageStore>(d);

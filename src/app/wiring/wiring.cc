@@ -230,18 +230,21 @@ Result<std::unique_ptr<Services>> buildServices(const Config& config) {
   s->audit = buildAuditLog(config, *s->clock);
   if (Status t = buildTokens(config, *s, *key); !t.ok()) return t.error();
 
+  s->contactAuthLedger = std::make_unique<ContactAuthLedger>(*s->contactAuth, *s->customers,
+                                                             *s->clock, config.contactAuthTtl);
+  ContactAuthLedger& ledger = *s->contactAuthLedger;
   OtpDeps deps{*s->customers, *s->challenges, *s->sms,   *s->hasher,
                *s->random,    *s->clock,      *s->audit, config.otp};
-  s->functions.add(std::make_unique<LookupCaller>(*s->customers, config.callerIdTrust));
+  s->functions.add(std::make_unique<LookupCaller>(*s->customers, config.callerIdTrust, ledger));
   s->functions.add(std::make_unique<SendOtp>(deps));
-  s->functions.add(std::make_unique<VerifyOtp>(deps));
+  s->functions.add(std::make_unique<VerifyOtp>(deps, ledger));
 
   auto pinHasher = buildPinHasher(config);
   if (!pinHasher.ok()) return pinHasher.error();
   s->pinHasher = std::move(*pinHasher);
   PinDeps pinDeps{*s->customers, *s->credentials, *s->pinHasher,
                   *s->clock,     *s->audit,       config.pinMaxFailures};
-  s->functions.add(std::make_unique<VerifyPin>(pinDeps));
+  s->functions.add(std::make_unique<VerifyPin>(pinDeps, ledger));
 
   LinkConfig links;
   links.publicBaseUrl = config.publicBaseUrl;
@@ -251,7 +254,7 @@ Result<std::unique_ptr<Services>> buildServices(const Config& config) {
   links.brand = config.otp.brand;
   s->actionLinks = std::make_unique<ActionLinks>(LinkDeps{
       *s->customers, *s->grants, *s->sms, *s->hasher, *s->random, *s->clock, *s->audit, links});
-  s->functions.add(std::make_unique<IssueActionLink>(*s->actionLinks));
+  s->functions.add(std::make_unique<IssueActionLink>(*s->actionLinks, ledger));
   s->addMember = std::make_unique<AddMember>(*s->customers, *s->members, *s->clock, *s->audit);
   if (Status r = addRoutingFunctions(config, *s); !r.ok()) return r.error();
   if (Status l = addExternalLambdas(config, *s); !l.ok()) return l.error();

@@ -23,6 +23,8 @@ class Random;
 class Clock;
 class AuditLog;
 class TokenStateStore;
+class ContactAuthStore;
+class ContactAuthLedger;
 class TokenService;
 namespace token {
 class KeyRing;
@@ -84,7 +86,11 @@ struct Services {
   std::unique_ptr<GrantStore> grants;
   std::unique_ptr<MemberStore> members;
   std::unique_ptr<CallbackStore> callbacks;  // CreateCallbackContact's requests
-  std::unique_ptr<TimeZones> timeZones;      // local time for CheckHoursOfOperation
+  // Which contacts callgate saw authenticate (written by the login functions, read by
+  // issue-action-link); the ledger borrows the store.
+  std::unique_ptr<ContactAuthStore> contactAuth;
+  std::unique_ptr<ContactAuthLedger> contactAuthLedger;
+  std::unique_ptr<TimeZones> timeZones;  // local time for CheckHoursOfOperation
   std::unique_ptr<PinHasher> pinHasher;
   // The services the web layer uses (link pages, member API); they borrow the ports above.
   std::unique_ptr<ActionLinks> actionLinks;

@@ -5,6 +5,7 @@
 #include <regex>
 
 #include "fakes/fakes.h"
+#include "fakes/in_memory_contact_auth_store.h"
 #include "functions/add_member.h"
 #include "functions/issue_action_link.h"
 
@@ -17,7 +18,7 @@ class ActionLinksTest : public ::testing::Test {
  protected:
   ActionLinksTest()
       : links_(LinkDeps{customers_, grants_, sms_, hasher_, random_, clock_, audit_, config()}),
-        issueFn_(links_),
+        issueFn_(links_, ledger_),
         members_(customers_),
         addMember_(customers_, members_, clock_, audit_) {
     Customer ada{"+14155550100", "Ada", "Lovelace", "Gold", "en-US", {}};
@@ -46,9 +47,16 @@ class ActionLinksTest : public ::testing::Test {
     return m.size() > 1 ? m[1].str() : "";
   }
 
+  // What verify-pin records for contact c-1 when Ada's PIN matches.
+  void pinVerified(const std::string& contactId = "c-1") {
+    ASSERT_TRUE(ledger_.record(contactId, kContactAuthPin, "12345678", "+14155550100").ok());
+  }
+
   StringMap invokeIssue(StringMap attributes, StringMap parameters,
-                        const std::string& caller = "+14155550177") {
+                        const std::string& caller = "+14155550177",
+                        const std::string& contactId = "c-1") {
     FunctionRequest request;
+    request.contact.contactId = contactId;
     request.contact.customerAddress = caller;
     request.contact.attributes = std::move(attributes);
     request.parameters = std::move(parameters);
@@ -64,6 +72,8 @@ class ActionLinksTest : public ::testing::Test {
   InMemoryGrantStore grants_;
   RecordingSmsSender sms_;
   RecordingAuditLog audit_;
+  InMemoryContactAuthStore contactAuth_;
+  ContactAuthLedger ledger_{contactAuth_, customers_, clock_};
   ActionLinks links_;
   IssueActionLink issueFn_;
   InMemoryMemberStore members_;
@@ -144,21 +154,28 @@ TEST_F(ActionLinksTest, CsrfTokensAreDeterministicPerCodeAndChecked) {
   EXPECT_FALSE(links_.csrfMatches("AAAAAAAAAAAAAAAAAAAAAA", token));
 }
 
-TEST_F(ActionLinksTest, IssueActionLinkNeedsAnAuthenticatedContact) {
+TEST_F(ActionLinksTest, IssueActionLinkNeedsARecordOfTheContactNotAnAttribute) {
+  // No record for c-1: no attribute makes up for it.
   EXPECT_EQ(invokeIssue({}, {{"userId", "12345678"}})["reason"], "not_authenticated");
   EXPECT_EQ(invokeIssue({{"authenticated", "False"}}, {{"userId", "12345678"}})["linkResult"],
             "Error");
-  EXPECT_EQ(invokeIssue({{"authenticated", "true"}}, {{"userId", "12345678"}})["reason"],
-            "not_authenticated");
-  // Authenticated as another user id: no link for this one.
-  EXPECT_EQ(invokeIssue({{"authenticated", "True"}, {"userId", "87654321"}},
+  EXPECT_EQ(invokeIssue({{"authenticated", "True"}, {"userId", "12345678"}},
                         {{"userId", "12345678"}})["reason"],
             "not_authenticated");
   EXPECT_TRUE(sms_.sent.empty());
   EXPECT_TRUE(grants_.rows.empty());
 }
 
+TEST_F(ActionLinksTest, IssueActionLinkNeedsAContactIdAndAUserId) {
+  pinVerified("c-1");
+  EXPECT_EQ(invokeIssue({}, {{"userId", "12345678"}}, "+14155550177", "")["reason"],
+            "not_authenticated");
+  EXPECT_EQ(invokeIssue({}, {})["reason"], "not_authenticated");
+  EXPECT_TRUE(sms_.sent.empty());
+}
+
 TEST_F(ActionLinksTest, IssueActionLinkSendsToTheNumberOnFileNeverTheCaller) {
+  pinVerified();
   StringMap out = invokeIssue(
       {{"authenticated", "True"}, {"userId", "12345678"}},
       {{"userId", "12345678"}, {"action", "account:add_member"}, {"phone", "+14155550177"}});
@@ -174,15 +191,22 @@ TEST_F(ActionLinksTest, IssueActionLinkSendsToTheNumberOnFileNeverTheCaller) {
 }
 
 TEST_F(ActionLinksTest, IssueActionLinkRefusesUnknownActionsAndUsers) {
-  StringMap attrs{{"authenticated", "True"}};
+  pinVerified();
+  StringMap attrs;
   EXPECT_EQ(invokeIssue(attrs, {{"userId", "12345678"}, {"action", "account:close"}})["reason"],
             "unknown_action");
-  EXPECT_EQ(invokeIssue(attrs, {{"userId", "99999999"}})["reason"], "unknown_user");
+  // Nothing vouches for a user id no customer has, so it is refused before it is looked up.
+  EXPECT_EQ(invokeIssue(attrs, {{"userId", "99999999"}})["reason"], "not_authenticated");
+  // A record naming such an id (the customer deleted since) gets as far as the lookup.
+  ASSERT_TRUE(ledger_.record("c-2", kContactAuthPin, "99999999", "+14155550111").ok());
+  EXPECT_EQ(invokeIssue(attrs, {{"userId", "99999999"}}, "+14155550177", "c-2")["reason"],
+            "unknown_user");
   EXPECT_TRUE(sms_.sent.empty());
 }
 
 TEST_F(ActionLinksTest, AtMostThreeLinksPerUserIdPerTenMinutes) {
-  StringMap attrs{{"authenticated", "True"}, {"userId", "12345678"}};
+  pinVerified();
+  StringMap attrs;
   for (int i = 0; i < 3; ++i)
     EXPECT_EQ(invokeIssue(attrs, {{"userId", "12345678"}})["linkResult"], "Sent");
   StringMap limited = invokeIssue(attrs, {{"userId", "12345678"}});
@@ -195,6 +219,7 @@ TEST_F(ActionLinksTest, AtMostThreeLinksPerUserIdPerTenMinutes) {
 }
 
 TEST_F(ActionLinksTest, ASendFailureIsReported) {
+  pinVerified();
   sms_.failing = true;
   StringMap out = invokeIssue({{"authenticated", "True"}}, {{"userId", "12345678"}});
   EXPECT_EQ(out["linkResult"], "Error");

@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 
 #include "fakes/fakes.h"
+#include "fakes/in_memory_contact_auth_store.h"
 #include "functions/lookup_caller.h"
 #include "functions/send_otp.h"
 #include "functions/verify_otp.h"
@@ -17,8 +18,8 @@ class OtpFunctionsTest : public ::testing::Test {
   OtpFunctionsTest()
       : challenges_(customers_),
         send_(deps()),
-        verify_(deps()),
-        lookup_(customers_, CallerIdTrust::kAttested) {}
+        verify_(deps(), ledger_),
+        lookup_(customers_, CallerIdTrust::kAttested, ledger_) {}
 
   OtpDeps deps() {
     return OtpDeps{customers_, challenges_, sms_, hasher_, random_, clock_, audit_, config_};
@@ -63,6 +64,8 @@ class OtpFunctionsTest : public ::testing::Test {
   testing::InMemoryChallengeStore challenges_;
   testing::RecordingSmsSender sms_;
   testing::RecordingAuditLog audit_;
+  testing::InMemoryContactAuthStore contactAuth_;
+  ContactAuthLedger ledger_{contactAuth_, customers_, clock_};
   SendOtp send_;
   VerifyOtp verify_;
   LookupCaller lookup_;
@@ -292,13 +295,17 @@ class LookupCallerTest : public ::testing::Test {
     EXPECT_TRUE(customers_.add({kCaller, "Ada", "Lovelace", "Gold", "en-GB", {}}).ok());
   }
   Result<StringMap> lookup(CallerIdTrust trust, Attestation a, std::string from = kCaller) {
-    LookupCaller fn(customers_, trust);
+    LookupCaller fn(customers_, trust, ledger_);
     FunctionRequest r;
+    r.contact.contactId = "c-1";
     r.contact.customerAddress = std::move(from);
     r.contact.attestation = a;
     return fn.invoke(r);
   }
+  FakeClock clock_;
   testing::InMemoryCustomerStore customers_;
+  testing::InMemoryContactAuthStore contactAuth_;
+  ContactAuthLedger ledger_{contactAuth_, customers_, clock_};
 };
 
 TEST_F(LookupCallerTest, KnownAttestedCallerIsAuthenticatedWithAttributes) {

@@ -10,6 +10,7 @@
 
 #include "fakes/failing_stores.h"
 #include "fakes/fakes.h"
+#include "fakes/in_memory_contact_auth_store.h"
 #include "functions/action_links.h"
 #include "functions/issue_action_link.h"
 #include "functions/lookup_caller.h"
@@ -35,13 +36,15 @@ struct World {
         failingChallenges(challenges, outage),
         failingCredentials(credentials, outage),
         failingGrants(grants, outage),
+        failingContactAuth(contactAuth, outage),
+        ledger(failingContactAuth, failingCustomers, clock),
         otp{failingCustomers, failingChallenges, sms, hasher, random, clock, audit, OtpConfig{}},
-        lookup(failingCustomers, CallerIdTrust::kAttested),
+        lookup(failingCustomers, CallerIdTrust::kAttested, ledger),
         send(otp),
-        verify(otp),
-        pin(PinDeps{failingCustomers, failingCredentials, pinHasher, clock, audit, 5}),
+        verify(otp, ledger),
+        pin(PinDeps{failingCustomers, failingCredentials, pinHasher, clock, audit, 5}, ledger),
         links(LinkDeps{failingCustomers, failingGrants, sms, hasher, random, clock, audit, {}}),
-        issue(links) {
+        issue(links, ledger) {
     Customer ada{kCaller, "Ada", "Lovelace", "Gold", "en-GB", {}};
     ada.userId = kUserId;
     EXPECT_TRUE(customers.addWithPins({{ada, *pinHasher.hash(kUserId, kPin)}}).ok());
@@ -65,12 +68,15 @@ struct World {
   InMemoryChallengeStore challenges;
   InMemoryCredentialStore credentials;
   InMemoryGrantStore grants;
+  InMemoryContactAuthStore contactAuth;
   RecordingSmsSender sms;
   RecordingAuditLog audit;
   FailingCustomerStore failingCustomers;
   FailingChallengeStore failingChallenges;
   FailingCredentialStore failingCredentials;
   FailingGrantStore failingGrants;
+  FailingContactAuthStore failingContactAuth;
+  ContactAuthLedger ledger;
   OtpDeps otp;
   LookupCaller lookup;
   SendOtp send;
@@ -120,7 +126,7 @@ int sweep(const Sweep& s) {
 
 TEST(StoreOutageTest, LookupCallerAnswersUnavailable) {
   const int calls = sweep({nullptr, [](World& w) { return w.lookup.invoke(w.request()); }, {}});
-  EXPECT_EQ(calls, 1);
+  EXPECT_EQ(calls, 2);  // findByPhone, and the record of the trusted caller ID
 }
 
 TEST(StoreOutageTest, SendOtpAnswersUnavailableAndTextsNothingUnstored) {
@@ -148,7 +154,7 @@ TEST(StoreOutageTest, VerifyOtpNeverAuthenticatesWhenAWriteFails) {
                              return r;
                            },
                            {"otp_verified", "customer_enrolled"}});
-  EXPECT_EQ(calls, 4);  // latest, findByPhone, redeem (with the enrolment), findByPhone
+  EXPECT_EQ(calls, 5);  // latest, findByPhone, redeem (with the enrolment), findByPhone, record
 }
 
 TEST(StoreOutageTest, AWrongOtpIsNotCountedAsAnAnswerWhenTheCounterCannotBeWritten) {
@@ -172,15 +178,16 @@ TEST(StoreOutageTest, VerifyPinNeverAuthenticatesWhenAWriteFails) {
                              return r;
                            },
                            {"pin_verified"}});
-  EXPECT_EQ(calls, 4);  // beginPinAttempt, pinHash, resetPinFailures, findByUserId
+  EXPECT_EQ(calls, 5);  // beginPinAttempt, pinHash, resetPinFailures, findByUserId, record
 }
 
 TEST(StoreOutageTest, IssueActionLinkAnswersUnavailableAndTextsNoUnstoredLink) {
   const int calls =
-      sweep({nullptr,
+      sweep({[](World& w) {
+               ASSERT_TRUE(w.ledger.record("c-1", kContactAuthPin, kUserId, kCaller).ok());
+             },
              [](World& w) {
                FunctionRequest r = w.request({{"userId", kUserId}});
-               r.contact.attributes = {{"authenticated", "True"}, {"userId", kUserId}};
                auto out = w.issue.invoke(r);
                if (out.ok()) {
                  EXPECT_EQ(out->at("linkResult"), "Sent");
@@ -188,7 +195,7 @@ TEST(StoreOutageTest, IssueActionLinkAnswersUnavailableAndTextsNoUnstoredLink) {
                return out;
              },
              {"link_issued"}});
-  EXPECT_EQ(calls, 3);  // findByUserId, countIssuedSince, insert
+  EXPECT_EQ(calls, 4);  // the contact's records, findByUserId, countIssuedSince, insert
 }
 
 // The database comes back: the next call works without anything being reset.

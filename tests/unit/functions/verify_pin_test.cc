@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "fakes/fakes.h"
+#include "fakes/in_memory_contact_auth_store.h"
 
 namespace callgate {
 namespace {
@@ -13,7 +14,7 @@ class VerifyPinTest : public ::testing::Test {
  protected:
   VerifyPinTest()
       : credentials_(customers_),
-        fn_(PinDeps{customers_, credentials_, hasher_, clock_, audit_, 5}) {
+        fn_(PinDeps{customers_, credentials_, hasher_, clock_, audit_, 5}, ledger_) {
     Customer ada{"+14155550100", "Ada", "Lovelace", "Gold", "en-GB", {}};
     ada.userId = "12345678";
     Customer grace{"+14155550101", "Grace", "Hopper", "Platinum", "en-US", {}};
@@ -24,6 +25,7 @@ class VerifyPinTest : public ::testing::Test {
 
   StringMap verify(const std::string& userId, const std::string& pin) {
     FunctionRequest request;
+    request.contact.contactId = "c-1";
     request.contact.customerAddress = "+14155550199";
     request.parameters = {{"userId", userId}, {"pin", pin}};
     auto result = fn_.invoke(request);
@@ -42,6 +44,8 @@ class VerifyPinTest : public ::testing::Test {
   InMemoryCredentialStore credentials_;
   FakePinHasher hasher_;
   RecordingAuditLog audit_;
+  InMemoryContactAuthStore contactAuth_;
+  ContactAuthLedger ledger_{contactAuth_, customers_, clock_};
   VerifyPin fn_;
 };
 

@@ -151,8 +151,21 @@ CREATE INDEX callbacks_due ON callbacks (not_before_ms, id);
 CREATE INDEX callbacks_by_phone_created ON callbacks (phone, created_at_ms);
 )sql";
 
+// v3: what callgate itself verified per contact (ContactAuthStore); see the SQLite schema.
+constexpr const char* kContactAuth = R"sql(
+CREATE TABLE contact_auth (
+  contact_id TEXT COLLATE "C" NOT NULL,
+  method TEXT NOT NULL CHECK (method IN ('pin', 'otp', 'caller_id')),
+  user_id TEXT NOT NULL DEFAULT '',
+  phone TEXT NOT NULL DEFAULT '',
+  expires_at_ms BIGINT NOT NULL,
+  PRIMARY KEY (contact_id, method)
+);
+CREATE INDEX contact_auth_by_expiry ON contact_auth (expires_at_ms);
+)sql";
+
 // Append only: schema_migrations holds one row per entry applied (version = index + 1).
-constexpr const char* kMigrations[] = {kV1, kCallbacks};
+constexpr const char* kMigrations[] = {kV1, kCallbacks, kContactAuth};
 
 }  // namespace
 

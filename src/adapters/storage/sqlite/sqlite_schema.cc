@@ -199,10 +199,27 @@ CREATE INDEX callbacks_due ON callbacks (not_before_ms, id);
 CREATE INDEX callbacks_by_phone_created ON callbacks (phone, created_at_ms);
 )sql";
 
+// What callgate itself verified per contact (ContactAuthStore): one row per (contact, method).
+// contact_auth_by_expiry lets the bounded purge find expired rows with an index range. phone and
+// user_id are the customer's, copied rather than referenced: the row must outlive nothing, and
+// expires within minutes anyway.
+constexpr const char* kContactAuth = R"sql(
+CREATE TABLE contact_auth (
+  contact_id TEXT NOT NULL,
+  method TEXT NOT NULL CHECK (method IN ('pin', 'otp', 'caller_id')),
+  user_id TEXT NOT NULL DEFAULT '',
+  phone TEXT NOT NULL DEFAULT '',
+  expires_at_ms INTEGER NOT NULL,
+  PRIMARY KEY (contact_id, method)
+) WITHOUT ROWID;
+
+CREATE INDEX contact_auth_by_expiry ON contact_auth (expires_at_ms);
+)sql";
+
 // Append only: a database's user_version counts how many of these it has applied.
 constexpr const char* kMigrations[] = {kV1,          kCredentials, kActionGrants,  kMembers,
                                        kTokenStates, kSmsMessages, kVoiceSessions, kClusterState,
-                                       kCallbacks};
+                                       kCallbacks,   kContactAuth};
 
 }  // namespace
 

@@ -18,6 +18,7 @@ TEST(CredentialsConfigTest, DefaultsFollowTheContract) {
   EXPECT_TRUE(c->publicBaseUrlDefaulted);
   EXPECT_EQ(c->linkTtl, Seconds(600));
   EXPECT_EQ(c->linkPerUserLimit, 3);
+  EXPECT_EQ(c->contactAuthTtl, Seconds(900));
 }
 
 TEST(CredentialsConfigTest, TheDefaultBaseUrlFollowsTheHttpFlag) {
@@ -38,6 +39,7 @@ pin_pepper_file = "/etc/callgate/pin.key"
 pin_max_failures = 3
 pin_hash_ops_limit = 3
 pin_hash_memory_kib = 65536
+contact_auth_ttl_seconds = 1800
 [links]
 public_base_url = "https://cg.example.com/"
 ttl_seconds = 300
@@ -50,6 +52,7 @@ per_user_window_seconds = 3600
   EXPECT_EQ(c.pinMaxFailures, 3);
   EXPECT_EQ(c.pinHashOpsLimit, 3);
   EXPECT_EQ(c.pinHashMemoryKib, 65536);
+  EXPECT_EQ(c.contactAuthTtl, Seconds(1800));
   EXPECT_EQ(c.publicBaseUrl, "https://cg.example.com");  // no trailing slash
   EXPECT_FALSE(c.publicBaseUrlDefaulted);
   EXPECT_EQ(c.linkTtl, Seconds(300));
@@ -67,6 +70,8 @@ TEST(CredentialsConfigTest, RejectsUnknownKeysAndBadValuesByName) {
       {"[security]\npin_max_failures = 0\n", "security.pin_max_failures"},
       {"[security]\npin_hash_memory_kib = 8\n", "security.pin_hash_memory_kib"},
       {"[security]\npin_pepper = \"x\"\n", "security.pin_pepper"},
+      {"[security]\ncontact_auth_ttl_seconds = 59\n", "security.contact_auth_ttl_seconds"},
+      {"[security]\ncontact_auth_ttl_seconds = 86401\n", "security.contact_auth_ttl_seconds"},
   };
   for (const auto& [text, key] : cases) {
     Config c;

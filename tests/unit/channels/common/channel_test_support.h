@@ -13,6 +13,7 @@
 
 #include "core/flow/flow.h"
 #include "fakes/fakes.h"
+#include "fakes/in_memory_contact_auth_store.h"
 #include "functions/builtin.h"
 #include "functions/lookup_caller.h"
 #include "functions/send_otp.h"
@@ -59,9 +60,9 @@ class ChannelFixture : public ::testing::Test {
  protected:
   ChannelFixture() : challenges_(customers_) {
     OtpDeps deps{customers_, challenges_, sms_, hasher_, random_, clock_, audit_, OtpConfig{}};
-    functions_.add(std::make_unique<LookupCaller>(customers_, CallerIdTrust::kAttested));
+    functions_.add(std::make_unique<LookupCaller>(customers_, CallerIdTrust::kAttested, ledger_));
     functions_.add(std::make_unique<SendOtp>(deps));
-    functions_.add(std::make_unique<VerifyOtp>(deps));
+    functions_.add(std::make_unique<VerifyOtp>(deps, ledger_));
   }
 
   void addCustomer(const std::string& phone, const std::string& first,
@@ -73,6 +74,8 @@ class ChannelFixture : public ::testing::Test {
   SequenceRandom random_;
   InMemoryCustomerStore customers_;
   InMemoryChallengeStore challenges_;
+  InMemoryContactAuthStore contactAuth_;
+  ContactAuthLedger ledger_{contactAuth_, customers_, clock_};
   RecordingSmsSender sms_;
   FakeCodeHasher hasher_;
   RecordingAuditLog audit_;

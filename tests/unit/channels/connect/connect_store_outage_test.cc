@@ -8,6 +8,7 @@
 #include "channels/connect/connect_routes.h"
 #include "fakes/failing_stores.h"
 #include "fakes/fakes.h"
+#include "fakes/in_memory_contact_auth_store.h"
 #include "functions/action_links.h"
 #include "functions/issue_action_link.h"
 #include "functions/lookup_caller.h"
@@ -35,12 +36,13 @@ class ConnectStoreOutageTest : public ::testing::Test {
         grantsDown_(grants_, outage_),
         links_(LinkDeps{customersDown_, grantsDown_, sms_, hasher_, random_, clock_, audit_, {}}) {
     OtpDeps otp{customersDown_, challengesDown_, sms_, hasher_, random_, clock_, audit_, {}};
-    registry_.add(std::make_unique<LookupCaller>(customersDown_, CallerIdTrust::kAttested));
+    registry_.add(
+        std::make_unique<LookupCaller>(customersDown_, CallerIdTrust::kAttested, ledger_));
     registry_.add(std::make_unique<SendOtp>(otp));
-    registry_.add(std::make_unique<VerifyOtp>(otp));
+    registry_.add(std::make_unique<VerifyOtp>(otp, ledger_));
     registry_.add(std::make_unique<VerifyPin>(
-        PinDeps{customersDown_, credentialsDown_, pinHasher_, clock_, audit_, 5}));
-    registry_.add(std::make_unique<IssueActionLink>(links_));
+        PinDeps{customersDown_, credentialsDown_, pinHasher_, clock_, audit_, 5}, ledger_));
+    registry_.add(std::make_unique<IssueActionLink>(links_, ledger_));
     Customer ada{kCaller, "Ada", "Lovelace", "Gold", "en-US", {}};
     ada.userId = "12345678";
     EXPECT_TRUE(customers_.addWithPins({{ada, *pinHasher_.hash("12345678", "4321")}}).ok());
@@ -98,6 +100,9 @@ class ConnectStoreOutageTest : public ::testing::Test {
   FailingChallengeStore challengesDown_;
   FailingCredentialStore credentialsDown_;
   FailingGrantStore grantsDown_;
+  InMemoryContactAuthStore contactAuth_;
+  FailingContactAuthStore contactAuthDown_{contactAuth_, outage_};
+  ContactAuthLedger ledger_{contactAuthDown_, customersDown_, clock_};
   ActionLinks links_;
   FunctionRegistry registry_;
 };

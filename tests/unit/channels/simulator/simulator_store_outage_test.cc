@@ -9,6 +9,7 @@
 #include "channels/common/fail_safe.h"
 #include "channels/simulator/simulator.h"
 #include "fakes/failing_stores.h"
+#include "fakes/in_memory_contact_auth_store.h"
 #include "unit/channels/common/channel_test_support.h"
 #include "unit/channels/common/log_capture.h"
 
@@ -25,9 +26,10 @@ class SimulatorStoreOutageTest : public ::testing::Test {
         customersDown_(customers_, outage_),
         challengesDown_(challenges_, outage_) {
     OtpDeps deps{customersDown_, challengesDown_, sms_, hasher_, random_, clock_, audit_, {}};
-    functions_.add(std::make_unique<LookupCaller>(customersDown_, CallerIdTrust::kAttested));
+    functions_.add(
+        std::make_unique<LookupCaller>(customersDown_, CallerIdTrust::kAttested, ledger_));
     functions_.add(std::make_unique<SendOtp>(deps));
-    functions_.add(std::make_unique<VerifyOtp>(deps));
+    functions_.add(std::make_unique<VerifyOtp>(deps, ledger_));
     EXPECT_TRUE(customers_.add({kKnown, "Ada", "Lovelace", "Gold", "en-US", {}}).ok());
   }
 
@@ -75,6 +77,8 @@ class SimulatorStoreOutageTest : public ::testing::Test {
   InMemoryChallengeStore challenges_;
   FailingCustomerStore customersDown_;
   FailingChallengeStore challengesDown_;
+  InMemoryContactAuthStore contactAuth_;
+  ContactAuthLedger ledger_{contactAuth_, customers_, clock_};
   RecordingSmsSender sms_;
   RecordingAuditLog audit_;
   FunctionRegistry functions_;

@@ -8,6 +8,7 @@
 #include "app/config/config.h"
 #include "app/wiring/wiring.h"
 #include "fakes/fakes.h"
+#include "fakes/in_memory_contact_auth_store.h"
 #include "functions/lookup_caller.h"
 #include "functions/send_otp.h"
 #include "functions/verify_otp.h"
@@ -22,9 +23,9 @@ class SimulatorTest : public ::testing::Test {
  protected:
   SimulatorTest() : challenges_(customers_) {
     OtpDeps deps{customers_, challenges_, sms_, hasher_, random_, clock_, audit_, OtpConfig{}};
-    functions_.add(std::make_unique<LookupCaller>(customers_, CallerIdTrust::kAttested));
+    functions_.add(std::make_unique<LookupCaller>(customers_, CallerIdTrust::kAttested, ledger_));
     functions_.add(std::make_unique<SendOtp>(deps));
-    functions_.add(std::make_unique<VerifyOtp>(deps));
+    functions_.add(std::make_unique<VerifyOtp>(deps, ledger_));
     auto flow =
         loadFlowFile(std::string(CALLGATE_SOURCE_DIR) + "/flows/caller-id-otp.json", Config{});
     EXPECT_TRUE(flow.ok()) << flow.error().toString();
@@ -49,6 +50,8 @@ class SimulatorTest : public ::testing::Test {
   testing::FakeRandom random_;
   testing::FakeCodeHasher hasher_;
   testing::InMemoryCustomerStore customers_;
+  testing::InMemoryContactAuthStore contactAuth_;
+  ContactAuthLedger ledger_{contactAuth_, customers_, clock_};
   testing::InMemoryChallengeStore challenges_;
   testing::RecordingSmsSender sms_;
   testing::RecordingAuditLog audit_;

@@ -10,6 +10,7 @@
 #include "app/wiring/wiring.h"
 #include "channels/simulator/simulator.h"
 #include "fakes/fakes.h"
+#include "fakes/in_memory_contact_auth_store.h"
 #include "functions/action_links.h"
 #include "functions/issue_action_link.h"
 #include "functions/verify_pin.h"
@@ -26,8 +27,8 @@ class VoiceLoginSimulatorTest : public ::testing::Test {
         links_(LinkDeps{customers_, grants_, sms_, codeHasher_, random_, clock_, audit_,
                         LinkConfig{}}) {
     functions_.add(std::make_unique<VerifyPin>(
-        PinDeps{customers_, credentials_, pinHasher_, clock_, audit_, 5}));
-    functions_.add(std::make_unique<IssueActionLink>(links_));
+        PinDeps{customers_, credentials_, pinHasher_, clock_, audit_, 5}, ledger_));
+    functions_.add(std::make_unique<IssueActionLink>(links_, ledger_));
     auto flow =
         loadFlowFile(std::string(CALLGATE_SOURCE_DIR) + "/flows/voice-login.json", Config{});
     EXPECT_TRUE(flow.ok()) << flow.error().toString();
@@ -73,6 +74,8 @@ class VoiceLoginSimulatorTest : public ::testing::Test {
   testing::InMemoryGrantStore grants_;
   testing::RecordingSmsSender sms_;
   testing::RecordingAuditLog audit_;
+  testing::InMemoryContactAuthStore contactAuth_;
+  ContactAuthLedger ledger_{contactAuth_, customers_, clock_};
   ActionLinks links_;
   FunctionRegistry functions_;
   std::shared_ptr<const flow::Flow> flow_;

@@ -415,7 +415,11 @@ class ScriptedFunction : public Function {
   ScriptedFunction(std::string name, StringMap answer)
       : name_(std::move(name)), answer_(std::move(answer)) {}
   std::string_view name() const override { return name_; }
-  Result<StringMap> invoke(const FunctionRequest&) override { return answer_; }
+  Result<StringMap> invoke(const FunctionRequest& request) override {
+    contactIds.push_back(request.contact.contactId);
+    return answer_;
+  }
+  std::vector<std::string> contactIds;  // of every call, in order
 
  private:
   std::string name_;
@@ -425,10 +429,14 @@ class ScriptedFunction : public Function {
 TEST_F(TwilioVoiceRuntimeTest, RunsTheShippedVoiceLoginFlow) {
   const std::string text = readSourceFile("flows/voice-login.json");
   ASSERT_FALSE(text.empty()) << "flows/voice-login.json is missing or empty";
-  functions_.add(std::make_unique<ScriptedFunction>(
-      "verify-pin", StringMap{{"authResult", "Authenticated"}, {"lambdaResult", "Success"}}));
-  functions_.add(std::make_unique<ScriptedFunction>(
-      "issue-action-link", StringMap{{"linkResult", "Sent"}, {"lambdaResult", "Success"}}));
+  auto verifyPin = std::make_unique<ScriptedFunction>(
+      "verify-pin", StringMap{{"authResult", "Authenticated"}, {"lambdaResult", "Success"}});
+  auto issueLink = std::make_unique<ScriptedFunction>(
+      "issue-action-link", StringMap{{"linkResult", "Sent"}, {"lambdaResult", "Success"}});
+  const ScriptedFunction& pinCalls = *verifyPin;
+  const ScriptedFunction& linkCalls = *issueLink;
+  functions_.add(std::move(verifyPin));
+  functions_.add(std::move(issueLink));
   flow::LoadOptions options;
   options.resolveFunction = [](const std::string& arn) -> std::optional<std::string> {
     return flow::functionNameFromArn(arn);
@@ -445,6 +453,10 @@ TEST_F(TwilioVoiceRuntimeTest, RunsTheShippedVoiceLoginFlow) {
               done.body.find("<Hangup/>") != std::string::npos)
       << done.body;
   EXPECT_EQ(done.body.find("4321"), std::string::npos);
+  // Both calls carry the call's one contact id (its CallSid, parked with the session between
+  // webhooks), so issue-action-link finds the record verify-pin wrote.
+  EXPECT_EQ(pinCalls.contactIds, std::vector<std::string>{kCall});
+  EXPECT_EQ(linkCalls.contactIds, std::vector<std::string>{kCall});
 }
 
 }  // namespace
