@@ -3,9 +3,6 @@
 # Usage: bench/soak.sh [path/to/callgate] [--minutes 10] [--sip-rate 60] [--http-rate 1000] ...
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
-# One RTP socket per call, plus SIP, HTTP and SQLite: a few hundred calls up need > 1024 fds.
-want=65536
-hard="$(ulimit -Hn)"
-if [ "$hard" != "unlimited" ] && [ "$hard" -lt "$want" ]; then want="$hard"; fi
-ulimit -n "$want" || true
+# shellcheck source=/dev/null
+. "$here/raise_fd_limit.sh"
 exec /usr/bin/python3 "$here/soak.py" "${1:-build/callgate}" "${@:2}"
