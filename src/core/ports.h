@@ -225,12 +225,14 @@ class VoiceSessionStore {
 };
 
 // What callgate itself verified about one contact (a call, by its contact id): within it, the
-// caller passed a PIN check, an SMS code, or trusted caller ID of a known customer. verify-pin,
-// verify-otp and lookup-caller write these; issue-action-link reads them instead of trusting the
-// contact's `authenticated` attribute, which the request (or a misconfigured flow) can forge.
+// caller passed a PIN check or an SMS code. verify-pin and verify-otp write these;
+// issue-action-link reads them instead of trusting the contact's `authenticated` attribute, which
+// the request (or a misconfigured flow) can forge. Trusted caller ID is not recorded: it is the
+// carrier's word rather than something the caller proved, on the Connect endpoints it arrives as
+// a request parameter, and recording it would put a write on every lookup-caller.
 struct ContactAuthRecord {
   std::string contactId;
-  std::string method;  // "pin" | "otp" | "caller_id"
+  std::string method;  // "pin" | "otp"
   std::string userId;  // "" when the method does not name one (a customer without a user id)
   std::string phone;   // the customer's number, E.164
   TimePoint expiresAt{};

@@ -20,7 +20,6 @@ namespace callgate {
 
 inline constexpr const char* kContactAuthPin = "pin";
 inline constexpr const char* kContactAuthOtp = "otp";
-inline constexpr const char* kContactAuthCallerId = "caller_id";
 
 inline constexpr Seconds kDefaultContactAuthTtl{900};
 

@@ -48,10 +48,6 @@ Result<StringMap> LookupCaller::invoke(const FunctionRequest& request) {
 
   out[std::string(kRecordFoundKey)] = kTrue;
   if (trusted) {
-    const Customer& customer = **found;
-    Status recorded = ledger_.record(request.contact.contactId, kContactAuthCallerId,
-                                     customer.userId, customer.phone);
-    if (!recorded.ok()) return recorded.error();
     out[std::string(kAuthenticatedKey)] = kTrue;
     addCustomerAttributes(**found, out);
   }

@@ -1,30 +1,25 @@
 // lookup-caller: who is calling? Looks the caller's number up and applies the caller-ID trust
 // policy. Customer attributes are disclosed only when the caller is authenticated, so a spoofed
-// number does not learn whose number it is. An authenticated answer (trusted caller ID of a known
-// customer) is first recorded as ("caller_id", the customer's user id or "", the number) for the
-// request's contact id in the ContactAuthLedger; if that write fails, the call fails. Thread-safe
-// (stateless over thread-safe ports).
+// number does not learn whose number it is. Thread-safe (stateless over thread-safe ports).
 #pragma once
 
 #include "core/phone.h"
 #include "core/ports.h"
 #include "core/trust_policy.h"
-#include "functions/contact_auth.h"
 #include "functions/function.h"
 
 namespace callgate {
 
 class LookupCaller : public Function {
  public:
-  LookupCaller(CustomerStore& customers, CallerIdTrust trust, ContactAuthLedger& ledger)
-      : customers_(customers), trust_(trust), ledger_(ledger) {}
+  LookupCaller(CustomerStore& customers, CallerIdTrust trust)
+      : customers_(customers), trust_(trust) {}
   std::string_view name() const override { return "lookup-caller"; }
   Result<StringMap> invoke(const FunctionRequest& request) override;
 
  private:
   CustomerStore& customers_;
   CallerIdTrust trust_;
-  ContactAuthLedger& ledger_;
 };
 
 // The Connect attribute names for a customer: firstName, lastName, custLevel, language.

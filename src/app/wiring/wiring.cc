@@ -235,7 +235,7 @@ Result<std::unique_ptr<Services>> buildServices(const Config& config) {
   ContactAuthLedger& ledger = *s->contactAuthLedger;
   OtpDeps deps{*s->customers, *s->challenges, *s->sms,   *s->hasher,
                *s->random,    *s->clock,      *s->audit, config.otp};
-  s->functions.add(std::make_unique<LookupCaller>(*s->customers, config.callerIdTrust, ledger));
+  s->functions.add(std::make_unique<LookupCaller>(*s->customers, config.callerIdTrust));
   s->functions.add(std::make_unique<SendOtp>(deps));
   s->functions.add(std::make_unique<VerifyOtp>(deps, ledger));
 

@@ -19,7 +19,7 @@ class OtpFunctionsTest : public ::testing::Test {
       : challenges_(customers_),
         send_(deps()),
         verify_(deps(), ledger_),
-        lookup_(customers_, CallerIdTrust::kAttested, ledger_) {}
+        lookup_(customers_, CallerIdTrust::kAttested) {}
 
   OtpDeps deps() {
     return OtpDeps{customers_, challenges_, sms_, hasher_, random_, clock_, audit_, config_};
@@ -295,17 +295,13 @@ class LookupCallerTest : public ::testing::Test {
     EXPECT_TRUE(customers_.add({kCaller, "Ada", "Lovelace", "Gold", "en-GB", {}}).ok());
   }
   Result<StringMap> lookup(CallerIdTrust trust, Attestation a, std::string from = kCaller) {
-    LookupCaller fn(customers_, trust, ledger_);
+    LookupCaller fn(customers_, trust);
     FunctionRequest r;
-    r.contact.contactId = "c-1";
     r.contact.customerAddress = std::move(from);
     r.contact.attestation = a;
     return fn.invoke(r);
   }
-  FakeClock clock_;
   testing::InMemoryCustomerStore customers_;
-  testing::InMemoryContactAuthStore contactAuth_;
-  ContactAuthLedger ledger_{contactAuth_, customers_, clock_};
 };
 
 TEST_F(LookupCallerTest, KnownAttestedCallerIsAuthenticatedWithAttributes) {

@@ -39,7 +39,7 @@ struct World {
         failingContactAuth(contactAuth, outage),
         ledger(failingContactAuth, failingCustomers, clock),
         otp{failingCustomers, failingChallenges, sms, hasher, random, clock, audit, OtpConfig{}},
-        lookup(failingCustomers, CallerIdTrust::kAttested, ledger),
+        lookup(failingCustomers, CallerIdTrust::kAttested),
         send(otp),
         verify(otp, ledger),
         pin(PinDeps{failingCustomers, failingCredentials, pinHasher, clock, audit, 5}, ledger),
@@ -126,7 +126,7 @@ int sweep(const Sweep& s) {
 
 TEST(StoreOutageTest, LookupCallerAnswersUnavailable) {
   const int calls = sweep({nullptr, [](World& w) { return w.lookup.invoke(w.request()); }, {}});
-  EXPECT_EQ(calls, 2);  // findByPhone, and the record of the trusted caller ID
+  EXPECT_EQ(calls, 1);  // findByPhone
 }
 
 TEST(StoreOutageTest, SendOtpAnswersUnavailableAndTextsNothingUnstored) {

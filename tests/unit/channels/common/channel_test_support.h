@@ -60,7 +60,7 @@ class ChannelFixture : public ::testing::Test {
  protected:
   ChannelFixture() : challenges_(customers_) {
     OtpDeps deps{customers_, challenges_, sms_, hasher_, random_, clock_, audit_, OtpConfig{}};
-    functions_.add(std::make_unique<LookupCaller>(customers_, CallerIdTrust::kAttested, ledger_));
+    functions_.add(std::make_unique<LookupCaller>(customers_, CallerIdTrust::kAttested));
     functions_.add(std::make_unique<SendOtp>(deps));
     functions_.add(std::make_unique<VerifyOtp>(deps, ledger_));
   }

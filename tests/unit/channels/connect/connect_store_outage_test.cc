@@ -36,8 +36,7 @@ class ConnectStoreOutageTest : public ::testing::Test {
         grantsDown_(grants_, outage_),
         links_(LinkDeps{customersDown_, grantsDown_, sms_, hasher_, random_, clock_, audit_, {}}) {
     OtpDeps otp{customersDown_, challengesDown_, sms_, hasher_, random_, clock_, audit_, {}};
-    registry_.add(
-        std::make_unique<LookupCaller>(customersDown_, CallerIdTrust::kAttested, ledger_));
+    registry_.add(std::make_unique<LookupCaller>(customersDown_, CallerIdTrust::kAttested));
     registry_.add(std::make_unique<SendOtp>(otp));
     registry_.add(std::make_unique<VerifyOtp>(otp, ledger_));
     registry_.add(std::make_unique<VerifyPin>(

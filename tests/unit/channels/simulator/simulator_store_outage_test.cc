@@ -26,8 +26,7 @@ class SimulatorStoreOutageTest : public ::testing::Test {
         customersDown_(customers_, outage_),
         challengesDown_(challenges_, outage_) {
     OtpDeps deps{customersDown_, challengesDown_, sms_, hasher_, random_, clock_, audit_, {}};
-    functions_.add(
-        std::make_unique<LookupCaller>(customersDown_, CallerIdTrust::kAttested, ledger_));
+    functions_.add(std::make_unique<LookupCaller>(customersDown_, CallerIdTrust::kAttested));
     functions_.add(std::make_unique<SendOtp>(deps));
     functions_.add(std::make_unique<VerifyOtp>(deps, ledger_));
     EXPECT_TRUE(customers_.add({kKnown, "Ada", "Lovelace", "Gold", "en-US", {}}).ok());

@@ -19,8 +19,7 @@ class SipStoreOutageTest : public CallRunTest {
       : customersDown_(customers_, outage_), challengesDown_(challenges_, outage_) {
     // The same functions as the fixture's, over the failing stores (add() replaces by name).
     OtpDeps deps{customersDown_, challengesDown_, sms_, hasher_, random_, clock_, audit_, {}};
-    functions_.add(
-        std::make_unique<LookupCaller>(customersDown_, CallerIdTrust::kAttested, ledger_));
+    functions_.add(std::make_unique<LookupCaller>(customersDown_, CallerIdTrust::kAttested));
     functions_.add(std::make_unique<SendOtp>(deps));
     functions_.add(std::make_unique<VerifyOtp>(deps, ledger_));
     addCustomer(kKnown, "Ada");

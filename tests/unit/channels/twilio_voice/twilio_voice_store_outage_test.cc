@@ -27,8 +27,7 @@ class TwilioStoreOutageTest : public VoiceFixture {
         challengesDown_(challenges_, dbOutage_),
         sessionsDown_(sessions_, sessionsOutage_) {
     OtpDeps deps{customersDown_, challengesDown_, sms_, hasher_, random_, clock_, audit_, {}};
-    functions_.add(
-        std::make_unique<LookupCaller>(customersDown_, CallerIdTrust::kAttested, ledger_));
+    functions_.add(std::make_unique<LookupCaller>(customersDown_, CallerIdTrust::kAttested));
     functions_.add(std::make_unique<SendOtp>(deps));
     functions_.add(std::make_unique<VerifyOtp>(deps, ledger_));
   }
