@@ -133,7 +133,7 @@ def main():
              script, f"http://127.0.0.1:{callgate.http_port}"], stdout=wrk_out,
             stderr=subprocess.STDOUT)
         calls = int(args.sip_rate * seconds)
-        media = sh.free_udp_block()
+        media = sh.free_port_block(4, ("udp",))
         sipp, sipp_collect = sh.run_sipp(
             "uac_dtmf_load", f"127.0.0.1:{callgate.sip_port}", os.path.join(work, "sipp"),
             calls=calls, rate=args.sip_rate, limit=int(args.sip_rate * (args.hold + 5) * 2),

@@ -11,6 +11,7 @@ import http.server
 import json
 import os
 import queue
+import random
 import re
 import select
 import shutil
@@ -429,6 +430,38 @@ def free_port():
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+# Below the kernel's ephemeral range (net.ipv4.ip_local_port_range, 32768-60999 by default).
+# Linux hands bind(0) odd ports and connect() even ones, so `free_port() + 1` is exactly where
+# the suite's many outgoing connections (and their TIME_WAIT) land; a peer that binds a block
+# of neighbours must not take its block from there.
+_BLOCK_RANGE = (20000, 32000)
+
+
+def free_port_block(count, protocols=("tcp", "udp"), attempts=200):
+    """The first of `count` consecutive loopback ports that were all free a moment ago for
+    every protocol in `protocols`, for peers that bind neighbours of the port they are given
+    (baresip: SIP on p, SIP/TLS on p+1; SIPp: audio RTP/RTCP on p, p+1, video on p+2, p+3).
+    Bound without SO_REUSEADDR, so a port in TIME_WAIT counts as taken, as it does for the peer."""
+    kinds = {"tcp": socket.SOCK_STREAM, "udp": socket.SOCK_DGRAM}
+    rng = random.SystemRandom()
+    for _ in range(attempts):
+        base = rng.randrange(_BLOCK_RANGE[0], _BLOCK_RANGE[1] - count)
+        socks = []
+        try:
+            for port in range(base, base + count):
+                for proto in protocols:
+                    s = socket.socket(socket.AF_INET, kinds[proto])
+                    socks.append(s)
+                    s.bind(("127.0.0.1", port))
+            return base
+        except OSError:
+            continue
+        finally:
+            for s in socks:
+                s.close()
+    raise RuntimeError(f"no {count} consecutive free ports on 127.0.0.1 in {_BLOCK_RANGE}")
 
 
 class RecordingServer:

@@ -44,29 +44,7 @@ SIP_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "sip")
 SIPP_SHARE = "/usr/share/sip-tester"   # Debian's sip-tester pcaps (dtmf_2833_*.pcap: PT 101)
 
 free_port = harness.free_port
-
-
-def free_udp_block(count=4, attempts=50):
-    """The first of `count` consecutive loopback UDP ports that were all free a moment ago.
-    SIPp binds its audio socket at -mp and video at -mp+2 (RTCP next to each), so one free port
-    is not enough: a neighbour held by a parallel test makes SIPp exit 254."""
-    for _ in range(attempts):
-        base = free_port()
-        if base + count > 65535:
-            continue
-        socks = []
-        try:
-            for port in range(base, base + count):
-                s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-                socks.append(s)
-                s.bind(("127.0.0.1", port))
-            return base
-        except OSError:
-            continue
-        finally:
-            for s in socks:
-                s.close()
-    raise RuntimeError(f"no {count} consecutive free UDP ports on 127.0.0.1")
+free_port_block = harness.free_port_block
 
 
 def require_peers(*tools):
@@ -523,7 +501,8 @@ class Baresip:
         self.log_path = os.path.join(directory, "baresip.log")
         last_error = None
         for _ in range(3):   # a free port can be taken between the probe and baresip's bind
-            self.sip_port, self.ctrl_port = free_port(), free_port()
+            # baresip listens for SIP/UDP and TCP on sip_port and for SIP/TLS on sip_port + 1
+            self.sip_port, self.ctrl_port = free_port_block(2), free_port()
             modules = ["account", "g711", "aufile", "aubridge", "ctrl_tcp"]
             if record:
                 modules.append("sndfile")
@@ -875,7 +854,7 @@ def run_sipp(scenario, target, workdir, *, calls=1, rate=None, rate_period_ms=10
     # A port that was free when chosen can be taken before SIPp binds it (parallel tests):
     # SIPp then exits at once with 254. Only ports this harness chose are chosen again.
     for attempt in range(3):
-        proc, collect = launch(local_port or free_port(), media_port or free_udp_block())
+        proc, collect = launch(local_port or free_port(), media_port or free_port_block(4, ("udp",)))
         if not wait:
             return proc, collect
         result = collect()
