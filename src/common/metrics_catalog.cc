@@ -75,6 +75,14 @@ CounterFamily& links() {
   return f;
 }
 
+CounterFamily& signedVerdicts() {
+  static CounterFamily& f =
+      r().counter("callgate_signed_verdicts_total",
+                  "Signed verdicts minted for hand-offs to agents, by channel and assurance level.",
+                  {"channel", "acr"});
+  return f;
+}
+
 CounterFamily& sms() {
   static CounterFamily& f = r().counter(
       "callgate_sms_total", "Text messages handed to the SMS provider, by provider and outcome.",
@@ -199,6 +207,7 @@ void registerAll(std::string_view version) {
   pinVerifies();
   pinLockouts();
   links();
+  signedVerdicts();
   sms();
   smsDeliveryReports();
   sipResponses();

@@ -29,6 +29,8 @@ CounterFamily& pinVerifies();
 CounterFamily& pinLockouts();
 // {event: issued|redeemed|refused}
 CounterFamily& links();
+// {channel: sip|twilio|connect, acr: none|callerid|1fa|2fa}
+CounterFamily& signedVerdicts();
 // {provider: outbox|twilio|sns|kannel|other, outcome: sent|failed}
 CounterFamily& sms();
 // {status: the provider's delivery status, one of smsStatusRank's words, else other}

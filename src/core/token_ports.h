@@ -13,6 +13,7 @@
 
 #include "common/result.h"
 #include "core/access_token.h"
+#include "core/verdict_token.h"
 
 namespace callgate {
 
@@ -43,6 +44,15 @@ class AccessTokenVerifier {
   // Single use: marks the token used, atomically; true for the first caller only, false if it
   // was used or revoked already. Call after verify().
   virtual Result<bool> consume(const AccessTokenClaims& claims) = 0;
+};
+
+// Signs verdicts (core/verdict_token.h) with the server's current key. The claims are complete
+// when given (issuer, jti, times: the caller sets them); the signer only encodes and signs.
+class VerdictSigner {
+ public:
+  virtual ~VerdictSigner() = default;
+  // The compact JWT; an error only when no key can sign just now.
+  virtual Result<std::string> sign(const VerdictClaims& claims) = 0;
 };
 
 }  // namespace callgate

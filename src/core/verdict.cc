@@ -64,8 +64,10 @@ HeaderFields orderedVerdictFields(const VerdictAttributes& agentAttributes) {
     auto it = agentAttributes.find(std::string(key));
     if (it != agentAttributes.end()) add(verdictHeaderName(key), it->second);
   }
-  // The verdict's names stay reserved even when a verdict key is absent.
+  // The verdict's names stay reserved even when a verdict key is absent, and so does the signed
+  // verdict's header: an attribute "Verdict" must not pose as X-Callgate-Verdict.
   for (std::string_view key : kVerdictKeys) seen.insert(toLowerAscii(verdictHeaderName(key)));
+  seen.insert(toLowerAscii(kVerdictHeader));
   for (const auto& [key, value] : agentAttributes) {
     if (!isVerdictKey(key)) add(verdictHeaderName(key), value);
   }

@@ -24,6 +24,10 @@ inline constexpr std::string_view kAuthMethodKey = "authMethod";
 inline constexpr std::string_view kRecordFoundKey = "recordFound";
 inline constexpr std::string_view kCallerIdTrustedKey = "callerIdTrusted";
 inline constexpr std::string_view kTrue = "True";
+// The signed verdict (core/verdict_token.h): the header that carries it on SIP, and the contact
+// attribute a Connect flow stores it in.
+inline constexpr std::string_view kVerdictHeader = "X-Callgate-Verdict";
+inline constexpr std::string_view kVerdictAttribute = "callgateVerdict";
 inline constexpr std::string_view kFalse = "False";
 
 // The attributes that make up the verdict itself, in the order they are sent first.

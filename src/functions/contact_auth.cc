@@ -9,10 +9,15 @@ Status ContactAuthLedger::record(const std::string& contactId, const char* metho
   return store_.record(ContactAuthRecord{contactId, method, userId, phone, now + ttl_}, now);
 }
 
+Result<std::vector<ContactAuthRecord>> ContactAuthLedger::records(const std::string& contactId) {
+  if (contactId.empty()) return std::vector<ContactAuthRecord>{};
+  return store_.find(contactId, clock_.now());
+}
+
 Result<bool> ContactAuthLedger::vouchesFor(const std::string& contactId,
                                            const std::string& userId) {
   if (contactId.empty() || userId.empty()) return false;
-  auto records = store_.find(contactId, clock_.now());
+  auto records = this->records(contactId);
   if (!records.ok()) return records.error();
   if (records->empty()) return false;
   for (const ContactAuthRecord& r : *records) {

@@ -1,7 +1,8 @@
 // ContactAuthLedger: callgate's own record of which contacts it saw authenticate, over the
-// ContactAuthStore port. verify-pin, verify-otp and lookup-caller write to it when they answer
-// authenticated; issue-action-link asks it instead of trusting the contact's `authenticated`
-// attribute, which a request body or a misconfigured flow can set to anything.
+// ContactAuthStore port. verify-pin and verify-otp write to it when they answer authenticated;
+// issue-action-link and the signed verdict (verdict_issuer.h) ask it instead of trusting the
+// contact's `authenticated` attribute, which a request body or a misconfigured flow can set to
+// anything.
 //
 // A record lives `ttl` from the moment it is written (the length of a call, not of a session).
 // An empty contact id is never recorded: nothing could later ask about it, since
@@ -12,6 +13,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "common/result.h"
 #include "core/ports.h"
@@ -37,6 +39,10 @@ class ContactAuthLedger {
   // Does `contactId` (non-empty) have an unexpired record for `userId`: one naming that user id,
   // or one whose phone is the number on file for it? A Result error only for a failing store.
   Result<bool> vouchesFor(const std::string& contactId, const std::string& userId);
+
+  // The unexpired records of `contactId` (none for an empty id). A Result error only for a
+  // failing store.
+  Result<std::vector<ContactAuthRecord>> records(const std::string& contactId);
 
   Seconds ttl() const { return ttl_; }
 

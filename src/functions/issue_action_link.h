@@ -1,7 +1,7 @@
 // issue-action-link: texts an authenticated caller a single-use link for one action. Parameters
 // `userId` and `action` (default account:add_member). The contact must have been seen to
 // authenticate by callgate itself: its contact id (non-empty) has an unexpired ContactAuthLedger
-// record, written by verify-pin, verify-otp or lookup-caller, that names the user id or is for
+// record, written by verify-pin or verify-otp, that names the user id or is for
 // the number on file of the user id. No contact attribute counts: `authenticated` and `userId`
 // come from the request (the Connect endpoints take them from the body) or from the flow, and
 // either can be wrong. The record also makes a cross-check of the `userId` attribute moot: a

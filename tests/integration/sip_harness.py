@@ -35,6 +35,7 @@ import wave
 
 import harness
 import speech_audio
+from verdict_check import agent_keys, verify_verdict
 
 BARESIP = shutil.which("baresip")
 SIPP = shutil.which("sipp")
@@ -265,6 +266,7 @@ class SipTestCase(unittest.TestCase):
     def start_callgate(self, *extra_args, **kwargs):
         server = CallgateSip(self.ws, *extra_args, **kwargs)
         self.addCleanup(server.stop)
+        self.last_callgate = server  # whose JWKS checks the verdicts (expect_transfer)
         return server
 
     def start_baresip(self, directory, **kwargs):
@@ -293,6 +295,12 @@ class SipTestCase(unittest.TestCase):
         uri_headers = uri_query(refer_to)
         self.assertEqual(uri_headers.get("xcallgateauth"), auth, refer_to)
         self.assertEqual(uri_headers.get("xcallgateauthmethod", "").lower(), method.lower(), refer_to)
+        # The signed verdict, bound to this call and this agent; PyJWT checks it from the JWKS.
+        # (What it says is callgate's own record, which each test checks where it matters.)
+        refer.verdict = verify_verdict(self, refer.header("X-Callgate-Verdict"),
+                                       agent_keys(self.last_callgate.http_port),
+                                       refer.header("Call-ID"),
+                                       target=f"sip:agent@127.0.0.1:{self.agent.sip_port}")
         # What reaches the agent: baresip carries the URI headers in its Request-URI.
         invites = self.agent.received("INVITE")
         self.assertEqual(len(invites), 1, invites)

@@ -60,6 +60,10 @@ class ExternalLambdaSipTest(SipTestCase):
         caller.wait_event("CALL_ESTABLISHED", CALL_SETUP)
         refer = self.expect_transfer(caller, auth, method, TRANSFER_WAIT, CALL_SETUP)
         caller.hangup()
+        # A Lambda that is not callgate's may make the flow say "authenticated"; the signed
+        # verdict says only what callgate saw proved: nothing here.
+        self.assertEqual((refer.verdict["acr"], refer.verdict["amr"]),
+                         ("urn:callgate:acr:none", []), refer.verdict)
         fields = {norm(k): v[0] for k, v in refer.headers.items()}
         return fields.get("xcallgatetier")
 

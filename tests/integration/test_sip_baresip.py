@@ -74,7 +74,9 @@ class BaresipCallTest(SipTestCase):
         code = self.sms_code(UNKNOWN)
         time.sleep(1.0)   # into the PIN prompt (barge-in is allowed)
         self.assertTrue(caller.sndcode(code + "#").get("ok"))
-        self.expect_transfer(caller, "True", "SmsOtp", TRANSFER_WAIT, CALL_SETUP)
+        refer = self.expect_transfer(caller, "True", "SmsOtp", TRANSFER_WAIT, CALL_SETUP)
+        self.assertEqual((refer.verdict["amr"], refer.verdict["acr"]),
+                         (["sms"], "urn:callgate:acr:1fa"), refer.verdict)
         caller.hangup()
         self.assert_heard_prompt(self.first_recording(caller))
         self.assertEqual(len(self.ws.messages_to(UNKNOWN)), 1)
@@ -120,6 +122,9 @@ class BaresipCallTest(SipTestCase):
         refer = self.expect_transfer(caller, "True", "Pin", TRANSFER_WAIT, CALL_SETUP)
         fields = {norm(k): v[0] for k, v in refer.headers.items()}
         self.assertEqual(fields.get("xcallgatefirstname"), "Ada", refer.headers)
+        # A PIN from a number that is not Ada's: one factor, about her user id.
+        self.assertEqual((refer.verdict["sub"], refer.verdict["amr"], refer.verdict["acr"]),
+                         ("12345678", ["pin"], "urn:callgate:acr:1fa"), refer.verdict)
         caller.hangup()
         self.assert_heard_prompt(self.first_recording(caller))
 

@@ -21,6 +21,7 @@ from cryptography.x509.oid import NameOID
 
 import harness
 from sip_harness import PCMU_OFFER, RawSip, SipTestCase, to_tag
+from verdict_check import agent_keys, verify_verdict
 
 ADA = "+14155550100"          # demo customer
 DIALLED = "+18005550100"      # runs flows/caller-id-otp.json
@@ -115,6 +116,12 @@ class SipStirShakenTest(SipTestCase):
         self.assertEqual(refer.header("X-Callgate-Auth"), "True", refer.headers)
         self.assertEqual(refer.header("X-Callgate-Auth-Method"), "CallerId", refer.headers)
         self.assertEqual(refer.header("X-Callgate-callerIdTrusted"), "True", refer.headers)
+        # The signed verdict: bound to this call and this agent; PyJWT checks it from the JWKS.
+        claims = verify_verdict(self, refer.header("X-Callgate-Verdict"),
+                                agent_keys(self.callgate.http_port), "stir-valid",
+                                target="sip:agent@127.0.0.1:9")
+        self.assertEqual((claims["chn"], claims["amr"], claims["acr"], claims["attest"]),
+                         ("sip", ["callerid"], "urn:callgate:acr:callerid", "A"), claims)
         self.assertFalse(self.ws.messages_to(ADA), "an attested caller was sent a PIN")
         self.hang_up("stir-valid")
 

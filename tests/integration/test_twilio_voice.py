@@ -15,6 +15,7 @@ import urllib.parse
 import xml.etree.ElementTree as ET
 
 from harness import ServerTestCase, SOURCE_DIR, DEFAULT_FLOW, other_code, require_binary
+from verdict_check import agent_keys, verify_verdict
 
 TOKEN = "0123456789abcdef0123456789abcdef"
 BASE = "https://callgate.example.com"
@@ -169,6 +170,13 @@ class TwilioVoiceTest(ServerTestCase):
         self.assertEqual(headers["X-Callgate-Auth-Method"], "SmsOtp")
         self.assertEqual(headers["X-Callgate-firstName"], "New")
         self.assertEqual(headers["X-Callgate-enrolled"], "True")
+        # The signed verdict: bound to this CallSid and agent, saying what callgate saw proved.
+        verdict = headers["X-Callgate-Verdict"]
+        claims = verify_verdict(self, verdict, agent_keys(self.server.port), sid,
+                                target="sip:agents@pbx.example.com")
+        self.assertEqual((claims["chn"], claims["amr"], claims["acr"]),
+                         ("twilio", ["sms"], "urn:callgate:acr:1fa"), claims)
+        self.assertNotIn(UNKNOWN, verdict)
         self.assertNotIn(code, doc.text)
         self.assertEqual([r[0] for r in self.ws.table("customers")], [UNKNOWN])
         self.assertEqual(len(self.ws.table("voice_sessions")), 1)
@@ -183,6 +191,7 @@ class TwilioVoiceTest(ServerTestCase):
         log = self.server.log_tail(10000)
         self.assertNotIn(code, log)
         self.assertNotIn(UNKNOWN, log)
+        self.assertNotIn(verdict.rsplit(".", 1)[1], log)  # the verdict's signature: never logged
 
     def test_attested_known_caller_goes_straight_to_the_agent(self):
         self.ws.add_customer(KNOWN, "Ada", "Lovelace", level="Gold", language="en-GB")
@@ -197,6 +206,10 @@ class TwilioVoiceTest(ServerTestCase):
         self.assertEqual(headers["X-Callgate-firstName"], "Ada")
         self.assertEqual(headers["X-Callgate-lastName"], "Lovelace")
         self.assertEqual(headers["X-Callgate-custLevel"], "Gold")
+        claims = verify_verdict(self, headers["X-Callgate-Verdict"], agent_keys(self.server.port),
+                                call_sid(2))
+        self.assertEqual((claims["amr"], claims["acr"], claims["attest"]),
+                         (["callerid"], "urn:callgate:acr:callerid", "A"), claims)
         self.assertEqual(self.ws.outbox_messages(), [])
 
     def test_known_caller_without_attestation_a_steps_up(self):

@@ -159,6 +159,28 @@ int runCli(int argc, char** argv) {
       ->check(CLI::Range(1, 100000));
   callbacksList->add_flag("--show-numbers", callbacksNumbers,
                           "print whole phone numbers (masked by default)");
+  auto* verdictCmd = app.add_subcommand("verdict", "Signed verdicts handed over with transfers");
+  verdictCmd->require_subcommand(1);
+  VerdictToCheck verdictCheck;
+  auto* verdictVerify = verdictCmd->add_subcommand(
+      "verify",
+      "Check a signed verdict (X-Callgate-Verdict / callgateVerdict) as the agent side should: "
+      "signature, issuer, lifetime and the call it is bound to");
+  addCommonOptions(verdictVerify, o);
+  verdictVerify->add_option("token", verdictCheck.token, "the verdict JWT, or - to read stdin")
+      ->required();
+  verdictVerify
+      ->add_option("--call-id", verdictCheck.callId,
+                   "the call it must be bound to: SIP Call-ID, Twilio CallSid or Connect ContactId")
+      ->required();
+  verdictVerify->add_option("--target", verdictCheck.target,
+                            "the transfer target it must name (a SIP URI), when checked");
+  verdictVerify->add_option("--jwks", verdictCheck.jwksFile,
+                            "a saved JWKS document (/.well-known/jwks.json); default: the key ring "
+                            "in the database");
+  verdictVerify->add_option("--issuer", verdictCheck.issuer,
+                            "the expected issuer (default: [tokens] issuer)");
+
   std::string backupTo;
   auto* backup = app.add_subcommand(
       "backup", "Copy the SQLite database to a file while the server runs (consistent, online)");
@@ -229,6 +251,9 @@ int runCli(int argc, char** argv) {
   } else if (callbacksList->parsed()) {
     if (!prepare(o, false, LogLevel::kWarn, config)) return 2;
     rc = callbacksListCommand(config, callbacksLimit, callbacksNumbers);
+  } else if (verdictVerify->parsed()) {
+    if (!prepare(o, false, LogLevel::kWarn, config)) return 2;
+    rc = verdictVerifyCommand(config, verdictCheck);
   } else if (backup->parsed()) {
     if (!prepare(o, false, LogLevel::kWarn, config)) return 2;
     rc = backupCommand(config, backupTo);

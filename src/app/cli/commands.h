@@ -43,6 +43,18 @@ int keysResetCommand(const Config& config);
 // Forgets the shared-secret fingerprints, after a secret was changed on every node.
 int clusterForgetSecretsCommand(const Config& config);
 
+// `callgate verdict verify`: a signed verdict checked as an agent side would. Keys from
+// `jwksFile` (a saved /.well-known/jwks.json: offline), else the key ring in the database.
+// `issuer` "" = config.tokens.issuer. Prints the claims; exit 1 when the verdict is rejected.
+struct VerdictToCheck {
+  std::string token;  // "-" = read from standard input
+  std::string callId;
+  std::string target;
+  std::string jwksFile;
+  std::string issuer;
+};
+int verdictVerifyCommand(const Config& config, const VerdictToCheck& check);
+
 // `callgate callbacks list`: the callback requests flows left, earliest due first (at most
 // `limit`); numbers masked unless `showNumbers` (the operator who calls back needs them).
 int callbacksListCommand(const Config& config, int limit, bool showNumbers);

@@ -195,6 +195,10 @@ struct Config {
   // Ed25519 key file, imported once into the database key ring when that is empty.
   TokenServiceOptions tokens;
   token::KeyRingOptions tokenKeys;
+  // [tokens] verdict_*: the signed verdict handed over with every transfer (its iss is
+  // tokens.issuer): lifetime 1..60 s; the caller's number in full or masked (the default).
+  Seconds verdictTtl{60};
+  bool verdictFullCallerNumber = false;
   // [oauth.clients]: client id -> secret, for introspection and revocation (HTTP Basic)
   std::map<std::string, std::string> oauthClients;
   // [metrics]

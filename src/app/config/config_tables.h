@@ -26,7 +26,7 @@ Status readOtpTable(TableReader& t, OtpConfig& otp);
 Status readLinksTable(TableReader& t, Config& c);  // public_base_url, link TTL and limits
 
 // tokens_table.cc
-Status readTokensTable(TableReader& t, TokenServiceOptions& tokens, token::KeyRingOptions& keys);
+Status readTokensTable(TableReader& t, Config& c);
 Status readOAuthTable(TableReader& t, std::map<std::string, std::string>& clients);
 // After the flags: fills in the issuer's default (the links' base URL) and checks the issuer,
 // audience, key file and OAuth clients.

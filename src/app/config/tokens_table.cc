@@ -3,14 +3,17 @@
 
 #include "app/config/config_tables.h"
 #include "core/access_token.h"
+#include "core/verdict_token.h"
 
 namespace callgate::app::detail {
 
-Status readTokensTable(TableReader& t, TokenServiceOptions& tokens, token::KeyRingOptions& keys) {
-  t.str("issuer", tokens.issuer);
-  t.str("audience", tokens.audience);
-  t.seconds("ttl_seconds", tokens.ttl, 1, static_cast<int>(kMaxTokenLifetime.count()));
-  t.str("key_file", keys.path);
+Status readTokensTable(TableReader& t, Config& c) {
+  t.str("issuer", c.tokens.issuer);
+  t.str("audience", c.tokens.audience);
+  t.seconds("ttl_seconds", c.tokens.ttl, 1, static_cast<int>(kMaxTokenLifetime.count()));
+  t.str("key_file", c.tokenKeys.path);
+  t.seconds("verdict_ttl_seconds", c.verdictTtl, 1, static_cast<int>(kMaxVerdictLifetime.count()));
+  t.boolean("verdict_full_caller_number", c.verdictFullCallerNumber);
   return t.finish();
 }
 

@@ -8,6 +8,7 @@
 #include "adapters/speech/asr/pocketsphinx_recognizer.h"
 #include "adapters/speech/tts/prompt_library.h"
 #include "channels/sip_voice/sip_voice_runtime.h"
+#include "functions/verdict_issuer.h"
 
 namespace callgate::app {
 
@@ -63,6 +64,7 @@ Result<std::unique_ptr<SipChannel>> SipChannel::build(const Config& config, Serv
   options.queues = sc.queues;
   options.defaultAgent = sc.defaultAgent;
   options.numberUri = sc.numberUri;
+  options.verdicts = services.verdicts.get();
   options.announceReferFailure = sc.referFailure == sip_voice::ReferFailure::kAnnounce;
   if (config.speech.enabled) {
     auto recognizer = asr::PocketsphinxRecognizer::create(config.speech.recognizer);

@@ -24,6 +24,7 @@
 #include "adapters/security/crypto/state_cipher.h"
 #include "adapters/security/token/key_ring.h"
 #include "adapters/security/token/token_service.h"
+#include "adapters/security/token/verdict_jwt.h"
 #include "adapters/sms/kannel/kannel_dlr_token.h"
 #include "adapters/sms/kannel/kannel_sms_sender.h"
 #include "adapters/sms/outbox/outbox_sms_sender.h"
@@ -44,6 +45,7 @@
 #include "functions/issue_action_link.h"
 #include "functions/lookup_caller.h"
 #include "functions/send_otp.h"
+#include "functions/verdict_issuer.h"
 #include "functions/verify_otp.h"
 #include "functions/verify_pin.h"
 
@@ -255,6 +257,12 @@ Result<std::unique_ptr<Services>> buildServices(const Config& config) {
   s->actionLinks = std::make_unique<ActionLinks>(LinkDeps{
       *s->customers, *s->grants, *s->sms, *s->hasher, *s->random, *s->clock, *s->audit, links});
   s->functions.add(std::make_unique<IssueActionLink>(*s->actionLinks, ledger));
+  s->verdictSigner = std::make_unique<token::KeyRingVerdictSigner>(*s->keyRing);
+  s->verdicts = std::make_unique<VerdictIssuer>(
+      VerdictDeps{ledger, *s->customers, *s->verdictSigner, *s->random, *s->clock, *s->audit,
+                  config.callerIdTrust},
+      VerdictOptions{config.tokens.issuer, config.verdictTtl, config.verdictFullCallerNumber});
+  s->functions.add(std::make_unique<IssueVerdict>(*s->verdicts));
   s->addMember = std::make_unique<AddMember>(*s->customers, *s->members, *s->clock, *s->audit);
   if (Status r = addRoutingFunctions(config, *s); !r.ok()) return r.error();
   if (Status l = addExternalLambdas(config, *s); !l.ok()) return l.error();
@@ -284,6 +292,7 @@ Result<std::unique_ptr<twilio_voice::TwilioVoiceRuntime>> buildTwilioVoice(const
   options.language = tc.language;
   options.speech = tc.speech;
   options.sessionTtl = Seconds(tc.sessionTtlSeconds);
+  options.verdicts = services.verdicts.get();
   for (const auto& [queue, target] : tc.queues) {
     auto parsed = parseAgentTarget(target);
     if (!parsed.ok()) {

@@ -25,6 +25,8 @@ class AuditLog;
 class TokenStateStore;
 class ContactAuthStore;
 class ContactAuthLedger;
+class VerdictSigner;
+class VerdictIssuer;
 class TokenService;
 namespace token {
 class KeyRing;
@@ -90,6 +92,9 @@ struct Services {
   // issue-action-link); the ledger borrows the store.
   std::unique_ptr<ContactAuthStore> contactAuth;
   std::unique_ptr<ContactAuthLedger> contactAuthLedger;
+  // The signed verdict every transfer carries (and issue-verdict answers), from the ledger.
+  std::unique_ptr<VerdictSigner> verdictSigner;
+  std::unique_ptr<VerdictIssuer> verdicts;
   std::unique_ptr<TimeZones> timeZones;  // local time for CheckHoursOfOperation
   std::unique_ptr<PinHasher> pinHasher;
   // The services the web layer uses (link pages, member API); they borrow the ports above.

@@ -38,6 +38,8 @@ struct EventFields {
   Field contactId;
   Field endpoint;
   Field address;
+  Field systemEndpoint;
+  Field systemAddress;
   Field language;
   MapField attributes;
 };
@@ -109,6 +111,8 @@ bool walkContactData(JsonScanner& s, EventFields& ev) {
   ev.contactId = {};
   ev.endpoint = {};
   ev.address = {};
+  ev.systemEndpoint = {};
+  ev.systemAddress = {};
   ev.language = {};
   ev.attributes = {};
   return readObject(s, ev.contactData, [&](std::string_view key) {
@@ -121,7 +125,13 @@ bool walkContactData(JsonScanner& s, EventFields& ev) {
         return k == "Address" ? readField(s, ev.address) : s.skipValue();
       });
     }
-    return s.skipValue();  // Channel, SystemEndpoint, Queue, ...: not ours to judge
+    if (key == "SystemEndpoint") {
+      ev.systemAddress = {};
+      return readObject(s, ev.systemEndpoint, [&](std::string_view k) {
+        return k == "Address" ? readField(s, ev.systemAddress) : s.skipValue();
+      });
+    }
+    return s.skipValue();  // Channel, Queue, ...: not ours to judge
   });
 }
 
@@ -193,6 +203,11 @@ Result<FunctionRequest> validate(EventFields& ev) {
     }
   } else if (ev.endpoint.kind != Kind::kNull) {
     return wrongType(base + ".CustomerEndpoint", "an object or null", ev.endpoint.kind);
+  }
+  // The number dialled (the signed verdict's `dialled`): taken when it is a string, otherwise
+  // ignored, as before it was read at all; nothing decides on it.
+  if (ev.systemAddress.present && ev.systemAddress.kind == Kind::kString) {
+    contact.systemAddress = std::move(ev.systemAddress.value);
   }
   std::string language;
   if (Status st = takeOptionalString(ev.language, base + ".LanguageCode", language); !st) {

@@ -517,7 +517,34 @@ void CallRun::transfer(const flow::TransferToQueue& t) {
   spdlog::info("event=sip_transfer contact={} queue=\"{}\" target=\"{}\" authenticated={}", contact,
                t.queue, target, verdictValue(attrs, kAuthenticatedKey, kFalse));
   metrics_.verdict(attrs);
-  refer(target, verdictHeaders(attrs), o.transferTimeout);
+  HeaderFields headers = verdictHeaders(attrs);
+  if (o.verdicts == nullptr) {
+    refer(target, headers, o.transferTimeout);
+    return;
+  }
+  // The signed verdict reads the database: minted on a worker, then the REFER goes from here.
+  phase_ = Phase::kTransferring;
+  const flow::CallInfo& call = session_.state().call;
+  VerdictRequest request{VerdictChannel::kSip, leg_->callId(),     target,      contact,
+                         call.customerAddress, call.systemAddress, attestation_};
+  postWork(deps_.workers, [self = shared_from_this(), gen = generation_, target,
+                           headers = std::move(headers), request = std::move(request)]() mutable {
+    Result<IssuedVerdict> verdict = self->deps_.options.verdicts->issue(request);
+    self->post([self, gen, target = std::move(target), headers = std::move(headers),
+                verdict = std::move(verdict)]() mutable {
+      if (gen != self->generation_ || self->over()) return;
+      if (verdict.ok()) {
+        // Last: it never fits the Refer-To URI's bound, so it displaces none of the display
+        // headers there; the REFER's own header fields always carry it.
+        headers.emplace_back(std::string(kVerdictHeader), std::move(verdict->jwt));
+      } else {
+        // No token is read as "not verified" by the agent side: transfer anyway.
+        spdlog::error("event=verdict_failed contact={} error=\"{}\"",
+                      self->session_.state().call.contactId, verdict.error().message());
+      }
+      self->refer(target, headers, self->deps_.options.transferTimeout);
+    });
+  });
 }
 
 void CallRun::transfer(const flow::TransferToNumber& t) {

@@ -61,6 +61,7 @@
 #include "core/trust_policy.h"
 #include "core/verdict.h"
 #include "functions/function.h"
+#include "functions/verdict_issuer.h"
 
 namespace callgate::sip_voice {
 
@@ -78,6 +79,9 @@ struct SipVoiceOptions {
   speech::SpeechRecognizer* recognizer = nullptr;
   speech::EndpointerOptions endpointer;
   speech::SpeechTurnOptions speechTurn;
+  // Mints the signed verdict sent as X-Callgate-Verdict with every REFER to an agent; borrowed,
+  // must outlive every call. nullptr = no signed verdict (tests of other parts).
+  VerdictIssuer* verdicts = nullptr;
 };
 
 // Audio for a prompt in a language (blocking; called on the worker pool). Production:

@@ -1,5 +1,7 @@
 #include "channels/twilio_voice/transfer.h"
 
+#include <algorithm>
+
 #include "common/form.h"
 #include "core/phone.h"
 #include "core/verdict.h"
@@ -31,11 +33,21 @@ Result<AgentTarget> parseAgentTarget(std::string_view text) {
       "' is neither a SIP URI (sip:user@host) nor an E.164 number (+14155550100)");
 }
 
-std::string sipUriWithVerdict(std::string_view uri, const Attributes& agentAttrs) {
+std::string sipUriWithVerdict(std::string_view uri, const Attributes& agentAttrs,
+                              std::string_view signedVerdict) {
   // Names and order shared with the SIP channel's REFER: the verdict first, so it is never the
-  // part that does not fit.
+  // part that does not fit; the signed verdict right after it, before any customer attribute.
+  HeaderFields fields = orderedVerdictFields(agentAttrs);
+  if (!signedVerdict.empty()) {
+    auto afterVerdict = std::find_if(fields.begin(), fields.end(), [](const auto& field) {
+      return std::none_of(kVerdictKeys.begin(), kVerdictKeys.end(), [&](std::string_view key) {
+        return verdictHeaderName(key) == field.first;
+      });
+    });
+    fields.emplace(afterVerdict, std::string(kVerdictHeader), std::string(signedVerdict));
+  }
   std::string headers;
-  for (const auto& [name, value] : orderedVerdictFields(agentAttrs)) {
+  for (const auto& [name, value] : fields) {
     std::string one = name + "=";
     one += http::percentEncode(value);
     if (headers.size() + one.size() + 1 > kMaxSipHeaderBytes) continue;

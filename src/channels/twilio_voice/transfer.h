@@ -30,9 +30,11 @@ Result<AgentTarget> parseAgentTarget(std::string_view text);
 // `uri` with one X-Callgate-* header per attribute appended as URI headers: authenticated ->
 // X-Callgate-Auth, authMethod -> X-Callgate-Auth-Method, any other key K -> X-Callgate-K (keys
 // with characters other than letters, digits and '-' are skipped; names and order come from
-// core/verdict.h, shared with the SIP channel). Values are %-encoded. Twilio allows
-// 1024 bytes of headers; attributes that do not fit are left out, the verdict keys first in.
-std::string sipUriWithVerdict(std::string_view uri, const Attributes& agentAttrs);
+// core/verdict.h, shared with the SIP channel), and the signed verdict (when not empty) as
+// X-Callgate-Verdict right after the verdict keys. Values are %-encoded. Twilio allows 1024
+// bytes of headers; attributes that do not fit are left out, the verdict keys and token first in.
+std::string sipUriWithVerdict(std::string_view uri, const Attributes& agentAttrs,
+                              std::string_view signedVerdict = {});
 
 // One spoken sentence for the agent's whisper, e.g. "callgate: caller verified by text message
 // PIN. Ada Lovelace. Level Gold." or "callgate: caller not verified. The number is on record."

@@ -169,8 +169,9 @@ VoiceReply TwilioVoiceRuntime::incoming(const VoiceWebhook& hook, const std::str
   holdCall(hook.callSid, now + kIdleBound);
   flow::Session session(flowIt->second, info);
   const flow::Action first = session.start();
-  const Turn turn = runner_.run(
-      session, first, {hook.callSid, attestation, sessionUrl(baseUrl, record.id), record.version});
+  const Turn turn = runner_.run(session, first,
+                                {hook.callSid, attestation, sessionUrl(baseUrl, record.id),
+                                 record.version, hook.from, hook.to});
   return finishTurn(std::move(record), session, turn, attestation, baseUrl);
 }
 
@@ -226,9 +227,9 @@ VoiceReply TwilioVoiceRuntime::gather(const std::string& sessionId, int64_t step
   const flow::Action next = session.handle(
       collect ? inputEvent(hook, *collect, speechOffered(options_.speech, *collect), hook.callSid)
               : intentEvent(hook, *recognize, hook.callSid));
-  const Turn turn = runner_.run(
-      session, next,
-      {hook.callSid, parked->attestation, sessionUrl(baseUrl, sessionId), claimed.version});
+  const Turn turn = runner_.run(session, next,
+                                {hook.callSid, parked->attestation, sessionUrl(baseUrl, sessionId),
+                                 claimed.version, hook.from, hook.to});
   return finishTurn(std::move(claimed), session, turn, parked->attestation, baseUrl);
 }
 
@@ -239,8 +240,8 @@ VoiceReply TwilioVoiceRuntime::failSafe(const Error& e, const std::string& callS
   // The <Dial> callbacks need a session URL; this one is never stored, so whisper and status
   // find nothing there and answer without a verdict (see whisper() and sessionStatus()).
   const std::string id = newSessionId();
-  const Turn turn =
-      runner_.failSafe({callSid, Attestation::kNone, sessionUrl(baseUrl, id), 0}, flowQueue);
+  const Turn turn = runner_.failSafe(
+      {callSid, Attestation::kNone, sessionUrl(baseUrl, id), 0, "", ""}, flowQueue);
   spdlog::info("event=call_end contact={} channel=twilio outcome={} authenticated=False", callSid,
                turn.outcome);
   // The verdict clock is SIP's only: Twilio's turns keep no answer time (-1).

@@ -278,6 +278,18 @@ void TurnRunner::writeFailSafe(TwimlWriter& w, const std::string& flowQueue,
   turn.outcome = "fail-safe";
 }
 
+std::string TurnRunner::signedVerdict(const TurnContext& context, const std::string& target) const {
+  if (options_.verdicts == nullptr) return {};
+  auto verdict = options_.verdicts->issue(VerdictRequest{VerdictChannel::kTwilio, context.callSid,
+                                                         target, context.callSid, context.caller,
+                                                         context.dialled, context.attestation});
+  if (verdict.ok()) return std::move(verdict->jwt);
+  // No token is read as "not verified" by the agent side: the call still goes to the agent.
+  spdlog::error("event=verdict_failed contact={} error=\"{}\"", context.callSid,
+                verdict.error().message());
+  return {};
+}
+
 void TurnRunner::dial(TwimlWriter& w, const flow::TransferToQueue& transfer,
                       const TurnContext& context, const XmlAttributes& sayAttrs, Turn& turn) const {
   const AgentRoute<AgentTarget> route = routeToAgent(
@@ -296,7 +308,9 @@ void TurnRunner::dial(TwimlWriter& w, const flow::TransferToQueue& transfer,
   const AgentTarget& target = *route.target;
   w.open("Dial", {{"action", context.sessionUrl + "/status"}, {"method", "POST"}});
   if (target.kind == AgentTarget::Kind::kSip) {
-    w.element("Sip", {}, sipUriWithVerdict(target.address, turn.agentAttributes));
+    w.element("Sip", {},
+              sipUriWithVerdict(target.address, turn.agentAttributes,
+                                signedVerdict(context, target.address)));
   } else {
     w.element("Number", {{"url", context.sessionUrl + "/whisper"}, {"method", "POST"}},
               target.address);

@@ -26,6 +26,7 @@
 #include "core/time.h"
 #include "core/trust_policy.h"
 #include "functions/function.h"
+#include "functions/verdict_issuer.h"
 
 namespace callgate::twilio_voice {
 
@@ -39,6 +40,9 @@ struct VoiceOptions {
   std::optional<AgentTarget> defaultAgent;    // for queues not in `queues`
   Seconds sessionTtl{7200};  // a parked call is forgotten this long after its last step
   Seconds busyTimeout{30};   // a step claimed longer ago than this is presumed lost
+  // Mints the signed verdict a <Dial><Sip> carries as X-Callgate-Verdict; borrowed, must outlive
+  // the runtime. nullptr = none (tests of other parts).
+  VerdictIssuer* verdicts = nullptr;
 };
 
 struct TurnContext {
@@ -46,6 +50,8 @@ struct TurnContext {
   Attestation attestation = Attestation::kNone;
   std::string sessionUrl;  // absolute, e.g. https://callgate.example.com/twilio/voice/<id>
   int64_t step = 0;        // what the Gather's action URL names as ?step=
+  std::string caller;      // the webhook's From and To, for the signed verdict ("" unknown)
+  std::string dialled;
 };
 
 struct Turn {
@@ -96,6 +102,8 @@ class TurnRunner {
   // TransferToQueue: the <Dial> to the queue's agent, or an apology and <Hangup/> without one.
   void dial(TwimlWriter& w, const flow::TransferToQueue& transfer, const TurnContext& context,
             const XmlAttributes& sayAttrs, Turn& turn) const;
+  // The signed verdict for a hand-off to `target`, or "" when none is configured or it failed.
+  std::string signedVerdict(const TurnContext& context, const std::string& target) const;
   // TransferToNumber: the <Dial><Number> to the third party.
   void dialNumber(TwimlWriter& w, const flow::TransferToNumber& transfer,
                   const TurnContext& context, Turn& turn) const;

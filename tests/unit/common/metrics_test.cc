@@ -197,6 +197,7 @@ TEST(MetricsCatalogTest, RegisterAllExposesEveryFamily) {
                            "callgate_pin_verifies_total",
                            "callgate_pin_lockouts_total",
                            "callgate_links_total",
+                           "callgate_signed_verdicts_total",
                            "callgate_sms_total",
                            "callgate_sms_delivery_reports_total",
                            "callgate_sip_responses_total",

@@ -52,11 +52,23 @@ std::string signAccessToken(const AccessTokenClaims& claims, const Ed25519Key& k
   std::string payload;
   payload.reserve(256);
   appendClaimsJson(payload, claims);
+  return signCompactJws(key.encodedHeader, payload, key);
+}
 
+std::string encodeJwtHeader(std::string_view kid, std::string_view typ) {
+  std::string header = R"({"alg":"EdDSA","kid":")";
+  header.append(kid).append(R"(","typ":")").append(typ).append("\"}");
+  std::string out;
+  appendBase64Url(out, header.data(), header.size());
+  return out;
+}
+
+std::string signCompactJws(std::string_view encodedHeader, std::string_view payload,
+                           const Ed25519Key& key) {
   std::string jwt;
   // header . payload . signature, each base64url (4 chars per 3 bytes).
-  jwt.reserve(key.encodedHeader.size() + payload.size() * 4 / 3 + 4 + 88);
-  jwt.append(key.encodedHeader).push_back('.');
+  jwt.reserve(encodedHeader.size() + payload.size() * 4 / 3 + 4 + 88);
+  jwt.append(encodedHeader).push_back('.');
   appendBase64Url(jwt, payload.data(), payload.size());
   unsigned char signature[kEd25519SignatureBytes];
   crypto_sign_detached(signature, nullptr, reinterpret_cast<const unsigned char*>(jwt.data()),
@@ -66,7 +78,7 @@ std::string signAccessToken(const AccessTokenClaims& claims, const Ed25519Key& k
   return jwt;
 }
 
-Result<std::string> parseJwtHeader(std::string_view headerJson) {
+Result<std::string> parseJwtHeader(std::string_view headerJson, std::string_view expectedTyp) {
   json::JsonScanner scanner(headerJson, /*maxDepth=*/2);
   std::string alg, typ, kid;
   unsigned seen = 0;
@@ -91,7 +103,7 @@ Result<std::string> parseJwtHeader(std::string_view headerJson) {
   if (!parsed) return bad("token header is not a JSON object of strings");
   if (duplicate) return bad("token header repeats a parameter");
   if ((seen & 1) == 0 || alg != "EdDSA") return bad("token alg must be EdDSA");
-  if ((seen & 2) == 0 || typ != "at+jwt") return bad("token typ must be at+jwt");
+  if ((seen & 2) == 0 || typ != expectedTyp) return bad("token typ is not the expected one");
   if ((seen & 4) == 0 || kid.empty()) return bad("token has no kid");
   if (unknown) return bad("token header has an unsupported parameter");
   return kid;
@@ -144,8 +156,8 @@ Result<AccessTokenClaims> parseClaimsJson(std::string_view payloadJson) {
   return c;
 }
 
-Result<AccessTokenClaims> verifySignedToken(std::string_view jwt, const KeySet& keys,
-                                            TimePoint now) {
+Result<std::string> verifyCompactJws(std::string_view jwt, std::string_view typ,
+                                     const PublicKeyLookup& lookup) {
   if (jwt.size() > kMaxJwtBytes) return bad("token is too large");
   const size_t dot1 = jwt.find('.');
   const size_t dot2 = dot1 == std::string_view::npos ? dot1 : jwt.find('.', dot1 + 1);
@@ -160,23 +172,33 @@ Result<AccessTokenClaims> verifySignedToken(std::string_view jwt, const KeySet& 
   buffer.reserve(jwt.size());
   if (headerB64.empty() || !base64UrlDecode(headerB64, buffer))
     return bad("token header is not base64url");
-  auto kid = parseJwtHeader(buffer);
+  auto kid = parseJwtHeader(buffer, typ);
   if (!kid) return kid.error();
-  const Ed25519Key* key = keys.verificationKey(*kid, now);
-  if (key == nullptr) return bad("token kid is unknown or retired");
+  const unsigned char* publicKey = lookup(*kid);
+  if (publicKey == nullptr) return bad("token kid is unknown or retired");
 
   unsigned char signature[kEd25519SignatureBytes];
   if (!base64UrlDecodeExact(signatureB64, signature, sizeof signature)) {
     return bad("token signature is not 64 bytes of base64url");
   }
   if (crypto_sign_verify_detached(signature, reinterpret_cast<const unsigned char*>(jwt.data()),
-                                  dot2, key->publicKey.data()) != 0) {
+                                  dot2, publicKey) != 0) {
     return bad("token signature is invalid");
   }
-  // Signed by us: now the claims may be read.
+  // Signed by us: now the payload may be read.
   if (payloadB64.empty() || !base64UrlDecode(payloadB64, buffer))
     return bad("token payload is not base64url");
-  return parseClaimsJson(buffer);
+  return buffer;
+}
+
+Result<AccessTokenClaims> verifySignedToken(std::string_view jwt, const KeySet& keys,
+                                            TimePoint now) {
+  auto payload = verifyCompactJws(jwt, kAccessTokenType, [&](std::string_view kid) {
+    const Ed25519Key* key = keys.verificationKey(kid, now);
+    return key == nullptr ? nullptr : key->publicKey.data();
+  });
+  if (!payload) return payload.error();
+  return parseClaimsJson(*payload);
 }
 
 }  // namespace callgate::token

@@ -14,6 +14,7 @@
 #pragma once
 
 #include <cstddef>
+#include <functional>
 #include <string>
 #include <string_view>
 
@@ -24,6 +25,23 @@
 namespace callgate::token {
 
 inline constexpr size_t kMaxJwtBytes = 4096;
+inline constexpr std::string_view kAccessTokenType = "at+jwt";
+
+// The public key (kEd25519PublicKeyBytes) that may verify tokens signed under `kid`, or nullptr.
+using PublicKeyLookup = std::function<const unsigned char*(std::string_view kid)>;
+
+// base64url of the header {"alg":"EdDSA","kid":kid,"typ":typ}.
+std::string encodeJwtHeader(std::string_view kid, std::string_view typ);
+
+// encodedHeader . base64url(payload) . Ed25519 signature under `key`.
+std::string signCompactJws(std::string_view encodedHeader, std::string_view payload,
+                           const Ed25519Key& key);
+
+// The checks described above for a token of header type `typ` (a verdict is not an access token
+// and the reverse), with the key `lookup` gives for its kid; then the decoded payload (whose
+// claims are not read here).
+Result<std::string> verifyCompactJws(std::string_view jwt, std::string_view typ,
+                                     const PublicKeyLookup& lookup);
 
 // Appends the claims as the JSON payload object (times as NumericDate seconds).
 void appendClaimsJson(std::string& out, const AccessTokenClaims& claims);
@@ -37,7 +55,8 @@ Result<AccessTokenClaims> verifySignedToken(std::string_view jwt, const KeySet& 
                                             TimePoint now);
 
 // The pieces, exposed for tests: the header's kid after the alg/typ checks, and the claims.
-Result<std::string> parseJwtHeader(std::string_view headerJson);
+Result<std::string> parseJwtHeader(std::string_view headerJson,
+                                   std::string_view expectedTyp = kAccessTokenType);
 Result<AccessTokenClaims> parseClaimsJson(std::string_view payloadJson);
 
 }  // namespace callgate::token

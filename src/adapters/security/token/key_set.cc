@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "adapters/security/token/base64url.h"
+#include "adapters/security/token/jwt.h"
 
 namespace callgate::token {
 
@@ -35,9 +36,8 @@ Result<Ed25519Key> keyFromSeed(std::span<const unsigned char> seed, TimePoint cr
   key.createdAt = createdAt;
   appendBase64Url(key.publicKeyB64, key.publicKey.data(), key.publicKey.size());
   key.kid = jwkThumbprint(key.publicKeyB64);
-  // The header is the same for every token a key signs, so it is encoded once here.
-  const std::string header = R"({"alg":"EdDSA","kid":")" + key.kid + R"(","typ":"at+jwt"})";
-  appendBase64Url(key.encodedHeader, header.data(), header.size());
+  // The header is the same for every access token a key signs, so it is encoded once here.
+  key.encodedHeader = encodeJwtHeader(key.kid, kAccessTokenType);
   return key;
 }
 

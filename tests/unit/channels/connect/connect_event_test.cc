@@ -48,10 +48,22 @@ TEST(ConnectEventTest, DecodesAFullEvent) {
   ASSERT_TRUE(r.ok()) << r.error().message();
   EXPECT_EQ(r->contact.contactId, "4a573372-1f28-4e26-b97b-XXXXXXXXXXX");
   EXPECT_EQ(r->contact.customerAddress, "+14155550100");
+  EXPECT_EQ(r->contact.systemAddress, "+18005550199");
   EXPECT_EQ(r->contact.languageCode, "fr-CA");
   EXPECT_EQ(r->contact.attestation, Attestation::kA);
   EXPECT_EQ(r->contact.attributes, (StringMap{{"existing", "yes"}}));
   EXPECT_EQ(r->parameters, (StringMap{{"code", "123456"}, {"attestation", "A"}}));
+}
+
+TEST(ConnectEventTest, ASystemEndpointThatIsNotAnObjectWithAnAddressIsIgnored) {
+  for (const json& endpoint : {json(nullptr), json("x"), json::object(), json{{"Address", nullptr}},
+                               json{{"Address", 7}}}) {
+    json e = validEvent();
+    e["Details"]["ContactData"]["SystemEndpoint"] = endpoint;
+    auto r = parseConnectEvent(e.dump());
+    ASSERT_TRUE(r.ok()) << endpoint.dump() << ": " << r.error().message();
+    EXPECT_EQ(r->contact.systemAddress, "") << endpoint.dump();
+  }
 }
 
 TEST(ConnectEventTest, DefaultsWhenOptionalFieldsAreAbsent) {

@@ -50,7 +50,8 @@ TEST(TwilioVoiceLexTest, GatherTakesKeysAndSpeechWithTheBotsWordsAsHints) {
   VoiceOptions options;  // speech off for GetParticipantInput: a bot is spoken to regardless
   flow::Session session(loadFlowText(readSourceFile(kShippedFlow)), flow::CallInfo{});
   TurnRunner runner(functions, options);
-  const Turn turn = runner.run(session, recognizeIntent(), {"CA1", Attestation::kNone, kBase, 4});
+  const Turn turn =
+      runner.run(session, recognizeIntent(), {"CA1", Attestation::kNone, kBase, 4, "", ""});
   EXPECT_EQ(turn.end, Turn::End::kWaiting);
   EXPECT_NE(turn.twiml.find("<Gather input=\"dtmf speech\" action=\"" + std::string(kBase) +
                             "/gather?step=4\" method=\"POST\" finishOnKey=\"#\" timeout=\"6\" "
