@@ -300,7 +300,8 @@ std::string formatReport(const VerifyReport& report) {
   if (report.uncovered > 0) {
     out += "note: " + std::to_string(report.uncovered) +
            (report.uncovered == 1 ? " record" : " records") +
-           " after the last checkpoint, not yet covered by a signature (an edited or truncated "
+           (report.checkpoints > 0 ? " after the last checkpoint" : "") +
+           ", not yet covered by a signature (an edited or truncated "
            "tail there cannot be detected)\n";
   }
   return out;
