@@ -43,7 +43,8 @@ class JsonlAuditLog : public AuditLog {
   Status checkpoint();
 
  private:
-  // The checkpoint line after a record with `seq` whose line is `previousLine`.
+  // A signed checkpoint record numbered `seq`, vouching for the chain up to the line whose hash is
+  // `chain`. kFailedPrecondition without keys.
   Result<std::string> checkpointLine(int64_t seq, const std::string& chain) const;
 
   const AppendFile file_;
