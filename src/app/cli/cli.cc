@@ -188,6 +188,22 @@ int runCli(int argc, char** argv) {
   backup->add_option("--to", backupTo, "the backup file (replaced atomically if it exists)")
       ->required();
 
+  auto* auditCmd = app.add_subcommand("audit", "The tamper-evident audit log");
+  auditCmd->require_subcommand(1);
+  AuditVerifyOptions auditVerify;
+  auto* auditVerifyCmd = auditCmd->add_subcommand(
+      "verify",
+      "Check an audit log's hash chain and signed checkpoints; name the first bad line (exit 1)");
+  addCommonOptions(auditVerifyCmd, o);
+  auditVerifyCmd->add_option("FILE", auditVerify.file,
+                             "the audit log (default: [security] audit_log)");
+  auditVerifyCmd
+      ->add_option("--jwks", auditVerify.jwks,
+                   "a JWKS file with the public keys (repeatable; default: the server's key ring)")
+      ->allow_extra_args(false);
+  auditVerifyCmd->add_option("--state-dir", auditVerify.stateDir,
+                             "the server's working directory, for its relative paths");
+
   auto* sipCmd = app.add_subcommand("sip", "SIP voice channel tools");
   sipCmd->require_subcommand(1);
   SignedIdentity identity;
@@ -257,6 +273,9 @@ int runCli(int argc, char** argv) {
   } else if (backup->parsed()) {
     if (!prepare(o, false, LogLevel::kWarn, config)) return 2;
     rc = backupCommand(config, backupTo);
+  } else if (auditVerifyCmd->parsed()) {
+    if (!prepare(o, false, LogLevel::kWarn, config)) return 2;
+    rc = auditVerifyCommand(config, auditVerify);
   } else if (identityCmd->parsed()) {
     auto a = parseAttestation(identityAttest);
     if (!a.ok() || *a == Attestation::kNone) {

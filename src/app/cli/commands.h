@@ -3,6 +3,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "app/config/config.h"
 #include "channels/simulator/simulator.h"
@@ -58,6 +59,15 @@ int verdictVerifyCommand(const Config& config, const VerdictToCheck& check);
 // `callgate callbacks list`: the callback requests flows left, earliest due first (at most
 // `limit`); numbers masked unless `showNumbers` (the operator who calls back needs them).
 int callbacksListCommand(const Config& config, int limit, bool showNumbers);
+
+// `callgate audit verify`: checks the audit log's hash chain and checkpoint signatures (keys from
+// the JWKS files, else the server's own key ring, with relative paths from `stateDir`).
+struct AuditVerifyOptions {
+  std::string file;  // default: [security] audit_log
+  std::vector<std::string> jwks;
+  std::string stateDir;
+};
+int auditVerifyCommand(const Config& config, const AuditVerifyOptions& options);
 
 // `callgate sip identity`: prints an Identity header value for a test call.
 struct SignedIdentity {

@@ -26,6 +26,7 @@ constexpr TableEntry kTables[] = {
     {"storage", [](TableReader& t, Config& c) { return detail::readStorageTable(t, c.storage); }},
     {"sms", [](TableReader& t, Config& c) { return detail::readSmsTable(t, c.sms); }},
     {"security", [](TableReader& t, Config& c) { return detail::readSecurityTable(t, c); }},
+    {"audit", [](TableReader& t, Config& c) { return detail::readAuditTable(t, c); }},
     {"otp", [](TableReader& t, Config& c) { return detail::readOtpTable(t, c.otp); }},
     {"links", [](TableReader& t, Config& c) { return detail::readLinksTable(t, c); }},
     {"flows",

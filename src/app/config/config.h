@@ -152,6 +152,9 @@ struct Config {
   CallerIdTrust callerIdTrust = CallerIdTrust::kAttested;
   std::string otpSecretFile = "var/otp.key";  // CALLGATE_OTP_SECRET (64 hex chars) wins
   std::string auditLog = "var/audit.jsonl";
+  // [audit] checkpoint_every: a signed checkpoint follows every record whose seq is a multiple of
+  // it (and one is written at clean shutdown); 0 = only at shutdown.
+  int auditCheckpointEvery = 100;
   std::string pinPepperFile = "var/pin.key";  // CALLGATE_PIN_PEPPER (64 hex chars) wins
   int pinMaxFailures = 5;                     // consecutive wrong PINs before the user id locks
   // How long callgate's record that a contact authenticated (verify-pin, verify-otp, trusted

@@ -24,6 +24,7 @@ Status readLogTable(TableReader& t, LogLevel& level, std::string& file);  // lev
 Status readSecurityTable(TableReader& t, Config& c);  // caller id trust, key files, PIN hashing
 Status readOtpTable(TableReader& t, OtpConfig& otp);
 Status readLinksTable(TableReader& t, Config& c);  // public_base_url, link TTL and limits
+Status readAuditTable(TableReader& t, Config& c);  // checkpoint_every
 
 // tokens_table.cc
 Status readTokensTable(TableReader& t, Config& c);

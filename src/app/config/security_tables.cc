@@ -24,6 +24,11 @@ Status readSecurityTable(TableReader& t, Config& c) {
   return okStatus();
 }
 
+Status readAuditTable(TableReader& t, Config& c) {
+  t.integer("checkpoint_every", c.auditCheckpointEvery, 0, 1000000);
+  return t.finish();
+}
+
 Status readOtpTable(TableReader& t, OtpConfig& otp) {
   t.integer("digits", otp.digits, 4, 10);
   t.seconds("ttl_seconds", otp.ttl, 30, 3600);

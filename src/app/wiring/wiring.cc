@@ -183,8 +183,12 @@ Status addRoutingFunctions(const Config& config, Services& s) {
 
 }  // namespace
 
-std::unique_ptr<AuditLog> buildAuditLog(const Config& config, const Clock& clock) {
-  return std::make_unique<JsonlAuditLog>(config.auditLog, clock);
+std::unique_ptr<AuditLog> buildAuditLog(const Config& config, const Clock& clock,
+                                        token::KeyRing* keys) {
+  AuditSigningKeys signing;
+  if (keys != nullptr) signing = [keys] { return keys->current(); };
+  return std::make_unique<JsonlAuditLog>(config.auditLog, clock, std::move(signing),
+                                         config.auditCheckpointEvery);
 }
 
 Result<std::unique_ptr<PinHasher>> buildPinHasher(const Config& config) {
@@ -229,8 +233,8 @@ Result<std::unique_ptr<Services>> buildServices(const Config& config) {
   }
   s->voiceStateCipher = std::move(*voiceCipher);
   if (Status sms = buildSmsSender(config, *key, *s); !sms.ok()) return sms.error();
-  s->audit = buildAuditLog(config, *s->clock);
   if (Status t = buildTokens(config, *s, *key); !t.ok()) return t.error();
+  s->audit = buildAuditLog(config, *s->clock, s->keyRing.get());  // checkpoints: the JWT key
 
   s->contactAuthLedger = std::make_unique<ContactAuthLedger>(*s->contactAuth, *s->customers,
                                                              *s->clock, config.contactAuthTtl);

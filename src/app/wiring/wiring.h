@@ -80,8 +80,8 @@ struct Services {
   std::unique_ptr<StateCipher> voiceStateCipher;
   std::unique_ptr<SmsSender> sms;
   std::unique_ptr<CodeHasher> hasher;
-  std::unique_ptr<AuditLog> audit;
   std::unique_ptr<token::KeyRing> keyRing;       // JWT signing keys (in signingKeys)
+  std::unique_ptr<AuditLog> audit;               // after keyRing, which signs its checkpoints
   std::unique_ptr<TokenStateStore> tokenStates;  // revoked / used tokens
   std::unique_ptr<TokenService> tokens;          // mints and verifies access tokens
   std::unique_ptr<CredentialStore> credentials;
@@ -123,8 +123,11 @@ Result<std::string> otpKey(const Config& config);
 // Only the database and its stores, for commands that just manage customers.
 Result<std::unique_ptr<Services>> buildStorage(const Config& config);
 
-// The audit log named by security.audit_log, for CLI commands that record events.
-std::unique_ptr<AuditLog> buildAuditLog(const Config& config, const Clock& clock);
+// The audit log named by security.audit_log, hash-chained; for CLI commands that record events
+// (no `keys`: no checkpoints). With the JWT key ring (the server's), signed checkpoints every
+// [audit] checkpoint_every records; the ring must outlive the log.
+std::unique_ptr<AuditLog> buildAuditLog(const Config& config, const Clock& clock,
+                                        token::KeyRing* keys = nullptr);
 
 // The PIN hasher: argon2id with the config's cost, peppered with CALLGATE_PIN_PEPPER (64 hex) if
 // set, else the key in security.pin_pepper_file (created 0600 on first use). For the CLI commands
