@@ -26,7 +26,11 @@ CounterFamily& otpSends();
 CounterFamily& otpVerifies();
 // {outcome: authenticated|denied|locked|error}
 CounterFamily& pinVerifies();
+// {kind: temporary|permanent}
 CounterFamily& pinLockouts();
+// {outcome: sent|not_sent} (not_sent: unknown or unlocked id, a send limit, a failed send)
+CounterFamily& pinUnlockCodes();
+CounterFamily& pinSelfServiceUnlocks();
 // {event: issued|redeemed|refused}
 CounterFamily& links();
 // {provider: outbox|twilio|sns|kannel|other, outcome: sent|failed}
