@@ -82,8 +82,9 @@ class PinLockoutTest(ServerTestCase):
         time.sleep(STEP_SECONDS + 0.2)
         self.assertEqual(self.pin("12345678", "4321")["lockKind"], "permanent")
 
-        shown = self.ws.run("customers", "show", *self.ws.store_args(), "--user-id", "12345678")
-        self.assertIn("pin_locked: yes", shown.stdout)
+        shown = self.ws.run("customers", "show", *self.ws.store_args(), "--config", self.config,
+                            "--user-id", "12345678")
+        self.assertIn("pin_locked: yes, since", shown.stdout)
 
         # Self-service: a code to the number on file, never to the calling phone.
         self.assertEqual(self.invoke("send-unlock-code", userId="12345678"),
