@@ -62,9 +62,24 @@ CounterFamily& pinVerifies() {
 }
 
 CounterFamily& pinLockouts() {
+  static CounterFamily& f = r().counter(
+      "callgate_pin_lockouts_total",
+      "PIN failures that locked a user id (the attempt that locks), by lock kind.", {"kind"});
+  return f;
+}
+
+CounterFamily& pinUnlockCodes() {
+  static CounterFamily& f = r().counter(
+      "callgate_pin_unlock_codes_total",
+      "send-unlock-code requests: a code texted to the number on file, or nothing sent.",
+      {"outcome"});
+  return f;
+}
+
+CounterFamily& pinSelfServiceUnlocks() {
   static CounterFamily& f =
-      r().counter("callgate_pin_lockouts_total",
-                  "PIN failures that locked a user id (the attempt that locks).");
+      r().counter("callgate_pin_self_service_unlocks_total",
+                  "User ids unlocked by their owner with a code texted to the number on file.");
   return f;
 }
 
@@ -206,6 +221,8 @@ void registerAll(std::string_view version) {
   otpVerifies();
   pinVerifies();
   pinLockouts();
+  pinUnlockCodes();
+  pinSelfServiceUnlocks();
   links();
   signedVerdicts();
   sms();
@@ -226,6 +243,8 @@ void registerAll(std::string_view version) {
   for (std::string_view o : {"sent", "rate_limited", "send_failed"}) otpSends().with({o});
   for (std::string_view o : {"verified", "invalid", "locked", "expired"}) otpVerifies().with({o});
   for (std::string_view o : {"authenticated", "denied", "locked"}) pinVerifies().with({o});
+  for (std::string_view k : {"temporary", "permanent"}) pinLockouts().with({k});
+  for (std::string_view o : {"sent", "not_sent"}) pinUnlockCodes().with({o});
   for (std::string_view e : {"issued", "redeemed", "refused"}) links().with({e});
 }
 

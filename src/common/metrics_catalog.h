@@ -26,7 +26,11 @@ CounterFamily& otpSends();
 CounterFamily& otpVerifies();
 // {outcome: authenticated|denied|locked|error}
 CounterFamily& pinVerifies();
+// {kind: temporary|permanent}
 CounterFamily& pinLockouts();
+// {outcome: sent|not_sent} (not_sent: unknown or unlocked id, a send limit, a failed send)
+CounterFamily& pinUnlockCodes();
+CounterFamily& pinSelfServiceUnlocks();
 // {event: issued|redeemed|refused}
 CounterFamily& links();
 // {channel: sip|twilio|connect, acr: none|callerid|1fa|2fa}

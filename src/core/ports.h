@@ -101,14 +101,17 @@ class CredentialStore {
   // Sets (or replaces) the PIN hash of an existing user id; kNotFound otherwise.
   virtual Status setPinHash(const std::string& userId, const std::string& pinHash,
                             TimePoint now) = 0;
-  // Atomically: if `userId` has fewer than maxFailures failures, counts one more (recording the
-  // lock time when this reaches maxFailures) and allows the attempt; else refuses it.
-  virtual Result<PinAttempt> beginPinAttempt(const std::string& userId, int maxFailures,
-                                             TimePoint now) = 0;
-  // A correct PIN: the counter starts over.
+  // Atomically (one read-modify-write that concurrent attempts, from any thread or node, wait
+  // for): applies decidePinAttempt(policy, stored record, now) to `userId`'s record and stores
+  // its `next`. So an attempt while a lock is in force is refused and not counted; any other is
+  // counted, and the one that reaches a step or policy.lockAfter starts that lock.
+  virtual Result<PinAttempt> beginPinAttempt(const std::string& userId,
+                                             const PinLockoutPolicy& policy, TimePoint now) = 0;
+  // A correct PIN: the counter starts over and every lock is lifted.
   virtual Status resetPinFailures(const std::string& userId) = 0;
   virtual Result<PinFailureState> pinFailures(const std::string& userId) = 0;
-  // Clears the counter and the lock; true if there was one to clear.
+  // Clears the counter and the locks (an operator, or a code texted to the number on file); true
+  // if there was a record to clear.
   virtual Result<bool> unlock(const std::string& userId) = 0;
 };
 

@@ -5,8 +5,9 @@
 namespace callgate {
 
 const std::vector<std::string>& builtinFunctionNames() {
-  static const std::vector<std::string> kNames{"lookup-caller", "send-otp", "verify-otp",
-                                               "verify-pin", "issue-action-link"};
+  static const std::vector<std::string> kNames{
+      "lookup-caller",    "send-otp",           "verify-otp",       "verify-pin",
+      "send-unlock-code", "verify-unlock-code", "issue-action-link"};
   return kNames;
 }
 

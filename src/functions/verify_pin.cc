@@ -2,6 +2,9 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+#include <chrono>
+
 #include "common/metrics_catalog.h"
 #include "core/verdict.h"
 #include "functions/lookup_caller.h"
@@ -21,6 +24,18 @@ std::string parameter(const FunctionRequest& request, const char* key) {
   return it == request.parameters.end() ? std::string() : it->second;
 }
 
+// Locked, with what a flow needs to tell the caller: for good, or until when.
+StringMap locked(const PinLock& lock, TimePoint now) {
+  StringMap out = outcome("Locked");
+  out["lockKind"] = std::string(pinLockKindName(lock.kind));
+  if (lock.kind == PinLockKind::kTemporary) {
+    const auto left = std::chrono::ceil<Seconds>(lock.until - now);
+    out["lockedUntil"] = formatRfc3339(lock.until);
+    out["retryAfterSeconds"] = std::to_string(std::max<int64_t>(left.count(), 1));
+  }
+  return out;
+}
+
 }  // namespace
 
 Result<StringMap> VerifyPin::invoke(const FunctionRequest& request) {
@@ -33,12 +48,14 @@ Result<StringMap> VerifyPin::invoke(const FunctionRequest& request) {
     return outcome("Denied");
   }
 
-  const int max = deps_.maxFailures;
-  auto attempt = deps_.credentials.beginPinAttempt(userId, max, deps_.clock.now());
+  const TimePoint now = deps_.clock.now();
+  auto attempt = deps_.credentials.beginPinAttempt(userId, deps_.lockout, now);
   if (!attempt.ok()) return attempt.error();
   if (!attempt->allowed) {
-    deps_.audit.record("pin_refused_locked", {{"user_id", userId}});
-    return outcome("Locked");
+    deps_.audit.record(
+        "pin_refused_locked",
+        {{"user_id", userId}, {"lock", std::string(pinLockKindName(attempt->lock.kind))}});
+    return locked(attempt->lock, now);
   }
 
   // From here, known and unknown ids run the same steps: one read, one argon2id verification
@@ -51,16 +68,27 @@ Result<StringMap> VerifyPin::invoke(const FunctionRequest& request) {
   const bool match = verified && isWellFormedPin(pin) && !storedHash.empty();
   if (match) return onMatch(request.contact.contactId, userId, pin, storedHash);
 
-  if (attempt->failures >= max) {
-    metrics::pinLockouts().with().inc();
-    deps_.audit.record("pin_locked",
-                       {{"user_id", userId}, {"attempts", std::to_string(attempt->failures)}});
-    return outcome("Locked");
+  const std::string attempts = std::to_string(attempt->failures);
+  switch (attempt->lock.kind) {
+    case PinLockKind::kPermanent:
+      metrics::pinLockouts().with({"permanent"}).inc();
+      deps_.audit.record("pin_locked", {{"user_id", userId}, {"attempts", attempts}});
+      return locked(attempt->lock, now);
+    case PinLockKind::kTemporary: {
+      metrics::pinLockouts().with({"temporary"}).inc();
+      const auto seconds = std::chrono::ceil<Seconds>(attempt->lock.until - now).count();
+      deps_.audit.record(
+          "pin_locked_temporarily",
+          {{"user_id", userId}, {"attempts", attempts}, {"seconds", std::to_string(seconds)}});
+      return locked(attempt->lock, now);
+    }
+    case PinLockKind::kNone:
+      break;
   }
-  deps_.audit.record("pin_failed",
-                     {{"user_id", userId}, {"attempts", std::to_string(attempt->failures)}});
+  deps_.audit.record("pin_failed", {{"user_id", userId}, {"attempts", attempts}});
   StringMap out = outcome("Denied");
-  out["attemptsRemaining"] = std::to_string(max - attempt->failures);
+  out["attemptsRemaining"] =
+      std::to_string(pinFailuresBeforeLock(deps_.lockout, attempt->failures));
   return out;
 }
 

@@ -2,21 +2,28 @@
 // Answers lambdaResult "Success" and authResult "Authenticated" | "Denied" | "Locked", with
 // authenticated "True"/"False"; when authenticated also userId, authMethod "pin" and the
 // customer's attributes (firstName, lastName, custLevel, language). Denied carries
-// attemptsRemaining.
+// attemptsRemaining (wrong PINs left before the next lock). Locked carries lockKind
+// "temporary" | "permanent"; a temporary lock also lockedUntil (RFC 3339, UTC) and
+// retryAfterSeconds (whole seconds, rounded up).
+//
+// Locks follow the PinLockoutPolicy (core/pin_policy.h): temporary ones that escalate, then one
+// that lasts until the PIN is reset, an operator runs `callgate customers unlock`, or the owner
+// unlocks it with a texted code (send-unlock-code, verify-unlock-code). A locked user id answers
+// Locked without checking the PIN at all, even the right one.
 //
 // Existence never shows: an unknown user id is counted, locked and answered exactly like a known
 // one, and costs the same argon2id verification (PinHasher::verify against a dummy hash). A
 // missing or malformed PIN is Denied and counts as a failure; a malformed user id is Denied and
 // not counted (there is no id to count it against). The function never fails with
-// kInvalidArgument, so the HTTP status cannot differ either. A locked user id answers Locked
-// without checking the PIN at all, even the right one, until `callgate customers unlock`.
+// kInvalidArgument, so the HTTP status cannot differ either.
 //
 // Before answering Authenticated it records ("pin", user id, the customer's number) for the
 // request's contact id in the ContactAuthLedger (issue-action-link reads it); if that write
 // fails, the call fails as for any other store failure.
 //
-// Audit: pin_verified, pin_failed (attempts), pin_locked (the failure that locked),
-// pin_refused_locked (an attempt while locked); with the user id, never the PIN.
+// Audit: pin_verified, pin_failed (attempts), pin_locked_temporarily (the failure that started a
+// temporary lock: attempts, seconds), pin_locked (the failure that locked for good),
+// pin_refused_locked (an attempt while locked: lock kind); with the user id, never the PIN.
 // Thread-safe (stateless over thread-safe ports). Slow by design (argon2id): run it on a worker.
 #pragma once
 
@@ -33,7 +40,7 @@ struct PinDeps {
   const PinHasher& hasher;
   const Clock& clock;
   AuditLog& audit;
-  int maxFailures = kDefaultPinMaxFailures;
+  PinLockoutPolicy lockout;
 };
 
 class VerifyPin : public Function {

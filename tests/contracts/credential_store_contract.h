@@ -9,6 +9,7 @@
 
 #include "contracts/contract_support.h"
 #include "contracts/customer_store_contract.h"
+#include "core/pin_policy.h"
 #include "core/ports.h"
 
 namespace callgate::contracts {
@@ -19,15 +20,19 @@ class CredentialStoreContract : public ::testing::Test {
   CustomerStore& customers() { return factory_.customers(); }
   CredentialStore& store() { return factory_.credentials(); }
   TimePoint now() { return factory_.clock().now(); }
+  // The single limit of the first release: locked for good after `maxFailures`.
   PinAttempt attempt(const std::string& userId, int maxFailures, TimePoint at) {
-    auto a = store().beginPinAttempt(userId, maxFailures, at);
+    return attempt(userId, PinLockoutPolicy::permanentAfter(maxFailures), at);
+  }
+  PinAttempt attempt(const std::string& userId, const PinLockoutPolicy& policy, TimePoint at) {
+    auto a = store().beginPinAttempt(userId, policy, at);
     EXPECT_TRUE(a.ok()) << a.error().toString();
     return a.ok() ? *a : PinAttempt{};
   }
   PinFailureState failures(const std::string& userId) {
     auto f = store().pinFailures(userId);
     EXPECT_TRUE(f.ok()) << f.error().toString();
-    return f.ok() ? *f : PinFailureState{-1, {}};
+    return f.ok() ? *f : PinFailureState{-1, {}, {}};
   }
 
   Factory factory_;
@@ -87,7 +92,9 @@ TYPED_TEST_P(CredentialStoreContract, AttemptsAreCountedUntilTheLimitThenRefused
   EXPECT_FALSE(refused.allowed);
   EXPECT_EQ(refused.failures, 5);
   const PinFailureState state = this->failures("12345678");
-  EXPECT_TRUE(state.locked(5));
+  EXPECT_EQ(pinLockAt(PinLockoutPolicy::permanentAfter(5), state, t0 + Millis(10)).kind,
+            PinLockKind::kPermanent);
+  EXPECT_EQ(refused.lock.kind, PinLockKind::kPermanent);
   EXPECT_EQ(state.failures, 5);
   EXPECT_EQ(state.lockedAt, t0 + Millis(5));  // a refused attempt does not move the lock time
 }
@@ -106,7 +113,7 @@ TYPED_TEST_P(CredentialStoreContract, CountersAreKeptPerUserIdWhetherOrNotItExis
 TYPED_TEST_P(CredentialStoreContract, ResetStartsTheCountOver) {
   ASSERT_TRUE(this->store().resetPinFailures("12345678").ok());  // nothing to reset: fine
   for (int i = 0; i < 3; ++i) this->attempt("12345678", 3, this->now());
-  ASSERT_TRUE(this->failures("12345678").locked(3));
+  ASSERT_NE(this->failures("12345678").lockedAt, TimePoint{});
   ASSERT_TRUE(this->store().resetPinFailures("12345678").ok());
   const PinFailureState state = this->failures("12345678");
   EXPECT_EQ(state.failures, 0);
@@ -133,7 +140,8 @@ TYPED_TEST_P(CredentialStoreContract, ConcurrentAttemptsNeverExceedTheLimit) {
   std::atomic<int> allowed{0};
   race([&](int) {
     for (int i = 0; i < 3; ++i) {
-      auto a = this->store().beginPinAttempt("55556666", 5, this->now());
+      auto a = this->store().beginPinAttempt("55556666", PinLockoutPolicy::permanentAfter(5),
+                                             this->now());
       EXPECT_TRUE(a.ok());
       if (a.ok() && a->allowed) ++allowed;
     }
@@ -144,12 +152,120 @@ TYPED_TEST_P(CredentialStoreContract, ConcurrentAttemptsNeverExceedTheLimit) {
   EXPECT_FALSE(this->attempt("55556666", 5, this->now()).allowed);
 }
 
+// Steps [[2, 60 s], [4, 600 s]], locked for good at 6.
+inline PinLockoutPolicy contractLockout() { return {{{2, Seconds(60)}, {4, Seconds(600)}}, 6}; }
+
+TYPED_TEST_P(CredentialStoreContract, AStepLocksForItsTimeWithoutCountingRefusedAttempts) {
+  const PinLockoutPolicy policy = contractLockout();
+  const TimePoint t0 = this->now();
+  EXPECT_EQ(this->attempt("12345678", policy, t0).lock.kind, PinLockKind::kNone);
+  // The attempt that reaches the step says which lock it starts (if its PIN is wrong).
+  const PinAttempt second = this->attempt("12345678", policy, t0 + Seconds(1));
+  EXPECT_TRUE(second.allowed);
+  EXPECT_EQ(second.failures, 2);
+  EXPECT_EQ(second.lock.kind, PinLockKind::kTemporary);
+  EXPECT_EQ(second.lock.until, t0 + Seconds(61));
+  EXPECT_EQ(this->failures("12345678").lockedUntil, t0 + Seconds(61));
+  // Refused until then, and not counted.
+  for (Seconds at : {Seconds(1), Seconds(30), Seconds(60)}) {
+    const PinAttempt refused = this->attempt("12345678", policy, t0 + Seconds(1) + at - Millis(1));
+    EXPECT_FALSE(refused.allowed) << at.count();
+    EXPECT_EQ(refused.lock.kind, PinLockKind::kTemporary);
+    EXPECT_EQ(refused.lock.until, t0 + Seconds(61));
+    EXPECT_EQ(refused.failures, 2);
+  }
+  EXPECT_EQ(this->failures("12345678").failures, 2);
+  // From the lock's end on, attempts count again; the next step escalates.
+  const PinAttempt third = this->attempt("12345678", policy, t0 + Seconds(61));
+  EXPECT_TRUE(third.allowed);
+  EXPECT_EQ(third.failures, 3);
+  EXPECT_EQ(third.lock.kind, PinLockKind::kNone);
+  const PinAttempt fourth = this->attempt("12345678", policy, t0 + Seconds(62));
+  EXPECT_EQ(fourth.lock.kind, PinLockKind::kTemporary);
+  EXPECT_EQ(fourth.lock.until, t0 + Seconds(662));
+  EXPECT_FALSE(this->attempt("12345678", policy, t0 + Seconds(661)).allowed);
+  EXPECT_TRUE(this->attempt("12345678", policy, t0 + Seconds(662)).allowed);
+}
+
+TYPED_TEST_P(CredentialStoreContract, LockAfterLocksForGoodUntilResetOrUnlock) {
+  const PinLockoutPolicy policy = contractLockout();
+  TimePoint at = this->now();
+  int allowed = 0;
+  // Wait out every temporary lock: the count still ends at lockAfter.
+  for (int i = 0; i < 20; ++i) {
+    const PinAttempt a = this->attempt("99990000", policy, at);  // an id no customer has
+    if (a.allowed) ++allowed;
+    at += Seconds(601);
+  }
+  EXPECT_EQ(allowed, 6);
+  const PinFailureState state = this->failures("99990000");
+  EXPECT_EQ(state.failures, 6);
+  EXPECT_NE(state.lockedAt, TimePoint{});
+  const PinAttempt refused = this->attempt("99990000", policy, at + Seconds(86400 * 365));
+  EXPECT_FALSE(refused.allowed);
+  EXPECT_EQ(refused.lock.kind, PinLockKind::kPermanent);
+  ASSERT_TRUE(*this->store().unlock("99990000"));
+  const PinAttempt again = this->attempt("99990000", policy, at);
+  EXPECT_TRUE(again.allowed);
+  EXPECT_EQ(again.failures, 1);
+}
+
+TYPED_TEST_P(CredentialStoreContract, ResetAndUnlockLiftATemporaryLock) {
+  const PinLockoutPolicy policy = contractLockout();
+  const TimePoint t0 = this->now();
+  for (int i = 0; i < 2; ++i) this->attempt("12345678", policy, t0);
+  ASSERT_FALSE(this->attempt("12345678", policy, t0).allowed);
+  ASSERT_TRUE(this->store().resetPinFailures("12345678").ok());
+  PinFailureState state = this->failures("12345678");
+  EXPECT_EQ(state.failures, 0);
+  EXPECT_EQ(state.lockedUntil, TimePoint{});
+  EXPECT_TRUE(this->attempt("12345678", policy, t0).allowed);
+  this->attempt("12345678", policy, t0);
+  ASSERT_FALSE(this->attempt("12345678", policy, t0).allowed);
+  ASSERT_TRUE(*this->store().unlock("12345678"));
+  state = this->failures("12345678");
+  EXPECT_EQ(state.failures, 0);
+  EXPECT_EQ(state.lockedUntil, TimePoint{});
+  EXPECT_TRUE(this->attempt("12345678", policy, t0).allowed);
+}
+
+TYPED_TEST_P(CredentialStoreContract, ConcurrentAttemptsNeverPassAStep) {
+  const PinLockoutPolicy policy = contractLockout();
+  const TimePoint t0 = this->now();
+  std::atomic<int> allowed{0};
+  race([&](int) {
+    for (int i = 0; i < 3; ++i) {
+      auto a = this->store().beginPinAttempt("55556666", policy, t0);
+      EXPECT_TRUE(a.ok());
+      if (a.ok() && a->allowed) ++allowed;
+    }
+    return true;
+  });
+  EXPECT_EQ(allowed.load(), 2);  // the first step stops everyone else
+  EXPECT_EQ(this->failures("55556666").failures, 2);
+  // After it, the same again up to the second step.
+  allowed = 0;
+  race([&](int) {
+    for (int i = 0; i < 3; ++i) {
+      auto a = this->store().beginPinAttempt("55556666", policy, t0 + Seconds(60));
+      EXPECT_TRUE(a.ok());
+      if (a.ok() && a->allowed) ++allowed;
+    }
+    return true;
+  });
+  EXPECT_EQ(allowed.load(), 2);
+  EXPECT_EQ(this->failures("55556666").failures, 4);
+}
+
 REGISTER_TYPED_TEST_SUITE_P(CredentialStoreContract, PinHashTellsUnknownFromNoPinFromSet,
                             AddWithPinsStoresNoPinWhenTheBatchFails,
                             SetPinHashSetsAndReplacesForAnExistingUserIdOnly,
                             AttemptsAreCountedUntilTheLimitThenRefused,
                             CountersAreKeptPerUserIdWhetherOrNotItExists, ResetStartsTheCountOver,
                             UnlockClearsTheCounterAndTheLockOnce,
-                            ConcurrentAttemptsNeverExceedTheLimit);
+                            ConcurrentAttemptsNeverExceedTheLimit,
+                            AStepLocksForItsTimeWithoutCountingRefusedAttempts,
+                            LockAfterLocksForGoodUntilResetOrUnlock,
+                            ResetAndUnlockLiftATemporaryLock, ConcurrentAttemptsNeverPassAStep);
 
 }  // namespace callgate::contracts

@@ -87,9 +87,9 @@ class FailingCredentialStore : public CredentialStore {
   Status setPinHash(const std::string& userId, const std::string& hash, TimePoint now) override {
     CALLGATE_FORWARD(setPinHash(userId, hash, now));
   }
-  Result<PinAttempt> beginPinAttempt(const std::string& userId, int maxFailures,
+  Result<PinAttempt> beginPinAttempt(const std::string& userId, const PinLockoutPolicy& policy,
                                      TimePoint now) override {
-    CALLGATE_FORWARD(beginPinAttempt(userId, maxFailures, now));
+    CALLGATE_FORWARD(beginPinAttempt(userId, policy, now));
   }
   Status resetPinFailures(const std::string& userId) override {
     CALLGATE_FORWARD(resetPinFailures(userId));

@@ -149,14 +149,13 @@ class InMemoryCredentialStore : public CredentialStore {
     customers_.pinHashes[userId] = hash;
     return okStatus();
   }
-  Result<PinAttempt> beginPinAttempt(const std::string& userId, int maxFailures,
+  Result<PinAttempt> beginPinAttempt(const std::string& userId, const PinLockoutPolicy& policy,
                                      TimePoint now) override {
     std::lock_guard lock(customers_.mutex());
     PinFailureState& f = failures[userId];
-    if (f.failures >= maxFailures) return PinAttempt{false, f.failures};
-    ++f.failures;
-    if (f.failures >= maxFailures && f.lockedAt == TimePoint{}) f.lockedAt = now;
-    return PinAttempt{true, f.failures};
+    const PinAttemptDecision decision = decidePinAttempt(policy, f, now);
+    f = decision.next;
+    return decision.attempt;
   }
   Status resetPinFailures(const std::string& userId) override {
     std::lock_guard lock(customers_.mutex());

@@ -1,6 +1,7 @@
 """Brute force over HTTP: 10,000 PIN guesses (the whole 4-digit space) against one user id on
 four keep-alive connections in parallel. Expect 0 successes, at most 5 guesses ever checked
-(the rest answered Locked), pin_locked in the audit, and unknown ids answering the same way.
+(the rest answered Locked: the default's first lock lasts 15 minutes, longer than the test),
+pin_locked_temporarily in the audit, and unknown ids answering the same way.
 And a flood of PIN checks (argon2id) must not hold up the other endpoints, nor queue without
 bound."""
 
@@ -79,7 +80,8 @@ class PinBruteForceTest(ServerTestCase):
         with open(self.ws.audit, encoding="utf-8") as f:
             events = [json.loads(line) for line in f if line.strip()]
         names = [e["event"] for e in events]
-        self.assertEqual(names.count("pin_locked"), 1)
+        self.assertEqual(names.count("pin_locked_temporarily"), 1)
+        self.assertEqual(names.count("pin_locked"), 0)
         self.assertEqual(names.count("pin_failed"), 4)
         self.assertEqual(names.count("pin_verified"), 0)
         self.assertEqual(names.count("pin_refused_locked"), 9995)
@@ -99,8 +101,10 @@ class PinBruteForceTest(ServerTestCase):
                 self.assertEqual(status, 200)
                 answers.append(body)
             self.assertEqual([a["authResult"] for a in answers], ["Denied"] * 4 + ["Locked"] * 3, unknown)
-            self.assertTrue(all(set(a) <= {"lambdaResult", "authResult", "authenticated", "attemptsRemaining"}
+            self.assertTrue(all(set(a) <= {"lambdaResult", "authResult", "authenticated", "attemptsRemaining",
+                                           "lockKind", "lockedUntil", "retryAfterSeconds"}
                                 for a in answers))
+            self.assertEqual({a.get("lockKind") for a in answers[4:]}, {"temporary"})
         self.assertTrue(os.path.exists(self.ws.audit))
 
 

@@ -177,9 +177,13 @@ int customersShowCommand(const Config& config, const std::string& phone,
     auto failures = s.credentials->pinFailures(c.userId);
     if (!failures.ok()) return fail(failures.error().message());
     std::cout << "pin: " << (hash->value_or("").empty() ? "not set" : "set") << "\n";
-    if (failures->locked(config.pinMaxFailures)) {
+    const PinLock lock = pinLockAt(config.pinLockout, *failures, s.clock->now());
+    if (lock.kind == PinLockKind::kPermanent) {
       std::cout << "pin_locked: yes, since " << formatRfc3339(failures->lockedAt)
                 << " (callgate customers unlock --user-id " << c.userId << ")\n";
+    } else if (lock.kind == PinLockKind::kTemporary) {
+      std::cout << "pin_locked: yes, until " << formatRfc3339(lock.until) << " ("
+                << failures->failures << " recent failures)\n";
     } else {
       std::cout << "pin_locked: no (" << failures->failures << " recent failures)\n";
     }

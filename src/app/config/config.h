@@ -22,6 +22,7 @@
 #include "channels/twilio_voice/twilio_voice_config.h"
 #include "common/result.h"
 #include "core/otp_policy.h"
+#include "core/pin_policy.h"
 #include "core/trust_policy.h"
 #include "functions/connect_data.h"
 #include "functions/connect_hours.h"
@@ -156,7 +157,8 @@ struct Config {
   // it (and one is written at clean shutdown); 0 = only at shutdown.
   int auditCheckpointEvery = 100;
   std::string pinPepperFile = "var/pin.key";  // CALLGATE_PIN_PEPPER (64 hex chars) wins
-  int pinMaxFailures = 5;                     // consecutive wrong PINs before the user id locks
+  // pin_lockout_steps, pin_lock_after (or the shorthand pin_max_failures): core/pin_policy.h.
+  PinLockoutPolicy pinLockout;
   // How long callgate's record that a contact authenticated (verify-pin, verify-otp, trusted
   // caller ID) lets issue-action-link send that contact a link: the length of a call.
   Seconds contactAuthTtl{900};

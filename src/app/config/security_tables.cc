@@ -5,13 +5,60 @@
 
 namespace callgate::app::detail {
 
+namespace {
+
+// pin_lockout_steps and pin_lock_after, or the older pin_max_failures as a shorthand for both
+// (PinLockoutPolicy::fromMaxFailures); never the shorthand with either of the others.
+Status readPinLockout(TableReader& t, PinLockoutPolicy& policy) {
+  int maxFailures = 0;
+  t.integer("pin_max_failures", maxFailures, 1, kPinMaxLockAfter);
+  std::vector<std::pair<int64_t, int64_t>> pairs;
+  const bool hasSteps = t.integerPairs("pin_lockout_steps", pairs);
+  int lockAfter = 0;
+  t.integer("pin_lock_after", lockAfter, 1, kPinMaxLockAfter);
+  if (maxFailures > 0) {
+    if (hasSteps || lockAfter > 0) {
+      return t.invalid("pin_max_failures",
+                       "is a shorthand for pin_lockout_steps and pin_lock_after: set either it "
+                       "or them");
+    }
+    policy = PinLockoutPolicy::fromMaxFailures(maxFailures);
+    return okStatus();
+  }
+  PinLockoutPolicy read = policy;
+  if (lockAfter > 0) read.lockAfter = lockAfter;
+  if (hasSteps) {
+    read.steps.clear();
+    for (const auto& [failures, seconds] : pairs) {
+      if (failures < 1 || failures > kPinMaxLockAfter || seconds < 1 ||
+          seconds > kPinMaxStepDuration.count()) {
+        return t.invalid("pin_lockout_steps", "must hold [failures 1..100, seconds 1.." +
+                                                  std::to_string(kPinMaxStepDuration.count()) +
+                                                  "] pairs");
+      }
+      read.steps.push_back({static_cast<int>(failures), Seconds(seconds)});
+    }
+  } else {
+    // Only pin_lock_after given: the default steps that come before it.
+    std::erase_if(read.steps,
+                  [&](const PinLockoutStep& s) { return s.failures >= read.lockAfter; });
+  }
+  if (Status s = validatePinLockoutPolicy(read); !s.ok()) {
+    return t.invalid("pin_lockout_steps", "/ pin_lock_after: " + s.error().message());
+  }
+  policy = std::move(read);
+  return okStatus();
+}
+
+}  // namespace
+
 Status readSecurityTable(TableReader& t, Config& c) {
   std::string trust = callerIdTrustName(c.callerIdTrust);
   t.str("caller_id_trust", trust);
   t.str("otp_secret_file", c.otpSecretFile);
   t.str("audit_log", c.auditLog);
   t.str("pin_pepper_file", c.pinPepperFile);
-  t.integer("pin_max_failures", c.pinMaxFailures, 1, 100);
+  if (Status s = readPinLockout(t, c.pinLockout); !s.ok()) return s;
   t.seconds("contact_auth_ttl_seconds", c.contactAuthTtl, 60, 86400);
   t.integer("pin_hash_ops_limit", c.pinHashOpsLimit, 1, 100);
   t.integer("pin_hash_memory_kib", c.pinHashMemoryKib, 1024, 4 * 1024 * 1024);

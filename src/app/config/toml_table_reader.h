@@ -10,6 +10,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "app/config/words.h"
@@ -79,6 +80,31 @@ class TableReader {
       values.push_back(*value);
     }
     out = std::move(values);
+  }
+  // An array of two-integer arrays (pin_lockout_steps = [[5, 900], [10, 3600]]); true if the key
+  // was there and well formed.
+  bool integerPairs(const char* key, std::vector<std::pair<int64_t, int64_t>>& out) {
+    const toml::node* n = find(key);
+    if (n == nullptr) return false;
+    const char* what = "an array of [integer, integer] pairs";
+    const toml::array* a = n->as_array();
+    if (a == nullptr) {
+      fail(key, what);
+      return false;
+    }
+    std::vector<std::pair<int64_t, int64_t>> values;
+    for (const auto& v : *a) {
+      const toml::array* pair = v.as_array();
+      auto first = pair && pair->size() == 2 ? pair->get(0)->value<int64_t>() : std::nullopt;
+      auto second = pair && pair->size() == 2 ? pair->get(1)->value<int64_t>() : std::nullopt;
+      if (!first || !second) {
+        fail(key, what);
+        return false;
+      }
+      values.emplace_back(*first, *second);
+    }
+    out = std::move(values);
+    return true;
   }
   // Every key of this table as a string ([functions], [oauth.clients]); all are known here.
   void allStrings(std::map<std::string, std::string>& out) {

@@ -45,9 +45,11 @@
 #include "functions/issue_action_link.h"
 #include "functions/lookup_caller.h"
 #include "functions/send_otp.h"
+#include "functions/send_unlock_code.h"
 #include "functions/verdict_issuer.h"
 #include "functions/verify_otp.h"
 #include "functions/verify_pin.h"
+#include "functions/verify_unlock_code.h"
 
 namespace callgate::app {
 
@@ -249,8 +251,13 @@ Result<std::unique_ptr<Services>> buildServices(const Config& config) {
   if (!pinHasher.ok()) return pinHasher.error();
   s->pinHasher = std::move(*pinHasher);
   PinDeps pinDeps{*s->customers, *s->credentials, *s->pinHasher,
-                  *s->clock,     *s->audit,       config.pinMaxFailures};
+                  *s->clock,     *s->audit,       config.pinLockout};
   s->functions.add(std::make_unique<VerifyPin>(pinDeps, ledger));
+  // Self-service unlock: the code goes out through send-otp (its limits, caps and checks).
+  s->functions.add(std::make_unique<SendUnlockCode>(
+      UnlockCodeDeps{*s->customers, *s->credentials, *s->clock, *s->audit, config.pinLockout},
+      *s->functions.find("send-otp")));
+  s->functions.add(std::make_unique<VerifyUnlockCode>(deps, *s->credentials));
 
   LinkConfig links;
   links.publicBaseUrl = config.publicBaseUrl;

@@ -196,6 +196,8 @@ TEST(MetricsCatalogTest, RegisterAllExposesEveryFamily) {
                            "callgate_otp_verifies_total",
                            "callgate_pin_verifies_total",
                            "callgate_pin_lockouts_total",
+                           "callgate_pin_unlock_codes_total",
+                           "callgate_pin_self_service_unlocks_total",
                            "callgate_links_total",
                            "callgate_signed_verdicts_total",
                            "callgate_sms_total",

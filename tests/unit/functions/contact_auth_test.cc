@@ -36,7 +36,9 @@ class ContactAuthTest : public ::testing::Test {
         lookup_(customers_, CallerIdTrust::kAttested),
         send_(otp_),
         verifyOtp_(otp_, ledger_),
-        verifyPin_(PinDeps{customers_, credentials_, pinHasher_, clock_, audit_, 5}, ledger_),
+        verifyPin_(PinDeps{customers_, credentials_, pinHasher_, clock_, audit_,
+                           PinLockoutPolicy::permanentAfter(5)},
+                   ledger_),
         issue_(links_, ledger_) {
     Customer ada{kAdaPhone, "Ada", "Lovelace", "Gold", "en-US", {}};
     ada.userId = kAda;

@@ -42,7 +42,9 @@ struct World {
         lookup(failingCustomers, CallerIdTrust::kAttested),
         send(otp),
         verify(otp, ledger),
-        pin(PinDeps{failingCustomers, failingCredentials, pinHasher, clock, audit, 5}, ledger),
+        pin(PinDeps{failingCustomers, failingCredentials, pinHasher, clock, audit,
+                    PinLockoutPolicy::permanentAfter(5)},
+            ledger),
         links(LinkDeps{failingCustomers, failingGrants, sms, hasher, random, clock, audit, {}}),
         issue(links, ledger) {
     Customer ada{kCaller, "Ada", "Lovelace", "Gold", "en-GB", {}};

@@ -14,7 +14,9 @@ class VerifyPinTest : public ::testing::Test {
  protected:
   VerifyPinTest()
       : credentials_(customers_),
-        fn_(PinDeps{customers_, credentials_, hasher_, clock_, audit_, 5}, ledger_) {
+        fn_(PinDeps{customers_, credentials_, hasher_, clock_, audit_,
+                    PinLockoutPolicy::permanentAfter(5)},
+            ledger_) {
     Customer ada{"+14155550100", "Ada", "Lovelace", "Gold", "en-GB", {}};
     ada.userId = "12345678";
     Customer grace{"+14155550101", "Grace", "Hopper", "Platinum", "en-US", {}};
@@ -81,6 +83,7 @@ TEST_F(VerifyPinTest, FiveFailuresLockAndThenEvenTheRightPinIsLocked) {
   const int verificationsBefore = hasher_.verifications;
   StringMap out = verify("12345678", "4321");
   EXPECT_EQ(out["authResult"], "Locked");
+  EXPECT_EQ(out["lockKind"], "permanent");
   EXPECT_EQ(out["authenticated"], "False");
   EXPECT_EQ(out.count("firstName"), 0u);
   EXPECT_EQ(hasher_.verifications, verificationsBefore);  // locked: the PIN is not even checked
@@ -149,6 +152,73 @@ TEST_F(VerifyPinTest, TheAuditNeverHoldsThePin) {
       EXPECT_EQ(v.find("4321"), std::string::npos) << event << " " << k;
       EXPECT_EQ(v.find("43a1"), std::string::npos) << event << " " << k;
     }
+  }
+}
+
+// Steps [[3, 60 s]], locked for good at 5.
+class VerifyPinStepsTest : public VerifyPinTest {
+ protected:
+  VerifyPinStepsTest()
+      : steps_(PinDeps{customers_, credentials_, hasher_, clock_, audit_,
+                       PinLockoutPolicy{{{3, Seconds(60)}}, 5}},
+               ledger_) {}
+  StringMap verify(const std::string& userId, const std::string& pin) {
+    FunctionRequest request;
+    request.contact.contactId = "c-1";
+    request.parameters = {{"userId", userId}, {"pin", pin}};
+    auto result = steps_.invoke(request);
+    EXPECT_TRUE(result.ok()) << result.error().toString();
+    return result.ok() ? *result : StringMap{};
+  }
+  VerifyPin steps_;
+};
+
+TEST_F(VerifyPinStepsTest, AStepLocksTemporarilyWithWhenToRetry) {
+  EXPECT_EQ(verify("12345678", "0000")["attemptsRemaining"], "2");
+  EXPECT_EQ(verify("12345678", "0000")["attemptsRemaining"], "1");
+  StringMap third = verify("12345678", "0000");
+  EXPECT_EQ(third["authResult"], "Locked");
+  EXPECT_EQ(third["lockKind"], "temporary");
+  EXPECT_EQ(third["retryAfterSeconds"], "60");
+  EXPECT_EQ(third["lockedUntil"], formatRfc3339(clock_.now() + Seconds(60)));
+  EXPECT_EQ(count("pin_locked_temporarily"), 1);
+  EXPECT_EQ(count("pin_locked"), 0);
+
+  clock_.advance(Millis(30'500));
+  const int verificationsBefore = hasher_.verifications;
+  StringMap refused = verify("12345678", "4321");  // the right PIN does not help
+  EXPECT_EQ(refused["authResult"], "Locked");
+  EXPECT_EQ(refused["lockKind"], "temporary");
+  EXPECT_EQ(refused["retryAfterSeconds"], "30");  // rounded up
+  EXPECT_EQ(refused.count("firstName"), 0u);
+  EXPECT_EQ(hasher_.verifications, verificationsBefore);
+  EXPECT_EQ(credentials_.failures["12345678"].failures, 3);  // refused attempts do not count
+
+  clock_.advance(Seconds(30));
+  EXPECT_EQ(verify("12345678", "4321")["authResult"], "Authenticated");
+  EXPECT_EQ(credentials_.failures["12345678"].failures, 0);
+}
+
+TEST_F(VerifyPinStepsTest, LockAfterLocksForGoodWithoutATime) {
+  for (int i = 0; i < 3; ++i) verify("12345678", "0000");
+  clock_.advance(Seconds(60));
+  EXPECT_EQ(verify("12345678", "0000")["attemptsRemaining"], "1");
+  StringMap last = verify("12345678", "0000");
+  EXPECT_EQ(last["authResult"], "Locked");
+  EXPECT_EQ(last["lockKind"], "permanent");
+  EXPECT_EQ(last.count("retryAfterSeconds"), 0u);
+  EXPECT_EQ(last.count("lockedUntil"), 0u);
+  EXPECT_EQ(count("pin_locked"), 1);
+  clock_.advance(Seconds(86400 * 30));
+  EXPECT_EQ(verify("12345678", "4321")["lockKind"], "permanent");
+  ASSERT_TRUE(*credentials_.unlock("12345678"));
+  EXPECT_EQ(verify("12345678", "4321")["authResult"], "Authenticated");
+}
+
+TEST_F(VerifyPinStepsTest, AnUnknownUserIdLocksTheSameWayAtTheSameTimes) {
+  for (int i = 0; i < 6; ++i) {
+    EXPECT_EQ(verify("12345678", "0000"), verify("11223344", "0000")) << i;
+    if (i == 3) clock_.advance(Seconds(60));
   }
 }
 

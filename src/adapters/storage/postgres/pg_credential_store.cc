@@ -12,39 +12,40 @@ constexpr const char* kUpsertPin =
     "INSERT INTO pin_credentials (user_id, pin_hash, updated_at_ms) VALUES ($1, $2, $3) "
     "ON CONFLICT (user_id) DO UPDATE SET pin_hash = excluded.pin_hash, "
     "updated_at_ms = excluded.updated_at_ms";
-// Counts the attempt if the limit is not reached, creating the row on the first one; the row
-// lock serializes concurrent attempts. `allowed` rows come from the upsert; when it changed
-// nothing (limit reached) the current count is read in the same statement.
-constexpr const char* kAttempt =
-    "WITH counted AS (INSERT INTO pin_failures (user_id, failures, last_attempt_at_ms, "
-    "locked_at_ms) VALUES ($1, 1, $3, CASE WHEN 1 >= $2 THEN $3 END) "
-    "ON CONFLICT (user_id) DO UPDATE SET failures = pin_failures.failures + 1, "
-    "last_attempt_at_ms = $3, locked_at_ms = CASE WHEN pin_failures.failures + 1 >= $2 "
-    "THEN COALESCE(pin_failures.locked_at_ms, $3) ELSE pin_failures.locked_at_ms END "
-    "WHERE pin_failures.failures < $2 RETURNING failures) "
-    "SELECT failures, true FROM counted UNION ALL "
-    "SELECT failures, false FROM pin_failures WHERE user_id = $1 "
-    "AND NOT EXISTS (SELECT 1 FROM counted)";
-constexpr const char* kFailures =
-    "SELECT failures, COALESCE(locked_at_ms, 0) FROM pin_failures WHERE user_id = $1";
-constexpr const char* kReset =
-    "UPDATE pin_failures SET failures = 0, locked_at_ms = NULL WHERE user_id = $1 AND "
-    "(failures <> 0 OR locked_at_ms IS NOT NULL)";
-constexpr const char* kUnlock = "DELETE FROM pin_failures WHERE user_id = $1";
-// Only for a limit below one, where no attempt may ever be counted.
+// beginPinAttempt, in one transaction: make sure the row exists (an insert racing another waits
+// for it and then does nothing), lock it, read it, write what decidePinAttempt chose. The row
+// lock makes concurrent attempts on every node take their turns.
 constexpr const char* kEnsureRow =
     "INSERT INTO pin_failures (user_id, failures, last_attempt_at_ms) VALUES ($1, 0, $2) "
     "ON CONFLICT (user_id) DO NOTHING";
+constexpr const char* kLockRow =
+    "SELECT failures, COALESCE(locked_at_ms, 0), locked_until_ms FROM pin_failures "
+    "WHERE user_id = $1 FOR UPDATE";
+constexpr const char* kStoreAttempt =
+    "UPDATE pin_failures SET failures = $2, last_attempt_at_ms = $3, "
+    "locked_at_ms = NULLIF($4::BIGINT, 0), locked_until_ms = $5 WHERE user_id = $1";
+constexpr const char* kFailures =
+    "SELECT failures, COALESCE(locked_at_ms, 0), locked_until_ms FROM pin_failures "
+    "WHERE user_id = $1";
+constexpr const char* kReset =
+    "UPDATE pin_failures SET failures = 0, locked_at_ms = NULL, locked_until_ms = 0 "
+    "WHERE user_id = $1 AND (failures <> 0 OR locked_at_ms IS NOT NULL OR locked_until_ms <> 0)";
+constexpr const char* kUnlock = "DELETE FROM pin_failures WHERE user_id = $1";
+
+PinFailureState stateOf(const PgResult& r) {
+  PinFailureState state;
+  if (r.rows() > 0) {
+    state.failures = static_cast<int>(r.integer(0, 0));
+    state.lockedAt = fromUnixMillis(r.integer(0, 1));
+    state.lockedUntil = fromUnixMillis(r.integer(0, 2));
+  }
+  return state;
+}
 
 Result<PinFailureState> readFailures(PgConnection& c, const std::string& userId) {
   auto r = c.query(kFailures, {userId});
   if (!r) return r.error();
-  PinFailureState state;
-  if (r->rows() > 0) {
-    state.failures = static_cast<int>(r->integer(0, 0));
-    state.lockedAt = fromUnixMillis(r->integer(0, 1));
-  }
-  return state;
+  return stateOf(*r);
 }
 
 }  // namespace
@@ -74,29 +75,26 @@ Status PgCredentialStore::setPinHash(const std::string& userId, const std::strin
   return okStatus();
 }
 
-Result<PinAttempt> PgCredentialStore::beginPinAttempt(const std::string& userId, int maxFailures,
+Result<PinAttempt> PgCredentialStore::beginPinAttempt(const std::string& userId,
+                                                      const PinLockoutPolicy& policy,
                                                       TimePoint now) {
-  auto lease = db_.acquire();
-  if (!lease) return lease.error();
-  PgConnection& c = **lease;
   PinAttempt attempt;
-  if (maxFailures < 1) {
-    auto r = c.query(kEnsureRow, {userId, toUnixMillis(now)});
-    if (!r) return r.error();
-  } else {
-    auto r = c.query(kAttempt, {userId, int64_t{maxFailures}, toUnixMillis(now)});
-    if (!r) return r.error();
-    if (r->rows() > 0) {
-      attempt.failures = static_cast<int>(r->integer(0, 0));
-      attempt.allowed = r->boolean(0, 1);
-      return attempt;
-    }
-    // Refused because a row another session created after this statement began reached the
-    // limit: it is invisible to the statement's snapshot, so read it now.
-  }
-  auto state = readFailures(c, userId);
-  if (!state) return state.error();
-  attempt.failures = state->failures;
+  Status s = db_.transaction([&](PgConnection& c) -> Status {
+    const int64_t at = toUnixMillis(now);
+    if (auto r = c.query(kEnsureRow, {userId, at}); !r) return r.error();
+    auto row = c.query(kLockRow, {userId});
+    if (!row) return row.error();
+    const PinAttemptDecision decision = decidePinAttempt(policy, stateOf(*row), now);
+    attempt = decision.attempt;
+    if (!decision.attempt.allowed) return okStatus();
+    const PinFailureState& next = decision.next;
+    auto stored =
+        c.query(kStoreAttempt, {userId, int64_t{next.failures}, at, toUnixMillis(next.lockedAt),
+                                toUnixMillis(next.lockedUntil)});
+    if (!stored) return stored.error();
+    return okStatus();
+  });
+  if (!s.ok()) return s.error();
   return attempt;
 }
 

@@ -1,7 +1,7 @@
 // PgCredentialStore: the CredentialStore port over pin_credentials and pin_failures of a
-// PgDatabase. beginPinAttempt is one INSERT ... ON CONFLICT DO UPDATE ... WHERE failures < limit:
-// the row lock it takes makes concurrent attempts on every node count one at a time, so they can
-// never exceed the limit. Borrows the database, which must outlive it. Thread-safe.
+// PgDatabase. beginPinAttempt is one transaction that locks the user id's row (SELECT ... FOR
+// UPDATE) before reading it: concurrent attempts on every node count one at a time, so none can
+// slip past a lock. Borrows the database, which must outlive it. Thread-safe.
 #pragma once
 
 #include <optional>
@@ -18,7 +18,7 @@ class PgCredentialStore final : public CredentialStore {
 
   Result<std::optional<std::string>> pinHash(const std::string& userId) override;
   Status setPinHash(const std::string& userId, const std::string& pinHash, TimePoint now) override;
-  Result<PinAttempt> beginPinAttempt(const std::string& userId, int maxFailures,
+  Result<PinAttempt> beginPinAttempt(const std::string& userId, const PinLockoutPolicy& policy,
                                      TimePoint now) override;
   Status resetPinFailures(const std::string& userId) override;
   Result<PinFailureState> pinFailures(const std::string& userId) override;

@@ -164,8 +164,13 @@ CREATE TABLE contact_auth (
 CREATE INDEX contact_auth_by_expiry ON contact_auth (expires_at_ms);
 )sql";
 
+// v4: escalating temporary PIN locks; see the SQLite schema (v11 there).
+constexpr const char* kPinLockUntil = R"sql(
+ALTER TABLE pin_failures ADD COLUMN locked_until_ms BIGINT NOT NULL DEFAULT 0;
+)sql";
+
 // Append only: schema_migrations holds one row per entry applied (version = index + 1).
-constexpr const char* kMigrations[] = {kV1, kCallbacks, kContactAuth};
+constexpr const char* kMigrations[] = {kV1, kCallbacks, kContactAuth, kPinLockUntil};
 
 }  // namespace
 

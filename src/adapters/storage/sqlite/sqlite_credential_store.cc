@@ -2,6 +2,8 @@
 
 #include <sqlite3.h>
 
+#include "core/pin_policy.h"
+
 namespace callgate {
 namespace {
 
@@ -14,21 +16,21 @@ constexpr const char* kUpsertPin =
     "INSERT INTO pin_credentials (user_id, pin_hash, updated_at_ms) VALUES (?1, ?2, ?3) "
     "ON CONFLICT (user_id) DO UPDATE SET pin_hash = excluded.pin_hash, "
     "updated_at_ms = excluded.updated_at_ms";
-constexpr const char* kEnsureFailureRow =
-    "INSERT INTO pin_failures (user_id, failures, last_attempt_at_ms) VALUES (?1, 0, ?2) "
-    "ON CONFLICT (user_id) DO NOTHING";
-// SET expressions read the old row, so "failures + 1" is the count including this attempt. The
-// WHERE refuses the attempt once the limit is reached: then no row changes.
-constexpr const char* kCountAttempt =
-    "UPDATE pin_failures SET failures = failures + 1, last_attempt_at_ms = ?3, "
-    "locked_at_ms = CASE WHEN failures + 1 >= ?2 THEN COALESCE(locked_at_ms, ?3) ELSE locked_at_ms "
-    "END "
-    "WHERE user_id = ?1 AND failures < ?2";
+// The whole record, or no row (an id never tried: a zero record).
 constexpr const char* kFailures =
-    "SELECT failures, COALESCE(locked_at_ms, 0) FROM pin_failures WHERE user_id = ?1";
+    "SELECT failures, COALESCE(locked_at_ms, 0), locked_until_ms FROM pin_failures "
+    "WHERE user_id = ?1";
+// Writes what decidePinAttempt chose; it runs inside the attempt's BEGIN IMMEDIATE transaction,
+// which holds the write lock from the read before it, so no other attempt interleaves.
+constexpr const char* kStoreAttempt =
+    "INSERT INTO pin_failures (user_id, failures, last_attempt_at_ms, locked_at_ms, "
+    "locked_until_ms) VALUES (?1, ?2, ?3, NULLIF(?4, 0), ?5) "
+    "ON CONFLICT (user_id) DO UPDATE SET failures = excluded.failures, "
+    "last_attempt_at_ms = excluded.last_attempt_at_ms, locked_at_ms = excluded.locked_at_ms, "
+    "locked_until_ms = excluded.locked_until_ms";
 constexpr const char* kReset =
-    "UPDATE pin_failures SET failures = 0, locked_at_ms = NULL WHERE user_id = ?1 AND "
-    "(failures <> 0 OR locked_at_ms IS NOT NULL)";
+    "UPDATE pin_failures SET failures = 0, locked_at_ms = NULL, locked_until_ms = 0 "
+    "WHERE user_id = ?1 AND (failures <> 0 OR locked_at_ms IS NOT NULL OR locked_until_ms <> 0)";
 constexpr const char* kUnlock = "DELETE FROM pin_failures WHERE user_id = ?1";
 
 Result<PinFailureState> readFailures(SqliteConnection& connection, const std::string& userId) {
@@ -41,6 +43,7 @@ Result<PinFailureState> readFailures(SqliteConnection& connection, const std::st
   if (*row) {
     state.failures = static_cast<int>(stmt->columnInt64(0));
     state.lockedAt = fromUnixMillis(stmt->columnInt64(1));
+    state.lockedUntil = fromUnixMillis(stmt->columnInt64(2));
   }
   return state;
 }
@@ -87,31 +90,29 @@ Status SqliteCredentialStore::setPinHash(const std::string& userId, const std::s
 }
 
 Result<PinAttempt> SqliteCredentialStore::beginPinAttempt(const std::string& userId,
-                                                          int maxFailures, TimePoint now) {
+                                                          const PinLockoutPolicy& policy,
+                                                          TimePoint now) {
   auto lease = db_.acquire();
   if (!lease) return lease.error();
   SqliteConnection& connection = **lease;
   SqliteTransaction tx(connection);
   if (Status s = tx.begin(); !s.ok()) return s.error();
-  {
-    auto stmt = connection.prepare(kEnsureFailureRow);
-    if (!stmt) return stmt.error();
-    stmt->bind(1, userId).bind(2, toUnixMillis(now));
-    if (Status s = stmt->run(); !s.ok()) return s.error();
-  }
-  PinAttempt attempt;
-  {
-    auto stmt = connection.prepare(kCountAttempt);
-    if (!stmt) return stmt.error();
-    stmt->bind(1, userId).bind(2, int64_t{maxFailures}).bind(3, toUnixMillis(now));
-    if (Status s = stmt->run(); !s.ok()) return s.error();
-    attempt.allowed = sqlite3_changes(connection.handle()) == 1;
-  }
   auto state = readFailures(connection, userId);
   if (!state) return state.error();
-  attempt.failures = state->failures;
+  const PinAttemptDecision decision = decidePinAttempt(policy, *state, now);
+  if (decision.attempt.allowed) {
+    auto stmt = connection.prepare(kStoreAttempt);
+    if (!stmt) return stmt.error();
+    const PinFailureState& next = decision.next;
+    stmt->bind(1, userId)
+        .bind(2, int64_t{next.failures})
+        .bind(3, toUnixMillis(now))
+        .bind(4, toUnixMillis(next.lockedAt))
+        .bind(5, toUnixMillis(next.lockedUntil));
+    if (Status s = stmt->run(); !s.ok()) return s.error();
+  }
   if (Status s = tx.commit(); !s.ok()) return s.error();
-  return attempt;
+  return decision.attempt;
 }
 
 Status SqliteCredentialStore::resetPinFailures(const std::string& userId) {

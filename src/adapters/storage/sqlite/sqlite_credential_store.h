@@ -2,7 +2,7 @@
 // tables of a SqliteDatabase (schema: kCredentials in sqlite_schema.cc). Borrows the database,
 // which must outlive it. Thread-safe: every call leases its own pooled connection, and each
 // read-modify-write is one BEGIN IMMEDIATE transaction, so concurrent PIN attempts for one user
-// id (threads or processes) are counted one after the other and never past the limit.
+// id (threads or processes) are counted one after the other and never past a lock.
 #pragma once
 
 #include <optional>
@@ -19,7 +19,7 @@ class SqliteCredentialStore final : public CredentialStore {
 
   Result<std::optional<std::string>> pinHash(const std::string& userId) override;
   Status setPinHash(const std::string& userId, const std::string& pinHash, TimePoint now) override;
-  Result<PinAttempt> beginPinAttempt(const std::string& userId, int maxFailures,
+  Result<PinAttempt> beginPinAttempt(const std::string& userId, const PinLockoutPolicy& policy,
                                      TimePoint now) override;
   Status resetPinFailures(const std::string& userId) override;
   Result<PinFailureState> pinFailures(const std::string& userId) override;

@@ -216,10 +216,17 @@ CREATE TABLE contact_auth (
 CREATE INDEX contact_auth_by_expiry ON contact_auth (expires_at_ms);
 )sql";
 
+// v11: escalating temporary PIN locks (core/pin_policy.h). locked_until_ms is the end of the
+// latest temporary lock, 0 for none; locked_at_ms keeps meaning the lock for good. A row locked
+// for good by an older release stays so only if its count reaches the new pin_lock_after.
+constexpr const char* kPinLockUntil = R"sql(
+ALTER TABLE pin_failures ADD COLUMN locked_until_ms INTEGER NOT NULL DEFAULT 0;
+)sql";
+
 // Append only: a database's user_version counts how many of these it has applied.
 constexpr const char* kMigrations[] = {kV1,          kCredentials, kActionGrants,  kMembers,
                                        kTokenStates, kSmsMessages, kVoiceSessions, kClusterState,
-                                       kCallbacks,   kContactAuth};
+                                       kCallbacks,   kContactAuth, kPinLockUntil};
 
 }  // namespace
 

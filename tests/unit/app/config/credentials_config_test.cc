@@ -11,7 +11,8 @@ TEST(CredentialsConfigTest, DefaultsFollowTheContract) {
   auto c = loadConfig({});
   ASSERT_TRUE(c.ok()) << c.error().toString();
   EXPECT_EQ(c->pinPepperFile, "var/pin.key");
-  EXPECT_EQ(c->pinMaxFailures, 5);
+  EXPECT_EQ(c->pinLockout.steps, PinLockoutPolicy{}.steps);
+  EXPECT_EQ(c->pinLockout.lockAfter, 15);
   EXPECT_EQ(c->pinHashOpsLimit, 2);
   EXPECT_EQ(c->pinHashMemoryKib, 19456);
   EXPECT_EQ(c->publicBaseUrl, "http://127.0.0.1:8080");
@@ -49,7 +50,10 @@ per_user_window_seconds = 3600
                      "test.toml", c);
   ASSERT_TRUE(s.ok()) << s.error().toString();
   EXPECT_EQ(c.pinPepperFile, "/etc/callgate/pin.key");
-  EXPECT_EQ(c.pinMaxFailures, 3);
+  // The older key is shorthand for escalating locks, not one lock for good.
+  EXPECT_EQ(c.pinLockout.steps,
+            (std::vector<PinLockoutStep>{{3, Seconds(900)}, {6, Seconds(3600)}}));
+  EXPECT_EQ(c.pinLockout.lockAfter, 9);
   EXPECT_EQ(c.pinHashOpsLimit, 3);
   EXPECT_EQ(c.pinHashMemoryKib, 65536);
   EXPECT_EQ(c.contactAuthTtl, Seconds(1800));
@@ -68,6 +72,17 @@ TEST(CredentialsConfigTest, RejectsUnknownKeysAndBadValuesByName) {
       {"[links]\npublic_base_url = \"https://x/?a=b\"\n", "links.public_base_url"},
       {"[links]\npublic_base_url = \"https://\"\n", "links.public_base_url"},
       {"[security]\npin_max_failures = 0\n", "security.pin_max_failures"},
+      {"[security]\npin_max_failures = 101\n", "security.pin_max_failures"},
+      {"[security]\npin_max_failures = 5\npin_lock_after = 20\n", "security.pin_max_failures"},
+      {"[security]\npin_max_failures = 5\npin_lockout_steps = []\n", "security.pin_max_failures"},
+      {"[security]\npin_lock_after = 101\n", "security.pin_lock_after"},
+      {"[security]\npin_lock_after = 0\n", "security.pin_lock_after"},
+      {"[security]\npin_lockout_steps = [5, 900]\n", "security.pin_lockout_steps"},
+      {"[security]\npin_lockout_steps = [[5]]\n", "security.pin_lockout_steps"},
+      {"[security]\npin_lockout_steps = [[5, \"x\"]]\n", "security.pin_lockout_steps"},
+      {"[security]\npin_lockout_steps = [[5, 0]]\n", "security.pin_lockout_steps"},
+      {"[security]\npin_lockout_steps = [[5, 60], [4, 60]]\n", "ascending"},
+      {"[security]\npin_lockout_steps = [[15, 60]]\n", "below pin_lock_after"},
       {"[security]\npin_hash_memory_kib = 8\n", "security.pin_hash_memory_kib"},
       {"[security]\npin_pepper = \"x\"\n", "security.pin_pepper"},
       {"[security]\ncontact_auth_ttl_seconds = 59\n", "security.contact_auth_ttl_seconds"},
@@ -79,6 +94,26 @@ TEST(CredentialsConfigTest, RejectsUnknownKeysAndBadValuesByName) {
     ASSERT_FALSE(s.ok()) << text;
     EXPECT_NE(s.error().message().find(key), std::string::npos) << s.error().message();
   }
+}
+
+TEST(CredentialsConfigTest, ReadsLockoutStepsAndLockAfter) {
+  Config c;
+  auto s = applyToml("[security]\npin_lockout_steps = [[3, 2], [4, 10]]\npin_lock_after = 6\n",
+                     "t.toml", c);
+  ASSERT_TRUE(s.ok()) << s.error().toString();
+  EXPECT_EQ(c.pinLockout.steps, (std::vector<PinLockoutStep>{{3, Seconds(2)}, {4, Seconds(10)}}));
+  EXPECT_EQ(c.pinLockout.lockAfter, 6);
+
+  Config none;
+  ASSERT_TRUE(applyToml("[security]\npin_lockout_steps = []\n", "t.toml", none).ok());
+  EXPECT_TRUE(none.pinLockout.steps.empty());
+  EXPECT_EQ(none.pinLockout.lockAfter, 15);
+
+  // Only pin_lock_after: the default steps below it stay.
+  Config eight;
+  ASSERT_TRUE(applyToml("[security]\npin_lock_after = 8\n", "t.toml", eight).ok());
+  EXPECT_EQ(eight.pinLockout.steps, (std::vector<PinLockoutStep>{{5, Seconds(900)}}));
+  EXPECT_EQ(eight.pinLockout.lockAfter, 8);
 }
 
 TEST(CustomerCsvCredentialsTest, ReadsOptionalUserIdAndPinColumns) {

@@ -39,8 +39,10 @@ class ConnectStoreOutageTest : public ::testing::Test {
     registry_.add(std::make_unique<LookupCaller>(customersDown_, CallerIdTrust::kAttested));
     registry_.add(std::make_unique<SendOtp>(otp));
     registry_.add(std::make_unique<VerifyOtp>(otp, ledger_));
-    registry_.add(std::make_unique<VerifyPin>(
-        PinDeps{customersDown_, credentialsDown_, pinHasher_, clock_, audit_, 5}, ledger_));
+    registry_.add(
+        std::make_unique<VerifyPin>(PinDeps{customersDown_, credentialsDown_, pinHasher_, clock_,
+                                            audit_, PinLockoutPolicy::permanentAfter(5)},
+                                    ledger_));
     registry_.add(std::make_unique<IssueActionLink>(links_, ledger_));
     Customer ada{kCaller, "Ada", "Lovelace", "Gold", "en-US", {}};
     ada.userId = "12345678";

@@ -13,7 +13,10 @@
 #include "fakes/in_memory_contact_auth_store.h"
 #include "functions/action_links.h"
 #include "functions/issue_action_link.h"
+#include "functions/send_otp.h"
+#include "functions/send_unlock_code.h"
 #include "functions/verify_pin.h"
+#include "functions/verify_unlock_code.h"
 
 namespace callgate::app {
 namespace {
@@ -27,8 +30,15 @@ class VoiceLoginSimulatorTest : public ::testing::Test {
         links_(LinkDeps{customers_, grants_, sms_, codeHasher_, random_, clock_, audit_,
                         LinkConfig{}}) {
     functions_.add(std::make_unique<VerifyPin>(
-        PinDeps{customers_, credentials_, pinHasher_, clock_, audit_, 5}, ledger_));
+        PinDeps{customers_, credentials_, pinHasher_, clock_, audit_, PinLockoutPolicy{}},
+        ledger_));
     functions_.add(std::make_unique<IssueActionLink>(links_, ledger_));
+    OtpDeps otp{customers_, challenges_, sms_, codeHasher_, random_, clock_, audit_, OtpConfig{}};
+    functions_.add(std::make_unique<SendOtp>(otp));
+    functions_.add(std::make_unique<SendUnlockCode>(
+        UnlockCodeDeps{customers_, credentials_, clock_, audit_, PinLockoutPolicy{}},
+        *functions_.find("send-otp")));
+    functions_.add(std::make_unique<VerifyUnlockCode>(otp, credentials_));
     auto flow =
         loadFlowFile(std::string(CALLGATE_SOURCE_DIR) + "/flows/voice-login.json", Config{});
     EXPECT_TRUE(flow.ok()) << flow.error().toString();
@@ -72,6 +82,7 @@ class VoiceLoginSimulatorTest : public ::testing::Test {
   testing::InMemoryCustomerStore customers_;
   testing::InMemoryCredentialStore credentials_;
   testing::InMemoryGrantStore grants_;
+  testing::InMemoryChallengeStore challenges_{customers_};
   testing::RecordingSmsSender sms_;
   testing::RecordingAuditLog audit_;
   testing::InMemoryContactAuthStore contactAuth_;
@@ -134,14 +145,46 @@ TEST_F(VoiceLoginSimulatorTest, ARetryCanSucceed) {
 
 TEST_F(VoiceLoginSimulatorTest, ALockedUserIdGoesToAnAgentUnauthenticatedEvenWithTheRightPin) {
   for (int i = 0; i < 5; ++i)
-    ASSERT_TRUE(credentials_.beginPinAttempt("12345678", 5, clock_.now())->allowed);
-  auto events = call("12345678#\n4321#\n");
+    ASSERT_TRUE(
+        credentials_.beginPinAttempt("12345678", PinLockoutPolicy{}, clock_.now())->allowed);
+  auto events = call("12345678#\n4321#\n\n");  // no key at the unlock offer
   const json& last = events.back();
   EXPECT_EQ(last["type"], "transfer");
   EXPECT_EQ(last["attributes"]["authenticated"], "False");
   EXPECT_TRUE(heard(events, "PIN sign-in is locked"));
+  EXPECT_TRUE(heard(events, "press 1"));
   EXPECT_EQ(functionCalls(events, "verify-pin"), 1);
+  EXPECT_EQ(functionCalls(events, "send-unlock-code"), 0);
   EXPECT_TRUE(sms_.sent.empty());
+}
+
+TEST_F(VoiceLoginSimulatorTest, ALockedCallerUnlocksByTextedCodeThenSignsInWithThePin) {
+  for (int i = 0; i < 5; ++i)
+    ASSERT_TRUE(
+        credentials_.beginPinAttempt("12345678", PinLockoutPolicy{}, clock_.now())->allowed);
+  random_.scriptDigits("654321");
+  auto events = call("12345678#\n4321#\n1\n654321#\n4321#\n");
+  EXPECT_TRUE(heard(events, "If that user ID exists, we have sent a code"));
+  EXPECT_TRUE(heard(events, "your user ID is unlocked"));
+  EXPECT_EQ(functionCalls(events, "verify-pin"), 2);  // unlocking is not signing in
+  const json& last = events.back();
+  EXPECT_EQ(last["type"], "transfer");
+  EXPECT_EQ(last["attributes"]["authenticated"], "True");
+  // The code went to the number on file, not the calling phone; then the link.
+  ASSERT_EQ(sms_.sent.size(), 2u);
+  EXPECT_EQ(sms_.sent[0].to, "+14155550100");
+  EXPECT_NE(sms_.sent[0].body.find("654321"), std::string::npos);
+}
+
+TEST_F(VoiceLoginSimulatorTest, AWrongUnlockCodeEndsAtAnAgentUnauthenticated) {
+  for (int i = 0; i < 5; ++i)
+    ASSERT_TRUE(
+        credentials_.beginPinAttempt("12345678", PinLockoutPolicy{}, clock_.now())->allowed);
+  random_.scriptDigits("654321");
+  auto events = call("12345678#\n4321#\n1\n111111#\n");
+  EXPECT_TRUE(heard(events, "could not unlock your user ID"));
+  EXPECT_EQ(events.back()["attributes"]["authenticated"], "False");
+  EXPECT_EQ(functionCalls(events, "verify-pin"), 1);
 }
 
 TEST_F(VoiceLoginSimulatorTest, SilenceAndAnUnknownUserIdAreTriesToo) {

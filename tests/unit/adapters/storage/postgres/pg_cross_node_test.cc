@@ -89,7 +89,8 @@ TEST_F(PgCrossNodeTest, ConcurrentPinAttemptsNeverExceedTheLimit) {
   constexpr int kLimit = 3;
   std::atomic<int> allowed{0};
   race([&](int node, int) {
-    auto attempt = stores[node].beginPinAttempt("12345678", kLimit, fromUnixMillis(5'000));
+    auto attempt = stores[node].beginPinAttempt(
+        "12345678", PinLockoutPolicy::permanentAfter(kLimit), fromUnixMillis(5'000));
     ASSERT_TRUE(attempt.ok()) << attempt.error().toString();
     EXPECT_LE(attempt->failures, kLimit);
     if (attempt->allowed) ++allowed;
