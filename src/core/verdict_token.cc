@@ -5,21 +5,11 @@
 
 #include "common/json_writer.h"
 #include "core/access_token.h"
+#include "core/numeric_date.h"
 
 namespace callgate {
 
 namespace {
-
-// NumericDate bounds: not before 1970, not after 9999-12-31.
-constexpr int64_t kMaxNumericDate = 253402300799;
-
-int64_t numericDate(TimePoint t) {
-  return std::chrono::duration_cast<Seconds>(t.time_since_epoch()).count();
-}
-
-TimePoint fromNumericDate(int64_t seconds) {
-  return std::chrono::time_point_cast<Millis>(std::chrono::sys_seconds(Seconds(seconds)));
-}
 
 Error bad(const char* why) { return Error::unauthenticated(why); }
 
@@ -131,8 +121,8 @@ std::string verdictClaimsJson(const VerdictClaims& c) {
   appendMember(out, "chn", verdictChannelName(c.channel));
   appendMember(out, "cid", c.callId);
   if (!c.target.empty()) appendMember(out, "tgt", c.target);
-  out.append(",\"iat\":").append(std::to_string(numericDate(c.issuedAt)));
-  out.append(",\"exp\":").append(std::to_string(numericDate(c.expiresAt)));
+  out.append(",\"iat\":").append(std::to_string(toNumericDate(c.issuedAt)));
+  out.append(",\"exp\":").append(std::to_string(toNumericDate(c.expiresAt)));
   appendMember(out, "jti", c.jti);
   out.push_back('}');
   return out;

@@ -7,21 +7,11 @@
 #include "adapters/security/token/base64url.h"
 #include "common/json_scanner.h"
 #include "common/json_writer.h"
+#include "core/numeric_date.h"
 
 namespace callgate::token {
 
 namespace {
-
-// NumericDate bounds: not before 1970, not after 9999-12-31.
-constexpr int64_t kMaxNumericDate = 253402300799;
-
-int64_t numericDate(TimePoint t) {
-  return std::chrono::duration_cast<Seconds>(t.time_since_epoch()).count();
-}
-
-TimePoint fromNumericDate(int64_t seconds) {
-  return std::chrono::time_point_cast<Millis>(std::chrono::sys_seconds(Seconds(seconds)));
-}
 
 Error bad(const char* why) { return Error::unauthenticated(why); }
 
@@ -41,8 +31,8 @@ void appendClaimsJson(std::string& out, const AccessTokenClaims& c) {
     if (i > 0) out.push_back(',');
     json::appendString(out, c.amr[i]);
   }
-  out.append("],\"iat\":").append(std::to_string(numericDate(c.issuedAt)));
-  out.append(",\"exp\":").append(std::to_string(numericDate(c.expiresAt)));
+  out.append("],\"iat\":").append(std::to_string(toNumericDate(c.issuedAt)));
+  out.append(",\"exp\":").append(std::to_string(toNumericDate(c.expiresAt)));
   out.append(",\"jti\":");
   json::appendString(out, c.jti);
   out.push_back('}');
