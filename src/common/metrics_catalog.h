@@ -33,6 +33,11 @@ CounterFamily& links();
 CounterFamily& sms();
 // {status: the provider's delivery status, one of smsStatusRank's words, else other}
 CounterFamily& smsDeliveryReports();
+// {provider}: 0 closed (sending), 1 half-open (one trial send), 2 open (skipped); only with
+// [sms] providers listing two or more
+GaugeFamily& smsProviderState();
+// {from, to: providers}: messages passed on to the next provider
+CounterFamily& smsFailovers();
 // {code: 100..699}
 CounterFamily& sipResponses();
 // {channel}
@@ -54,6 +59,10 @@ void recordVerdict(std::string_view channel, std::string_view method, bool authe
                    double secondsSinceAnswer);
 // An SMS handed to (or refused by) a provider.
 void recordSms(std::string_view provider, bool sent);
+// An SMS provider's circuit state: 0 closed, 1 half-open, 2 open.
+void setSmsProviderState(std::string_view provider, int state);
+// A message passed on from one SMS provider to the next.
+void recordSmsFailover(std::string_view from, std::string_view to);
 // A delivery report's status (a provider's word).
 void recordDeliveryReport(std::string_view status);
 // A SIP response sent by our SIP stack.
