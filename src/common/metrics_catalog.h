@@ -20,7 +20,7 @@ namespace callgate::metrics {
 CounterFamily& calls();
 // {method: CallerId|SmsOtp|Pin|None|other, result: verified|unverified}
 CounterFamily& verdicts();
-// {outcome: sent|rate_limited|send_failed|invalid_request|error}
+// {outcome: sent|rate_limited|send_failed|refused|invalid_request|error}
 CounterFamily& otpSends();
 // {outcome: verified|invalid|locked|expired|no_challenge|invalid_request|error}
 CounterFamily& otpVerifies();

@@ -26,6 +26,7 @@
 #include "core/trust_policy.h"
 #include "functions/connect_data.h"
 #include "functions/connect_hours.h"
+#include "functions/sms_guard.h"
 
 namespace callgate::app {
 
@@ -63,6 +64,7 @@ struct SmsHttpSettings {
 struct SmsConfig {
   std::vector<SmsProvider> providers{SmsProvider::kOutbox};  // never empty, no repeats
   CircuitBreakerOptions breaker;                 // per provider, with two or more providers
+  SmsGuardPolicy guard;                          // send-otp's checks against SMS pumping
   std::string sink = "outbox:var/outbox.jsonl";  // for provider outbox
   SmsHttpSettings http;
   TwilioSmsConfig twilio;

@@ -64,10 +64,48 @@ Status readProviders(TableReader& sms, SmsConfig& out) {
   return okStatus();
 }
 
+// allowed_countries, refused_number_types, max_per_hour, max_per_country_per_hour.
+Status readGuard(TableReader& sms, SmsGuardPolicy& guard) {
+  std::vector<std::string> countries;
+  sms.stringList("allowed_countries", countries);
+  for (const std::string& c : countries) {
+    const bool iso = c.size() == 2 && std::all_of(c.begin(), c.end(),
+                                                  [](char ch) { return ch >= 'A' && ch <= 'Z'; });
+    if (!iso) {
+      return sms.invalid(
+          "allowed_countries",
+          "must list ISO 3166-1 alpha-2 codes such as \"US\" (got \"" + c.substr(0, 20) + "\")");
+    }
+  }
+  if (!countries.empty()) guard.allowedCountries = std::move(countries);
+  const std::vector<std::string> present = std::as_const(sms).keys();
+  if (hasKey(present, "refused_number_types")) {
+    std::vector<std::string> names;
+    sms.stringList("refused_number_types", names);
+    std::vector<PhoneType> types;
+    for (const std::string& name : names) {
+      const auto type = parsePhoneType(name);
+      if (!type) {
+        return sms.invalid("refused_number_types",
+                           "must list premium_rate, shared_cost, toll_free, uan, voicemail, "
+                           "pager, voip, personal_number, mobile, fixed_line, "
+                           "fixed_line_or_mobile or unknown (got \"" +
+                               name.substr(0, 40) + "\")");
+      }
+      types.push_back(*type);
+    }
+    guard.refusedTypes = std::move(types);  // [] refuses no type
+  }
+  sms.integer("max_per_hour", guard.maxPerHour, 0, 10000000);
+  sms.integer("max_per_country_per_hour", guard.maxPerCountryPerHour, 0, 10000000);
+  return okStatus();
+}
+
 }  // namespace
 
 Status readSmsTable(TableReader& sms, SmsConfig& out) {
   if (auto s = readProviders(sms, out); !s.ok()) return s;
+  if (auto s = readGuard(sms, out.guard); !s.ok()) return s;
   sms.integer("breaker_failures", out.breaker.failures, 1, 100);
   sms.seconds("breaker_cooldown_seconds", out.breaker.cooldown, 1, 3600);
   sms.seconds("breaker_window_seconds", out.breaker.window, 1, 86400);

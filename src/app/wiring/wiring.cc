@@ -245,8 +245,8 @@ Result<std::unique_ptr<Services>> buildServices(const Config& config) {
   s->contactAuthLedger = std::make_unique<ContactAuthLedger>(*s->contactAuth, *s->customers,
                                                              *s->clock, config.contactAuthTtl);
   ContactAuthLedger& ledger = *s->contactAuthLedger;
-  OtpDeps deps{*s->customers, *s->challenges, *s->sms,   *s->hasher,
-               *s->random,    *s->clock,      *s->audit, config.otp};
+  OtpDeps deps{*s->customers, *s->challenges, *s->sms,    *s->hasher,      *s->random,
+               *s->clock,     *s->audit,      config.otp, config.sms.guard};
   s->functions.add(std::make_unique<LookupCaller>(*s->customers, config.callerIdTrust));
   s->functions.add(std::make_unique<SendOtp>(deps));
   s->functions.add(std::make_unique<VerifyOtp>(deps, ledger));

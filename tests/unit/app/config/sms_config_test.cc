@@ -302,3 +302,39 @@ TEST(SmsConfigTest, TheSmsFlagReplacesTheProviderList) {
 
 }  // namespace
 }  // namespace callgate::app
+
+namespace callgate::app {
+namespace {
+
+TEST(SmsConfigTest, ReadsTheSmsPumpingGuard) {
+  ScopedEnv env;
+  auto c = load(R"(
+[sms]
+allowed_countries = ["US", "CA"]
+refused_number_types = ["premium_rate", "voip"]
+max_per_hour = 500
+max_per_country_per_hour = 200
+)");
+  ASSERT_TRUE(c.ok()) << c.error().toString();
+  EXPECT_EQ(c->sms.guard.allowedCountries, (std::vector<std::string>{"US", "CA"}));
+  EXPECT_EQ(c->sms.guard.refusedTypes,
+            (std::vector<PhoneType>{PhoneType::kPremiumRate, PhoneType::kVoip}));
+  EXPECT_EQ(c->sms.guard.maxPerHour, 500);
+  EXPECT_EQ(c->sms.guard.maxPerCountryPerHour, 200);
+
+  auto d = loadConfig({});
+  ASSERT_TRUE(d.ok());
+  EXPECT_TRUE(d->sms.guard.allowedCountries.empty());
+  EXPECT_EQ(d->sms.guard.refusedTypes.size(), 6u);
+  EXPECT_EQ(d->sms.guard.maxPerHour, 0);
+
+  EXPECT_TRUE(load("[sms]\nrefused_number_types = []\n")->sms.guard.refusedTypes.empty());
+  for (const char* bad :
+       {"[sms]\nallowed_countries = [\"usa\"]\n", "[sms]\nrefused_number_types = [\"expensive\"]\n",
+        "[sms]\nmax_per_hour = -1\n"}) {
+    EXPECT_FALSE(load(bad).ok()) << bad;
+  }
+}
+
+}  // namespace
+}  // namespace callgate::app
