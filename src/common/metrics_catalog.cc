@@ -104,6 +104,14 @@ CounterFamily& smsFailovers() {
   return f;
 }
 
+CounterFamily& smsPrefixThrottles() {
+  static CounterFamily& f =
+      r().counter("callgate_sms_prefix_throttled_total",
+                  "Number prefixes throttled by send-otp's conversion watch (codes sent there "
+                  "were rarely verified).");
+  return f;
+}
+
 CounterFamily& sipResponses() {
   static CounterFamily& f =
       r().counter("callgate_sip_responses_total", "SIP responses sent, by status code.", {"code"});
@@ -226,6 +234,7 @@ void registerAll(std::string_view version) {
   smsDeliveryReports();
   smsProviderState();
   smsFailovers();
+  smsPrefixThrottles();
   sipResponses();
   activeCalls();
   rtpPortsInUse();

@@ -38,6 +38,8 @@ CounterFamily& smsDeliveryReports();
 GaugeFamily& smsProviderState();
 // {from, to: providers}: messages passed on to the next provider
 CounterFamily& smsFailovers();
+// SMS prefixes throttled by send-otp's conversion watch (no label: a prefix is unbounded)
+CounterFamily& smsPrefixThrottles();
 // {code: 100..699}
 CounterFamily& sipResponses();
 // {channel}

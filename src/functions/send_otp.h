@@ -26,12 +26,14 @@ struct OtpDeps {
 
 class SendOtp : public Function {
  public:
-  explicit SendOtp(OtpDeps deps) : deps_(std::move(deps)) {}
+  explicit SendOtp(OtpDeps deps)
+      : deps_(std::move(deps)), watch_(deps_.guard.conversion, deps_.challenges, deps_.audit) {}
   std::string_view name() const override { return "send-otp"; }
   Result<StringMap> invoke(const FunctionRequest& request) override;
 
  private:
   OtpDeps deps_;
+  ConversionWatch watch_;
 };
 
 }  // namespace callgate

@@ -13,11 +13,20 @@
 //                maxPerCountryPerHour to numbers of the destination's calling code (+1 counts
 //                the whole North American plan, +44 the UK); 0 = no budget.
 //
+//   throttled    ConversionWatch: codes sent to the number's prefix (calling code + the first
+//                `prefixDigits` national digits) are rarely verified: at least `minSample`
+//                settled sends in the window, fewer than `minRatio` of them verified. The prefix
+//                is refused for `throttle`, audited once as sms_prefix_throttled.
+//
 // Counting uses the challenge store's countCreatedSince, so the budget is the cluster's when
-// the store is shared (PostgreSQL), and failed sends count too. Thread-safe (no state of its own;
-// the store's methods are thread-safe).
+// the store is shared (PostgreSQL), and failed sends count too. checkSmsGuard is stateless;
+// ConversionWatch keeps this node's recent sends per prefix in memory (bounded) and reads their
+// outcome from the challenge store (latest()). Both are thread-safe.
 #pragma once
 
+#include <deque>
+#include <map>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -29,6 +38,14 @@
 
 namespace callgate {
 
+struct ConversionWatchPolicy {
+  int minSample = 0;       // settled sends to a prefix before it is judged; 0 = no watch
+  double minRatio = 0.1;   // verified / settled below this throttles the prefix
+  int prefixDigits = 3;    // national digits after the calling code
+  Seconds window{3600};    // sends older than this are forgotten
+  Seconds throttle{3600};  // how long a throttled prefix stays refused
+};
+
 struct SmsGuardPolicy {
   std::vector<std::string> allowedCountries;  // ISO 3166-1 alpha-2, upper case; empty: see above
   std::vector<PhoneType> refusedTypes{PhoneType::kPremiumRate, PhoneType::kSharedCost,
@@ -36,11 +53,12 @@ struct SmsGuardPolicy {
                                       PhoneType::kVoicemail,   PhoneType::kPager};
   int maxPerHour = 0;            // 0 = no budget
   int maxPerCountryPerHour = 0;  // 0 = no budget
+  ConversionWatchPolicy conversion;
 };
 
-enum class SmsRefusal { kCountry, kNumberType, kBudget };
+enum class SmsRefusal { kCountry, kNumberType, kBudget, kThrottled };
 
-// "country", "number_type", "budget": the `reason` send-otp answers and audits.
+// "country", "number_type", "budget", "throttled": the `reason` send-otp answers and audits.
 std::string_view smsRefusalName(SmsRefusal refusal);
 
 struct SmsGuardVerdict {
@@ -53,5 +71,40 @@ struct SmsGuardVerdict {
 Result<SmsGuardVerdict> checkSmsGuard(const SmsGuardPolicy& policy, ChallengeStore& challenges,
                                       const std::string& e164, std::string_view dialled,
                                       TimePoint now);
+
+// The conversion watch (see above). Borrows the store and the audit log.
+class ConversionWatch {
+ public:
+  ConversionWatch(ConversionWatchPolicy policy, ChallengeStore& challenges, AuditLog& audit);
+
+  // The prefix the watch judges `e164` by: "+44740" for "+447400123456" with 3 digits.
+  std::string prefixOf(const std::string& e164) const;
+  // Whether `e164`'s prefix is throttled now (judging it afresh when it has enough settled
+  // sends). Errors only when the store fails.
+  Result<bool> throttled(const std::string& e164, TimePoint now);
+  // A code was sent (or tried) to `e164` as challenge `challengeId`.
+  void recordSend(const std::string& e164, int64_t challengeId, TimePoint now);
+
+  static constexpr size_t kMaxPerPrefix = 100;   // recent sends kept per prefix
+  static constexpr size_t kMaxPrefixes = 10000;  // prefixes kept (the stalest go first)
+
+ private:
+  struct Sent {
+    std::string phone;
+    int64_t challengeId;
+    TimePoint at;
+  };
+  struct Prefix {
+    std::deque<Sent> sent;
+    TimePoint throttledUntil{};
+    TimePoint lastSend{};
+  };
+
+  const ConversionWatchPolicy policy_;
+  ChallengeStore& challenges_;
+  AuditLog& audit_;
+  std::mutex mutex_;
+  std::map<std::string, Prefix> prefixes_;
+};
 
 }  // namespace callgate

@@ -23,6 +23,7 @@ NOT_SENT_SAID = ("Sorry, we could not send a one-time PIN to your phone. Please 
 
 class GuardCase:
     guard = ""
+    otp_attempts = 5
 
     def setUp(self):
         super().setUp()
@@ -33,6 +34,7 @@ class GuardCase:
         self.config = config = self.ws.write("callgate.toml", f"""
 [otp]
 per_number_limit = 20
+max_attempts = {self.otp_attempts}
 [sms]
 provider = "twilio"
 total_timeout_ms = 1500
@@ -119,6 +121,30 @@ max_per_country_per_hour = 2"""
         self.assertEqual(self.server.call("send-otp", "+447400123457")["otpResult"], "Sent")
         self.assertEqual(len(self.provider.requests_snapshot()), 4)
         self.assertEqual([e["detail"] for e in self.audit("otp_send_refused")], ["FR", "+1"])
+
+
+@harness.require_binary
+class ConversionWatchTest(GuardCase, harness.ServerTestCase):
+    guard = """conversion_min_sample = 3
+conversion_min_ratio = 0.5"""
+    otp_attempts = 1   # one wrong code locks a challenge: a settled, unverified send
+
+    def test_a_prefix_whose_codes_are_never_verified_is_throttled(self):
+        for phone in ("+14155550111", "+14155550112", "+14155550113"):
+            self.assertEqual(self.server.call("send-otp", phone)["otpResult"], "Sent")
+            # A wrong code (the real one never reaches anyone who keys it) locks it.
+            self.assertNotEqual(self.server.call("verify-otp", phone, code="000000")["otpResult"],
+                                "Verified")
+        self.refused("+14155550114", "throttled")
+        self.assertEqual(len(self.provider.requests_snapshot()), 3)
+        throttled = self.audit("sms_prefix_throttled")
+        self.assertEqual([(e["prefix"], e["settled"], e["verified"]) for e in throttled],
+                         [("+1415", "3", "0")])
+        self.assertEqual([e["detail"] for e in self.audit("otp_send_refused")], ["+1415"])
+        # Another prefix still gets its code.
+        self.assertEqual(self.server.call("send-otp", "+12125550111")["otpResult"], "Sent")
+        _, _, metrics = self.server.request("GET", "/metrics")
+        self.assertIn("callgate_sms_prefix_throttled_total 1", metrics.decode())
 
 
 if __name__ == "__main__":

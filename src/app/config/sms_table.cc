@@ -98,6 +98,11 @@ Status readGuard(TableReader& sms, SmsGuardPolicy& guard) {
   }
   sms.integer("max_per_hour", guard.maxPerHour, 0, 10000000);
   sms.integer("max_per_country_per_hour", guard.maxPerCountryPerHour, 0, 10000000);
+  sms.integer("conversion_min_sample", guard.conversion.minSample, 0, 10000);
+  sms.fraction("conversion_min_ratio", guard.conversion.minRatio);
+  sms.integer("conversion_prefix_digits", guard.conversion.prefixDigits, 1, 8);
+  sms.seconds("conversion_window_seconds", guard.conversion.window, 60, 7 * 86400);
+  sms.seconds("conversion_throttle_seconds", guard.conversion.throttle, 60, 7 * 86400);
   return okStatus();
 }
 

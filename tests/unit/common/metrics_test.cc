@@ -201,6 +201,7 @@ TEST(MetricsCatalogTest, RegisterAllExposesEveryFamily) {
                            "callgate_sms_delivery_reports_total",
                            "callgate_sms_provider_state",
                            "callgate_sms_failovers_total",
+                           "callgate_sms_prefix_throttled_total",
                            "callgate_sip_responses_total",
                            "callgate_active_calls",
                            "callgate_rtp_ports_in_use",

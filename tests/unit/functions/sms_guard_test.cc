@@ -143,3 +143,88 @@ TEST_F(SendOtpGuardTest, ARefusedSendAnswersRefusedBeforeAnyChallengeOrText) {
 
 }  // namespace
 }  // namespace callgate
+
+namespace callgate {
+namespace {
+
+class ConversionWatchTest : public SmsGuardTest {
+ protected:
+  ConversionWatchTest() {
+    policy_.conversion.minSample = 4;
+    policy_.conversion.minRatio = 0.5;
+    policy_.conversion.throttle = Seconds(600);
+    sendOtp_ = std::make_unique<SendOtp>(
+        OtpDeps{customers_, challenges_, sms_, hasher_, random_, clock_, audit_, {}, policy_});
+  }
+  // A send to `phone` through send-otp; returns its otpResult (and reason when refused).
+  std::string send(const std::string& phone) {
+    auto r = sendOtp_->invoke(request(phone));
+    EXPECT_TRUE(r.ok());
+    if (!r.ok()) return "error";
+    return r->count("reason") ? r->at("otpResult") + "/" + r->at("reason") : r->at("otpResult");
+  }
+  FunctionRequest request(const std::string& phone) {
+    FunctionRequest r;
+    r.contact.customerAddress = phone;
+    return r;
+  }
+  // Settles `phone`'s latest code: verified, or expired unused.
+  void settle(const std::string& phone, bool verified) {
+    for (auto it = challenges_.rows.rbegin(); it != challenges_.rows.rend(); ++it) {
+      if (it->phone != phone) continue;
+      if (verified) {
+        it->state = ChallengeState::kVerified;
+      } else {
+        it->expiresAt = clock_.now() - Seconds(1);
+      }
+      return;
+    }
+    FAIL() << "no challenge for " << phone;
+  }
+  testing::RecordingSmsSender sms_;
+  testing::FakeCodeHasher hasher_;
+  testing::FakeRandom random_;
+  testing::RecordingAuditLog audit_;
+  std::unique_ptr<SendOtp> sendOtp_;
+};
+
+TEST_F(ConversionWatchTest, APrefixWhoseCodesAreRarelyVerifiedIsThrottled) {
+  // Four codes to +1 415 ... numbers, one verified: 25% < 50%.
+  for (const char* phone : {"+14155550101", "+14155550102", "+14155550103", "+14155550104"}) {
+    EXPECT_EQ(send(phone), "Sent");
+  }
+  settle("+14155550101", true);
+  settle("+14155550102", false);
+  settle("+14155550103", false);
+  EXPECT_EQ(send("+14155550105"), "Sent") << "one code still pending: only 3 settled";
+  settle("+14155550104", false);
+  EXPECT_EQ(send("+14155550106"), "Refused/throttled");
+  EXPECT_EQ(sms_.sent.size(), 5u);
+  ASSERT_TRUE(audit_.has("sms_prefix_throttled"));
+  // Another prefix is not affected; the throttle ends after its time.
+  EXPECT_EQ(send("+12125550101"), "Sent");
+  EXPECT_EQ(send("+14155550107"), "Refused/throttled");
+  clock_.advance(Seconds(601));
+  EXPECT_EQ(send("+14155550107"), "Sent");
+}
+
+TEST_F(ConversionWatchTest, APrefixThatConvertsIsNotThrottled) {
+  for (const char* phone : {"+14155550101", "+14155550102", "+14155550103", "+14155550104"}) {
+    EXPECT_EQ(send(phone), "Sent");
+  }
+  settle("+14155550101", true);
+  settle("+14155550102", true);
+  settle("+14155550103", false);
+  settle("+14155550104", false);
+  EXPECT_EQ(send("+14155550105"), "Sent");
+  EXPECT_FALSE(audit_.has("sms_prefix_throttled"));
+}
+
+TEST_F(ConversionWatchTest, PrefixIsTheCallingCodeAndNationalDigits) {
+  ConversionWatch watch(policy_.conversion, challenges_, audit_);
+  EXPECT_EQ(watch.prefixOf("+14155550101"), "+1415");
+  EXPECT_EQ(watch.prefixOf("+447400123456"), "+44740");
+}
+
+}  // namespace
+}  // namespace callgate

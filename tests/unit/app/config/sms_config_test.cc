@@ -338,3 +338,30 @@ max_per_country_per_hour = 200
 
 }  // namespace
 }  // namespace callgate::app
+
+namespace callgate::app {
+namespace {
+
+TEST(SmsConfigTest, ReadsTheConversionWatch) {
+  ScopedEnv env;
+  auto c = load(R"(
+[sms]
+conversion_min_sample = 20
+conversion_min_ratio = 0.25
+conversion_prefix_digits = 4
+conversion_window_seconds = 7200
+conversion_throttle_seconds = 1800
+)");
+  ASSERT_TRUE(c.ok()) << c.error().toString();
+  const ConversionWatchPolicy& w = c->sms.guard.conversion;
+  EXPECT_EQ(w.minSample, 20);
+  EXPECT_DOUBLE_EQ(w.minRatio, 0.25);
+  EXPECT_EQ(w.prefixDigits, 4);
+  EXPECT_EQ(w.window, Seconds(7200));
+  EXPECT_EQ(w.throttle, Seconds(1800));
+  EXPECT_EQ(loadConfig({})->sms.guard.conversion.minSample, 0) << "off by default";
+  EXPECT_FALSE(load("[sms]\nconversion_min_ratio = 2\n").ok());
+}
+
+}  // namespace
+}  // namespace callgate::app
