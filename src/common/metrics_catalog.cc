@@ -112,6 +112,29 @@ CounterFamily& smsDeliveryReports() {
   return f;
 }
 
+GaugeFamily& smsProviderState() {
+  static GaugeFamily& f = r().gauge(
+      "callgate_sms_provider_state",
+      "SMS provider circuit state: 0 closed, 1 half-open (one trial send), 2 open (skipped).",
+      {"provider"});
+  return f;
+}
+
+CounterFamily& smsFailovers() {
+  static CounterFamily& f = r().counter(
+      "callgate_sms_failovers_total",
+      "Text messages passed on from one SMS provider to the next, by provider.", {"from", "to"});
+  return f;
+}
+
+CounterFamily& smsPrefixThrottles() {
+  static CounterFamily& f =
+      r().counter("callgate_sms_prefix_throttled_total",
+                  "Number prefixes throttled by send-otp's conversion watch (codes sent there "
+                  "were rarely verified).");
+  return f;
+}
+
 CounterFamily& sipResponses() {
   static CounterFamily& f =
       r().counter("callgate_sip_responses_total", "SIP responses sent, by status code.", {"code"});
@@ -194,6 +217,14 @@ void recordSms(std::string_view provider, bool sent) {
   sms().with({oneOf(provider, kProviders), sent ? "sent" : "failed"}).inc();
 }
 
+void setSmsProviderState(std::string_view provider, int state) {
+  smsProviderState().with({oneOf(provider, kProviders)}).set(state);
+}
+
+void recordSmsFailover(std::string_view from, std::string_view to) {
+  smsFailovers().with({oneOf(from, kProviders), oneOf(to, kProviders)}).inc();
+}
+
 void recordDeliveryReport(std::string_view status) {
   smsDeliveryReports().with({oneOf(status, kDeliveryStatuses)}).inc();
 }
@@ -227,6 +258,9 @@ void registerAll(std::string_view version) {
   signedVerdicts();
   sms();
   smsDeliveryReports();
+  smsProviderState();
+  smsFailovers();
+  smsPrefixThrottles();
   sipResponses();
   activeCalls();
   rtpPortsInUse();

@@ -20,7 +20,7 @@ namespace callgate::metrics {
 CounterFamily& calls();
 // {method: CallerId|SmsOtp|Pin|None|other, result: verified|unverified}
 CounterFamily& verdicts();
-// {outcome: sent|rate_limited|send_failed|invalid_request|error}
+// {outcome: sent|rate_limited|send_failed|refused|invalid_request|error}
 CounterFamily& otpSends();
 // {outcome: verified|invalid|locked|expired|no_challenge|invalid_request|error}
 CounterFamily& otpVerifies();
@@ -39,6 +39,13 @@ CounterFamily& signedVerdicts();
 CounterFamily& sms();
 // {status: the provider's delivery status, one of smsStatusRank's words, else other}
 CounterFamily& smsDeliveryReports();
+// {provider}: 0 closed (sending), 1 half-open (one trial send), 2 open (skipped); only with
+// [sms] providers listing two or more
+GaugeFamily& smsProviderState();
+// {from, to: providers}: messages passed on to the next provider
+CounterFamily& smsFailovers();
+// SMS prefixes throttled by send-otp's conversion watch (no label: a prefix is unbounded)
+CounterFamily& smsPrefixThrottles();
 // {code: 100..699}
 CounterFamily& sipResponses();
 // {channel}
@@ -60,6 +67,10 @@ void recordVerdict(std::string_view channel, std::string_view method, bool authe
                    double secondsSinceAnswer);
 // An SMS handed to (or refused by) a provider.
 void recordSms(std::string_view provider, bool sent);
+// An SMS provider's circuit state: 0 closed, 1 half-open, 2 open.
+void setSmsProviderState(std::string_view provider, int state);
+// A message passed on from one SMS provider to the next.
+void recordSmsFailover(std::string_view from, std::string_view to);
 // A delivery report's status (a provider's word).
 void recordDeliveryReport(std::string_view status);
 // A SIP response sent by our SIP stack.

@@ -102,6 +102,94 @@ bool looksLikeE164(std::string_view text) {
   return std::all_of(text.begin() + 1, text.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
 
+namespace {
+
+constexpr std::pair<PhoneType, std::string_view> kPhoneTypeNames[] = {
+    {PhoneType::kFixedLine, "fixed_line"},
+    {PhoneType::kMobile, "mobile"},
+    {PhoneType::kFixedLineOrMobile, "fixed_line_or_mobile"},
+    {PhoneType::kTollFree, "toll_free"},
+    {PhoneType::kPremiumRate, "premium_rate"},
+    {PhoneType::kSharedCost, "shared_cost"},
+    {PhoneType::kVoip, "voip"},
+    {PhoneType::kPersonalNumber, "personal_number"},
+    {PhoneType::kPager, "pager"},
+    {PhoneType::kUan, "uan"},
+    {PhoneType::kVoicemail, "voicemail"},
+    {PhoneType::kUnknown, "unknown"},
+};
+
+std::optional<pn::PhoneNumber> parseE164(std::string_view e164) {
+  if (!looksLikeE164(e164)) return std::nullopt;
+  pn::PhoneNumber number;
+  if (pn::PhoneNumberUtil::GetInstance()->Parse(std::string(e164), "ZZ", &number) !=
+      pn::PhoneNumberUtil::NO_PARSING_ERROR) {
+    return std::nullopt;
+  }
+  return number;
+}
+
+}  // namespace
+
+std::string_view phoneTypeName(PhoneType type) {
+  for (const auto& [t, name] : kPhoneTypeNames) {
+    if (t == type) return name;
+  }
+  return "unknown";
+}
+
+std::optional<PhoneType> parsePhoneType(std::string_view name) {
+  for (const auto& [t, n] : kPhoneTypeNames) {
+    if (n == name) return t;
+  }
+  return std::nullopt;
+}
+
+PhoneType phoneTypeOf(std::string_view e164) {
+  const auto number = parseE164(e164);
+  if (!number) return PhoneType::kUnknown;
+  switch (pn::PhoneNumberUtil::GetInstance()->GetNumberType(*number)) {
+    case pn::PhoneNumberUtil::FIXED_LINE:
+      return PhoneType::kFixedLine;
+    case pn::PhoneNumberUtil::MOBILE:
+      return PhoneType::kMobile;
+    case pn::PhoneNumberUtil::FIXED_LINE_OR_MOBILE:
+      return PhoneType::kFixedLineOrMobile;
+    case pn::PhoneNumberUtil::TOLL_FREE:
+      return PhoneType::kTollFree;
+    case pn::PhoneNumberUtil::PREMIUM_RATE:
+      return PhoneType::kPremiumRate;
+    case pn::PhoneNumberUtil::SHARED_COST:
+      return PhoneType::kSharedCost;
+    case pn::PhoneNumberUtil::VOIP:
+      return PhoneType::kVoip;
+    case pn::PhoneNumberUtil::PERSONAL_NUMBER:
+      return PhoneType::kPersonalNumber;
+    case pn::PhoneNumberUtil::PAGER:
+      return PhoneType::kPager;
+    case pn::PhoneNumberUtil::UAN:
+      return PhoneType::kUan;
+    case pn::PhoneNumberUtil::VOICEMAIL:
+      return PhoneType::kVoicemail;
+    default:
+      return PhoneType::kUnknown;
+  }
+}
+
+std::string regionOf(std::string_view e164) {
+  const auto number = parseE164(e164);
+  if (!number) return "";
+  std::string region;
+  pn::PhoneNumberUtil::GetInstance()->GetRegionCodeForNumber(*number, &region);
+  return region == "ZZ" || region == "001" ? "" : region;
+}
+
+std::string callingCodeOf(std::string_view e164) {
+  const auto number = parseE164(e164);
+  if (!number) return "";
+  return "+" + std::to_string(number->country_code());
+}
+
 std::string maskPhone(std::string_view e164) {
   if (e164.size() < 8) return std::string(e164.size(), '*');
   std::string out(e164);

@@ -39,9 +39,11 @@ void countOutcome(std::string_view name, const Result<StringMap>& result) {
   }
   std::string_view outcome;
   if (name == "send-otp") {
-    outcome = outcomeOf(
-        *result, "otpResult",
-        {{"Sent", "sent"}, {"RateLimited", "rate_limited"}, {"SendFailed", "send_failed"}});
+    outcome = outcomeOf(*result, "otpResult",
+                        {{"Sent", "sent"},
+                         {"RateLimited", "rate_limited"},
+                         {"SendFailed", "send_failed"},
+                         {"Refused", "refused"}});
   } else if (name == "verify-otp") {
     outcome = outcomeOf(*result, "otpResult",
                         {{"Verified", "verified"},

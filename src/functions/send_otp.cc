@@ -51,6 +51,25 @@ Result<StringMap> SendOtp::invoke(const FunctionRequest& request) {
     return failure("RateLimited", "RateLimited");
   }
 
+  // Against SMS pumping: where the text would go and how many went out this hour. A refusal
+  // costs nothing (no challenge, no provider request) and is the flow's to speak.
+  auto guarded =
+      checkSmsGuard(deps_.guard, deps_.challenges, phone, request.contact.systemAddress, now);
+  if (!guarded.ok()) return guarded.error();
+  if (!guarded->refusal) {
+    auto throttled = watch_.throttled(phone, now);
+    if (!throttled.ok()) return throttled.error();
+    if (*throttled) *guarded = {SmsRefusal::kThrottled, watch_.prefixOf(phone)};
+  }
+  if (guarded->refusal) {
+    const std::string_view reason = smsRefusalName(*guarded->refusal);
+    deps_.audit.record("otp_send_refused", {{"phone", caller->masked()},
+                                            {"reason", std::string(reason)},
+                                            {"detail", guarded->detail}});
+    return StringMap{
+        {"lambdaResult", "Error"}, {"otpResult", "Refused"}, {"reason", std::string(reason)}};
+  }
+
   const std::string code = generateOtpCode(deps_.random, cfg.digits);
   Challenge challenge;
   challenge.phone = phone;
@@ -63,6 +82,7 @@ Result<StringMap> SendOtp::invoke(const FunctionRequest& request) {
   challenge.maxAttempts = cfg.maxAttempts;
   auto id = deps_.challenges.replace(challenge);
   if (!id.ok()) return id.error();
+  watch_.recordSend(phone, *id, now);
 
   auto sent = deps_.sms.send({phone, otpMessageBody(cfg, code)});
   if (!sent.ok()) {

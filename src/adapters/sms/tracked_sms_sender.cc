@@ -30,7 +30,7 @@ std::string newMessageId(Random& random) {
 TrackedSmsSender::TrackedSmsSender(std::string provider, SmsTracking tracking)
     : provider_(std::move(provider)), tracking_(tracking) {}
 
-Status TrackedSmsSender::send(const SmsMessage& message) {
+SmsSendResult TrackedSmsSender::sendTracked(const SmsMessage& message) {
   const std::string id = newMessageId(tracking_.random);
   const std::string masked = maskPhone(message.to);
   if (tracking_.store != nullptr) {
@@ -62,7 +62,7 @@ Status TrackedSmsSender::send(const SmsMessage& message) {
                  masked, errorCodeName(result.outcome.error().code()),
                  logValue(result.outcome.error().message()));
   }
-  return result.outcome;
+  return {result.outcome, !ok && result.mayHaveBeenAccepted};
 }
 
 bool isSuccess(const Result<HttpClientResponse>& outcome) {
@@ -102,9 +102,14 @@ Error providerError(std::string_view provider, const Result<HttpClientResponse>&
 }
 
 SmsSubmission failedSubmission(std::string_view provider, const Result<HttpClientResponse>& outcome,
-                               std::string_view providerCode) {
+                               std::string_view providerCode, const HttpSendTrace& trace) {
   SmsSubmission s;
   s.outcome = providerError(provider, outcome, providerCode);
+  const ErrorCode code = s.outcome.error().code();
+  // kInvalidArgument (a 4xx refusing the message) and the rest are not "certainly not taken"
+  // questions: the failover never passes those on, so only these two need the trace.
+  const bool refusal = code == ErrorCode::kUnavailable || code == ErrorCode::kFailedPrecondition;
+  s.mayHaveBeenAccepted = !(refusal && trace.attempts > 0 && trace.mayHaveReached == 0);
   if (!providerCode.empty()) {
     s.errorCode = safeToken(providerCode, 32);
   } else if (outcome.ok()) {

@@ -32,11 +32,22 @@ struct SmsSubmission {
   std::string providerMessageId;  // when accepted
   std::string status = "accepted";
   std::string errorCode;  // when refused: the provider's code, or "http_<status>"
+  // When refused: false only when the provider certainly did not take the message (every attempt
+  // was answered with a refusal, or never reached it); the safe default is "it may have".
+  bool mayHaveBeenAccepted = true;
+};
+
+// What send() did, for a sender that must decide whether another provider may try.
+struct SmsSendResult {
+  Status outcome;
+  bool mayHaveBeenAccepted = true;  // when !outcome.ok(): see SmsSubmission
 };
 
 class TrackedSmsSender : public SmsSender {
  public:
-  Status send(const SmsMessage& message) final;
+  Status send(const SmsMessage& message) final { return sendTracked(message).outcome; }
+  // send(), also telling whether a refused message may still have been taken by the provider.
+  SmsSendResult sendTracked(const SmsMessage& message);
   const std::string& provider() const { return provider_; }
 
  protected:
@@ -58,9 +69,12 @@ Error providerError(std::string_view provider, const Result<HttpClientResponse>&
                     std::string_view providerCode);
 
 // The SmsSubmission for that failure, with errorCode = providerCode or "http_<status>" or
-// "transport".
+// "transport". mayHaveBeenAccepted is false only when `trace` (the request's, see HttpSendTrace)
+// shows attempts were made and none may have reached the provider, and the final outcome is a
+// refusal that says nothing was taken: a transport error, 429, 5xx, 401/403 or 3xx.
 SmsSubmission failedSubmission(std::string_view provider, const Result<HttpClientResponse>& outcome,
-                               std::string_view providerCode = "");
+                               std::string_view providerCode = "",
+                               const HttpSendTrace& trace = HttpSendTrace{});
 
 // True for a 2xx response.
 bool isSuccess(const Result<HttpClientResponse>& outcome);

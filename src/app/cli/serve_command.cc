@@ -32,20 +32,22 @@ namespace {
 void addSmsRoutes(http::Router& router, const Config& config, const Services& services) {
   if (!services.smsMessages) return;
   const SmsConfig& sms = config.sms;
-  if (sms.provider == SmsProvider::kTwilio && !sms.twilio.statusCallbackUrl.empty()) {
+  if (sms.uses(SmsProvider::kTwilio) && !sms.twilio.statusCallbackUrl.empty()) {
     addTwilioStatusRoute(router, {sms.twilio.authToken, sms.twilio.statusCallbackUrl},
                          *services.smsMessages, *services.clock);
   }
-  if (sms.provider == SmsProvider::kKannel && !sms.kannel.dlrUrl.empty() &&
-      services.kannelDlrTokens) {
+  if (sms.uses(SmsProvider::kKannel) && !sms.kannel.dlrUrl.empty() && services.kannelDlrTokens) {
     addKannelDlrRoute(router, *services.kannelDlrTokens, *services.smsMessages, *services.clock);
   }
 }
 
 std::string smsDescription(const Config& config) {
-  return config.sms.provider == SmsProvider::kOutbox
-             ? config.sms.sink
-             : std::string(smsProviderName(config.sms.provider));
+  if (config.sms.primary() == SmsProvider::kOutbox) return config.sms.sink;
+  std::string names;
+  for (SmsProvider p : config.sms.providers) {
+    names += (names.empty() ? "" : ",") + std::string(smsProviderName(p));
+  }
+  return names;
 }
 
 // What /healthz asks the database: a ping of the one the stores use. Borrows `services`.

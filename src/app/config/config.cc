@@ -137,10 +137,10 @@ Result<Config> loadConfig(const Overrides& o) {
   if (o.sms) {
     // --sms outbox:PATH keeps its old meaning; --sms twilio|sns|kannel picks a provider.
     if (o.sms->rfind("outbox:", 0) == 0) {
-      c.sms.provider = SmsProvider::kOutbox;
+      c.sms.providers = {SmsProvider::kOutbox};
       c.sms.sink = *o.sms;
     } else if (auto provider = parseWord(kSmsProviders, *o.sms)) {
-      c.sms.provider = *provider;
+      c.sms.providers = {*provider};
     } else {
       return Error::invalidArgument("--sms must be outbox:PATH or one of " +
                                     listWords(kSmsProviders) + " (got '" + *o.sms + "')");

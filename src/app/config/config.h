@@ -13,6 +13,7 @@
 #include "adapters/net/lambda/http_lambda_invoker.h"
 #include "adapters/security/token/key_ring.h"
 #include "adapters/security/token/token_service.h"
+#include "adapters/sms/failover/circuit_breaker.h"
 #include "adapters/sms/kannel/kannel_sms_sender.h"
 #include "adapters/sms/sns/sns_sms_sender.h"
 #include "adapters/sms/twilio/twilio_sms_sender.h"
@@ -26,6 +27,7 @@
 #include "core/trust_policy.h"
 #include "functions/connect_data.h"
 #include "functions/connect_hours.h"
+#include "functions/sms_guard.h"
 
 namespace callgate::app {
 
@@ -37,7 +39,7 @@ struct ExternalLambdaConfig {
   std::optional<AwsLambdaOptions> aws;
 };
 
-// [sms] provider: which sender the wiring builds.
+// [sms] provider / providers: which senders the wiring builds.
 enum class SmsProvider { kOutbox, kTwilio, kSns, kKannel };
 inline constexpr Words<SmsProvider, 4> kSmsProviders{{{"outbox", SmsProvider::kOutbox},
                                                       {"twilio", SmsProvider::kTwilio},
@@ -54,18 +56,24 @@ struct SmsHttpSettings {
   int totalTimeoutMs = 6000;
 };
 
-// [sms], [sms.twilio], [sms.sns], [sms.kannel]: the provider chooses the sender; the outbox
-// writes to the path of sink "outbox:PATH". Each provider's table is its sender's own config.
-// Secrets (auth_token, secret_access_key, password) may come from the environment instead:
-// CALLGATE_TWILIO_AUTH_TOKEN and CALLGATE_KANNEL_PASSWORD win over the file; the AWS_*
-// variables are used when the file has no secret_access_key. Never logged.
+// [sms], [sms.twilio], [sms.sns], [sms.kannel]: the providers choose the senders (in failover
+// order: `providers = ["twilio", "sns"]`, or `provider = "x"` for a list of one; the outbox only
+// alone); the outbox writes to the path of sink "outbox:PATH". Each provider's table is its
+// sender's own config. Secrets (auth_token, secret_access_key, password) may come from the
+// environment instead: CALLGATE_TWILIO_AUTH_TOKEN and CALLGATE_KANNEL_PASSWORD win over the file;
+// the AWS_* variables are used when the file has no secret_access_key. Never logged.
 struct SmsConfig {
-  SmsProvider provider = SmsProvider::kOutbox;
+  std::vector<SmsProvider> providers{SmsProvider::kOutbox};  // never empty, no repeats
+  CircuitBreakerOptions breaker;                 // per provider, with two or more providers
+  SmsGuardPolicy guard;                          // send-otp's checks against SMS pumping
   std::string sink = "outbox:var/outbox.jsonl";  // for provider outbox
   SmsHttpSettings http;
   TwilioSmsConfig twilio;
   SnsSmsConfig sns;
   KannelSmsConfig kannel;
+
+  SmsProvider primary() const { return providers.front(); }
+  bool uses(SmsProvider p) const;
 };
 
 // [log] level.

@@ -1,7 +1,10 @@
-// [sms], [sms.twilio], [sms.sns], [sms.kannel]: the provider, its table (the sender's own
-// config), the HTTP retry settings, and the checks that the chosen provider has what it needs.
+// [sms], [sms.twilio], [sms.sns], [sms.kannel]: the providers (in failover order) and their
+// circuit breakers, each provider's table (the sender's own config), the HTTP retry settings,
+// and the checks that every listed provider has what it needs.
 
+#include <algorithm>
 #include <cstdlib>
+#include <utility>
 
 #include "adapters/net/http_client/http_client.h"
 #include "app/config/config_tables.h"
@@ -15,10 +18,102 @@ namespace {
 constexpr Words<SnsSmsType, 2> kSnsSmsTypes{
     {{"Transactional", SnsSmsType::kTransactional}, {"Promotional", SnsSmsType::kPromotional}}};
 
+bool hasKey(const std::vector<std::string>& keys, const char* key) {
+  return std::find(keys.begin(), keys.end(), key) != keys.end();
+}
+
+// `provider = "x"` (a list of one) or `providers = ["x", "y"]` (failover order), not both.
+Status readProviders(TableReader& sms, SmsConfig& out) {
+  const std::vector<std::string> present = std::as_const(sms).keys();
+  const bool one = hasKey(present, "provider");
+  const bool list = hasKey(present, "providers");
+  if (one && list) {
+    return sms.invalid("providers",
+                       "and sms.provider are both set: list every provider in providers alone");
+  }
+  if (one) {
+    SmsProvider provider = out.primary();
+    sms.choice("provider", provider, kSmsProviders);
+    out.providers = {provider};
+  }
+  if (!list) return okStatus();
+  std::vector<std::string> names;
+  sms.stringList("providers", names);
+  if (names.empty()) {
+    return sms.invalid("providers", "must be a non-empty array of provider names");
+  }
+  std::vector<SmsProvider> providers;
+  for (const std::string& name : names) {
+    const auto p = parseWord(kSmsProviders, name);
+    if (!p) {
+      return sms.invalid("providers", "must list " + listWords(kSmsProviders) + " (got \"" +
+                                          name.substr(0, 40) + "\")");
+    }
+    if (std::find(providers.begin(), providers.end(), *p) != providers.end()) {
+      return sms.invalid("providers", "lists \"" + name + "\" twice");
+    }
+    providers.push_back(*p);
+  }
+  if (providers.size() > 1 &&
+      std::find(providers.begin(), providers.end(), SmsProvider::kOutbox) != providers.end()) {
+    return sms.invalid("providers",
+                       "may list outbox only alone (it is a local file, not a provider to fail "
+                       "over to or from)");
+  }
+  out.providers = std::move(providers);
+  return okStatus();
+}
+
+// allowed_countries, refused_number_types, max_per_hour, max_per_country_per_hour.
+Status readGuard(TableReader& sms, SmsGuardPolicy& guard) {
+  std::vector<std::string> countries;
+  sms.stringList("allowed_countries", countries);
+  for (const std::string& c : countries) {
+    const bool iso = c.size() == 2 && std::all_of(c.begin(), c.end(),
+                                                  [](char ch) { return ch >= 'A' && ch <= 'Z'; });
+    if (!iso) {
+      return sms.invalid(
+          "allowed_countries",
+          "must list ISO 3166-1 alpha-2 codes such as \"US\" (got \"" + c.substr(0, 20) + "\")");
+    }
+  }
+  if (!countries.empty()) guard.allowedCountries = std::move(countries);
+  const std::vector<std::string> present = std::as_const(sms).keys();
+  if (hasKey(present, "refused_number_types")) {
+    std::vector<std::string> names;
+    sms.stringList("refused_number_types", names);
+    std::vector<PhoneType> types;
+    for (const std::string& name : names) {
+      const auto type = parsePhoneType(name);
+      if (!type) {
+        return sms.invalid("refused_number_types",
+                           "must list premium_rate, shared_cost, toll_free, uan, voicemail, "
+                           "pager, voip, personal_number, mobile, fixed_line, "
+                           "fixed_line_or_mobile or unknown (got \"" +
+                               name.substr(0, 40) + "\")");
+      }
+      types.push_back(*type);
+    }
+    guard.refusedTypes = std::move(types);  // [] refuses no type
+  }
+  sms.integer("max_per_hour", guard.maxPerHour, 0, 10000000);
+  sms.integer("max_per_country_per_hour", guard.maxPerCountryPerHour, 0, 10000000);
+  sms.integer("conversion_min_sample", guard.conversion.minSample, 0, 10000);
+  sms.fraction("conversion_min_ratio", guard.conversion.minRatio);
+  sms.integer("conversion_prefix_digits", guard.conversion.prefixDigits, 1, 8);
+  sms.seconds("conversion_window_seconds", guard.conversion.window, 60, 7 * 86400);
+  sms.seconds("conversion_throttle_seconds", guard.conversion.throttle, 60, 7 * 86400);
+  return okStatus();
+}
+
 }  // namespace
 
 Status readSmsTable(TableReader& sms, SmsConfig& out) {
-  sms.choice("provider", out.provider, kSmsProviders);
+  if (auto s = readProviders(sms, out); !s.ok()) return s;
+  if (auto s = readGuard(sms, out.guard); !s.ok()) return s;
+  sms.integer("breaker_failures", out.breaker.failures, 1, 100);
+  sms.seconds("breaker_cooldown_seconds", out.breaker.cooldown, 1, 3600);
+  sms.seconds("breaker_window_seconds", out.breaker.window, 1, 86400);
   sms.str("sink", out.sink);
   sms.integer("connect_timeout_ms", out.http.connectTimeoutMs, 100, 60000);
   sms.integer("attempt_timeout_ms", out.http.attemptTimeoutMs, 100, 60000);
@@ -151,17 +246,28 @@ Status resolveSmsConfig(SmsConfig& sms) {
   if (sms.sink.rfind("outbox:", 0) != 0 || sms.sink.size() == 7) {
     return Error::invalidArgument("sms.sink must be outbox:PATH");
   }
-  switch (sms.provider) {
-    case SmsProvider::kOutbox:
-      return okStatus();
-    case SmsProvider::kTwilio:
-      return checkTwilio(sms.twilio);
-    case SmsProvider::kSns:
-      return checkSns(sms.sns);
-    case SmsProvider::kKannel:
-      return checkKannel(sms.kannel);
+  for (SmsProvider provider : sms.providers) {
+    Status checked = okStatus();
+    switch (provider) {
+      case SmsProvider::kOutbox:
+        break;
+      case SmsProvider::kTwilio:
+        checked = checkTwilio(sms.twilio);
+        break;
+      case SmsProvider::kSns:
+        checked = checkSns(sms.sns);
+        break;
+      case SmsProvider::kKannel:
+        checked = checkKannel(sms.kannel);
+        break;
+    }
+    if (!checked.ok()) return checked;
   }
   return okStatus();
+}
+
+bool SmsConfig::uses(SmsProvider p) const {
+  return std::find(providers.begin(), providers.end(), p) != providers.end();
 }
 
 }  // namespace callgate::app

@@ -24,6 +24,7 @@
 #include "adapters/security/crypto/state_cipher.h"
 #include "adapters/security/token/key_ring.h"
 #include "adapters/security/token/token_service.h"
+#include "adapters/sms/failover/failover_sms_sender.h"
 #include "adapters/security/token/verdict_jwt.h"
 #include "adapters/sms/kannel/kannel_dlr_token.h"
 #include "adapters/sms/kannel/kannel_sms_sender.h"
@@ -95,10 +96,12 @@ Status checkClusterSecrets(const Config& config, const std::string& otpSecret, S
   return checked;
 }
 
-// The SMS sender for config.sms.provider, with the HTTP client and delivery store it needs.
+// The SMS sender for config.sms.providers, with the HTTP client and delivery store they need:
+// one provider's sender as it is, or two or more behind a FailoverSmsSender (in list order,
+// each with its own circuit breaker). The providers share the retrying HTTP client.
 Status buildSmsSender(const Config& config, const std::string& otpSecret, Services& s) {
   const SmsConfig& sms = config.sms;
-  if (sms.provider == SmsProvider::kOutbox) {
+  if (sms.primary() == SmsProvider::kOutbox) {
     s.sms = std::make_unique<OutboxSmsSender>(outboxPath(config), *s.clock);
     return okStatus();
   }
@@ -113,19 +116,28 @@ Status buildSmsSender(const Config& config, const std::string& otpSecret, Servic
   s.http =
       std::make_unique<RetryingHttpClient>(*s.httpTransport, policy, *s.backoffClock, *s.random);
   SmsTracking tracking{s.smsMessages.get(), *s.random, *s.clock};
-  switch (sms.provider) {
-    case SmsProvider::kOutbox:
-      break;  // built above
-    case SmsProvider::kTwilio:
-      s.sms = std::make_unique<TwilioSmsSender>(sms.twilio, *s.http, tracking);
-      break;
-    case SmsProvider::kSns:
-      s.sms = std::make_unique<SnsSmsSender>(sms.sns, *s.http, tracking);
-      break;
-    case SmsProvider::kKannel:
-      s.kannelDlrTokens = std::make_unique<KannelDlrToken>(otpSecret);
-      s.sms = std::make_unique<KannelSmsSender>(sms.kannel, *s.kannelDlrTokens, *s.http, tracking);
-      break;
+  std::vector<std::unique_ptr<TrackedSmsSender>> senders;
+  for (SmsProvider provider : sms.providers) {
+    switch (provider) {
+      case SmsProvider::kOutbox:
+        return Error::invalidArgument("sms.providers may list outbox only alone");
+      case SmsProvider::kTwilio:
+        senders.push_back(std::make_unique<TwilioSmsSender>(sms.twilio, *s.http, tracking));
+        break;
+      case SmsProvider::kSns:
+        senders.push_back(std::make_unique<SnsSmsSender>(sms.sns, *s.http, tracking));
+        break;
+      case SmsProvider::kKannel:
+        s.kannelDlrTokens = std::make_unique<KannelDlrToken>(otpSecret);
+        senders.push_back(
+            std::make_unique<KannelSmsSender>(sms.kannel, *s.kannelDlrTokens, *s.http, tracking));
+        break;
+    }
+  }
+  if (senders.size() == 1) {
+    s.sms = std::move(senders.front());
+  } else {
+    s.sms = std::make_unique<FailoverSmsSender>(std::move(senders), sms.breaker, *s.clock);
   }
   return okStatus();
 }
@@ -241,8 +253,8 @@ Result<std::unique_ptr<Services>> buildServices(const Config& config) {
   s->contactAuthLedger = std::make_unique<ContactAuthLedger>(*s->contactAuth, *s->customers,
                                                              *s->clock, config.contactAuthTtl);
   ContactAuthLedger& ledger = *s->contactAuthLedger;
-  OtpDeps deps{*s->customers, *s->challenges, *s->sms,   *s->hasher,
-               *s->random,    *s->clock,      *s->audit, config.otp};
+  OtpDeps deps{*s->customers, *s->challenges, *s->sms,    *s->hasher,      *s->random,
+               *s->clock,     *s->audit,      config.otp, config.sms.guard};
   s->functions.add(std::make_unique<LookupCaller>(*s->customers, config.callerIdTrust));
   s->functions.add(std::make_unique<SendOtp>(deps));
   s->functions.add(std::make_unique<VerifyOtp>(deps, ledger));

@@ -106,7 +106,7 @@ struct Services {
   FunctionRegistry functions;
 };
 
-// Opens (creating on first run) the database, the SMS sender chosen by config.sms.provider, the
+// Opens (creating on first run) the database, the SMS sender chosen by config.sms.providers, the
 // OTP key and the audit log.
 Result<std::unique_ptr<Services>> buildServices(const Config& config);
 

@@ -98,6 +98,33 @@ Error transportError(CURLcode code, const std::string& host) {
   }
 }
 
+// Whether the attempt that ended with `rc` may have reached the server (see HttpSendTrace):
+// every outcome but those that provably end before the request is sent. A timeout counts as
+// unsent only when the transfer never got to the pre-transfer stage (it was still connecting).
+bool mayHaveReached(CURL* h, CURLcode rc) {
+  switch (rc) {
+    case CURLE_COULDNT_RESOLVE_HOST:
+    case CURLE_COULDNT_RESOLVE_PROXY:
+    case CURLE_COULDNT_CONNECT:
+    case CURLE_SSL_CONNECT_ERROR:
+    case CURLE_URL_MALFORMAT:
+    case CURLE_UNSUPPORTED_PROTOCOL:
+      return false;
+    case CURLE_OPERATION_TIMEDOUT: {
+      curl_off_t pretransfer = 0;
+      curl_easy_getinfo(h, CURLINFO_PRETRANSFER_TIME_T, &pretransfer);
+      return pretransfer > 0;
+    }
+    case CURLE_OK: {
+      long status = 0;
+      curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
+      return status == 504;
+    }
+    default:
+      return true;
+  }
+}
+
 }  // namespace
 
 CurlHttpClient::CurlHttpClient(CurlHttpClientOptions options) : options_(std::move(options)) {
@@ -162,6 +189,10 @@ Result<HttpClientResponse> CurlHttpClient::send(const HttpClientRequest& request
   }
 
   const CURLcode rc = curl_easy_perform(h);
+  if (request.trace != nullptr) {
+    ++request.trace->attempts;
+    if (mayHaveReached(h, rc)) ++request.trace->mayHaveReached;
+  }
   if (transfer.overflow) {
     return Error::resourceExhausted("response from " + url->host + " is larger than " +
                                     std::to_string(options_.maxResponseBytes) + " bytes");

@@ -24,6 +24,20 @@
 
 namespace callgate {
 
+// What the transport saw over every attempt of one request (a RetryingHttpClient makes several),
+// for a caller that must know whether a failed request may still have reached the server and
+// been acted on: SMS failover sends a text through a second provider only when the first
+// certainly did not take it. `attempts` counts attempts made; `mayHaveReached` those that ended
+// in a transport error after the request may have been sent (a response timeout, a reset, a
+// connection closed without an answer) or in a 504 (a gateway gave up waiting on a server that
+// may have acted). A refused connection, a DNS failure, a TLS handshake failure or a timeout
+// before the request started does not count. A transport that does not fill it leaves
+// attempts at 0, which callers must read as "unknown". Written by the one thread running send().
+struct HttpSendTrace {
+  int attempts = 0;
+  int mayHaveReached = 0;
+};
+
 struct HttpClientRequest {
   std::string method = "GET";
   std::string url;  // absolute http:// or https:// URL, query included
@@ -32,6 +46,8 @@ struct HttpClientRequest {
   std::string body;
   // Total time for this one attempt (connect + send + receive); zero = the client's default.
   Millis timeout{0};
+  // Optional: filled in by the transport for every attempt (see HttpSendTrace); borrowed.
+  HttpSendTrace* trace = nullptr;
 };
 
 struct HttpClientResponse {

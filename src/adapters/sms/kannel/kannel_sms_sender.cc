@@ -48,10 +48,13 @@ HttpClientRequest KannelSmsSender::buildRequest(const SmsMessage& message,
 }
 
 SmsSubmission KannelSmsSender::submit(const SmsMessage& message, const std::string& messageId) {
-  const Result<HttpClientResponse> outcome = http_.send(buildRequest(message, messageId));
+  HttpSendTrace trace;
+  HttpClientRequest request = buildRequest(message, messageId);
+  request.trace = &trace;
+  const Result<HttpClientResponse> outcome = http_.send(request);
   if (!isSuccess(outcome)) {
     // Kannel's replies are fixed English sentences; the HTTP status says enough.
-    return failedSubmission(provider(), outcome);
+    return failedSubmission(provider(), outcome, "", trace);
   }
   SmsSubmission s;
   s.providerMessageId = messageId;

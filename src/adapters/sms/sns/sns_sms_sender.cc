@@ -78,10 +78,12 @@ SmsSubmission SnsSmsSender::submit(const SmsMessage& message, const std::string&
     s.errorCode = "invalid_request";
     return s;
   }
+  HttpSendTrace trace;
+  request->trace = &trace;
   const Result<HttpClientResponse> outcome = http_.send(*request);
   if (!isSuccess(outcome)) {
     return failedSubmission(provider(), outcome,
-                            outcome.ok() ? xmlElementText(outcome->body, "Code") : "");
+                            outcome.ok() ? xmlElementText(outcome->body, "Code") : "", trace);
   }
   SmsSubmission s;
   s.providerMessageId = safeToken(xmlElementText(outcome->body, "MessageId"));

@@ -50,7 +50,10 @@ HttpClientRequest TwilioSmsSender::buildRequest(const SmsMessage& message,
 }
 
 SmsSubmission TwilioSmsSender::submit(const SmsMessage& message, const std::string& messageId) {
-  const Result<HttpClientResponse> outcome = http_.send(buildRequest(message, messageId));
+  HttpSendTrace trace;
+  HttpClientRequest request = buildRequest(message, messageId);
+  request.trace = &trace;
+  const Result<HttpClientResponse> outcome = http_.send(request);
   // Twilio answers JSON both ways: {"sid","status",...} or {"code","message","status"}.
   nlohmann::json body;
   if (outcome.ok()) {
@@ -64,7 +67,7 @@ SmsSubmission TwilioSmsSender::submit(const SmsMessage& message, const std::stri
              : c.is_string()       ? c.get<std::string>()
                                    : "";
     }
-    return failedSubmission(provider(), outcome, code);
+    return failedSubmission(provider(), outcome, code, trace);
   }
   SmsSubmission s;
   if (body.is_object()) {

@@ -26,7 +26,7 @@ level = "off"
 )",
                      "t.toml", c);
   ASSERT_TRUE(s.ok()) << s.error().toString();
-  EXPECT_EQ(c.sms.provider, SmsProvider::kKannel);
+  EXPECT_EQ(c.sms.primary(), SmsProvider::kKannel);
   EXPECT_EQ(c.sms.sns.smsType, SnsSmsType::kPromotional);
   EXPECT_EQ(c.sip.provisional, sip::SipServerOptions::Provisional::kNone);
   EXPECT_EQ(c.sip.referFailure, sip_voice::ReferFailure::kHangup);

@@ -68,7 +68,7 @@ TEST(SmsConfigTest, DefaultIsTheOutbox) {
   ScopedEnv env;
   auto c = loadConfig({});
   ASSERT_TRUE(c.ok());
-  EXPECT_EQ(c->sms.provider, SmsProvider::kOutbox);
+  EXPECT_EQ(c->sms.primary(), SmsProvider::kOutbox);
   EXPECT_EQ(outboxPath(*c), "var/outbox.jsonl");
   EXPECT_EQ(c->sms.http.maxAttempts, 3);
 }
@@ -77,7 +77,7 @@ TEST(SmsConfigTest, ReadsTheTwilioTable) {
   ScopedEnv env;
   auto c = load(kTwilio);
   ASSERT_TRUE(c.ok()) << c.error().toString();
-  EXPECT_EQ(c->sms.provider, SmsProvider::kTwilio);
+  EXPECT_EQ(c->sms.primary(), SmsProvider::kTwilio);
   EXPECT_EQ(c->sms.twilio.accountSid, "AC0123456789abcdef0123456789abcdef");
   EXPECT_EQ(c->sms.twilio.authToken, "file-token");
   EXPECT_EQ(c->sms.twilio.from, "+15005550006");
@@ -191,14 +191,14 @@ TEST(SmsConfigTest, TheSmsFlagKeepsTheOutboxFormAndPicksProviders) {
   o.sms = "outbox:/tmp/x.jsonl";
   auto c = load(kTwilio, o);
   ASSERT_TRUE(c.ok());
-  EXPECT_EQ(c->sms.provider, SmsProvider::kOutbox);  // the flag wins over the file's provider
+  EXPECT_EQ(c->sms.primary(), SmsProvider::kOutbox);  // the flag wins over the file's provider
   EXPECT_EQ(outboxPath(*c), "/tmp/x.jsonl");
   o.sms = "twilio";
   auto t = load(
       std::string(kTwilio).replace(std::string(kTwilio).find("provider = \"twilio\"\n"), 20, ""),
       o);
   ASSERT_TRUE(t.ok()) << t.error().toString();
-  EXPECT_EQ(t->sms.provider, SmsProvider::kTwilio);
+  EXPECT_EQ(t->sms.primary(), SmsProvider::kTwilio);
   o.sms = "pigeon";
   EXPECT_FALSE(load(kTwilio, o).ok());
   o.sms = "outbox:";
@@ -209,9 +209,158 @@ TEST(SmsConfigTest, OldSinkKeyStillWorks) {
   ScopedEnv env;
   auto c = load("[sms]\nsink = \"outbox:/tmp/old.jsonl\"\n");
   ASSERT_TRUE(c.ok());
-  EXPECT_EQ(c->sms.provider, SmsProvider::kOutbox);
+  EXPECT_EQ(c->sms.primary(), SmsProvider::kOutbox);
   EXPECT_EQ(outboxPath(*c), "/tmp/old.jsonl");
   EXPECT_FALSE(load("[sms]\nsink = \"smtp:x\"\n").ok());
+}
+
+}  // namespace
+}  // namespace callgate::app
+
+namespace callgate::app {
+namespace {
+
+const char* kFailover = R"(
+[sms]
+providers = ["twilio", "sns"]
+breaker_failures = 5
+breaker_cooldown_seconds = 120
+breaker_window_seconds = 300
+[sms.twilio]
+account_sid = "AC0123456789abcdef0123456789abcdef"
+auth_token = "file-token"
+from = "+15005550006"
+[sms.sns]
+access_key_id = "AKIDEXAMPLE"
+secret_access_key = "secret"
+)";
+
+std::string without(std::string text, const std::string& line) {
+  return text.replace(text.find(line), line.size(), "");
+}
+
+TEST(SmsConfigTest, ReadsAnOrderedProviderListAndTheBreaker) {
+  ScopedEnv env;
+  auto c = load(kFailover);
+  ASSERT_TRUE(c.ok()) << c.error().toString();
+  EXPECT_EQ(c->sms.providers, (std::vector<SmsProvider>{SmsProvider::kTwilio, SmsProvider::kSns}));
+  EXPECT_EQ(c->sms.primary(), SmsProvider::kTwilio);
+  EXPECT_TRUE(c->sms.uses(SmsProvider::kSns));
+  EXPECT_FALSE(c->sms.uses(SmsProvider::kKannel));
+  EXPECT_EQ(c->sms.breaker.failures, 5);
+  EXPECT_EQ(c->sms.breaker.cooldown, Seconds(120));
+  EXPECT_EQ(c->sms.breaker.window, Seconds(300));
+}
+
+TEST(SmsConfigTest, TheBreakerHasDefaults) {
+  ScopedEnv env;
+  auto c = loadConfig({});
+  ASSERT_TRUE(c.ok());
+  EXPECT_EQ(c->sms.breaker.failures, 3);
+  EXPECT_EQ(c->sms.breaker.cooldown, Seconds(30));
+  EXPECT_EQ(c->sms.breaker.window, Seconds(60));
+}
+
+TEST(SmsConfigTest, EveryListedProviderIsChecked) {
+  ScopedEnv env;
+  auto c = load(without(kFailover, "secret_access_key = \"secret\"\n"));
+  ASSERT_FALSE(c.ok());
+  EXPECT_NE(c.error().message().find("sms.sns needs access_key_id"), std::string::npos)
+      << c.error().message();
+  auto t = load(without(kFailover, "from = \"+15005550006\"\n"));
+  ASSERT_FALSE(t.ok());
+  EXPECT_NE(t.error().message().find("sms.twilio needs from"), std::string::npos);
+}
+
+TEST(SmsConfigTest, RefusesABadProviderList) {
+  ScopedEnv env;
+  const std::vector<std::pair<std::string, std::string>> cases{
+      {"[sms]\nprovider = \"twilio\"\nproviders = [\"twilio\"]\n", "both set"},
+      {"[sms]\nproviders = []\n", "non-empty array"},
+      {"[sms]\nproviders = \"twilio\"\n", "non-empty array"},
+      {"[sms]\nproviders = [\"twilio\", \"pigeon\"]\n", "(got \"pigeon\")"},
+      {"[sms]\nproviders = [\"twilio\", \"twilio\"]\n", "twice"},
+      {"[sms]\nproviders = [\"outbox\", \"twilio\"]\n", "outbox only alone"},
+      {"[sms]\nbreaker_failures = 0\n", "sms.breaker_failures"},
+  };
+  for (const auto& [toml, expected] : cases) {
+    auto c = load(toml);
+    ASSERT_FALSE(c.ok()) << toml;
+    EXPECT_NE(c.error().message().find(expected), std::string::npos)
+        << toml << " -> " << c.error().message();
+  }
+}
+
+TEST(SmsConfigTest, TheSmsFlagReplacesTheProviderList) {
+  ScopedEnv env;
+  Overrides o;
+  o.sms = "sns";
+  auto c = load(kFailover, o);
+  ASSERT_TRUE(c.ok()) << c.error().toString();
+  EXPECT_EQ(c->sms.providers, std::vector<SmsProvider>{SmsProvider::kSns});
+}
+
+}  // namespace
+}  // namespace callgate::app
+
+namespace callgate::app {
+namespace {
+
+TEST(SmsConfigTest, ReadsTheSmsPumpingGuard) {
+  ScopedEnv env;
+  auto c = load(R"(
+[sms]
+allowed_countries = ["US", "CA"]
+refused_number_types = ["premium_rate", "voip"]
+max_per_hour = 500
+max_per_country_per_hour = 200
+)");
+  ASSERT_TRUE(c.ok()) << c.error().toString();
+  EXPECT_EQ(c->sms.guard.allowedCountries, (std::vector<std::string>{"US", "CA"}));
+  EXPECT_EQ(c->sms.guard.refusedTypes,
+            (std::vector<PhoneType>{PhoneType::kPremiumRate, PhoneType::kVoip}));
+  EXPECT_EQ(c->sms.guard.maxPerHour, 500);
+  EXPECT_EQ(c->sms.guard.maxPerCountryPerHour, 200);
+
+  auto d = loadConfig({});
+  ASSERT_TRUE(d.ok());
+  EXPECT_TRUE(d->sms.guard.allowedCountries.empty());
+  EXPECT_EQ(d->sms.guard.refusedTypes.size(), 6u);
+  EXPECT_EQ(d->sms.guard.maxPerHour, 0);
+
+  EXPECT_TRUE(load("[sms]\nrefused_number_types = []\n")->sms.guard.refusedTypes.empty());
+  for (const char* bad :
+       {"[sms]\nallowed_countries = [\"usa\"]\n", "[sms]\nrefused_number_types = [\"expensive\"]\n",
+        "[sms]\nmax_per_hour = -1\n"}) {
+    EXPECT_FALSE(load(bad).ok()) << bad;
+  }
+}
+
+}  // namespace
+}  // namespace callgate::app
+
+namespace callgate::app {
+namespace {
+
+TEST(SmsConfigTest, ReadsTheConversionWatch) {
+  ScopedEnv env;
+  auto c = load(R"(
+[sms]
+conversion_min_sample = 20
+conversion_min_ratio = 0.25
+conversion_prefix_digits = 4
+conversion_window_seconds = 7200
+conversion_throttle_seconds = 1800
+)");
+  ASSERT_TRUE(c.ok()) << c.error().toString();
+  const ConversionWatchPolicy& w = c->sms.guard.conversion;
+  EXPECT_EQ(w.minSample, 20);
+  EXPECT_DOUBLE_EQ(w.minRatio, 0.25);
+  EXPECT_EQ(w.prefixDigits, 4);
+  EXPECT_EQ(w.window, Seconds(7200));
+  EXPECT_EQ(w.throttle, Seconds(1800));
+  EXPECT_EQ(loadConfig({})->sms.guard.conversion.minSample, 0) << "off by default";
+  EXPECT_FALSE(load("[sms]\nconversion_min_ratio = 2\n").ok());
 }
 
 }  // namespace
