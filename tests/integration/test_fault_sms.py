@@ -173,13 +173,17 @@ base_url = "{self.provider.url}"
         self.assertEqual(transfer["attributes"]["otpDelivery"], "SendFailed")
 
         # Nothing half-written: nobody enrolled, every SMS row ended failed with its reason, the
-        # audit says the sends failed and nothing else.
+        # audit says the sends failed and nothing else but the Twilio hand-off's signed verdict,
+        # which proves nothing.
         self.assertEqual([r[0] for r in self.ws.table("customers")], [BYSTANDER])
         rows = self.sms_rows()
         self.assertEqual(len(rows), 3, rows)
         for row in rows:
             self.assertEqual((row["status"], row["error_code"]), ("failed", self.error_code), row)
-        self.assertEqual(self.audit_events(), ["otp_send_failed"] * 3)
+        self.assertEqual(sorted(self.audit_events()), ["otp_send_failed"] * 3 + ["verdict_issued"])
+        verdicts = [json.loads(line) for line in harness.read_text(self.ws.audit).splitlines()
+                    if '"verdict_issued"' in line]
+        self.assertEqual([v["acr"] for v in verdicts], ["urn:callgate:acr:none"])
         challenges = self.ws.table("challenges")
         self.assertEqual(sorted(r[1] for r in challenges), [CONNECT_CALLER, VOICE_CALLER, SIM_CALLER])
         self.assertEqual({r[-1] for r in challenges}, {"active"})  # kept on purpose, see above
