@@ -71,6 +71,11 @@ class CustomerStore {
   // min(count(), limit), reading at most `limit` rows: for the start-up summary, which must not
   // scan a large table (count() reads every row on SQLite and PostgreSQL alike).
   virtual Result<int64_t> countUpTo(int64_t limit) = 0;
+  // The regions (ISO 3166-1 alpha-2, as regionOf gives them: "US", "CA", "GB") of the numbers on
+  // file, each once, in ascending order; numbers of no region (+800, +882 ...) are left out. For
+  // the SMS guard's default country allow-list, on every send: one index probe per region, not a
+  // scan of the customers.
+  virtual Result<std::vector<std::string>> regionsOnFile() = 0;
 };
 
 // Hashes PINs for storage (argon2id with a server-side pepper in production) and checks them.

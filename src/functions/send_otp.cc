@@ -53,8 +53,8 @@ Result<StringMap> SendOtp::invoke(const FunctionRequest& request) {
 
   // Against SMS pumping: where the text would go and how many went out this hour. A refusal
   // costs nothing (no challenge, no provider request) and is the flow's to speak.
-  auto guarded =
-      checkSmsGuard(deps_.guard, deps_.challenges, phone, request.contact.systemAddress, now);
+  auto guarded = checkSmsGuard(deps_.guard, deps_.challenges, deps_.customers, phone,
+                               request.contact.systemAddress, now);
   if (!guarded.ok()) return guarded.error();
   if (!guarded->refusal) {
     auto throttled = watch_.throttled(phone, now);

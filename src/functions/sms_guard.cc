@@ -21,8 +21,8 @@ std::string_view smsRefusalName(SmsRefusal refusal) {
 }
 
 Result<SmsGuardVerdict> checkSmsGuard(const SmsGuardPolicy& policy, ChallengeStore& challenges,
-                                      const std::string& e164, std::string_view dialled,
-                                      TimePoint now) {
+                                      CustomerStore& customers, const std::string& e164,
+                                      std::string_view dialled, TimePoint now) {
   const PhoneType type = phoneTypeOf(e164);
   if (std::find(policy.refusedTypes.begin(), policy.refusedTypes.end(), type) !=
       policy.refusedTypes.end()) {
@@ -30,15 +30,29 @@ Result<SmsGuardVerdict> checkSmsGuard(const SmsGuardPolicy& policy, ChallengeSto
   }
 
   const std::string region = regionOf(e164);
-  std::vector<std::string> allowed = policy.allowedCountries;
-  if (allowed.empty() && !dialled.empty()) {
-    // The dialled number as the channel gave it; one that does not parse tells us nothing.
-    if (auto number = normalizeE164(dialled); number.ok()) {
-      if (std::string home = regionOf(*number); !home.empty()) allowed.push_back(home);
+  auto allowedRegion = [&](const std::vector<std::string>& list) {
+    return std::find(list.begin(), list.end(), region) != list.end();
+  };
+  if (!policy.allowedCountries.empty()) {
+    if (!allowedRegion(policy.allowedCountries)) {
+      return SmsGuardVerdict{SmsRefusal::kCountry, region.empty() ? "none" : region};
     }
-  }
-  if (!allowed.empty() && std::find(allowed.begin(), allowed.end(), region) == allowed.end()) {
-    return SmsGuardVerdict{SmsRefusal::kCountry, region.empty() ? "none" : region};
+  } else {
+    // The default list: the dialled number's region (as the channel gave it; one that does not
+    // parse tells us nothing), then the regions of the numbers on file, read only when needed.
+    std::string home;
+    if (!dialled.empty()) {
+      if (auto number = normalizeE164(dialled); number.ok()) home = regionOf(*number);
+    }
+    if (region.empty() || region != home) {
+      auto onFile = customers.regionsOnFile();
+      if (!onFile.ok()) return onFile.error();
+      // Nothing known at all (no dialled number, nobody on file): no country check.
+      const bool known = !home.empty() || !onFile->empty();
+      if (known && !allowedRegion(*onFile)) {
+        return SmsGuardVerdict{SmsRefusal::kCountry, region.empty() ? "none" : region};
+      }
+    }
   }
 
   const TimePoint hourAgo = now - Seconds(3600);

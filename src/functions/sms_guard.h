@@ -4,9 +4,12 @@
 // send costs nothing: no challenge, no provider request.
 //
 //   country      the destination's region (libphonenumber, from the number's range: +1 416 is
-//                CA) is not in allowedCountries; when that list is empty, not the region of the
-//                number the caller dialled (the contact's system endpoint); when neither is
-//                known (a channel that does not tell the dialled number), no country check.
+//                CA) is not in allowedCountries; when that list is empty, neither the region of
+//                the number the caller dialled (the contact's system endpoint) nor a region of
+//                the numbers on file (CustomerStore::regionsOnFile), so a fresh install still
+//                texts callers of its own country and an established one its customers'; when
+//                none is known (a channel that does not tell the dialled number and nobody on
+//                file), no country check.
 //   number_type  libphonenumber places the number in a refused range (premium rate, shared
 //                cost, toll-free, UAN, voicemail, pager by default): nobody's own phone.
 //   budget       maxPerHour challenges were created in the last hour over all numbers, or
@@ -67,10 +70,10 @@ struct SmsGuardVerdict {
 };
 
 // Checks a text to `e164` (a valid E.164 number) for a contact that dialled `dialled` ("" when
-// unknown; any form normalizeE164 takes). Errors only when the store fails.
+// unknown; any form normalizeE164 takes). Errors only when a store fails.
 Result<SmsGuardVerdict> checkSmsGuard(const SmsGuardPolicy& policy, ChallengeStore& challenges,
-                                      const std::string& e164, std::string_view dialled,
-                                      TimePoint now);
+                                      CustomerStore& customers, const std::string& e164,
+                                      std::string_view dialled, TimePoint now);
 
 // The conversion watch (see above). Borrows the store and the audit log.
 class ConversionWatch {

@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <optional>
 #include <string>
 
@@ -166,6 +167,13 @@ TYPED_TEST_P(ChallengeStoreContract, RedeemVerifiesOnceAndEnrolsTheCallerOnlyIfN
   EXPECT_TRUE(this->redeem(known, this->now(), this->enrolment("+15550100003")));
   EXPECT_EQ(**this->customers().findByPhone("+15550100003"), existing);
   EXPECT_EQ(this->customerCount(), 2);
+
+  // An enrolled number's region counts as on file (the SMS guard's default allow-list).
+  const int64_t london = this->replaceOrDie(this->challenge("+442071838750"));
+  EXPECT_TRUE(this->redeem(london, this->now(), this->enrolment("+442071838750")));
+  auto regions = this->customers().regionsOnFile();
+  ASSERT_TRUE(regions.ok()) << regions.error().toString();
+  EXPECT_NE(std::find(regions->begin(), regions->end(), "GB"), regions->end());
 }
 
 TYPED_TEST_P(ChallengeStoreContract, RedeemRefusesVoidedExhaustedExpiredAndUnknownChallenges) {

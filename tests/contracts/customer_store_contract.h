@@ -179,12 +179,30 @@ TYPED_TEST_P(CustomerStoreContract, CountUpToStopsAtTheLimit) {
   EXPECT_EQ(*this->store().countUpTo(0), 0);
 }
 
+TYPED_TEST_P(CustomerStoreContract, RegionsOnFileAreTheDistinctRegionsOfTheNumbers) {
+  auto none = this->store().regionsOnFile();
+  ASSERT_TRUE(none.ok()) << none.error().toString();
+  EXPECT_TRUE(none->empty());
+  // +1 is shared: 416 is Toronto (CA), 212 New York (US). +800 is of no region.
+  ASSERT_TRUE(this->store()
+                  .addAll({contractCustomer("+14165550123"), contractCustomer("+12125550123"),
+                           contractCustomer("+12125550124"), contractCustomer("+442071838750"),
+                           contractCustomer("+80012345678")})
+                  .ok());
+  auto regions = this->store().regionsOnFile();
+  ASSERT_TRUE(regions.ok()) << regions.error().toString();
+  EXPECT_EQ(*regions, (std::vector<std::string>{"CA", "GB", "US"}));
+  ASSERT_TRUE(this->store().add(contractCustomer("+33142685300", "12345678")).ok());
+  EXPECT_EQ(*this->store().regionsOnFile(), (std::vector<std::string>{"CA", "FR", "GB", "US"}));
+}
+
 REGISTER_TYPED_TEST_SUITE_P(CustomerStoreContract, FindsNothingInAnEmptyStore,
                             AddThenFindRoundTripsEveryFieldByExactKeys,
                             AddRefusesATakenPhoneAndKeepsTheOriginal, AddRefusesATakenUserIdByName,
                             CustomersWithoutAUserIdDoNotCollide, AddAllInsertsEveryRow,
                             AddAllIsAllOrNothingAndNamesTheFirstDuplicate,
                             AddAllRefusesDuplicatesWithinTheBatch, APinNeedsAUserId,
-                            ConcurrentAddsOfOnePhoneHaveExactlyOneWinner, CountUpToStopsAtTheLimit);
+                            ConcurrentAddsOfOnePhoneHaveExactlyOneWinner, CountUpToStopsAtTheLimit,
+                            RegionsOnFileAreTheDistinctRegionsOfTheNumbers);
 
 }  // namespace callgate::contracts

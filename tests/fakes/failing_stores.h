@@ -71,6 +71,7 @@ class FailingCustomerStore : public CustomerStore {
   }
   Result<int64_t> count() override { CALLGATE_FORWARD(count()); }
   Result<int64_t> countUpTo(int64_t limit) override { CALLGATE_FORWARD(countUpTo(limit)); }
+  Result<std::vector<std::string>> regionsOnFile() override { CALLGATE_FORWARD(regionsOnFile()); }
 
  private:
   CustomerStore& inner_;

@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "core/phone.h"
 #include "core/ports.h"
 
 namespace callgate::testing {
@@ -116,6 +117,15 @@ class InMemoryCustomerStore : public CustomerStore {
   Result<int64_t> countUpTo(int64_t limit) override {
     std::lock_guard lock(mu_);
     return std::min(static_cast<int64_t>(rows.size()), std::max<int64_t>(limit, 0));
+  }
+  Result<std::vector<std::string>> regionsOnFile() override {
+    std::lock_guard lock(mu_);
+    if (failing) return Error::unavailable("store down");
+    std::set<std::string> regions;
+    for (const auto& [phone, c] : rows) {
+      if (std::string region = regionOf(phone); !region.empty()) regions.insert(region);
+    }
+    return std::vector<std::string>(regions.begin(), regions.end());
   }
 
   // Recursive, so a store holding it can call this store's methods.

@@ -64,9 +64,9 @@ base_url = "{self.provider.url}"
 
 @harness.require_binary
 class DefaultGuardTest(GuardCase, harness.ServerTestCase):
-    """No guard keys: the default refused types, and the dialled number's country. Connect's
-    events do not reach functions with the dialled number (SystemEndpoint), so over Connect only
-    the types apply; the console simulator dials +1 800 555 0100 (US)."""
+    """No guard keys: the default refused types, and the dialled number's country plus those of
+    the numbers on file. The Connect calls here carry no SystemEndpoint, so over Connect only the
+    types and the countries on file apply; the console simulator dials +1 800 555 0100 (US)."""
 
     def simulated_call(self, caller):
         r = subprocess.run(
@@ -104,6 +104,21 @@ class DefaultGuardTest(GuardCase, harness.ServerTestCase):
         self.assertEqual([e["result"]["otpResult"] for e in events if e.get("name") == "send-otp"],
                          ["Sent"])
         self.assertEqual(self.sent_to(), ["+14155550102"])
+
+    def test_the_countries_of_the_numbers_on_file_are_allowed_too(self):
+        caller = "+447400123456"   # a UK mobile, not on file
+        refused = {"lambdaResult": "Error", "otpResult": "Refused", "reason": "country"}
+        self.assertEqual([e["result"] for e in self.simulated_call(caller)
+                          if e.get("name") == "send-otp"], [refused])
+        # A customer in the UK is put on file (by the CLI, beside the running server): from the
+        # next send on, UK numbers are texted; France still is not.
+        self.ws.add_customer("+447400123499", "Ada", "Lovelace")
+        events = self.simulated_call(caller)
+        self.assertEqual([e["result"]["otpResult"] for e in events if e.get("name") == "send-otp"],
+                         ["Sent"])
+        self.assertEqual([e["result"] for e in self.simulated_call("+33612345678")
+                          if e.get("name") == "send-otp"], [refused])
+        self.assertEqual(self.sent_to(), [caller])
 
 
 @harness.require_binary

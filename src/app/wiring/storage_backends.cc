@@ -1,5 +1,7 @@
 #include "app/wiring/storage_backends.h"
 
+#include <spdlog/spdlog.h>
+
 #include <cstdlib>
 
 #include "adapters/storage/postgres/pg_callback_store.h"
@@ -30,13 +32,27 @@
 #include "adapters/storage/sqlite/sqlite_voice_session_store.h"
 
 namespace callgate::app::detail {
+namespace {
+
+// Customers stored before the region column existed get theirs now, before anything reads it.
+template <typename Store>
+Status fillRegions(Store& customers) {
+  auto filled = customers.fillMissingRegions();
+  if (!filled.ok()) return filled.error();
+  if (*filled > 0) spdlog::info("event=customer_regions_filled count={}", *filled);
+  return okStatus();
+}
+
+}  // namespace
 
 Status openSqliteStorage(const StorageConfig& storage, Services& s) {
   auto db = SqliteDatabase::open(storage.location);
   if (!db.ok()) return db.error();
   s.db = std::move(*db);
   SqliteDatabase& d = *s.db;
-  s.customers = std::make_unique<SqliteCustomerStore>(d);
+  auto customers = std::make_unique<SqliteCustomerStore>(d);
+  if (Status filled = fillRegions(*customers); !filled.ok()) return filled;
+  s.customers = std::move(customers);
   s.challenges = std::make_unique<SqliteChallengeStore>(d);
   s.credentials = std::make_unique<SqliteCredentialStore>(d);
   s.grants = std::make_unique<SqliteGrantStore>(d);
@@ -65,7 +81,9 @@ Status openPostgresStorage(const StorageConfig& storage, Services& s) {
   if (!db.ok()) return db.error();
   s.pg = std::move(*db);
   PgDatabase& d = *s.pg;
-  s.customers = std::make_unique<PgCustomerStore>(d);
+  auto customers = std::make_unique<PgCustomerStore>(d);
+  if (Status filled = fillRegions(*customers); !filled.ok()) return filled;
+  s.customers = std::move(customers);
   s.challenges = std::make_unique<PgChallengeStore>(d);
   s.credentials = std::make_unique<PgCredentialStore>(d);
   s.grants = std::make_unique<PgGrantStore>(d);

@@ -1,5 +1,6 @@
-// The SMS-pumping guard: destination country (configured, else the dialled number's), refused
-// number types, hourly budgets; and send-otp answering Refused before any challenge or SMS.
+// The SMS-pumping guard: destination country (configured, else the dialled number's and those of
+// the numbers on file), refused number types, hourly budgets; and send-otp answering Refused
+// before any challenge or SMS.
 #include "functions/sms_guard.h"
 
 #include <gtest/gtest.h>
@@ -22,7 +23,7 @@ class SmsGuardTest : public ::testing::Test {
   SmsGuardTest() : challenges_(customers_) {}
 
   std::optional<SmsRefusal> check(const std::string& to, std::string_view dialled = "") {
-    auto verdict = checkSmsGuard(policy_, challenges_, to, dialled, clock_.now());
+    auto verdict = checkSmsGuard(policy_, challenges_, customers_, to, dialled, clock_.now());
     EXPECT_TRUE(verdict.ok());
     return verdict.ok() ? verdict->refusal : std::nullopt;
   }
@@ -73,6 +74,23 @@ TEST_F(SmsGuardTest, WithoutAListOnlyTheDialledCountry) {
   // A channel that does not know the dialled number: no country check.
   EXPECT_EQ(check(kUk, ""), std::nullopt);
   EXPECT_EQ(check(kUk, "sip:unknown"), std::nullopt);
+}
+
+TEST_F(SmsGuardTest, WithoutAListTheCountriesOfTheNumbersOnFileToo) {
+  ASSERT_TRUE(customers_.add(Customer{kCanada, "Ada", "Lovelace", "Gold", "en-CA", {}}).ok());
+  // Dialled in the US, a customer in Canada on file: both countries, nothing else.
+  EXPECT_EQ(check(kUs, kDialledUs), std::nullopt);
+  EXPECT_EQ(check("+14165550999", kDialledUs), std::nullopt);
+  EXPECT_EQ(check(kUk, kDialledUs), SmsRefusal::kCountry);
+  // No dialled number: the countries on file alone.
+  EXPECT_EQ(check("+14165550999", ""), std::nullopt);
+  EXPECT_EQ(check(kUs, ""), SmsRefusal::kCountry);
+  EXPECT_EQ(check(kUk, ""), SmsRefusal::kCountry);
+  // A store that cannot answer is an error, not a guess either way.
+  customers_.failing = true;
+  EXPECT_FALSE(checkSmsGuard(policy_, challenges_, customers_, kUk, kDialledUs, clock_.now()).ok());
+  // The dialled country needs no read.
+  EXPECT_EQ(check(kUs, kDialledUs), std::nullopt);
 }
 
 TEST_F(SmsGuardTest, TheConfiguredListWinsOverTheDialledCountry) {

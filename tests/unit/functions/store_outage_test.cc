@@ -138,7 +138,8 @@ TEST(StoreOutageTest, SendOtpAnswersUnavailableAndTextsNothingUnstored) {
                              return w.send.invoke(w.request({}, "+14155550123"));
                            },
                            {"otp_sent"}});
-  EXPECT_EQ(calls, 5);  // four rate counts and the challenge
+  // the countries on file (no dialled number here), four rate counts and the challenge
+  EXPECT_EQ(calls, 6);
 }
 
 TEST(StoreOutageTest, VerifyOtpNeverAuthenticatesWhenAWriteFails) {

@@ -1,6 +1,7 @@
 #include "adapters/storage/postgres/pg_challenge_store.h"
 
 #include "adapters/storage/postgres/pg_rows.h"
+#include "core/phone.h"
 
 namespace callgate {
 namespace {
@@ -36,7 +37,8 @@ constexpr const char* kVerifyAndEnrol =
     "WHERE id = $1 AND state = 'active' AND attempts < max_attempts AND expires_at_ms > $2 "
     "RETURNING id), "
     "enrolled AS (INSERT INTO customers (phone, first_name, last_name, level, language, "
-    "created_at_ms, user_id) SELECT $3, $4, $5, $6, $7, $8, NULLIF($9, '') FROM verified "
+    "created_at_ms, user_id, region) SELECT $3, $4, $5, $6, $7, $8, NULLIF($9, ''), $10 "
+    "FROM verified "
     "ON CONFLICT (phone) DO NOTHING) "
     "SELECT COUNT(*) FROM verified";
 constexpr const char* kCountRange =
@@ -116,10 +118,10 @@ Result<bool> PgChallengeStore::redeem(int64_t id, TimePoint now,
     if (!r) return r.error();
     return r->affected() == 1;
   }
-  auto r =
-      (*lease)->query(kVerifyAndEnrol, {id, toUnixMillis(now), enroll->phone, enroll->firstName,
-                                        enroll->lastName, enroll->level, enroll->language,
-                                        toUnixMillis(enroll->createdAt), enroll->userId});
+  auto r = (*lease)->query(
+      kVerifyAndEnrol,
+      {id, toUnixMillis(now), enroll->phone, enroll->firstName, enroll->lastName, enroll->level,
+       enroll->language, toUnixMillis(enroll->createdAt), enroll->userId, regionOf(enroll->phone)});
   if (!r) return r.error();
   return r->integer(0, 0) == 1;
 }

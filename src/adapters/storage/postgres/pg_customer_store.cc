@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "adapters/storage/postgres/pg_rows.h"
+#include "core/phone.h"
 
 namespace callgate {
 namespace {
@@ -14,19 +15,33 @@ constexpr const char* kFindByUserId =
     "SELECT phone, first_name, last_name, level, language, created_at_ms, user_id "
     "FROM customers WHERE user_id = $1";
 constexpr const char* kInsert =
-    "INSERT INTO customers (phone, first_name, last_name, level, language, created_at_ms, user_id) "
-    "VALUES ($1, $2, $3, $4, $5, $6, NULLIF($7, ''))";
+    "INSERT INTO customers (phone, first_name, last_name, level, language, created_at_ms, user_id, "
+    "region) VALUES ($1, $2, $3, $4, $5, $6, NULLIF($7, ''), $8)";
 constexpr const char* kInsertPin =
     "INSERT INTO pin_credentials (user_id, pin_hash, updated_at_ms) VALUES ($1, $2, $3)";
 constexpr const char* kCount = "SELECT COUNT(*) FROM customers";
 constexpr const char* kCountUpTo = "SELECT COUNT(*) FROM (SELECT 1 FROM customers LIMIT $1) AS c";
+// The distinct regions, one customers_by_region seek each (a loose index scan), not a scan.
+constexpr const char* kRegions =
+    "WITH RECURSIVE r(region) AS ("
+    "SELECT (SELECT region FROM customers WHERE region > '' ORDER BY region LIMIT 1) "
+    "UNION ALL SELECT (SELECT region FROM customers WHERE region > r.region ORDER BY region LIMIT "
+    "1) "
+    "FROM r WHERE r.region IS NOT NULL) "
+    "SELECT region FROM r WHERE region IS NOT NULL";
+constexpr const char* kMissingRegions = "SELECT phone FROM customers WHERE region IS NULL LIMIT $1";
+// Only where still NULL: another node filling the same rows at the same time writes the same.
+constexpr const char* kSetRegion =
+    "UPDATE customers SET region = $2 WHERE phone = $1 AND region IS NULL";
+constexpr int64_t kRegionBatch = 1000;
 
 // Inserts one customer (and its PIN hash, if any) inside the caller's transaction (or alone); a
 // taken phone or user id becomes kAlreadyExists naming it. The phone in the message is for the
 // operator importing a file, who needs to know which line to fix; callers must not log it as is.
 Status insertCustomer(PgConnection& c, const Customer& customer, const std::string& pinHash) {
   auto r = c.query(kInsert, {customer.phone, customer.firstName, customer.lastName, customer.level,
-                             customer.language, toUnixMillis(customer.createdAt), customer.userId});
+                             customer.language, toUnixMillis(customer.createdAt), customer.userId,
+                             regionOf(customer.phone)});
   if (!r) {
     if (r.error().code() != ErrorCode::kAlreadyExists) return r.error();
     if (c.lastConstraint() == "customers_user_id_key")
@@ -102,6 +117,39 @@ Result<int64_t> PgCustomerStore::countUpTo(int64_t limit) {
   auto r = (*lease)->query(kCountUpTo, {std::max<int64_t>(limit, 0)});
   if (!r) return r.error();
   return r->integer(0, 0);
+}
+
+Result<std::vector<std::string>> PgCustomerStore::regionsOnFile() {
+  auto lease = db_.acquire();
+  if (!lease) return lease.error();
+  auto r = (*lease)->query(kRegions);
+  if (!r) return r.error();
+  std::vector<std::string> regions;
+  for (int row = 0; row < r->rows(); ++row) regions.push_back(r->text(row, 0));
+  return regions;
+}
+
+Result<int64_t> PgCustomerStore::fillMissingRegions() {
+  int64_t filled = 0;
+  for (;;) {
+    std::vector<std::string> phones;
+    {
+      auto lease = db_.acquire();
+      if (!lease) return lease.error();
+      auto r = (*lease)->query(kMissingRegions, {kRegionBatch});
+      if (!r) return r.error();
+      for (int row = 0; row < r->rows(); ++row) phones.push_back(r->text(row, 0));
+    }
+    if (phones.empty()) return filled;
+    Status s = db_.transaction([&](PgConnection& c) -> Status {
+      for (const std::string& phone : phones) {
+        if (auto u = c.query(kSetRegion, {phone, regionOf(phone)}); !u) return u.error();
+      }
+      return okStatus();
+    });
+    if (!s.ok()) return s.error();
+    filled += static_cast<int64_t>(phones.size());
+  }
 }
 
 }  // namespace callgate

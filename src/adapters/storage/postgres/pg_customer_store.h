@@ -26,6 +26,12 @@ class PgCustomerStore final : public CustomerStore {
   Status addWithPins(const std::vector<CustomerRecord>& records) override;
   Result<int64_t> count() override;
   Result<int64_t> countUpTo(int64_t limit) override;
+  Result<std::vector<std::string>> regionsOnFile() override;
+
+  // Works out the region of every customer stored without one (by a release before the region
+  // column): run when the store opens; the number of rows filled. Batches of 1,000, one
+  // transaction each; nodes doing it at once write the same values.
+  Result<int64_t> fillMissingRegions();
 
  private:
   PgDatabase& db_;

@@ -169,8 +169,16 @@ constexpr const char* kPinLockUntil = R"sql(
 ALTER TABLE pin_failures ADD COLUMN locked_until_ms BIGINT NOT NULL DEFAULT 0;
 )sql";
 
+// v5: the region of each customer's number; see the SQLite schema (v12 there). COLLATE "C" so
+// the distinct-regions walk compares bytes, as on SQLite.
+constexpr const char* kCustomerRegion = R"sql(
+ALTER TABLE customers ADD COLUMN region TEXT COLLATE "C";
+CREATE INDEX customers_by_region ON customers (region);
+)sql";
+
 // Append only: schema_migrations holds one row per entry applied (version = index + 1).
-constexpr const char* kMigrations[] = {kV1, kCallbacks, kContactAuth, kPinLockUntil};
+constexpr const char* kMigrations[] = {kV1, kCallbacks, kContactAuth, kPinLockUntil,
+                                       kCustomerRegion};
 
 }  // namespace
 

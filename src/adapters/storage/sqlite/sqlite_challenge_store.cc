@@ -27,8 +27,8 @@ constexpr const char* kVerify =
     "UPDATE challenges SET state = 'verified' "
     "WHERE id = ?1 AND state = 'active' AND attempts < max_attempts AND expires_at_ms > ?2";
 constexpr const char* kEnrol =
-    "INSERT INTO customers (phone, first_name, last_name, level, language, created_at_ms, user_id) "
-    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, NULLIF(?7, '')) ON CONFLICT (phone) DO NOTHING";
+    "INSERT INTO customers (phone, first_name, last_name, level, language, created_at_ms, user_id, "
+    "region) VALUES (?1, ?2, ?3, ?4, ?5, ?6, NULLIF(?7, ''), ?8) ON CONFLICT (phone) DO NOTHING";
 // Range, not LIKE: LIKE is case-insensitive by default and so cannot use the BINARY index.
 constexpr const char* kCountRange =
     "SELECT COUNT(*) FROM challenges WHERE phone >= ?1 AND phone < ?2 AND created_at_ms >= ?3";

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "adapters/storage/sqlite/sqlite_rows.h"
+#include "core/phone.h"
 
 namespace callgate {
 namespace {
@@ -18,6 +19,17 @@ constexpr const char* kInsertPin =
     "INSERT INTO pin_credentials (user_id, pin_hash, updated_at_ms) VALUES (?1, ?2, ?3)";
 constexpr const char* kCount = "SELECT COUNT(*) FROM customers";
 constexpr const char* kCountUpTo = "SELECT COUNT(*) FROM (SELECT 1 FROM customers LIMIT ?1)";
+// The distinct regions, one customers_by_region seek each (a loose index scan), not a scan.
+constexpr const char* kRegions =
+    "WITH RECURSIVE r(region) AS ("
+    "SELECT (SELECT region FROM customers WHERE region > '' ORDER BY region LIMIT 1) "
+    "UNION ALL SELECT (SELECT region FROM customers WHERE region > r.region ORDER BY region LIMIT "
+    "1) "
+    "FROM r WHERE r.region IS NOT NULL) "
+    "SELECT region FROM r WHERE region IS NOT NULL";
+constexpr const char* kMissingRegions = "SELECT phone FROM customers WHERE region IS NULL LIMIT ?1";
+constexpr const char* kSetRegion = "UPDATE customers SET region = ?2 WHERE phone = ?1";
+constexpr int64_t kRegionBatch = 1000;
 
 // The phone in this message is for the operator importing a file, who needs to know which line
 // to fix; callers must not log it as is.
@@ -126,6 +138,51 @@ Result<int64_t> SqliteCustomerStore::countUpTo(int64_t limit) {
   if (!row) return row.error();
   if (!*row) return Error::internal("sqlite: COUNT(*) returned no row");
   return stmt->columnInt64(0);
+}
+
+Result<std::vector<std::string>> SqliteCustomerStore::regionsOnFile() {
+  auto lease = db_.acquire();
+  if (!lease) return lease.error();
+  auto stmt = (*lease)->prepare(kRegions);
+  if (!stmt) return stmt.error();
+  std::vector<std::string> regions;
+  for (;;) {
+    auto row = stmt->step();
+    if (!row) return row.error();
+    if (!*row) return regions;
+    regions.push_back(stmt->columnText(0));
+  }
+}
+
+Result<int64_t> SqliteCustomerStore::fillMissingRegions() {
+  int64_t filled = 0;
+  for (;;) {
+    auto lease = db_.acquire();
+    if (!lease) return lease.error();
+    std::vector<std::string> phones;
+    {
+      auto stmt = (*lease)->prepare(kMissingRegions);
+      if (!stmt) return stmt.error();
+      stmt->bind(1, kRegionBatch);
+      for (;;) {
+        auto row = stmt->step();
+        if (!row) return row.error();
+        if (!*row) break;
+        phones.push_back(stmt->columnText(0));
+      }
+    }
+    if (phones.empty()) return filled;
+    SqliteTransaction tx(**lease);
+    if (Status s = tx.begin(); !s.ok()) return s.error();
+    for (const std::string& phone : phones) {
+      auto stmt = (*lease)->prepare(kSetRegion);
+      if (!stmt) return stmt.error();
+      stmt->bind(1, phone).bind(2, regionOf(phone));
+      if (Status s = stmt->run(); !s.ok()) return s.error();
+    }
+    if (Status s = tx.commit(); !s.ok()) return s.error();
+    filled += static_cast<int64_t>(phones.size());
+  }
 }
 
 }  // namespace callgate

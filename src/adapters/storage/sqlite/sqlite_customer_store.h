@@ -25,6 +25,12 @@ class SqliteCustomerStore final : public CustomerStore {
   Status addWithPins(const std::vector<CustomerRecord>& records) override;
   Result<int64_t> count() override;
   Result<int64_t> countUpTo(int64_t limit) override;
+  Result<std::vector<std::string>> regionsOnFile() override;
+
+  // Works out the region of every customer stored without one (by a release before the region
+  // column): run once when the store opens; the number of rows filled. Batches of 1,000, one
+  // transaction each.
+  Result<int64_t> fillMissingRegions();
 
  private:
   SqliteDatabase& db_;

@@ -2,6 +2,8 @@
 
 #include <string>
 
+#include "core/phone.h"
+
 namespace callgate::sqlite_rows {
 
 void bindCustomer(SqliteStatement& stmt, const Customer& customer) {
@@ -11,7 +13,8 @@ void bindCustomer(SqliteStatement& stmt, const Customer& customer) {
       .bind(4, customer.level)
       .bind(5, customer.language)
       .bind(6, toUnixMillis(customer.createdAt))
-      .bind(7, customer.userId);
+      .bind(7, customer.userId)
+      .bind(8, regionOf(customer.phone));
 }
 
 Customer readCustomer(const SqliteStatement& stmt) {

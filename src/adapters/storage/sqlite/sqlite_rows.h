@@ -17,11 +17,12 @@ namespace callgate::sqlite_rows {
 // They are spelled out in each statement rather than concatenated so every SQL text is a literal,
 // the key of the per-connection statement cache. An empty user id is stored as NULL (NULLIF), so
 // that customers without one never collide in the unique index.
+// region is regionOf(phone), worked out on insert (?8).
 inline constexpr const char* kInsertCustomer =
-    "INSERT INTO customers (phone, first_name, last_name, level, language, created_at_ms, user_id) "
-    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, NULLIF(?7, ''))";
+    "INSERT INTO customers (phone, first_name, last_name, level, language, created_at_ms, user_id, "
+    "region) VALUES (?1, ?2, ?3, ?4, ?5, ?6, NULLIF(?7, ''), ?8)";
 
-// Binds ?1..?7 in the customer column order.
+// Binds ?1..?7 in the customer column order, and ?8 the number's region.
 void bindCustomer(SqliteStatement& stmt, const Customer& customer);
 Customer readCustomer(const SqliteStatement& stmt);
 // kInternal if the stored state is not one we know (a newer binary's value, or corruption).

@@ -223,10 +223,20 @@ constexpr const char* kPinLockUntil = R"sql(
 ALTER TABLE pin_failures ADD COLUMN locked_until_ms INTEGER NOT NULL DEFAULT 0;
 )sql";
 
+// v12: the region of each customer's number (libphonenumber's, e.g. "CA" for +1 416), for the
+// SMS guard's default country allow-list (CustomerStore::regionsOnFile). Written on insert;
+// NULL means not worked out yet (rows of older releases: the store fills them when it opens,
+// fillMissingRegions), '' a number of no region. customers_by_region serves both the
+// distinct-regions walk (one probe per region) and the search for NULLs.
+constexpr const char* kCustomerRegion = R"sql(
+ALTER TABLE customers ADD COLUMN region TEXT;
+CREATE INDEX customers_by_region ON customers (region);
+)sql";
+
 // Append only: a database's user_version counts how many of these it has applied.
 constexpr const char* kMigrations[] = {kV1,          kCredentials, kActionGrants,  kMembers,
                                        kTokenStates, kSmsMessages, kVoiceSessions, kClusterState,
-                                       kCallbacks,   kContactAuth, kPinLockUntil};
+                                       kCallbacks,   kContactAuth, kPinLockUntil,  kCustomerRegion};
 
 }  // namespace
 
