@@ -6,22 +6,17 @@
 // config, with relative paths taken from --state-dir (the server's working directory) if given.
 // Exit 0 when the file verifies, 1 when it does not or cannot be read, 2 for bad usage.
 
-#include <sodium.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
-#include <fstream>
 #include <iostream>
-#include <sstream>
 
 #include "adapters/platform/audit/audit_chain.h"
-#include "adapters/security/crypto/sodium_random.h"
 #include "adapters/security/token/key_file.h"
-#include "adapters/security/token/key_ring.h"
 #include "app/cli/commands.h"
-#include "app/wiring/wiring.h"
+#include "app/cli/key_ring_access.h"
 
 namespace callgate::app {
 
@@ -30,14 +25,6 @@ namespace {
 int fail(const std::string& message, int code = 1) {
   std::cerr << "callgate: " << message << "\n";
   return code;
-}
-
-Result<std::string> readWhole(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return Error::unavailable("cannot read " + path + ": " + std::strerror(errno));
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
 }
 
 void addKeys(const std::vector<token::Ed25519Key>& keys, audit::PublicKeys& out) {
@@ -55,19 +42,9 @@ Result<audit::PublicKeys> serverKeys(const Config& config) {
   } else if (legacy.error().code() != ErrorCode::kNotFound) {
     return Error(legacy.error().code(), "JWT key file: " + legacy.error().message());
   }
-  auto services = buildStorage(config);
-  if (!services.ok()) return services.error();
-  auto secret = otpKey(config);
-  if (!secret.ok()) return Error(secret.error().code(), "OTP secret: " + secret.error().message());
-  token::KeyRingOptions options = config.tokenKeys;
-  options.createIfMissing = false;
-  options.backgroundRefresh = false;
-  SodiumRandom random;
-  auto ring = token::KeyRing::open(options, *(*services)->signingKeys, *secret, *(*services)->clock,
-                                   random);
-  sodium_memzero(secret->data(), secret->size());
+  auto ring = readKeyRing(config);
   if (ring.ok()) {
-    addKeys((*ring)->current()->keys(), keys);
+    addKeys((*ring)->keys(), keys);
   } else if (ring.error().code() != ErrorCode::kNotFound) {
     return Error(ring.error().code(), "JWT keys: " + ring.error().message());
   }
@@ -81,13 +58,13 @@ int auditVerifyCommand(const Config& config, const AuditVerifyOptions& options) 
   std::error_code ec;
   // Before --state-dir moves the working directory: the files named here are the caller's.
   const std::string file = fs::absolute(options.file.empty() ? config.auditLog : options.file, ec);
-  auto content = readWhole(file);
+  auto content = readWholeFile(file);
   if (!content.ok()) return fail(content.error().message());
 
   audit::PublicKeys keys;
   if (!options.jwks.empty()) {
     for (const std::string& path : options.jwks) {
-      auto jwks = readWhole(path);
+      auto jwks = readWholeFile(path);
       if (!jwks.ok()) return fail(jwks.error().message());
       if (Status s = audit::addJwksKeys(*jwks, keys); !s.ok()) {
         return fail(path + ": " + s.error().message(), 2);

@@ -3,18 +3,14 @@
 // node sharing it. A running node notices a rotation within a few seconds (it polls the ring's
 // version), so rotating needs no restart. Private keys are never printed.
 
-#include <sodium.h>
-
 #include <iomanip>
 #include <iostream>
 
 #include "adapters/platform/clock/system_clock.h"
-#include "adapters/security/crypto/secret_fingerprint.h"
 #include "adapters/security/crypto/sodium_random.h"
 #include "adapters/security/token/key_ring.h"
 #include "app/cli/commands.h"
-#include "app/wiring/wiring.h"
-#include "core/cluster_state.h"
+#include "app/cli/key_ring_access.h"
 
 namespace callgate::app {
 
@@ -43,43 +39,6 @@ void printKeys(const token::KeySet& keys, TimePoint now) {
   }
 }
 
-// The database's stores and the OTP secret (which seals the keys), checked against the
-// fingerprint the nodes recorded, so the CLI never seals keys no node can open.
-struct KeyContext {
-  KeyContext() = default;
-  KeyContext(KeyContext&&) = default;
-  KeyContext& operator=(KeyContext&&) = delete;
-  std::unique_ptr<Services> services;
-  std::string otpSecret;
-  ~KeyContext() { sodium_memzero(otpSecret.data(), otpSecret.size()); }
-};
-
-Result<KeyContext> openKeyContext(const Config& config) {
-  KeyContext context;
-  auto services = buildStorage(config);
-  if (!services.ok()) return services.error();
-  context.services = std::move(*services);
-  auto key = otpKey(config);
-  if (!key.ok()) return Error(key.error().code(), "OTP secret: " + key.error().message());
-  context.otpSecret = std::move(*key);
-  if (Status s = checkSharedSecrets(
-          *context.services->secretFingerprints,
-          {{"otp_secret", context.otpSecret,
-            "CALLGATE_OTP_SECRET, or the file named by --otp-secret-file / [security] "
-            "otp_secret_file"}});
-      !s.ok()) {
-    return s.error();
-  }
-  return context;
-}
-
-token::KeyRingOptions ringOptions(const Config& config, bool create) {
-  token::KeyRingOptions options = config.tokenKeys;
-  options.createIfMissing = create;
-  options.backgroundRefresh = false;
-  return options;
-}
-
 }  // namespace
 
 int keysRotateCommand(const Config& config) {
@@ -88,7 +47,7 @@ int keysRotateCommand(const Config& config) {
   SystemClock clock;
   SodiumRandom random;
   auto ring =
-      token::KeyRing::open(ringOptions(config, /*create=*/true), *context->services->signingKeys,
+      token::KeyRing::open(cliRingOptions(config, /*create=*/true), *context->services->signingKeys,
                            context->otpSecret, clock, random);
   if (!ring.ok()) return fail(ring.error().message());
   std::shared_ptr<const token::KeySet> keys;
@@ -121,8 +80,8 @@ int keysListCommand(const Config& config) {
   SystemClock clock;
   SodiumRandom random;
   auto ring =
-      token::KeyRing::open(ringOptions(config, /*create=*/false), *context->services->signingKeys,
-                           context->otpSecret, clock, random);
+      token::KeyRing::open(cliRingOptions(config, /*create=*/false),
+                           *context->services->signingKeys, context->otpSecret, clock, random);
   if (!ring.ok()) {
     if (ring.error().code() == ErrorCode::kNotFound) {
       return fail(
@@ -141,8 +100,8 @@ int keysResetCommand(const Config& config) {
   SystemClock clock;
   SodiumRandom random;
   auto reset =
-      token::KeyRing::reset(ringOptions(config, /*create=*/true), *context->services->signingKeys,
-                            context->otpSecret, clock, random);
+      token::KeyRing::reset(cliRingOptions(config, /*create=*/true),
+                            *context->services->signingKeys, context->otpSecret, clock, random);
   if (!reset.ok()) return fail(reset.error().message());
   std::cout << "replaced the key ring (" << reset->prunedKids.size()
             << " key(s) discarded) with signing key " << reset->addedKid

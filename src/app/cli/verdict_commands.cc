@@ -3,17 +3,14 @@
 // the key ring in the database), then issuer, lifetime, clock and the call it is bound to. A
 // verdict replayed on another call fails here. Prints the claims on success; never logs the token.
 
-#include <fstream>
 #include <iostream>
 #include <optional>
 #include <sstream>
 
 #include "adapters/platform/clock/system_clock.h"
-#include "adapters/security/crypto/sodium_random.h"
-#include "adapters/security/token/key_ring.h"
 #include "adapters/security/token/verdict_jwt.h"
 #include "app/cli/commands.h"
-#include "app/wiring/wiring.h"
+#include "app/cli/key_ring_access.h"
 
 namespace callgate::app {
 
@@ -24,7 +21,7 @@ int fail(const std::string& message, int code = 1) {
   return code;
 }
 
-std::string readWhole(std::istream& in) {
+std::string readAll(std::istream& in) {
   std::ostringstream text;
   text << in.rdbuf();
   return text.str();
@@ -37,19 +34,10 @@ std::string trimmed(std::string text) {
 }
 
 Result<VerdictClaims> verifyWithRing(const Config& config, const std::string& jwt, TimePoint now) {
-  auto services = buildStorage(config);
-  if (!services.ok()) return services.error();
-  auto secret = otpKey(config);
-  if (!secret.ok()) return Error(secret.error().code(), "OTP secret: " + secret.error().message());
-  SystemClock clock;
-  SodiumRandom random;
-  token::KeyRingOptions options = config.tokenKeys;
-  options.createIfMissing = false;
-  auto ring = token::KeyRing::open(options, *(*services)->signingKeys, *secret, clock, random);
-  if (!ring.ok()) return Error(ring.error().code(), "JWT keys: " + ring.error().message());
-  const std::shared_ptr<const token::KeySet> keys = (*ring)->current();
+  auto keys = readKeyRing(config);
+  if (!keys.ok()) return Error(keys.error().code(), "JWT keys: " + keys.error().message());
   return token::verifyVerdictSignature(jwt, [&](std::string_view kid) {
-    const token::Ed25519Key* key = keys->verificationKey(kid, now);
+    const token::Ed25519Key* key = (*keys)->verificationKey(kid, now);
     return key == nullptr ? nullptr : key->publicKey.data();
   });
 }
@@ -59,16 +47,16 @@ Result<VerdictClaims> verifyWithRing(const Config& config, const std::string& jw
 int verdictVerifyCommand(const Config& config, const VerdictToCheck& check) {
   std::string jwt = check.token;
   if (jwt == "-") {
-    jwt = trimmed(readWhole(std::cin));
+    jwt = trimmed(readAll(std::cin));
   }
   if (jwt.empty()) return fail("no verdict token given", 2);
   const TimePoint now = SystemClock().now();
 
   std::optional<token::JwksKeys> jwks;
   if (!check.jwksFile.empty()) {
-    std::ifstream in(check.jwksFile, std::ios::binary);
-    if (!in) return fail("cannot read the JWKS file " + check.jwksFile, 2);
-    auto keys = token::JwksKeys::parse(readWhole(in));
+    auto text = readWholeFile(check.jwksFile);
+    if (!text.ok()) return fail("the JWKS file: " + text.error().message(), 2);
+    auto keys = token::JwksKeys::parse(*text);
     if (!keys.ok()) return fail(check.jwksFile + ": " + keys.error().message(), 2);
     jwks = std::move(*keys);
   }
