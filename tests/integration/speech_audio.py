@@ -14,6 +14,7 @@ are installed, what pocketsphinx decodes from them against a digits grammar).
 """
 
 import array
+import math
 import os
 import shutil
 import subprocess
@@ -88,6 +89,29 @@ def silence(path, seconds):
     _run([SOX, "-n", "-r", str(RATE), "-c", "1", "-b", "16", "-e", "signed-integer", path,
           "trim", "0", f"{seconds:.3f}"])
     return path
+
+
+def steady_noise_wav(path, seconds, rms_dbfs):
+    """Pink noise (a steady room or line noise) of `seconds` at an RMS of about `rms_dbfs`,
+    8 kHz mono 16-bit: made at full scale, measured, then scaled to the level asked for."""
+    work = path + ".raw.wav"
+    _run([SOX, "-n", "-r", str(RATE), "-c", "1", "-b", "16", "-e", "signed-integer", work,
+          "synth", f"{seconds:.3f}", "pinknoise", "gain", "-n", "-6"])
+    try:
+        gain = rms_dbfs - measured_rms_dbfs(work)
+        _run([SOX, work, path, "gain", f"{gain:.2f}"])
+    finally:
+        os.remove(work)
+    return path
+
+
+def measured_rms_dbfs(path):
+    """The RMS level of a 16-bit WAV, in dBFS."""
+    _, _, samples = read_samples(path)
+    if not samples:
+        return -200.0
+    mean_square = sum(x * x for x in samples) / len(samples)
+    return 10 * math.log10(max(mean_square, 1e-12) / (32768.0 * 32768.0))
 
 
 def concat(path, parts):

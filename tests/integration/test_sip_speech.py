@@ -16,6 +16,9 @@ prompt starts, `action=set-authenticated` = user id 12345678 + PIN 4321 matched 
 (c) a flow copy with Confirm "Always": callgate reads the id back, the caller keys 1, the flow
     goes on to the PIN and signs her in.
 (d) DTMF fallback: the caller says nothing and keys 12345678#; the speech input takes the keys.
+(e) steady room noise (pink, about -38 dBFS, above the endpointer's speech threshold) from the
+    caller's first packet: the user-id prompt plays to its end, no speech is detected, and the
+    keyed id and PIN still sign her in.
 SpeechAudioPathTest checks the audio alone: the WAV crosses a baresip-to-baresip PCMU call.
 """
 
@@ -103,6 +106,10 @@ class SipSpeechTest(SipTestCase):
             os.path.join(cls.audio_dir, "ada-barge-in.wav"), ADA_USER_ID, lead=0.2, tail=60.0)
         cls.prompt_seconds = speech_audio.prompt_seconds(user_id_prompt(VOICE_LOGIN),
                                                          cls.audio_dir)
+        # A steady room noise (pink) around -38 dBFS: louder than the endpointer's -40 dBFS
+        # speech threshold, 20 dB or more below speech.
+        cls.room_noise = speech_audio.steady_noise_wav(
+            os.path.join(cls.audio_dir, "room-noise.wav"), seconds=90, rms_dbfs=-38.0)
 
     @classmethod
     def tearDownClass(cls):
@@ -110,9 +117,10 @@ class SipSpeechTest(SipTestCase):
 
     # -- setup ----------------------------------------------------------------------------------
 
-    def start(self, flow=VOICE_LOGIN, **speech):
+    def start(self, flow=VOICE_LOGIN, caller_audio=None, **speech):
         """Agent, then callgate with [speech] enabled (plus `speech` keys), then Ada's caller
-        dialling the login number; returns the caller once the call is up."""
+        dialling the login number (sending `caller_audio`, a WAV, from the first packet; default
+        silence); returns the caller once the call is up."""
         if flow == VOICE_LOGIN:
             self.assertTrue(speech_enabled(VOICE_LOGIN),
                             "flows/voice-login.json: ask-user-id has no SpeechInput Enabled True")
@@ -121,7 +129,7 @@ class SipSpeechTest(SipTestCase):
         self.ws.write_sip_config(default_agent=self.agent.uri, numbers={LOGIN_NUMBER: flow},
                                  speech={"enabled": True, **speech})
         self.callgate = self.start_callgate()
-        caller = self.start_baresip("caller", name=ADA_CALLER)
+        caller = self.start_baresip("caller", name=ADA_CALLER, audio=caller_audio)
         caller.dial(self.callgate.uri(LOGIN_NUMBER))
         caller.wait_event("CALL_ESTABLISHED", CALL_SETUP)
         self.contact = self.callgate.wait_log_event("sip_call_start", STEP_WAIT)["contact"]
@@ -240,6 +248,23 @@ class SipSpeechTest(SipTestCase):
         self.key_pin_and_expect_signed_in(caller)
         caller.hangup()
         self.assert_no_secrets_logged()
+
+    def test_e_steady_noise_from_the_first_packet_never_cuts_the_prompt(self):
+        level = speech_audio.measured_rms_dbfs(self.room_noise)
+        self.assertTrue(-41.0 < level < -35.0, f"the test's noise is at {level:.1f} dBFS")
+        caller = self.start(caller_audio=self.room_noise)
+        prompt = self.user_id_prompt_started()
+        # The whole prompt and a second more: the noise never counts as speech, so nothing stops
+        # the prompt and nothing is sent to the recogniser.
+        self.sleep_until(prompt["time"] + self.prompt_seconds + 1.0)
+        self.assertEqual(self.callgate.log_events("sip_speech_start", contact=self.contact), [],
+                         "steady noise was taken for speech")
+        self.assertEqual(self.outcomes(), [])
+        self.assertTrue(caller.sndcode(ADA_USER_ID + "#").get("ok"))
+        self.expect_user_id_taken(("dtmf",))
+        time.sleep(0.5)
+        self.key_pin_and_expect_signed_in(caller)
+        caller.hangup()
 
     def test_d_silent_caller_keys_the_user_id_instead(self):
         caller = self.start()   # the caller's audio stays silence

@@ -134,10 +134,18 @@ int serveCommand(const Config& config) {
   readiness->expectListener("http");
   if (config.sip.isEnabled()) readiness->expectListener("sip");
   if (!config.metrics.listen.empty()) readiness->expectListener("metrics");
-  // The Twilio flows are loaded by now; the SIP channel's are not until it is built.
-  readiness->setFlows(config.sip.isEnabled() ? Readiness::Flows::kLoading
-                      : twilioVoice          ? Readiness::Flows::kLoaded
-                                             : Readiness::Flows::kNone);
+  // Every channel is built (flows, prompts, the speech model) before any listener opens, so
+  // nothing answers, /healthz included, while the SIP listener is still seconds away.
+  std::unique_ptr<SipChannel> sip;
+  if (config.sip.isEnabled()) {
+    auto built = SipChannel::build(config, **services);
+    if (!built.ok()) {
+      std::cerr << "callgate: " << built.error().message() << "\n";
+      return 1;
+    }
+    sip = std::move(*built);
+  }
+  readiness->setFlows(sip || twilioVoice ? Readiness::Flows::kLoaded : Readiness::Flows::kNone);
 
   auto hostPort = parseHostPort(config.http);
   http::ServerOptions options;
@@ -179,21 +187,13 @@ int serveCommand(const Config& config) {
   if (!config.metrics.listen.empty()) readiness->setListenerOpen("metrics", true);
   std::cout << "listening http://" << options.host << ":" << *port << std::endl;
 
-  std::unique_ptr<SipChannel> sip;
-  if (config.sip.isEnabled()) {
-    auto built = SipChannel::build(config, **services);
-    if (!built.ok()) {
-      std::cerr << "callgate: " << built.error().message() << "\n";
-      return 1;
-    }
-    sip = std::move(*built);
+  if (sip) {
     auto sipPort = sip->start();
     if (!sipPort.ok()) {
       std::cerr << "callgate: cannot listen for SIP on " << config.sip.listen << ": "
                 << sipPort.error().message() << "\n";
       return 1;
     }
-    readiness->setFlows(Readiness::Flows::kLoaded);
     readiness->setListenerOpen("sip", true);
     sip->setReadyProbe([r = readiness.get()] { return r->ready(); });
     const auto sipHost = parseHostPort(config.sip.listen)->host;

@@ -72,6 +72,7 @@ Result<std::unique_ptr<SipChannel>> SipChannel::build(const Config& config, Serv
       return Error(recognizer.error().code(), "speech: " + recognizer.error().message());
     parts->recognizer = std::move(*recognizer);
     options.recognizer = parts->recognizer.get();
+    options.speechThreads = config.speech.recognizer.maxDecoders;
     options.endpointer = config.speech.endpointer;
     options.speechTurn = config.speech.turn;
   }

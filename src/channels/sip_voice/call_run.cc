@@ -82,6 +82,9 @@ void CallRun::begin() {
     self->media_->onDigit([weak](char key) {
       if (auto s = weak.lock()) s->digit(key);
     });
+    // With speech on, the endpointer learns the line from the first audio (the greeting),
+    // so steady noise is known before the first input listens.
+    if (self->deps_.options.recognizer != nullptr) self->openTap();
     self->perform(self->session_.start());
   });
 }
@@ -396,10 +399,7 @@ void CallRun::listen(const speech::Listen& l) {
   }
   endpointer_.reset();
   listening_ = true;
-  std::weak_ptr<CallRun> weak = shared_from_this();
-  media_->onAudio([weak](std::span<const int16_t> samples) {
-    if (auto self = weak.lock()) self->audio(samples);
-  });
+  openTap();
   prompting_ = true;
   playPrompt(l.prompt, [this] {
     prompting_ = false;
@@ -409,14 +409,36 @@ void CallRun::listen(const speech::Listen& l) {
   });
 }
 
-void CallRun::stopListening() {
-  if (!listening_) return;
-  listening_ = false;
+void CallRun::openTap() {
+  if (tapOpen_) return;
+  tapOpen_ = true;
+  std::weak_ptr<CallRun> weak = shared_from_this();
+  media_->onAudio([weak](std::span<const int16_t> samples) {
+    if (auto self = weak.lock()) self->audio(samples);
+  });
+}
+
+void CallRun::closeTapUnlessNeeded() {
+  if (!tapOpen_ || listening_ || observedSamples_ < kObserveSamples) return;
+  tapOpen_ = false;
   media_->onAudio(nullptr);
 }
 
+void CallRun::stopListening() {
+  if (!listening_) return;
+  listening_ = false;
+  closeTapUnlessNeeded();
+}
+
 void CallRun::audio(std::span<const int16_t> samples) {
-  if (!listening_ || ignoringCaller()) return;
+  if (!listening_) {
+    // The call's first audio, before any input: the line's noise floor (bounded, then closed).
+    endpointer_.observe(samples);
+    observedSamples_ += samples.size();
+    closeTapUnlessNeeded();
+    return;
+  }
+  if (ignoringCaller()) return;
   switch (endpointer_.feed(samples)) {
     case speech::Endpointer::Event::kSpeechStarted:
       timer_.cancel();  // the no-input limit is met
@@ -436,8 +458,9 @@ void CallRun::recognize(std::vector<int16_t> utterance) {
   stopListening();
   recognizing_ = true;
   const uint64_t gen = generation_;
-  postWork(deps_.workers, [self = shared_from_this(), gen, grammar = listen_->grammar,
-                           utterance = std::move(utterance)] {
+  boost::asio::thread_pool& pool = deps_.speechWorkers ? *deps_.speechWorkers : deps_.workers;
+  postWork(pool, [self = shared_from_this(), gen, grammar = listen_->grammar,
+                  utterance = std::move(utterance)] {
     Result<speech::Recognition> result =
         self->deps_.options.recognizer->recognize(utterance, grammar);
     self->post([self, gen, result = std::move(result)] {

@@ -79,6 +79,7 @@ struct SipVoiceOptions {
   speech::SpeechRecognizer* recognizer = nullptr;
   speech::EndpointerOptions endpointer;
   speech::SpeechTurnOptions speechTurn;
+  int speechThreads = 1;  // threads decoding speech (the recogniser's decoders)
   // Mints the signed verdict sent as X-Callgate-Verdict with every REFER to an agent; borrowed,
   // must outlive every call. nullptr = no signed verdict (tests of other parts).
   VerdictIssuer* verdicts = nullptr;
@@ -93,8 +94,13 @@ using PromptRenderer = std::function<Result<audio::AudioPtr>(const flow::PlayPro
 struct CallDeps {
   const FunctionRegistry& functions;
   PromptRenderer renderPrompt;
-  boost::asio::thread_pool& workers;
+  boost::asio::thread_pool& workers;  // functions and prompt synthesis
   const SipVoiceOptions& options;
+  // Speech decoding, apart from `workers` so a PIN check never waits behind an utterance (a
+  // decode holds its thread for as long as it waits for a decoder and decodes: seconds under
+  // load). Sized to the recogniser's decoders, so no thread here ever waits for one either.
+  // nullptr = on `workers` (tests of other parts).
+  boost::asio::thread_pool* speechWorkers = nullptr;
 };
 
 class CallRun : public std::enable_shared_from_this<CallRun> {
@@ -142,6 +148,8 @@ class CallRun : public std::enable_shared_from_this<CallRun> {
   void speechStep(speech::TurnStep step);
   void listen(const speech::Listen& listen);
   void stopListening();
+  void openTap();
+  void closeTapUnlessNeeded();  // once neither an input nor the first audio needs it
   void audio(std::span<const int16_t> samples);
   void recognize(std::vector<int16_t> utterance);
   void logSpeech(std::string_view outcome, double confidence) const;
@@ -182,8 +190,12 @@ class CallRun : public std::enable_shared_from_this<CallRun> {
   std::optional<speech::Listen> listen_;    // what the turn is listening for
   speech::Endpointer endpointer_;
   // Independent of prompting_: the tap is on from the start of the prompt (speech barges in).
-  bool listening_ = false;    // the audio tap feeds the endpointer
-  bool recognizing_ = false;  // an utterance is being decoded (the tap is off meanwhile)
+  bool listening_ = false;  // the audio tap feeds the endpointer
+  bool tapOpen_ = false;    // the media session hands this call its audio
+  // Audio seen outside inputs, for the noise floor: the first kObserveSamples of the call.
+  static constexpr size_t kObserveSamples = 8000 * 3;
+  size_t observedSamples_ = 0;
+  bool recognizing_ = false;  // an utterance is being decoded (nothing listens meanwhile)
   double lastConfidence_ = 0.0;
   std::optional<flow::RecognizeIntent> intent_;  // a Lex bot block is listening
   CallFailSafe failSafe_;                        // did a function of this call fail?

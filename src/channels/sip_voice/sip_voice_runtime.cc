@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <array>
 
 #include "channels/common/call_metrics.h"
@@ -61,9 +62,15 @@ SipVoiceRuntime::SipVoiceRuntime(std::shared_ptr<flow::FlowCatalogSource> flows,
       clock_(clock),
       random_(random),
       workers_(static_cast<std::size_t>(workerThreads)),
-      deps_{functions, std::move(prompts), workers_, options_} {}
+      deps_{functions, std::move(prompts), workers_, options_} {
+  if (options_.recognizer != nullptr) {
+    speechWorkers_.emplace(static_cast<std::size_t>(std::max(1, options_.speechThreads)));
+    deps_.speechWorkers = &*speechWorkers_;
+  }
+}
 
 SipVoiceRuntime::~SipVoiceRuntime() {
+  if (speechWorkers_) speechWorkers_->join();
   workers_.join();
   std::lock_guard lock(mu_);
   calls_.clear();

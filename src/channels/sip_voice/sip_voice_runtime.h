@@ -25,6 +25,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 
 #include "adapters/net/rtp/media_engine.h"
@@ -77,6 +78,7 @@ class SipVoiceRuntime : public sip::CallHandler {
   Clock& clock_;
   Random& random_;
   boost::asio::thread_pool workers_;
+  std::optional<boost::asio::thread_pool> speechWorkers_;  // with a recogniser only
   CallDeps deps_;
 
   std::atomic<bool> draining_{false};

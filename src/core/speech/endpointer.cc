@@ -67,13 +67,37 @@ void Endpointer::push(int16_t sample) {
   if (state_ == State::kCandidate) ++candidateSamples_;
 }
 
-Endpointer::Event Endpointer::endOfBlock() {
+void Endpointer::observe(std::span<const int16_t> frame) {
+  if (state_ != State::kWaiting) return;
+  for (const int16_t sample : frame) {
+    const double x = sample;
+    blockEnergy_ += x * x;
+    if (++blockFill_ < kBlock) continue;
+    trackFloor(takeBlockLevel());
+  }
+}
+
+double Endpointer::takeBlockLevel() {
   const double meanSquare = blockEnergy_ / static_cast<double>(blockFill_);
   blockEnergy_ = 0;
   blockFill_ = 0;
-  const double level = meanSquare > 0
-                           ? std::max(kSilenceDbfs, 10 * std::log10(meanSquare / kFullScale))
-                           : kSilenceDbfs;
+  return meanSquare > 0 ? std::max(kSilenceDbfs, 10 * std::log10(meanSquare / kFullScale))
+                        : kSilenceDbfs;
+}
+
+// Not speaking: the floor follows the line, quickly down, slowly up. While it is still learning
+// the line (the first kLearnMs) it is the quietest block heard: steady noise is the line at
+// once, and a caller who speaks early is not (the pauses between words are quieter).
+void Endpointer::trackFloor(double level) {
+  if (learnedBlocks_ < kLearnMs * kSampleRate / 1000 / kBlock) {
+    floorDb_ = learnedBlocks_++ == 0 ? level : std::min(floorDb_, level);
+    return;
+  }
+  floorDb_ += (level < floorDb_ ? kFloorFall : kFloorRise) * (level - floorDb_);
+}
+
+Endpointer::Event Endpointer::endOfBlock() {
+  const double level = takeBlockLevel();
   const double startThreshold = std::max(options_.minLevelDbfs, floorDb_ + options_.marginDb);
 
   if (state_ == State::kSpeaking) {
@@ -94,8 +118,7 @@ Endpointer::Event Endpointer::endOfBlock() {
   }
 
   const bool voiced = level > startThreshold;
-  // Not speaking: the floor follows the line, quickly down, slowly up.
-  floorDb_ += (level < floorDb_ ? kFloorFall : kFloorRise) * (level - floorDb_);
+  trackFloor(level);
 
   if (state_ == State::kWaiting) {
     if (!voiced) return Event::kNone;

@@ -5,9 +5,13 @@
 // How it decides (per 10 ms block, whatever the size of the frames fed):
 // - A running noise floor (dBFS) follows the line's level while nobody is speaking: it falls
 //   quickly to a quieter level and rises slowly (time constant ~1 s), so a steady or slowly
-//   rising background is absorbed; it is frozen while speech is in progress. A max-speech cut
-//   also lifts it to the quietest block heard during that "utterance" (audio that never fell
-//   quieter than that for maxSpeechMs was background, not a caller).
+//   rising background is absorbed; it is frozen while speech is in progress. During the first
+//   kLearnMs of audio the endpointer sees (fed or observed) the floor is the quietest block so
+//   far: the line's level is learned from the call's first audio, not from a guess, so steady
+//   noise louder than minLevelDbfs is background before the first input instead of "speech".
+//   observe() learns from audio outside inputs (the greeting, prompts) without looking for speech.
+//   A max-speech cut also lifts it to the quietest block heard during that "utterance" (audio that
+//   never fell quieter than that for maxSpeechMs was background, not a caller).
 // - A block is voiced when it is louder than both minLevelDbfs and floor + marginDb; once
 //   speaking, a block counts as voiced down to 4 dB less (hysteresis), never below minLevelDbfs.
 // - startMs of voiced blocks (gaps of up to 60 ms allowed) start speech; the utterance then
@@ -53,6 +57,11 @@ class Endpointer {
   // and the endpointer waits for the next utterance. Before an end: empty, nothing changes.
   std::vector<int16_t> takeUtterance();
   void reset();  // back to waiting, buffers cleared, noise floor kept
+  // Audio outside an input (nobody is listening for speech): only the noise floor learns from
+  // it. Call it only while not speaking (between utterances); it changes nothing else.
+  void observe(std::span<const int16_t> frame);
+
+  static constexpr int kLearnMs = 300;  // fast learning of the floor at the start
 
   // The running noise floor in dBFS (for logs and tests).
   double noiseFloorDbfs() const { return floorDb_; }
@@ -62,6 +71,8 @@ class Endpointer {
 
   void push(int16_t sample);
   Event endOfBlock();
+  double takeBlockLevel();
+  void trackFloor(double level);
   void startSpeech();
   void finish(size_t trailingSilence);
 
@@ -75,7 +86,8 @@ class Endpointer {
 
   State state_ = State::kWaiting;
   double floorDb_;
-  double speechMinDb_ = 0;  // quietest block since speech started
+  double speechMinDb_ = 0;    // quietest block since speech started
+  size_t learnedBlocks_ = 0;  // blocks the floor has learned from (up to kLearnMs)
 
   // The block being measured.
   double blockEnergy_ = 0;

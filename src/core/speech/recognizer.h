@@ -27,6 +27,12 @@ struct Recognition {
 
 inline constexpr int kMaxAlternatives = 4;
 
+// The confidence of a digit reading with no rival in the decoder's N-best list. An empty list is
+// not certainty (a pruned lattice holds one path whether or not it is right; the benchmark saw
+// misheard ids with no alternative), so it is reported below any threshold an operator would
+// trust and the reading goes to a read-back.
+inline constexpr double kNoRivalConfidence = 0.5;
+
 class SpeechRecognizer {
  public:
   virtual ~SpeechRecognizer() = default;

@@ -87,8 +87,9 @@ TurnStep SpeechTurn::heard(const Recognition& result) {
   std::optional<std::string> digits = spokenDigits(result.text);
   if (!digits || static_cast<int>(digits->size()) > maxDigits_) return retry();
   const bool inRange = static_cast<int>(digits->size()) >= minDigits_;
-  // NaN confidence compares false: it is confirmed, never trusted.
-  const bool confident = result.confidence >= options_.confirmBelow;
+  // NaN confidence compares false: it is confirmed, never trusted. A threshold of 1 trusts
+  // nothing, a confidence of 1 included.
+  const bool confident = options_.confirmBelow < 1.0 && result.confidence >= options_.confirmBelow;
   if (inRange && confident && !alwaysConfirm_) return finish(std::move(digits), "speech");
   keepAlternatives(result.alternatives, *digits);
   std::string text = readBackText(*digits);

@@ -5,7 +5,8 @@
 // channel; the dialog rules (confirmation turn, re-prompts, attempt limit) live here so every
 // channel behaves the same.
 //
-// The rules: a spoken entry that is in range and confident is taken; one said with low confidence,
+// The rules: a spoken entry that is in range and confident is taken (never with confirmBelow 1,
+// the default); one said with low confidence,
 // one shorter than the expected minimum, or any one when the flow asks to always confirm is read
 // back digit by digit ("I heard 1 2 3 4. If that is right, press 1 or say yes. ...") and taken on
 // yes / key 1. A no (spoken, or key 2) to a read-back offers the recognizer's next reading of the
@@ -46,8 +47,10 @@ namespace callgate::speech {
 inline constexpr int kMaxOfferedAlternatives = 2;
 
 struct SpeechTurnOptions {
-  double confirmBelow = 0.6;  // confidence below this gets a confirmation turn
-  int maxAttempts = 3;        // speech attempts before giving up (the flow then sees no input)
+  // Confidence below this gets a confirmation turn; 1 (the default): every spoken entry is read
+  // back, so a misheard id is never taken without the caller's yes.
+  double confirmBelow = 1.0;
+  int maxAttempts = 3;  // speech attempts before giving up (the flow then sees no input)
 };
 
 // What the channel does next.

@@ -335,8 +335,9 @@ Result<Decoding> PocketsphinxRecognizer::decode(std::span<const int16_t> audio,
   result.alternatives = std::move(main->alternatives);
   result.gap = main->gap;
   if (grammar.isDigitSlot() && options_.confidence == ConfidenceFrom::kNbestGap) {
-    // No distinct reading in the lattice at all: nothing competes with the best one.
-    result.confidence = result.gap < 0 ? 1.0 : 1.0 - std::exp(-result.gap / options_.gapScale);
+    // No distinct reading in the lattice at all is not certainty: see kNoRivalConfidence.
+    result.confidence = result.gap < 0 ? speech::kNoRivalConfidence
+                                       : 1.0 - std::exp(-result.gap / options_.gapScale);
     return result;
   }
   bool agree = true;

@@ -5,7 +5,9 @@
 // never open the audio tap.
 #include <gtest/gtest.h>
 
+#include <condition_variable>
 #include <deque>
+#include <future>
 
 #include "unit/channels/sip_voice/sip_voice_call_run_support.h"
 
@@ -58,6 +60,9 @@ class CallRunSpeechTest : public CallRunTest {
   CallRunSpeechTest() {
     sipOptions_.recognizer = &recognizer_;
     sipOptions_.endpointer.endSilenceMs = 300;
+    // Results at 0.6 or more are taken unheard here (the product's default reads every one back;
+    // see ByDefaultEverySpokenEntryIsReadBack).
+    sipOptions_.speechTurn.confirmBelow = 0.6;
   }
   void start() { call(kUnknown, Attestation::kNone, loadFlowText(kSpeechFlow)); }
   // Half a second of speech-like sound and the silence that ends it, then the decode.
@@ -81,10 +86,93 @@ TEST_F(CallRunSpeechTest, AConfidentSpokenEntryLandsWhereKeysWould) {
   EXPECT_TRUE(media_->tapped());  // listening from the prompt on
   endPlay();
   speak();
-  EXPECT_FALSE(media_->tapped());  // the tap closes once the input is answered
+  // The tap stays open for the call's first 3 s of audio outside inputs (the noise floor), then
+  // closes: no audio is decoded for a call that is not listening.
+  EXPECT_TRUE(media_->tapped());
+  media_->hear(3000, 0);
+  EXPECT_FALSE(media_->tapped());
   ASSERT_EQ(recognizer_.grammars, std::vector<std::string>{"digits-8-8"});
   EXPECT_GT(recognizer_.utteranceSamples[0], 4000u);  // the speech, with pre-roll
   ASSERT_TRUE(media_->playing());
+  EXPECT_EQ(spoken_.back(), "Got 12345678.");
+}
+
+TEST_F(CallRunSpeechTest, ByDefaultEverySpokenEntryIsReadBack) {
+  sipOptions_.speechTurn = speech::SpeechTurnOptions{};
+  recognizer_.results.push_back({"one two three four five six seven eight", 1.0, {}});
+  start();
+  endPlay();
+  speak();
+  ASSERT_TRUE(media_->playing());
+  EXPECT_NE(spoken_.back().find("I heard 1 2 3 4 5 6 7 8"), std::string::npos) << spoken_.back();
+  endPlay();
+  press("1");
+  EXPECT_EQ(spoken_.back(), "Got 12345678.");
+}
+
+// Holds its thread until released, as a decode waiting for a busy decoder does.
+class BlockingRecognizer : public speech::SpeechRecognizer {
+ public:
+  Result<speech::Recognition> recognize(std::span<const int16_t>, const speech::Grammar&) override {
+    std::unique_lock lock(mu_);
+    entered_ = true;
+    changed_.notify_all();
+    changed_.wait(lock, [this] { return released_; });
+    return speech::Recognition{};
+  }
+  bool waitEntered() {
+    std::unique_lock lock(mu_);
+    return changed_.wait_for(lock, std::chrono::seconds(10), [this] { return entered_; });
+  }
+  void release() {
+    std::lock_guard lock(mu_);
+    released_ = true;
+    changed_.notify_all();
+  }
+
+ private:
+  std::mutex mu_;
+  std::condition_variable changed_;
+  bool entered_ = false;
+  bool released_ = false;
+};
+
+TEST_F(CallRunSpeechTest, SpeechIsDecodedOffTheWorkersThatRunFunctions) {
+  BlockingRecognizer blocking;
+  boost::asio::thread_pool speechPool(1);
+  sipOptions_.recognizer = &blocking;
+  deps_.speechWorkers = &speechPool;
+  start();
+  endPlay();
+  speak();
+  ASSERT_TRUE(blocking.waitEntered());
+  // The one function worker is free while the utterance is stuck in decoding: a PIN check
+  // posted now runs now, not after the speech.
+  std::promise<void> ran;
+  boost::asio::post(workers_, [&ran] { ran.set_value(); });
+  EXPECT_EQ(ran.get_future().wait_for(std::chrono::seconds(10)), std::future_status::ready);
+  blocking.release();
+  speechPool.join();
+  settle();
+}
+
+TEST_F(CallRunSpeechTest, SteadyNoiseFromTheFirstPacketNeverCutsThePrompt) {
+  // -38 dBFS of steady noise, louder than the endpointer's minimum speech level, from the first
+  // packet of a call whose first action is the speech input: the floor is learned from it and
+  // the prompt plays on. Speech above the noise still barges in.
+  recognizer_.results.push_back({"one two three four five six seven eight", 0.95, {}});
+  start();
+  ASSERT_TRUE(media_->playing());
+  media_->hear(2000, 400);
+  settle();
+  EXPECT_TRUE(media_->playing()) << "steady noise cut the prompt";
+  EXPECT_TRUE(recognizer_.grammars.empty());
+  media_->hear(600, 8000);
+  settle();
+  EXPECT_FALSE(media_->playing());  // barge-in by speech
+  media_->hear(600, 400);
+  settle();
+  ASSERT_EQ(recognizer_.grammars.size(), 1u);
   EXPECT_EQ(spoken_.back(), "Got 12345678.");
 }
 
@@ -174,12 +262,17 @@ TEST_F(CallRunSpeechTest, SilenceAfterThePromptIsTheFlowsTimeout) {
   EXPECT_TRUE(recognizer_.grammars.empty());
 }
 
-TEST_F(CallRunSpeechTest, InputsWithoutSpeechNeverOpenTheTap) {
+TEST_F(CallRunSpeechTest, InputsWithoutSpeechOnlyLetTheFirstAudioTeachTheNoiseFloor) {
   std::string keysOnly = kSpeechFlow;
   keysOnly.replace(keysOnly.find("\"Enabled\": \"True\""), 17, "\"Enabled\": \"False\"");
   call(kUnknown, Attestation::kNone, loadFlowText(keysOnly));
   ASSERT_TRUE(media_->playing());
+  EXPECT_TRUE(media_->tapped());  // the call's first audio
+  media_->hear(3000, 8000);       // loud, but nobody is listening: no speech, only the floor
+  settle();
   EXPECT_FALSE(media_->tapped());
+  EXPECT_TRUE(media_->playing());
+  EXPECT_TRUE(recognizer_.grammars.empty());
   endPlay();
   press("12345678#");
   EXPECT_EQ(spoken_.back(), "Got 12345678.");

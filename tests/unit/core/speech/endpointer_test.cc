@@ -290,6 +290,9 @@ TEST(EndpointerTest, FrameSizeDoesNotChangeTheResult) {
 
 TEST(EndpointerTest, SpeechAtTheVeryStartHasNoPreRollToGive) {
   Endpointer ep;
+  Audio greeting;
+  addSilence(greeting, 500);
+  ep.observe(greeting);  // the line, learned outside the input: nothing for the pre-roll
   Audio audio;
   addTone(audio, 500, 500, -15);
   addSilence(audio, 1000);
@@ -297,6 +300,36 @@ TEST(EndpointerTest, SpeechAtTheVeryStartHasNoPreRollToGive) {
   ASSERT_EQ(run.utterances.size(), 1u);
   EXPECT_NEAR(msOf(run.utterances[0]), 500 + 200, 20);
   EXPECT_GT(std::abs(run.utterances[0][10]) + std::abs(run.utterances[0][20]), 0);
+}
+
+TEST(EndpointerTest, SteadyNoiseFromTheFirstBlockIsTheLineNotSpeech) {
+  // Louder than minLevelDbfs from the very first sample: learned as the line within the first
+  // kLearnMs, never an utterance; speech well above it still counts.
+  Endpointer ep;
+  Audio audio;
+  addNoise(audio, 3000, -36);
+  EXPECT_TRUE(feedAll(ep, audio).events.empty());
+  EXPECT_NEAR(ep.noiseFloorDbfs(), -36, 3);
+  Audio speech;
+  addSyllable(speech, 300, -8);
+  addSyllable(speech, 300, -8);
+  addNoise(speech, 1500, -36, -36, 5);
+  const auto run = feedAll(ep, speech);
+  ASSERT_EQ(run.utterances.size(), 1u);
+}
+
+TEST(EndpointerTest, ObservedAudioTeachesTheFloorAndNothingElse) {
+  Endpointer ep;
+  Audio greeting;
+  addNoise(greeting, 2000, -34);
+  addTone(greeting, 400, 440, -10);  // loud, but observed: no utterance starts
+  ep.observe(greeting);
+  EXPECT_FALSE(ep.speaking());
+  EXPECT_TRUE(ep.takeUtterance().empty());
+  EXPECT_GT(ep.noiseFloorDbfs(), -36);
+  Audio line;
+  addNoise(line, 3000, -34, -34, 8);
+  EXPECT_TRUE(feedAll(ep, line).events.empty()) << "the learned line started speech";
 }
 
 TEST(EndpointerTest, ResetDropsTheUtteranceButKeepsTheNoiseFloor) {

@@ -8,6 +8,9 @@ namespace callgate::speech {
 namespace {
 
 constexpr const char* kSorryPrefix = "Sorry, let's try again. ";
+// Most tests exercise the dialog of an operator who trusts results at 0.6 or more; the default
+// (every spoken entry read back) has tests of its own below.
+const SpeechTurnOptions kTrusting{0.6, 3};
 
 flow::CollectDigits collect(int minDigits, int maxDigits, bool alwaysConfirm = false) {
   flow::CollectDigits c;
@@ -79,26 +82,26 @@ void expectFinished(const TurnStep& step, std::optional<std::string> digits,
 }
 
 TEST(SpeechTurnTest, StartPlaysThePromptWithTheDigitGrammar) {
-  SpeechTurn turn(collect(8, 8));
+  SpeechTurn turn(collect(8, 8), kTrusting);
   expectEntryPrompt(turn.start(), "Please say or enter your user id.", 8, 8);
   EXPECT_EQ(turn.attempts(), 0);
 }
 
 TEST(SpeechTurnTest, ConfidentInRangeSpeechIsTaken) {
-  SpeechTurn turn(collect(4, 6));
+  SpeechTurn turn(collect(4, 6), kTrusting);
   turn.start();
   expectFinished(turn.heard(said("five oh five seven", 0.6)), "5057", "speech");
   EXPECT_EQ(turn.attempts(), 1);
 }
 
 TEST(SpeechTurnTest, NumberWordsAreNormalised) {
-  SpeechTurn turn(collect(4, 4));
+  SpeechTurn turn(collect(4, 4), kTrusting);
   turn.start();
   expectFinished(turn.heard(said("nineteen eighty four")), "1984", "speech");
 }
 
 TEST(SpeechTurnTest, LowConfidenceIsReadBackAndYesTakesIt) {
-  SpeechTurn turn(collect(4, 4));
+  SpeechTurn turn(collect(4, 4), kTrusting);
   turn.start();
   expectReadBack(turn.heard(said("one two three four", 0.59)), "1 2 3 4");
   expectFinished(turn.heard(said("yes")), "1234", "speech-confirmed");
@@ -106,35 +109,35 @@ TEST(SpeechTurnTest, LowConfidenceIsReadBackAndYesTakesIt) {
 }
 
 TEST(SpeechTurnTest, ConfirmationByKeyOne) {
-  SpeechTurn turn(collect(4, 4));
+  SpeechTurn turn(collect(4, 4), kTrusting);
   turn.start();
   expectReadBack(turn.heard(said("double two three one", 0.1)), "2 2 3 1");
   expectFinished(turn.keyed("1"), "2231", "speech-confirmed");
 }
 
 TEST(SpeechTurnTest, ConfirmationBySpokenOne) {
-  SpeechTurn turn(collect(2, 2));
+  SpeechTurn turn(collect(2, 2), kTrusting);
   turn.start();
   expectReadBack(turn.heard(said("twenty one", 0.2)), "2 1");
   expectFinished(turn.heard(said("one", 0.3)), "21", "speech-confirmed");
 }
 
 TEST(SpeechTurnTest, AlwaysConfirmReadsBackEvenConfidentSpeech) {
-  SpeechTurn turn(collect(6, 6, /*alwaysConfirm=*/true));
+  SpeechTurn turn(collect(6, 6, /*alwaysConfirm=*/true), kTrusting);
   turn.start();
   expectReadBack(turn.heard(said("one two three four five six", 1.0)), "1 2 3 4 5 6");
   expectFinished(turn.heard(said("that's right")), "123456", "speech-confirmed");
 }
 
 TEST(SpeechTurnTest, ShorterThanTheMinimumIsReadBack) {
-  SpeechTurn turn(collect(4, 6));
+  SpeechTurn turn(collect(4, 6), kTrusting);
   turn.start();
   expectReadBack(turn.heard(said("one two three", 0.99)), "1 2 3");
   expectFinished(turn.keyed("1"), "123", "speech-confirmed");
 }
 
 TEST(SpeechTurnTest, LongerThanTheMaximumReprompts) {
-  SpeechTurn turn(collect(4, 4));
+  SpeechTurn turn(collect(4, 4), kTrusting);
   turn.start();
   expectEntryPrompt(turn.heard(said("one two three four five", 0.99)),
                     std::string(kSorryPrefix) + "Please say or enter your user id.", 4, 4);
@@ -144,7 +147,7 @@ TEST(SpeechTurnTest, LongerThanTheMaximumReprompts) {
 }
 
 TEST(SpeechTurnTest, NotANumberOrNothingHeardReprompts) {
-  SpeechTurn turn(collect(4, 4));
+  SpeechTurn turn(collect(4, 4), kTrusting);
   turn.start();
   const std::string again = std::string(kSorryPrefix) + "Please say or enter your user id.";
   expectEntryPrompt(turn.heard(said("I don't know", 0.99)), again, 4, 4);
@@ -153,7 +156,7 @@ TEST(SpeechTurnTest, NotANumberOrNothingHeardReprompts) {
 }
 
 TEST(SpeechTurnTest, NoAnswerRepromptsThenTakesTheNewEntry) {
-  SpeechTurn turn(collect(4, 4));
+  SpeechTurn turn(collect(4, 4), kTrusting);
   turn.start();
   expectReadBack(turn.heard(said("one two three four", 0.2)), "1 2 3 4");
   expectEntryPrompt(turn.heard(said("no")),
@@ -177,7 +180,7 @@ TEST(SpeechTurnTest, KeyTwoUnusableAnswerAndSilenceWhileConfirmingReprompt) {
 }
 
 TEST(SpeechTurnTest, GivesUpAfterMaxAttempts) {
-  SpeechTurn turn(collect(4, 4));  // maxAttempts 3
+  SpeechTurn turn(collect(4, 4), kTrusting);  // maxAttempts 3
   turn.start();
   EXPECT_TRUE(std::holds_alternative<Listen>(turn.heard(said("banana"))));
   expectReadBack(turn.heard(said("one two three four", 0.1)), "1 2 3 4");
@@ -201,34 +204,34 @@ TEST(SpeechTurnTest, AtLeastOneAttempt) {
 }
 
 TEST(SpeechTurnTest, KeysAreTheEntryOutsideConfirmation) {
-  SpeechTurn turn(collect(8, 8));
+  SpeechTurn turn(collect(8, 8), kTrusting);
   turn.start();
   expectFinished(turn.keyed("12345678"), "12345678", "dtmf");
   EXPECT_EQ(turn.attempts(), 0);
 }
 
 TEST(SpeechTurnTest, KeysAfterARepromptAreTheEntry) {
-  SpeechTurn turn(collect(4, 4));
+  SpeechTurn turn(collect(4, 4), kTrusting);
   turn.start();
   turn.heard(said("what"));
   expectFinished(turn.keyed("1"), "1", "dtmf");  // not a confirmation: nothing was read back
 }
 
 TEST(SpeechTurnTest, SilenceAtThePromptIsNoInput) {
-  SpeechTurn turn(collect(4, 4));
+  SpeechTurn turn(collect(4, 4), kTrusting);
   turn.start();
   expectFinished(turn.noInput(), std::nullopt, "no-input");
 }
 
 TEST(SpeechTurnTest, SilenceAfterARepromptIsNoInput) {
-  SpeechTurn turn(collect(4, 4));
+  SpeechTurn turn(collect(4, 4), kTrusting);
   turn.start();
   turn.heard(said("what"));
   expectFinished(turn.noInput(), std::nullopt, "no-input");
 }
 
 TEST(SpeechTurnTest, FinishedStaysFinished) {
-  SpeechTurn turn(collect(4, 4));
+  SpeechTurn turn(collect(4, 4), kTrusting);
   turn.start();
   expectFinished(turn.keyed("4321"), "4321", "dtmf");
   expectFinished(turn.heard(said("one two three four")), "4321", "dtmf");
@@ -240,14 +243,14 @@ TEST(SpeechTurnTest, FinishedStaysFinished) {
 
 TEST(SpeechTurnTest, LengthsAreClamped) {
   flow::CollectDigits c = collect(0, 40);
-  SpeechTurn wide(c);
+  SpeechTurn wide(c, kTrusting);
   expectEntryPrompt(wide.start(), c.prompt.text, 1, kMaxSpokenDigits);
   expectFinished(wide.heard(said("seven")), "7", "speech");
 
-  SpeechTurn inverted(collect(6, 2));
+  SpeechTurn inverted(collect(6, 2), kTrusting);
   expectEntryPrompt(inverted.start(), "Please say or enter your user id.", 6, 6);
 
-  SpeechTurn capped(collect(1, 40));
+  SpeechTurn capped(collect(1, 40), kTrusting);
   capped.start();
   expectEntryPrompt(capped.heard(said(std::string(17, '1'))),
                     std::string(kSorryPrefix) + "Please say or enter your user id.", 1, 16);
@@ -255,14 +258,14 @@ TEST(SpeechTurnTest, LengthsAreClamped) {
 }
 
 TEST(SpeechTurnTest, NonFiniteConfidenceIsNeverTrusted) {
-  SpeechTurn turn(collect(4, 4));
+  SpeechTurn turn(collect(4, 4), kTrusting);
   turn.start();
   expectReadBack(turn.heard(said("one two three four", std::numeric_limits<double>::quiet_NaN())),
                  "1 2 3 4");
 }
 
 TEST(SpeechTurnTest, EventsBeforeStartAnswerTheFirstPrompt) {
-  SpeechTurn turn(collect(4, 4));
+  SpeechTurn turn(collect(4, 4), kTrusting);
   expectFinished(turn.heard(said("one two three four")), "1234", "speech");
 }
 
@@ -292,7 +295,7 @@ TEST(SpeechTurnTest, RepromptOfSsmlAndRecordedPrompts) {
 
   flow::CollectDigits c = collect(4, 4);
   c.prompt = recorded;
-  SpeechTurn turn(c);
+  SpeechTurn turn(c, kTrusting);
   EXPECT_EQ(asListen(turn.start()).prompt.promptId, "enter-pin");
   const Listen again = asListen(turn.heard(said("nonsense")));
   EXPECT_EQ(again.prompt.promptId, "enter-pin");
@@ -300,7 +303,7 @@ TEST(SpeechTurnTest, RepromptOfSsmlAndRecordedPrompts) {
 }
 
 TEST(SpeechTurnTest, NoOffersTheNextReadingOfTheSameUtterance) {
-  SpeechTurn turn(collect(4, 4));
+  SpeechTurn turn(collect(4, 4), kTrusting);
   turn.start();
   expectReadBack(turn.heard(withAlternatives("one two three six", {"one two three eight"})),
                  "1 2 3 6");
@@ -310,7 +313,7 @@ TEST(SpeechTurnTest, NoOffersTheNextReadingOfTheSameUtterance) {
 }
 
 TEST(SpeechTurnTest, KeyTwoOffersAtMostTwoAlternativesThenReprompts) {
-  SpeechTurn turn(collect(4, 4));
+  SpeechTurn turn(collect(4, 4), kTrusting);
   turn.start();
   turn.heard(withAlternatives("one two three six",
                               {"one two three eight", "nine two three six", "five two three six"}));
@@ -328,7 +331,7 @@ TEST(SpeechTurnTest, KeyTwoOffersAtMostTwoAlternativesThenReprompts) {
 }
 
 TEST(SpeechTurnTest, UnusableAlternativesAreSkipped) {
-  SpeechTurn turn(collect(4, 5));
+  SpeechTurn turn(collect(4, 5), kTrusting);
   turn.start();
   turn.heard(withAlternatives(
       "double one two three",  // 1123
@@ -342,7 +345,7 @@ TEST(SpeechTurnTest, UnusableAlternativesAreSkipped) {
 
 TEST(SpeechTurnTest, OnlyANoOffersAnAlternative) {
   for (int variant = 0; variant < 3; ++variant) {
-    SpeechTurn turn(collect(4, 4));
+    SpeechTurn turn(collect(4, 4), kTrusting);
     turn.start();
     turn.heard(withAlternatives("one two three six", {"one two three eight"}));
     TurnStep step = variant == 0   ? turn.heard(said("maybe"))
@@ -353,7 +356,7 @@ TEST(SpeechTurnTest, OnlyANoOffersAnAlternative) {
 }
 
 TEST(SpeechTurnTest, ConfidentSpeechIgnoresAlternatives) {
-  SpeechTurn turn(collect(4, 4));
+  SpeechTurn turn(collect(4, 4), kTrusting);
   turn.start();
   expectFinished(turn.heard(withAlternatives("one two three six", {"one two three eight"}, 0.9)),
                  "1236", "speech");
@@ -368,12 +371,32 @@ TEST(SpeechTurnTest, RejectedLastAlternativeOnTheLastAttemptGivesUp) {
 }
 
 TEST(SpeechTurnTest, AlternativesOfAShortEntryAreOfferedInRange) {
-  SpeechTurn turn(collect(4, 6));
+  SpeechTurn turn(collect(4, 6), kTrusting);
   turn.start();
   expectReadBack(turn.heard(withAlternatives("one two three", {"one two three four"}, 0.99)),
                  "1 2 3");
   expectAlternative(turn.keyed("2"), "1 2 3 4");
   expectFinished(turn.heard(said("yes")), "1234", "speech-confirmed");
+}
+
+TEST(SpeechTurnTest, ByDefaultEverySpokenEntryIsReadBack) {
+  // Even a reading the recogniser is sure of: a misheard id is never taken without a yes.
+  SpeechTurn turn(collect(8, 8));
+  turn.start();
+  expectReadBack(turn.heard(said("one two three four five six seven eight", 1.0)),
+                 "1 2 3 4 5 6 7 8");
+  expectFinished(turn.keyed("1"), "12345678", "speech-confirmed");
+}
+
+TEST(SpeechTurnTest, AnEmptyNbestListIsReadBackNotAccepted) {
+  // A recognition with no alternative reading (confidence as the recogniser reports it then) is
+  // read back at the threshold an operator may set, not accepted.
+  SpeechTurn turn(collect(4, 4), kTrusting);
+  turn.start();
+  expectReadBack(turn.heard(Recognition{"one two three four", kNoRivalConfidence, {}}), "1 2 3 4");
+  SpeechTurn strict(collect(4, 4), SpeechTurnOptions{1.0, 3});
+  strict.start();
+  expectReadBack(strict.heard(said("one two three four", 1.0)), "1 2 3 4");
 }
 
 TEST(SpeechTurnTest, ReadBackSpacesEveryDigit) {

@@ -172,13 +172,15 @@ TEST(PocketsphinxRecognizer, NbestGapConfidenceIsOneDecode) {
   if (d->gap >= 0)
     EXPECT_NEAR(d->confidence, 1.0 - std::exp(-d->gap / o.gapScale), 1e-9);
   else
-    EXPECT_EQ(d->confidence, 1.0);
+    EXPECT_EQ(d->confidence, speech::kNoRivalConfidence);
+  // Without an N-best list there is no rival to measure against: never confident.
   o.nbestDepth = 0;
   auto none = PocketsphinxRecognizer::create(o);
   ASSERT_TRUE(none.ok());
   auto n = (*none)->recognize(phoneAudio("one two three four"), speech::digitGrammar(4, 4));
   ASSERT_TRUE(n.ok());
   EXPECT_TRUE(n->alternatives.empty());
+  EXPECT_EQ(n->confidence, speech::kNoRivalConfidence);
 }
 
 TEST(PocketsphinxRecognizer, BadGrammarIsAnError) {
