@@ -44,7 +44,8 @@ Status validateOidcConfig(const OidcVerifierConfig& c) {
                                     "ES256, ES384, ES512, EdDSA");
     }
   }
-  if (c.scope.find("openid") == std::string::npos) {
+  const std::string padded = " " + c.scope + " ";
+  if (padded.find(" openid ") == std::string::npos) {
     return Error::invalidArgument(
         "credentials.oidc.scope must include \"openid\" (no ID token otherwise)");
   }

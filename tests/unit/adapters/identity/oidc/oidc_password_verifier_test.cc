@@ -231,6 +231,10 @@ TEST(OidcConfigTest, Validates) {
   c = config();
   c.scope = "profile";
   EXPECT_FALSE(validateOidcConfig(c).ok());
+  c.scope = "openidx profile";
+  EXPECT_FALSE(validateOidcConfig(c).ok());
+  c.scope = "profile openid";
+  EXPECT_TRUE(validateOidcConfig(c).ok());
   EXPECT_EQ(parseOidcClientAuth("client_secret_post"), OidcClientAuth::kClientSecretPost);
   EXPECT_FALSE(parseOidcClientAuth("private_key_jwt").has_value());
 }
