@@ -98,7 +98,8 @@ HttpClientRequest CognitoPasswordVerifier::buildRequest(std::string_view userId,
   request.timeout = config_.timeout;
   request.headers.emplace_back("Content-Type", "application/x-amz-json-1.1");
   request.headers.emplace_back("X-Amz-Target", "AWSCognitoIdentityProviderService.InitiateAuth");
-  request.body = body.dump();
+  // Invalid UTF-8 (never in a well-formed user id or PIN) is replaced rather than thrown on.
+  request.body = body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   return request;
 }
 
