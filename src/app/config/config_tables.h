@@ -26,6 +26,10 @@ Status readOtpTable(TableReader& t, OtpConfig& otp);
 Status readLinksTable(TableReader& t, Config& c);  // public_base_url, link TTL and limits
 Status readAuditTable(TableReader& t, Config& c);  // checkpoint_every
 
+// credentials_table.cc: [credentials] and [credentials.ldap]
+Status readCredentialsTable(TableReader& t, CredentialsConfig& credentials);
+Status readLdapTable(TableReader& t, LdapVerifierOptions& ldap);
+
 // tokens_table.cc
 Status readTokensTable(TableReader& t, Config& c);
 Status readOAuthTable(TableReader& t, std::map<std::string, std::string>& clients);
