@@ -9,7 +9,9 @@
 #include <string>
 #include <string_view>
 
+#include "adapters/identity/cognito/cognito_options.h"
 #include "adapters/identity/ldap/ldap_options.h"
+#include "adapters/identity/oidc/oidc_options.h"
 #include "adapters/net/lambda/aws_lambda_invoker.h"
 #include "adapters/net/lambda/http_lambda_invoker.h"
 #include "adapters/security/token/key_ring.h"
@@ -96,11 +98,9 @@ struct CredentialsConfig {
   // A directory's whole check must finish within this (the builtin one ignores it). Connect
   // gives a Lambda 8 s in all; the default leaves room for the rest of verify-pin.
   int timeoutMs = 3000;
-  LdapVerifierOptions ldap;  // [credentials.ldap]
-  // [credentials.oidc]: the OIDC password grant's options (branch cred-idp,
-  // credentials_idp_tables.cc).
-  // [credentials.cognito]: Cognito USER_PASSWORD_AUTH's options (branch cred-idp,
-  // credentials_idp_tables.cc).
+  LdapVerifierOptions ldap;                 // [credentials.ldap]
+  identity::OidcVerifierConfig oidc;        // [credentials.oidc] (credentials_idp_tables.cc)
+  identity::CognitoVerifierConfig cognito;  // [credentials.cognito] (credentials_idp_tables.cc)
 };
 
 // [log] level.

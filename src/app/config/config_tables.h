@@ -30,6 +30,13 @@ Status readAuditTable(TableReader& t, Config& c);  // checkpoint_every
 Status readCredentialsTable(TableReader& t, CredentialsConfig& credentials);
 Status readLdapTable(TableReader& t, LdapVerifierOptions& ldap);
 
+// credentials_idp_tables.cc: [credentials.oidc] and [credentials.cognito]; then, in loadConfig,
+// the secrets from the environment, the timeout, and (for the chosen verifier) the checks.
+Status readOidcTable(TableReader& t, identity::OidcVerifierConfig& oidc);
+Status readCognitoTable(TableReader& t, identity::CognitoVerifierConfig& cognito);
+Status resolveOidcOptions(identity::OidcVerifierConfig& oidc, int timeoutMs, bool chosen);
+Status resolveCognitoOptions(identity::CognitoVerifierConfig& cognito, int timeoutMs, bool chosen);
+
 // tokens_table.cc
 Status readTokensTable(TableReader& t, Config& c);
 Status readOAuthTable(TableReader& t, std::map<std::string, std::string>& clients);

@@ -173,7 +173,10 @@ Status readCredentialsTable(TableReader& t, CredentialsConfig& c) {
   t.integer("timeout_ms", c.timeoutMs, 100, 7000);
   TableReader ldap = t.sub("ldap");
   if (Status s = readLdapTable(ldap, c.ldap); !s.ok()) return s;
-  // [credentials.oidc], [credentials.cognito]: read here by credentials_idp_tables.cc (cred-idp).
+  TableReader oidc = t.sub("oidc");
+  if (Status s = readOidcTable(oidc, c.oidc); !s.ok()) return s;
+  TableReader cognito = t.sub("cognito");
+  if (Status s = readCognitoTable(cognito, c.cognito); !s.ok()) return s;
   return t.finish();
 }
 
@@ -186,6 +189,16 @@ Status resolveCredentialsConfig(CredentialsConfig& c) {
   if (const char* password = std::getenv("CALLGATE_LDAP_BIND_PASSWORD"); password && *password) {
     c.ldap.bindPassword = password;
   }
+  if (Status s = detail::resolveOidcOptions(c.oidc, c.timeoutMs,
+                                            c.verifier == CredentialVerifierKind::kOidc);
+      !s.ok()) {
+    return s;
+  }
+  if (Status s = detail::resolveCognitoOptions(c.cognito, c.timeoutMs,
+                                               c.verifier == CredentialVerifierKind::kCognito);
+      !s.ok()) {
+    return s;
+  }
   switch (c.verifier) {
     case CredentialVerifierKind::kBuiltin:
       return okStatus();
@@ -193,8 +206,7 @@ Status resolveCredentialsConfig(CredentialsConfig& c) {
       return detail::checkLdapOptions(c.ldap);
     case CredentialVerifierKind::kOidc:
     case CredentialVerifierKind::kCognito:
-      // Checked by credentials_idp_tables.cc (cred-idp).
-      return okStatus();
+      return okStatus();  // checked above (credentials_idp_tables.cc)
   }
   return okStatus();
 }
