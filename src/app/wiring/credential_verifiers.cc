@@ -1,5 +1,6 @@
 #include "app/wiring/credential_verifiers.h"
 
+#include "adapters/identity/ldap/ldap_credential_verifier.h"
 #include "functions/builtin_credential_verifier.h"
 
 namespace callgate::app {
@@ -11,8 +12,11 @@ Result<std::unique_ptr<CredentialVerifier>> makeCredentialVerifier(
     case CredentialVerifierKind::kBuiltin:
       return std::unique_ptr<CredentialVerifier>(std::make_unique<BuiltinCredentialVerifier>(
           deps.credentials, deps.pinHasher, deps.customers, deps.clock));
-    case CredentialVerifierKind::kLdap:
-      return Error::invalidArgument("credentials.verifier = \"ldap\" is not built yet");
+    case CredentialVerifierKind::kLdap: {
+      auto ldap = LdapCredentialVerifier::create(c.ldap);
+      if (!ldap.ok()) return ldap.error();
+      return std::unique_ptr<CredentialVerifier>(std::move(*ldap));
+    }
     case CredentialVerifierKind::kOidc:
       // cred-idp: the OIDC password grant verifier.
       return Error::invalidArgument("credentials.verifier = \"oidc\" is not built yet");
