@@ -29,7 +29,14 @@ STOP_TIMEOUT = 10.0
 
 
 def missing_programs():
-    return [p for p in (SLAPD, SLAPADD, SLAPPASSWD, "/usr/bin/openssl") if not os.access(p, os.X_OK)]
+    """'' when slapd, slapadd, slappasswd and openssl are there, else what is missing and how to
+    get it."""
+    missing = [p for p in (SLAPD, SLAPADD, SLAPPASSWD, "/usr/bin/openssl")
+               if not os.access(p, os.X_OK)]
+    if not missing:
+        return ""
+    return (f"missing {', '.join(missing)} (Debian packages slapd, openssl): "
+            "scripts/install-deps.sh installs them")
 
 
 def free_port():
@@ -61,17 +68,20 @@ def make_ca(directory, name):
     return key, cert
 
 
-def make_server_cert(directory, ca_key, ca_cert):
-    """A certificate for 127.0.0.1 / localhost signed by the CA: (key path, cert path)."""
+def make_server_cert(directory, ca_key, ca_cert, names="IP:127.0.0.1,DNS:localhost"):
+    """A certificate for `names` (subjectAltName; by default 127.0.0.1 and localhost) signed by
+    the CA: (key path, cert path)."""
     key = os.path.join(directory, "server.key")
     csr = os.path.join(directory, "server.csr")
     cert = os.path.join(directory, "server.pem")
     ext = os.path.join(directory, "server.ext")
     with open(ext, "w") as f:
-        f.write("subjectAltName=IP:127.0.0.1,DNS:localhost\n"
+        f.write(f"subjectAltName={names}\n"
                 "extendedKeyUsage=serverAuth\nbasicConstraints=CA:FALSE\n")
+    # The subject's CN is the first name too: libldap falls back to it when no SAN matches.
+    common_name = names.split(",")[0].split(":", 1)[1]
     run(["openssl", "req", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", csr,
-         "-subj", "/CN=127.0.0.1"])
+         "-subj", f"/CN={common_name}"])
     run(["openssl", "x509", "-req", "-in", csr, "-CA", ca_cert, "-CAkey", ca_key,
          "-CAcreateserial", "-out", cert, "-days", "2", "-extfile", ext])
     os.chmod(key, 0o600)
@@ -82,7 +92,8 @@ class Slapd:
     """One slapd. `people`: (uid, password, attributes dict) for ou=people; `extra_ldif`: more
     entries as LDIF text."""
 
-    def __init__(self, directory, people, extra_ldif="", tls=False):
+    def __init__(self, directory, people, extra_ldif="", tls=False,
+                 server_names="IP:127.0.0.1,DNS:localhost"):
         self.dir = directory
         self.people = people
         self.extra_ldif = extra_ldif
@@ -94,7 +105,8 @@ class Slapd:
         self.ca_cert = None
         if tls:
             ca_key, self.ca_cert = make_ca(directory, "ca")
-            self.server_key, self.server_cert = make_server_cert(directory, ca_key, self.ca_cert)
+            self.server_key, self.server_cert = make_server_cert(directory, ca_key, self.ca_cert,
+                                                                 server_names)
         self._write_config()
         self._load()
 

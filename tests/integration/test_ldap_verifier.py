@@ -12,7 +12,7 @@ a wrong CA fails safe. No PIN or bind password ever reaches callgate's log or au
 import json
 import os
 import shutil
-import statistics
+import socket
 import tempfile
 import time
 import unittest
@@ -72,17 +72,13 @@ phone_region = "US"
 """
 
 
-def missing():
-    return ldap_server.missing_programs()
-
-
 class DirectoryTestCase(ServerTestCase):
     """A workspace and a callgate per test; slapd(s) per test, stopped at the end."""
 
-    def slapd(self, tls=False):
+    def slapd(self, tls=False, **kwargs):
         directory = tempfile.mkdtemp(prefix="callgate-slapd-")
         self.addCleanup(shutil.rmtree, directory, True)
-        server = ldap_server.Slapd(directory, PEOPLE, TWIN_LDIF, tls=tls)
+        server = ldap_server.Slapd(directory, PEOPLE, TWIN_LDIF, tls=tls, **kwargs)
         self.addCleanup(server.stop)
         return server.start()
 
@@ -270,7 +266,6 @@ class LdapOutageTest(DirectoryTestCase):
 
     def test_a_directory_that_does_not_answer_times_out(self):
         # A listener that accepts and never answers: the check ends within timeout_ms.
-        import socket
         silent = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         silent.bind(("127.0.0.1", 0))
         silent.listen(8)
@@ -323,11 +318,17 @@ class LdapTlsTest(DirectoryTestCase):
         self.assertIn("credentials.ldap.url", r.stderr)
 
 
-if missing():
+    def test_a_certificate_for_another_host_fails_safe(self):
+        # Signed by the right CA, but for other.example, not the 127.0.0.1 of the URL.
+        other = self.slapd(tls=True, server_names="DNS:other.example")
+        server = self.serve(config(other.ldaps_url, f'ca_file = "{other.ca_cert}"'))
+        self.assertEqual(self.pin(server, DANA, DANA_PIN)["authResult"], "Unavailable")
+        self.assertEqual(other.binds(), [])
+
+
+if ldap_server.missing_programs():
     for cls in (LdapVerifierTest, LdapOutageTest, LdapTlsTest):
-        fail_class(cls, ldap_server.missing_programs_message(missing())
-                   if hasattr(ldap_server, "missing_programs_message") else
-                   f"missing {missing()}: scripts/install-deps.sh installs slapd, ldap-utils")
+        fail_class(cls, ldap_server.missing_programs())
 
 if __name__ == "__main__":
     unittest.main()

@@ -39,7 +39,9 @@ std::string describe(LDAP* ld, int rc) {
   char* diagnostic = nullptr;
   if (ld != nullptr && ldap_get_option(ld, LDAP_OPT_DIAGNOSTIC_MESSAGE, &diagnostic) == 0 &&
       diagnostic != nullptr) {
-    if (*diagnostic != '\0') text += std::string(" (") + diagnostic + ")";
+    // libldap leaves "(unknown error code)" there after some TLS failures: nothing to add.
+    const std::string_view said(diagnostic);
+    if (!said.empty() && said != "(unknown error code)") text += " (" + std::string(said) + ")";
     ldap_memfree(diagnostic);
   }
   return text + " [" + std::to_string(rc) + "]";
