@@ -64,15 +64,13 @@ Result<IssuedLink> ActionLinks::issue(const std::string& userId, std::string_vie
   if (!isKnownAction(action)) return IssuedLink{IssueOutcome::kUnknownAction};
   const LinkConfig& cfg = deps_.config;
   if (!isWellFormedUserId(userId)) return IssuedLink{IssueOutcome::kUnknownUser};
-  std::string phone = phoneOnFile;  // the number on file, and no other
-  if (phone.empty()) {
-    auto customer = deps_.customers.findByUserId(userId);
-    if (!customer.ok()) return customer.error();
-    if (!customer->has_value() || (*customer)->phone.empty()) {
-      return IssuedLink{IssueOutcome::kUnknownUser};
-    }
-    phone = (*customer)->phone;
-  }
+  // The account the action acts on is callgate's (grants and members belong to a customer), even
+  // when a directory checked the PIN.
+  auto customer = deps_.customers.findByUserId(userId);
+  if (!customer.ok()) return customer.error();
+  if (!customer->has_value()) return IssuedLink{IssueOutcome::kUnknownUser};
+  // The number on file, and no other.
+  const std::string phone = phoneOnFile.empty() ? (*customer)->phone : phoneOnFile;
 
   const TimePoint now = deps_.clock.now();
   auto recent = deps_.grants.countIssuedSince(userId, now - cfg.perUserWindow);

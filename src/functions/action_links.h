@@ -79,9 +79,10 @@ class ActionLinks {
 
   // Creates the grant and texts the link to `phoneOnFile` (E.164), the number callgate's record of
   // the sign-in holds (a directory's number for a directory user), or when that is "" to the
-  // customer store's number for the user id. Never a number from the request. Business outcomes
-  // are values (kUnknownUser also when no number is on file); a Result error means a dependency
-  // (the database) failed.
+  // customer store's number for the user id. Never a number from the request. The user id must
+  // be a customer's either way (kUnknownUser otherwise): the grant, and what it allows, belong to
+  // that account. Business outcomes are values; a Result error means a dependency (the
+  // database) failed.
   Result<IssuedLink> issue(const std::string& userId, std::string_view action,
                            const std::string& phoneOnFile = "");
   // What the link is and whether it can still be used; changes nothing.

@@ -9,7 +9,8 @@
 // number on file (LinkNumberSource): with callgate's own credential store, the customer store's
 // number for the user id, read now; with a directory verifying PINs, the number the directory
 // stated at sign-in, which verify-pin wrote into the record (the customer store's when it
-// stated none).
+// stated none). Either way the user id must have an account in the customer store (the grant
+// and the member it adds belong to it): reason unknown_user otherwise.
 //
 // Answers lambdaResult "Success" and linkResult "Sent" (with linkExpiresInMinutes) or "Error"
 // with reason not_authenticated | unknown_action | unknown_user | rate_limited | sms_failed. A

@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "adapters/identity/cognito/cognito_verifier.h"
+#include "adapters/identity/ldap/ldap_credential_verifier.h"
 #include "adapters/identity/oidc/oidc_password_verifier.h"
 #include "adapters/net/http_client/curl_http_client.h"
 #include "functions/builtin_credential_verifier.h"
@@ -48,8 +49,11 @@ Result<std::unique_ptr<CredentialVerifier>> makeCredentialVerifier(
     case CredentialVerifierKind::kBuiltin:
       return std::unique_ptr<CredentialVerifier>(std::make_unique<BuiltinCredentialVerifier>(
           deps.credentials, deps.pinHasher, deps.customers, deps.clock));
-    case CredentialVerifierKind::kLdap:
-      return Error::invalidArgument("credentials.verifier = \"ldap\" is not built yet");
+    case CredentialVerifierKind::kLdap: {
+      auto ldap = LdapCredentialVerifier::create(c.ldap);
+      if (!ldap.ok()) return ldap.error();
+      return std::unique_ptr<CredentialVerifier>(std::move(*ldap));
+    }
     case CredentialVerifierKind::kOidc:
       return std::unique_ptr<CredentialVerifier>(
           std::make_unique<

@@ -123,7 +123,23 @@ TEST_F(VerifyPinVerifierTest, TheLinkGoesToTheNumberTheDirectoryStates) {
   EXPECT_EQ(sms_.sent[0].to, kDirectoryPhone);
 }
 
-TEST_F(VerifyPinVerifierTest, ADirectoryUserWithoutANumberGetsNoLink) {
+TEST_F(VerifyPinVerifierTest, ADirectoryUserWithoutAnAccountGetsNoLink) {
+  // Signed in by the directory, but no customer has the user id: no account to act on.
+  directory_.verifies(dana());
+  ASSERT_EQ(verify("20240001", "2468")["authResult"], "Authenticated");
+  FunctionRequest request;
+  request.contact.contactId = "c-1";
+  request.parameters = {{"userId", "20240001"}};
+  auto out = issue_.invoke(request);
+  ASSERT_TRUE(out.ok());
+  EXPECT_EQ(out->at("reason"), "unknown_user");
+  EXPECT_TRUE(sms_.sent.empty());
+}
+
+TEST_F(VerifyPinVerifierTest, ADirectoryUserWithoutANumberGetsTheCustomerStoresNumber) {
+  Customer account{"+14155550100", "Dana", "Scully", "", "en-US", {}};
+  account.userId = "20240001";
+  ASSERT_TRUE(customers_.add(account).ok());
   VerifiedIdentity id = dana();
   id.phone.clear();
   directory_.verifies(id);
@@ -133,9 +149,9 @@ TEST_F(VerifyPinVerifierTest, ADirectoryUserWithoutANumberGetsNoLink) {
   request.parameters = {{"userId", "20240001"}};
   auto out = issue_.invoke(request);
   ASSERT_TRUE(out.ok());
-  EXPECT_EQ(out->at("linkResult"), "Error");
-  EXPECT_EQ(out->at("reason"), "unknown_user");
-  EXPECT_TRUE(sms_.sent.empty());
+  EXPECT_EQ(out->at("linkResult"), "Sent");
+  ASSERT_EQ(sms_.sent.size(), 1u);
+  EXPECT_EQ(sms_.sent[0].to, "+14155550100");
 }
 
 TEST_F(VerifyPinVerifierTest, RejectedIsDeniedAndCountedWithTheDetailOnlyInTheAudit) {
