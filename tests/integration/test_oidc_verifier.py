@@ -7,7 +7,8 @@ Ed25519 (EdDSA) keys, both published.
 
 - a right password signs the caller in, whichever key signed; the link goes to the number the
   IdP states (phone_number, verified), never to the calling phone;
-- a wrong password is "do not match" (Denied);
+- a wrong password is "do not match" (Denied), and an unknown user id gets the very same answer;
+- callgate's lockout stands in front of the IdP: once locked, the IdP is not asked at all;
 - an ID token with a bad signature, or for another audience, or an IdP that is down, fails safe:
   the caller is told the PIN could not be checked and goes to an agent unauthenticated;
 - the password and client secret never reach callgate's output, logs or audit log.
@@ -194,6 +195,10 @@ class OidcVerifierTest(unittest.TestCase):
         self.idp = TestIdp()
         self.addCleanup(self.idp.close)
         self.config = self.ws.write("callgate.toml", f"""
+[security]
+pin_lockout_steps = [[3, 600]]
+pin_lock_after = 6
+
 [credentials]
 verifier = "oidc"
 timeout_ms = 3000
@@ -280,6 +285,29 @@ id_token_algorithms = ["RS256", "EdDSA"]
         self.assertFalse([e for e in events if e.get("type") == "transfer"])
         self.assertEqual(self.ws.outbox_messages(), [])
         self.assertNotIn("11112222", stderr)
+
+    def verify_pin_results(self, events):
+        return [e["result"] for e in events if e.get("name") == "verify-pin"]
+
+    def test_an_unknown_user_id_answers_like_a_wrong_password(self):
+        wrong, _ = self.call(USER_ID, "11112222")
+        unknown, _ = self.call("55556666", "11112222")
+        self.assertEqual(self.verify_pin_results(wrong), self.verify_pin_results(unknown))
+        self.assertEqual(self.prompts(wrong), self.prompts(unknown))
+        # Both were asked of the IdP: callgate cannot tell them apart, and does not try.
+        self.assertEqual([urllib.parse.parse_qs(r["body"].decode())["username"]
+                          for r in self.idp.token_requests()], [[USER_ID], ["55556666"]])
+
+    def test_callgates_lockout_stands_in_front_of_the_idp(self):
+        answers = [self.verify_pin_results(self.call(USER_ID, "11112222")[0])[0]["authResult"]
+                   for _ in range(3)]
+        self.assertEqual(answers, ["Denied", "Denied", "Locked"])
+        # Locked: even the right password is refused without asking the IdP, so a caller can
+        # neither lock the IdP's account nor probe it faster than callgate's policy allows.
+        events, _ = self.call(USER_ID, PASSWORD)
+        self.assertEqual(self.verify_pin_results(events)[0]["authResult"], "Locked")
+        self.assertEqual(len(self.idp.token_requests()), 3)
+        self.assertNotIn("signed in", self.prompts(events))
 
     def fails_safe(self, mode):
         self.idp.mode = mode
