@@ -264,6 +264,17 @@ class LdapOutageTest(DirectoryTestCase):
         self.assertEqual(self.pin(server, DANA, DANA_PIN)["authResult"], "Authenticated")
         self.assert_no_secrets(server)
 
+    def test_min_duration_ms_is_a_floor_for_every_answer(self):
+        directory = self.slapd()
+        server = self.serve(config(directory.url, "min_duration_ms = 400"))
+        for user_id, pin, expected in ((DANA, "11111", "Denied"), (UNKNOWN, "11111", "Denied"),
+                                       (DANA, DANA_PIN, "Authenticated")):
+            started = time.monotonic()
+            self.assertEqual(self.pin(server, user_id, pin)["authResult"], expected)
+            elapsed = time.monotonic() - started
+            self.assertGreaterEqual(elapsed, 0.4, (user_id, pin))
+            self.assertLess(elapsed, 2.0, (user_id, pin))
+
     def test_a_directory_that_does_not_answer_times_out(self):
         # A listener that accepts and never answers: the check ends within timeout_ms.
         silent = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
