@@ -5,6 +5,11 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <mutex>
+#include <thread>
+#include <vector>
+
 #include "adapters/identity/id_token_verifier.h"
 #include "core/numeric_date.h"
 #include "fakes/fakes.h"
@@ -161,6 +166,42 @@ TEST_F(IdTokenVerifierTest, ABadSignatureOrWrongAudienceIsUnauthenticated) {
   auto expired = verifier.verify(early, soon());
   ASSERT_FALSE(expired.ok());
   EXPECT_EQ(expired.error().message(), "ID token has expired");
+}
+
+// Answers every GET with one JWKS document, counting requests; safe to call from many threads.
+class ConcurrentJwksServer final : public HttpClient {
+ public:
+  explicit ConcurrentJwksServer(std::string body) : body_(std::move(body)) {}
+  Result<HttpClientResponse> send(const HttpClientRequest&) override {
+    std::this_thread::sleep_for(Millis(20));  // a round trip, so first uses overlap
+    std::lock_guard lock(mu_);
+    ++requests;
+    return HttpClientResponse{200, {}, body_};
+  }
+  std::mutex mu_;
+  int requests = 0;
+
+ private:
+  const std::string body_;
+};
+
+TEST_F(IdTokenVerifierTest, ManyThreadsShareOneFetchAndAllVerify) {
+  ConcurrentJwksServer server(jwks({k1.jwk()}));
+  JwksCache cache(server, clock, [] { return Result<std::string>(std::string(kUrl)); });
+  IdTokenVerifier verifier(cache, clock, expected, {"EdDSA"});
+  const std::string token = k1.sign("EdDSA", claims());
+  std::atomic<int> verified{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 8; ++t) {
+    threads.emplace_back([&] {
+      for (int i = 0; i < 25; ++i) {
+        if (verifier.verify(token, soon()).ok()) ++verified;
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(verified.load(), 200);
+  EXPECT_EQ(server.requests, 1);  // concurrent first uses waited for one fetch
 }
 
 }  // namespace
