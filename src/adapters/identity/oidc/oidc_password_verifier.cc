@@ -166,7 +166,8 @@ Result<CredentialCheck> OidcPasswordVerifier::verify(std::string_view userId,
     return check;
   }
   const std::string code = isObject ? safeCode(stringMember(doc, "error")) : std::string();
-  if ((response->status == 400 || response->status == 401) && code == "invalid_grant") {
+  // RFC 6749 §5.2 says 400; Keycloak answers 401 and Auth0 403 for the same wrong password.
+  if (response->status >= 400 && response->status < 500 && code == "invalid_grant") {
     CredentialCheck check;
     check.outcome = CredentialOutcome::kRejected;
     check.detail = "invalid_grant";

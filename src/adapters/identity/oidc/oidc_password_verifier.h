@@ -10,8 +10,9 @@
 //
 // 200 with an ID token whose signature (the IdP's JWKS), issuer, audience and times check
 // (id_token_verifier.h) = kVerified, the identity from its claims (id_token.h IdentityMapping);
-// 400/401 `invalid_grant` (wrong password, unknown user, disabled account: the IdP does not
-// tell them apart, and neither do we) = kRejected; every other answer (invalid_client,
+// a 4xx with `invalid_grant` (wrong password, unknown user, disabled account: the IdP does not
+// tell them apart, and neither do we; RFC 6749 says 400, Keycloak sends 401, Auth0 403) =
+// kRejected; every other answer (invalid_client,
 // unauthorized_client, unsupported_grant_type, invalid_scope, 5xx, a timeout, no ID token, one
 // that does not verify) = an error, so verify-pin fails safe. Error messages name the host, the
 // HTTP status and the IdP's error code, never the password, the client secret or a token.

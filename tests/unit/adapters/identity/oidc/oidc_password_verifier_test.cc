@@ -140,13 +140,19 @@ TEST_F(OidcVerifierTest, InvalidGrantIsRejected) {
   OidcPasswordVerifier verifier(c, http, clock);
   http.respond(400, R"({"error":"invalid_grant","error_description":"Invalid user credentials"})");
   http.respond(401, R"({"error":"invalid_grant","error_description":"Invalid user credentials"})");
-  for (int i = 0; i < 2; ++i) {
+  http.respond(403, R"({"error":"invalid_grant","error_description":"Wrong email or password."})");
+  for (int i = 0; i < 3; ++i) {
     auto r = verifier.verify("12345678", "0000");
     ASSERT_TRUE(r.ok()) << r.error().message();
     EXPECT_EQ(r->outcome, CredentialOutcome::kRejected);
     EXPECT_EQ(r->detail, "invalid_grant");
   }
-  EXPECT_EQ(http.requests.size(), 2u);  // no discovery, no JWKS
+  EXPECT_EQ(http.requests.size(), 3u);  // no discovery, no JWKS
+  // A 5xx that happens to say invalid_grant is still the IdP failing, not a wrong password.
+  http.respond(500, R"({"error":"invalid_grant"})");
+  auto broken = verifier.verify("12345678", "0000");
+  ASSERT_FALSE(broken.ok());
+  EXPECT_EQ(broken.error().code(), ErrorCode::kUnavailable);
 }
 
 TEST_F(OidcVerifierTest, ClientProblemsServerTroubleAndBadTokensAreErrors) {
