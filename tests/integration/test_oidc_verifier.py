@@ -9,6 +9,8 @@ Ed25519 (EdDSA) keys, both published.
   IdP states (phone_number, verified), never to the calling phone;
 - a wrong password is "do not match" (Denied), and an unknown user id gets the very same answer;
 - callgate's lockout stands in front of the IdP: once locked, the IdP is not asked at all;
+- `serve` fetches discovery and the JWKS once for many sign-ins, and once more when the IdP
+  rotates to a key it has not seen;
 - an ID token with a bad signature, or for another audience, or an IdP that is down, fails safe:
   the caller is told the PIN could not be checked and goes to an agent unauthenticated;
 - the password and client secret never reach callgate's output, logs or audit log.
@@ -24,8 +26,8 @@ import time
 import unittest
 import urllib.parse
 
-from harness import (BIN, CLI_TIMEOUT, SOURCE_DIR, STOP_TIMEOUT, Workspace, parse_events,
-                     require_binary)
+from harness import (BIN, CLI_TIMEOUT, SOURCE_DIR, STOP_TIMEOUT, Server, Workspace,
+                     connect_event, parse_events, read_text, require_binary)
 
 try:
     import jwt
@@ -44,6 +46,7 @@ PASSWORD = "97531864"
 CLIENT_ID = "callgate-ivr"
 CLIENT_SECRET = "idp-client-s3cret/+="
 REALM = "/realms/bank"
+REFETCH_SECONDS = 2   # jwks_min_refetch_seconds: at most one JWKS refetch per this long
 
 
 class TestIdp:
@@ -56,6 +59,7 @@ class TestIdp:
         self.rsa = rsa.generate_private_key(public_exponent=65537, key_size=2048)
         self.ed = ed25519.Ed25519PrivateKey.generate()
         self.impostor = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+        self.rotated = None  # after rotate(): a new RSA key, published and signing as "rsa-2027"
         self.mode = "RS256"
         self.users = {USER_ID: {"password": PASSWORD, "sub": "8a6f2c1e-5b7d-4c3a-9e21-0f4d6b8a2c11",
                                 "given_name": "Ada", "family_name": "Lovelace",
@@ -134,7 +138,15 @@ class TestIdp:
         rsa_jwk.update({"kid": "rsa-2026", "alg": "RS256", "use": "sig"})
         ed_jwk = json.loads(OKPAlgorithm.to_jwk(self.ed.public_key()))
         ed_jwk.update({"kid": "ed-2026", "alg": "EdDSA", "use": "sig"})
-        return {"keys": [rsa_jwk, ed_jwk]}
+        keys = [rsa_jwk, ed_jwk]
+        if self.rotated is not None:
+            new = json.loads(RSAAlgorithm.to_jwk(self.rotated.public_key()))
+            new.update({"kid": "rsa-2027", "alg": "RS256", "use": "sig"})
+            keys.append(new)
+        return {"keys": keys}
+
+    def rotate(self):
+        self.rotated = rsa.generate_private_key(public_exponent=65537, key_size=2048)
 
     @staticmethod
     def _client(authorization):
@@ -169,6 +181,9 @@ class TestIdp:
         elif self.mode == "bad-signature":
             id_token = jwt.encode(claims, self.impostor, algorithm="RS256",
                                   headers={"kid": "rsa-2026"})
+        elif self.rotated is not None:
+            id_token = jwt.encode(claims, self.rotated, algorithm="RS256",
+                                  headers={"kid": "rsa-2027"})
         else:
             id_token = jwt.encode(claims, self.rsa, algorithm="RS256", headers={"kid": "rsa-2026"})
         return 200, {"access_token": "opaque-access", "token_type": "Bearer", "expires_in": 300,
@@ -208,6 +223,7 @@ issuer = "{self.idp.issuer}"
 client_id = "{CLIENT_ID}"
 client_auth = "client_secret_basic"
 id_token_algorithms = ["RS256", "EdDSA"]
+jwks_min_refetch_seconds = {REFETCH_SECONDS}
 """)
 
     def call(self, *inputs):
@@ -285,6 +301,44 @@ id_token_algorithms = ["RS256", "EdDSA"]
         self.assertFalse([e for e in events if e.get("type") == "transfer"])
         self.assertEqual(self.ws.outbox_messages(), [])
         self.assertNotIn("11112222", stderr)
+
+    def test_serve_keeps_discovery_and_keys_and_follows_a_key_rotation(self):
+        """`serve` over the Connect endpoint: one discovery and one JWKS fetch for many sign-ins;
+        when the IdP starts signing with a new key, one more JWKS fetch (no sooner than
+        jwks_min_refetch_seconds after the last), and sign-ins go on."""
+        server = Server(self.ws, "--config", self.config,
+                        env={"CALLGATE_OIDC_CLIENT_SECRET": CLIENT_SECRET})
+        self.addCleanup(server.stop)
+
+        def sign_in():
+            status, body = server.invoke("verify-pin", connect_event(
+                CALLER, {"userId": USER_ID, "pin": PASSWORD}))
+            self.assertEqual(status, 200, body)
+            return body
+
+        def gets():
+            return [r["path"].rsplit("/", 1)[-1] for r in self.idp.requests if r["method"] == "GET"]
+
+        for _ in range(5):
+            self.assertEqual(sign_in()["authResult"], "Authenticated")
+        self.assertEqual(gets(), ["openid-configuration", "certs"])
+        # The keys were fetched moments ago: a token under a kid they lack does not make callgate
+        # fetch them again before jwks_min_refetch_seconds (fail safe meanwhile) ...
+        self.idp.rotate()
+        self.assertEqual(sign_in()["authResult"], "Unavailable")
+        self.assertEqual(gets(), ["openid-configuration", "certs"])
+        # ... and once that has passed, the next one does, and signs in.
+        time.sleep(REFETCH_SECONDS + 0.2)
+        for _ in range(3):
+            answer = sign_in()
+            self.assertEqual(answer["authResult"], "Authenticated", answer)
+            self.assertEqual(answer["firstName"], "Ada")
+        self.assertEqual(gets(), ["openid-configuration", "certs", "certs"])
+        self.assertEqual(len(self.idp.token_requests()), 9)
+        server.stop()
+        log = read_text(server.log_path)
+        self.assertNotIn(PASSWORD, log)
+        self.assertNotIn(CLIENT_SECRET, log)
 
     def verify_pin_results(self, events):
         return [e["result"] for e in events if e.get("name") == "verify-pin"]
