@@ -5,7 +5,7 @@ CMAKE_FLAGS ?=
 # Benchmarks need extra voices and are not part of `make test`; the bench-* targets turn them on.
 BENCH ?= OFF
 HTTP ?= 127.0.0.1:8080
-# `make fuzz`: seconds per fuzz target (13 targets: 60 s each is 13 minutes).
+# `make fuzz`: seconds per fuzz target (14 targets: 60 s each is 14 minutes).
 FUZZ_SECONDS ?= 60
 
 .PHONY: deps configure build build-all run package test unit integration e2e bench bench-cluster bench-tokens bench-sip bench-soak bench-asr sanitize tsan fuzz clean

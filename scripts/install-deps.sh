@@ -39,6 +39,9 @@ PACKAGES=(
   kannel kannel-extras
   # cluster tests and deploy/kamailio: the SIP dispatcher in front of several callgate nodes
   kamailio
+  # LDAP / Active Directory credential verifier: OpenLDAP's client library; the directory server
+  # (slapd, started by the black-box test on loopback) and its CLI tools (ldap-utils)
+  libldap-dev slapd ldap-utils
   # token test: an independent JWT implementation (EdDSA needs python3-cryptography)
   python3-jwt python3-cryptography
   # browser test: headless Chromium driven by playwright-core, fonts for readable screenshots
@@ -62,8 +65,23 @@ if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
 if [ ${#missing[@]} -gt 0 ]; then
   echo "install-deps: installing ${missing[*]}" >&2
   export DEBIAN_FRONTEND=noninteractive
+  # slapd's package starts a system slapd listening on every interface (ldap:///). The tests run
+  # their own on loopback; no system directory may be left running. A policy-rc.d that refuses
+  # every start (unless one is in place already) keeps it down during the install.
+  POLICY=/usr/sbin/policy-rc.d
+  own_policy=""
+  if [ ! -e "$POLICY" ]; then
+    printf '#!/bin/sh\nexit 101\n' | $SUDO tee "$POLICY" >/dev/null
+    $SUDO chmod 755 "$POLICY"
+    own_policy=1
+  fi
   $SUDO apt-get update -qq
   $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  if [ -n "$own_policy" ]; then $SUDO rm -f "$POLICY"; fi
+  # And should one have started anyway (an older install), stop it and keep it from booting.
+  if [[ " ${missing[*]} " == *" slapd "* ]] && [ -f /run/slapd/slapd.pid ]; then
+    $SUDO systemctl disable --now slapd >/dev/null 2>&1 || $SUDO service slapd stop >/dev/null 2>&1 || true
+  fi
 fi
 
 # playwright-core into tests/browser/node_modules, exactly as locked. Skipped when the installed

@@ -276,7 +276,9 @@ void registerAll(std::string_view version) {
   // empty, not 0).
   for (std::string_view o : {"sent", "rate_limited", "send_failed"}) otpSends().with({o});
   for (std::string_view o : {"verified", "invalid", "locked", "expired"}) otpVerifies().with({o});
-  for (std::string_view o : {"authenticated", "denied", "locked"}) pinVerifies().with({o});
+  for (std::string_view o : {"authenticated", "denied", "locked", "unavailable"}) {
+    pinVerifies().with({o});
+  }
   for (std::string_view k : {"temporary", "permanent"}) pinLockouts().with({k});
   for (std::string_view o : {"sent", "not_sent"}) pinUnlockCodes().with({o});
   for (std::string_view e : {"issued", "redeemed", "refused"}) links().with({e});

@@ -24,7 +24,8 @@ CounterFamily& verdicts();
 CounterFamily& otpSends();
 // {outcome: verified|invalid|locked|expired|no_challenge|invalid_request|error}
 CounterFamily& otpVerifies();
-// {outcome: authenticated|denied|locked|error}
+// {outcome: authenticated|denied|locked|unavailable|error} (unavailable: a directory could not
+// answer)
 CounterFamily& pinVerifies();
 // {kind: temporary|permanent}
 CounterFamily& pinLockouts();

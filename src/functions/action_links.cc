@@ -59,14 +59,18 @@ std::string ActionLinks::publicBaseUrl() const {
   return publicBaseUrl_;
 }
 
-Result<IssuedLink> ActionLinks::issue(const std::string& userId, std::string_view action) {
+Result<IssuedLink> ActionLinks::issue(const std::string& userId, std::string_view action,
+                                      const std::string& phoneOnFile) {
   if (!isKnownAction(action)) return IssuedLink{IssueOutcome::kUnknownAction};
   const LinkConfig& cfg = deps_.config;
   if (!isWellFormedUserId(userId)) return IssuedLink{IssueOutcome::kUnknownUser};
+  // The account the action acts on is callgate's (grants and members belong to a customer), even
+  // when a directory checked the PIN.
   auto customer = deps_.customers.findByUserId(userId);
   if (!customer.ok()) return customer.error();
   if (!customer->has_value()) return IssuedLink{IssueOutcome::kUnknownUser};
-  const std::string phone = (*customer)->phone;  // the number on file, and no other
+  // The number on file, and no other.
+  const std::string phone = phoneOnFile.empty() ? (*customer)->phone : phoneOnFile;
 
   const TimePoint now = deps_.clock.now();
   auto recent = deps_.grants.countIssuedSince(userId, now - cfg.perUserWindow);

@@ -77,9 +77,14 @@ class ActionLinks {
  public:
   explicit ActionLinks(LinkDeps deps);
 
-  // Creates the grant and texts the link. Business outcomes are values; a Result error means a
-  // dependency (the database) failed.
-  Result<IssuedLink> issue(const std::string& userId, std::string_view action);
+  // Creates the grant and texts the link to `phoneOnFile` (E.164), the number callgate's record of
+  // the sign-in holds (a directory's number for a directory user), or when that is "" to the
+  // customer store's number for the user id. Never a number from the request. The user id must
+  // be a customer's either way (kUnknownUser otherwise): the grant, and what it allows, belong to
+  // that account. Business outcomes are values; a Result error means a dependency (the
+  // database) failed.
+  Result<IssuedLink> issue(const std::string& userId, std::string_view action,
+                           const std::string& phoneOnFile = "");
   // What the link is and whether it can still be used; changes nothing.
   Result<LinkView> inspect(std::string_view code);
   // Uses the link up: kValid for the one caller that redeemed it, kUsed/kExpired/kUnknown for

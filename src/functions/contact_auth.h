@@ -12,6 +12,7 @@
 // ports are, and the ledger holds no mutable state.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -39,6 +40,10 @@ class ContactAuthLedger {
   // Does `contactId` (non-empty) have an unexpired record for `userId`: one naming that user id,
   // or one whose phone is the number on file for it? A Result error only for a failing store.
   Result<bool> vouchesFor(const std::string& contactId, const std::string& userId);
+  // The record that vouches (as vouchesFor decides), or nullopt. Its phone is the number on file
+  // as the sign-in established it: a directory's number for a directory user.
+  Result<std::optional<ContactAuthRecord>> vouchingRecord(const std::string& contactId,
+                                                          const std::string& userId);
 
   // The unexpired records of `contactId` (none for an empty id). A Result error only for a
   // failing store.

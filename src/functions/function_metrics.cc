@@ -52,9 +52,11 @@ void countOutcome(std::string_view name, const Result<StringMap>& result) {
                          {"Expired", "expired"},
                          {"NoChallenge", "no_challenge"}});
   } else {
-    outcome =
-        outcomeOf(*result, "authResult",
-                  {{"Authenticated", "authenticated"}, {"Denied", "denied"}, {"Locked", "locked"}});
+    outcome = outcomeOf(*result, "authResult",
+                        {{"Authenticated", "authenticated"},
+                         {"Denied", "denied"},
+                         {"Locked", "locked"},
+                         {"Unavailable", "unavailable"}});
   }
   family->with({outcome}).inc();
 }

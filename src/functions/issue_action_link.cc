@@ -21,11 +21,15 @@ Result<StringMap> IssueActionLink::invoke(const FunctionRequest& request) {
   if (action.empty()) action = kActionAddMember;
 
   // callgate's own record decides, never the contact's attributes (see the header).
-  auto vouched = ledger_.vouchesFor(request.contact.contactId, userId);
+  auto vouched = ledger_.vouchingRecord(request.contact.contactId, userId);
   if (!vouched.ok()) return vouched.error();
-  if (!*vouched) return linkError("not_authenticated");
+  if (!vouched->has_value()) return linkError("not_authenticated");
 
-  auto issued = links_.issue(userId, action);
+  // The number the sign-in established (a directory's, for a directory user); "" = the customer
+  // store's.
+  const std::string phone =
+      numbers_ == LinkNumberSource::kSignIn ? (*vouched)->phone : std::string();
+  auto issued = links_.issue(userId, action, phone);
   if (!issued.ok()) return issued.error();
   switch (issued->outcome) {
     case IssueOutcome::kSent:

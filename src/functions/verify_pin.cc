@@ -7,6 +7,7 @@
 
 #include "common/metrics_catalog.h"
 #include "core/verdict.h"
+#include "functions/builtin_credential_verifier.h"
 #include "functions/lookup_caller.h"
 
 namespace callgate {
@@ -41,10 +42,11 @@ StringMap locked(const PinLock& lock, TimePoint now) {
 Result<StringMap> VerifyPin::invoke(const FunctionRequest& request) {
   const std::string userId = parameter(request, "userId");
   const std::string pin = parameter(request, "pin");
+  const std::string verifier(deps_.verifier.name());
   // Not a user id at all: nothing to count against, and the value is not logged (a caller may
   // have keyed the PIN into the wrong prompt).
   if (!isWellFormedUserId(userId)) {
-    deps_.audit.record("pin_failed", {{"reason", "malformed_user_id"}});
+    deps_.audit.record("pin_failed", {{"reason", "malformed_user_id"}, {"verifier", verifier}});
     return outcome("Denied");
   }
 
@@ -52,72 +54,114 @@ Result<StringMap> VerifyPin::invoke(const FunctionRequest& request) {
   auto attempt = deps_.credentials.beginPinAttempt(userId, deps_.lockout, now);
   if (!attempt.ok()) return attempt.error();
   if (!attempt->allowed) {
-    deps_.audit.record(
-        "pin_refused_locked",
-        {{"user_id", userId}, {"lock", std::string(pinLockKindName(attempt->lock.kind))}});
+    deps_.audit.record("pin_refused_locked",
+                       {{"user_id", userId},
+                        {"verifier", verifier},
+                        {"lock", std::string(pinLockKindName(attempt->lock.kind))}});
     return locked(attempt->lock, now);
   }
 
-  // From here, known and unknown ids run the same steps: one read, one argon2id verification
-  // (against the dummy hash when there is no stored one), then the same answer.
-  auto stored = deps_.credentials.pinHash(userId);
-  if (!stored.ok()) return stored.error();
-  const std::string storedHash = stored->value_or("");
-  // A malformed PIN is verified too (it cannot match), so every allowed attempt costs the same.
-  const bool verified = deps_.hasher.verify(storedHash, userId, pin);
-  const bool match = verified && isWellFormedPin(pin) && !storedHash.empty();
-  if (match) return onMatch(request.contact.contactId, userId, pin, storedHash);
+  // From here, known and unknown ids run the same steps: the verifier makes them cost the same.
+  // The builtin one checks a malformed PIN too (it cannot match), so every allowed attempt costs
+  // the same argon2id; a directory is never sent one (it could only count against the account in
+  // the directory's own lockout, and skipping it tells the caller nothing about the user id).
+  const bool builtin = verifier == kBuiltinVerifierName;
+  Result<CredentialCheck> checked =
+      CredentialCheck{CredentialOutcome::kRejected, {}, "malformed_pin"};
+  if (builtin || isWellFormedPin(pin)) checked = deps_.verifier.verify(userId, pin);
+  if (!checked.ok()) {
+    if (builtin) return checked.error();  // callgate's own database: as every function
+    return onUnavailable(userId, *attempt, checked.error());
+  }
+  if (checked->outcome == CredentialOutcome::kVerified && isWellFormedPin(pin)) {
+    return onVerified(request.contact.contactId, userId, checked->identity);
+  }
 
-  const std::string attempts = std::to_string(attempt->failures);
+  std::vector<std::pair<std::string, std::string>> fields{{"user_id", userId},
+                                                          {"verifier", verifier}};
+  if (!checked->detail.empty()) fields.emplace_back("reason", checked->detail);
+  fields.emplace_back("attempts", std::to_string(attempt->failures));
   switch (attempt->lock.kind) {
     case PinLockKind::kPermanent:
       metrics::pinLockouts().with({"permanent"}).inc();
-      deps_.audit.record("pin_locked", {{"user_id", userId}, {"attempts", attempts}});
+      deps_.audit.record("pin_locked", fields);
       return locked(attempt->lock, now);
     case PinLockKind::kTemporary: {
       metrics::pinLockouts().with({"temporary"}).inc();
       const auto seconds = std::chrono::ceil<Seconds>(attempt->lock.until - now).count();
-      deps_.audit.record(
-          "pin_locked_temporarily",
-          {{"user_id", userId}, {"attempts", attempts}, {"seconds", std::to_string(seconds)}});
+      fields.emplace_back("seconds", std::to_string(seconds));
+      deps_.audit.record("pin_locked_temporarily", fields);
       return locked(attempt->lock, now);
     }
     case PinLockKind::kNone:
       break;
   }
-  deps_.audit.record("pin_failed", {{"user_id", userId}, {"attempts", attempts}});
+  deps_.audit.record("pin_failed", fields);
   StringMap out = outcome("Denied");
   out["attemptsRemaining"] =
       std::to_string(pinFailuresBeforeLock(deps_.lockout, attempt->failures));
   return out;
 }
 
-Result<StringMap> VerifyPin::onMatch(const std::string& contactId, const std::string& userId,
-                                     const std::string& pin, const std::string& storedHash) {
+Result<StringMap> VerifyPin::onUnavailable(const std::string& userId, const PinAttempt& attempt,
+                                           const Error& error) {
+  const std::string verifier(deps_.verifier.name());
+  // The directory never saw a wrong PIN, so the attempt should not count. Resetting is exact when
+  // it was the only one counted; after earlier failures it would forget them too (see header).
+  bool refunded = false;
+  if (attempt.failures == 1) {
+    const Status reset = deps_.credentials.resetPinFailures(userId);
+    refunded = reset.ok();
+    if (!reset.ok()) {
+      spdlog::warn("event=pin_refund_failed verifier={} error=\"{}\"", verifier,
+                   reset.error().message());
+    }
+  }
+  // The message is the verifier's, which never holds the secret (core/credential_verifier.h).
+  spdlog::warn("event=pin_check_unavailable verifier={} code={} error=\"{}\"", verifier,
+               errorCodeName(error.code()), error.message());
+  deps_.audit.record("pin_check_unavailable", {{"user_id", userId},
+                                               {"verifier", verifier},
+                                               {"error", std::string(errorCodeName(error.code()))},
+                                               {"counted", refunded ? "false" : "true"}});
+  return outcome("Unavailable");
+}
+
+Result<StringMap> VerifyPin::onVerified(const std::string& contactId, const std::string& userId,
+                                        const VerifiedIdentity& identity) {
   if (Status s = deps_.credentials.resetPinFailures(userId); !s.ok()) return s.error();
-  auto customer = deps_.customers.findByUserId(userId);
-  if (!customer.ok()) return customer.error();
-  if (!customer->has_value()) return Error::internal("customer vanished after a PIN matched");
-  // Never Authenticated without callgate's own record of it: issue-action-link trusts nothing else.
-  if (Status s = ledger_.record(contactId, kContactAuthPin, userId, (*customer)->phone); !s.ok()) {
+  Customer attributes;
+  attributes.firstName = identity.firstName;
+  attributes.lastName = identity.lastName;
+  attributes.level = identity.level;
+  attributes.language = identity.language;
+  // What a directory does not hold, callgate's customer record of the same number may (the
+  // builtin identity is that record already).
+  const bool builtin = deps_.verifier.name() == kBuiltinVerifierName;
+  if (!builtin && (attributes.level.empty() || attributes.language.empty()) &&
+      !identity.phone.empty()) {
+    auto customer = deps_.customers.findByPhone(identity.phone);
+    if (!customer.ok()) return customer.error();
+    if (customer->has_value()) {
+      if (attributes.level.empty()) attributes.level = (*customer)->level;
+      if (attributes.language.empty()) attributes.language = (*customer)->language;
+    }
+  }
+  // Never Authenticated without callgate's own record of it: issue-action-link trusts nothing
+  // else, and texts the link to this number.
+  if (Status s = ledger_.record(contactId, kContactAuthPin, userId, identity.phone); !s.ok()) {
     return s.error();
   }
 
-  // Hashes made with an older cost are upgraded while the PIN is at hand; failing to is not
-  // worth failing the login for.
-  if (deps_.hasher.needsRehash(storedHash)) {
-    auto fresh = deps_.hasher.hash(userId, pin);
-    Status saved = fresh.ok() ? deps_.credentials.setPinHash(userId, *fresh, deps_.clock.now())
-                              : Status(fresh.error());
-    if (!saved.ok()) spdlog::warn("event=pin_rehash_failed error=\"{}\"", saved.error().message());
-  }
-
-  deps_.audit.record("pin_verified", {{"user_id", userId}});
+  std::vector<std::pair<std::string, std::string>> fields{
+      {"user_id", userId}, {"verifier", std::string(deps_.verifier.name())}};
+  if (identity.phone.empty()) fields.emplace_back("phone", "none");
+  deps_.audit.record("pin_verified", fields);
   StringMap out = outcome("Authenticated");
   out[std::string(kAuthenticatedKey)] = kTrue;
   out["userId"] = userId;
   out[std::string(kAuthMethodKey)] = "pin";
-  addCustomerAttributes(**customer, out);
+  addCustomerAttributes(attributes, out);
   return out;
 }
 

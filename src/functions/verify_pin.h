@@ -11,22 +11,40 @@
 // unlocks it with a texted code (send-unlock-code, verify-unlock-code). A locked user id answers
 // Locked without checking the PIN at all, even the right one.
 //
-// Existence never shows: an unknown user id is counted, locked and answered exactly like a known
-// one, and costs the same argon2id verification (PinHasher::verify against a dummy hash). A
-// missing or malformed PIN is Denied and counts as a failure; a malformed user id is Denied and
-// not counted (there is no id to count it against). The function never fails with
-// kInvalidArgument, so the HTTP status cannot differ either.
+// The PIN itself is checked by the CredentialVerifier chosen by `[credentials] verifier`
+// (core/credential_verifier.h): callgate's own argon2id store ("builtin") or a company's
+// directory. Everything else is here, the same for every verifier: the user id's shape, the
+// lockout in front (a locked id never reaches the directory), the audit events, the contact's
+// record and the answer.
 //
-// Before answering Authenticated it records ("pin", user id, the customer's number) for the
-// request's contact id in the ContactAuthLedger (issue-action-link reads it); if that write
-// fails, the call fails as for any other store failure.
+// Existence never shows: an unknown user id is counted, locked and answered exactly like a known
+// one (the verifier makes it cost the same). A missing or malformed PIN is Denied and counts as a
+// failure; a malformed user id is Denied and not counted (there is no id to count it against).
+// The function never fails with kInvalidArgument, so the HTTP status cannot differ either.
+//
+// Before answering Authenticated it records ("pin", user id, the number on file as the verifier
+// states it) for the request's contact id in the ContactAuthLedger (issue-action-link reads it
+// and texts the link to that number); if that write fails, the call fails as for any other
+// store failure. Attributes come from the verifier's identity; a level or language it lacks is
+// taken from the customer store's record of the identity's number, if there is one.
+//
+// A directory that cannot answer (any verifier but builtin returning an error: down, slow past
+// its timeout, misconfigured) fails safe: authResult "Unavailable", authenticated "False", audit
+// pin_check_unavailable (verifier, error code). The attempt is then not held against the caller
+// when it was the only one counted (failures back to 0 with CredentialStore::resetPinFailures,
+// exactly the state before it); after earlier wrong PINs it stays counted, because the store
+// has no way to take back one attempt without also forgetting those. The builtin verifier's
+// errors are callgate's own database failing: a Result error, as for every other function.
 //
 // Audit: pin_verified, pin_failed (attempts), pin_locked_temporarily (the failure that started a
 // temporary lock: attempts, seconds), pin_locked (the failure that locked for good),
-// pin_refused_locked (an attempt while locked: lock kind); with the user id, never the PIN.
-// Thread-safe (stateless over thread-safe ports). Slow by design (argon2id): run it on a worker.
+// pin_refused_locked (an attempt while locked: lock kind), pin_check_unavailable; each with the
+// user id and the verifier's name, never the PIN, and for a failure the verifier's `detail`.
+// Thread-safe (stateless over thread-safe ports). Slow by design (argon2id, or a directory's
+// round trips): run it on a worker.
 #pragma once
 
+#include "core/credential_verifier.h"
 #include "core/pin_policy.h"
 #include "core/ports.h"
 #include "functions/contact_auth.h"
@@ -37,7 +55,7 @@ namespace callgate {
 struct PinDeps {
   CustomerStore& customers;
   CredentialStore& credentials;
-  const PinHasher& hasher;
+  CredentialVerifier& verifier;
   const Clock& clock;
   AuditLog& audit;
   PinLockoutPolicy lockout;
@@ -48,11 +66,14 @@ class VerifyPin : public Function {
   VerifyPin(PinDeps deps, ContactAuthLedger& ledger) : deps_(deps), ledger_(ledger) {}
   std::string_view name() const override { return "verify-pin"; }
   Result<StringMap> invoke(const FunctionRequest& request) override;
-  bool cpuHeavy() const override { return true; }  // argon2id: 100-150 ms of one core
+  // argon2id: 100-150 ms of one core; a directory: a few round trips, up to its timeout
+  bool cpuHeavy() const override { return true; }
 
  private:
-  Result<StringMap> onMatch(const std::string& contactId, const std::string& userId,
-                            const std::string& pin, const std::string& storedHash);
+  Result<StringMap> onVerified(const std::string& contactId, const std::string& userId,
+                               const VerifiedIdentity& identity);
+  Result<StringMap> onUnavailable(const std::string& userId, const PinAttempt& attempt,
+                                  const Error& error);
   PinDeps deps_;
   ContactAuthLedger& ledger_;
 };

@@ -28,6 +28,8 @@ constexpr TableEntry kTables[] = {
     {"security", [](TableReader& t, Config& c) { return detail::readSecurityTable(t, c); }},
     {"audit", [](TableReader& t, Config& c) { return detail::readAuditTable(t, c); }},
     {"otp", [](TableReader& t, Config& c) { return detail::readOtpTable(t, c.otp); }},
+    {"credentials",
+     [](TableReader& t, Config& c) { return detail::readCredentialsTable(t, c.credentials); }},
     {"links", [](TableReader& t, Config& c) { return detail::readLinksTable(t, c); }},
     {"flows",
      [](TableReader& t, Config& c) { return detail::readFlowsTable(t, c.flow, c.flowsDir); }},
@@ -180,6 +182,7 @@ Result<Config> loadConfig(const Overrides& o) {
     c.publicBaseUrl = *url;
   }
   if (auto s = validateOtpConfig(c.otp); !s.ok()) return s.error();
+  if (auto s = resolveCredentialsConfig(c.credentials); !s.ok()) return s.error();
   if (auto s = detail::validateTokens(c.tokens, c.tokenKeys, c.publicBaseUrl, c.oauthClients);
       !s.ok()) {
     return s.error();

@@ -9,6 +9,9 @@
 #include <string>
 #include <string_view>
 
+#include "adapters/identity/cognito/cognito_options.h"
+#include "adapters/identity/ldap/ldap_options.h"
+#include "adapters/identity/oidc/oidc_options.h"
 #include "adapters/net/lambda/aws_lambda_invoker.h"
 #include "adapters/net/lambda/http_lambda_invoker.h"
 #include "adapters/security/token/key_ring.h"
@@ -74,6 +77,30 @@ struct SmsConfig {
 
   SmsProvider primary() const { return providers.front(); }
   bool uses(SmsProvider p) const;
+};
+
+// [credentials] verifier: who checks verify-pin's user id and PIN (core/credential_verifier.h).
+enum class CredentialVerifierKind { kBuiltin, kLdap, kOidc, kCognito };
+inline constexpr Words<CredentialVerifierKind, 4> kCredentialVerifiers{
+    {{"builtin", CredentialVerifierKind::kBuiltin},
+     {"ldap", CredentialVerifierKind::kLdap},
+     {"oidc", CredentialVerifierKind::kOidc},
+     {"cognito", CredentialVerifierKind::kCognito}}};
+inline std::string_view credentialVerifierName(CredentialVerifierKind k) {
+  return wordOf(kCredentialVerifiers, k);
+}
+
+// [credentials] and one sub-table per verifier (credentials_table.cc): the verifier, its
+// timeout, and each verifier's own options. Only the chosen verifier's table is checked for
+// completeness; a table of another verifier is still read by key (a typo is an error).
+struct CredentialsConfig {
+  CredentialVerifierKind verifier = CredentialVerifierKind::kBuiltin;
+  // A directory's whole check must finish within this (the builtin one ignores it). Connect
+  // gives a Lambda 8 s in all; the default leaves room for the rest of verify-pin.
+  int timeoutMs = 3000;
+  LdapVerifierOptions ldap;                 // [credentials.ldap]
+  identity::OidcVerifierConfig oidc;        // [credentials.oidc] (credentials_idp_tables.cc)
+  identity::CognitoVerifierConfig cognito;  // [credentials.cognito] (credentials_idp_tables.cc)
 };
 
 // [log] level.
@@ -172,6 +199,8 @@ struct Config {
   Seconds contactAuthTtl{900};
   int pinHashOpsLimit = 2;       // argon2id t (passes)
   int pinHashMemoryKib = 19456;  // argon2id m: 19 MiB
+  // [credentials], [credentials.ldap], ...
+  CredentialsConfig credentials;
   // [otp]
   OtpConfig otp;
   // [links]
@@ -252,6 +281,11 @@ Status resolveSmsConfig(SmsConfig& sms);
 
 // The outbox path of an "outbox:PATH" sink.
 std::string outboxPath(const Config& config);
+
+// Applies CALLGATE_LDAP_BIND_PASSWORD and checks that the chosen verifier has what it needs
+// (credentials_table.cc). Part of loadConfig(); exposed for tests. Errors name the key and never
+// echo a secret.
+Status resolveCredentialsConfig(CredentialsConfig& credentials);
 
 // Checks and normalises [twilio] (public_base_url without trailing '/', numbers in E.164).
 Status validateTwilioVoiceConfig(twilio_voice::TwilioVoiceConfig& twilio);

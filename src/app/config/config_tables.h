@@ -26,6 +26,17 @@ Status readOtpTable(TableReader& t, OtpConfig& otp);
 Status readLinksTable(TableReader& t, Config& c);  // public_base_url, link TTL and limits
 Status readAuditTable(TableReader& t, Config& c);  // checkpoint_every
 
+// credentials_table.cc: [credentials] and [credentials.ldap]
+Status readCredentialsTable(TableReader& t, CredentialsConfig& credentials);
+Status readLdapTable(TableReader& t, LdapVerifierOptions& ldap);
+
+// credentials_idp_tables.cc: [credentials.oidc] and [credentials.cognito]; then, in loadConfig,
+// the secrets from the environment, the timeout, and (for the chosen verifier) the checks.
+Status readOidcTable(TableReader& t, identity::OidcVerifierConfig& oidc);
+Status readCognitoTable(TableReader& t, identity::CognitoVerifierConfig& cognito);
+Status resolveOidcOptions(identity::OidcVerifierConfig& oidc, int timeoutMs, bool chosen);
+Status resolveCognitoOptions(identity::CognitoVerifierConfig& cognito, int timeoutMs, bool chosen);
+
 // tokens_table.cc
 Status readTokensTable(TableReader& t, Config& c);
 Status readOAuthTable(TableReader& t, std::map<std::string, std::string>& clients);

@@ -33,6 +33,7 @@
 #include "adapters/sms/twilio/twilio_sms_sender.h"
 #include "adapters/storage/postgres/pg_database.h"
 #include "adapters/storage/sqlite/sqlite_database.h"
+#include "app/wiring/credential_verifiers.h"
 #include "app/wiring/lex_bots.h"
 #include "app/wiring/storage_backends.h"
 #include "channels/twilio_voice/parked_call.h"
@@ -262,7 +263,11 @@ Result<std::unique_ptr<Services>> buildServices(const Config& config) {
   auto pinHasher = buildPinHasher(config);
   if (!pinHasher.ok()) return pinHasher.error();
   s->pinHasher = std::move(*pinHasher);
-  PinDeps pinDeps{*s->customers, *s->credentials, *s->pinHasher,
+  auto verifier = makeCredentialVerifier(
+      config, CredentialVerifierDeps{*s->credentials, *s->pinHasher, *s->customers, *s->clock});
+  if (!verifier.ok()) return verifier.error();
+  s->credentialVerifier = std::move(*verifier);
+  PinDeps pinDeps{*s->customers, *s->credentials, *s->credentialVerifier,
                   *s->clock,     *s->audit,       config.pinLockout};
   s->functions.add(std::make_unique<VerifyPin>(pinDeps, ledger));
   // Self-service unlock: the code goes out through send-otp (its limits, caps and checks).
@@ -279,7 +284,12 @@ Result<std::unique_ptr<Services>> buildServices(const Config& config) {
   links.brand = config.otp.brand;
   s->actionLinks = std::make_unique<ActionLinks>(LinkDeps{
       *s->customers, *s->grants, *s->sms, *s->hasher, *s->random, *s->clock, *s->audit, links});
-  s->functions.add(std::make_unique<IssueActionLink>(*s->actionLinks, ledger));
+  // With a directory verifying PINs, the number on file is the one it stated at sign-in.
+  s->functions.add(std::make_unique<IssueActionLink>(
+      *s->actionLinks, ledger,
+      config.credentials.verifier == CredentialVerifierKind::kBuiltin
+          ? LinkNumberSource::kCustomerStore
+          : LinkNumberSource::kSignIn));
   s->verdictSigner = std::make_unique<token::KeyRingVerdictSigner>(*s->keyRing);
   s->verdicts = std::make_unique<VerdictIssuer>(
       VerdictDeps{ledger, *s->customers, *s->verdictSigner, *s->random, *s->clock, *s->audit,

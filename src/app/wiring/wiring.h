@@ -35,6 +35,7 @@ class CredentialStore;
 class GrantStore;
 class MemberStore;
 class PinHasher;
+class CredentialVerifier;
 class ActionLinks;
 class AddMember;
 class SmsMessageStore;
@@ -97,6 +98,8 @@ struct Services {
   std::unique_ptr<VerdictIssuer> verdicts;
   std::unique_ptr<TimeZones> timeZones;  // local time for CheckHoursOfOperation
   std::unique_ptr<PinHasher> pinHasher;
+  // verify-pin's check ([credentials] verifier); may borrow the stores and pinHasher above.
+  std::unique_ptr<CredentialVerifier> credentialVerifier;
   // The services the web layer uses (link pages, member API); they borrow the ports above.
   std::unique_ptr<ActionLinks> actionLinks;
   std::unique_ptr<AddMember> addMember;

@@ -8,6 +8,7 @@
 #include "fakes/fakes.h"
 #include "fakes/in_memory_contact_auth_store.h"
 #include "functions/action_links.h"
+#include "functions/builtin_credential_verifier.h"
 #include "functions/issue_action_link.h"
 #include "functions/lookup_caller.h"
 #include "functions/send_otp.h"
@@ -36,7 +37,7 @@ class ContactAuthTest : public ::testing::Test {
         lookup_(customers_, CallerIdTrust::kAttested),
         send_(otp_),
         verifyOtp_(otp_, ledger_),
-        verifyPin_(PinDeps{customers_, credentials_, pinHasher_, clock_, audit_,
+        verifyPin_(PinDeps{customers_, credentials_, builtin_, clock_, audit_,
                            PinLockoutPolicy::permanentAfter(5)},
                    ledger_),
         issue_(links_, ledger_) {
@@ -94,6 +95,7 @@ class ContactAuthTest : public ::testing::Test {
   RecordingAuditLog audit_;
   InMemoryContactAuthStore contactAuth_;
   ContactAuthLedger ledger_;
+  BuiltinCredentialVerifier builtin_{credentials_, pinHasher_, customers_, clock_};
   OtpDeps otp_;
   ActionLinks links_;
   LookupCaller lookup_;

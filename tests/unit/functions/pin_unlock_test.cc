@@ -5,6 +5,7 @@
 
 #include "fakes/fakes.h"
 #include "fakes/in_memory_contact_auth_store.h"
+#include "functions/builtin_credential_verifier.h"
 #include "functions/send_otp.h"
 #include "functions/send_unlock_code.h"
 #include "functions/verify_pin.h"
@@ -26,8 +27,7 @@ class PinUnlockTest : public ::testing::Test {
         sendOtp_(otpDeps()),
         sendUnlock_(UnlockCodeDeps{customers_, credentials_, clock_, audit_, lockout_}, sendOtp_),
         verifyUnlock_(otpDeps(), credentials_),
-        verifyPin_(PinDeps{customers_, credentials_, pinHasher_, clock_, audit_, lockout_},
-                   ledger_) {
+        verifyPin_(PinDeps{customers_, credentials_, builtin_, clock_, audit_, lockout_}, ledger_) {
     Customer ada{kOnFile, "Ada", "Lovelace", "Gold", "en-GB", {}};
     ada.userId = "12345678";
     EXPECT_TRUE(customers_.addWithPins({{ada, *pinHasher_.hash("12345678", "4321")}}).ok());
@@ -85,6 +85,7 @@ class PinUnlockTest : public ::testing::Test {
   RecordingAuditLog audit_;
   InMemoryContactAuthStore contactAuth_;
   ContactAuthLedger ledger_{contactAuth_, customers_, clock_};
+  BuiltinCredentialVerifier builtin_{credentials_, pinHasher_, customers_, clock_};
   SendOtp sendOtp_;
   SendUnlockCode sendUnlock_;
   VerifyUnlockCode verifyUnlock_;

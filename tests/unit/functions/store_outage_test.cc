@@ -12,6 +12,7 @@
 #include "fakes/fakes.h"
 #include "fakes/in_memory_contact_auth_store.h"
 #include "functions/action_links.h"
+#include "functions/builtin_credential_verifier.h"
 #include "functions/issue_action_link.h"
 #include "functions/lookup_caller.h"
 #include "functions/send_otp.h"
@@ -42,7 +43,7 @@ struct World {
         lookup(failingCustomers, CallerIdTrust::kAttested),
         send(otp),
         verify(otp, ledger),
-        pin(PinDeps{failingCustomers, failingCredentials, pinHasher, clock, audit,
+        pin(PinDeps{failingCustomers, failingCredentials, builtin, clock, audit,
                     PinLockoutPolicy::permanentAfter(5)},
             ledger),
         links(LinkDeps{failingCustomers, failingGrants, sms, hasher, random, clock, audit, {}}),
@@ -79,6 +80,7 @@ struct World {
   FailingGrantStore failingGrants;
   FailingContactAuthStore failingContactAuth;
   ContactAuthLedger ledger;
+  BuiltinCredentialVerifier builtin{failingCredentials, pinHasher, failingCustomers, clock};
   OtpDeps otp;
   LookupCaller lookup;
   SendOtp send;

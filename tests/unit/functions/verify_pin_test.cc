@@ -4,6 +4,7 @@
 
 #include "fakes/fakes.h"
 #include "fakes/in_memory_contact_auth_store.h"
+#include "functions/builtin_credential_verifier.h"
 
 namespace callgate {
 namespace {
@@ -14,7 +15,7 @@ class VerifyPinTest : public ::testing::Test {
  protected:
   VerifyPinTest()
       : credentials_(customers_),
-        fn_(PinDeps{customers_, credentials_, hasher_, clock_, audit_,
+        fn_(PinDeps{customers_, credentials_, builtin_, clock_, audit_,
                     PinLockoutPolicy::permanentAfter(5)},
             ledger_) {
     Customer ada{"+14155550100", "Ada", "Lovelace", "Gold", "en-GB", {}};
@@ -48,6 +49,7 @@ class VerifyPinTest : public ::testing::Test {
   RecordingAuditLog audit_;
   InMemoryContactAuthStore contactAuth_;
   ContactAuthLedger ledger_{contactAuth_, customers_, clock_};
+  BuiltinCredentialVerifier builtin_{credentials_, hasher_, customers_, clock_};
   VerifyPin fn_;
 };
 
@@ -159,7 +161,7 @@ TEST_F(VerifyPinTest, TheAuditNeverHoldsThePin) {
 class VerifyPinStepsTest : public VerifyPinTest {
  protected:
   VerifyPinStepsTest()
-      : steps_(PinDeps{customers_, credentials_, hasher_, clock_, audit_,
+      : steps_(PinDeps{customers_, credentials_, builtin_, clock_, audit_,
                        PinLockoutPolicy{{{3, Seconds(60)}}, 5}},
                ledger_) {}
   StringMap verify(const std::string& userId, const std::string& pin) {

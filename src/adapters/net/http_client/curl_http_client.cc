@@ -172,6 +172,7 @@ Result<HttpClientResponse> CurlHttpClient::send(const HttpClientRequest& request
                    static_cast<long>(options_.connectTimeout.count()));
   curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, timeoutMs);
   curl_easy_setopt(h, CURLOPT_USERAGENT, options_.userAgent.c_str());
+  if (!options_.caFile.empty()) curl_easy_setopt(h, CURLOPT_CAINFO, options_.caFile.c_str());
   curl_easy_setopt(h, CURLOPT_HTTPHEADER, headers.get());
   curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, onBody);
   curl_easy_setopt(h, CURLOPT_WRITEDATA, &transfer);

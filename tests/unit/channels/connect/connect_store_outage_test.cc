@@ -10,6 +10,7 @@
 #include "fakes/fakes.h"
 #include "fakes/in_memory_contact_auth_store.h"
 #include "functions/action_links.h"
+#include "functions/builtin_credential_verifier.h"
 #include "functions/issue_action_link.h"
 #include "functions/lookup_caller.h"
 #include "functions/send_otp.h"
@@ -40,7 +41,7 @@ class ConnectStoreOutageTest : public ::testing::Test {
     registry_.add(std::make_unique<SendOtp>(otp));
     registry_.add(std::make_unique<VerifyOtp>(otp, ledger_));
     registry_.add(
-        std::make_unique<VerifyPin>(PinDeps{customersDown_, credentialsDown_, pinHasher_, clock_,
+        std::make_unique<VerifyPin>(PinDeps{customersDown_, credentialsDown_, builtin_, clock_,
                                             audit_, PinLockoutPolicy::permanentAfter(5)},
                                     ledger_));
     registry_.add(std::make_unique<IssueActionLink>(links_, ledger_));
@@ -104,6 +105,7 @@ class ConnectStoreOutageTest : public ::testing::Test {
   InMemoryContactAuthStore contactAuth_;
   FailingContactAuthStore contactAuthDown_{contactAuth_, outage_};
   ContactAuthLedger ledger_{contactAuthDown_, customersDown_, clock_};
+  BuiltinCredentialVerifier builtin_{credentialsDown_, pinHasher_, customersDown_, clock_};
   ActionLinks links_;
   FunctionRegistry registry_;
 };

@@ -12,6 +12,7 @@
 #include "fakes/fakes.h"
 #include "fakes/in_memory_contact_auth_store.h"
 #include "functions/action_links.h"
+#include "functions/builtin_credential_verifier.h"
 #include "functions/issue_action_link.h"
 #include "functions/send_otp.h"
 #include "functions/send_unlock_code.h"
@@ -30,8 +31,7 @@ class VoiceLoginSimulatorTest : public ::testing::Test {
         links_(LinkDeps{customers_, grants_, sms_, codeHasher_, random_, clock_, audit_,
                         LinkConfig{}}) {
     functions_.add(std::make_unique<VerifyPin>(
-        PinDeps{customers_, credentials_, pinHasher_, clock_, audit_, PinLockoutPolicy{}},
-        ledger_));
+        PinDeps{customers_, credentials_, builtin_, clock_, audit_, PinLockoutPolicy{}}, ledger_));
     functions_.add(std::make_unique<IssueActionLink>(links_, ledger_));
     OtpDeps otp{customers_, challenges_, sms_, codeHasher_, random_, clock_, audit_, OtpConfig{}};
     functions_.add(std::make_unique<SendOtp>(otp));
@@ -87,6 +87,7 @@ class VoiceLoginSimulatorTest : public ::testing::Test {
   testing::RecordingAuditLog audit_;
   testing::InMemoryContactAuthStore contactAuth_;
   ContactAuthLedger ledger_{contactAuth_, customers_, clock_};
+  BuiltinCredentialVerifier builtin_{credentials_, pinHasher_, customers_, clock_};
   ActionLinks links_;
   FunctionRegistry functions_;
   std::shared_ptr<const flow::Flow> flow_;
