@@ -69,7 +69,7 @@ int pinFailuresBeforeLock(const PinLockoutPolicy& policy, int failures) {
 PinAttemptDecision decidePinAttempt(const PinLockoutPolicy& policy, const PinFailureState& state,
                                     TimePoint now) {
   const PinLock current = pinLockAt(policy, state, now);
-  if (current.locked()) return {{false, state.failures, current}, state};
+  if (current.locked()) return {{false, state.failures, current, state, now}, state};
   PinFailureState next = state;
   ++next.failures;
   if (next.failures >= policy.lockAfter) {
@@ -79,7 +79,7 @@ PinAttemptDecision decidePinAttempt(const PinLockoutPolicy& policy, const PinFai
       if (step.failures == next.failures) next.lockedUntil = now + step.duration;
     }
   }
-  return {{true, next.failures, pinLockAt(policy, next, now)}, next};
+  return {{true, next.failures, pinLockAt(policy, next, now), state, now}, next};
 }
 
 }  // namespace callgate

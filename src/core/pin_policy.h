@@ -97,6 +97,10 @@ struct PinAttempt {
   bool allowed = false;
   int failures = 0;
   PinLock lock;
+  // The record as it was before this attempt, and when the attempt was made
+  // (CredentialStore::refundPinAttempt puts the record back if it still holds this attempt).
+  PinFailureState before;
+  TimePoint at{};
 };
 
 // What a store does with one attempt, decided here so every store has one semantics: refuse it

@@ -114,6 +114,12 @@ class CredentialStore {
                                              const PinLockoutPolicy& policy, TimePoint now) = 0;
   // A correct PIN: the counter starts over and every lock is lifted.
   virtual Status resetPinFailures(const std::string& userId) = 0;
+  // An allowed attempt whose PIN could not be checked (a directory that did not answer): if the
+  // record still holds what `attempt` stored (its failures count and attempt time), puts
+  // `attempt.before` back, count and locks alike, atomically; true if it did. When another
+  // attempt, a reset or an unlock came in between it changes nothing (false), so it never takes
+  // back more than this attempt added.
+  virtual Result<bool> refundPinAttempt(const std::string& userId, const PinAttempt& attempt) = 0;
   virtual Result<PinFailureState> pinFailures(const std::string& userId) = 0;
   // Clears the counter and the locks (an operator, or a code texted to the number on file); true
   // if there was a record to clear.

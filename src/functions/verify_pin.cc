@@ -106,16 +106,13 @@ Result<StringMap> VerifyPin::invoke(const FunctionRequest& request) {
 Result<StringMap> VerifyPin::onUnavailable(const std::string& userId, const PinAttempt& attempt,
                                            const Error& error) {
   const std::string verifier(deps_.verifier.name());
-  // The directory never saw a wrong PIN, so the attempt should not count. Resetting is exact when
-  // it was the only one counted; after earlier failures it would forget them too (see header).
-  bool refunded = false;
-  if (attempt.failures == 1) {
-    const Status reset = deps_.credentials.resetPinFailures(userId);
-    refunded = reset.ok();
-    if (!reset.ok()) {
-      spdlog::warn("event=pin_refund_failed verifier={} error=\"{}\"", verifier,
-                   reset.error().message());
-    }
+  // The directory never saw a wrong PIN, so the attempt does not count: it is taken back
+  // exactly (count and any lock it started), unless another attempt came in meanwhile.
+  auto refund = deps_.credentials.refundPinAttempt(userId, attempt);
+  const bool refunded = refund.ok() && *refund;
+  if (!refund.ok()) {
+    spdlog::warn("event=pin_refund_failed verifier={} error=\"{}\"", verifier,
+                 refund.error().message());
   }
   // The message is the verifier's, which never holds the secret (core/credential_verifier.h).
   spdlog::warn("event=pin_check_unavailable verifier={} code={} error=\"{}\"", verifier,

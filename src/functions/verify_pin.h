@@ -30,11 +30,11 @@
 //
 // A directory that cannot answer (any verifier but builtin returning an error: down, slow past
 // its timeout, misconfigured) fails safe: authResult "Unavailable", authenticated "False", audit
-// pin_check_unavailable (verifier, error code). The attempt is then not held against the caller
-// when it was the only one counted (failures back to 0 with CredentialStore::resetPinFailures,
-// exactly the state before it); after earlier wrong PINs it stays counted, because the store
-// has no way to take back one attempt without also forgetting those. The builtin verifier's
-// errors are callgate's own database failing: a Result error, as for every other function.
+// pin_check_unavailable (verifier, error code, counted). The attempt is not held against the
+// caller: CredentialStore::refundPinAttempt puts the record back as it was before it (count and
+// any lock it started), so an outage locks nobody out; only if another attempt on the same user
+// id was counted in the meantime does it stay (counted "true"). The builtin verifier's errors
+// are callgate's own database failing: a Result error, as for every other function.
 //
 // Audit: pin_verified, pin_failed (attempts), pin_locked_temporarily (the failure that started a
 // temporary lock: attempts, seconds), pin_locked (the failure that locked for good),

@@ -257,15 +257,45 @@ TYPED_TEST_P(CredentialStoreContract, ConcurrentAttemptsNeverPassAStep) {
   EXPECT_EQ(this->failures("55556666").failures, 4);
 }
 
-REGISTER_TYPED_TEST_SUITE_P(CredentialStoreContract, PinHashTellsUnknownFromNoPinFromSet,
-                            AddWithPinsStoresNoPinWhenTheBatchFails,
-                            SetPinHashSetsAndReplacesForAnExistingUserIdOnly,
-                            AttemptsAreCountedUntilTheLimitThenRefused,
-                            CountersAreKeptPerUserIdWhetherOrNotItExists, ResetStartsTheCountOver,
-                            UnlockClearsTheCounterAndTheLockOnce,
-                            ConcurrentAttemptsNeverExceedTheLimit,
-                            AStepLocksForItsTimeWithoutCountingRefusedAttempts,
-                            LockAfterLocksForGoodUntilResetOrUnlock,
-                            ResetAndUnlockLiftATemporaryLock, ConcurrentAttemptsNeverPassAStep);
+// An attempt whose PIN could not be checked (a directory that did not answer) is taken back
+// exactly: the count and the lock it started, and nothing an attempt after it added.
+TYPED_TEST_P(CredentialStoreContract, ARefundPutsBackExactlyWhatOneAttemptAdded) {
+  const PinLockoutPolicy policy = contractLockout();
+  const TimePoint t0 = this->now();
+  const PinAttempt first = this->attempt("12345678", policy, t0);
+  const PinAttempt second = this->attempt("12345678", policy, t0 + Seconds(1));
+  ASSERT_EQ(second.lock.kind, PinLockKind::kTemporary);  // the step it reached
+  auto refunded = this->store().refundPinAttempt("12345678", second);
+  ASSERT_TRUE(refunded.ok()) << refunded.error().toString();
+  EXPECT_TRUE(*refunded);
+  PinFailureState f = this->failures("12345678");
+  EXPECT_EQ(f.failures, 1);
+  EXPECT_EQ(f.lockedUntil, TimePoint{});  // its lock is gone with it
+  EXPECT_EQ(f.lockedAt, TimePoint{});
+  EXPECT_TRUE(this->attempt("12345678", policy, t0 + Seconds(2)).allowed);
+  // Twice, or after another attempt counted: nothing.
+  EXPECT_FALSE(*this->store().refundPinAttempt("12345678", second));
+  EXPECT_FALSE(*this->store().refundPinAttempt("12345678", first));
+  EXPECT_EQ(this->failures("12345678").failures, 2);
+  // After a reset: nothing (the count is not driven below what the reset left).
+  const PinAttempt third = this->attempt("87654321", policy, t0);
+  ASSERT_TRUE(this->store().resetPinFailures("87654321").ok());
+  EXPECT_FALSE(*this->store().refundPinAttempt("87654321", third));
+  EXPECT_EQ(this->failures("87654321").failures, 0);
+  // A refused attempt counted nothing, so there is nothing to take back.
+  const PinAttempt refused = this->attempt("12345678", policy, t0 + Seconds(3));
+  ASSERT_FALSE(refused.allowed);
+  EXPECT_FALSE(*this->store().refundPinAttempt("12345678", refused));
+  EXPECT_EQ(this->failures("12345678").failures, 2);
+}
+
+REGISTER_TYPED_TEST_SUITE_P(
+    CredentialStoreContract, PinHashTellsUnknownFromNoPinFromSet,
+    AddWithPinsStoresNoPinWhenTheBatchFails, SetPinHashSetsAndReplacesForAnExistingUserIdOnly,
+    AttemptsAreCountedUntilTheLimitThenRefused, CountersAreKeptPerUserIdWhetherOrNotItExists,
+    ResetStartsTheCountOver, UnlockClearsTheCounterAndTheLockOnce,
+    ConcurrentAttemptsNeverExceedTheLimit, AStepLocksForItsTimeWithoutCountingRefusedAttempts,
+    LockAfterLocksForGoodUntilResetOrUnlock, ResetAndUnlockLiftATemporaryLock,
+    ConcurrentAttemptsNeverPassAStep, ARefundPutsBackExactlyWhatOneAttemptAdded);
 
 }  // namespace callgate::contracts

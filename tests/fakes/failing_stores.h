@@ -95,6 +95,9 @@ class FailingCredentialStore : public CredentialStore {
   Status resetPinFailures(const std::string& userId) override {
     CALLGATE_FORWARD(resetPinFailures(userId));
   }
+  Result<bool> refundPinAttempt(const std::string& userId, const PinAttempt& attempt) override {
+    CALLGATE_FORWARD(refundPinAttempt(userId, attempt));
+  }
   Result<PinFailureState> pinFailures(const std::string& userId) override {
     CALLGATE_FORWARD(pinFailures(userId));
   }

@@ -165,12 +165,23 @@ class InMemoryCredentialStore : public CredentialStore {
     PinFailureState& f = failures[userId];
     const PinAttemptDecision decision = decidePinAttempt(policy, f, now);
     f = decision.next;
+    if (decision.attempt.allowed) lastAttempt[userId] = now;
     return decision.attempt;
   }
   Status resetPinFailures(const std::string& userId) override {
     std::lock_guard lock(customers_.mutex());
     if (auto it = failures.find(userId); it != failures.end()) it->second = PinFailureState{};
     return okStatus();
+  }
+  Result<bool> refundPinAttempt(const std::string& userId, const PinAttempt& attempt) override {
+    std::lock_guard lock(customers_.mutex());
+    auto it = failures.find(userId);
+    if (!attempt.allowed || it == failures.end() || it->second.failures != attempt.failures ||
+        lastAttempt[userId] != attempt.at) {
+      return false;
+    }
+    it->second = attempt.before;
+    return true;
   }
   Result<PinFailureState> pinFailures(const std::string& userId) override {
     std::lock_guard lock(customers_.mutex());
@@ -183,6 +194,7 @@ class InMemoryCredentialStore : public CredentialStore {
   }
 
   std::map<std::string, PinFailureState> failures;
+  std::map<std::string, TimePoint> lastAttempt;  // as the stores' last_attempt_at_ms
 
  private:
   InMemoryCustomerStore& customers_;

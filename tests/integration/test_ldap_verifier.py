@@ -255,12 +255,17 @@ class LdapOutageTest(DirectoryTestCase):
         self.assertIn("cannot check PINs right now", prompts)
         self.assertEqual(self.ws.outbox_messages(), [])
 
-        # Many attempts during the outage lock nobody out...
-        for _ in range(5):
-            self.assertEqual(self.pin(server, DANA, DANA_PIN)["authResult"], "Unavailable")
-        # ...and the directory back is enough: no restart of callgate.
+        # Many attempts during the outage lock nobody out, not even after earlier wrong PINs...
         directory.start()
         self.assertEqual(self.pin(server, DANA, "11111")["attemptsRemaining"], "2")
+        self.assertEqual(self.pin(server, DANA, "11111")["attemptsRemaining"], "1")
+        directory.stop()
+        for _ in range(5):
+            self.assertEqual(self.pin(server, DANA, DANA_PIN)["authResult"], "Unavailable")
+        self.assertEqual([a.get("counted") for a in self.audit()
+                          if a["event"] == "pin_check_unavailable"][-5:], ["false"] * 5)
+        # ...and the directory back is enough: no restart of callgate.
+        directory.start()
         self.assertEqual(self.pin(server, DANA, DANA_PIN)["authResult"], "Authenticated")
         self.assert_no_secrets(server)
 

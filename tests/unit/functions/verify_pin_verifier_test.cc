@@ -209,13 +209,20 @@ TEST_F(VerifyPinVerifierTest, ADirectoryThatCannotAnswerFailsSafeAndDoesNotCount
   EXPECT_EQ(verify("20240001", "2468")["authResult"], "Authenticated");
 }
 
-TEST_F(VerifyPinVerifierTest, AnOutageAfterWrongPinsKeepsThemCounted) {
+TEST_F(VerifyPinVerifierTest, AnOutageKeepsEarlierWrongPinsAndStartsNoLock) {
   directory_.rejects("wrong_secret");
   verify("20240001", "1111");
+  verify("20240001", "1111");
+  // The third attempt would start the lock (steps: 3 failures); the directory is down.
   directory_.fails(Error::unavailable("timed out"));
-  EXPECT_EQ(verify("20240001", "2468")["authResult"], "Unavailable");
-  EXPECT_EQ(lastAudit("pin_check_unavailable")["counted"], "true");
-  EXPECT_EQ(failures("20240001"), 2);
+  for (int i = 0; i < 4; ++i) {
+    EXPECT_EQ(verify("20240001", "2468")["authResult"], "Unavailable");
+    EXPECT_EQ(lastAudit("pin_check_unavailable")["counted"], "false");
+  }
+  EXPECT_EQ(failures("20240001"), 2);  // the earlier wrong PINs stay, no lock
+  EXPECT_EQ(credentials_.pinFailures("20240001")->lockedUntil, TimePoint{});
+  directory_.verifies(dana());
+  EXPECT_EQ(verify("20240001", "2468")["authResult"], "Authenticated");
 }
 
 TEST_F(VerifyPinVerifierTest, NoAuditFieldOrAnswerHoldsTheSecret) {

@@ -31,6 +31,10 @@ constexpr const char* kReset =
     "UPDATE pin_failures SET failures = 0, locked_at_ms = NULL, locked_until_ms = 0 "
     "WHERE user_id = $1 AND (failures <> 0 OR locked_at_ms IS NOT NULL OR locked_until_ms <> 0)";
 constexpr const char* kUnlock = "DELETE FROM pin_failures WHERE user_id = $1";
+constexpr const char* kRefund =
+    "UPDATE pin_failures SET failures = $2, locked_at_ms = NULLIF($3::BIGINT, 0), "
+    "locked_until_ms = $4 WHERE user_id = $1 AND failures = $5 AND last_attempt_at_ms = $6 "
+    "RETURNING user_id";
 
 PinFailureState stateOf(const PgResult& r) {
   PinFailureState state;
@@ -104,6 +108,19 @@ Status PgCredentialStore::resetPinFailures(const std::string& userId) {
   auto r = (*lease)->query(kReset, {userId});
   if (!r) return r.error();
   return okStatus();
+}
+
+Result<bool> PgCredentialStore::refundPinAttempt(const std::string& userId,
+                                                 const PinAttempt& attempt) {
+  if (!attempt.allowed) return false;
+  auto lease = db_.acquire();
+  if (!lease) return lease.error();
+  auto r = (*lease)->query(
+      kRefund, {userId, int64_t{attempt.before.failures}, toUnixMillis(attempt.before.lockedAt),
+                toUnixMillis(attempt.before.lockedUntil), int64_t{attempt.failures},
+                toUnixMillis(attempt.at)});
+  if (!r) return r.error();
+  return r->rows() > 0;
 }
 
 Result<PinFailureState> PgCredentialStore::pinFailures(const std::string& userId) {

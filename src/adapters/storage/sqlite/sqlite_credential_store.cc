@@ -32,6 +32,9 @@ constexpr const char* kReset =
     "UPDATE pin_failures SET failures = 0, locked_at_ms = NULL, locked_until_ms = 0 "
     "WHERE user_id = ?1 AND (failures <> 0 OR locked_at_ms IS NOT NULL OR locked_until_ms <> 0)";
 constexpr const char* kUnlock = "DELETE FROM pin_failures WHERE user_id = ?1";
+constexpr const char* kRefund =
+    "UPDATE pin_failures SET failures = ?2, locked_at_ms = NULLIF(?3, 0), locked_until_ms = ?4 "
+    "WHERE user_id = ?1 AND failures = ?5 AND last_attempt_at_ms = ?6";
 
 Result<PinFailureState> readFailures(SqliteConnection& connection, const std::string& userId) {
   auto stmt = connection.prepare(kFailures);
@@ -122,6 +125,23 @@ Status SqliteCredentialStore::resetPinFailures(const std::string& userId) {
   if (!stmt) return stmt.error();
   stmt->bind(1, userId);
   return stmt->run();
+}
+
+Result<bool> SqliteCredentialStore::refundPinAttempt(const std::string& userId,
+                                                     const PinAttempt& attempt) {
+  if (!attempt.allowed) return false;
+  auto lease = db_.acquire();
+  if (!lease) return lease.error();
+  auto stmt = (*lease)->prepare(kRefund);
+  if (!stmt) return stmt.error();
+  stmt->bind(1, userId)
+      .bind(2, int64_t{attempt.before.failures})
+      .bind(3, toUnixMillis(attempt.before.lockedAt))
+      .bind(4, toUnixMillis(attempt.before.lockedUntil))
+      .bind(5, int64_t{attempt.failures})
+      .bind(6, toUnixMillis(attempt.at));
+  if (Status s = stmt->run(); !s.ok()) return s.error();
+  return sqlite3_changes((*lease)->handle()) > 0;
 }
 
 Result<PinFailureState> SqliteCredentialStore::pinFailures(const std::string& userId) {

@@ -22,6 +22,7 @@ class SqliteCredentialStore final : public CredentialStore {
   Result<PinAttempt> beginPinAttempt(const std::string& userId, const PinLockoutPolicy& policy,
                                      TimePoint now) override;
   Status resetPinFailures(const std::string& userId) override;
+  Result<bool> refundPinAttempt(const std::string& userId, const PinAttempt& attempt) override;
   Result<PinFailureState> pinFailures(const std::string& userId) override;
   Result<bool> unlock(const std::string& userId) override;
 
