@@ -5,8 +5,10 @@
 // number) or a dependency failed (kUnavailable). Functions are stateless and thread-safe.
 #pragma once
 
+#include <chrono>
 #include <map>
 #include <memory>
+#include <optional>
 #include <set>
 #include <string>
 #include <string_view>
@@ -37,6 +39,14 @@ struct FunctionRequest {
   // functions that wait on something outside (external Lambdas) read them.
   int timeoutSeconds = 3;
   bool jsonResponse = false;
+  // When the caller stops waiting for the answer: the block's time limit, counted from when the
+  // channel asked (channels/common/flow_channel.h). nullopt = no limit known (the Connect
+  // endpoints: Connect's own Lambda timeout is not sent). The channels never start a request
+  // that waited past it; a function that would commit something the caller must be told of
+  // (verify-pin: the sign-in) checks it again before committing, so the audit log and the
+  // contact's record never say what the flow, having moved on, did not.
+  std::optional<std::chrono::steady_clock::time_point> deadline;
+  bool pastDeadline() const { return deadline && std::chrono::steady_clock::now() > *deadline; }
 };
 
 class Function {

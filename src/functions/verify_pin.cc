@@ -73,9 +73,9 @@ Result<StringMap> VerifyPin::invoke(const FunctionRequest& request) {
     if (builtin) return checked.error();  // callgate's own database: as every function
     return onUnavailable(userId, *attempt, checked.error());
   }
-  if (checked->outcome == CredentialOutcome::kVerified && isWellFormedPin(pin)) {
-    return onVerified(request.contact.contactId, userId, checked->identity);
-  }
+  const bool match = checked->outcome == CredentialOutcome::kVerified && isWellFormedPin(pin);
+  if (request.pastDeadline()) return onLate(userId, *attempt, match);
+  if (match) return onVerified(request.contact.contactId, userId, checked->identity);
 
   std::vector<std::pair<std::string, std::string>> fields{{"user_id", userId},
                                                           {"verifier", verifier}};
@@ -122,6 +122,24 @@ Result<StringMap> VerifyPin::onUnavailable(const std::string& userId, const PinA
                                                {"error", std::string(errorCodeName(error.code()))},
                                                {"counted", refunded ? "false" : "true"}});
   return outcome("Unavailable");
+}
+
+Result<StringMap> VerifyPin::onLate(const std::string& userId, const PinAttempt& attempt,
+                                    bool match) {
+  const std::string verifier(deps_.verifier.name());
+  // The flow stopped waiting and told the caller it could not check: nothing is signed in,
+  // recorded for the contact or reset. A right PIN is not held against the caller either (the
+  // attempt is taken back); a wrong one stays counted, as it would have been in time.
+  if (match) {
+    if (auto refund = deps_.credentials.refundPinAttempt(userId, attempt); !refund.ok()) {
+      spdlog::warn("event=pin_refund_failed verifier={} error=\"{}\"", verifier,
+                   refund.error().message());
+    }
+  }
+  deps_.audit.record(
+      "pin_check_late",
+      {{"user_id", userId}, {"verifier", verifier}, {"outcome", match ? "match" : "no_match"}});
+  return Error::unavailable("verify-pin answered after the flow's time limit");
 }
 
 Result<StringMap> VerifyPin::onVerified(const std::string& contactId, const std::string& userId,

@@ -36,9 +36,15 @@
 // id was counted in the meantime does it stay (counted "true"). The builtin verifier's errors
 // are callgate's own database failing: a Result error, as for every other function.
 //
+// An answer that comes after the request's deadline (FunctionRequest::deadline: the flow has
+// taken its error branch and told the caller so) signs nobody in: no contact record, no reset,
+// audit pin_check_late (outcome match | no_match), a Result error. A right PIN is taken back
+// like an outage's; a wrong one stays counted.
+//
 // Audit: pin_verified, pin_failed (attempts), pin_locked_temporarily (the failure that started a
 // temporary lock: attempts, seconds), pin_locked (the failure that locked for good),
-// pin_refused_locked (an attempt while locked: lock kind), pin_check_unavailable; each with the
+// pin_refused_locked (an attempt while locked: lock kind), pin_check_unavailable,
+// pin_check_late; each with the
 // user id and the verifier's name, never the PIN, and for a failure the verifier's `detail`.
 // Thread-safe (stateless over thread-safe ports). Slow by design (argon2id, or a directory's
 // round trips): run it on a worker.
@@ -74,6 +80,8 @@ class VerifyPin : public Function {
                                const VerifiedIdentity& identity);
   Result<StringMap> onUnavailable(const std::string& userId, const PinAttempt& attempt,
                                   const Error& error);
+  // The check finished after request.deadline (see FunctionRequest::deadline).
+  Result<StringMap> onLate(const std::string& userId, const PinAttempt& attempt, bool match);
   PinDeps deps_;
   ContactAuthLedger& ledger_;
 };

@@ -225,6 +225,39 @@ TEST_F(VerifyPinVerifierTest, AnOutageKeepsEarlierWrongPinsAndStartsNoLock) {
   EXPECT_EQ(verify("20240001", "2468")["authResult"], "Authenticated");
 }
 
+TEST_F(VerifyPinVerifierTest, AnAnswerAfterTheFlowsTimeLimitSignsNobodyIn) {
+  // The check finished after the caller was told it could not be done: nothing says otherwise.
+  FunctionRequest request;
+  request.contact.contactId = "c-late";
+  request.parameters = {{"userId", "20240001"}, {"pin", "2468"}};
+  request.deadline = std::chrono::steady_clock::now() - std::chrono::seconds(1);
+  directory_.verifies(dana());
+  auto late = fn_.invoke(request);
+  ASSERT_FALSE(late.ok());
+  EXPECT_EQ(late.error().code(), ErrorCode::kUnavailable);
+  EXPECT_EQ(lastAudit("pin_check_late")["outcome"], "match");
+  for (const auto& [event, fields] : audit_.events) EXPECT_NE(event, "pin_verified");
+  auto records = ledger_.records("c-late");
+  ASSERT_TRUE(records.ok());
+  EXPECT_TRUE(records->empty()) << "the contact is recorded as signed in";
+  EXPECT_EQ(failures("20240001"), 0) << "a right PIN, answered late, is held against the caller";
+
+  // A wrong PIN answered late stays counted, as it would have been in time.
+  directory_.rejects("wrong_secret");
+  request.parameters["pin"] = "1111";
+  ASSERT_FALSE(fn_.invoke(request).ok());
+  EXPECT_EQ(lastAudit("pin_check_late")["outcome"], "no_match");
+  EXPECT_EQ(failures("20240001"), 1);
+
+  // In time, the same request signs in.
+  request.deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  request.parameters["pin"] = "2468";
+  directory_.verifies(dana());
+  auto inTime = fn_.invoke(request);
+  ASSERT_TRUE(inTime.ok());
+  EXPECT_EQ((*inTime)["authResult"], "Authenticated");
+}
+
 TEST_F(VerifyPinVerifierTest, NoAuditFieldOrAnswerHoldsTheSecret) {
   directory_.fails(Error::unavailable("bind failed"));
   verify("20240001", "97531");
