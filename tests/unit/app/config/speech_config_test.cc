@@ -12,7 +12,7 @@ TEST(SpeechConfigTest, OnWithTheDebianModelByDefault) {
   EXPECT_TRUE(c.speech.enabled);
   EXPECT_EQ(c.speech.recognizer.modelDir, "/usr/share/pocketsphinx/model/en-us/en-us");
   EXPECT_EQ(c.speech.recognizer.dictionary, "share/speech/digits.dict");
-  EXPECT_DOUBLE_EQ(c.speech.turn.confirmBelow, 0.6);
+  EXPECT_DOUBLE_EQ(c.speech.turn.confirmBelow, 1.0);  // every spoken entry read back
   EXPECT_EQ(c.speech.turn.maxAttempts, 3);
 }
 
