@@ -39,6 +39,9 @@ StringMap locked(const PinLock& lock, TimePoint now) {
 
 }  // namespace
 
+VerifyPin::VerifyPin(PinDeps deps, ContactAuthLedger& ledger)
+    : deps_(deps), ledger_(ledger), builtin_(deps.verifier.name() == kBuiltinVerifierName) {}
+
 Result<StringMap> VerifyPin::invoke(const FunctionRequest& request) {
   const std::string userId = parameter(request, "userId");
   const std::string pin = parameter(request, "pin");
@@ -65,12 +68,11 @@ Result<StringMap> VerifyPin::invoke(const FunctionRequest& request) {
   // The builtin one checks a malformed PIN too (it cannot match), so every allowed attempt costs
   // the same argon2id; a directory is never sent one (it could only count against the account in
   // the directory's own lockout, and skipping it tells the caller nothing about the user id).
-  const bool builtin = verifier == kBuiltinVerifierName;
   Result<CredentialCheck> checked =
       CredentialCheck{CredentialOutcome::kRejected, {}, "malformed_pin"};
-  if (builtin || isWellFormedPin(pin)) checked = deps_.verifier.verify(userId, pin);
+  if (builtin_ || isWellFormedPin(pin)) checked = deps_.verifier.verify(userId, pin);
   if (!checked.ok()) {
-    if (builtin) return checked.error();  // callgate's own database: as every function
+    if (builtin_) return checked.error();  // callgate's own database: as every function
     return onUnavailable(userId, *attempt, checked.error());
   }
   const bool match = checked->outcome == CredentialOutcome::kVerified && isWellFormedPin(pin);
@@ -152,8 +154,7 @@ Result<StringMap> VerifyPin::onVerified(const std::string& contactId, const std:
   attributes.language = identity.language;
   // What a directory does not hold, callgate's customer record of the same number may (the
   // builtin identity is that record already).
-  const bool builtin = deps_.verifier.name() == kBuiltinVerifierName;
-  if (!builtin && (attributes.level.empty() || attributes.language.empty()) &&
+  if (!builtin_ && (attributes.level.empty() || attributes.language.empty()) &&
       !identity.phone.empty()) {
     auto customer = deps_.customers.findByPhone(identity.phone);
     if (!customer.ok()) return customer.error();

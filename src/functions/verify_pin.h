@@ -69,7 +69,7 @@ struct PinDeps {
 
 class VerifyPin : public Function {
  public:
-  VerifyPin(PinDeps deps, ContactAuthLedger& ledger) : deps_(deps), ledger_(ledger) {}
+  VerifyPin(PinDeps deps, ContactAuthLedger& ledger);
   std::string_view name() const override { return "verify-pin"; }
   Result<StringMap> invoke(const FunctionRequest& request) override;
   // argon2id: 100-150 ms of one core; a directory: a few round trips, up to its timeout
@@ -84,6 +84,7 @@ class VerifyPin : public Function {
   Result<StringMap> onLate(const std::string& userId, const PinAttempt& attempt, bool match);
   PinDeps deps_;
   ContactAuthLedger& ledger_;
+  const bool builtin_;  // the verifier is callgate's own store, not a directory
 };
 
 }  // namespace callgate

@@ -29,4 +29,19 @@ Result<IdTokenClaims> IdTokenVerifier::verify(std::string_view idToken, Deadline
   return checkIdTokenClaims(jws->payload, expected_, clock_.now());
 }
 
+Result<CredentialCheck> IdTokenVerifier::verifiedCheck(std::string_view idToken, Deadline deadline,
+                                                       std::string_view userId,
+                                                       const IdentityMapping& mapping,
+                                                       const std::string& source) {
+  auto claims = verify(idToken, deadline);
+  if (!claims.ok()) return Error::unavailable(source + ": " + claims.error().message());
+  CredentialCheck check;
+  check.outcome = CredentialOutcome::kVerified;
+  check.identity = mapIdentity(userId, *claims, mapping);
+  if (check.identity.subject.empty()) {
+    return Error::unavailable(source + " has no \"" + mapping.subjectClaim + "\" claim");
+  }
+  return check;
+}
+
 }  // namespace callgate::identity

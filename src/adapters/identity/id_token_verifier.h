@@ -15,6 +15,7 @@
 
 #include "adapters/identity/id_token.h"
 #include "adapters/identity/jwks_cache.h"
+#include "core/credential_verifier.h"
 
 namespace callgate::identity {
 
@@ -25,6 +26,12 @@ class IdTokenVerifier {
 
   // Fetches the keys, if needed, within `deadline`.
   Result<IdTokenClaims> verify(std::string_view idToken, Deadline deadline);
+  // What a password grant that returned `idToken` means for `userId`: kVerified with the mapped
+  // identity, or kUnavailable ("<source>: ...") when the token does not verify or lacks the
+  // subject claim. `source` names the answer for the message ("Cognito IdToken from HOST").
+  Result<CredentialCheck> verifiedCheck(std::string_view idToken, Deadline deadline,
+                                        std::string_view userId, const IdentityMapping& mapping,
+                                        const std::string& source);
 
  private:
   JwksCache& keys_;

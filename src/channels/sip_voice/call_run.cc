@@ -8,6 +8,7 @@
 #include "channels/common/agent_route.h"
 #include "channels/common/fail_safe.h"
 #include "channels/common/flow_channel.h"
+#include "channels/sip_voice/call_run_work.h"
 #include "channels/sip_voice/verdict_headers.h"
 #include "common/metrics_catalog.h"
 #include "common/overloaded.h"
@@ -44,16 +45,6 @@ const char* endReasonName(sip::EndReason reason) {
   return "unknown";
 }
 
-// Runs `f` on the worker pool, counted in callgate_worker_queue_depth while it waits there.
-template <typename F>
-void postWork(boost::asio::thread_pool& workers, F&& f) {
-  metrics::workerQueueDepth().with().add();
-  boost::asio::post(workers, [f = std::forward<F>(f)]() mutable {
-    metrics::workerQueueDepth().with().sub();
-    f();
-  });
-}
-
 }  // namespace
 
 CallRun::CallRun(const CallDeps& deps, std::shared_ptr<const flow::Flow> flow, flow::CallInfo info,
@@ -67,11 +58,6 @@ CallRun::CallRun(const CallDeps& deps, std::shared_ptr<const flow::Flow> flow, f
       finished_(std::move(finished)),
       timer_(media_->executor()),
       endpointer_(deps.options.endpointer) {}
-
-template <typename F>
-void CallRun::post(F&& f) {
-  boost::asio::post(media_->executor(), std::forward<F>(f));
-}
 
 void CallRun::begin() {
   post([self = shared_from_this()] {
@@ -221,16 +207,6 @@ void CallRun::startIntent(const flow::RecognizeIntent& recognize) {
   });
 }
 
-void CallRun::intentHeard(const speech::Recognition& heard) {
-  flow::IntentRecognized event = flow::intentFromWords(*intent_->bot, heard.text, "speech");
-  event.confidence *= heard.confidence;
-  // The intent only: slot values and words may be an account number.
-  spdlog::info("event=sip_intent contact={} bot=\"{}\" intent=\"{}\" confidence={:.2f}",
-               session_.state().call.contactId, intent_->bot->name(), event.intent,
-               event.confidence);
-  feed(event);
-}
-
 void CallRun::feed(const flow::Event& event) {
   if (over()) return;
   perform(session_.handle(event));
@@ -359,139 +335,6 @@ void CallRun::armInputTimer() {
     else
       self->entryDone(std::move(digits));
   });
-}
-
-void CallRun::speechStep(speech::TurnStep step) {
-  if (auto* done = std::get_if<speech::Finished>(&step)) {
-    stopListening();
-    recognizing_ = false;
-    const std::string& how = done->how;
-    logSpeech(how == "speech" || how == "speech-confirmed" ? std::string_view("accepted")
-                                                           : std::string_view(how),
-              how == "speech" || how == "speech-confirmed" ? lastConfidence_ : 0.0);
-    std::optional<std::string> digits = std::move(done->digits);
-    turn_.reset();
-    listen_.reset();
-    collecting_.reset();
-    if (digits)
-      feed(flow::DigitsCollected{std::move(*digits)});
-    else
-      feed(flow::InputTimedOut{});
-    return;
-  }
-  listen(std::get<speech::Listen>(step));
-}
-
-void CallRun::listen(const speech::Listen& l) {
-  ++generation_;
-  timer_.cancel();
-  listen_ = l;
-  entered_.clear();
-  collecting_ = input_;
-  if (l.confirming) {  // one key answers: 1 yes, 2 no
-    collecting_->maxDigits = 1;
-    collecting_->terminator.clear();
-  }
-  if (!typeAhead_.empty()) {
-    // Keyed ahead during an earlier prompt: that is the answer; no prompt, no speech.
-    startCollecting();
-    return;
-  }
-  endpointer_.reset();
-  listening_ = true;
-  openTap();
-  prompting_ = true;
-  playPrompt(l.prompt, [this] {
-    prompting_ = false;
-    // Speech already under way (it stopped the prompt): its result decides, not a timer.
-    if (endpointer_.speaking() || recognizing_) return;
-    startCollecting();
-  });
-}
-
-void CallRun::openTap() {
-  if (tapOpen_) return;
-  tapOpen_ = true;
-  std::weak_ptr<CallRun> weak = shared_from_this();
-  media_->onAudio([weak](std::span<const int16_t> samples) {
-    if (auto self = weak.lock()) self->audio(samples);
-  });
-}
-
-void CallRun::closeTapUnlessNeeded() {
-  if (!tapOpen_ || listening_ || observedSamples_ < kObserveSamples) return;
-  tapOpen_ = false;
-  media_->onAudio(nullptr);
-}
-
-void CallRun::stopListening() {
-  if (!listening_) return;
-  listening_ = false;
-  closeTapUnlessNeeded();
-}
-
-void CallRun::audio(std::span<const int16_t> samples) {
-  if (!listening_) {
-    // The call's first audio, before any input: the line's noise floor (bounded, then closed).
-    endpointer_.observe(samples);
-    observedSamples_ += samples.size();
-    closeTapUnlessNeeded();
-    return;
-  }
-  if (ignoringCaller()) return;
-  switch (endpointer_.feed(samples)) {
-    case speech::Endpointer::Event::kSpeechStarted:
-      timer_.cancel();  // the no-input limit is met
-      spdlog::info("event=sip_speech_start contact={}", session_.state().call.contactId);
-      if (prompting_) media_->stopPlayback();  // barge-in
-      break;
-    case speech::Endpointer::Event::kSpeechEnded:
-    case speech::Endpointer::Event::kMaxSpeech:
-      recognize(endpointer_.takeUtterance());
-      break;
-    case speech::Endpointer::Event::kNone:
-      break;
-  }
-}
-
-void CallRun::recognize(std::vector<int16_t> utterance) {
-  stopListening();
-  recognizing_ = true;
-  const uint64_t gen = generation_;
-  boost::asio::thread_pool& pool = deps_.speechWorkers ? *deps_.speechWorkers : deps_.workers;
-  postWork(pool, [self = shared_from_this(), gen, grammar = listen_->grammar,
-                  utterance = std::move(utterance)] {
-    Result<speech::Recognition> result =
-        self->deps_.options.recognizer->recognize(utterance, grammar);
-    self->post([self, gen, result = std::move(result)] {
-      if (gen != self->generation_ || self->over() || !self->recognizing_ ||
-          (!self->turn_ && !self->intent_))
-        return;
-      self->recognizing_ = false;
-      speech::Recognition heard;
-      if (result.ok()) {
-        heard = *result;
-      } else {
-        spdlog::warn("event=sip_speech_error contact={} error=\"{}\"",
-                     self->session_.state().call.contactId, result.error().message());
-      }
-      if (self->intent_) {
-        self->intentHeard(heard);
-        return;
-      }
-      self->lastConfidence_ = heard.confidence;
-      speech::TurnStep step = self->turn_->heard(heard);
-      if (const auto* again = std::get_if<speech::Listen>(&step))
-        self->logSpeech(again->confirming ? "confirm" : "reprompt", heard.confidence);
-      self->speechStep(std::move(step));
-    });
-  });
-}
-
-void CallRun::logSpeech(std::string_view outcome, double confidence) const {
-  // Never the words or digits: a spoken entry may be a PIN or a one-time code.
-  spdlog::info("event=sip_speech contact={} outcome={} confidence={:.2f} attempt={}",
-               session_.state().call.contactId, outcome, confidence, turn_ ? turn_->attempts() : 0);
 }
 
 void CallRun::invoke(const flow::InvokeFunction& call) {

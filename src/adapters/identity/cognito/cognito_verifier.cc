@@ -132,18 +132,8 @@ Result<CredentialCheck> CognitoPasswordVerifier::verify(std::string_view userId,
       return Error::unavailable("Cognito InitiateAuth at " + host +
                                 " answered 200 with neither a challenge nor an IdToken");
     }
-    auto claims = idTokens_.verify(idToken->get_ref<const std::string&>(), deadline);
-    if (!claims.ok()) {
-      return Error::unavailable("Cognito IdToken from " + host + ": " + claims.error().message());
-    }
-    CredentialCheck check;
-    check.outcome = CredentialOutcome::kVerified;
-    check.identity = mapIdentity(userId, *claims, config_.mapping);
-    if (check.identity.subject.empty()) {
-      return Error::unavailable("Cognito IdToken from " + host + " has no \"" +
-                                config_.mapping.subjectClaim + "\" claim");
-    }
-    return check;
+    return idTokens_.verifiedCheck(idToken->get_ref<const std::string&>(), deadline, userId,
+                                   config_.mapping, "Cognito IdToken from " + host);
   }
 
   const std::string type = exceptionName(*response, doc.is_discarded() ? nlohmann::json() : doc);

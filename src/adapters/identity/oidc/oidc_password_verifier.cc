@@ -152,18 +152,8 @@ Result<CredentialCheck> OidcPasswordVerifier::verify(std::string_view userId,
       return Error::unavailable("OIDC token endpoint " + host +
                                 " answered 200 without an id_token (is \"openid\" in scope?)");
     }
-    auto claims = idTokens_.verify(idToken, deadline);
-    if (!claims.ok()) {
-      return Error::unavailable("OIDC token endpoint " + host + ": " + claims.error().message());
-    }
-    CredentialCheck check;
-    check.outcome = CredentialOutcome::kVerified;
-    check.identity = mapIdentity(userId, *claims, config_.mapping);
-    if (check.identity.subject.empty()) {
-      return Error::unavailable("OIDC ID token from " + host + " has no \"" +
-                                config_.mapping.subjectClaim + "\" claim");
-    }
-    return check;
+    return idTokens_.verifiedCheck(idToken, deadline, userId, config_.mapping,
+                                   "OIDC ID token from " + host);
   }
   const std::string code = isObject ? safeCode(stringMember(doc, "error")) : std::string();
   // RFC 6749 §5.2 says 400; Keycloak answers 401 and Auth0 403 for the same wrong password.
