@@ -1,0 +1,20 @@
+#include "channels/console/console_guard.h"
+
+#include <utility>
+
+namespace callgate::console {
+
+void addGuarded(http::Router& router, const ConsoleGuard& guard, std::string method,
+                std::string path, StaffRole minRole, ConsoleHandler handler, http::Lane lane) {
+  router.add(
+      std::move(method), std::move(path),
+      [&guard, minRole, handler = std::move(handler)](const http::Request& request) {
+        http::Response refusal;
+        auto principal = guard.check(request, minRole, refusal);
+        if (!principal) return refusal;
+        return handler(request, *principal);
+      },
+      lane == http::Lane::kIoThread ? http::Lane::kWorker : lane);
+}
+
+}  // namespace callgate::console
