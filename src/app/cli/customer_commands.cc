@@ -3,11 +3,11 @@
 #include <sstream>
 
 #include "app/cli/commands.h"
-#include "app/cli/customer_csv.h"
 #include "app/wiring/wiring.h"
 #include "core/phone.h"
 #include "core/pin_policy.h"
 #include "core/ports.h"
+#include "functions/customer_csv.h"
 
 namespace callgate::app {
 

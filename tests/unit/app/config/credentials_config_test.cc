@@ -1,8 +1,8 @@
 // The [security] PIN keys and the [links] table of the config, and the CSV credential columns.
 #include <gtest/gtest.h>
 
-#include "app/cli/customer_csv.h"
 #include "app/config/config.h"
+#include "functions/customer_csv.h"
 
 namespace callgate::app {
 namespace {

@@ -1,8 +1,9 @@
-// Reading customers from CSV (RFC 4180: quoted fields, doubled quotes, CRLF or LF). The header
-// must be exactly `phone,first_name,last_name,level,language`, optionally followed by `,user_id`
-// or `,user_id,pin` (either may be empty in a row; a PIN needs a user id). The whole file is
-// checked before anything is imported; the first bad row is reported with its line number (never
-// with a PIN in the message).
+// Reading customers from CSV, for `callgate customers import` and the console's import (RFC
+// 4180: quoted fields, doubled quotes, CRLF or LF). The header must be exactly
+// `phone,first_name,last_name,level,language`, optionally followed by `,user_id` or
+// `,user_id,pin` (either may be empty in a row; a PIN needs a user id). The whole file is checked
+// before anything is imported; the first bad row is reported with its line number (never with a
+// PIN in the message).
 // Hand-written because it is small and strict; Debian's C CSV libraries would still need this
 // validation around them.
 #pragma once
@@ -13,7 +14,7 @@
 #include "common/result.h"
 #include "core/customer.h"
 
-namespace callgate::app {
+namespace callgate {
 
 inline constexpr const char* kCustomerCsvHeader = "phone,first_name,last_name,level,language";
 inline constexpr const char* kCustomerCsvCredentialColumns = "user_id,pin";
@@ -46,4 +47,4 @@ Result<std::vector<CsvCustomer>> parseCustomerRows(const std::string& text);
 // parseCustomerRows), so a PIN is never dropped silently.
 Result<std::vector<Customer>> parseCustomerCsv(const std::string& text);
 
-}  // namespace callgate::app
+}  // namespace callgate

@@ -1,11 +1,11 @@
-#include "app/cli/customer_csv.h"
+#include "functions/customer_csv.h"
 
 #include <set>
 
 #include "core/phone.h"
 #include "core/pin_policy.h"
 
-namespace callgate::app {
+namespace callgate {
 
 Result<std::vector<CsvRecord>> parseCsv(const std::string& text) {
   std::vector<CsvRecord> records;
@@ -162,4 +162,4 @@ Result<std::vector<Customer>> parseCustomerCsv(const std::string& text) {
   return out;
 }
 
-}  // namespace callgate::app
+}  // namespace callgate

@@ -1,8 +1,8 @@
-#include "app/cli/customer_csv.h"
+#include "functions/customer_csv.h"
 
 #include <gtest/gtest.h>
 
-namespace callgate::app {
+namespace callgate {
 namespace {
 
 TEST(CustomerCsvTest, ParsesValidRowsAndNormalisesPhones) {
@@ -60,4 +60,4 @@ TEST(CustomerCsvTest, QuotedNewlinesKeepLineNumbersRight) {
 }
 
 }  // namespace
-}  // namespace callgate::app
+}  // namespace callgate
