@@ -76,7 +76,22 @@ class CustomerStore {
   // the SMS guard's default country allow-list, on every send: one index probe per region, not a
   // scan of the customers.
   virtual Result<std::vector<std::string>> regionsOnFile() = 0;
+  // The customers whose number ends with `digits` (kMinPhoneSuffixDigits to 15 ASCII digits;
+  // kInvalidArgument otherwise), ordered by phone, at most `limit`: the console's search by the
+  // last digits a caller reads out. Served by an index on the last four digits of the number,
+  // so it reads the few rows sharing them, never the whole table.
+  virtual Result<std::vector<Customer>> findByPhoneSuffix(const std::string& digits, int limit) = 0;
 };
+
+inline constexpr size_t kMinPhoneSuffixDigits = 4;
+// Whether `digits` may be searched with findByPhoneSuffix().
+inline bool isPhoneSuffix(std::string_view digits) {
+  if (digits.size() < kMinPhoneSuffixDigits || digits.size() > 15) return false;
+  for (char c : digits) {
+    if (c < '0' || c > '9') return false;
+  }
+  return true;
+}
 
 // Hashes PINs for storage (argon2id with a server-side pepper in production) and checks them.
 // Slow by design: call from a worker thread, never an I/O thread.

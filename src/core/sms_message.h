@@ -13,6 +13,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "common/result.h"
 #include "core/time.h"
@@ -57,6 +58,8 @@ class SmsMessageStore {
                                                       std::string_view status,
                                                       std::string_view errorCode, TimePoint at) = 0;
   virtual Result<std::optional<SmsMessageRecord>> find(std::string_view id) = 0;
+  // The newest `limit` messages (by createdAt, then id, descending), for the console.
+  virtual Result<std::vector<SmsMessageRecord>> recent(int limit) = 0;
 };
 
 }  // namespace callgate

@@ -196,6 +196,46 @@ TYPED_TEST_P(CustomerStoreContract, RegionsOnFileAreTheDistinctRegionsOfTheNumbe
   EXPECT_EQ(*this->store().regionsOnFile(), (std::vector<std::string>{"CA", "FR", "GB", "US"}));
 }
 
+TYPED_TEST_P(CustomerStoreContract, FindByPhoneSuffixMatchesTheLastDigitsInPhoneOrder) {
+  ASSERT_TRUE(this->store()
+                  .addAll({contractCustomer("+442071834321", "", "London"),
+                           contractCustomer("+14155554321", "12345678", "Ada"),
+                           contractCustomer("+14155550321", "", "Near"),
+                           contractCustomer("+14155554322", "", "Off")})
+                  .ok());
+  auto four = this->store().findByPhoneSuffix("4321", 10);
+  ASSERT_TRUE(four.ok()) << four.error().toString();
+  ASSERT_EQ(four->size(), 2u);
+  EXPECT_EQ((*four)[0].phone, "+14155554321");  // ordered by phone
+  EXPECT_EQ((*four)[0].userId, "12345678");     // every field read back
+  EXPECT_EQ((*four)[1].phone, "+442071834321");
+  // More digits narrow it; the whole number matches itself.
+  auto six = this->store().findByPhoneSuffix("554321", 10);
+  ASSERT_TRUE(six.ok());
+  ASSERT_EQ(six->size(), 1u);
+  EXPECT_EQ((*six)[0].firstName, "Ada");
+  auto whole = this->store().findByPhoneSuffix("14155554321", 10);
+  ASSERT_TRUE(whole.ok());
+  EXPECT_EQ(whole->size(), 1u);
+  // Same last four, different fifth digit; and nothing at all.
+  EXPECT_TRUE(this->store().findByPhoneSuffix("94321", 10)->empty());
+  EXPECT_TRUE(this->store().findByPhoneSuffix("9999", 10)->empty());
+  // The limit.
+  auto one = this->store().findByPhoneSuffix("4321", 1);
+  ASSERT_TRUE(one.ok());
+  ASSERT_EQ(one->size(), 1u);
+  EXPECT_EQ((*one)[0].phone, "+14155554321");
+}
+
+TYPED_TEST_P(CustomerStoreContract, FindByPhoneSuffixRefusesTooFewDigitsOrOtherCharacters) {
+  ASSERT_TRUE(this->store().add(contractCustomer("+14155554321")).ok());
+  for (const char* bad : {"321", "", "43 21", "+4321", "43%1", "1234567890123456"}) {
+    auto r = this->store().findByPhoneSuffix(bad, 10);
+    ASSERT_FALSE(r.ok()) << bad;
+    EXPECT_EQ(r.error().code(), ErrorCode::kInvalidArgument) << bad;
+  }
+}
+
 REGISTER_TYPED_TEST_SUITE_P(CustomerStoreContract, FindsNothingInAnEmptyStore,
                             AddThenFindRoundTripsEveryFieldByExactKeys,
                             AddRefusesATakenPhoneAndKeepsTheOriginal, AddRefusesATakenUserIdByName,
@@ -203,6 +243,8 @@ REGISTER_TYPED_TEST_SUITE_P(CustomerStoreContract, FindsNothingInAnEmptyStore,
                             AddAllIsAllOrNothingAndNamesTheFirstDuplicate,
                             AddAllRefusesDuplicatesWithinTheBatch, APinNeedsAUserId,
                             ConcurrentAddsOfOnePhoneHaveExactlyOneWinner, CountUpToStopsAtTheLimit,
-                            RegionsOnFileAreTheDistinctRegionsOfTheNumbers);
+                            RegionsOnFileAreTheDistinctRegionsOfTheNumbers,
+                            FindByPhoneSuffixMatchesTheLastDigitsInPhoneOrder,
+                            FindByPhoneSuffixRefusesTooFewDigitsOrOtherCharacters);
 
 }  // namespace callgate::contracts

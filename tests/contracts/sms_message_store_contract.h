@@ -165,10 +165,36 @@ TYPED_TEST_P(SmsMessageStoreContract, ConcurrentReportsLeaveTheHighestStatus) {
   EXPECT_EQ(this->row().status, "delivered");
 }
 
+TYPED_TEST_P(SmsMessageStoreContract, RecentIsNewestFirstWithItsReportsAndBounded) {
+  // SetUp inserted kSmsId at t0. One later, one at the same time (ties: higher id first).
+  SmsMessageRecord later = this->submitted("11111111111111111111111111111111");
+  later.createdAt = later.updatedAt = this->t0() + std::chrono::seconds(5);
+  ASSERT_TRUE(this->store().insert(later).ok());
+  ASSERT_TRUE(this->store().insert(this->submitted(kOtherSmsId)).ok());
+  EXPECT_EQ(this->byId(kSmsId, "SM1", "delivered", this->t0() + std::chrono::seconds(9)),
+            SmsReportOutcome::kRecorded);
+  auto all = this->store().recent(10);
+  ASSERT_TRUE(all.ok()) << all.error().toString();
+  ASSERT_EQ(all->size(), 3u);
+  EXPECT_EQ((*all)[0].id, later.id);
+  EXPECT_EQ((*all)[1].id, kOtherSmsId);
+  EXPECT_EQ((*all)[2].id, kSmsId);
+  EXPECT_EQ((*all)[2].status, "delivered");  // the delivery report is in the row
+  EXPECT_EQ((*all)[2].providerMessageId, "SM1");
+  EXPECT_EQ((*all)[2].toMasked, "+1415*****23");
+  EXPECT_EQ((*all)[2].updatedAt, this->t0() + std::chrono::seconds(9));
+  auto two = this->store().recent(2);
+  ASSERT_TRUE(two.ok());
+  ASSERT_EQ(two->size(), 2u);
+  EXPECT_EQ((*two)[1].id, kOtherSmsId);
+  EXPECT_TRUE(this->store().recent(0)->empty());
+}
+
 REGISTER_TYPED_TEST_SUITE_P(SmsMessageStoreContract, InsertThenFindRoundTripsEveryField,
                             IdsAreUnique, RecordsTheAnswerAndThenReportsByProviderId,
                             AKnownProviderIdIsNeverReplaced, AStaleReportChangesNothing,
                             StatusesMoveOnlyForwardByRank, UnknownMessagesAndProvidersChangeNothing,
-                            ConcurrentReportsLeaveTheHighestStatus);
+                            ConcurrentReportsLeaveTheHighestStatus,
+                            RecentIsNewestFirstWithItsReportsAndBounded);
 
 }  // namespace callgate::contracts

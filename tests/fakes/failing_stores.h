@@ -72,6 +72,9 @@ class FailingCustomerStore : public CustomerStore {
   Result<int64_t> count() override { CALLGATE_FORWARD(count()); }
   Result<int64_t> countUpTo(int64_t limit) override { CALLGATE_FORWARD(countUpTo(limit)); }
   Result<std::vector<std::string>> regionsOnFile() override { CALLGATE_FORWARD(regionsOnFile()); }
+  Result<std::vector<Customer>> findByPhoneSuffix(const std::string& digits, int limit) override {
+    CALLGATE_FORWARD(findByPhoneSuffix(digits, limit));
+  }
 
  private:
   CustomerStore& inner_;

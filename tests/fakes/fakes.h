@@ -127,6 +127,17 @@ class InMemoryCustomerStore : public CustomerStore {
     }
     return std::vector<std::string>(regions.begin(), regions.end());
   }
+  Result<std::vector<Customer>> findByPhoneSuffix(const std::string& digits, int limit) override {
+    std::lock_guard lock(mu_);
+    if (failing) return Error::unavailable("store down");
+    if (!isPhoneSuffix(digits)) return Error::invalidArgument("search by 4 to 15 digits");
+    std::vector<Customer> out;
+    for (const auto& [phone, c] : rows) {  // ordered by phone
+      if (static_cast<int>(out.size()) >= limit) break;
+      if (phone.ends_with(digits)) out.push_back(c);
+    }
+    return out;
+  }
 
   // Recursive, so a store holding it can call this store's methods.
   std::recursive_mutex& mutex() { return mu_; }

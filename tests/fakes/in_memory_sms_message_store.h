@@ -5,11 +5,13 @@
 // thread uses the store.
 #pragma once
 
+#include <algorithm>
 #include <map>
 #include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "core/sms_message.h"
 
@@ -54,6 +56,17 @@ class InMemorySmsMessageStore : public SmsMessageStore {
     auto it = rows.find(std::string(id));
     if (it == rows.end()) return std::optional<SmsMessageRecord>();
     return std::optional<SmsMessageRecord>(it->second);
+  }
+  Result<std::vector<SmsMessageRecord>> recent(int limit) override {
+    std::lock_guard lock(mu_);
+    if (failing) return Error::unavailable("store down");
+    std::vector<SmsMessageRecord> out;
+    for (const auto& [id, r] : rows) out.push_back(r);
+    std::sort(out.begin(), out.end(), [](const SmsMessageRecord& a, const SmsMessageRecord& b) {
+      return a.createdAt != b.createdAt ? a.createdAt > b.createdAt : a.id > b.id;
+    });
+    if (static_cast<int>(out.size()) > limit) out.resize(static_cast<size_t>(std::max(limit, 0)));
+    return out;
   }
 
   std::map<std::string, SmsMessageRecord> rows;  // by our id

@@ -34,6 +34,12 @@ constexpr const char* kMissingRegions = "SELECT phone FROM customers WHERE regio
 constexpr const char* kSetRegion =
     "UPDATE customers SET region = $2 WHERE phone = $1 AND region IS NULL";
 constexpr int64_t kRegionBatch = 1000;
+// customers_by_last4 narrows to the numbers sharing the last four digits (the expression must be
+// written exactly as in the index); the full suffix is checked on those rows only.
+constexpr const char* kFindBySuffix =
+    "SELECT phone, first_name, last_name, level, language, created_at_ms, user_id "
+    "FROM customers WHERE right(phone, 4) = $1 AND right(phone, length($2)) = $2 "
+    "ORDER BY phone LIMIT $3";
 
 // Inserts one customer (and its PIN hash, if any) inside the caller's transaction (or alone); a
 // taken phone or user id becomes kAlreadyExists naming it. The phone in the message is for the
@@ -127,6 +133,19 @@ Result<std::vector<std::string>> PgCustomerStore::regionsOnFile() {
   std::vector<std::string> regions;
   for (int row = 0; row < r->rows(); ++row) regions.push_back(r->text(row, 0));
   return regions;
+}
+
+Result<std::vector<Customer>> PgCustomerStore::findByPhoneSuffix(const std::string& digits,
+                                                                 int limit) {
+  if (!isPhoneSuffix(digits)) return Error::invalidArgument("search by 4 to 15 digits");
+  auto lease = db_.acquire();
+  if (!lease) return lease.error();
+  const std::string last4 = digits.substr(digits.size() - 4);
+  auto r = (*lease)->query(kFindBySuffix, {last4, digits, std::max(limit, 0)});
+  if (!r) return r.error();
+  std::vector<Customer> out;
+  for (int row = 0; row < r->rows(); ++row) out.push_back(pg_rows::readCustomer(*r, row));
+  return out;
 }
 
 Result<int64_t> PgCustomerStore::fillMissingRegions() {

@@ -176,9 +176,16 @@ ALTER TABLE customers ADD COLUMN region TEXT COLLATE "C";
 CREATE INDEX customers_by_region ON customers (region);
 )sql";
 
+// v8 (6 and 7 are the staff console's): the operator console's searches; see the SQLite schema
+// (v15 there). right(phone, 4) is what findByPhoneSuffix filters on first.
+constexpr const char* kConsoleOperator = R"sql(
+CREATE INDEX customers_by_last4 ON customers (right(phone, 4));
+CREATE INDEX sms_messages_by_created ON sms_messages (created_at_ms, id);
+)sql";
+
 // Append only: schema_migrations holds one row per entry applied (version = index + 1).
-constexpr const char* kMigrations[] = {kV1, kCallbacks, kContactAuth, kPinLockUntil,
-                                       kCustomerRegion};
+constexpr const char* kMigrations[] = {kV1,           kCallbacks,      kContactAuth,
+                                       kPinLockUntil, kCustomerRegion, kConsoleOperator};
 
 }  // namespace
 

@@ -1,5 +1,7 @@
 #include "adapters/storage/postgres/pg_sms_message_store.h"
 
+#include <algorithm>
+
 namespace callgate {
 namespace {
 
@@ -24,6 +26,23 @@ constexpr const char* kExistsByProviderId =
 constexpr const char* kSelect =
     "SELECT id, provider, provider_message_id, to_masked, status, error_code, created_at_ms, "
     "updated_at_ms FROM sms_messages WHERE id = $1";
+// sms_messages_by_created, walked backwards.
+constexpr const char* kRecent =
+    "SELECT id, provider, provider_message_id, to_masked, status, error_code, created_at_ms, "
+    "updated_at_ms FROM sms_messages ORDER BY created_at_ms DESC, id DESC LIMIT $1";
+
+SmsMessageRecord readRecord(const PgResult& r, int row) {
+  SmsMessageRecord m;
+  m.id = r.text(row, 0);
+  m.provider = r.text(row, 1);
+  m.providerMessageId = r.text(row, 2);
+  m.toMasked = r.text(row, 3);
+  m.status = r.text(row, 4);
+  m.errorCode = r.text(row, 5);
+  m.createdAt = fromUnixMillis(r.integer(row, 6));
+  m.updatedAt = fromUnixMillis(r.integer(row, 7));
+  return m;
+}
 
 }  // namespace
 
@@ -78,16 +97,17 @@ Result<std::optional<SmsMessageRecord>> PgSmsMessageStore::find(std::string_view
   auto r = (*lease)->query(kSelect, {id});
   if (!r) return r.error();
   if (r->rows() == 0) return std::optional<SmsMessageRecord>();
-  SmsMessageRecord m;
-  m.id = r->text(0, 0);
-  m.provider = r->text(0, 1);
-  m.providerMessageId = r->text(0, 2);
-  m.toMasked = r->text(0, 3);
-  m.status = r->text(0, 4);
-  m.errorCode = r->text(0, 5);
-  m.createdAt = fromUnixMillis(r->integer(0, 6));
-  m.updatedAt = fromUnixMillis(r->integer(0, 7));
-  return std::optional<SmsMessageRecord>(std::move(m));
+  return std::optional<SmsMessageRecord>(readRecord(*r, 0));
+}
+
+Result<std::vector<SmsMessageRecord>> PgSmsMessageStore::recent(int limit) {
+  auto lease = db_.acquire();
+  if (!lease) return lease.error();
+  auto r = (*lease)->query(kRecent, {std::max(limit, 0)});
+  if (!r) return r.error();
+  std::vector<SmsMessageRecord> out;
+  for (int row = 0; row < r->rows(); ++row) out.push_back(readRecord(*r, row));
+  return out;
 }
 
 }  // namespace callgate

@@ -27,6 +27,7 @@ class PgSmsMessageStore final : public SmsMessageStore {
                                               std::string_view status, std::string_view errorCode,
                                               TimePoint at) override;
   Result<std::optional<SmsMessageRecord>> find(std::string_view id) override;
+  Result<std::vector<SmsMessageRecord>> recent(int limit) override;
 
  private:
   PgDatabase& db_;

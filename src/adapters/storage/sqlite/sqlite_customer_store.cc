@@ -30,6 +30,12 @@ constexpr const char* kRegions =
 constexpr const char* kMissingRegions = "SELECT phone FROM customers WHERE region IS NULL LIMIT ?1";
 constexpr const char* kSetRegion = "UPDATE customers SET region = ?2 WHERE phone = ?1";
 constexpr int64_t kRegionBatch = 1000;
+// customers_by_last4 narrows to the numbers sharing the last four digits (the expression must be
+// written exactly as in the index); the full suffix is checked on those rows only.
+constexpr const char* kFindBySuffix =
+    "SELECT phone, first_name, last_name, level, language, created_at_ms, user_id "
+    "FROM customers WHERE substr(phone, -4) = ?1 AND substr(phone, -length(?2)) = ?2 "
+    "ORDER BY phone LIMIT ?3";
 
 // The phone in this message is for the operator importing a file, who needs to know which line
 // to fix; callers must not log it as is.
@@ -151,6 +157,25 @@ Result<std::vector<std::string>> SqliteCustomerStore::regionsOnFile() {
     if (!row) return row.error();
     if (!*row) return regions;
     regions.push_back(stmt->columnText(0));
+  }
+}
+
+Result<std::vector<Customer>> SqliteCustomerStore::findByPhoneSuffix(const std::string& digits,
+                                                                     int limit) {
+  if (!isPhoneSuffix(digits)) return Error::invalidArgument("search by 4 to 15 digits");
+  auto lease = db_.acquire();
+  if (!lease) return lease.error();
+  auto stmt = (*lease)->prepare(kFindBySuffix);
+  if (!stmt) return stmt.error();
+  stmt->bind(1, digits.substr(digits.size() - 4))
+      .bind(2, digits)
+      .bind(3, static_cast<int64_t>(std::max(limit, 0)));
+  std::vector<Customer> out;
+  for (;;) {
+    auto row = stmt->step();
+    if (!row) return row.error();
+    if (!*row) return out;
+    out.push_back(sqlite_rows::readCustomer(*stmt));
   }
 }
 

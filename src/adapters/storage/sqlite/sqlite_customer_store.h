@@ -26,6 +26,7 @@ class SqliteCustomerStore final : public CustomerStore {
   Result<int64_t> count() override;
   Result<int64_t> countUpTo(int64_t limit) override;
   Result<std::vector<std::string>> regionsOnFile() override;
+  Result<std::vector<Customer>> findByPhoneSuffix(const std::string& digits, int limit) override;
 
   // Works out the region of every customer stored without one (by a release before the region
   // column): run once when the store opens; the number of rows filled. Batches of 1,000, one

@@ -233,10 +233,20 @@ ALTER TABLE customers ADD COLUMN region TEXT;
 CREATE INDEX customers_by_region ON customers (region);
 )sql";
 
+// v15 (13 and 14 are the staff console's): what the operator console reads. The customers a
+// caller's last digits name (CustomerStore::findByPhoneSuffix) through an index on the last
+// four digits of the number, so a search reads the few rows sharing them, not the table; the
+// newest SMS messages (SmsMessageStore::recent) without a sort.
+constexpr const char* kConsoleOperator = R"sql(
+CREATE INDEX customers_by_last4 ON customers (substr(phone, -4));
+CREATE INDEX sms_messages_by_created ON sms_messages (created_at_ms, id);
+)sql";
+
 // Append only: a database's user_version counts how many of these it has applied.
-constexpr const char* kMigrations[] = {kV1,          kCredentials, kActionGrants,  kMembers,
-                                       kTokenStates, kSmsMessages, kVoiceSessions, kClusterState,
-                                       kCallbacks,   kContactAuth, kPinLockUntil,  kCustomerRegion};
+constexpr const char* kMigrations[] = {
+    kV1,           kCredentials,    kActionGrants,   kMembers,   kTokenStates,
+    kSmsMessages,  kVoiceSessions,  kClusterState,   kCallbacks, kContactAuth,
+    kPinLockUntil, kCustomerRegion, kConsoleOperator};
 
 }  // namespace
 

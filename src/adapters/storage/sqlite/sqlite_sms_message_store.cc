@@ -1,5 +1,7 @@
 #include "adapters/storage/sqlite/sqlite_sms_message_store.h"
 
+#include <algorithm>
+
 namespace callgate {
 namespace {
 
@@ -18,6 +20,23 @@ constexpr const char* kUpdate =
 constexpr const char* kSelect =
     "SELECT id, provider, provider_message_id, to_masked, status, error_code, created_at_ms, "
     "updated_at_ms FROM sms_messages WHERE id = ?1";
+// sms_messages_by_created, walked backwards.
+constexpr const char* kRecent =
+    "SELECT id, provider, provider_message_id, to_masked, status, error_code, created_at_ms, "
+    "updated_at_ms FROM sms_messages ORDER BY created_at_ms DESC, id DESC LIMIT ?1";
+
+SmsMessageRecord readRecord(const SqliteStatement& stmt) {
+  SmsMessageRecord r;
+  r.id = stmt.columnText(0);
+  r.provider = stmt.columnText(1);
+  r.providerMessageId = stmt.columnText(2);
+  r.toMasked = stmt.columnText(3);
+  r.status = stmt.columnText(4);
+  r.errorCode = stmt.columnText(5);
+  r.createdAt = fromUnixMillis(stmt.columnInt64(6));
+  r.updatedAt = fromUnixMillis(stmt.columnInt64(7));
+  return r;
+}
 
 }  // namespace
 
@@ -98,16 +117,22 @@ Result<std::optional<SmsMessageRecord>> SqliteSmsMessageStore::find(std::string_
   auto row = stmt->step();
   if (!row) return row.error();
   if (!*row) return std::optional<SmsMessageRecord>();
-  SmsMessageRecord r;
-  r.id = stmt->columnText(0);
-  r.provider = stmt->columnText(1);
-  r.providerMessageId = stmt->columnText(2);
-  r.toMasked = stmt->columnText(3);
-  r.status = stmt->columnText(4);
-  r.errorCode = stmt->columnText(5);
-  r.createdAt = fromUnixMillis(stmt->columnInt64(6));
-  r.updatedAt = fromUnixMillis(stmt->columnInt64(7));
-  return std::optional<SmsMessageRecord>(std::move(r));
+  return std::optional<SmsMessageRecord>(readRecord(*stmt));
+}
+
+Result<std::vector<SmsMessageRecord>> SqliteSmsMessageStore::recent(int limit) {
+  auto lease = db_.acquire();
+  if (!lease) return lease.error();
+  auto stmt = (*lease)->prepare(kRecent);
+  if (!stmt) return stmt.error();
+  stmt->bind(1, static_cast<int64_t>(std::max(limit, 0)));
+  std::vector<SmsMessageRecord> out;
+  for (;;) {
+    auto row = stmt->step();
+    if (!row) return row.error();
+    if (!*row) return out;
+    out.push_back(readRecord(*stmt));
+  }
 }
 
 }  // namespace callgate

@@ -22,6 +22,7 @@ class SqliteSmsMessageStore final : public SmsMessageStore {
                                               std::string_view status, std::string_view errorCode,
                                               TimePoint at) override;
   Result<std::optional<SmsMessageRecord>> find(std::string_view id) override;
+  Result<std::vector<SmsMessageRecord>> recent(int limit) override;
 
  private:
   // Both updates: `findSql` selects (id, status, provider_message_id) by ?1 = provider, ?2 = key.
