@@ -46,6 +46,8 @@ PACKAGES=(
   python3-jwt python3-cryptography
   # browser test: headless Chromium driven by playwright-core, fonts for readable screenshots
   chromium fonts-liberation fonts-dejavu-core
+  # console flow diagrams: Graphviz's dot, run as a child process (adapters/platform/graphviz)
+  graphviz
 )
 # Node.js + npm for the browser test. Some machines carry a nodejs that bundles npm, which
 # conflicts with Debian's separate npm package: take Debian's only when there is no npm at all.
