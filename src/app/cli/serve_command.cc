@@ -10,6 +10,7 @@
 #include "adapters/storage/sqlite/sqlite_database.h"
 #include "app/cli/commands.h"
 #include "app/cli/metrics_endpoint.h"
+#include "app/cli/operator_console.h"
 #include "app/cli/serve_lifecycle.h"
 #include "app/cli/start_summary.h"
 #include "app/wiring/sip_channel.h"
@@ -102,6 +103,11 @@ http::Router makeRouter(const Services& services, const Config& config,
   if (twilioVoice != nullptr) {
     twilio_voice::addTwilioVoiceRoutes(
         router, *twilioVoice, {config.twilioVoice.authToken, config.twilioVoice.publicBaseUrl});
+  }
+  // The console's operator pages, behind the staff sign-in's guard (none yet: no pages).
+  const console::ConsoleGuard* consoleGuard = nullptr;
+  if (consoleGuard != nullptr) {
+    console::addOperatorRoutes(router, consoleGuard, operatorConsoleDeps(config, services));
   }
   return router;
 }
