@@ -206,8 +206,8 @@ CREATE INDEX staff_sessions_by_last_seen ON staff_sessions (last_seen_ms);
 CREATE INDEX staff_sessions_by_expiry ON staff_sessions (expires_at_ms);
 )sql";
 
-constexpr const char* kMigrations[] = {kV1, kCallbacks, kContactAuth, kPinLockUntil,
-                                       kCustomerRegion, kStaff};
+constexpr const char* kMigrations[] = {kV1,           kCallbacks,      kContactAuth,
+                                       kPinLockUntil, kCustomerRegion, kStaff};
 
 }  // namespace
 
