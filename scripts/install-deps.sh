@@ -13,6 +13,8 @@ PACKAGES=(
   libphonenumber-dev libsodium-dev libboost-dev libboost-system-dev nlohmann-json3-dev
   libsqlite3-dev libtomlplusplus-dev libspdlog-dev libfmt-dev libcli11-dev
   libcurl4-openssl-dev libssl-dev
+  # console staff sign-in: RFC 6238 TOTP (OATH Toolkit); oathtool for checking codes by hand
+  liboath-dev oathtool
   # hours of operation in their time zones (date/tz.h over the system tz database)
   libhowardhinnant-date-dev tzdata
   # readiness and reload notifications to systemd (sd_notify) for a Type=notify unit

@@ -21,4 +21,18 @@ std::optional<StaffRole> parseStaffRole(std::string_view name) {
   return std::nullopt;
 }
 
+bool isValidStaffUsername(std::string_view username) {
+  if (username.empty() || username.size() > 64) return false;
+  for (char c : username) {
+    const bool ok =
+        (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-';
+    if (!ok) return false;
+  }
+  return true;
+}
+
+bool isAcceptableStaffPassword(std::string_view password) {
+  return password.size() >= kStaffPasswordMinChars && password.size() <= kStaffPasswordMaxChars;
+}
+
 }  // namespace callgate

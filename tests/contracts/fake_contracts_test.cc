@@ -10,6 +10,7 @@
 #include "contracts/secret_fingerprint_store_contract.h"
 #include "contracts/signing_key_store_contract.h"
 #include "contracts/sms_message_store_contract.h"
+#include "contracts/staff_store_contract.h"
 #include "contracts/token_state_store_contract.h"
 #include "contracts/voice_session_store_contract.h"
 
@@ -28,5 +29,6 @@ INSTANTIATE_TYPED_TEST_SUITE_P(Fake, SecretFingerprintStoreContract, FakeStoreFa
 
 INSTANTIATE_TYPED_TEST_SUITE_P(Fake, CallbackStoreContract, FakeStoreFactory);
 INSTANTIATE_TYPED_TEST_SUITE_P(Fake, ContactAuthStoreContract, FakeStoreFactory);
+INSTANTIATE_TYPED_TEST_SUITE_P(Fake, StaffStoreContract, FakeStoreFactory);
 
 }  // namespace callgate::contracts

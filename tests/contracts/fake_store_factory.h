@@ -10,6 +10,7 @@
 #include "fakes/in_memory_cluster_state.h"
 #include "fakes/in_memory_contact_auth_store.h"
 #include "fakes/in_memory_sms_message_store.h"
+#include "fakes/in_memory_staff_store.h"
 
 namespace callgate::contracts {
 
@@ -28,6 +29,7 @@ class FakeStoreFactory {
   SecretFingerprintStore& secretFingerprints() { return secretFingerprints_; }
   CallbackStore& callbacks() { return callbacks_; }
   ContactAuthStore& contactAuth() { return contactAuth_; }
+  StaffStore& staff() { return staff_; }
 
  private:
   callgate::testing::FakeClock clock_;
@@ -43,6 +45,7 @@ class FakeStoreFactory {
   callgate::testing::InMemorySecretFingerprintStore secretFingerprints_;
   callgate::testing::InMemoryCallbackStore callbacks_;
   callgate::testing::InMemoryContactAuthStore contactAuth_;
+  callgate::testing::InMemoryStaffStore staff_;
 };
 
 }  // namespace callgate::contracts

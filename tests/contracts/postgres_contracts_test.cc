@@ -10,6 +10,7 @@
 #include "contracts/secret_fingerprint_store_contract.h"
 #include "contracts/signing_key_store_contract.h"
 #include "contracts/sms_message_store_contract.h"
+#include "contracts/staff_store_contract.h"
 #include "contracts/token_state_store_contract.h"
 #include "contracts/voice_session_store_contract.h"
 
@@ -28,5 +29,6 @@ INSTANTIATE_TYPED_TEST_SUITE_P(Postgres, SecretFingerprintStoreContract, Postgre
 
 INSTANTIATE_TYPED_TEST_SUITE_P(Postgres, CallbackStoreContract, PostgresStoreFactory);
 INSTANTIATE_TYPED_TEST_SUITE_P(Postgres, ContactAuthStoreContract, PostgresStoreFactory);
+INSTANTIATE_TYPED_TEST_SUITE_P(Postgres, StaffStoreContract, PostgresStoreFactory);
 
 }  // namespace callgate::contracts

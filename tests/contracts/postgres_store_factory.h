@@ -21,6 +21,7 @@
 #include "adapters/storage/postgres/pg_secret_fingerprint_store.h"
 #include "adapters/storage/postgres/pg_signing_key_store.h"
 #include "adapters/storage/postgres/pg_sms_message_store.h"
+#include "adapters/storage/postgres/pg_staff_store.h"
 #include "adapters/storage/postgres/pg_token_state_store.h"
 #include "adapters/storage/postgres/pg_voice_session_store.h"
 #include "contracts/postgres_test_server.h"
@@ -41,6 +42,7 @@ class PostgresStoreFactory {
   SmsMessageStore& smsMessages() { return smsMessages_; }
   CallbackStore& callbacks() { return callbacks_; }
   ContactAuthStore& contactAuth() { return contactAuth_; }
+  StaffStore& staff() { return staff_; }
   SigningKeyStore& signingKeys() { return signingKeys_; }
   SecretFingerprintStore& secretFingerprints() { return secretFingerprints_; }
 
@@ -68,6 +70,7 @@ class PostgresStoreFactory {
   PgMemberStore members_{*db_};
   PgCallbackStore callbacks_{*db_};
   PgContactAuthStore contactAuth_{*db_};
+  PgStaffStore staff_{*db_};
   PgTokenStateStore tokens_{*db_, clock_};
   PgVoiceSessionStore voiceSessions_{*db_};
   PgSmsMessageStore smsMessages_{*db_};

@@ -10,6 +10,7 @@
 #include "contracts/signing_key_store_contract.h"
 #include "contracts/sms_message_store_contract.h"
 #include "contracts/sqlite_store_factory.h"
+#include "contracts/staff_store_contract.h"
 #include "contracts/token_state_store_contract.h"
 #include "contracts/voice_session_store_contract.h"
 
@@ -28,5 +29,6 @@ INSTANTIATE_TYPED_TEST_SUITE_P(Sqlite, SecretFingerprintStoreContract, SqliteSto
 
 INSTANTIATE_TYPED_TEST_SUITE_P(Sqlite, CallbackStoreContract, SqliteStoreFactory);
 INSTANTIATE_TYPED_TEST_SUITE_P(Sqlite, ContactAuthStoreContract, SqliteStoreFactory);
+INSTANTIATE_TYPED_TEST_SUITE_P(Sqlite, StaffStoreContract, SqliteStoreFactory);
 
 }  // namespace callgate::contracts

@@ -20,6 +20,7 @@
 #include "adapters/storage/sqlite/sqlite_secret_fingerprint_store.h"
 #include "adapters/storage/sqlite/sqlite_signing_key_store.h"
 #include "adapters/storage/sqlite/sqlite_sms_message_store.h"
+#include "adapters/storage/sqlite/sqlite_staff_store.h"
 #include "adapters/storage/sqlite/sqlite_token_state_store.h"
 #include "adapters/storage/sqlite/sqlite_voice_session_store.h"
 #include "fakes/fakes.h"
@@ -40,6 +41,7 @@ class SqliteStoreFactory {
   SmsMessageStore& smsMessages() { return smsMessages_; }
   CallbackStore& callbacks() { return callbacks_; }
   ContactAuthStore& contactAuth() { return contactAuth_; }
+  StaffStore& staff() { return staff_; }
   SigningKeyStore& signingKeys() { return signingKeys_; }
   SecretFingerprintStore& secretFingerprints() { return secretFingerprints_; }
 
@@ -64,6 +66,7 @@ class SqliteStoreFactory {
   SqliteMemberStore members_{*db_};
   SqliteCallbackStore callbacks_{*db_};
   SqliteContactAuthStore contactAuth_{*db_};
+  SqliteStaffStore staff_{*db_};
   SqliteTokenStateStore tokens_{*db_, clock_};
   SqliteVoiceSessionStore voiceSessions_{*db_};
   SqliteSmsMessageStore smsMessages_{*db_};

@@ -106,6 +106,31 @@ int runCli(int argc, char** argv) {
   addCommonOptions(unlock, o);
   unlock->add_option("--user-id", unlockUserId)->required();
 
+  auto* staffCmd = app.add_subcommand("staff", "Manage console staff accounts");
+  staffCmd->require_subcommand(1);
+  NewStaff ns;
+  auto* staffAdd = staffCmd->add_subcommand(
+      "add", "Add a staff account; prints its TOTP secret (and password) once");
+  addCommonOptions(staffAdd, o);
+  staffAdd->add_option("USERNAME", ns.username, "a-z 0-9 . _ -, at most 64")->required();
+  staffAdd->add_option("--role", ns.role, "agent | supervisor | admin")->required();
+  staffAdd->add_flag("--password-stdin", ns.passwordStdin,
+                     "read the password from standard input (else one is made and printed)");
+  auto* staffReset = staffCmd->add_subcommand(
+      "reset", "New password and TOTP secret, lock cleared, every session ended");
+  addCommonOptions(staffReset, o);
+  staffReset->add_option("USERNAME", ns.username)->required();
+  staffReset->add_option("--role", ns.role, "a new role (default: keep it)");
+  staffReset->add_flag("--password-stdin", ns.passwordStdin,
+                       "read the password from standard input (else one is made and printed)");
+  auto* staffList = staffCmd->add_subcommand("list", "List staff accounts");
+  addCommonOptions(staffList, o);
+  std::string staffRemoveName;
+  auto* staffRemove =
+      staffCmd->add_subcommand("remove", "Remove a staff account and end its sessions");
+  addCommonOptions(staffRemove, o);
+  staffRemove->add_option("USERNAME", staffRemoveName)->required();
+
   SimulatedCall call;
   std::string attest = "none";
   auto* callCmd = app.add_subcommand("call", "Simulate a call through a flow on the console");
@@ -249,6 +274,17 @@ int runCli(int argc, char** argv) {
       rc = customersShowCommand(config, showPhone, showUserId);
     else
       rc = customersUnlockCommand(config, unlockUserId);
+  } else if (staffAdd->parsed() || staffReset->parsed() || staffList->parsed() ||
+             staffRemove->parsed()) {
+    if (!prepare(o, false, LogLevel::kWarn, config)) return 2;
+    if (staffAdd->parsed())
+      rc = staffAddCommand(config, ns);
+    else if (staffReset->parsed())
+      rc = staffResetCommand(config, ns);
+    else if (staffList->parsed())
+      rc = staffListCommand(config);
+    else
+      rc = staffRemoveCommand(config, staffRemoveName);
   } else if (check->parsed() || diagram->parsed()) {
     if (!prepare(o, false, LogLevel::kWarn, config)) return 2;
     rc =

@@ -29,6 +29,18 @@ int customersUnlockCommand(const Config& config, const std::string& userId);
 
 int callCommand(const Config& config, const SimulatedCall& call);
 
+// `callgate staff ...`: console staff accounts. add and reset print the TOTP secret once (and
+// the password when none came on standard input).
+struct NewStaff {
+  std::string username;
+  std::string role;  // agent | supervisor | admin; reset: "" keeps the current one
+  bool passwordStdin = false;
+};
+int staffAddCommand(const Config& config, const NewStaff& staff);
+int staffResetCommand(const Config& config, const NewStaff& staff);
+int staffListCommand(const Config& config);
+int staffRemoveCommand(const Config& config, const std::string& username);
+
 // `callgate backup --to FILE`: an online, consistent copy of the SQLite store (sqlite_backup.h)
 // while the server runs; PostgreSQL is refused with a pointer to its own tools (exit 2).
 int backupCommand(const Config& config, const std::string& destination);

@@ -18,6 +18,7 @@
 #include "channels/common/health_check.h"
 #include "channels/common/readiness.h"
 #include "channels/connect/connect_routes.h"
+#include "channels/console/console_auth.h"
 #include "channels/oauth/oauth_routes.h"
 #include "channels/twilio_voice/voice_routes.h"
 #include "channels/twilio_voice/voice_runtime.h"
@@ -86,10 +87,36 @@ void addProbeRoutes(http::Router& router, std::shared_ptr<HealthCheck> health,
       http::Lane::kWorker);
 }
 
+// The console's sign-in over the staff store. Its origin is the links' public base URL's; the
+// session cookie is Secure (and __Host-) when that is https.
+std::unique_ptr<console::ConsoleAuth> buildConsoleAuth(const Config& config, Services& services) {
+  const std::string& base = config.publicBaseUrl;
+  const size_t scheme = base.find("://");
+  const size_t path = scheme == std::string::npos ? std::string::npos : base.find('/', scheme + 3);
+  console::ConsoleAuthOptions options;
+  options.publicOrigin = base.substr(0, path);
+  options.secureCookie = base.starts_with("https://");
+  const std::string_view host = scheme == std::string::npos
+                                    ? std::string_view()
+                                    : std::string_view(options.publicOrigin).substr(scheme + 3);
+  const bool loopback =
+      host.starts_with("127.") || host.starts_with("localhost") || host.starts_with("[::1]");
+  if (!options.secureCookie && !loopback) {
+    spdlog::warn(
+        "event=console_cookie_not_secure public_base_url={} reason=\"the console's session cookie "
+        "goes over plain http: put callgate behind https ([links] public_base_url = https://...) "
+        "before anyone signs in from another machine\"",
+        base);
+  }
+  return std::make_unique<console::ConsoleAuth>(*services.staffSignIn, std::move(options));
+}
+
 http::Router makeRouter(const Services& services, const Config& config,
                         twilio_voice::TwilioVoiceRuntime* twilioVoice,
-                        std::shared_ptr<HealthCheck> health, std::shared_ptr<Readiness> readiness) {
+                        std::shared_ptr<HealthCheck> health, std::shared_ptr<Readiness> readiness,
+                        const console::ConsoleAuth& consoleAuth) {
   http::Router router;
+  consoleAuth.addRoutes(router);
   addProbeRoutes(router, std::move(health), std::move(readiness));
   addConnectRoutes(router, services.functions);
   addOAuthRoutes(router, *services.tokens,
@@ -104,11 +131,8 @@ http::Router makeRouter(const Services& services, const Config& config,
     twilio_voice::addTwilioVoiceRoutes(
         router, *twilioVoice, {config.twilioVoice.authToken, config.twilioVoice.publicBaseUrl});
   }
-  // The console's operator pages, behind the staff sign-in's guard (none yet: no pages).
-  const console::ConsoleGuard* consoleGuard = nullptr;
-  if (consoleGuard != nullptr) {
-    console::addOperatorRoutes(router, consoleGuard, operatorConsoleDeps(config, services));
-  }
+  // The console's operator pages, behind the staff sign-in's guard.
+  console::addOperatorRoutes(router, &consoleAuth, operatorConsoleDeps(config, services));
   return router;
 }
 
@@ -163,8 +187,10 @@ int serveCommand(const Config& config) {
   options.maxSlowRequests = static_cast<size_t>(config.maxSlowRequests);
   options.maxConnectionsPerAddress = static_cast<size_t>(config.httpMaxConnectionsPerAddress);
   options.idleTimeout = std::chrono::seconds(config.httpIdleTimeoutSeconds);
-  http::Server server(options,
-                      makeRouter(**services, config, twilioVoice.get(), health, readiness));
+  // Declared before the server, which borrows it through the routes.
+  const auto consoleAuth = buildConsoleAuth(config, **services);
+  http::Server server(
+      options, makeRouter(**services, config, twilioVoice.get(), health, readiness, *consoleAuth));
   auto port = server.start();
   if (!port.ok()) {
     std::cerr << "callgate: cannot listen on " << config.http << ": " << port.error().message()

@@ -15,6 +15,7 @@
 #include "adapters/storage/postgres/pg_secret_fingerprint_store.h"
 #include "adapters/storage/postgres/pg_signing_key_store.h"
 #include "adapters/storage/postgres/pg_sms_message_store.h"
+#include "adapters/storage/postgres/pg_staff_store.h"
 #include "adapters/storage/postgres/pg_token_state_store.h"
 #include "adapters/storage/postgres/pg_voice_session_store.h"
 #include "adapters/storage/sqlite/sqlite_callback_store.h"
@@ -28,6 +29,7 @@
 #include "adapters/storage/sqlite/sqlite_secret_fingerprint_store.h"
 #include "adapters/storage/sqlite/sqlite_signing_key_store.h"
 #include "adapters/storage/sqlite/sqlite_sms_message_store.h"
+#include "adapters/storage/sqlite/sqlite_staff_store.h"
 #include "adapters/storage/sqlite/sqlite_token_state_store.h"
 #include "adapters/storage/sqlite/sqlite_voice_session_store.h"
 
@@ -59,6 +61,7 @@ Status openSqliteStorage(const StorageConfig& storage, Services& s) {
   s.members = std::make_unique<SqliteMemberStore>(d);
   s.callbacks = std::make_unique<SqliteCallbackStore>(d);
   s.contactAuth = std::make_unique<SqliteContactAuthStore>(d);
+  s.staff = std::make_unique<SqliteStaffStore>(d);
   s.voiceSessions = std::make_unique<SqliteVoiceSessionStore>(d);
   s.tokenStates = std::make_unique<SqliteTokenStateStore>(d, *s.clock);
   s.smsMessages = std::make_unique<SqliteSmsMessageStore>(d);
@@ -90,6 +93,7 @@ Status openPostgresStorage(const StorageConfig& storage, Services& s) {
   s.members = std::make_unique<PgMemberStore>(d);
   s.callbacks = std::make_unique<PgCallbackStore>(d);
   s.contactAuth = std::make_unique<PgContactAuthStore>(d);
+  s.staff = std::make_unique<PgStaffStore>(d);
   s.voiceSessions = std::make_unique<PgVoiceSessionStore>(d);
   s.tokenStates = std::make_unique<PgTokenStateStore>(d, *s.clock);
   s.smsMessages = std::make_unique<PgSmsMessageStore>(d);

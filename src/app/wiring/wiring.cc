@@ -25,6 +25,7 @@
 #include "adapters/security/token/key_ring.h"
 #include "adapters/security/token/token_service.h"
 #include "adapters/security/token/verdict_jwt.h"
+#include "adapters/security/totp/oath_staff_totp.h"
 #include "adapters/sms/failover/failover_sms_sender.h"
 #include "adapters/sms/kannel/kannel_dlr_token.h"
 #include "adapters/sms/kannel/kannel_sms_sender.h"
@@ -48,6 +49,7 @@
 #include "functions/lookup_caller.h"
 #include "functions/send_otp.h"
 #include "functions/send_unlock_code.h"
+#include "functions/staff_sign_in.h"
 #include "functions/verdict_issuer.h"
 #include "functions/verify_otp.h"
 #include "functions/verify_pin.h"
@@ -57,6 +59,14 @@ namespace callgate::app {
 
 Services::Services() = default;
 Services::~Services() = default;
+
+Status buildStaffTotp(const std::string& otpSecret, Services& s) {
+  auto cipher = StateCipher::derive(otpSecret, "stafftot", 1);
+  if (!cipher.ok()) return Error(cipher.error().code(), "OTP secret: " + cipher.error().message());
+  s.staffTotpCipher = std::move(*cipher);
+  s.staffTotp = std::make_unique<OathStaffTotp>(*s.staffTotpCipher, *s.random, "callgate");
+  return okStatus();
+}
 
 Result<std::string> otpKey(const Config& config) {
   if (const char* env = std::getenv("CALLGATE_OTP_SECRET"); env && *env) {
@@ -270,6 +280,9 @@ Result<std::unique_ptr<Services>> buildServices(const Config& config) {
   PinDeps pinDeps{*s->customers, *s->credentials, *s->credentialVerifier,
                   *s->clock,     *s->audit,       config.pinLockout};
   s->functions.add(std::make_unique<VerifyPin>(pinDeps, ledger));
+  if (Status t = buildStaffTotp(*key, *s); !t.ok()) return t.error();
+  s->staffSignIn = std::make_unique<StaffSignIn>(*s->staff, *s->pinHasher, *s->staffTotp,
+                                                 *s->hasher, *s->random, *s->clock, *s->audit);
   // Self-service unlock: the code goes out through send-otp (its limits, caps and checks).
   s->functions.add(std::make_unique<SendUnlockCode>(
       UnlockCodeDeps{*s->customers, *s->credentials, *s->clock, *s->audit, config.pinLockout},

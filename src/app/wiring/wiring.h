@@ -44,6 +44,9 @@ class BackoffClock;
 class KannelDlrToken;
 class VoiceSessionStore;
 class StateCipher;
+class StaffStore;
+class StaffTotp;
+class StaffSignIn;
 class SigningKeyStore;
 class SecretFingerprintStore;
 class CallbackStore;
@@ -93,6 +96,12 @@ struct Services {
   // issue-action-link); the ledger borrows the store.
   std::unique_ptr<ContactAuthStore> contactAuth;
   std::unique_ptr<ContactAuthLedger> contactAuthLedger;
+  // Console staff: their accounts and sessions, the TOTP second factor (seeds sealed with a
+  // subkey of the OTP secret, never stored) and the sign-in over both.
+  std::unique_ptr<StaffStore> staff;
+  std::unique_ptr<StateCipher> staffTotpCipher;
+  std::unique_ptr<StaffTotp> staffTotp;
+  std::unique_ptr<StaffSignIn> staffSignIn;
   // The signed verdict every transfer carries (and issue-verdict answers), from the ledger.
   std::unique_ptr<VerdictSigner> verdictSigner;
   std::unique_ptr<VerdictIssuer> verdicts;
@@ -131,6 +140,10 @@ Result<std::unique_ptr<Services>> buildStorage(const Config& config);
 // [audit] checkpoint_every records; the ring must outlive the log.
 std::unique_ptr<AuditLog> buildAuditLog(const Config& config, const Clock& clock,
                                         token::KeyRing* keys = nullptr);
+
+// The console's TOTP check, its seeds sealed with a subkey of `otpSecret` (the OTP secret every
+// node shares), into s.staffTotpCipher and s.staffTotp. Needs s.random.
+Status buildStaffTotp(const std::string& otpSecret, Services& s);
 
 // The PIN hasher: argon2id with the config's cost, peppered with CALLGATE_PIN_PEPPER (64 hex) if
 // set, else the key in security.pin_pepper_file (created 0600 on first use). For the CLI commands

@@ -176,16 +176,46 @@ ALTER TABLE customers ADD COLUMN region TEXT COLLATE "C";
 CREATE INDEX customers_by_region ON customers (region);
 )sql";
 
-// v8 (6 and 7 are the staff console's): the operator console's searches; see the SQLite schema
-// (v15 there). right(phone, 4) is what findByPhoneSuffix filters on first.
+// v8 (the number reserved for it: 6 is the staff accounts', 7 the agent screen's): the operator
+// console's searches; see the SQLite schema (v15 there). right(phone, 4) is what findByPhoneSuffix
+// filters on first.
 constexpr const char* kConsoleOperator = R"sql(
 CREATE INDEX customers_by_last4 ON customers (right(phone, 4));
 CREATE INDEX sms_messages_by_created ON sms_messages (created_at_ms, id);
 )sql";
 
 // Append only: schema_migrations holds one row per entry applied (version = index + 1).
-constexpr const char* kMigrations[] = {kV1,           kCallbacks,      kContactAuth,
-                                       kPinLockUntil, kCustomerRegion, kConsoleOperator};
+// 6: staff accounts for the console and their sessions (see the SQLite schema's v13).
+constexpr const char* kStaff = R"sql(
+CREATE TABLE staff (
+  username TEXT PRIMARY KEY,
+  role TEXT NOT NULL CHECK (role IN ('agent', 'supervisor', 'admin')),
+  password_hash TEXT NOT NULL,
+  totp_seed TEXT NOT NULL,
+  failures INTEGER NOT NULL DEFAULT 0,
+  locked_until_ms BIGINT NOT NULL DEFAULT 0,
+  last_totp_step BIGINT NOT NULL DEFAULT 0,
+  last_sign_in_ms BIGINT NOT NULL DEFAULT 0,
+  created_at_ms BIGINT NOT NULL,
+  epoch BIGINT NOT NULL DEFAULT 1
+);
+
+CREATE TABLE staff_sessions (
+  id_hash TEXT PRIMARY KEY,
+  username TEXT NOT NULL,
+  epoch BIGINT NOT NULL,
+  csrf_token TEXT NOT NULL,
+  created_at_ms BIGINT NOT NULL,
+  last_seen_ms BIGINT NOT NULL,
+  expires_at_ms BIGINT NOT NULL
+);
+
+CREATE INDEX staff_sessions_by_last_seen ON staff_sessions (last_seen_ms);
+CREATE INDEX staff_sessions_by_expiry ON staff_sessions (expires_at_ms);
+)sql";
+
+constexpr const char* kMigrations[] = {
+    kV1, kCallbacks, kContactAuth, kPinLockUntil, kCustomerRegion, kStaff, kConsoleOperator};
 
 }  // namespace
 

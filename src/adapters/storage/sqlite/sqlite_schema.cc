@@ -233,10 +233,42 @@ ALTER TABLE customers ADD COLUMN region TEXT;
 CREATE INDEX customers_by_region ON customers (region);
 )sql";
 
-// v15 (13 and 14 are the staff console's): what the operator console reads. The customers a
-// caller's last digits name (CustomerStore::findByPhoneSuffix) through an index on the last
-// four digits of the number, so a search reads the few rows sharing them, not the table; the
-// newest SMS messages (SmsMessageStore::recent) without a sort.
+// v13: staff accounts for the console and their sessions (core/staff.h). A session counts only
+// while its epoch is its account's (a reset bumps it). Sessions are keyed by the keyed hash of
+// the cookie's token, never the token.
+constexpr const char* kStaff = R"sql(
+CREATE TABLE staff (
+  username TEXT PRIMARY KEY,
+  role TEXT NOT NULL CHECK (role IN ('agent', 'supervisor', 'admin')),
+  password_hash TEXT NOT NULL,
+  totp_seed TEXT NOT NULL,
+  failures INTEGER NOT NULL DEFAULT 0,
+  locked_until_ms INTEGER NOT NULL DEFAULT 0,
+  last_totp_step INTEGER NOT NULL DEFAULT 0,
+  last_sign_in_ms INTEGER NOT NULL DEFAULT 0,
+  created_at_ms INTEGER NOT NULL,
+  epoch INTEGER NOT NULL DEFAULT 1
+) WITHOUT ROWID;
+
+CREATE TABLE staff_sessions (
+  id_hash TEXT PRIMARY KEY,
+  username TEXT NOT NULL,
+  epoch INTEGER NOT NULL,
+  csrf_token TEXT NOT NULL,
+  created_at_ms INTEGER NOT NULL,
+  last_seen_ms INTEGER NOT NULL,
+  expires_at_ms INTEGER NOT NULL
+) WITHOUT ROWID;
+
+CREATE INDEX staff_sessions_by_last_seen ON staff_sessions (last_seen_ms);
+CREATE INDEX staff_sessions_by_expiry ON staff_sessions (expires_at_ms);
+)sql";
+
+// v15 (the number reserved for it: 13 is the staff accounts', 14 the agent screen's): what the
+// operator console reads. The customers a caller's last digits name
+// (CustomerStore::findByPhoneSuffix) through an index on the last four digits of the number, so a
+// search reads the few rows sharing them, not the table; the newest SMS messages
+// (SmsMessageStore::recent) without a sort.
 constexpr const char* kConsoleOperator = R"sql(
 CREATE INDEX customers_by_last4 ON customers (substr(phone, -4));
 CREATE INDEX sms_messages_by_created ON sms_messages (created_at_ms, id);
@@ -244,9 +276,9 @@ CREATE INDEX sms_messages_by_created ON sms_messages (created_at_ms, id);
 
 // Append only: a database's user_version counts how many of these it has applied.
 constexpr const char* kMigrations[] = {
-    kV1,           kCredentials,    kActionGrants,   kMembers,   kTokenStates,
-    kSmsMessages,  kVoiceSessions,  kClusterState,   kCallbacks, kContactAuth,
-    kPinLockUntil, kCustomerRegion, kConsoleOperator};
+    kV1,           kCredentials,    kActionGrants, kMembers,        kTokenStates,
+    kSmsMessages,  kVoiceSessions,  kClusterState, kCallbacks,      kContactAuth,
+    kPinLockUntil, kCustomerRegion, kStaff,        kConsoleOperator};
 
 }  // namespace
 
