@@ -89,7 +89,9 @@ console::OperatorDeps operatorConsoleDeps(const Config& config, const Services& 
   return console::OperatorDeps{
       console::CustomersDeps{*services.customers, *services.credentials, services.pinHasher.get(),
                              *services.audit, *services.clock, config.pinLockout},
-      console::SmsDeps{services.smsMessages.get()},
+      // The outbox sender records no messages (the store exists but stays empty): say so.
+      console::SmsDeps{config.sms.primary() == SmsProvider::kOutbox ? nullptr
+                                                                    : services.smsMessages.get()},
       console::AuditDeps{config.auditLog,
                          [ring] {
                            audit::PublicKeys keys;
