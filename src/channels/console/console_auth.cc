@@ -216,6 +216,18 @@ void ConsoleAuth::addRoutes(http::Router& router) const {
   router.add(
       "POST", "/console/logout", [this](const http::Request& r) { return signOut(r); },
       http::Lane::kWorker);
+  addGuarded(router, *this, "GET", "/console/account", StaffRole::kAgent,
+             [](const http::Request&, const StaffPrincipal& viewer) {
+               const std::string body =
+                   "<p>Signed in as <strong>" + web::escapeHtml(viewer.username) + "</strong>, " +
+                   std::string(staffRoleName(viewer.role)) +
+                   ".</p><p class=\"muted\">A session ends after 30 minutes without use, 12 hours "
+                   "after sign-in, when you sign out, or when an administrator resets your "
+                   "account (<code>callgate staff reset</code>).</p><form method=\"post\" "
+                   "action=\"/console/logout\">" +
+                   csrfField(viewer) + "<button type=\"submit\">Sign out</button></form>";
+               return consolePage(viewer, "Your account", "", body);
+             });
   addConsoleStaticRoutes(router);
 }
 

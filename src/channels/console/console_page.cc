@@ -66,10 +66,10 @@ http::Response consolePage(const StaffPrincipal& viewer, std::string_view title,
                            std::initializer_list<std::string_view> scripts, int status) {
   const std::string header = navigation(viewer, active) +
                              "<form class=\"signout\" method=\"post\" action=\"/console/logout\">" +
-                             csrfField(viewer) + "<span class=\"who\">" +
+                             csrfField(viewer) + "<a class=\"who\" href=\"/console/account\">" +
                              web::escapeHtml(viewer.username) + " (" +
                              std::string(staffRoleName(viewer.role)) +
-                             ")</span> <button type=\"submit\">Sign out</button></form>";
+                             ")</a> <button type=\"submit\">Sign out</button></form>";
   return render(status, title, header, contentHtml, scripts);
 }
 
