@@ -104,7 +104,9 @@ std::string ConsoleAuth::sessionToken(const http::Request& request) const {
 
 bool ConsoleAuth::sameOrigin(const http::Request& request) const {
   const std::string& origin = request.header("origin");
-  if (!origin.empty()) {
+  // "null" is what a browser sends when it will not say (a form posted from a page whose
+  // Referrer-Policy is no-referrer, say): fall through to Fetch Metadata then.
+  if (!origin.empty() && origin != "null") {
     if (origin == options_.publicOrigin) return true;
     const std::string_view authority = authorityOf(origin);
     return !authority.empty() && authority == request.header("host");

@@ -80,7 +80,9 @@ http::Response consolePublicPage(std::string_view title, std::string_view conten
 
 void addConsoleSecurityHeaders(http::Response& response) {
   response.headers.emplace_back("Cache-Control", "no-store");
-  response.headers.emplace_back("Referrer-Policy", "no-referrer");
+  // same-origin: console URLs hold nothing secret, and no-referrer would make Chromium send
+  // "Origin: null" with the console's own forms.
+  response.headers.emplace_back("Referrer-Policy", "same-origin");
   response.headers.emplace_back("Content-Security-Policy", kContentSecurityPolicy);
   response.headers.emplace_back("X-Frame-Options", "DENY");
   response.headers.emplace_back("X-Content-Type-Options", "nosniff");
