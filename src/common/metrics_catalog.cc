@@ -61,6 +61,18 @@ CounterFamily& pinVerifies() {
   return f;
 }
 
+CounterFamily& staffSignIns() {
+  static CounterFamily& f = r().counter("callgate_staff_sign_ins_total",
+                                        "Console staff sign-in attempts, by outcome.", {"outcome"});
+  return f;
+}
+
+CounterFamily& staffLockouts() {
+  static CounterFamily& f = r().counter("callgate_staff_lockouts_total",
+                                        "Console staff accounts locked by wrong tries.", {});
+  return f;
+}
+
 CounterFamily& pinLockouts() {
   static CounterFamily& f = r().counter(
       "callgate_pin_lockouts_total",
@@ -254,6 +266,8 @@ void registerAll(std::string_view version) {
   pinLockouts();
   pinUnlockCodes();
   pinSelfServiceUnlocks();
+  staffSignIns();
+  staffLockouts();
   links();
   signedVerdicts();
   sms();
@@ -281,6 +295,8 @@ void registerAll(std::string_view version) {
   }
   for (std::string_view k : {"temporary", "permanent"}) pinLockouts().with({k});
   for (std::string_view o : {"sent", "not_sent"}) pinUnlockCodes().with({o});
+  for (std::string_view o : {"signed_in", "refused", "unavailable"}) staffSignIns().with({o});
+  staffLockouts().with({});
   for (std::string_view e : {"issued", "redeemed", "refused"}) links().with({e});
 }
 

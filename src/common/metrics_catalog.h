@@ -32,6 +32,10 @@ CounterFamily& pinLockouts();
 // {outcome: sent|not_sent} (not_sent: unknown or unlocked id, a send limit, a failed send)
 CounterFamily& pinUnlockCodes();
 CounterFamily& pinSelfServiceUnlocks();
+// {outcome: signed_in|refused|unavailable}: console staff sign-in attempts
+CounterFamily& staffSignIns();
+// console staff accounts locked by wrong tries
+CounterFamily& staffLockouts();
 // {event: issued|redeemed|refused}
 CounterFamily& links();
 // {channel: sip|twilio|connect, acr: none|callerid|1fa|2fa}
