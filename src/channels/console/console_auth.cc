@@ -132,7 +132,20 @@ std::optional<StaffPrincipal> ConsoleAuth::check(const http::Request& request, S
   }
   const StaffSessionView& session = **view;
   if (!roleAtLeast(session.role, minRole)) {
-    out = refusal(403, "your role may not do this");
+    if (isPage(request)) {
+      // A person followed a link: a page, with the navigation they may use.
+      const StaffPrincipal viewer{session.session.username, session.role,
+                                  session.session.csrfToken};
+      out = consolePage(viewer, "Not for your role", "",
+                        "<p class=\"notice error\" role=\"alert\">This page is for " +
+                            std::string(staffRoleName(minRole)) +
+                            "s and above; you are signed in as " +
+                            web::escapeHtml(session.session.username) + " (" +
+                            std::string(staffRoleName(session.role)) + ").</p>",
+                        {}, 403);
+    } else {
+      out = refusal(403, "your role may not do this");
+    }
     return std::nullopt;
   }
   if (!isPage(request)) {
