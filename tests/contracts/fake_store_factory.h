@@ -9,6 +9,7 @@
 #include "fakes/in_memory_callback_store.h"
 #include "fakes/in_memory_cluster_state.h"
 #include "fakes/in_memory_contact_auth_store.h"
+#include "fakes/in_memory_handoff_store.h"
 #include "fakes/in_memory_sms_message_store.h"
 
 namespace callgate::contracts {
@@ -28,6 +29,7 @@ class FakeStoreFactory {
   SecretFingerprintStore& secretFingerprints() { return secretFingerprints_; }
   CallbackStore& callbacks() { return callbacks_; }
   ContactAuthStore& contactAuth() { return contactAuth_; }
+  HandoffStore& handoffs() { return handoffs_; }
 
  private:
   callgate::testing::FakeClock clock_;
@@ -43,6 +45,7 @@ class FakeStoreFactory {
   callgate::testing::InMemorySecretFingerprintStore secretFingerprints_;
   callgate::testing::InMemoryCallbackStore callbacks_;
   callgate::testing::InMemoryContactAuthStore contactAuth_;
+  callgate::testing::InMemoryHandoffStore handoffs_;
 };
 
 }  // namespace callgate::contracts

@@ -17,6 +17,7 @@
 #include "adapters/storage/postgres/pg_customer_store.h"
 #include "adapters/storage/postgres/pg_database.h"
 #include "adapters/storage/postgres/pg_grant_store.h"
+#include "adapters/storage/postgres/pg_handoff_store.h"
 #include "adapters/storage/postgres/pg_member_store.h"
 #include "adapters/storage/postgres/pg_secret_fingerprint_store.h"
 #include "adapters/storage/postgres/pg_signing_key_store.h"
@@ -41,6 +42,7 @@ class PostgresStoreFactory {
   SmsMessageStore& smsMessages() { return smsMessages_; }
   CallbackStore& callbacks() { return callbacks_; }
   ContactAuthStore& contactAuth() { return contactAuth_; }
+  HandoffStore& handoffs() { return handoffs_; }
   SigningKeyStore& signingKeys() { return signingKeys_; }
   SecretFingerprintStore& secretFingerprints() { return secretFingerprints_; }
 
@@ -68,6 +70,7 @@ class PostgresStoreFactory {
   PgMemberStore members_{*db_};
   PgCallbackStore callbacks_{*db_};
   PgContactAuthStore contactAuth_{*db_};
+  PgHandoffStore handoffs_{*db_};
   PgTokenStateStore tokens_{*db_, clock_};
   PgVoiceSessionStore voiceSessions_{*db_};
   PgSmsMessageStore smsMessages_{*db_};

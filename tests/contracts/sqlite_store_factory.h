@@ -16,6 +16,7 @@
 #include "adapters/storage/sqlite/sqlite_customer_store.h"
 #include "adapters/storage/sqlite/sqlite_database.h"
 #include "adapters/storage/sqlite/sqlite_grant_store.h"
+#include "adapters/storage/sqlite/sqlite_handoff_store.h"
 #include "adapters/storage/sqlite/sqlite_member_store.h"
 #include "adapters/storage/sqlite/sqlite_secret_fingerprint_store.h"
 #include "adapters/storage/sqlite/sqlite_signing_key_store.h"
@@ -40,6 +41,7 @@ class SqliteStoreFactory {
   SmsMessageStore& smsMessages() { return smsMessages_; }
   CallbackStore& callbacks() { return callbacks_; }
   ContactAuthStore& contactAuth() { return contactAuth_; }
+  HandoffStore& handoffs() { return handoffs_; }
   SigningKeyStore& signingKeys() { return signingKeys_; }
   SecretFingerprintStore& secretFingerprints() { return secretFingerprints_; }
 
@@ -64,6 +66,7 @@ class SqliteStoreFactory {
   SqliteMemberStore members_{*db_};
   SqliteCallbackStore callbacks_{*db_};
   SqliteContactAuthStore contactAuth_{*db_};
+  SqliteHandoffStore handoffs_{*db_};
   SqliteTokenStateStore tokens_{*db_, clock_};
   SqliteVoiceSessionStore voiceSessions_{*db_};
   SqliteSmsMessageStore smsMessages_{*db_};
