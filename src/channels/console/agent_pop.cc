@@ -139,9 +139,10 @@ std::string popHtml(const Handoff& h) {
                          : auth                         ? "Authenticated caller"
                                                         : "Unverified caller");
   out += "</h2><p class=\"verdict\">";
-  out += auth ? "<span class=\"badge badge-auth\">Authenticated</span> "
-              : "<span class=\"badge badge-unauth\">Not authenticated</span> ";
-  if (auth) out += web::escapeHtml(describeMethods(h) + " (" + std::string(assuranceName(h.acr)) + ")");
+  out += auth ? "<span class=\"badge ok\">Authenticated</span> "
+              : "<span class=\"badge warn\">Not authenticated</span> ";
+  if (auth)
+    out += web::escapeHtml(describeMethods(h) + " (" + std::string(assuranceName(h.acr)) + ")");
   out += "</p><dl>";
   row(out, "Handed over", formatRfc3339(h.at), "at");
   row(out, "Queue", h.queue);
