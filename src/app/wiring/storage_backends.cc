@@ -11,6 +11,7 @@
 #include "adapters/storage/postgres/pg_customer_store.h"
 #include "adapters/storage/postgres/pg_database.h"
 #include "adapters/storage/postgres/pg_grant_store.h"
+#include "adapters/storage/postgres/pg_handoff_store.h"
 #include "adapters/storage/postgres/pg_member_store.h"
 #include "adapters/storage/postgres/pg_secret_fingerprint_store.h"
 #include "adapters/storage/postgres/pg_signing_key_store.h"
@@ -24,6 +25,7 @@
 #include "adapters/storage/sqlite/sqlite_customer_store.h"
 #include "adapters/storage/sqlite/sqlite_database.h"
 #include "adapters/storage/sqlite/sqlite_grant_store.h"
+#include "adapters/storage/sqlite/sqlite_handoff_store.h"
 #include "adapters/storage/sqlite/sqlite_member_store.h"
 #include "adapters/storage/sqlite/sqlite_secret_fingerprint_store.h"
 #include "adapters/storage/sqlite/sqlite_signing_key_store.h"
@@ -59,6 +61,7 @@ Status openSqliteStorage(const StorageConfig& storage, Services& s) {
   s.members = std::make_unique<SqliteMemberStore>(d);
   s.callbacks = std::make_unique<SqliteCallbackStore>(d);
   s.contactAuth = std::make_unique<SqliteContactAuthStore>(d);
+  s.handoffs = std::make_unique<SqliteHandoffStore>(d);
   s.voiceSessions = std::make_unique<SqliteVoiceSessionStore>(d);
   s.tokenStates = std::make_unique<SqliteTokenStateStore>(d, *s.clock);
   s.smsMessages = std::make_unique<SqliteSmsMessageStore>(d);
@@ -90,6 +93,7 @@ Status openPostgresStorage(const StorageConfig& storage, Services& s) {
   s.members = std::make_unique<PgMemberStore>(d);
   s.callbacks = std::make_unique<PgCallbackStore>(d);
   s.contactAuth = std::make_unique<PgContactAuthStore>(d);
+  s.handoffs = std::make_unique<PgHandoffStore>(d);
   s.voiceSessions = std::make_unique<PgVoiceSessionStore>(d);
   s.tokenStates = std::make_unique<PgTokenStateStore>(d, *s.clock);
   s.smsMessages = std::make_unique<PgSmsMessageStore>(d);
