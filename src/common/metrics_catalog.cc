@@ -110,6 +110,15 @@ CounterFamily& signedVerdicts() {
   return f;
 }
 
+CounterFamily& handoffWrites() {
+  static CounterFamily& f =
+      r().counter("callgate_handoff_writes_total",
+                  "Handoff records written for the agent console (screen pops), by outcome; a "
+                  "failed write never fails the verdict or the call.",
+                  {"outcome"});
+  return f;
+}
+
 CounterFamily& sms() {
   static CounterFamily& f = r().counter(
       "callgate_sms_total", "Text messages handed to the SMS provider, by provider and outcome.",
@@ -270,6 +279,7 @@ void registerAll(std::string_view version) {
   staffLockouts();
   links();
   signedVerdicts();
+  handoffWrites();
   sms();
   smsDeliveryReports();
   smsProviderState();

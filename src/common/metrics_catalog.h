@@ -40,6 +40,8 @@ CounterFamily& staffLockouts();
 CounterFamily& links();
 // {channel: sip|twilio|connect, acr: none|callerid|1fa|2fa}
 CounterFamily& signedVerdicts();
+// {outcome: written|failed}: handoff records for the agent console (core/handoff.h)
+CounterFamily& handoffWrites();
 // {provider: outbox|twilio|sns|kannel|other, outcome: sent|failed}
 CounterFamily& sms();
 // {status: the provider's delivery status, one of smsStatusRank's words, else other}
