@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs every Debian package callgate's build, tests and benchmarks need, plus the browser
-# tests' one npm package (playwright-core, pinned by tests/browser/package-lock.json).
+# tests' npm packages (playwright-core and axe-core, pinned by tests/browser/package-lock.json).
 # Idempotent: when everything is present it only checks and returns (well under a second).
 set -euo pipefail
 
@@ -96,7 +96,7 @@ STAMP="$BROWSER_DIR/node_modules/.callgate-lock.sha256"
 want="$(sha256sum "$BROWSER_DIR/package-lock.json" | cut -d' ' -f1)"
 if [ ! -f "$STAMP" ] || [ "$(cat "$STAMP")" != "$want" ] \
    || [ ! -f "$BROWSER_DIR/node_modules/playwright-core/package.json" ]; then
-  echo "install-deps: npm ci in tests/browser (playwright-core)" >&2
+  echo "install-deps: npm ci in tests/browser (playwright-core, axe-core)" >&2
   (cd "$BROWSER_DIR" && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error \
                    --fetch-timeout=60000 --fetch-retries=2)
   echo "$want" > "$STAMP"

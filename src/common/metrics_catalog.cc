@@ -61,6 +61,18 @@ CounterFamily& pinVerifies() {
   return f;
 }
 
+CounterFamily& staffSignIns() {
+  static CounterFamily& f = r().counter("callgate_staff_sign_ins_total",
+                                        "Console staff sign-in attempts, by outcome.", {"outcome"});
+  return f;
+}
+
+CounterFamily& staffLockouts() {
+  static CounterFamily& f = r().counter("callgate_staff_lockouts_total",
+                                        "Console staff accounts locked by wrong tries.", {});
+  return f;
+}
+
 CounterFamily& pinLockouts() {
   static CounterFamily& f = r().counter(
       "callgate_pin_lockouts_total",
@@ -95,6 +107,15 @@ CounterFamily& signedVerdicts() {
       r().counter("callgate_signed_verdicts_total",
                   "Signed verdicts minted for hand-offs to agents, by channel and assurance level.",
                   {"channel", "acr"});
+  return f;
+}
+
+CounterFamily& handoffWrites() {
+  static CounterFamily& f =
+      r().counter("callgate_handoff_writes_total",
+                  "Handoff records written for the agent console (screen pops), by outcome; a "
+                  "failed write never fails the verdict or the call.",
+                  {"outcome"});
   return f;
 }
 
@@ -254,8 +275,11 @@ void registerAll(std::string_view version) {
   pinLockouts();
   pinUnlockCodes();
   pinSelfServiceUnlocks();
+  staffSignIns();
+  staffLockouts();
   links();
   signedVerdicts();
+  handoffWrites();
   sms();
   smsDeliveryReports();
   smsProviderState();
@@ -281,6 +305,8 @@ void registerAll(std::string_view version) {
   }
   for (std::string_view k : {"temporary", "permanent"}) pinLockouts().with({k});
   for (std::string_view o : {"sent", "not_sent"}) pinUnlockCodes().with({o});
+  for (std::string_view o : {"signed_in", "refused", "unavailable"}) staffSignIns().with({o});
+  staffLockouts().with({});
   for (std::string_view e : {"issued", "redeemed", "refused"}) links().with({e});
 }
 

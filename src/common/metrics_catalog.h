@@ -32,10 +32,16 @@ CounterFamily& pinLockouts();
 // {outcome: sent|not_sent} (not_sent: unknown or unlocked id, a send limit, a failed send)
 CounterFamily& pinUnlockCodes();
 CounterFamily& pinSelfServiceUnlocks();
+// {outcome: signed_in|refused|unavailable}: console staff sign-in attempts
+CounterFamily& staffSignIns();
+// console staff accounts locked by wrong tries
+CounterFamily& staffLockouts();
 // {event: issued|redeemed|refused}
 CounterFamily& links();
 // {channel: sip|twilio|connect, acr: none|callerid|1fa|2fa}
 CounterFamily& signedVerdicts();
+// {outcome: written|failed}: handoff records for the agent console (core/handoff.h)
+CounterFamily& handoffWrites();
 // {provider: outbox|twilio|sns|kannel|other, outcome: sent|failed}
 CounterFamily& sms();
 // {status: the provider's delivery status, one of smsStatusRank's words, else other}

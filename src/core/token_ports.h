@@ -53,6 +53,10 @@ class VerdictSigner {
   virtual ~VerdictSigner() = default;
   // The compact JWT; an error only when no key can sign just now.
   virtual Result<std::string> sign(const VerdictClaims& claims) = 0;
+  // callgate's own check of a verdict, as an agent side holding the JWKS would make it: the
+  // signature under one of the server's keys, then checkVerdictClaims (issuer, audience, binding,
+  // lifetime at `now`). kUnauthenticated naming the first thing wrong.
+  virtual Status verify(std::string_view jwt, const VerdictCheck& check, TimePoint now) = 0;
 };
 
 }  // namespace callgate

@@ -4,6 +4,7 @@
 
 #include "common/metrics_catalog.h"
 #include "core/phone.h"
+#include "functions/link_activity.h"
 
 namespace callgate {
 
@@ -120,6 +121,7 @@ Result<LinkView> ActionLinks::inspect(std::string_view code) {
   auto grant = find(code);
   if (!grant.ok()) return grant.error();
   if (!grant->has_value()) return LinkView{};
+  noteLinkActivity(handoffs_, deps_.clock, (*grant)->userId, LinkActivity::kOpened);
   return viewOf(**grant, stateAt(**grant, deps_.clock.now()));
 }
 
@@ -145,6 +147,7 @@ Result<LinkView> ActionLinks::redeem(std::string_view code) {
   deps_.audit.record(
       "link_redeemed",
       {{"grant", std::to_string(g.id)}, {"user_id", g.userId}, {"action", g.action}});
+  noteLinkActivity(handoffs_, deps_.clock, g.userId, LinkActivity::kRedeemed);
   return viewOf(g, LinkState::kValid);
 }
 

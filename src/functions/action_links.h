@@ -19,6 +19,7 @@
 
 #include "common/result.h"
 #include "core/action_grant.h"
+#include "core/handoff.h"
 #include "core/ports.h"
 
 namespace callgate {
@@ -98,11 +99,15 @@ class ActionLinks {
   void setPublicBaseUrl(std::string url);
   std::string publicBaseUrl() const;
   const LinkConfig& config() const { return deps_.config; }
+  // Where opening and redeeming a link are noted for the agent console (link_activity.h);
+  // nullptr = nowhere. Set while wiring, before any request.
+  void setHandoffs(HandoffStore* handoffs) { handoffs_ = handoffs; }
 
  private:
   Result<std::optional<Grant>> find(std::string_view code);
 
   LinkDeps deps_;
+  HandoffStore* handoffs_ = nullptr;
   mutable std::mutex mutex_;
   std::string publicBaseUrl_;  // guarded by mutex_
 };

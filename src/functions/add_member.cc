@@ -1,6 +1,7 @@
 #include "functions/add_member.h"
 
 #include "core/phone.h"
+#include "functions/link_activity.h"
 
 namespace callgate {
 
@@ -30,6 +31,7 @@ Result<Member> AddMember::add(const std::string& accountUserId, const MemberInpu
                                                           {"relationship", member.relationship}};
   if (!member.phone.empty()) fields.emplace_back("phone", maskPhone(member.phone));
   audit_.record("member_added", fields);
+  noteLinkActivity(handoffs_, clock_, accountUserId, LinkActivity::kMemberAdded);
   return member;
 }
 

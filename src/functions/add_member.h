@@ -8,6 +8,7 @@
 
 #include <string>
 
+#include "core/handoff.h"
 #include "core/member.h"
 #include "core/ports.h"
 
@@ -24,11 +25,16 @@ class AddMember {
   // store: for callers that must refuse a bad form before they spend something on it.
   Result<MemberInput> check(const MemberInput& input) const;
 
+  // Where an added member is noted for the agent console (link_activity.h); nullptr = nowhere.
+  // Set while wiring, before any request.
+  void setHandoffs(HandoffStore* handoffs) { handoffs_ = handoffs; }
+
  private:
   CustomerStore& customers_;
   MemberStore& members_;
   const Clock& clock_;
   AuditLog& audit_;
+  HandoffStore* handoffs_ = nullptr;
 };
 
 }  // namespace callgate

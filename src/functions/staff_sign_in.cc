@@ -4,6 +4,7 @@
 
 #include <array>
 
+#include "common/metrics_catalog.h"
 #include "core/action_grant.h"
 
 namespace callgate {
@@ -18,6 +19,7 @@ constexpr Seconds kTouchEvery{60};
 constexpr int kPurgeBatch = 64;
 
 StaffSignInResult unavailable() {
+  metrics::staffSignIns().with({"unavailable"}).inc();
   StaffSignInResult r;
   r.outcome = StaffSignInOutcome::kUnavailable;
   return r;
@@ -61,6 +63,7 @@ std::string StaffSignIn::randomToken() {
 
 void StaffSignIn::refuse(std::string_view username, std::string_view reason,
                          std::string_view remote) {
+  metrics::staffSignIns().with({"refused"}).inc();
   audit_.record("staff_sign_in_refused", {{"staff", std::string(username)},
                                           {"reason", std::string(reason)},
                                           {"remote", std::string(remote)}});
@@ -109,6 +112,7 @@ StaffSignInResult StaffSignIn::signIn(std::string_view typedName, std::string_vi
   const auto lockedNow = [&] {
     auto after = store_.find(name);
     if (after.ok() && after->has_value() && (*after)->lockedUntil > now) {
+      metrics::staffLockouts().with({}).inc();
       audit_.record("staff_locked",
                     {{"staff", name}, {"seconds", std::to_string(options_.lockFor.count())}});
     }
@@ -155,6 +159,7 @@ StaffSignInResult StaffSignIn::signIn(std::string_view typedName, std::string_vi
   if (auto purged = store_.removeExpiredSessions(now, options_.idle, kPurgeBatch); !purged) {
     spdlog::warn("event=staff_session_purge_failed error=\"{}\"", purged.error().message());
   }
+  metrics::staffSignIns().with({"signed_in"}).inc();
   audit_.record("staff_signed_in", {{"staff", name},
                                     {"role", std::string(staffRoleName(a.role))},
                                     {"remote", std::string(remote)}});

@@ -1,5 +1,7 @@
 #include "functions/verdict_issuer.h"
 
+#include <spdlog/spdlog.h>
+
 #include <algorithm>
 
 #include "common/metrics_catalog.h"
@@ -70,16 +72,71 @@ Result<IssuedVerdict> VerdictIssuer::issue(const VerdictRequest& request) {
                                         {"contact", request.contactId},
                                         {"acr", c.acr},
                                         {"jti", c.jti}});
+  recordHandoff(request, c, *jwt);
   return IssuedVerdict{std::move(*jwt), std::move(c)};
+}
+
+void VerdictIssuer::recordHandoff(const VerdictRequest& request, const VerdictClaims& c,
+                                  const std::string& jwt) {
+  if (deps_.handoffs == nullptr) return;
+  const TimePoint now = deps_.clock.now();
+  Handoff h;
+  h.at = now;
+  h.channel = verdictChannelName(c.channel);
+  h.callId = c.callId;
+  h.contactId = request.contactId;
+  h.queue = request.queue;
+  h.acr = c.acr;
+  h.amr = c.amr;
+  h.attestation = c.attestation;
+  // Who the caller is only when callgate established it: an unverified caller's claimed
+  // identity never reaches the agent as if it were (as with agentAttributes()).
+  if (c.authenticated() && !c.subject.empty()) {
+    h.userId = c.subject;
+    auto customer = deps_.customers.findByUserId(c.subject);
+    if (customer.ok() && customer->has_value()) {
+      const Customer& found = **customer;
+      h.displayName = found.firstName;
+      if (!found.lastName.empty()) {
+        h.displayName += h.displayName.empty() ? found.lastName : " " + found.lastName;
+      }
+      h.level = found.level;
+      h.language = found.language;
+    } else if (!customer.ok()) {
+      spdlog::warn("event=handoff_customer_unavailable contact={} error=\"{}\"", request.contactId,
+                   customer.error().message());
+    }
+  }
+  h.callerLast4 = lastDigitsOf(request.callerNumber);
+  h.jti = c.jti;
+  const Status checked =
+      deps_.signer.verify(jwt, VerdictCheck{options_.issuer, c.callId, c.target}, now);
+  h.tokenCheck = checked.ok() ? "valid" : checked.error().message();
+  if (request.callStarted != TimePoint{} && request.callStarted <= now) {
+    h.timeToVerdictMs = (now - request.callStarted).count();
+  }
+  if (Status s = deps_.handoffs->append(h, now - options_.handoffRetention); !s.ok()) {
+    metrics::handoffWrites().with({"failed"}).inc();
+    spdlog::error("event=handoff_write_failed contact={} error=\"{}\"", request.contactId,
+                  s.error().message());
+    return;
+  }
+  metrics::handoffWrites().with({"written"}).inc();
 }
 
 Result<StringMap> IssueVerdict::invoke(const FunctionRequest& request) {
   const ContactData& contact = request.contact;
   if (contact.contactId.empty())
     return Error::invalidArgument("issue-verdict needs the contact's ContactId");
-  auto verdict = issuer_.issue(VerdictRequest{VerdictChannel::kConnect, contact.contactId, "",
-                                              contact.contactId, contact.customerAddress,
-                                              contact.systemAddress, contact.attestation});
+  // The queue for the agent console: a "queue" parameter when the flow passes one (it calls
+  // this before its transfer block), else the contact's current queue.
+  std::string queue = contact.queue;
+  if (auto it = request.parameters.find("queue"); it != request.parameters.end()) {
+    queue = it->second;
+  }
+  auto verdict = issuer_.issue(VerdictRequest{
+      VerdictChannel::kConnect, contact.contactId, "", contact.contactId, contact.customerAddress,
+      contact.systemAddress, contact.attestation, std::move(queue)});
   if (!verdict.ok()) return verdict.error();
   const auto lifetime = verdict->claims.expiresAt - verdict->claims.issuedAt;
   return StringMap{

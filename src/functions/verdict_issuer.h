@@ -10,12 +10,18 @@
 // attribute `callgateVerdict` from $.External.verdict. Bound to the ContactId.
 //
 // Every verdict is audited (verdict_issued: channel, contact, acr, jti), never the token itself.
+// With a HandoffStore, every verdict also leaves a handoff record (core/handoff.h) for the agent
+// console's screen pop: the claims, the customer's name, level and language when authenticated,
+// the last digits of the caller's number, callgate's own check of the token just minted, and
+// the time from the call's start. A failed write is logged and counted
+// (callgate_handoff_writes_total{outcome="failed"}); it never fails the verdict.
 // Borrows everything it is given, which must outlive it. Thread-safe (the ports are). issue()
 // reads the database: call it from worker threads.
 #pragma once
 
 #include <string>
 
+#include "core/handoff.h"
 #include "core/phone.h"
 #include "core/ports.h"
 #include "core/token_ports.h"
@@ -30,6 +36,7 @@ struct VerdictOptions {
   std::string issuer;                          // iss: the tokens' issuer
   Seconds lifetime = kDefaultVerdictLifetime;  // clamped to 1..kMaxVerdictLifetime
   bool fullCallerNumber = false;               // the caller's number unmasked in the token
+  Seconds handoffRetention{7 * 24 * 3600};     // handoff records older than this are purged
 };
 
 // One call, as the channel knows it.
@@ -41,6 +48,8 @@ struct VerdictRequest {
   std::string callerNumber;  // as the channel gave it
   std::string dialled;
   Attestation attestation = Attestation::kNone;
+  std::string queue;        // the queue the flow transferred to ("" unknown), for the handoff
+  TimePoint callStarted{};  // when the call reached callgate (epoch = unknown)
 };
 
 struct IssuedVerdict {
@@ -56,6 +65,7 @@ struct VerdictDeps {
   const Clock& clock;
   AuditLog& audit;
   CallerIdTrust trust = CallerIdTrust::kAttested;
+  HandoffStore* handoffs = nullptr;  // nullptr = no handoff records
 };
 
 class VerdictIssuer {
@@ -66,6 +76,8 @@ class VerdictIssuer {
 
  private:
   Result<VerdictEvidence> evidence(const VerdictRequest& request);
+  void recordHandoff(const VerdictRequest& request, const VerdictClaims& claims,
+                     const std::string& jwt);
 
   VerdictDeps deps_;
   VerdictOptions options_;

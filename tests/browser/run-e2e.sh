@@ -21,5 +21,9 @@ if [ ! -f node_modules/playwright-core/package.json ]; then
   echo "FAIL: playwright-core is not installed in tests/browser/node_modules (run scripts/install-deps.sh)" >&2
   exit 1
 fi
+if [ ! -f node_modules/axe-core/axe.min.js ]; then
+  echo "FAIL: axe-core is not installed in tests/browser/node_modules (run scripts/install-deps.sh)" >&2
+  exit 1
+fi
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
 exec "$NODE" --test --test-reporter=spec --test-timeout=270000 ${1:-link_journey.test.mjs}

@@ -6,6 +6,7 @@
 #include "contracts/customer_store_contract.h"
 #include "contracts/fake_store_factory.h"
 #include "contracts/grant_store_contract.h"
+#include "contracts/handoff_store_contract.h"
 #include "contracts/member_store_contract.h"
 #include "contracts/secret_fingerprint_store_contract.h"
 #include "contracts/signing_key_store_contract.h"
@@ -30,5 +31,6 @@ INSTANTIATE_TYPED_TEST_SUITE_P(Fake, SecretFingerprintStoreContract, FakeStoreFa
 INSTANTIATE_TYPED_TEST_SUITE_P(Fake, CallbackStoreContract, FakeStoreFactory);
 INSTANTIATE_TYPED_TEST_SUITE_P(Fake, ContactAuthStoreContract, FakeStoreFactory);
 INSTANTIATE_TYPED_TEST_SUITE_P(Fake, StaffStoreContract, FakeStoreFactory);
+INSTANTIATE_TYPED_TEST_SUITE_P(Fake, HandoffStoreContract, FakeStoreFactory);
 
 }  // namespace callgate::contracts

@@ -9,6 +9,7 @@
 #include "fakes/in_memory_callback_store.h"
 #include "fakes/in_memory_cluster_state.h"
 #include "fakes/in_memory_contact_auth_store.h"
+#include "fakes/in_memory_handoff_store.h"
 #include "fakes/in_memory_sms_message_store.h"
 #include "fakes/in_memory_staff_store.h"
 
@@ -30,6 +31,7 @@ class FakeStoreFactory {
   CallbackStore& callbacks() { return callbacks_; }
   ContactAuthStore& contactAuth() { return contactAuth_; }
   StaffStore& staff() { return staff_; }
+  HandoffStore& handoffs() { return handoffs_; }
 
  private:
   callgate::testing::FakeClock clock_;
@@ -46,6 +48,7 @@ class FakeStoreFactory {
   callgate::testing::InMemoryCallbackStore callbacks_;
   callgate::testing::InMemoryContactAuthStore contactAuth_;
   callgate::testing::InMemoryStaffStore staff_;
+  callgate::testing::InMemoryHandoffStore handoffs_;
 };
 
 }  // namespace callgate::contracts

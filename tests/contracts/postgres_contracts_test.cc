@@ -5,6 +5,7 @@
 #include "contracts/credential_store_contract.h"
 #include "contracts/customer_store_contract.h"
 #include "contracts/grant_store_contract.h"
+#include "contracts/handoff_store_contract.h"
 #include "contracts/member_store_contract.h"
 #include "contracts/postgres_store_factory.h"
 #include "contracts/secret_fingerprint_store_contract.h"
@@ -30,5 +31,6 @@ INSTANTIATE_TYPED_TEST_SUITE_P(Postgres, SecretFingerprintStoreContract, Postgre
 INSTANTIATE_TYPED_TEST_SUITE_P(Postgres, CallbackStoreContract, PostgresStoreFactory);
 INSTANTIATE_TYPED_TEST_SUITE_P(Postgres, ContactAuthStoreContract, PostgresStoreFactory);
 INSTANTIATE_TYPED_TEST_SUITE_P(Postgres, StaffStoreContract, PostgresStoreFactory);
+INSTANTIATE_TYPED_TEST_SUITE_P(Postgres, HandoffStoreContract, PostgresStoreFactory);
 
 }  // namespace callgate::contracts

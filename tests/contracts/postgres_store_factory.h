@@ -17,6 +17,7 @@
 #include "adapters/storage/postgres/pg_customer_store.h"
 #include "adapters/storage/postgres/pg_database.h"
 #include "adapters/storage/postgres/pg_grant_store.h"
+#include "adapters/storage/postgres/pg_handoff_store.h"
 #include "adapters/storage/postgres/pg_member_store.h"
 #include "adapters/storage/postgres/pg_secret_fingerprint_store.h"
 #include "adapters/storage/postgres/pg_signing_key_store.h"
@@ -43,6 +44,7 @@ class PostgresStoreFactory {
   CallbackStore& callbacks() { return callbacks_; }
   ContactAuthStore& contactAuth() { return contactAuth_; }
   StaffStore& staff() { return staff_; }
+  HandoffStore& handoffs() { return handoffs_; }
   SigningKeyStore& signingKeys() { return signingKeys_; }
   SecretFingerprintStore& secretFingerprints() { return secretFingerprints_; }
 
@@ -71,6 +73,7 @@ class PostgresStoreFactory {
   PgCallbackStore callbacks_{*db_};
   PgContactAuthStore contactAuth_{*db_};
   PgStaffStore staff_{*db_};
+  PgHandoffStore handoffs_{*db_};
   PgTokenStateStore tokens_{*db_, clock_};
   PgVoiceSessionStore voiceSessions_{*db_};
   PgSmsMessageStore smsMessages_{*db_};

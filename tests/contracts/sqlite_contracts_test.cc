@@ -5,6 +5,7 @@
 #include "contracts/credential_store_contract.h"
 #include "contracts/customer_store_contract.h"
 #include "contracts/grant_store_contract.h"
+#include "contracts/handoff_store_contract.h"
 #include "contracts/member_store_contract.h"
 #include "contracts/secret_fingerprint_store_contract.h"
 #include "contracts/signing_key_store_contract.h"
@@ -30,5 +31,6 @@ INSTANTIATE_TYPED_TEST_SUITE_P(Sqlite, SecretFingerprintStoreContract, SqliteSto
 INSTANTIATE_TYPED_TEST_SUITE_P(Sqlite, CallbackStoreContract, SqliteStoreFactory);
 INSTANTIATE_TYPED_TEST_SUITE_P(Sqlite, ContactAuthStoreContract, SqliteStoreFactory);
 INSTANTIATE_TYPED_TEST_SUITE_P(Sqlite, StaffStoreContract, SqliteStoreFactory);
+INSTANTIATE_TYPED_TEST_SUITE_P(Sqlite, HandoffStoreContract, SqliteStoreFactory);
 
 }  // namespace callgate::contracts

@@ -16,6 +16,7 @@
 #include "adapters/storage/sqlite/sqlite_customer_store.h"
 #include "adapters/storage/sqlite/sqlite_database.h"
 #include "adapters/storage/sqlite/sqlite_grant_store.h"
+#include "adapters/storage/sqlite/sqlite_handoff_store.h"
 #include "adapters/storage/sqlite/sqlite_member_store.h"
 #include "adapters/storage/sqlite/sqlite_secret_fingerprint_store.h"
 #include "adapters/storage/sqlite/sqlite_signing_key_store.h"
@@ -42,6 +43,7 @@ class SqliteStoreFactory {
   CallbackStore& callbacks() { return callbacks_; }
   ContactAuthStore& contactAuth() { return contactAuth_; }
   StaffStore& staff() { return staff_; }
+  HandoffStore& handoffs() { return handoffs_; }
   SigningKeyStore& signingKeys() { return signingKeys_; }
   SecretFingerprintStore& secretFingerprints() { return secretFingerprints_; }
 
@@ -67,6 +69,7 @@ class SqliteStoreFactory {
   SqliteCallbackStore callbacks_{*db_};
   SqliteContactAuthStore contactAuth_{*db_};
   SqliteStaffStore staff_{*db_};
+  SqliteHandoffStore handoffs_{*db_};
   SqliteTokenStateStore tokens_{*db_, clock_};
   SqliteVoiceSessionStore voiceSessions_{*db_};
   SqliteSmsMessageStore smsMessages_{*db_};

@@ -19,6 +19,8 @@
 #include "channels/common/readiness.h"
 #include "channels/connect/connect_routes.h"
 #include "channels/console/console_auth.h"
+#include "channels/console/agent_routes.h"
+#include "channels/console/handoff_feed.h"
 #include "channels/oauth/oauth_routes.h"
 #include "channels/twilio_voice/voice_routes.h"
 #include "channels/twilio_voice/voice_runtime.h"
@@ -127,6 +129,9 @@ http::Router makeRouter(const Services& services, const Config& config,
   web::addMemberApiRoutes(router, web);
   addSmsRoutes(router, config, services);
   addMetricsRoute(router, config.metrics);
+  // The agent screen pop and the calls page, behind the staff sign-in.
+  console::addAgentRoutes(router, &consoleAuth,
+                          console::AgentRouteDeps{*services.handoffFeed, *services.clock});
   if (twilioVoice != nullptr) {
     twilio_voice::addTwilioVoiceRoutes(
         router, *twilioVoice, {config.twilioVoice.authToken, config.twilioVoice.publicBaseUrl});
@@ -198,6 +203,7 @@ int serveCommand(const Config& config) {
     return 1;
   }
   readiness->setListenerOpen("http", true);
+  (*services)->handoffFeed->start();  // the agent event streams' poller
   // The default public base URL is the listen address; with port 0 only now is the port known.
   if (config.publicBaseUrlDefaulted && (*services)->actionLinks) {
     const bool ipv6 = options.host.find(':') != std::string::npos;

@@ -11,6 +11,7 @@
 #include "adapters/storage/postgres/pg_customer_store.h"
 #include "adapters/storage/postgres/pg_database.h"
 #include "adapters/storage/postgres/pg_grant_store.h"
+#include "adapters/storage/postgres/pg_handoff_store.h"
 #include "adapters/storage/postgres/pg_member_store.h"
 #include "adapters/storage/postgres/pg_secret_fingerprint_store.h"
 #include "adapters/storage/postgres/pg_signing_key_store.h"
@@ -25,6 +26,7 @@
 #include "adapters/storage/sqlite/sqlite_customer_store.h"
 #include "adapters/storage/sqlite/sqlite_database.h"
 #include "adapters/storage/sqlite/sqlite_grant_store.h"
+#include "adapters/storage/sqlite/sqlite_handoff_store.h"
 #include "adapters/storage/sqlite/sqlite_member_store.h"
 #include "adapters/storage/sqlite/sqlite_secret_fingerprint_store.h"
 #include "adapters/storage/sqlite/sqlite_signing_key_store.h"
@@ -62,6 +64,7 @@ Status openSqliteStorage(const StorageConfig& storage, Services& s) {
   s.callbacks = std::make_unique<SqliteCallbackStore>(d);
   s.contactAuth = std::make_unique<SqliteContactAuthStore>(d);
   s.staff = std::make_unique<SqliteStaffStore>(d);
+  s.handoffs = std::make_unique<SqliteHandoffStore>(d);
   s.voiceSessions = std::make_unique<SqliteVoiceSessionStore>(d);
   s.tokenStates = std::make_unique<SqliteTokenStateStore>(d, *s.clock);
   s.smsMessages = std::make_unique<SqliteSmsMessageStore>(d);
@@ -94,6 +97,7 @@ Status openPostgresStorage(const StorageConfig& storage, Services& s) {
   s.callbacks = std::make_unique<PgCallbackStore>(d);
   s.contactAuth = std::make_unique<PgContactAuthStore>(d);
   s.staff = std::make_unique<PgStaffStore>(d);
+  s.handoffs = std::make_unique<PgHandoffStore>(d);
   s.voiceSessions = std::make_unique<PgVoiceSessionStore>(d);
   s.tokenStates = std::make_unique<PgTokenStateStore>(d, *s.clock);
   s.smsMessages = std::make_unique<PgSmsMessageStore>(d);

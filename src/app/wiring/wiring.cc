@@ -37,6 +37,7 @@
 #include "app/wiring/credential_verifiers.h"
 #include "app/wiring/lex_bots.h"
 #include "app/wiring/storage_backends.h"
+#include "channels/console/handoff_feed.h"
 #include "channels/twilio_voice/parked_call.h"
 #include "channels/twilio_voice/voice_runtime.h"
 #include "functions/action_links.h"
@@ -304,12 +305,15 @@ Result<std::unique_ptr<Services>> buildServices(const Config& config) {
           ? LinkNumberSource::kCustomerStore
           : LinkNumberSource::kSignIn));
   s->verdictSigner = std::make_unique<token::KeyRingVerdictSigner>(*s->keyRing);
+  s->handoffFeed = std::make_unique<console::HandoffFeed>(*s->handoffs);
+  s->actionLinks->setHandoffs(s->handoffFeed.get());
   s->verdicts = std::make_unique<VerdictIssuer>(
       VerdictDeps{ledger, *s->customers, *s->verdictSigner, *s->random, *s->clock, *s->audit,
-                  config.callerIdTrust},
+                  config.callerIdTrust, s->handoffFeed.get()},
       VerdictOptions{config.tokens.issuer, config.verdictTtl, config.verdictFullCallerNumber});
   s->functions.add(std::make_unique<IssueVerdict>(*s->verdicts));
   s->addMember = std::make_unique<AddMember>(*s->customers, *s->members, *s->clock, *s->audit);
+  s->addMember->setHandoffs(s->handoffFeed.get());
   if (Status r = addRoutingFunctions(config, *s); !r.ok()) return r.error();
   if (Status l = addExternalLambdas(config, *s); !l.ok()) return l.error();
   return s;

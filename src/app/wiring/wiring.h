@@ -25,6 +25,10 @@ class AuditLog;
 class TokenStateStore;
 class ContactAuthStore;
 class ContactAuthLedger;
+class HandoffStore;
+namespace console {
+class HandoffFeed;
+}  // namespace console
 class VerdictSigner;
 class VerdictIssuer;
 class TokenService;
@@ -102,6 +106,11 @@ struct Services {
   std::unique_ptr<StateCipher> staffTotpCipher;
   std::unique_ptr<StaffTotp> staffTotp;
   std::unique_ptr<StaffSignIn> staffSignIn;
+  // The agent console's screen pops: the store, and the node's feed over it (which verdicts,
+  // link pages and the add-member API write through, and every event stream reads from). The
+  // feed's poller is started by `serve` only.
+  std::unique_ptr<HandoffStore> handoffs;
+  std::unique_ptr<console::HandoffFeed> handoffFeed;
   // The signed verdict every transfer carries (and issue-verdict answers), from the ledger.
   std::unique_ptr<VerdictSigner> verdictSigner;
   std::unique_ptr<VerdictIssuer> verdicts;

@@ -104,7 +104,9 @@ std::string ConsoleAuth::sessionToken(const http::Request& request) const {
 
 bool ConsoleAuth::sameOrigin(const http::Request& request) const {
   const std::string& origin = request.header("origin");
-  if (!origin.empty()) {
+  // "null" is what a browser sends when it will not say (a form posted from a page whose
+  // Referrer-Policy is no-referrer, say): fall through to Fetch Metadata then.
+  if (!origin.empty() && origin != "null") {
     if (origin == options_.publicOrigin) return true;
     const std::string_view authority = authorityOf(origin);
     return !authority.empty() && authority == request.header("host");
@@ -130,7 +132,20 @@ std::optional<StaffPrincipal> ConsoleAuth::check(const http::Request& request, S
   }
   const StaffSessionView& session = **view;
   if (!roleAtLeast(session.role, minRole)) {
-    out = refusal(403, "your role may not do this");
+    if (isPage(request)) {
+      // A person followed a link: a page, with the navigation they may use.
+      const StaffPrincipal viewer{session.session.username, session.role,
+                                  session.session.csrfToken};
+      out = consolePage(viewer, "Not for your role", "",
+                        "<p class=\"notice error\" role=\"alert\">This page is for " +
+                            std::string(staffRoleName(minRole)) +
+                            "s and above; you are signed in as " +
+                            web::escapeHtml(session.session.username) + " (" +
+                            std::string(staffRoleName(session.role)) + ").</p>",
+                        {}, 403);
+    } else {
+      out = refusal(403, "your role may not do this");
+    }
     return std::nullopt;
   }
   if (!isPage(request)) {
@@ -216,6 +231,18 @@ void ConsoleAuth::addRoutes(http::Router& router) const {
   router.add(
       "POST", "/console/logout", [this](const http::Request& r) { return signOut(r); },
       http::Lane::kWorker);
+  addGuarded(router, *this, "GET", "/console/account", StaffRole::kAgent,
+             [](const http::Request&, const StaffPrincipal& viewer) {
+               const std::string body =
+                   "<p>Signed in as <strong>" + web::escapeHtml(viewer.username) + "</strong>, " +
+                   std::string(staffRoleName(viewer.role)) +
+                   ".</p><p class=\"muted\">A session ends after 30 minutes without use, 12 hours "
+                   "after sign-in, when you sign out, or when an administrator resets your "
+                   "account (<code>callgate staff reset</code>).</p><form method=\"post\" "
+                   "action=\"/console/logout\">" +
+                   csrfField(viewer) + "<button type=\"submit\">Sign out</button></form>";
+               return consolePage(viewer, "Your account", "", body);
+             });
   addConsoleStaticRoutes(router);
 }
 

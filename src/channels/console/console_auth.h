@@ -39,7 +39,8 @@ class ConsoleAuth final : public ConsoleGuard {
   std::optional<StaffPrincipal> check(const http::Request& request, StaffRole minRole,
                                       http::Response& refusal) const override;
 
-  // GET /console/login, POST /console/login (slow lane: argon2id), POST /console/logout.
+  // GET /console/login, POST /console/login (slow lane: argon2id), POST /console/logout,
+  // GET /console/account (who is signed in; any role), and the console's static files.
   void addRoutes(http::Router& router) const;
 
   const std::string& cookieName() const { return cookieName_; }

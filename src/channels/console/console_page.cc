@@ -66,10 +66,10 @@ http::Response consolePage(const StaffPrincipal& viewer, std::string_view title,
                            std::initializer_list<std::string_view> scripts, int status) {
   const std::string header = navigation(viewer, active) +
                              "<form class=\"signout\" method=\"post\" action=\"/console/logout\">" +
-                             csrfField(viewer) + "<span class=\"who\">" +
+                             csrfField(viewer) + "<a class=\"who\" href=\"/console/account\">" +
                              web::escapeHtml(viewer.username) + " (" +
                              std::string(staffRoleName(viewer.role)) +
-                             ")</span> <button type=\"submit\">Sign out</button></form>";
+                             ")</a> <button type=\"submit\">Sign out</button></form>";
   return render(status, title, header, contentHtml, scripts);
 }
 
@@ -80,7 +80,9 @@ http::Response consolePublicPage(std::string_view title, std::string_view conten
 
 void addConsoleSecurityHeaders(http::Response& response) {
   response.headers.emplace_back("Cache-Control", "no-store");
-  response.headers.emplace_back("Referrer-Policy", "no-referrer");
+  // same-origin: console URLs hold nothing secret, and no-referrer would make Chromium send
+  // "Origin: null" with the console's own forms.
+  response.headers.emplace_back("Referrer-Policy", "same-origin");
   response.headers.emplace_back("Content-Security-Policy", kContentSecurityPolicy);
   response.headers.emplace_back("X-Frame-Options", "DENY");
   response.headers.emplace_back("X-Content-Type-Options", "nosniff");

@@ -47,7 +47,8 @@ http::Response consolePublicPage(std::string_view title, std::string_view conten
 // The hidden form field that carries the viewer's CSRF token: put it in every <form method=post>.
 std::string csrfField(const StaffPrincipal& viewer);
 
-// Headers every console response carries (pages, JSON, event streams): no caching, no referrer,
+// Headers every console response carries (pages, JSON, event streams): no caching, no referrer
+// outside the console's origin,
 // the console's CSP, no framing, no MIME sniffing.
 void addConsoleSecurityHeaders(http::Response& response);
 

@@ -53,6 +53,7 @@ CallRun::CallRun(const CallDeps& deps, std::shared_ptr<const flow::Flow> flow, f
     : deps_(deps),
       session_(std::move(flow), std::move(info)),
       attestation_(attestation),
+      startedAt_(std::chrono::time_point_cast<Millis>(std::chrono::system_clock::now())),
       leg_(std::move(leg)),
       media_(std::move(media)),
       finished_(std::move(finished)),
@@ -391,8 +392,9 @@ void CallRun::transfer(const flow::TransferToQueue& t) {
   // The signed verdict reads the database: minted on a worker, then the REFER goes from here.
   phase_ = Phase::kTransferring;
   const flow::CallInfo& call = session_.state().call;
-  VerdictRequest request{VerdictChannel::kSip, leg_->callId(),     target,      contact,
-                         call.customerAddress, call.systemAddress, attestation_};
+  VerdictRequest request{
+      VerdictChannel::kSip, leg_->callId(), target,  contact,   call.customerAddress,
+      call.systemAddress,   attestation_,   t.queue, startedAt_};
   postWork(deps_.workers, [self = shared_from_this(), gen = generation_, target,
                            headers = std::move(headers), request = std::move(request)]() mutable {
     Result<IssuedVerdict> verdict = self->deps_.options.verdicts->issue(request);

@@ -173,6 +173,7 @@ class CallRun : public std::enable_shared_from_this<CallRun> {
   CallDeps deps_;
   flow::Session session_;
   Attestation attestation_;
+  const TimePoint startedAt_;  // when the INVITE was accepted: the handoff's time to verdict
   std::shared_ptr<sip::CallLeg> leg_;
   std::shared_ptr<rtp::MediaSession> media_;
   std::function<void()> finished_;

@@ -34,6 +34,7 @@ std::string ParkedCall::dump() const {
          {"attestation", attestationName(attestation)},
          {"session", session},
          {"transferred", transferred},
+         {"started_ms", toUnixMillis(startedAt)},
          {"agent", agent}};
   return j.dump(-1, ' ', false, Json::error_handler_t::replace);
 }
@@ -55,6 +56,9 @@ Result<ParkedCall> ParkedCall::parse(const std::string& text) {
   p.attestation = *parsed;
   if (const Json* session = field("session")) p.session = *session;
   if (const Json* t = field("transferred"); t && t->is_boolean()) p.transferred = t->get<bool>();
+  if (const Json* t = field("started_ms"); t && t->is_number_integer()) {
+    p.startedAt = fromUnixMillis(t->get<int64_t>());
+  }
   if (const Json* agent = field("agent"); agent && agent->is_object()) {
     for (auto e = agent->begin(); e != agent->end(); ++e) {
       if (e->is_string()) p.agent[e.key()] = e->get<std::string>();

@@ -44,6 +44,7 @@ struct ParkedCall {
   nlohmann::json session;  // Session::snapshot() while waiting; null once transferred
   Attributes agent;        // once transferred: what the agent was told (for the whisper)
   bool transferred = false;
+  TimePoint startedAt{};  // when the call came in (epoch: parked by an older release)
 
   // JSON text; parse() reads it back as untrusted input (every field type-checked, no throw).
   std::string dump() const;

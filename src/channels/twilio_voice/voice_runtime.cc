@@ -171,8 +171,8 @@ VoiceReply TwilioVoiceRuntime::incoming(const VoiceWebhook& hook, const std::str
   const flow::Action first = session.start();
   const Turn turn = runner_.run(session, first,
                                 {hook.callSid, attestation, sessionUrl(baseUrl, record.id),
-                                 record.version, hook.from, hook.to});
-  return finishTurn(std::move(record), session, turn, attestation, baseUrl);
+                                 record.version, hook.from, hook.to, now});
+  return finishTurn(std::move(record), session, turn, attestation, baseUrl, now);
 }
 
 VoiceReply TwilioVoiceRuntime::gather(const std::string& sessionId, int64_t step,
@@ -229,8 +229,9 @@ VoiceReply TwilioVoiceRuntime::gather(const std::string& sessionId, int64_t step
               : intentEvent(hook, *recognize, hook.callSid));
   const Turn turn = runner_.run(session, next,
                                 {hook.callSid, parked->attestation, sessionUrl(baseUrl, sessionId),
-                                 claimed.version, hook.from, hook.to});
-  return finishTurn(std::move(claimed), session, turn, parked->attestation, baseUrl);
+                                 claimed.version, hook.from, hook.to, parked->startedAt});
+  return finishTurn(std::move(claimed), session, turn, parked->attestation, baseUrl,
+                    parked->startedAt);
 }
 
 VoiceReply TwilioVoiceRuntime::failSafe(const Error& e, const std::string& callSid,
@@ -241,7 +242,7 @@ VoiceReply TwilioVoiceRuntime::failSafe(const Error& e, const std::string& callS
   // find nothing there and answer without a verdict (see whisper() and sessionStatus()).
   const std::string id = newSessionId();
   const Turn turn = runner_.failSafe(
-      {callSid, Attestation::kNone, sessionUrl(baseUrl, id), 0, "", ""}, flowQueue);
+      {callSid, Attestation::kNone, sessionUrl(baseUrl, id), 0, "", "", {}}, flowQueue);
   spdlog::info("event=call_end contact={} channel=twilio outcome={} authenticated=False", callSid,
                turn.outcome);
   // The verdict clock is SIP's only: Twilio's turns keep no answer time (-1).
@@ -257,7 +258,7 @@ VoiceReply TwilioVoiceRuntime::failSafe(const Error& e, const std::string& callS
 
 VoiceReply TwilioVoiceRuntime::finishTurn(VoiceSessionRecord record, const flow::Session& session,
                                           const Turn& turn, Attestation attestation,
-                                          const std::string& baseUrl) {
+                                          const std::string& baseUrl, TimePoint startedAt) {
   const std::string logFields = fields(record.callSid, record.id, turn.outcome);
   if (turn.end == Turn::End::kDisconnected) {
     releaseCall(record.callSid);
@@ -272,6 +273,7 @@ VoiceReply TwilioVoiceRuntime::finishTurn(VoiceSessionRecord record, const flow:
   }
   ParkedCall parked;
   parked.attestation = attestation;
+  parked.startedAt = startedAt;
   if (turn.end == Turn::End::kTransferred) {
     // Only the verdict is kept: the snapshot (with the last entry typed) is no longer needed.
     parked.transferred = true;

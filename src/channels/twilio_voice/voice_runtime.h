@@ -112,7 +112,7 @@ class TwilioVoiceRuntime {
 
   VoiceReply replay(const VoiceSessionRecord& record, const std::string& retryUrl);
   VoiceReply finishTurn(VoiceSessionRecord record, const flow::Session& session, const Turn& turn,
-                        Attestation attestation, const std::string& baseUrl);
+                        Attestation attestation, const std::string& baseUrl, TimePoint startedAt);
   // The store failed at `op`: one warn line, and the fail-safe TwiML (TurnRunner::failSafe) so
   // that Twilio never plays its "application error" to the caller.
   VoiceReply failSafe(const Error& e, const std::string& callSid, const std::string& baseUrl,

@@ -278,11 +278,12 @@ void TurnRunner::writeFailSafe(TwimlWriter& w, const std::string& flowQueue,
   turn.outcome = "fail-safe";
 }
 
-std::string TurnRunner::signedVerdict(const TurnContext& context, const std::string& target) const {
+std::string TurnRunner::signedVerdict(const TurnContext& context, const std::string& target,
+                                      const std::string& queue) const {
   if (options_.verdicts == nullptr) return {};
-  auto verdict = options_.verdicts->issue(VerdictRequest{VerdictChannel::kTwilio, context.callSid,
-                                                         target, context.callSid, context.caller,
-                                                         context.dialled, context.attestation});
+  auto verdict = options_.verdicts->issue(VerdictRequest{
+      VerdictChannel::kTwilio, context.callSid, target, context.callSid, context.caller,
+      context.dialled, context.attestation, queue, context.callStarted});
   if (verdict.ok()) return std::move(verdict->jwt);
   // No token is read as "not verified" by the agent side: the call still goes to the agent.
   spdlog::error("event=verdict_failed contact={} error=\"{}\"", context.callSid,
@@ -310,8 +311,11 @@ void TurnRunner::dial(TwimlWriter& w, const flow::TransferToQueue& transfer,
   if (target.kind == AgentTarget::Kind::kSip) {
     w.element("Sip", {},
               sipUriWithVerdict(target.address, turn.agentAttributes,
-                                signedVerdict(context, target.address)));
+                                signedVerdict(context, target.address, transfer.queue)));
   } else {
+    // A phone number cannot carry the token, but the verdict is still minted: its handoff record
+    // is the agent console's screen pop for this call.
+    (void)signedVerdict(context, "", transfer.queue);
     w.element("Number", {{"url", context.sessionUrl + "/whisper"}, {"method", "POST"}},
               target.address);
   }

@@ -52,6 +52,7 @@ struct TurnContext {
   int64_t step = 0;        // what the Gather's action URL names as ?step=
   std::string caller;      // the webhook's From and To, for the signed verdict ("" unknown)
   std::string dialled;
+  TimePoint callStarted{};  // when the call reached callgate (epoch = unknown), for the handoff
 };
 
 struct Turn {
@@ -103,7 +104,8 @@ class TurnRunner {
   void dial(TwimlWriter& w, const flow::TransferToQueue& transfer, const TurnContext& context,
             const XmlAttributes& sayAttrs, Turn& turn) const;
   // The signed verdict for a hand-off to `target`, or "" when none is configured or it failed.
-  std::string signedVerdict(const TurnContext& context, const std::string& target) const;
+  std::string signedVerdict(const TurnContext& context, const std::string& target,
+                            const std::string& queue) const;
   // TransferToNumber: the <Dial><Number> to the third party.
   void dialNumber(TwimlWriter& w, const flow::TransferToNumber& transfer,
                   const TurnContext& context, Turn& turn) const;

@@ -11,19 +11,50 @@ namespace callgate::speech {
 namespace {
 
 constexpr std::string_view kSorry = "Sorry, let's try again.";
+constexpr std::string_view kKeypadHint = "You can also use your keypad.";
 
 bool isSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
 
-std::string spacedDigits(const std::string& digits) {
-  std::string spaced;
-  for (char c : digits) {
-    if (!spaced.empty()) spaced.push_back(' ');
-    spaced.push_back(c);
+std::string lowerCase(std::string_view text) {
+  std::string out(text);
+  for (char& c : out) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
   }
-  return spaced;
+  return out;
+}
+
+// Whether a prompt already tells the caller about the keys (then the re-prompt needs no hint).
+bool mentionsKeys(const flow::PlayPrompt& prompt) {
+  const std::string text = lowerCase(prompt.text);
+  for (std::string_view word : {"keypad", "press", "enter", "type", "key in", "dial"}) {
+    if (text.find(word) != std::string::npos) return true;
+  }
+  return false;
 }
 
 }  // namespace
+
+std::vector<int> digitGroups(int length) {
+  if (length <= 5) return {length};
+  int fours = length / 4;
+  while (fours > 0 && (length - 4 * fours) % 3 != 0) --fours;
+  std::vector<int> groups((length - 4 * fours) / 3, 3);
+  groups.insert(groups.end(), static_cast<size_t>(fours), 4);
+  return groups;
+}
+
+std::string spacedDigits(const std::string& digits) {
+  std::string spaced;
+  size_t at = 0;
+  for (int group : digitGroups(static_cast<int>(digits.size()))) {
+    if (!spaced.empty()) spaced += ", ";
+    for (int i = 0; i < group; ++i, ++at) {
+      if (i > 0) spaced.push_back(' ');
+      spaced.push_back(digits[at]);
+    }
+  }
+  return spaced;
+}
 
 std::string readBackText(const std::string& digits) {
   return "I heard " + spacedDigits(digits) +
@@ -38,9 +69,11 @@ std::string alternativeText(const std::string& digits) {
 flow::PlayPrompt sorryPrompt(const flow::PlayPrompt& original) {
   flow::PlayPrompt out = original;
   if (!original.promptId.empty()) return out;  // a recording: replayed as it is
+  const std::string apology = mentionsKeys(original) || original.text.empty()
+                                  ? std::string(kSorry)
+                                  : std::string(kSorry) + " " + std::string(kKeypadHint);
   if (!original.ssml) {
-    out.text =
-        original.text.empty() ? std::string(kSorry) : std::string(kSorry) + " " + original.text;
+    out.text = original.text.empty() ? apology : apology + " " + original.text;
     return out;
   }
   // SSML: the apology becomes the first words inside <speak ...>. Anything else (no <speak> root)
@@ -50,8 +83,7 @@ flow::PlayPrompt sorryPrompt(const flow::PlayPrompt& original) {
   if (original.text.compare(at, 6, "<speak") != 0) return out;
   const size_t close = original.text.find('>', at);
   if (close == std::string::npos || original.text[close - 1] == '/') return out;
-  out.text = original.text.substr(0, close + 1) + std::string(kSorry) + " " +
-             original.text.substr(close + 1);
+  out.text = original.text.substr(0, close + 1) + apology + " " + original.text.substr(close + 1);
   return out;
 }
 

@@ -106,15 +106,28 @@ class SpeechTurn {
   Finished result_;
 };
 
-// The read-back of a confirmation turn: "I heard 1 2 3 4. If that is right, press 1 or say yes.
-// If not, press 2 or say no." Digits are spaced so text-to-speech says each one.
+// The read-back of a confirmation turn: "I heard 1 2 3 4, 5 6 7 8. If that is right, press 1 or
+// say yes. If not, press 2 or say no." Digits are spaced so text-to-speech says each one, and
+// grouped (digitGroups) with a comma between groups, where speech pauses, as people read numbers
+// out: a caller checks "1 2 3 4, 5 6 7 8" far more surely than eight digits in one breath.
 std::string readBackText(const std::string& digits);
+
+// The group lengths a number of `length` digits is read in: up to 5 digits as one group, longer
+// ones in groups of 3 and 4 (threes first, as many fours as fit): 6 -> 3 3, 7 -> 3 4, 8 -> 4 4,
+// 10 -> 3 3 4, 12 -> 4 4 4.
+std::vector<int> digitGroups(int length);
+
+// `digits` as read out: each digit a word, groups separated by ", " ("1 2 3 4, 5 6 7 8").
+std::string spacedDigits(const std::string& digits);
 
 // The read-back of an alternative after a no: "Sorry. Did you say 1 2 3 4? If so, press 1 or
 // say yes. If not, press 2 or say no."
 std::string alternativeText(const std::string& digits);
 
-// The prompt of a re-prompt (see the rules above).
+// The prompt of a re-prompt (see the rules above). When the prompt does not mention the keys
+// ("keypad", "press", "enter", "type", "dial"), the apology also offers them: "Sorry, let's try
+// again. You can also use your keypad." A caller the recogniser keeps missing learns the way
+// that always works before the last try, not after it.
 flow::PlayPrompt sorryPrompt(const flow::PlayPrompt& original);
 
 }  // namespace callgate::speech

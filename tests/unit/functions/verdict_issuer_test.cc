@@ -23,6 +23,11 @@ class ClaimsEchoSigner : public VerdictSigner {
     if (fail) return Error::unavailable("no key");
     return verdictClaimsJson(claims);
   }
+  Status verify(std::string_view jwt, const VerdictCheck& check, TimePoint now) override {
+    auto claims = parseVerdictClaimsJson(jwt);
+    if (!claims.ok()) return claims.error();
+    return checkVerdictClaims(*claims, check, now);
+  }
   bool fail = false;
 };
 
@@ -40,9 +45,15 @@ class VerdictIssuerTest : public ::testing::Test {
 
   VerdictClaims issue(const std::string& contact, Attestation attestation = Attestation::kNone,
                       const std::string& caller = kAdaPhone) {
-    auto v = issuer_.issue(VerdictRequest{VerdictChannel::kSip, "call-" + contact,
-                                          "sip:agent@pbx.example", contact, caller, "+18005550100",
-                                          attestation});
+    auto v = issuer_.issue(VerdictRequest{VerdictChannel::kSip,
+                                          "call-" + contact,
+                                          "sip:agent@pbx.example",
+                                          contact,
+                                          caller,
+                                          "+18005550100",
+                                          attestation,
+                                          "",
+                                          {}});
     EXPECT_TRUE(v.ok()) << (v.ok() ? "" : v.error().toString());
     auto parsed = parseVerdictClaimsJson(v.ok() ? v->jwt : "{}");
     EXPECT_TRUE(parsed.ok());
@@ -105,9 +116,10 @@ TEST_F(VerdictIssuerTest, LifetimeIsClampedToAMinuteAndEveryVerdictIsAudited) {
 TEST_F(VerdictIssuerTest, NoCallIdOrNoKeyIsAnError) {
   EXPECT_FALSE(issuer_.issue(VerdictRequest{}).ok());
   signer_.fail = true;
-  EXPECT_FALSE(
-      issuer_.issue(VerdictRequest{VerdictChannel::kSip, "x", "", "c7", "", "", Attestation::kNone})
-          .ok());
+  EXPECT_FALSE(issuer_
+                   .issue(VerdictRequest{
+                       VerdictChannel::kSip, "x", "", "c7", "", "", Attestation::kNone, "", {}})
+                   .ok());
 }
 
 TEST_F(VerdictIssuerTest, IssueVerdictIsBoundToTheConnectContactAndIgnoresItsAttributes) {

@@ -9,6 +9,7 @@
 #include <boost/beast/http/error.hpp>
 #include <exception>
 
+#include "adapters/net/http/connection_stream.h"
 #include "adapters/net/http/response_writer.h"
 #include "common/metrics_catalog.h"
 
@@ -64,6 +65,14 @@ void Connection::start() {
 void Connection::onServerStop() {
   stopRequested_ = true;
   if (state_ == State::kIdle) close();
+  if (state_ == State::kStreaming) {
+    // Streams never end by themselves: end this one now (what is queued, then the last chunk),
+    // and give a client that does not read a second, not the shutdown timeout.
+    stream_->close();
+    flushStream();
+    deadline_ = std::min(deadline_, Clock::now() + std::chrono::seconds(1));
+    armTimer();
+  }
 }
 
 void Connection::forceClose() { close(); }
@@ -206,7 +215,11 @@ void Connection::dispatch() {
   }
   const Router::Route* route = found.route;
   if (route->lane == Lane::kIoThread) {
-    writeResponse(runHandler(*route));
+    if (route->stream) {
+      startStream(runStreamHandler(*route), /*logged=*/false);
+    } else {
+      writeResponse(runHandler(*route));
+    }
     return;
   }
   const bool slow = route->lane == Lane::kSlow;
@@ -223,6 +236,15 @@ void Connection::dispatch() {
   asio::thread_pool& pool = slow ? shared_.slowWorkers : shared_.workers;
   asio::post(pool, [self = shared_from_this(), route, slow]() mutable {
     metrics::workerQueueDepth().with().sub();
+    if (route->stream) {
+      StreamReply reply = self->runStreamHandler(*route);
+      if (slow) self->shared_.slowRequests.fetch_sub(1);
+      auto ex = self->socket_.get_executor();
+      asio::post(ex, [self = std::move(self), reply = std::move(reply)]() mutable {
+        self->startStream(std::move(reply), /*logged=*/false);
+      });
+      return;
+    }
     Response response = self->runHandler(*route);
     if (slow) self->shared_.slowRequests.fetch_sub(1);
     // Logging here keeps its formatting cost off the io thread, the server's serial part.
@@ -243,6 +265,102 @@ Response Connection::runHandler(const Router::Route& route) {
     spdlog::error("event=http_handler_exception path={} what=unknown", route.path);
   }
   return jsonError(500, "internal error");
+}
+
+StreamReply Connection::runStreamHandler(const Router::Route& route) {
+  try {
+    return route.stream(request_);
+  } catch (const std::exception& e) {
+    spdlog::error("event=http_handler_exception path={} what=\"{}\"", route.path, e.what());
+  } catch (...) {
+    spdlog::error("event=http_handler_exception path={} what=unknown", route.path);
+  }
+  return StreamReply{jsonError(500, "internal error"), {}};
+}
+
+void Connection::startStream(StreamReply reply, bool logged) {
+  if (state_ == State::kClosed) return;
+  if (!reply.onOpen || request_.method == "HEAD") {
+    writeResponse(std::move(reply.response), logged);
+    return;
+  }
+  if (stopRequested_ || shared_.stopping.load(std::memory_order_relaxed)) {
+    writeResponse(jsonError(503, "the server is stopping"), logged);
+    return;
+  }
+  if (shared_.streams.fetch_add(1) >= shared_.options.maxStreams) {
+    shared_.streams.fetch_sub(1);
+    Response busy = jsonError(503, "too many open streams; retry later");
+    busy.headers.emplace_back("Retry-After", "5");
+    writeResponse(std::move(busy), logged);
+    return;
+  }
+  if (!logged) logAccess(reply.response);
+  const bool chunked = !http10_;
+  serializeStreamHead(reply.response, chunked, out_);
+  appendStreamChunk(out_, reply.response.body, chunked);
+  stream_ = std::make_shared<ConnectionStream>(weak_from_this(), socket_.get_executor(), chunked,
+                                               shared_.options.maxStreamQueueBytes);
+  state_ = State::kStreaming;
+  keepAlive_ = false;
+  streamWriting_ = true;
+  setDeadline(shared_.options.writeTimeout);
+  asio::async_write(
+      socket_, asio::buffer(out_),
+      [self = shared_from_this()](const error_code& ec, size_t) { self->onStreamWrite(ec); });
+  reply.onOpen(stream_);
+  discardInput();
+}
+
+void Connection::flushStream() {
+  if (state_ != State::kStreaming || streamWriting_) return;  // onStreamWrite flushes again
+  out_.clear();
+  const bool end = stream_->take(out_);
+  if (end) {
+    if (!http10_) out_.append(kLastChunk);
+    streamEnding_ = true;
+  }
+  if (out_.empty()) {
+    if (end) close();  // HTTP/1.0: the close ends the body
+    return;
+  }
+  streamWriting_ = true;
+  setDeadline(shared_.options.writeTimeout);
+  asio::async_write(
+      socket_, asio::buffer(out_),
+      [self = shared_from_this()](const error_code& ec, size_t) { self->onStreamWrite(ec); });
+}
+
+void Connection::onStreamWrite(const error_code& ec) {
+  streamWriting_ = false;
+  if (state_ != State::kStreaming) return;
+  if (ec || streamEnding_) {
+    close();
+    return;
+  }
+  deadline_ = Clock::time_point::max();  // no idle timeout on a stream, only the write timeout
+  flushStream();
+}
+
+void Connection::abortStream() {
+  if (state_ != State::kStreaming) return;
+  spdlog::warn("event=http_stream_overflow path={} error=\"the client does not read its stream\"",
+               logPath_ != nullptr ? std::string_view(*logPath_) : std::string_view("-"));
+  close();
+}
+
+void Connection::discardInput() {
+  // A streaming client sends nothing more; reading tells us at once when it goes away.
+  buffer_.clear();
+  socket_.async_read_some(buffer_.prepare(kReadChunk),
+                          [self = shared_from_this()](const error_code& ec, size_t) {
+                            if (self->state_ != State::kStreaming) return;
+                            if (ec) {
+                              self->close();
+                              return;
+                            }
+                            self->discardInput();
+                          });
 }
 
 void Connection::writeResponse(Response response, bool logged) {
@@ -308,6 +426,10 @@ void Connection::drain() {
 
 void Connection::close() {
   if (state_ == State::kClosed) return;
+  if (state_ == State::kStreaming) {
+    stream_->detach();
+    shared_.streams.fetch_sub(1);
+  }
   state_ = State::kClosed;
   error_code ignored;
   socket_.close(ignored);
@@ -353,6 +475,7 @@ void Connection::onTimer(const error_code& ec) {
     case State::kWriting:
     case State::kLingering:
     case State::kHandling:
+    case State::kStreaming:  // a write did not finish within the write timeout
     case State::kClosed:
       close();
       break;

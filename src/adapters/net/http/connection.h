@@ -26,6 +26,7 @@
 namespace callgate::http {
 
 class Connection;
+class ConnectionStream;
 
 // Owned by Server::Impl; outlives every Connection (see the member order there).
 struct ServerShared {
@@ -41,6 +42,7 @@ struct ServerShared {
   std::atomic<size_t> slowRequests{0};
   std::atomic<bool> stopping{false};
   std::atomic<size_t> connections{0};
+  std::atomic<size_t> streams{0};  // open streaming responses; compared with options.maxStreams
   PerAddressCount perAddress{options.maxConnectionsPerAddress};
   RefusalLog refusals{std::chrono::seconds(10)};
 
@@ -66,6 +68,10 @@ class Connection : public std::enable_shared_from_this<Connection> {
   // Server stop deadline passed: close whatever the state.
   void forceClose();
   boost::asio::any_io_executor executor() { return socket_.get_executor(); }
+  // For ConnectionStream, posted to our executor: write what its writers queued; disconnect a
+  // client that does not read.
+  void flushStream();
+  void abortStream();
 
  private:
   using Clock = std::chrono::steady_clock;
@@ -77,6 +83,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
     kHandling,   // a handler runs (maybe on a worker)
     kWriting,    // the response is being written
     kLingering,  // error response sent; draining input briefly so the peer reads it (no RST)
+    kStreaming,  // a streaming response (stream.h) is open; ends with the connection
     kClosed,
   };
 
@@ -87,6 +94,10 @@ class Connection : public std::enable_shared_from_this<Connection> {
   void sendContinue();
   void dispatch();
   Response runHandler(const Router::Route& route);
+  StreamReply runStreamHandler(const Router::Route& route);
+  void startStream(StreamReply reply, bool logged);
+  void onStreamWrite(const error_code& ec);
+  void discardInput();
   void writeResponse(Response response, bool logged = false);
   void onWrite(const error_code& ec, bool keepAlive);
   void fail(int status, std::string_view message);
@@ -109,6 +120,9 @@ class Connection : public std::enable_shared_from_this<Connection> {
   Request request_;
   std::optional<RequestParser> parser_;
   std::string out_;  // serialised response; reused so steady-state writes allocate nothing
+  std::shared_ptr<ConnectionStream> stream_;  // set in kStreaming
+  bool streamWriting_ = false;                // an async_write of stream bytes is in flight
+  bool streamEnding_ = false;                 // the bytes in flight end the stream
 
   State state_ = State::kIdle;
   bool keepAlive_ = true;

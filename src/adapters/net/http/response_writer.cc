@@ -83,29 +83,25 @@ std::string_view reasonPhrase(int status) {
   }
 }
 
-void serializeResponse(const Response& response, bool keepAlive, bool http10, std::string& out,
-                       bool headRequest) {
-  int status = response.status;
-  if (status < 100 || status > 999) status = 500;
-  out.clear();
+namespace {
+
+void appendStatusLine(std::string& out, int status) {
   out.append("HTTP/1.1 ");
   appendInt(out, static_cast<size_t>(status));
   out.push_back(' ');
   out.append(reasonPhrase(status));
   out.append("\r\nServer: callgate\r\n");
-  const bool hasBody = !(status == 204 || status == 304 || status < 200);
-  if (hasBody) {
-    if (!response.contentType.empty()) {
-      out.append("Content-Type: ");
-      out.append(safeHeaderText(response.contentType)
-                     ? std::string_view(response.contentType)
-                     : std::string_view("application/octet-stream"));
-      out.append("\r\n");
-    }
-    out.append("Content-Length: ");
-    appendInt(out, response.body.size());
-    out.append("\r\n");
-  }
+}
+
+void appendContentType(std::string& out, const Response& response) {
+  if (response.contentType.empty()) return;
+  out.append("Content-Type: ");
+  out.append(safeHeaderText(response.contentType) ? std::string_view(response.contentType)
+                                                  : std::string_view("application/octet-stream"));
+  out.append("\r\n");
+}
+
+void appendHeaders(std::string& out, const Response& response) {
   for (const auto& [name, value] : response.headers) {
     if (name.empty() || !safeHeaderText(name) || !safeHeaderText(value)) continue;
     out.append(name);
@@ -113,6 +109,35 @@ void serializeResponse(const Response& response, bool keepAlive, bool http10, st
     out.append(value);
     out.append("\r\n");
   }
+}
+
+}  // namespace
+
+void serializeStreamHead(const Response& response, bool chunked, std::string& out) {
+  int status = response.status;
+  if (status < 200 || status > 999 || status == 204 || status == 304) status = 500;
+  out.clear();
+  appendStatusLine(out, status);
+  appendContentType(out, response);
+  if (chunked) out.append("Transfer-Encoding: chunked\r\n");
+  appendHeaders(out, response);
+  out.append("Connection: close\r\n\r\n");
+}
+
+void serializeResponse(const Response& response, bool keepAlive, bool http10, std::string& out,
+                       bool headRequest) {
+  int status = response.status;
+  if (status < 100 || status > 999) status = 500;
+  out.clear();
+  appendStatusLine(out, status);
+  const bool hasBody = !(status == 204 || status == 304 || status < 200);
+  if (hasBody) {
+    appendContentType(out, response);
+    out.append("Content-Length: ");
+    appendInt(out, response.body.size());
+    out.append("\r\n");
+  }
+  appendHeaders(out, response);
   if (!keepAlive) {
     out.append("Connection: close\r\n");
   } else if (http10) {

@@ -21,4 +21,10 @@ std::string_view reasonPhrase(int status);
 void serializeResponse(const Response& response, bool keepAlive, bool http10, std::string& out,
                        bool headRequest = false);
 
+// Replaces `out` with the head of a streaming response (stream.h): status line, Server,
+// Content-Type, "Transfer-Encoding: chunked" when `chunked` (never a Content-Length), the
+// response's own headers (CR/LF-bearing ones dropped, as above) and "Connection: close" (the
+// connection ends with the stream). The body is not included.
+void serializeStreamHead(const Response& response, bool chunked, std::string& out);
+
 }  // namespace callgate::http

@@ -70,18 +70,25 @@ Router::PathEntry& Router::entryFor(const std::string& path) {
 }
 
 void Router::add(std::string method, std::string path, Handler handler, Lane lane) {
-  PathEntry& entry = entryFor(path);
+  addRoute(Route{std::move(method), std::move(path), std::move(handler), lane, {}});
+}
+
+void Router::addStream(std::string method, std::string path, StreamHandler handler, Lane lane) {
+  addRoute(Route{std::move(method), std::move(path), {}, lane, std::move(handler)});
+}
+
+void Router::addRoute(Route route) {
+  PathEntry& entry = entryFor(route.path);
   bool replaced = false;
   for (Route& r : entry.routes) {
-    if (r.method == method) {
-      r.handler = std::move(handler);
-      r.lane = lane;
+    if (r.method == route.method) {
+      r.handler = route.handler;
+      r.stream = route.stream;
+      r.lane = route.lane;
       replaced = true;
     }
   }
-  if (!replaced) {
-    entry.routes.push_back(Route{method, std::move(path), std::move(handler), lane});
-  }
+  if (!replaced) entry.routes.push_back(std::move(route));
   entry.allow.clear();
   for (const Route& r : entry.routes) {
     if (!entry.allow.empty()) entry.allow += ", ";

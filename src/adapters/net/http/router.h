@@ -6,11 +6,14 @@
 
 #include <functional>
 #include <map>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <unordered_map>
 #include <utility>
 #include <vector>
+
+#include "adapters/net/http/stream.h"
 
 namespace callgate::http {
 
@@ -48,6 +51,19 @@ Response jsonError(int status, std::string_view message);
 
 using Handler = std::function<Response(const Request&)>;
 
+// What a streaming handler (stream.h) answers. Without `onOpen` it is a plain response (a
+// refusal: 401, 403, 400 ...), sent as any other. With `onOpen`, `response` gives the status,
+// content type and headers of the stream and its body is the stream's first chunk; once those
+// are queued, `onOpen` is called with the sink, on the connection's strand (keep it short, never
+// block). If the stream cannot open (the stream cap is reached, the server is stopping, a HEAD
+// request), the client gets a plain answer instead (503, or the headers alone for HEAD) and
+// onOpen is never called.
+struct StreamReply {
+  Response response;
+  std::function<void(std::shared_ptr<StreamSink>)> onOpen;
+};
+using StreamHandler = std::function<StreamReply(const Request&)>;
+
 // Where a route's handler runs (DESIGN §2).
 enum class Lane {
   kIoThread,  // inline on the io thread: fast, never blocks (static pages, in-memory reads)
@@ -65,6 +81,7 @@ class Router {
     std::string path;
     Handler handler;
     Lane lane = Lane::kWorker;
+    StreamHandler stream;  // set (and `handler` empty) for a route added with addStream()
   };
 
   // Registers a handler. A later add() for the same method and path replaces the earlier one.
@@ -72,6 +89,9 @@ class Router {
   // segment of the request path, whose value the handler reads with Request::param(name).
   // Exact paths are looked up first; patterns are tried in the order they were added.
   void add(std::string method, std::string path, Handler handler, Lane lane = Lane::kWorker);
+  // Registers a streaming handler (stream.h), with the same rules as add().
+  void addStream(std::string method, std::string path, StreamHandler handler,
+                 Lane lane = Lane::kWorker);
 
   enum class Match { kFound, kNoPath, kNoMethod };
   struct Lookup {
@@ -97,6 +117,7 @@ class Router {
     std::vector<std::string> segments;  // split on '/', "{id}" kept as is
   };
   PathEntry& entryFor(const std::string& path);
+  void addRoute(Route route);
   std::unordered_map<std::string, PathEntry> paths_;
   std::vector<Pattern> patterns_;  // few, so a linear scan
 };

@@ -197,4 +197,6 @@ void Server::stop() {
 
 size_t Server::connectionCount() const { return impl_->shared.connections.load(); }
 
+size_t Server::streamCount() const { return impl_->shared.streams.load(); }
+
 }  // namespace callgate::http

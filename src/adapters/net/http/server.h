@@ -8,8 +8,10 @@
 // added with Lane::kSlow on a pool of `slowThreads` of their own (argon2id), others inline on the
 // io thread. Each connection's socket work is serialised on a strand
 // (plain io_context executor when there is a single io thread), and the response is written back
-// there. The Server owns its threads; start() and stop() must be called from a thread that is
-// not one of them (e.g. main). The Router is moved in and read-only afterwards.
+// there. A streaming route's sink (stream.h) may be written from any thread; its chunks are
+// written out on the connection's executor too. The Server owns its threads; start() and stop()
+// must be called from a thread that is not one of them (e.g. main). The Router is moved in and
+// read-only afterwards.
 #pragma once
 
 #include <chrono>
@@ -46,6 +48,11 @@ struct ServerOptions {
   // connection comes from the proxy's address: raise it there.
   size_t maxConnectionsPerAddress = 256;
   bool accessLog = true;  // one logfmt line per request at info level
+  // Streaming responses (stream.h): how many may be open at once (beyond it: 503), and how many
+  // bytes one may have waiting to be sent before its client counts as not reading and is
+  // disconnected.
+  size_t maxStreams = 1000;
+  size_t maxStreamQueueBytes = 256 * 1024;
 };
 
 class Server {
@@ -65,6 +72,8 @@ class Server {
 
   // Connections open right now (for tests and metrics). Thread-safe.
   size_t connectionCount() const;
+  // Streams (stream.h) open right now. Thread-safe.
+  size_t streamCount() const;
 
   struct Impl;
 

@@ -21,6 +21,17 @@ Result<std::string> KeyRingVerdictSigner::sign(const VerdictClaims& claims) {
   return signVerdict(claims, keys_.current()->signingKey());
 }
 
+Status KeyRingVerdictSigner::verify(std::string_view jwt, const VerdictCheck& check,
+                                    TimePoint now) {
+  const std::shared_ptr<const KeySet> keys = keys_.current();
+  auto claims = verifyVerdictSignature(jwt, [&](std::string_view kid) {
+    const Ed25519Key* key = keys->verificationKey(kid, now);
+    return key == nullptr ? nullptr : key->publicKey.data();
+  });
+  if (!claims.ok()) return claims.error();
+  return checkVerdictClaims(*claims, check, now);
+}
+
 Result<JwksKeys> JwksKeys::parse(std::string_view json) {
   const nlohmann::json doc = nlohmann::json::parse(json, nullptr, /*allow_exceptions=*/false);
   if (doc.is_discarded() || !doc.is_object() || !doc.contains("keys") || !doc["keys"].is_array())

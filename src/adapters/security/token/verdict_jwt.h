@@ -30,6 +30,8 @@ class KeyRingVerdictSigner : public VerdictSigner {
  public:
   explicit KeyRingVerdictSigner(KeyRing& keys) : keys_(keys) {}
   Result<std::string> sign(const VerdictClaims& claims) override;
+  // With the ring's verification keys (current and retired ones still within their retention).
+  Status verify(std::string_view jwt, const VerdictCheck& check, TimePoint now) override;
 
  private:
   KeyRing& keys_;

@@ -13,7 +13,7 @@ namespace {
 // pg_type OIDs of the two parameter types we send (server/catalog/pg_type_d.h).
 constexpr Oid kInt8Oid = 20;
 constexpr Oid kTextOid = 25;
-constexpr size_t kMaxParams = 16;
+constexpr size_t kMaxParams = 24;
 
 std::string trimmed(const char* message) {
   std::string s = message != nullptr ? message : "";

@@ -176,16 +176,7 @@ ALTER TABLE customers ADD COLUMN region TEXT COLLATE "C";
 CREATE INDEX customers_by_region ON customers (region);
 )sql";
 
-// v8 (the number reserved for it: 6 is the staff accounts', 7 the agent screen's): the operator
-// console's searches; see the SQLite schema (v15 there). right(phone, 4) is what findByPhoneSuffix
-// filters on first.
-constexpr const char* kConsoleOperator = R"sql(
-CREATE INDEX customers_by_last4 ON customers (right(phone, 4));
-CREATE INDEX sms_messages_by_created ON sms_messages (created_at_ms, id);
-)sql";
-
-// Append only: schema_migrations holds one row per entry applied (version = index + 1).
-// 6: staff accounts for the console and their sessions (see the SQLite schema's v13).
+// v6: staff accounts for the console and their sessions (see the SQLite schema's v13).
 constexpr const char* kStaff = R"sql(
 CREATE TABLE staff (
   username TEXT PRIMARY KEY,
@@ -214,8 +205,49 @@ CREATE INDEX staff_sessions_by_last_seen ON staff_sessions (last_seen_ms);
 CREATE INDEX staff_sessions_by_expiry ON staff_sessions (expires_at_ms);
 )sql";
 
-constexpr const char* kMigrations[] = {
-    kV1, kCallbacks, kContactAuth, kPinLockUntil, kCustomerRegion, kStaff, kConsoleOperator};
+// v7: handoffs, the console's screen pops; see the SQLite schema (v14 there). seq comes from
+// handoff_seq, taken under a transaction-scoped advisory lock that every writer of the table
+// holds until it commits, so seqs become visible in order on every node (a reader that saw seq n
+// never later finds a smaller one appear).
+constexpr const char* kHandoffs = R"sql(
+CREATE TABLE handoffs (
+  id BIGSERIAL PRIMARY KEY,
+  seq BIGINT NOT NULL UNIQUE,
+  at_ms BIGINT NOT NULL,
+  channel TEXT NOT NULL,
+  call_id TEXT NOT NULL,
+  contact_id TEXT NOT NULL DEFAULT '',
+  queue TEXT COLLATE "C" NOT NULL DEFAULT '',
+  acr TEXT NOT NULL,
+  amr TEXT NOT NULL DEFAULT '',
+  attestation TEXT NOT NULL DEFAULT '',
+  user_id TEXT COLLATE "C" NOT NULL DEFAULT '',
+  display_name TEXT NOT NULL DEFAULT '',
+  level TEXT NOT NULL DEFAULT '',
+  language TEXT NOT NULL DEFAULT '',
+  caller_last4 TEXT NOT NULL DEFAULT '',
+  jti TEXT NOT NULL DEFAULT '',
+  token_check TEXT NOT NULL DEFAULT '',
+  time_to_verdict_ms BIGINT NOT NULL DEFAULT -1,
+  link TEXT NOT NULL DEFAULT '',
+  link_at_ms BIGINT NOT NULL DEFAULT 0
+);
+CREATE INDEX handoffs_by_at ON handoffs (at_ms);
+CREATE INDEX handoffs_by_user ON handoffs (user_id, at_ms);
+CREATE SEQUENCE handoff_seq;
+)sql";
+
+// v8: the operator console's searches; see the SQLite schema (v15 there). right(phone, 4) is
+// what findByPhoneSuffix filters on first.
+constexpr const char* kConsoleOperator = R"sql(
+CREATE INDEX customers_by_last4 ON customers (right(phone, 4));
+CREATE INDEX sms_messages_by_created ON sms_messages (created_at_ms, id);
+)sql";
+
+// Append only: schema_migrations holds one row per entry applied (version = index + 1).
+constexpr const char* kMigrations[] = {kV1,           kCallbacks,      kContactAuth,
+                                       kPinLockUntil, kCustomerRegion, kStaff,
+                                       kHandoffs,     kConsoleOperator};
 
 }  // namespace
 

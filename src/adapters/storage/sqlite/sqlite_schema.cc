@@ -262,10 +262,43 @@ CREATE TABLE staff_sessions (
 
 CREATE INDEX staff_sessions_by_last_seen ON staff_sessions (last_seen_ms);
 CREATE INDEX staff_sessions_by_expiry ON staff_sessions (expires_at_ms);
+// v14: handoffs, the console's screen pops (HandoffStore, core/handoff.h). `id` names a handoff;
+// `seq` orders changes (taken from handoff_counter inside the writing transaction, and SQLite
+// has one writer at a time, so seqs become visible in order). handoffs_by_at serves the
+// retention purge and the recent window, handoffs_by_user the link-activity update.
+constexpr const char* kHandoffs = R"sql(
+CREATE TABLE handoffs (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  seq INTEGER NOT NULL UNIQUE,
+  at_ms INTEGER NOT NULL,
+  channel TEXT NOT NULL,
+  call_id TEXT NOT NULL,
+  contact_id TEXT NOT NULL DEFAULT '',
+  queue TEXT NOT NULL DEFAULT '',
+  acr TEXT NOT NULL,
+  amr TEXT NOT NULL DEFAULT '',
+  attestation TEXT NOT NULL DEFAULT '',
+  user_id TEXT NOT NULL DEFAULT '',
+  display_name TEXT NOT NULL DEFAULT '',
+  level TEXT NOT NULL DEFAULT '',
+  language TEXT NOT NULL DEFAULT '',
+  caller_last4 TEXT NOT NULL DEFAULT '',
+  jti TEXT NOT NULL DEFAULT '',
+  token_check TEXT NOT NULL DEFAULT '',
+  time_to_verdict_ms INTEGER NOT NULL DEFAULT -1,
+  link TEXT NOT NULL DEFAULT '',
+  link_at_ms INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX handoffs_by_at ON handoffs (at_ms);
+CREATE INDEX handoffs_by_user ON handoffs (user_id, at_ms);
+CREATE TABLE handoff_counter (
+  name TEXT PRIMARY KEY,
+  value INTEGER NOT NULL
+) WITHOUT ROWID;
+INSERT INTO handoff_counter (name, value) VALUES ('seq', 0);
 )sql";
 
-// v15 (the number reserved for it: 13 is the staff accounts', 14 the agent screen's): what the
-// operator console reads. The customers a caller's last digits name
+// v15: what the operator console reads. The customers a caller's last digits name
 // (CustomerStore::findByPhoneSuffix) through an index on the last four digits of the number, so a
 // search reads the few rows sharing them, not the table; the newest SMS messages
 // (SmsMessageStore::recent) without a sort.
@@ -275,10 +308,10 @@ CREATE INDEX sms_messages_by_created ON sms_messages (created_at_ms, id);
 )sql";
 
 // Append only: a database's user_version counts how many of these it has applied.
-constexpr const char* kMigrations[] = {
-    kV1,           kCredentials,    kActionGrants, kMembers,        kTokenStates,
-    kSmsMessages,  kVoiceSessions,  kClusterState, kCallbacks,      kContactAuth,
-    kPinLockUntil, kCustomerRegion, kStaff,        kConsoleOperator};
+constexpr const char* kMigrations[] = {kV1,          kCredentials, kActionGrants,   kMembers,
+                                       kTokenStates, kSmsMessages, kVoiceSessions,  kClusterState,
+                                       kCallbacks,   kContactAuth, kPinLockUntil,   kCustomerRegion,
+                                       kStaff,       kHandoffs,    kConsoleOperator};
 
 }  // namespace
 

@@ -128,7 +128,13 @@ TEST_P(ConsoleAuthTest, APageWithoutASessionSendsToSignInAndComesBack) {
 
 TEST_P(ConsoleAuthTest, TheRoleDecides) {
   const std::string ann = signIn("ann");
-  EXPECT_EQ(send("GET", "/console/things", "", ann).status, 403);
+  const http::Response refused = send("GET", "/console/things", "", ann);
+  EXPECT_EQ(refused.status, 403);
+  EXPECT_EQ(refused.contentType, "text/html; charset=utf-8");
+  EXPECT_NE(refused.body.find("for admins and above; you are signed in as ann (agent)"),
+            std::string::npos);
+  EXPECT_EQ(refused.body.find("hello"), std::string::npos);
+  EXPECT_EQ(send("POST", "/console/things", "csrf=" + csrfOf(ann), ann).status, 403);
   const std::string bo = signIn("bo");
   const http::Response page = send("GET", "/console/things", "", bo);
   EXPECT_EQ(page.status, 200);

@@ -104,7 +104,7 @@ TEST_F(CallRunSpeechTest, ByDefaultEverySpokenEntryIsReadBack) {
   endPlay();
   speak();
   ASSERT_TRUE(media_->playing());
-  EXPECT_NE(spoken_.back().find("I heard 1 2 3 4 5 6 7 8"), std::string::npos) << spoken_.back();
+  EXPECT_NE(spoken_.back().find("I heard 1 2 3 4, 5 6 7 8"), std::string::npos) << spoken_.back();
   endPlay();
   press("1");
   EXPECT_EQ(spoken_.back(), "Got 12345678.");
@@ -197,7 +197,7 @@ TEST_F(CallRunSpeechTest, AnUnsureResultIsReadBackAndKeyOneTakesIt) {
   endPlay();
   speak();
   ASSERT_TRUE(media_->playing());
-  EXPECT_NE(spoken_.back().find("I heard 8 7 6 5 4 3 2 1"), std::string::npos) << spoken_.back();
+  EXPECT_NE(spoken_.back().find("I heard 8 7 6 5, 4 3 2 1"), std::string::npos) << spoken_.back();
   EXPECT_EQ(recognizer_.grammars.size(), 1u);
   endPlay();
   press("1");
@@ -228,11 +228,11 @@ TEST_F(CallRunSpeechTest, AfterANoTheNextReadingOfTheSameUtteranceIsOffered) {
   recognizer_.results.push_back({"no", 0.9, {}});
   start();
   endPlay();
-  speak();  // "I heard 1 2 3 4 5 6 7 8 ..."
+  speak();  // "I heard 1 2 3 4, 5 6 7 8 ..."
   endPlay();
   speak();  // "no"
   ASSERT_TRUE(media_->playing());
-  EXPECT_NE(spoken_.back().find("Did you say 1 2 3 4 5 6 7 6"), std::string::npos)
+  EXPECT_NE(spoken_.back().find("Did you say 1 2 3 4, 5 6 7 6"), std::string::npos)
       << spoken_.back();
   endPlay();
   press("1");

@@ -96,7 +96,7 @@ class TwilioGatherTest : public ::testing::Test {
   std::string render(const flow::CollectDigits& c) {
     flow::Session session(loadFlowText(readSourceFile(kShippedFlow)), flow::CallInfo{});
     TurnRunner runner(functions_, options_);
-    const Turn turn = runner.run(session, c, {"CA1", Attestation::kNone, kBase, 3, "", ""});
+    const Turn turn = runner.run(session, c, {"CA1", Attestation::kNone, kBase, 3, "", "", {}});
     EXPECT_EQ(turn.end, Turn::End::kWaiting);
     return turn.twiml;
   }

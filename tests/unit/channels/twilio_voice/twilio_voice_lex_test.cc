@@ -51,7 +51,7 @@ TEST(TwilioVoiceLexTest, GatherTakesKeysAndSpeechWithTheBotsWordsAsHints) {
   flow::Session session(loadFlowText(readSourceFile(kShippedFlow)), flow::CallInfo{});
   TurnRunner runner(functions, options);
   const Turn turn =
-      runner.run(session, recognizeIntent(), {"CA1", Attestation::kNone, kBase, 4, "", ""});
+      runner.run(session, recognizeIntent(), {"CA1", Attestation::kNone, kBase, 4, "", "", {}});
   EXPECT_EQ(turn.end, Turn::End::kWaiting);
   EXPECT_NE(turn.twiml.find("<Gather input=\"dtmf speech\" action=\"" + std::string(kBase) +
                             "/gather?step=4\" method=\"POST\" finishOnKey=\"#\" timeout=\"6\" "

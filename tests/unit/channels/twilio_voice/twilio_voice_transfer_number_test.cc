@@ -24,7 +24,7 @@ class TwilioTransferNumberTest : public ::testing::Test {
                              R"(, "Transitions": {}}]})";
     flow::Session session(loadFlowText(flow), flow::CallInfo{});
     TurnRunner runner(functions_, options_);
-    return runner.run(session, session.start(), {"CA1", Attestation::kNone, kBase, 1, "", ""});
+    return runner.run(session, session.start(), {"CA1", Attestation::kNone, kBase, 1, "", "", {}});
   }
   FunctionRegistry functions_;
   VoiceOptions options_;

@@ -125,7 +125,7 @@ TEST(SpeechTurnTest, ConfirmationBySpokenOne) {
 TEST(SpeechTurnTest, AlwaysConfirmReadsBackEvenConfidentSpeech) {
   SpeechTurn turn(collect(6, 6, /*alwaysConfirm=*/true), kTrusting);
   turn.start();
-  expectReadBack(turn.heard(said("one two three four five six", 1.0)), "1 2 3 4 5 6");
+  expectReadBack(turn.heard(said("one two three four five six", 1.0)), "1 2 3, 4 5 6");
   expectFinished(turn.heard(said("that's right")), "123456", "speech-confirmed");
 }
 
@@ -272,12 +272,14 @@ TEST(SpeechTurnTest, EventsBeforeStartAnswerTheFirstPrompt) {
 TEST(SpeechTurnTest, RepromptOfSsmlAndRecordedPrompts) {
   flow::PlayPrompt ssml{"<speak>Say your <emphasis>PIN</emphasis>.</speak>", true, ""};
   EXPECT_EQ(sorryPrompt(ssml).text,
-            "<speak>Sorry, let's try again. Say your <emphasis>PIN</emphasis>.</speak>");
+            "<speak>Sorry, let's try again. You can also use your keypad. Say your "
+            "<emphasis>PIN</emphasis>.</speak>");
   EXPECT_TRUE(sorryPrompt(ssml).ssml);
 
   flow::PlayPrompt ssmlAttrs{"  <speak xml:lang=\"en-US\">Hi</speak>", true, ""};
   EXPECT_EQ(sorryPrompt(ssmlAttrs).text,
-            "  <speak xml:lang=\"en-US\">Sorry, let's try again. Hi</speak>");
+            "  <speak xml:lang=\"en-US\">Sorry, let's try again. You can also use your keypad. "
+            "Hi</speak>");
 
   flow::PlayPrompt notSsml{"Hi there", true, ""};
   EXPECT_EQ(sorryPrompt(notSsml).text, "Hi there");  // no <speak> root: unchanged
@@ -384,7 +386,7 @@ TEST(SpeechTurnTest, ByDefaultEverySpokenEntryIsReadBack) {
   SpeechTurn turn(collect(8, 8));
   turn.start();
   expectReadBack(turn.heard(said("one two three four five six seven eight", 1.0)),
-                 "1 2 3 4 5 6 7 8");
+                 "1 2 3 4, 5 6 7 8");
   expectFinished(turn.keyed("1"), "12345678", "speech-confirmed");
 }
 
@@ -397,6 +399,36 @@ TEST(SpeechTurnTest, AnEmptyNbestListIsReadBackNotAccepted) {
   SpeechTurn strict(collect(4, 4), SpeechTurnOptions{1.0, 3});
   strict.start();
   expectReadBack(strict.heard(said("one two three four", 1.0)), "1 2 3 4");
+}
+
+TEST(SpeechTurnTest, LongNumbersAreReadBackInGroups) {
+  EXPECT_EQ(digitGroups(1), std::vector<int>({1}));
+  EXPECT_EQ(digitGroups(5), std::vector<int>({5}));
+  EXPECT_EQ(digitGroups(6), std::vector<int>({3, 3}));
+  EXPECT_EQ(digitGroups(7), std::vector<int>({3, 4}));
+  EXPECT_EQ(digitGroups(8), std::vector<int>({4, 4}));
+  EXPECT_EQ(digitGroups(9), std::vector<int>({3, 3, 3}));
+  EXPECT_EQ(digitGroups(10), std::vector<int>({3, 3, 4}));
+  EXPECT_EQ(digitGroups(11), std::vector<int>({3, 4, 4}));
+  EXPECT_EQ(digitGroups(16), std::vector<int>({4, 4, 4, 4}));
+  for (int n = 1; n <= kMaxSpokenDigits; ++n) {
+    int sum = 0;
+    for (int g : digitGroups(n)) sum += g;
+    EXPECT_EQ(sum, n);
+  }
+  EXPECT_EQ(readBackText("12345678").substr(0, 26), "I heard 1 2 3 4, 5 6 7 8. ");
+  EXPECT_EQ(alternativeText("9062745").substr(0, 33), "Sorry. Did you say 9 0 6, 2 7 4 5");
+}
+
+TEST(SpeechTurnTest, ARepromptOffersTheKeypadUnlessThePromptDoes) {
+  flow::PlayPrompt sayIt{"Please say your user id.", false, ""};
+  EXPECT_EQ(sorryPrompt(sayIt).text,
+            "Sorry, let's try again. You can also use your keypad. Please say your user id.");
+  for (const char* mentions : {"Please say or enter your user id.", "Say it, or press it.",
+                               "Use the Keypad or say it.", "Say or type your id."}) {
+    flow::PlayPrompt p{mentions, false, ""};
+    EXPECT_EQ(sorryPrompt(p).text, std::string(kSorryPrefix) + mentions);
+  }
 }
 
 TEST(SpeechTurnTest, ReadBackSpacesEveryDigit) {
