@@ -262,6 +262,8 @@ CREATE TABLE staff_sessions (
 
 CREATE INDEX staff_sessions_by_last_seen ON staff_sessions (last_seen_ms);
 CREATE INDEX staff_sessions_by_expiry ON staff_sessions (expires_at_ms);
+)sql";
+
 // v14: handoffs, the console's screen pops (HandoffStore, core/handoff.h). `id` names a handoff;
 // `seq` orders changes (taken from handoff_counter inside the writing transaction, and SQLite
 // has one writer at a time, so seqs become visible in order). handoffs_by_at serves the
