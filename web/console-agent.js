@@ -14,7 +14,7 @@
   var kMaxPops = 100;
 
   function setStatus(text) {
-    if (status) status.textContent = text;
+    if (status && status.textContent !== text) status.textContent = text;
   }
 
   function seconds(ms) {
@@ -118,12 +118,23 @@
 
   var source = new EventSource(list.getAttribute("data-stream"));
   source.addEventListener("handoff", onPop);
-  source.addEventListener("open", function () { setStatus("Live: new calls appear here as they arrive, newest first."); });
+  // The server ends each stream after a while and the browser reopens it at once (so the
+  // session is checked again): say "reconnecting" only when that takes more than a few seconds,
+  // so a screen reader does not announce every routine reopening.
+  var lostTimer = null;
+  source.addEventListener("open", function () {
+    if (lostTimer) { clearTimeout(lostTimer); lostTimer = null; }
+    setStatus("Live: new calls appear here as they arrive, newest first.");
+  });
   source.addEventListener("error", function () {
     if (source.readyState === EventSource.CLOSED) {
+      if (lostTimer) { clearTimeout(lostTimer); lostTimer = null; }
       setStatus("Disconnected. Reload the page (you may need to sign in again).");
-    } else {
-      setStatus("Connection lost; reconnecting…");
+    } else if (!lostTimer) {
+      lostTimer = setTimeout(function () {
+        lostTimer = null;
+        if (source.readyState !== EventSource.OPEN) setStatus("Connection lost; reconnecting…");
+      }, 5000);
     }
   });
 })();

@@ -49,7 +49,8 @@ void HandoffFeed::subscribe(std::shared_ptr<http::StreamSink> sink, std::string 
       sink->close();
       return;
     }
-    added_.push_back(Subscriber{std::move(sink), std::move(queue), afterSeq, SteadyClock::now()});
+    const auto now = SteadyClock::now();
+    added_.push_back(Subscriber{std::move(sink), std::move(queue), afterSeq, now, now});
     ++count_;
     woken_ = true;
   }
@@ -116,7 +117,11 @@ void HandoffFeed::tick() {
   }
   const auto now = SteadyClock::now();
   for (Subscriber& s : subscribers_) {
-    if (now - s.lastWrite >= options_.heartbeat && s.sink->write(kHeartbeat)) s.lastWrite = now;
+    if (now - s.opened >= options_.maxAge) {
+      s.sink->close();
+    } else if (now - s.lastWrite >= options_.heartbeat && s.sink->write(kHeartbeat)) {
+      s.lastWrite = now;
+    }
   }
   std::erase_if(subscribers_, [](const Subscriber& s) { return s.sink->closed(); });
 }

@@ -5,7 +5,8 @@
 // streams, once, and fans them out: every stream gets the changes with a seq past its own cursor
 // and of its queue (all queues when it has none), as SSE events (agent_pop.h), in seq order.
 // A stream that has had nothing for `heartbeat` gets an SSE comment, so proxies and browsers
-// keep it open; closed streams are dropped.
+// keep it open; a stream older than `maxAge` is ended (the browser resumes it); closed streams
+// are dropped.
 //
 // Owns its thread (start() / stop(); the destructor stops). Borrows the store, which must
 // outlive it. Thread-safe.
@@ -31,6 +32,10 @@ struct HandoffFeedOptions {
   std::chrono::milliseconds pollInterval{300};
   std::chrono::milliseconds heartbeat{15000};
   int pageSize = 200;  // changes read per store call; a tick reads at most 10 pages
+  // A stream is ended after this; the browser reconnects at once with Last-Event-ID (missing
+  // nothing) and the reconnect checks the staff session again, so a sign-out, a password reset
+  // or a removed account stops an open screen's pops within this time.
+  std::chrono::milliseconds maxAge{120000};
 };
 
 class HandoffFeed final : public HandoffStore {
@@ -65,6 +70,7 @@ class HandoffFeed final : public HandoffStore {
     std::string queue;
     int64_t cursor = 0;
     SteadyClock::time_point lastWrite;
+    SteadyClock::time_point opened;
   };
 
   void wake();

@@ -171,7 +171,7 @@ TEST_F(AgentRoutesTest, WithoutASessionThePageAndTheStreamAreRefused) {
   EXPECT_EQ(page(get("/console/agent", "")).status, 303);
   const http::StreamReply reply = stream(get("/console/agent/events", ""));
   EXPECT_FALSE(reply.onOpen);
-  EXPECT_EQ(reply.response.status, 303);
+  EXPECT_EQ(reply.response.status, 401);  // not a page: no redirect to the sign-in form
 }
 
 TEST_F(AgentRoutesTest, TheCallsPageIsForSupervisors) {
@@ -262,6 +262,23 @@ TEST_F(AgentRoutesTest, AClosedStreamIsDroppedByTheFeed) {
     std::this_thread::sleep_for(milliseconds(5));
   }
   EXPECT_EQ(feed_.subscribers(), 0u);
+}
+
+// An open stream is ended after maxAge, so the browser's reconnect checks the session again.
+TEST(HandoffFeedTest, AStreamIsEndedAfterItsMaximumAge) {
+  testing::InMemoryHandoffStore store;
+  HandoffFeed feed(
+      store, HandoffFeedOptions{milliseconds(20), milliseconds(15000), 200, milliseconds(150)});
+  feed.start();
+  auto young = std::make_shared<RecordingSink>();
+  feed.subscribe(young, "", 0);
+  const auto opened = std::chrono::steady_clock::now();
+  const auto until = opened + milliseconds(3000);
+  while (!young->closed() && std::chrono::steady_clock::now() < until) {
+    std::this_thread::sleep_for(milliseconds(5));
+  }
+  EXPECT_TRUE(young->closed());
+  EXPECT_GE(std::chrono::steady_clock::now() - opened, milliseconds(150));
 }
 
 TEST_F(AgentRoutesTest, ThePopHoldsNothingSecret) {
