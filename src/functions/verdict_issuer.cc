@@ -72,12 +72,12 @@ Result<IssuedVerdict> VerdictIssuer::issue(const VerdictRequest& request) {
                                         {"contact", request.contactId},
                                         {"acr", c.acr},
                                         {"jti", c.jti}});
-  recordHandoff(request, c, *jwt);
+  recordHandoff(request, *evidence, c, *jwt);
   return IssuedVerdict{std::move(*jwt), std::move(c)};
 }
 
-void VerdictIssuer::recordHandoff(const VerdictRequest& request, const VerdictClaims& c,
-                                  const std::string& jwt) {
+void VerdictIssuer::recordHandoff(const VerdictRequest& request, const VerdictEvidence& e,
+                                  const VerdictClaims& c, const std::string& jwt) {
   if (deps_.handoffs == nullptr) return;
   const TimePoint now = deps_.clock.now();
   Handoff h;
@@ -90,10 +90,14 @@ void VerdictIssuer::recordHandoff(const VerdictRequest& request, const VerdictCl
   h.amr = c.amr;
   h.attestation = c.attestation;
   // Who the caller is only when callgate established it: an unverified caller's claimed
-  // identity never reaches the agent as if it were (as with agentAttributes()).
-  if (c.authenticated() && !c.subject.empty()) {
+  // identity never reaches the agent as if it were (as with agentAttributes()). A verdict
+  // without a subject (a number enrolled by its SMS code, a caller-ID customer without a user
+  // id) still rests on a number on file: the one proved by SMS, else the trusted caller ID.
+  const std::string& proved = e.smsPhones.empty() ? e.trustedCallerIdPhone : e.smsPhones.front();
+  if (c.authenticated() && (!c.subject.empty() || !proved.empty())) {
     h.userId = c.subject;
-    auto customer = deps_.customers.findByUserId(c.subject);
+    auto customer = c.subject.empty() ? deps_.customers.findByPhone(proved)
+                                      : deps_.customers.findByUserId(c.subject);
     if (customer.ok() && customer->has_value()) {
       const Customer& found = **customer;
       h.displayName = found.firstName;

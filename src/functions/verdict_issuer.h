@@ -76,8 +76,8 @@ class VerdictIssuer {
 
  private:
   Result<VerdictEvidence> evidence(const VerdictRequest& request);
-  void recordHandoff(const VerdictRequest& request, const VerdictClaims& claims,
-                     const std::string& jwt);
+  void recordHandoff(const VerdictRequest& request, const VerdictEvidence& evidence,
+                     const VerdictClaims& claims, const std::string& jwt);
 
   VerdictDeps deps_;
   VerdictOptions options_;

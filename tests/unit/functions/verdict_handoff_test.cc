@@ -117,6 +117,23 @@ TEST_F(VerdictHandoffTest, AnUnauthenticatedCallerIsNotNamed) {
   EXPECT_EQ(h.timeToVerdictMs, -1);  // the channel did not say when the call started
 }
 
+// A customer without a user id (enrolled by an SMS code, or added by number only) is still the
+// customer of the number the call proved, and is named.
+TEST_F(VerdictHandoffTest, ACallerProvedByTheirNumberAloneIsNamedFromThatNumber) {
+  Customer grace{"+14155550199", "Grace", "Hopper", "Silver", "en-US", {}};
+  ASSERT_TRUE(customers_.add(grace).ok());
+  ASSERT_TRUE(ledger_.record("c5", kContactAuthOtp, "", "+14155550199").ok());
+  VerdictRequest r{VerdictChannel::kTwilio, "CA5", "", "c5", "+14155550199", "",
+                   Attestation::kC,         "",    {}};
+  ASSERT_TRUE(issuer_.issue(r).ok());
+  const Handoff h = only();
+  EXPECT_TRUE(h.authenticated());
+  EXPECT_TRUE(h.userId.empty());
+  EXPECT_EQ(h.displayName, "Grace Hopper");
+  EXPECT_EQ(h.level, "Silver");
+  EXPECT_EQ(h.language, "en-US");
+}
+
 TEST_F(VerdictHandoffTest, NothingSecretIsKept) {
   ASSERT_TRUE(ledger_.record("c2", kContactAuthPin, kAda, kAdaPhone).ok());
   const IssuedVerdict v = issue("c2");
