@@ -110,7 +110,8 @@ http::Response auditPage(const AuditDeps& deps, const StaffPrincipal& viewer, in
   if (shown.empty()) {
     body += "<p id=\"no-records\">No records on this page.</p>";
   } else {
-    body += "<div class=\"table-wrap\"><table id=\"audit\"><caption>Page " + std::to_string(page) +
+    body += tableWrapOpen("Audit records") + "<table id=\"audit\"><caption>Page " +
+            std::to_string(page) +
             ", newest first</caption><thead><tr><th scope=\"col\">Seq</th><th "
             "scope=\"col\">Time</th><th scope=\"col\">Event</th><th "
             "scope=\"col\">Details</th></tr></thead><tbody>\n";

@@ -56,13 +56,14 @@ http::Response callsPage(const StaffPrincipal& viewer, HandoffStore& store, cons
     html += "<p class=\"muted\">No handoffs in the last 24 hours.</p>";
     return consolePage(viewer, "Calls", "calls", html);
   }
-  html +=
-      "<div class=\"table-wrap\"><table aria-labelledby=\"recent\" class=\"calls\"><thead><tr>"
-      "<th scope=\"col\">Handed over</th><th scope=\"col\">Channel</th>"
-      "<th scope=\"col\">Queue</th><th scope=\"col\">Caller</th><th scope=\"col\">Customer</th>"
-      "<th scope=\"col\">Verdict</th><th scope=\"col\">How</th>"
-      "<th scope=\"col\">Token check</th><th scope=\"col\">Time to verdict</th>"
-      "<th scope=\"col\">Link</th><th scope=\"col\">Verdict id</th></tr></thead><tbody>";
+  // Eleven columns: the table scrolls in its wrapper even at a desk.
+  html += tableWrapOpen("Recent handoffs") +
+          "<table aria-labelledby=\"recent\" class=\"calls\"><thead><tr>"
+          "<th scope=\"col\">Handed over</th><th scope=\"col\">Channel</th>"
+          "<th scope=\"col\">Queue</th><th scope=\"col\">Caller</th><th scope=\"col\">Customer</th>"
+          "<th scope=\"col\">Verdict</th><th scope=\"col\">How</th>"
+          "<th scope=\"col\">Token check</th><th scope=\"col\">Time to verdict</th>"
+          "<th scope=\"col\">Link</th><th scope=\"col\">Verdict id</th></tr></thead><tbody>";
   for (auto it = rows->rbegin(); it != rows->rend(); ++it) {
     const Handoff& h = *it;
     html += "<tr>";

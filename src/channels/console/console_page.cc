@@ -61,6 +61,11 @@ std::string csrfField(const StaffPrincipal& viewer) {
          "\">";
 }
 
+std::string tableWrapOpen(std::string_view label) {
+  return "<div class=\"table-wrap\" role=\"region\" aria-label=\"" + web::escapeHtml(label) +
+         "\" tabindex=\"0\">";
+}
+
 http::Response consolePage(const StaffPrincipal& viewer, std::string_view title,
                            std::string_view active, std::string_view contentHtml,
                            std::initializer_list<std::string_view> scripts, int status) {

@@ -47,6 +47,10 @@ http::Response consolePublicPage(std::string_view title, std::string_view conten
 // The hidden form field that carries the viewer's CSRF token: put it in every <form method=post>.
 std::string csrfField(const StaffPrincipal& viewer);
 
+// Opens the wrapper a wide table scrolls in (close it with </div>): a focusable region named
+// `label`, so the keyboard can scroll it too (WCAG 2.1.1; axe's scrollable-region-focusable).
+std::string tableWrapOpen(std::string_view label);
+
 // Headers every console response carries (pages, JSON, event streams): no caching, no referrer
 // outside the console's origin,
 // the console's CSP, no framing, no MIME sniffing.

@@ -135,7 +135,7 @@ std::string resultsHtml(const CustomersDeps& deps, const StaffPrincipal& viewer,
                         const Search& search, bool& storeDown) {
   if (search.rows.empty()) return "<p id=\"no-results\">No customer matches.</p>\n";
   std::string out =
-      "<div class=\"table-wrap\"><table id=\"customers\"><caption>" +
+      tableWrapOpen("Customers found") + "<table id=\"customers\"><caption>" +
       std::to_string(search.rows.size()) + (search.more ? "+" : "") +
       (search.rows.size() == 1 ? " customer" : " customers") +
       "</caption><thead><tr><th scope=\"col\">Name</th><th scope=\"col\">Number</th>"

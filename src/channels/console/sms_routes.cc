@@ -54,8 +54,8 @@ http::Response smsPage(const SmsDeps& deps, const StaffPrincipal& viewer, int li
     body += "<p id=\"no-sms\">No SMS message has been sent yet.</p>";
     return consolePage(viewer, "SMS messages", "sms", body);
   }
-  body += "<div class=\"table-wrap\"><table id=\"sms\"><caption>" + std::to_string(rows->size()) +
-          (rows->size() == 1 ? " message" : " messages") +
+  body += tableWrapOpen("SMS messages") + "<table id=\"sms\"><caption>" +
+          std::to_string(rows->size()) + (rows->size() == 1 ? " message" : " messages") +
           "</caption><thead><tr><th scope=\"col\">Sent</th><th scope=\"col\">To</th>"
           "<th scope=\"col\">Provider</th><th scope=\"col\">Status</th><th scope=\"col\">Error</th>"
           "<th scope=\"col\">Last report</th><th scope=\"col\">Provider's "
