@@ -6,6 +6,8 @@
 // they default to <repo>/build/callgate and the repository this file is in.
 
 import { spawn } from 'node:child_process';
+import { createHmac } from 'node:crypto';
+import dgram from 'node:dgram';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
@@ -26,7 +28,7 @@ export const HTTP_TIMEOUT_MS = 10_000;   // for any one HTTP request
 // The child's environment: secrets must come from the workspace's key files, never the caller's env.
 function childEnv() {
   const env = { ...process.env };
-  for (const k of ['CALLGATE_OTP_SECRET', 'CALLGATE_PIN_PEPPER']) delete env[k];
+  for (const k of ['CALLGATE_OTP_SECRET', 'CALLGATE_PIN_PEPPER', 'CALLGATE_TWILIO_AUTH_TOKEN']) delete env[k];
   return env;
 }
 
@@ -43,7 +45,29 @@ export function freePort() {
   });
 }
 
-const tomlString = (s) => JSON.stringify(s);  // JSON string escapes are valid TOML basic strings
+// A loopback UDP port that was free a moment ago (SIPp's own SIP port: callgate sends the REFER
+// and BYE to it, so it must be known before SIPp starts).
+function udpFree(port) {
+  return new Promise((ok) => {
+    const s = dgram.createSocket('udp4');
+    s.once('error', () => ok(false));
+    s.bind(port, '127.0.0.1', () => s.close(() => ok(true)));
+  });
+}
+
+// The first of `count` consecutive free loopback UDP ports (SIPp binds its media port and the
+// ones after it), taken below the kernel's ephemeral range like sip_harness.free_port_block.
+export async function freeUdpBlock(count = 1) {
+  for (let attempt = 0; attempt < 200; attempt++) {
+    const first = 20000 + 2 * Math.floor(Math.random() * 6000);
+    let free = true;
+    for (let p = first; p < first + count && free; p++) free = await udpFree(p);
+    if (free) return first;
+  }
+  throw new Error(`no ${count} consecutive free UDP ports found`);
+}
+
+export const tomlString = (s) => JSON.stringify(s);  // JSON string escapes are valid TOML basic strings
 
 export class Workspace {
   constructor() {
@@ -60,8 +84,9 @@ export class Workspace {
   cleanup() { rmSync(this.dir, { recursive: true, force: true }); }
 
   // The config every command of this workspace shares: all state in the workspace, the link's
-  // public base URL on `port`, and one OAuth client for introspection/revocation.
-  writeConfig(port, oauthClients = {}) {
+  // public base URL on `port`, and one OAuth client for introspection/revocation. `extra`: more
+  // TOML lines (whole tables, e.g. [sip] or [twilio]) appended as they are.
+  writeConfig(port, oauthClients = {}, extra = []) {
     this.port = port;
     const lines = [
       '[server]', `http = ${tomlString(`127.0.0.1:${port}`)}`,
@@ -78,6 +103,7 @@ export class Workspace {
       lines.push('[oauth.clients]');
       for (const [id, secret] of Object.entries(oauthClients)) lines.push(`${tomlString(id)} = ${tomlString(secret)}`);
     }
+    lines.push(...extra);
     writeFileSync(this.config, lines.join('\n') + '\n', { mode: 0o600 });
   }
 
@@ -121,13 +147,18 @@ export class Workspace {
   }
 }
 
-// `callgate serve --config <workspace config> --http 127.0.0.1:<port>`.
+// `callgate serve --config <workspace config> --http 127.0.0.1:<port>` (and `--sip
+// 127.0.0.1:0` with `sip`: the SIP port it picked is `sipPort`). `extraConfig`: TOML lines for
+// writeConfig (a `[sip]` table for `sip`, `[twilio]`, `[flows]` ...); a function of the port
+// when they must name it.
 export class Server {
-  static async start(ws, { oauthClients = {}, attempts = 3 } = {}) {
+  static async start(ws, { oauthClients = {}, attempts = 3, extraConfig = [], sip = false } = {}) {
     let lastError;
     for (let i = 0; i < attempts; i++) {  // another process may take the free port meanwhile
-      ws.writeConfig(await freePort(), oauthClients);
-      const server = new Server(ws);
+      const port = await freePort();
+      ws.writeConfig(port, oauthClients,
+                     typeof extraConfig === 'function' ? extraConfig(port) : extraConfig);
+      const server = new Server(ws, { sip });
       try {
         await server.waitListening();
         return server;
@@ -140,11 +171,14 @@ export class Server {
     throw lastError;
   }
 
-  constructor(ws) {
+  constructor(ws, { sip = false } = {}) {
     this.ws = ws;
     this.log = '';
-    this.proc = spawn(BIN, ['serve', '--config', ws.config, '--http', `127.0.0.1:${ws.port}`],
-                      { cwd: ws.dir, env: childEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+    this.sip = sip;
+    this.sipPort = 0;
+    const args = ['serve', '--config', ws.config, '--http', `127.0.0.1:${ws.port}`];
+    if (sip) args.push('--sip', '127.0.0.1:0');
+    this.proc = spawn(BIN, args, { cwd: ws.dir, env: childEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
     this.proc.stderr.on('data', (d) => { this.log += d; });
     this.exited = new Promise((ok) => this.proc.on('close', (code, signal) => ok({ code, signal })));
   }
@@ -160,14 +194,26 @@ export class Server {
       };
       const timer = setTimeout(() => done(new Error(
           `serve printed no listening line within ${START_TIMEOUT_MS} ms; log:\n${this.logTail()}`)), START_TIMEOUT_MS);
-      this.proc.stdout.on('data', (d) => {  // keeps draining after the first line
+      let http = false;
+      this.proc.stdout.on('data', (d) => {  // keeps draining after the listening lines
         if (settled) return;
         out += d;
-        const nl = out.indexOf('\n');
-        if (nl < 0) return;
-        const m = /^listening http:\/\/127\.0\.0\.1:(\d+)\r?$/.exec(out.slice(0, nl));
-        if (m && Number(m[1]) === this.ws.port) done();
-        else done(new Error(`unexpected first line from serve: ${JSON.stringify(out.slice(0, nl))}`));
+        let nl;
+        while (!settled && (nl = out.indexOf('\n')) >= 0) {
+          const line = out.slice(0, nl);
+          out = out.slice(nl + 1);
+          const m = /^listening http:\/\/127\.0\.0\.1:(\d+)\r?$/.exec(line);
+          const sip = /^listening sip:127\.0\.0\.1:(\d+)\r?$/.exec(line);
+          if (!http && m && Number(m[1]) === this.ws.port) {
+            http = true;
+          } else if (http && this.sip && sip) {
+            this.sipPort = Number(sip[1]);
+          } else {
+            done(new Error(`unexpected line from serve: ${JSON.stringify(line)}`));
+            break;
+          }
+          if (http && (!this.sip || this.sipPort)) done();
+        }
       });
       this.exited.then(({ code, signal }) => done(new Error(
           `serve exited (code ${code}, signal ${signal}) before listening; log:\n${this.logTail()}`)));
@@ -208,6 +254,62 @@ export function csrfField(html) {
   if (!tag) return undefined;
   const value = /\bvalue\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))/i.exec(tag[0]);
   return value ? (value[1] ?? value[2] ?? value[3]) : undefined;
+}
+
+// Twilio's X-Twilio-Signature (twilio-node's RequestValidator.getExpectedTwilioSignature): Base64
+// HMAC-SHA1, keyed with the auth token, of the URL followed by every POST parameter sorted by
+// name, name and value concatenated. `params`: [name, value] pairs.
+export function twilioSignature(url, params, token) {
+  const sorted = [...params].sort(([a, x], [b, y]) => (a < b ? -1 : a > b ? 1 : x < y ? -1 : x > y ? 1 : 0));
+  return createHmac('sha1', token).update(url + sorted.map(([k, v]) => k + v).join('')).digest('base64');
+}
+
+export const SIPP = '/usr/bin/sipp';
+
+// One SIPp run (UAC) of `scenario` (a file path) against `target` ("127.0.0.1:PORT"), bounded by
+// `timeoutMs` (SIPp's own -timeout, then SIGKILL). SIPp's SIP port and media ports are chosen
+// here (a port taken meanwhile makes SIPp exit 254 at once: tried again). Resolves {code,
+// timedOut, stdout, messages (the -trace_msg log: every message with its arrival time), errors,
+// port}; the logs stay in `workdir`.
+export async function runSipp(scenario, target, workdir, { service, keys = {}, calls = 1,
+                                                          timeoutMs = 40_000 } = {}) {
+  mkdirSync(workdir, { recursive: true });
+  for (let attempt = 0; ; attempt++) {
+    const port = await freeUdpBlock(1);
+    const media = await freeUdpBlock(4);
+    const stamp = `sipp-${Date.now()}-${attempt}`;
+    const files = { msg: join(workdir, `${stamp}-msg.log`), err: join(workdir, `${stamp}-err.log`) };
+    const args = ['-sf', scenario, '-i', '127.0.0.1', '-p', String(port), '-mi', '127.0.0.1',
+                  '-mp', String(media), '-m', String(calls), '-nostdin',
+                  '-timeout', `${Math.ceil(timeoutMs / 1000)}s`, '-timeout_error',
+                  '-trace_msg', '-message_file', files.msg, '-trace_err', '-error_file', files.err];
+    if (service) args.push('-s', service);
+    for (const [k, v] of Object.entries(keys)) args.push('-key', k, String(v));
+    args.push(target);
+    const r = await new Promise((ok, fail) => {
+      const p = spawn(SIPP, args, { cwd: workdir, stdio: ['ignore', 'pipe', 'pipe'] });
+      let stdout = '', timedOut = false;
+      p.stdout.on('data', (d) => { stdout += d; });
+      p.stderr.on('data', (d) => { stdout += d; });
+      const timer = setTimeout(() => { timedOut = true; p.kill('SIGKILL'); }, timeoutMs + 5_000);
+      p.on('error', (e) => { clearTimeout(timer); fail(e); });
+      p.on('close', (code) => { clearTimeout(timer); ok({ code, timedOut, stdout }); });
+    });
+    const read = (f) => (existsSync(f) ? readFileSync(f, 'latin1') : '');
+    const result = { ...r, port, messages: read(files.msg), errors: read(files.err) };
+    if (result.code !== 254 || attempt === 2) return result;
+  }
+}
+
+// The arrival time (epoch ms) of the first SIP request `method` SIPp received, from its
+// -trace_msg log ("----- 2026-12-05 19:19:49.885618" in local time, then "UDP message received
+// [N] bytes :", a blank line and the start line); undefined if none came.
+export function sippReceivedAt(messages, method) {
+  const re = /^-+ (\d{4}-\d\d-\d\d) (\d\d:\d\d:\d\d)\.(\d{3})\d*\r?\n\w+ message received[^\n]*\n\r?\n(\S+)/gm;
+  for (const m of messages.matchAll(re)) {
+    if (m[4] === method) return new Date(`${m[1]}T${m[2]}.${m[3]}`).getTime();  // local time, like SIPp's
+  }
+  return undefined;
 }
 
 export function prepareArtifactsDir() {
