@@ -1,6 +1,6 @@
 #!/bin/sh
 # CTest entry for the browser tests (tests/CMakeLists.txt). Never skips: anything missing
-# (Chromium, node, playwright-core; the test itself checks the binary) is a failure naming it.
+# (Chromium, node, playwright-core, axe-core, SIPp for the console test; the test itself checks the binary) is a failure naming it.
 set -eu
 if [ ! -x /usr/bin/chromium ]; then
   echo "FAIL: /usr/bin/chromium is missing (Debian package chromium; scripts/install-deps.sh installs it)" >&2
@@ -23,6 +23,10 @@ if [ ! -f node_modules/playwright-core/package.json ]; then
 fi
 if [ ! -f node_modules/axe-core/axe.min.js ]; then
   echo "FAIL: axe-core is not installed in tests/browser/node_modules (run scripts/install-deps.sh)" >&2
+  exit 1
+fi
+if [ "${1:-}" = console.test.mjs ] && ! command -v sipp >/dev/null 2>&1; then
+  echo "FAIL: sipp is missing (Debian package sip-tester; scripts/install-deps.sh installs it): the console test places a SIP call" >&2
   exit 1
 fi
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
