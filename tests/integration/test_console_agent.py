@@ -1,28 +1,22 @@
-""
-    "The agent screen pop (issue 14) on the real binary, black box, signed in for real.
+"""The agent screen pop (issue 14) on the real binary, black box, signed in for real.
 
-    One `callgate serve` with SIP,
-    Twilio and the Connect functions;
-an agent and a supervisor sign in with password +
-    TOTP(console_harness)
-        .The agent's stream, GET /console/agent/events, is read by a raw socket
-    client(chunked transfer coding, SSE parsed here) that notes when each event arrived,
-    opened before the call it is meant to see.Then : -SIP
-    : a known caller whose caller ID a trusted proxy attests(verstat A) is transferred by REFER;
-the pop arrives within 1 s of the REFER reaching the caller and says who and how;
-- Twilio:signed webhooks;
-an unknown caller who keys the texted PIN is dialled through and popped within 1 s of the<Dial>;
-a known caller who keys nothing is dialled through unauthenticated and popped without a name or
-    user id;
-- Connect:verify - pin and issue - verdict as a flow calls them, with a queue parameter;
-a stream with ? queue = sees only that queue;
-attested caller ID of a customer without a user id(as an enrolled number) is named all the same;
-- reconnecting with Last -
-    Event - ID gets the pop missed meanwhile first,
-    nothing twice, and the page renders recent pops on the server;
-- no session:the stream 401, the page 303 to the sign - in; /console/calls is for supervisors;
+One `callgate serve` with SIP, Twilio and the Connect functions; an agent and a supervisor sign
+in with password + TOTP (console_harness). The agent's stream, GET /console/agent/events, is read
+by a raw socket client (chunked transfer coding, SSE parsed here) that notes when each event
+arrived, opened before the call it is meant to see. Then:
+- SIP: a known caller whose caller ID a trusted proxy attests (verstat A) is transferred by REFER;
+  the pop arrives within 1 s of the REFER reaching the caller and says who and how;
+- Twilio: signed webhooks; an unknown caller who keys the texted PIN is dialled through and popped
+  within 1 s of the <Dial>; a known caller who keys nothing is dialled through unauthenticated and
+  popped without a name or user id;
+- Connect: verify-pin and issue-verdict as a flow calls them, with a queue parameter; a stream
+  with ?queue= sees only that queue; attested caller ID of a customer without a user id (as an
+  enrolled number) is named all the same;
+- reconnecting with Last-Event-ID gets the pop missed meanwhile first, nothing twice, and the page
+  renders recent pops on the server;
+- no session: the stream 401, the page 303 to the sign-in; /console/calls is for supervisors;
 - nothing the streams and pages returned holds a caller's whole number, a PIN, an SMS code or
-    a verdict token.
+  a verdict token.
 Loopback only, every wait bounded.
 """
 
@@ -41,11 +35,12 @@ from console_harness import Console, add_staff
 from sip_harness import PCMU_OFFER, CallgateSip, RawSip, SipWorkspace, to_tag
 from test_twilio_voice import BASE, TOKEN, TwiML, call_params, call_sid, twilio_signature
 
-ADA = "+14155550100"          # SIP, by trusted caller ID;
-Twilio, unauthenticated ADA_USER, ADA_PIN = "12345678", "97531864" GRACE = "+14155550142" #Connect,
-                                  by user id + PIN GRACE_USER, GRACE_PIN = "87654321",
-                                  "86420975" UNKNOWN = "+14155550123" #Twilio : texted a PIN,
-                                  enrolled ALAN = "+14155550177" #Connect, by attested caller ID; a customer without a user id
+ADA = "+14155550100"          # SIP, by trusted caller ID; Twilio, unauthenticated
+ADA_USER, ADA_PIN = "12345678", "97531864"
+GRACE = "+14155550142"        # Connect, by user id + PIN
+GRACE_USER, GRACE_PIN = "87654321", "86420975"
+UNKNOWN = "+14155550123"      # Twilio: texted a PIN, enrolled
+ALAN = "+14155550177"         # Connect, by attested caller ID; a customer without a user id
 DIALLED = "+18005550100"      # runs flows/caller-id-otp.json
 SIP_AGENT = "sip:agent@127.0.0.1:9"   # nobody answers: the REFER is what matters here
 TWILIO_AGENT = "sip:agents@pbx.example.com"
@@ -88,30 +83,51 @@ class EventStream:
         head_lines = head.decode("latin-1").split("\r\n")
         self.status = int(head_lines[0].split(" ")[1])
         self.headers = {k.strip().lower(): v.strip()
-                        for k, _, v in (h.partition(":") for h in head_lines[1:])
-} self.raw = "" self.events = [] #every event so far,
-  in order of arrival self._queue = queue.Queue() self._stop = False if self.status != 200 :
-#A refusal has a length; read it whole for the caller to see.
-    length = int(self.headers.get("content-length", "0")) while len(rest) < length : chunk =
-                 self.sock.recv(65536) if not chunk : break rest +=
-  chunk self.raw = rest.decode("utf-8", "replace") self.sock.close()
-                       self._thread = None return self.chunked =
-      "chunked" in self.headers.get("transfer-encoding", "").lower() self._thread =
-          threading.Thread(target = self._read, args = (rest, ), daemon = True) self._thread.start()
+                        for k, _, v in (h.partition(":") for h in head_lines[1:])}
+        self.raw = ""
+        self.events = []   # every event so far, in order of arrival
+        self._queue = queue.Queue()
+        self._stop = False
+        if self.status != 200:
+            # A refusal has a length; read it whole for the caller to see.
+            length = int(self.headers.get("content-length", "0"))
+            while len(rest) < length:
+                chunk = self.sock.recv(65536)
+                if not chunk:
+                    break
+                rest += chunk
+            self.raw = rest.decode("utf-8", "replace")
+            self.sock.close()
+            self._thread = None
+            return
+        self.chunked = "chunked" in self.headers.get("transfer-encoding", "").lower()
+        self._thread = threading.Thread(target=self._read, args=(rest,), daemon=True)
+        self._thread.start()
 
-              def
-              _read(self, pending)
-    : body = b "" #de - chunked bytes not yet parsed into events
-                            self.sock.settimeout(0.2) #to notice
-                            close() promptly while not self._stop : if self.chunked : while True
-    : line_end = pending.find(b "\r\n") if line_end < 0
-    : break size = int(pending[:line_end].split(b ";")[0], 16) if size ==
-                   0 : self._queue.put(None) #the server ended the stream return if len (pending) <
-                       line_end + 2 + size + 2 : break body += pending
-  [line_end + 2:line_end + 2 + size] pending = pending [line_end + 2 + size + 2:] else : body,
-  pending = body + pending, b "" while b "\n\n" in body : block,
-  _,
-  body = body.partition(b "\n\n") self._parse(block.decode("utf-8")) try : chunk = self.sock.recv(65536)
+    def _read(self, pending):
+        body = b""   # de-chunked bytes not yet parsed into events
+        self.sock.settimeout(0.2)   # to notice close() promptly
+        while not self._stop:
+            if self.chunked:
+                while True:
+                    line_end = pending.find(b"\r\n")
+                    if line_end < 0:
+                        break
+                    size = int(pending[:line_end].split(b";")[0], 16)
+                    if size == 0:
+                        self._queue.put(None)   # the server ended the stream
+                        return
+                    if len(pending) < line_end + 2 + size + 2:
+                        break
+                    body += pending[line_end + 2:line_end + 2 + size]
+                    pending = pending[line_end + 2 + size + 2:]
+            else:
+                body, pending = body + pending, b""
+            while b"\n\n" in body:
+                block, _, body = body.partition(b"\n\n")
+                self._parse(block.decode("utf-8"))
+            try:
+                chunk = self.sock.recv(65536)
             except socket.timeout:
                 continue
             except OSError:
@@ -147,22 +163,25 @@ class EventStream:
                 raise AssertionError(f"no {what} on the stream within {timeout} s; got "
                                      f"{[e['data'].get('callId') for e in self.events]}")
             try:
-                event
-    = self._queue.get(timeout = left) except queue.Empty : continue if event is None
-        : self._queue.put(None) raise
-          AssertionError(f "the stream ended while waiting for {what}") if predicate is None or
-      predicate(event)
-        : return event
+                event = self._queue.get(timeout=left)
+            except queue.Empty:
+                continue
+            if event is None:
+                self._queue.put(None)
+                raise AssertionError(f"the stream ended while waiting for {what}")
+            if predicate is None or predicate(event):
+                return event
 
-              def
-              pop_for(self, call_id, timeout = EVENT_WAIT)
-        : return self
-              .next_event(timeout, lambda e
-                          : e["data"]["callId"] == call_id, f "the pop of call {call_id}")
+    def pop_for(self, call_id, timeout=EVENT_WAIT):
+        return self.next_event(timeout, lambda e: e["data"]["callId"] == call_id,
+                               f"the pop of call {call_id}")
 
-                  def
-                  close(self)
-        : self._stop = True if self._thread : self._thread.join(timeout = 2) try : self.sock.close()
+    def close(self):
+        self._stop = True
+        if self._thread:
+            self._thread.join(timeout=2)
+        try:
+            self.sock.close()
         except OSError:
             pass
 
@@ -201,7 +220,7 @@ class AgentScreenPopTest(unittest.TestCase):
         cls.ws.add_customer(ALAN, "Alan", "Turing", level="Silver", language="en-GB")
         secrets = {"ann": add_staff(cls.ws, "ann", "agent"),
                    "sam": add_staff(cls.ws, "sam", "supervisor")}
-#A verstat from 127.0.0.1(the raw SIP client)counts : attestation A without keys.
+        # A verstat from 127.0.0.1 (the raw SIP client) counts: attestation A without keys.
         cls.ws.write_sip_config(default_agent=SIP_AGENT, stir={"trusted_proxies": ["127.0.0.1"]},
                                 t1_ms=100, t2_ms=400)
         with open(cls.ws.sip_config, "a", encoding="utf-8") as f:
@@ -213,7 +232,7 @@ class AgentScreenPopTest(unittest.TestCase):
         cls.agent, cls.supervisor = Console(cls.server), Console(cls.server)
         cls.agent.sign_in_ok("ann", secrets["ann"], next_path="/console/agent")
         cls.supervisor.sign_in_ok("sam", secrets["sam"], next_path="/console/calls")
-#What the console returned to anyone during the test, and what it must never show.
+        # What the console returned to anyone during the test, and what it must never show.
         cls.returned = []
         cls.secrets = {ADA, GRACE, UNKNOWN, ALAN, ADA[2:], GRACE[2:], UNKNOWN[2:], ALAN[2:],
                        ADA_PIN, GRACE_PIN}
@@ -247,8 +266,7 @@ class AgentScreenPopTest(unittest.TestCase):
                                       contact_id=contact)
         status, verified = self.server.invoke("verify-pin", event)
         self.assertEqual((status, verified.get("authResult")), (200, "Authenticated"), verified)
-        parameters = {"queue": queue_name} if queue_name else {
-      }
+        parameters = {"queue": queue_name} if queue_name else {}
         status, answer = self.server.invoke(
             "issue-verdict", harness.connect_event(GRACE, parameters, contact_id=contact))
         answered = time.monotonic()
@@ -264,7 +282,7 @@ class AgentScreenPopTest(unittest.TestCase):
         print(f"\n{what}: pop {lag * 1000:+.1f} ms after the handoff was seen", flush=True)
         self.assertLess(lag, POP_BOUND, f"{what}: the pop came {lag:.3f} s late")
 
-#-- -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- -
+    # -----------------------------------------------------------------------------------------
 
     def test_a_sip_caller_trusted_by_caller_id_pops_within_a_second_of_the_refer(self):
         stream = self.stream()
@@ -302,7 +320,7 @@ class AgentScreenPopTest(unittest.TestCase):
         self.assertEqual(event["id"], str(pop["seq"]))
         self.assertEqual((pop["channel"], pop["authenticated"], pop["queue"]),
                          ("sip", True, "Agents"), pop)
-#How : what the REFER said, and what the verdict it carried says.
+        # How: what the REFER said, and what the verdict it carried says.
         self.assertEqual(refer.header("X-Callgate-Auth-Method"), "CallerId")
         claims = jwt_claims(token)
         self.assertEqual((pop["amr"], pop["acr"], pop["jti"]),
@@ -319,7 +337,7 @@ class AgentScreenPopTest(unittest.TestCase):
         stream = self.stream()
         self.assertEqual(stream.status, 200, stream.raw)
 
-#An unknown caller keys the texted PIN : enrolled, dialled through authenticated.
+        # An unknown caller keys the texted PIN: enrolled, dialled through authenticated.
         sid = call_sid(0x14_01)
         doc, _ = self.twilio("/twilio/voice", call_params(sid, UNKNOWN))
         action = doc.one("Gather").get("action")
@@ -337,18 +355,18 @@ class AgentScreenPopTest(unittest.TestCase):
         self.assertEqual((pop["amr"], pop["level"], pop["how"], pop["tokenCheck"]),
                          (["sms"], "1fa", "SMS code", "valid"), pop)
         self.assertEqual(pop["jti"], jwt_claims(headers["X-Callgate-Verdict"])["jti"])
-#The record enrolled in this call : what the < Dial> told the agent, on the screen too.
+        # The record enrolled in this call: what the <Dial> told the agent, on the screen too.
         self.assertEqual(headers["X-Callgate-firstName"], "New")
         self.assertEqual((pop["name"], pop["custLevel"]), ("New Customer", "Welcome"), pop)
         self.assert_caller_masked(pop, UNKNOWN)
 
-#Ada's number without attestation: texted a PIN, keys nothing three times, and goes to
-#the agent unauthenticated.Her record is on file, but she proved nothing.
+        # Ada's number without attestation: texted a PIN, keys nothing three times, and goes to
+        # the agent unauthenticated. Her record is on file, but she proved nothing.
         sid = call_sid(0x14_02)
         doc, _ = self.twilio("/twilio/voice", call_params(sid, ADA))
         self.secrets.add(self.ws.last_code(ADA))
         for _ in range(3):
-#The no - input < Redirect> : the same URL, no Digits.
+            # The no-input <Redirect>: the same URL, no Digits.
             doc, answered = self.twilio(path_of(doc.one("Gather").get("action")),
                                         call_params(sid, ADA))
         self.assertEqual(doc.verbs()[-1], "Dial", doc.text)
@@ -387,15 +405,15 @@ class AgentScreenPopTest(unittest.TestCase):
                          (GRACE_USER, "Grace Hopper", "Platinum", "fr-CA"), pop)
         self.assertEqual((pop["tokenCheck"], pop["timeToVerdictMs"]), ("valid", -1), pop)
         self.assert_caller_masked(pop, GRACE)
-#Pops go out in order : had the Sales one passed the filter it would have come first.
+        # Pops go out in order: had the Sales one passed the filter it would have come first.
         self.assertEqual({e["data"]["queue"] for e in billing.events}, {"Billing"},
                          [e["data"] for e in billing.events])
-#The unfiltered stream had both, Sales first.
+        # The unfiltered stream had both, Sales first.
         sales = everything.pop_for(sales_contact)
         self.assertEqual(sales["data"]["queue"], "Sales")
         everything.pop_for(billing_contact)
-#Caller ID that Connect attests(A) for a customer without a user id : named all the same
-#(the record of the number the verdict rests on), with no user id to show.
+        # Caller ID that Connect attests (A) for a customer without a user id: named all the same
+        # (the record of the number the verdict rests on), with no user id to show.
         trusted_contact = "c0ffee00-0000-4000-8000-000000000003"
         status, answer = self.server.invoke("issue-verdict", harness.connect_event(
             ALAN, {"attestation": "A", "queue": "Billing"}, contact_id=trusted_contact))
@@ -408,7 +426,7 @@ class AgentScreenPopTest(unittest.TestCase):
         self.assertEqual((pop["userId"], pop["name"], pop["custLevel"], pop["language"]),
                          ("", "Alan Turing", "Silver", "en-GB"), pop)
         self.assert_caller_masked(pop, ALAN)
-#A queue name that is not one is refused.
+        # A queue name that is not one is refused.
         bad = self.stream("/console/agent/events?queue=" + urllib.parse.quote("a\x01b"))
         self.assertEqual(bad.status, 400, bad.raw)
 
@@ -426,8 +444,8 @@ class AgentScreenPopTest(unittest.TestCase):
         self.assertEqual(again.status, 200, again.raw)
         replayed = again.next_event(what="the missed pop")
         self.assertEqual(replayed["data"]["callId"], missed, replayed["data"])
-#A pop made while connected, then one more : everything written before the last has
-#arrived by then(one stream, in seq order), so a duplicate would show.
+        # A pop made while connected, then one more: everything written before the last has
+        # arrived by then (one stream, in seq order), so a duplicate would show.
         live = "d0000000-0000-4000-8000-000000000003"
         self.connect_pin_and_verdict(live, "Agents")
         again.pop_for(live)
@@ -439,7 +457,7 @@ class AgentScreenPopTest(unittest.TestCase):
         self.assertTrue(all(i > last_id for i in ids), (last_id, ids))
         self.assertEqual([e["data"]["callId"] for e in again.events], [missed, live, sentinel])
 
-#The page renders the recent pops on the server, newest first, and names its stream.
+        # The page renders the recent pops on the server, newest first, and names its stream.
         status, _, body = self.page(self.agent, "/console/agent")
         self.assertEqual(status, 200)
         self.assertIn('data-stream="/console/agent/events"', body)
@@ -468,7 +486,7 @@ class AgentScreenPopTest(unittest.TestCase):
 
     def test_zz_nothing_secret_in_what_the_console_returned(self):
         self.connect_pin_and_verdict("e0000000-0000-4000-8000-000000000001")  # one pop at least
-#Pages the supervisor and agent can read, after every call above.
+        # Pages the supervisor and agent can read, after every call above.
         for console, path in ((self.supervisor, "/console/calls"), (self.agent, "/console/agent"),
                               (self.agent, "/console/agent?queue=Billing")):
             status, _, _ = self.page(console, path)
