@@ -6,6 +6,7 @@
 #include <limits>
 
 #include "channels/console/agent_pop.h"
+#include "common/metrics_catalog.h"
 
 namespace callgate::console {
 
@@ -33,6 +34,12 @@ void HandoffFeed::stop() {
   }
   cv_.notify_all();
   if (thread_.joinable()) thread_.join();
+  std::vector<PendingWrite> writes;
+  {
+    std::lock_guard lock(mu_);
+    writes.swap(pending_);
+  }
+  write(writes);  // what was queued when the poller stopped
   std::lock_guard lock(mu_);
   for (Subscriber& s : added_) s.sink->close();
   for (Subscriber& s : subscribers_) s.sink->close();
@@ -71,6 +78,7 @@ void HandoffFeed::wake() {
 }
 
 void HandoffFeed::run() {
+  std::vector<PendingWrite> writes;
   for (;;) {
     {
       std::unique_lock lock(mu_);
@@ -79,7 +87,10 @@ void HandoffFeed::run() {
       woken_ = false;
       for (Subscriber& s : added_) subscribers_.push_back(std::move(s));
       added_.clear();
+      writes.swap(pending_);
     }
+    write(writes);
+    writes.clear();
     tick();
     std::lock_guard lock(mu_);
     count_ = subscribers_.size() + added_.size();
@@ -127,9 +138,37 @@ void HandoffFeed::tick() {
 }
 
 Status HandoffFeed::append(Handoff& handoff, TimePoint purgeBefore) {
-  Status s = store_.append(handoff, purgeBefore);
-  if (s.ok()) wake();
-  return s;
+  {
+    std::unique_lock lock(mu_);
+    if (!thread_.joinable() && !stopping_) {
+      // No poller (a CLI command): written here, and nobody streams.
+      lock.unlock();
+      std::vector<PendingWrite> one{{handoff, purgeBefore}};
+      write(one);
+      return okStatus();
+    }
+    if (stopping_ || pending_.size() >= kMaxPendingHandoffs) {
+      metrics::handoffWrites().with({"failed"}).inc();
+      return Error::unavailable(stopping_ ? "the handoff feed has stopped"
+                                          : "too many handoffs waiting to be written");
+    }
+    pending_.push_back(PendingWrite{handoff, purgeBefore});
+    woken_ = true;
+  }
+  cv_.notify_all();
+  return okStatus();
+}
+
+void HandoffFeed::write(std::vector<PendingWrite>& writes) {
+  for (PendingWrite& w : writes) {
+    if (Status s = store_.append(w.handoff, w.purgeBefore); !s.ok()) {
+      metrics::handoffWrites().with({"failed"}).inc();
+      spdlog::error("event=handoff_write_failed contact={} error=\"{}\"", w.handoff.contactId,
+                    s.error().message());
+    } else {
+      metrics::handoffWrites().with({"written"}).inc();
+    }
+  }
 }
 
 Result<std::vector<Handoff>> HandoffFeed::since(int64_t afterSeq, int limit,

@@ -4,7 +4,9 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -86,8 +88,21 @@ class AgentRoutesTest : public ::testing::Test {
     h.jti = "jti-" + std::to_string(n_);
     h.tokenCheck = "valid";
     h.timeToVerdictMs = 12340;
+    // The feed writes on its own thread: wait (bounded) until the store has it, and return the
+    // stored record (with its id and seq).
+    auto seqNow = [this] {
+      auto last = store_.lastSeq();
+      return last.ok() ? *last : int64_t{0};
+    };
+    const int64_t before = seqNow();
     EXPECT_TRUE(feed_.append(h, TimePoint{}).ok());
-    return h;
+    const auto until = std::chrono::steady_clock::now() + milliseconds(2000);
+    while (seqNow() == before && std::chrono::steady_clock::now() < until) {
+      std::this_thread::sleep_for(milliseconds(2));
+    }
+    auto stored = store_.since(before, 1, "");
+    EXPECT_TRUE(stored.ok() && stored->size() == 1u) << "the feed did not write the handoff";
+    return stored.ok() && !stored->empty() ? stored->front() : h;
   }
 
   static http::Request get(std::string path, std::string staff, std::string query = "") {
@@ -279,6 +294,59 @@ TEST(HandoffFeedTest, AStreamIsEndedAfterItsMaximumAge) {
   }
   EXPECT_TRUE(young->closed());
   EXPECT_GE(std::chrono::steady_clock::now() - opened, milliseconds(150));
+}
+
+// A store whose writes wait until released: a database held by another writer.
+class StalledHandoffStore : public testing::InMemoryHandoffStore {
+ public:
+  Status append(Handoff& handoff, TimePoint purgeBefore) override {
+    entered = true;
+    std::unique_lock lock(gate_);
+    cv_.wait(lock, [this] { return released_; });
+    lock.unlock();
+    return InMemoryHandoffStore::append(handoff, purgeBefore);
+  }
+  void release() {
+    {
+      std::lock_guard lock(gate_);
+      released_ = true;
+    }
+    cv_.notify_all();
+  }
+  std::atomic<bool> entered{false};
+
+ private:
+  std::mutex gate_;
+  std::condition_variable cv_;
+  bool released_ = false;
+};
+
+// The verdict (and the transfer behind it) never waits for the handoff's database write; what is
+// queued is written once the database answers, and a full queue refuses rather than grows.
+TEST(HandoffFeedTest, AppendsAreWrittenOffTheCallersThreadWithABoundedQueue) {
+  StalledHandoffStore store;
+  HandoffFeed feed(store, HandoffFeedOptions{milliseconds(20), milliseconds(15000), 200});
+  feed.start();
+  Handoff h;
+  h.channel = "sip";
+  h.callId = "call@pbx";
+  h.acr = "urn:callgate:acr:none";
+  const auto start = std::chrono::steady_clock::now();
+  ASSERT_TRUE(feed.append(h, TimePoint{}).ok());
+  EXPECT_LT(std::chrono::steady_clock::now() - start, milliseconds(500));
+  // Once that write is stalled in the store, the queue behind it takes kMaxPendingHandoffs more,
+  // then refuses.
+  const auto until = start + milliseconds(2000);
+  while (!store.entered && std::chrono::steady_clock::now() < until) {
+    std::this_thread::sleep_for(milliseconds(1));
+  }
+  ASSERT_TRUE(store.entered);
+  size_t accepted = 1;
+  while (accepted < 2 * kMaxPendingHandoffs && feed.append(h, TimePoint{}).ok()) ++accepted;
+  EXPECT_EQ(accepted, kMaxPendingHandoffs + 1);
+  store.release();
+  feed.stop();  // writes what is still queued
+  EXPECT_EQ(store.appends.load(), static_cast<int>(accepted));
 }
 
 TEST_F(AgentRoutesTest, ThePopHoldsNothingSecret) {
