@@ -138,21 +138,34 @@ void HandoffFeed::tick() {
 }
 
 Status HandoffFeed::append(Handoff& handoff, TimePoint purgeBefore) {
+  return enqueue(PendingWrite{handoff, purgeBefore, std::nullopt});
+}
+
+Result<std::optional<int64_t>> HandoffFeed::noteLink(const std::string& userId, LinkActivity link,
+                                                     TimePoint at, TimePoint notBefore) {
+  if (Status s = enqueue(PendingWrite{{}, {}, LinkNote{userId, link, at, notBefore}}); !s.ok()) {
+    return s.error();
+  }
+  return std::optional<int64_t>();  // not known yet: written by the poller
+}
+
+Status HandoffFeed::enqueue(PendingWrite write) {
   {
     std::unique_lock lock(mu_);
     if (!thread_.joinable() && !stopping_) {
       // No poller (a CLI command): written here, and nobody streams.
       lock.unlock();
-      std::vector<PendingWrite> one{{handoff, purgeBefore}};
-      write(one);
+      std::vector<PendingWrite> one;
+      one.push_back(std::move(write));
+      this->write(one);
       return okStatus();
     }
     if (stopping_ || pending_.size() >= kMaxPendingHandoffs) {
-      metrics::handoffWrites().with({"failed"}).inc();
+      if (!write.link) metrics::handoffWrites().with({"failed"}).inc();
       return Error::unavailable(stopping_ ? "the handoff feed has stopped"
                                           : "too many handoffs waiting to be written");
     }
-    pending_.push_back(PendingWrite{handoff, purgeBefore});
+    pending_.push_back(std::move(write));
     woken_ = true;
   }
   cv_.notify_all();
@@ -161,7 +174,14 @@ Status HandoffFeed::append(Handoff& handoff, TimePoint purgeBefore) {
 
 void HandoffFeed::write(std::vector<PendingWrite>& writes) {
   for (PendingWrite& w : writes) {
-    if (Status s = store_.append(w.handoff, w.purgeBefore); !s.ok()) {
+    if (w.link) {
+      const LinkNote& n = *w.link;
+      auto noted = store_.noteLink(n.userId, n.activity, n.at, n.notBefore);
+      if (!noted.ok()) {
+        spdlog::warn("event=handoff_link_note_failed activity={} error=\"{}\"",
+                     linkActivityName(n.activity), noted.error().message());
+      }
+    } else if (Status s = store_.append(w.handoff, w.purgeBefore); !s.ok()) {
       metrics::handoffWrites().with({"failed"}).inc();
       spdlog::error("event=handoff_write_failed contact={} error=\"{}\"", w.handoff.contactId,
                     s.error().message());
@@ -182,12 +202,5 @@ Result<std::vector<Handoff>> HandoffFeed::latest(TimePoint notBefore, int limit,
 }
 
 Result<int64_t> HandoffFeed::lastSeq() { return store_.lastSeq(); }
-
-Result<std::optional<int64_t>> HandoffFeed::noteLink(const std::string& userId, LinkActivity link,
-                                                     TimePoint at, TimePoint notBefore) {
-  auto r = store_.noteLink(userId, link, at, notBefore);
-  if (r.ok() && r->has_value()) wake();
-  return r;
-}
 
 }  // namespace callgate::console

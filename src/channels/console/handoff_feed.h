@@ -3,19 +3,19 @@
 // made here wakes the poller at once; what other nodes write is found by polling the shared
 // store every `pollInterval`.
 //
-// Appends are written by the poller thread, not by the caller: a verdict (and the transfer
-// waiting on it) never waits for the handoff's database write, which under a locked or slow
-// database took the busy timeout again on every transfer (test_fault_db). append() queues a copy
-// (at most kMaxPendingHandoffs; beyond, or after stop(), it returns an error and the pop is lost)
-// and does not set the handoff's id or seq. The poller writes the queue first on each wake, then
-// fans out, so a local pop still reaches the streams at once. Writes are counted in
-// callgate_handoff_writes_total{outcome} and a failed one is logged (event=handoff_write_failed).
-// Before start() (CLI commands) an append is written at once; stop() writes what is queued. Each
-// tick reads the changes after the oldest cursor of all open streams, once, and fans them out:
-// every stream gets the changes with a seq past its own cursor and of its queue (all queues when it
-// has none), as SSE events (agent_pop.h), in seq order. A stream that has had nothing for
-// `heartbeat` gets an SSE comment, so proxies and browsers keep it open; a stream older than
-// `maxAge` is ended (the browser resumes it); closed streams are dropped.
+// Appends and link notes are written by the poller thread, not by the caller: a verdict (and the
+// transfer waiting on it) never waits for the handoff's database write, which under a locked or
+// slow database took the busy timeout again on every transfer (test_fault_db). append() queues a
+// copy (at most kMaxPendingHandoffs; beyond, or after stop(), it returns an error and the pop is
+// lost) and does not set the handoff's id or seq; noteLink() likewise, answering nullopt. The
+// poller writes the queue first on each wake, then fans out, so a local pop still reaches the
+// streams at once. Writes are counted in callgate_handoff_writes_total{outcome} and a failed one is
+// logged (event=handoff_write_failed). Before start() (CLI commands) an append is written at once;
+// stop() writes what is queued. Each tick reads the changes after the oldest cursor of all open
+// streams, once, and fans them out: every stream gets the changes with a seq past its own cursor
+// and of its queue (all queues when it has none), as SSE events (agent_pop.h), in seq order. A
+// stream that has had nothing for `heartbeat` gets an SSE comment, so proxies and browsers keep it
+// open; a stream older than `maxAge` is ended (the browser resumes it); closed streams are dropped.
 //
 // Owns its thread (start() / stop(); the destructor stops). Borrows the store, which must
 // outlive it. Thread-safe.
@@ -84,14 +84,23 @@ class HandoffFeed final : public HandoffStore {
     SteadyClock::time_point opened;
   };
 
+  struct LinkNote {
+    std::string userId;
+    LinkActivity activity;
+    TimePoint at;
+    TimePoint notBefore;
+  };
+  // An append, or a link note when `link` is set.
   struct PendingWrite {
     Handoff handoff;
     TimePoint purgeBefore;
+    std::optional<LinkNote> link;
   };
 
   void wake();
   void run();
   void tick();
+  Status enqueue(PendingWrite write);
   void write(std::vector<PendingWrite>& writes);
 
   HandoffStore& store_;
