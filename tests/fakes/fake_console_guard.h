@@ -24,7 +24,7 @@ class FakeConsoleGuard : public console::ConsoleGuard {
     if (colon != std::string::npos) role = parseStaffRole(who.substr(colon + 1));
     if (!role) {
       refusal = http::jsonError(401, "sign in first");
-      if (request.method == "GET") {
+      if (console::wantsPageRefusal(request)) {
         refusal.status = 303;
         refusal.headers.emplace_back("Location", "/console/login");
       }

@@ -48,7 +48,8 @@ bool equalConstantTime(std::string_view a, std::string_view b) {
   return a.size() == b.size() && sodium_memcmp(a.data(), b.data(), a.size()) == 0;
 }
 
-bool isPage(const http::Request& request) {
+// GET and HEAD change nothing, so they need no CSRF token.
+bool isSafeMethod(const http::Request& request) {
   return request.method == "GET" || request.method == "HEAD";
 }
 
@@ -125,14 +126,14 @@ std::optional<StaffPrincipal> ConsoleAuth::check(const http::Request& request, S
     return std::nullopt;
   }
   if (!view->has_value()) {
-    out = isPage(request)
+    out = wantsPageRefusal(request)
               ? redirect("/console/login?next=" + http::percentEncode(thisPage(request)))
               : refusal(401, "sign in first");
     return std::nullopt;
   }
   const StaffSessionView& session = **view;
   if (!roleAtLeast(session.role, minRole)) {
-    if (isPage(request)) {
+    if (wantsPageRefusal(request)) {
       // A person followed a link: a page, with the navigation they may use.
       const StaffPrincipal viewer{session.session.username, session.role,
                                   session.session.csrfToken};
@@ -148,7 +149,7 @@ std::optional<StaffPrincipal> ConsoleAuth::check(const http::Request& request, S
     }
     return std::nullopt;
   }
-  if (!isPage(request)) {
+  if (!isSafeMethod(request)) {
     std::string token = request.header("x-csrf-token");
     if (token.empty() && http::isFormContentType(request.header("content-type"))) {
       if (auto fields = http::parseForm(request.body); fields.ok()) {

@@ -4,6 +4,11 @@
 
 namespace callgate::console {
 
+bool wantsPageRefusal(const http::Request& request) {
+  if (request.method != "GET" && request.method != "HEAD") return false;
+  return request.header("accept").find("text/event-stream") == std::string::npos;
+}
+
 void addGuarded(http::Router& router, const ConsoleGuard& guard, std::string method,
                 std::string path, StaffRole minRole, ConsoleHandler handler, http::Lane lane) {
   router.add(

@@ -39,6 +39,11 @@ class ConsoleGuard {
                                               http::Response& refusal) const = 0;
 };
 
+// Whether a refused request is answered as a page (a redirect to the sign-in, an HTML 403): a
+// GET or HEAD, unless it asks for an event stream (an EventSource cannot follow a redirect and
+// reads an HTML page as a failed stream), which gets the plain 401/403 as other requests do.
+bool wantsPageRefusal(const http::Request& request);
+
 using ConsoleHandler = std::function<http::Response(const http::Request&, const StaffPrincipal&)>;
 
 // Registers `handler` for (method, path), run only for a principal `guard` accepts for `minRole`.

@@ -184,7 +184,9 @@ TEST_F(AgentRoutesTest, NamesAreEscaped) {
 
 TEST_F(AgentRoutesTest, WithoutASessionThePageAndTheStreamAreRefused) {
   EXPECT_EQ(page(get("/console/agent", "")).status, 303);
-  const http::StreamReply reply = stream(get("/console/agent/events", ""));
+  http::Request events = get("/console/agent/events", "");
+  events.headers["accept"] = "text/event-stream";  // as every EventSource sends
+  const http::StreamReply reply = stream(events);
   EXPECT_FALSE(reply.onOpen);
   EXPECT_EQ(reply.response.status, 401);  // not a page: no redirect to the sign-in form
 }
