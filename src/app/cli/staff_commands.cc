@@ -10,6 +10,7 @@
 #include "adapters/platform/clock/system_clock.h"
 #include "adapters/security/crypto/sodium_random.h"
 #include "app/cli/commands.h"
+#include "app/wiring/staff_wiring.h"
 #include "app/wiring/wiring.h"
 #include "core/action_grant.h"
 #include "core/staff.h"

@@ -25,7 +25,6 @@
 #include "adapters/security/token/key_ring.h"
 #include "adapters/security/token/token_service.h"
 #include "adapters/security/token/verdict_jwt.h"
-#include "adapters/security/totp/oath_staff_totp.h"
 #include "adapters/sms/failover/failover_sms_sender.h"
 #include "adapters/sms/kannel/kannel_dlr_token.h"
 #include "adapters/sms/kannel/kannel_sms_sender.h"
@@ -36,6 +35,7 @@
 #include "adapters/storage/sqlite/sqlite_database.h"
 #include "app/wiring/credential_verifiers.h"
 #include "app/wiring/lex_bots.h"
+#include "app/wiring/staff_wiring.h"
 #include "app/wiring/storage_backends.h"
 #include "channels/console/handoff_feed.h"
 #include "channels/twilio_voice/parked_call.h"
@@ -60,14 +60,6 @@ namespace callgate::app {
 
 Services::Services() = default;
 Services::~Services() = default;
-
-Status buildStaffTotp(const std::string& otpSecret, Services& s) {
-  auto cipher = StateCipher::derive(otpSecret, "stafftot", 1);
-  if (!cipher.ok()) return Error(cipher.error().code(), "OTP secret: " + cipher.error().message());
-  s.staffTotpCipher = std::move(*cipher);
-  s.staffTotp = std::make_unique<OathStaffTotp>(*s.staffTotpCipher, *s.random, "callgate");
-  return okStatus();
-}
 
 Result<std::string> otpKey(const Config& config) {
   if (const char* env = std::getenv("CALLGATE_OTP_SECRET"); env && *env) {
@@ -281,9 +273,7 @@ Result<std::unique_ptr<Services>> buildServices(const Config& config) {
   PinDeps pinDeps{*s->customers, *s->credentials, *s->credentialVerifier,
                   *s->clock,     *s->audit,       config.pinLockout};
   s->functions.add(std::make_unique<VerifyPin>(pinDeps, ledger));
-  if (Status t = buildStaffTotp(*key, *s); !t.ok()) return t.error();
-  s->staffSignIn = std::make_unique<StaffSignIn>(*s->staff, *s->pinHasher, *s->staffTotp,
-                                                 *s->hasher, *s->random, *s->clock, *s->audit);
+  if (Status t = buildStaffSignIn(*key, *s); !t.ok()) return t.error();
   // Self-service unlock: the code goes out through send-otp (its limits, caps and checks).
   s->functions.add(std::make_unique<SendUnlockCode>(
       UnlockCodeDeps{*s->customers, *s->credentials, *s->clock, *s->audit, config.pinLockout},

@@ -150,10 +150,6 @@ Result<std::unique_ptr<Services>> buildStorage(const Config& config);
 std::unique_ptr<AuditLog> buildAuditLog(const Config& config, const Clock& clock,
                                         token::KeyRing* keys = nullptr);
 
-// The console's TOTP check, its seeds sealed with a subkey of `otpSecret` (the OTP secret every
-// node shares), into s.staffTotpCipher and s.staffTotp. Needs s.random.
-Status buildStaffTotp(const std::string& otpSecret, Services& s);
-
 // The PIN hasher: argon2id with the config's cost, peppered with CALLGATE_PIN_PEPPER (64 hex) if
 // set, else the key in security.pin_pepper_file (created 0600 on first use). For the CLI commands
 // that set PINs; buildServices() calls it too.
