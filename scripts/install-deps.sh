@@ -28,6 +28,9 @@ PACKAGES=(
   # speech input: recognizer (pocketsphinx + its en-us model), resampler (speexdsp); flite and
   # espeak-ng voice the speech benchmark's corpus and the black-box speech test's audio
   libpocketsphinx-dev libsphinxbase-dev pocketsphinx-en-us libspeexdsp-dev espeak-ng flite
+  # festival with an HTS voice (slt) and a diphone voice (ked): more voices for the speech
+  # benchmark's harder corpus (make bench-asr)
+  festival festvox-us-slt-hts festvox-kdlpc16k
   # Debian package (make package): dpkg-shlibdeps finds its dependencies, lintian checks it,
   # systemd-analyze verifies its unit
   dpkg-dev lintian systemd

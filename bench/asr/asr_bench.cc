@@ -1,11 +1,13 @@
 // Speech recognition accuracy benchmark: user ids (8 digits), PINs (4) and codes (6)
-// spoken by flite and espeak-ng voices at three speeds, through G.711, decoded by
-// PocketsphinxRecognizer. Prints first-pass accuracy (exact-length grammar), the free digit-loop
-// baseline of the same run, how well the confidence (and the N-best gap) separates right from
-// wrong first results, where the truth ranks among Recognition::alternatives, accuracy after the
-// confirmation dialog (the product's speech::SpeechTurn, Confirm Auto and Always, with a
+// spoken by flite, espeak-ng and festival voices at three speeds, continuously, digit by digit
+// and in groups, clean, at other levels and in steady or babble noise (conditions.h), through
+// G.711, decoded by PocketsphinxRecognizer. Prints first-pass accuracy (exact-length grammar), the
+// free digit-loop baseline of the same run, how well the confidence (and the N-best gap) separates
+// right from wrong first results, where the truth ranks among Recognition::alternatives, accuracy
+// after the confirmation dialog (the product's speech::SpeechTurn, Confirm Auto and Always, with a
 // simulated caller answering yes/no by voice), the accepted-wrong rate and the median real-time
-// factor. Run by bench/asr/run.sh (`make bench-asr`).
+// factor, per condition and in total, against the goals (report.h). Run by
+// bench/asr/run.sh (`make bench-asr`).
 #include <algorithm>
 #include <atomic>
 #include <cmath>
@@ -23,70 +25,41 @@
 #include <vector>
 
 #include "adapters/speech/asr/pocketsphinx_recognizer.h"
+#include "bench/asr/conditions.h"
 #include "bench/asr/corpus.h"
+#include "bench/asr/report.h"
 #include "core/flow/actions.h"
 #include "core/speech/grammar.h"
 #include "core/speech/speech_turn.h"
 #include "core/spoken_digits.h"
 
 using namespace callgate;
+using asrbench::Item;
+using asrbench::Outcome;
 
 namespace {
 
 struct Config {
-  int perKind = 4;
+  int perKind = 4;  // strings of each length (8, 4, 6) per condition: 288 utterances, ~8 min
   double threshold = 0.6;
   int maxAttempts = 3;
   unsigned seed = 7;
   int threads = 1;
   bool espeak = true;
+  bool festival = true;
+  bool formant = false;  // espeak-ng's formant voice, apart (clean continuous only)
   bool firstOnly = false;
-  bool pauses = false;
-  std::string only;  // run only the voices whose name contains this
+  std::string only;        // run only the voices whose name contains this
+  std::string conditions;  // run only the conditions whose name contains this
   std::string details;
   asr::PocketsphinxOptions options;
-};
-
-struct Item {
-  asrbench::Voice voice;
-  double rate = 1.0;
-  std::string digits;
-  std::string spoken;
-};
-
-struct Outcome {
-  bool firstRight = false, baselineRight = false, confidentFirst = false;
-  bool finalRight = false, acceptedWrong = false, gaveUp = false;
-  bool alwaysRight = false, alwaysWrong = false;
-  int attempts = 0;
-  int rightAlternative = 0;  // 1-based rank of the truth among the alternatives, 0: not there
-  int alternatives = 0;
-  int answers[2] = {0, 0}, misheard[2] = {0, 0};  // yes/no answers of the Auto / Always dialog
-  double rtf = 0, posterior = 0, confidence = 0, gap = -1;
-  std::string hyp, second;
+  std::vector<asrbench::Condition> matrix = asrbench::conditionMatrix();
 };
 
 double threadCpu() {
   timespec ts{};
   clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
   return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) * 1e-9;
-}
-
-std::string speak(const std::string& digits, std::mt19937& rng, bool pauses) {
-  static const char* kWords[] = {"zero", "one", "two",   "three", "four",
-                                 "five", "six", "seven", "eight", "nine"};
-  std::string out;
-  for (size_t i = 0; i < digits.size(); ++i) {
-    if (!out.empty()) out += pauses ? ", " : " ";
-    const int d = digits[i] - '0';
-    if (i + 1 < digits.size() && digits[i + 1] == digits[i] && rng() % 3 == 0) {
-      out += std::string("double ") + kWords[d];
-      ++i;
-      continue;
-    }
-    out += (d == 0 && rng() % 2 == 0) ? "oh" : kWords[d];
-  }
-  return out;
 }
 
 std::string digitsOf(const std::string& text) { return spokenDigits(text).value_or(""); }
@@ -109,12 +82,14 @@ struct Cache {
   std::map<std::string, speech::Recognition> answers;
 };
 
-asr::Decoding entryDecode(asr::PocketsphinxRecognizer& rec, const Item& item,
+asr::Decoding entryDecode(asr::PocketsphinxRecognizer& rec, const Item& item, const Config& cfg,
                           const speech::Grammar& grammar, int k, Cache& cache, Outcome* first) {
   if (auto it = cache.entries.find(k); it != cache.entries.end()) return it->second;
   double rate = item.rate;
   for (int i = 1; i < k; ++i) rate *= 1.25;  // the caller repeats more slowly
-  auto audio = asrbench::synthesize(item.voice, item.spoken, rate);
+  const auto& condition = cfg.matrix[item.condition];
+  auto audio = asrbench::render(item.voice, item.chunks, condition.way, rate, condition,
+                                item.seed + static_cast<uint64_t>(k));
   if (!audio) {
     std::fprintf(stderr, "synthesis failed (%s)\n", item.voice.name.c_str());
     std::exit(1);
@@ -128,8 +103,11 @@ asr::Decoding entryDecode(asr::PocketsphinxRecognizer& rec, const Item& item,
   }
   if (k == 1 && first != nullptr) {
     first->rtf = cpu / (static_cast<double>(audio->size()) / 8000.0);
+    const double b0 = threadCpu();
     auto base = rec.decode(*audio, speech::digitLoopGrammar());
+    first->baselineRtf = (threadCpu() - b0) / (static_cast<double>(audio->size()) / 8000.0);
     first->baselineRight = base.ok() && digitsOf(base->text) == item.digits;
+    if (base.ok()) first->baselineHyp = base->text;
   }
   cache.entries[k] = *d;
   return *d;
@@ -164,14 +142,17 @@ DialogEnd dialog(asr::PocketsphinxRecognizer& rec, const Item& item, const Confi
     const auto* listen = std::get_if<speech::Listen>(&step);
     if (listen == nullptr) break;
     if (!listen->confirming) {
-      const asr::Decoding d = entryDecode(rec, item, listen->grammar, ++entries, cache, first);
+      const asr::Decoding d = entryDecode(rec, item, cfg, listen->grammar, ++entries, cache, first);
       step = turn.heard(speech::Recognition{d.text, d.confidence, d.alternatives});
       continue;
     }
     const std::string word = offeredDigits(listen->prompt.text) == item.digits ? "yes" : "no";
     auto it = cache.answers.find(word);
     if (it == cache.answers.end()) {
-      auto answer = asrbench::synthesize(item.voice, word, item.rate);
+      // The answer on the same line: the item's level and noise, said as one word.
+      const auto& condition = cfg.matrix[item.condition];
+      auto answer = asrbench::render(item.voice, {word}, asrbench::Way::kContinuous, item.rate,
+                                     condition, item.seed ^ (word == "yes" ? 0x7e5u : 0x40u));
       if (!answer) std::exit(1);
       auto yn = rec.recognize(*answer, listen->grammar);
       it = cache.answers.emplace(word, yn.ok() ? *yn : speech::Recognition{}).first;
@@ -190,7 +171,7 @@ Outcome run(asr::PocketsphinxRecognizer& rec, const Item& item, const Config& cf
   Outcome o;
   Cache cache;
   const int n = static_cast<int>(item.digits.size());
-  const asr::Decoding d = entryDecode(rec, item, speech::digitGrammar(n, n), 1, cache, &o);
+  const asr::Decoding d = entryDecode(rec, item, cfg, speech::digitGrammar(n, n), 1, cache, &o);
   o.firstRight = digitsOf(d.text) == item.digits;
   o.posterior = d.margin;
   o.gap = d.gap;
@@ -218,23 +199,6 @@ Outcome run(asr::PocketsphinxRecognizer& rec, const Item& item, const Config& cf
   return o;
 }
 
-// Probability that a random right first result scores above a random wrong one (ties count
-// half): how well a confidence measure separates them, 0.5 = not at all.
-double separation(const std::vector<double>& right, const std::vector<double>& wrong) {
-  if (right.empty() || wrong.empty()) return 0;
-  double wins = 0;
-  for (double r : right) {
-    for (double w : wrong) wins += r > w ? 1.0 : r == w ? 0.5 : 0.0;
-  }
-  return wins / (static_cast<double>(right.size()) * static_cast<double>(wrong.size()));
-}
-
-double median(std::vector<double> v) {
-  if (v.empty()) return 0;
-  std::sort(v.begin(), v.end());
-  return v[v.size() / 2];
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -244,10 +208,14 @@ int main(int argc, char** argv) {
     auto next = [&]() -> std::string { return i + 1 < argc ? argv[++i] : ""; };
     if (a == "--first-only")
       cfg.firstOnly = true;
-    else if (a == "--pauses")
-      cfg.pauses = true;
     else if (a == "--only")
       cfg.only = next();
+    else if (a == "--conditions")
+      cfg.conditions = next();
+    else if (a == "--no-festival")
+      cfg.festival = false;
+    else if (a == "--formant")
+      cfg.formant = true;
     else if (a == "--noise")
       cfg.options.noiseRms = std::atof(next().c_str());
     else if (a == "--margin-scale")
@@ -293,6 +261,7 @@ int main(int argc, char** argv) {
       std::fprintf(
           stderr,
           "usage: asr_bench [--per-kind N] [--threshold C] [--seed S] [--threads T] [--no-espeak]\n"
+          "  [--no-festival] [--formant] [--only VOICE] [--conditions TEXT] [--first-only]\n"
           "  [--details FILE.tsv] [--model DIR] [--dict FILE] [--quality 0-10] [--padding MS]\n"
           "  [--confidence second|gap] [--gap-scale G] [--nbest DEPTH] [--attempts N]\n"
           "  [--arg -name=value]...\n");
@@ -305,20 +274,56 @@ int main(int argc, char** argv) {
     return 1;
   }
 
+  // The corpus: in each condition, perKind strings of each length, each said by one voice at
+  // one tempo, the voice x tempo cells taken in turn (a different tempo for a voice's strings of
+  // each length, rotated from one condition to the next), so every condition holds the same
+  // mix of voices, tempos and lengths.
   std::mt19937 rng(cfg.seed);  // a benchmark corpus, reproducible: not a security use
-  std::vector<std::string> strings;
-  for (int len : {8, 4, 6}) {
-    for (int k = 0; k < cfg.perKind; ++k) {
-      std::string s;
-      for (int j = 0; j < len; ++j) s += static_cast<char>('0' + rng() % 10);
-      strings.push_back(s);
-    }
+  std::vector<asrbench::Voice> voices;
+  for (const auto& v : asrbench::availableVoices(cfg.espeak, cfg.festival, cfg.formant)) {
+    if (cfg.only.empty() || v.name.find(cfg.only) != std::string::npos) voices.push_back(v);
   }
+  if (voices.empty()) {
+    std::fprintf(stderr, "no voice matches --only %s\n", cfg.only.c_str());
+    return 2;
+  }
+  std::vector<asrbench::Voice> counted;
+  for (const auto& v : voices) {
+    if (!v.apart) counted.push_back(v);
+  }
+  const double kRates[] = {0.85, 1.0, 1.2};
+  asrbench::buildBabble(cfg.seed);
   std::vector<Item> items;
-  for (const auto& voice : asrbench::availableVoices(cfg.espeak)) {
-    if (!cfg.only.empty() && voice.name.find(cfg.only) == std::string::npos) continue;
-    for (double rate : {0.85, 1.0, 1.2}) {
-      for (const auto& s : strings) items.push_back({voice, rate, s, speak(s, rng, cfg.pauses)});
+  size_t strings = 0;
+  for (size_t c = 0; c < cfg.matrix.size(); ++c) {
+    const auto& condition = cfg.matrix[c];
+    if (!cfg.conditions.empty() && condition.name().find(cfg.conditions) == std::string::npos)
+      continue;
+    size_t i = 0;
+    for (int len : {8, 4, 6}) {
+      for (int k = 0; k < cfg.perKind; ++k, ++i) {
+        std::string s;
+        for (int j = 0; j < len; ++j) s += static_cast<char>('0' + rng() % 10);
+        ++strings;
+        if (counted.empty()) continue;
+        const size_t cell = i + c * 3 * static_cast<size_t>(cfg.perKind);  // voices rotate
+        const size_t v = cell % counted.size(), round = cell / counted.size();
+        const double rate = kRates[(v + 2 * round + c) % 3];
+        const uint64_t seed = (static_cast<uint64_t>(cfg.seed) << 32) ^ (c << 20) ^ (i << 4);
+        items.push_back({counted[v], rate, c, s, asrbench::chunksFor(s, condition.way, rng), seed});
+      }
+    }
+    if (cfg.formant && condition.way == asrbench::Way::kContinuous &&
+        condition.noise == asrbench::Noise::kNone && condition.gainDb == 0) {
+      for (const auto& v : voices) {
+        if (!v.apart) continue;
+        for (size_t j = items.size() - 3 * static_cast<size_t>(cfg.perKind), e = items.size();
+             j < e; ++j) {
+          Item copy = items[j];
+          copy.voice = v;
+          items.push_back(copy);
+        }
+      }
     }
   }
   std::vector<Outcome> out(items.size());
@@ -331,98 +336,14 @@ int main(int argc, char** argv) {
   }
   for (auto& t : pool) t.join();
 
-  size_t first = 0, base = 0, fin = 0, wrong = 0, gave = 0, confident = 0, confidentWrong = 0;
-  size_t alwaysRight = 0, alwaysWrong = 0, firstWrong = 0, withAlternatives = 0;
-  size_t gapConfident = 0, gapConfidentWrong = 0;
-  int answers[2] = {0, 0}, misheard[2] = {0, 0};
-  std::vector<size_t> rank(speech::kMaxAlternatives + 1, 0);
-  std::vector<double> rtfs, confRight, confWrong, gapRight, gapWrong;
-  std::map<std::string, std::pair<int, int>> byVoice;
-  size_t counted = 0;
-  for (size_t i = 0; i < items.size(); ++i) {
-    const auto& o = out[i];
-    auto& v = byVoice[items[i].voice.engine + ":" + items[i].voice.name +
-                      (items[i].voice.apart ? " (apart)" : "")];
-    v.first += o.firstRight;
-    v.second += 1;
-    if (items[i].voice.apart) continue;
-    ++counted;
-    first += o.firstRight;
-    base += o.baselineRight;
-    fin += o.finalRight;
-    wrong += o.acceptedWrong;
-    gave += o.gaveUp;
-    confident += o.confidentFirst;
-    confidentWrong += o.confidentFirst && !o.firstRight;
-    alwaysRight += o.alwaysRight;
-    alwaysWrong += o.alwaysWrong;
-    withAlternatives += o.alternatives > 0;
-    for (int k = 0; k < 2; ++k) {
-      answers[k] += o.answers[k];
-      misheard[k] += o.misheard[k];
-    }
-    const double gapConfidence = o.gap < 0 ? 1.0 : 1.0 - std::exp(-o.gap / cfg.options.gapScale);
-    gapConfident += gapConfidence >= cfg.threshold;
-    gapConfidentWrong += gapConfidence >= cfg.threshold && !o.firstRight;
-    (o.firstRight ? confRight : confWrong).push_back(o.confidence);
-    (o.firstRight ? gapRight : gapWrong).push_back(o.gap < 0 ? 1e9 : o.gap);
-    if (!o.firstRight && !o.hyp.empty()) {
-      ++firstWrong;
-      rank[static_cast<size_t>(o.rightAlternative)] += 1;
-    }
-    rtfs.push_back(o.rtf);
-  }
-  const double n = static_cast<double>(counted);
-  std::printf("utterances: %zu in the totals (%zu strings x %zu voice/speed renderings)%s\n",
-              counted, strings.size(), counted / strings.size(),
-              cfg.pauses ? ", digits separated by pauses" : "");
-  std::printf("baseline (free digit loop) first pass: %5.1f%%\n",
-              100.0 * static_cast<double>(base) / n);
-  std::printf("first pass (exact-length grammar):     %5.1f%%  (%.2fx baseline)\n",
-              100.0 * static_cast<double>(first) / n,
-              base ? static_cast<double>(first) / static_cast<double>(base) : 0.0);
-  std::printf("confident first results: %5.1f%%, of them wrong: %zu\n",
-              100.0 * static_cast<double>(confident) / n, confidentWrong);
-  std::printf("confidence separation (P(right > wrong)): reported %.3f, N-best gap %.3f\n",
-              separation(confRight, confWrong), separation(gapRight, gapWrong));
-  std::printf("N-best gap confidence (scale %.2f) >= %.2f: %5.1f%%, of them wrong: %zu\n",
-              cfg.options.gapScale, cfg.threshold, 100.0 * static_cast<double>(gapConfident) / n,
-              gapConfidentWrong);
-  std::printf(
-      "wrong first results with a reading: %zu; right reading among alternatives: 1st %zu, 2nd "
-      "%zu, "
-      "3rd %zu, 4th %zu, none %zu; results with alternatives: %zu\n",
-      firstWrong, rank[1], rank[2], rank[3], rank[4], rank[0], withAlternatives);
-  if (!cfg.firstOnly) {
-    std::printf("after confirmation, SpeechTurn, Confirm Auto (below %.2f, %d attempts): %5.1f%%\n",
-                cfg.threshold, cfg.maxAttempts, 100.0 * static_cast<double>(fin) / n);
-    std::printf("  accepted wrong: %5.2f%%   gave up: %5.2f%%\n",
-                100.0 * static_cast<double>(wrong) / n, 100.0 * static_cast<double>(gave) / n);
-    std::printf(
-        "after confirmation, SpeechTurn, Confirm Always:                  %5.1f%%  accepted wrong: "
-        "%5.2f%%\n",
-        100.0 * static_cast<double>(alwaysRight) / n, 100.0 * static_cast<double>(alwaysWrong) / n);
-    std::printf("  caller's yes/no misheard: Auto %d of %d answers, Always %d of %d\n", misheard[0],
-                answers[0], misheard[1], answers[1]);
-  }
-  std::printf("real-time factor (median, one recognize(): %s): %.4f\n",
-              cfg.options.confidence == asr::ConfidenceFrom::kNbestGap
-                  ? "one decode + N-best"
-                  : "grammar + N-best + second-opinion decode",
-              median(rtfs));
-  for (const auto& [voice, c] : byVoice)
-    std::printf("  %-18s first pass %3d/%d\n", voice.c_str(), c.first, c.second);
-  if (!cfg.details.empty()) {
-    std::ofstream f(cfg.details);
-    f << "voice\trate\ttruth\thyp\tsecond\tmargin\tgap\tconfidence\tfirst_right\tright_alt\tfinal_"
-         "right\tattempts\n";
-    for (size_t i = 0; i < items.size(); ++i) {
-      const auto& o = out[i];
-      f << items[i].voice.name << '\t' << items[i].rate << '\t' << items[i].digits << '\t'
-        << digitsOf(o.hyp) << '\t' << digitsOf(o.second) << '\t' << o.posterior << '\t' << o.gap
-        << '\t' << o.confidence << '\t' << o.firstRight << '\t' << o.rightAlternative << '\t'
-        << o.finalRight << '\t' << o.attempts << '\n';
-    }
-  }
+  asrbench::ReportOptions report;
+  report.threshold = cfg.threshold;
+  report.maxAttempts = cfg.maxAttempts;
+  report.gapScale = cfg.options.gapScale;
+  report.firstOnly = cfg.firstOnly;
+  report.secondOpinion = cfg.options.confidence != asr::ConfidenceFrom::kNbestGap;
+  report.details = cfg.details;
+  if (const char* f = std::getenv("CALLGATE_BENCH_RESULTS"); f != nullptr) report.resultsFile = f;
+  asrbench::printReport(items, out, cfg.matrix, strings, report);
   return 0;
 }

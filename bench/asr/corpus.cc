@@ -2,10 +2,14 @@
 
 #include <flite/flite.h>
 #include <speex/speex_resampler.h>
+#include <unistd.h>
 
+#include <algorithm>
 #include <array>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
+#include <map>
 #include <mutex>
 
 #include "adapters/net/rtp/g711.h"
@@ -56,14 +60,6 @@ std::vector<int16_t> resampleTo8k(const std::vector<int16_t>& in, int rate) {
   return out;
 }
 
-std::vector<int16_t> g711RoundTrip(const std::vector<int16_t>& in) {
-  std::vector<uint8_t> coded(in.size());
-  std::vector<int16_t> out(in.size());
-  rtp::encodeG711(rtp::Codec::kPcmu, in.data(), in.size(), coded.data());
-  rtp::decodeG711(rtp::Codec::kPcmu, coded.data(), coded.size(), out.data());
-  return out;
-}
-
 std::optional<std::vector<int16_t>> flite(const std::string& name, const std::string& text,
                                           double rate) {
   std::lock_guard lock(fliteMutex);
@@ -79,19 +75,10 @@ std::optional<std::vector<int16_t>> flite(const std::string& name, const std::st
   return resampleTo8k(samples, sr);
 }
 
-// espeak-ng --stdout writes a WAV (22050 Hz mono 16-bit) whose data size may be left open.
-std::optional<std::vector<int16_t>> espeak(const std::string& name, const std::string& text,
-                                           double rate) {
-  const int wpm = static_cast<int>(175.0 / rate);
-  std::string cmd = "espeak-ng --stdout -v " + name + " -s " + std::to_string(wpm) + " \"" + text +
-                    "\" 2>/dev/null";
-  FILE* p = popen(cmd.c_str(), "r");
-  if (p == nullptr) return std::nullopt;
-  std::string bytes;
-  std::array<char, 65536> buf;
-  size_t n;
-  while ((n = fread(buf.data(), 1, buf.size(), p)) > 0) bytes.append(buf.data(), n);
-  if (pclose(p) != 0 || bytes.size() < 44 || bytes.compare(0, 4, "RIFF") != 0) return std::nullopt;
+// A RIFF WAV (mono 16-bit) as 8 kHz samples. espeak-ng --stdout may leave the data size open,
+// so the data chunk is taken to the end of the bytes.
+std::optional<std::vector<int16_t>> wavTo8k(const std::string& bytes) {
+  if (bytes.size() < 44 || bytes.compare(0, 4, "RIFF") != 0) return std::nullopt;
   uint32_t sr = 0;
   std::memcpy(&sr, bytes.data() + 24, 4);
   size_t pos = 12;
@@ -107,25 +94,100 @@ std::optional<std::vector<int16_t>> espeak(const std::string& name, const std::s
   return resampleTo8k(samples, static_cast<int>(sr));
 }
 
-}  // namespace
-
-std::optional<std::vector<int16_t>> synthesize(const Voice& voice, const std::string& text,
-                                               double rate) {
-  auto audio =
-      voice.engine == "flite" ? flite(voice.name, text, rate) : espeak(voice.name, text, rate);
-  if (!audio || audio->empty()) return std::nullopt;
-  return g711RoundTrip(*audio);
+std::optional<std::string> readAll(FILE* f) {
+  if (f == nullptr) return std::nullopt;
+  std::string bytes;
+  std::array<char, 65536> buf;
+  size_t n;
+  while ((n = fread(buf.data(), 1, buf.size(), f)) > 0) bytes.append(buf.data(), n);
+  return bytes;
 }
 
-std::vector<Voice> availableVoices(bool withEspeak) {
+std::optional<std::vector<int16_t>> espeak(const std::string& name, const std::string& text,
+                                           double rate) {
+  const int wpm = static_cast<int>(175.0 / rate);
+  std::string cmd = "espeak-ng --stdout -v " + name + " -s " + std::to_string(wpm) + " \"" + text +
+                    "\" 2>/dev/null";
+  FILE* p = popen(cmd.c_str(), "r");
+  auto bytes = readAll(p);
+  if (p == nullptr || pclose(p) != 0 || !bytes) return std::nullopt;
+  return wavTo8k(*bytes);
+}
+
+// festival's text2wave, one process per text (~0.3 s: festival loads its lexicon each time).
+// The HTS voice ignores Duration_Stretch; its engine's own speed (-r, > 1 faster) is set instead.
+std::optional<std::vector<int16_t>> festival(const std::string& name, const std::string& text,
+                                             double rate) {
+  char path[] = "/tmp/asr-bench-XXXXXX";
+  const int fd = mkstemp(path);
+  if (fd < 0) return std::nullopt;
+  close(fd);
+  const bool hts = name.ends_with("_hts");
+  const std::string speed =
+      hts ? "(set! hts_engine_params (append hts_engine_params (list (list \"-r\" " +
+                std::to_string(1.0 / rate) + "))))"
+          : "(Parameter.set (quote Duration_Stretch) " + std::to_string(rate) + ")";
+  const std::string cmd = "printf '%s' '" + text + "' | text2wave -o " + path + " -eval '(voice_" +
+                          name + ")' -eval '" + speed + "' >/dev/null 2>&1";
+  const int rc = std::system(cmd.c_str());
+  FILE* f = std::fopen(path, "rb");
+  auto bytes = readAll(f);
+  if (f != nullptr) std::fclose(f);
+  std::remove(path);
+  if (rc != 0 || !bytes) return std::nullopt;
+  return wavTo8k(*bytes);
+}
+
+std::optional<std::vector<int16_t>> synthesizeUncached(const Voice& voice, const std::string& text,
+                                                       double rate) {
+  if (voice.engine == "flite") return flite(voice.name, text, rate);
+  if (voice.engine == "festival") return festival(voice.name, text, rate);
+  return espeak(voice.name, text, rate);
+}
+
+}  // namespace
+
+std::vector<int16_t> g711RoundTrip(const std::vector<int16_t>& in) {
+  std::vector<uint8_t> coded(in.size());
+  std::vector<int16_t> out(in.size());
+  rtp::encodeG711(rtp::Codec::kPcmu, in.data(), in.size(), coded.data());
+  rtp::decodeG711(rtp::Codec::kPcmu, coded.data(), coded.size(), out.data());
+  return out;
+}
+
+std::optional<std::vector<int16_t>> synthesize8k(const Voice& voice, const std::string& text,
+                                                 double rate) {
+  // Short texts repeat across the corpus (every digit word of digit-by-digit speech, "yes").
+  static std::mutex cacheMutex;
+  static std::map<std::string, std::vector<int16_t>> cache;
+  const bool cached = std::count(text.begin(), text.end(), ' ') <= 1;
+  const std::string key = voice.engine + "|" + voice.name + "|" + std::to_string(rate) + "|" + text;
+  if (cached) {
+    std::lock_guard lock(cacheMutex);
+    if (auto it = cache.find(key); it != cache.end()) return it->second;
+  }
+  auto audio = synthesizeUncached(voice, text, rate);
+  if (!audio || audio->empty()) return std::nullopt;
+  if (cached) {
+    std::lock_guard lock(cacheMutex);
+    cache.emplace(key, *audio);
+  }
+  return audio;
+}
+
+std::vector<Voice> availableVoices(bool withEspeak, bool withFestival, bool withFormant) {
   std::vector<Voice> voices = {
       {"flite", "kal"}, {"flite", "slt"}, {"flite", "rms"}, {"flite", "awb"}};
   if (withEspeak) {
     for (const char* v : {"en-us+klatt", "en-us+klatt4", "en+klatt", "en-gb-x-rp+klatt3"}) {
       voices.push_back({"espeak", v});
     }
-    voices.push_back({"espeak", "en-us", true});
   }
+  if (withFestival) {
+    voices.push_back({"festival", "cmu_us_slt_arctic_hts"});
+    voices.push_back({"festival", "ked_diphone"});
+  }
+  if (withEspeak && withFormant) voices.push_back({"espeak", "en-us", true});
   return voices;
 }
 

@@ -1,12 +1,19 @@
 #!/usr/bin/env bash
-# Speech recognition benchmark: a corpus spoken by flite and
-# espeak-ng voices at three speeds through G.711, decoded by PocketsphinxRecognizer with the
-# shipped dictionary; prints first pass, the free digit-loop baseline, accuracy after the simulated
-# confirmation turn, accepted-wrong and the median real-time factor. See docs/PERFORMANCE.md.
+# Speech recognition benchmark: a corpus spoken by flite, espeak-ng and
+# festival voices at three speeds, continuously, digit by digit with pauses and in groups, clean,
+# at other levels and in steady or babble noise, through G.711, decoded by PocketsphinxRecognizer
+# with the shipped dictionary; prints per condition and in total first pass, the free digit-loop
+# baseline, accuracy after the simulated confirmation turn, accepted-wrong and the median
+# real-time factor, then GOAL MET / NOT MET for the speech issue's goals. With
+# CALLGATE_BENCH_RESULTS=FILE it appends the headline figures as JSON lines. About 7 minutes on
+# one thread. See docs/PERFORMANCE.md.
 # Usage: bench/asr/run.sh [path/to/asr_bench] [asr_bench options, e.g. --per-kind 2 --details out.tsv]
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 bin="${1:-$root/build/bench/asr_bench}"
 command -v espeak-ng >/dev/null || { echo "espeak-ng is missing: make deps" >&2; exit 1; }
+command -v text2wave >/dev/null || { echo "festival is missing: make deps" >&2; exit 1; }
+[ -d /usr/share/festival/voices/us/cmu_us_slt_arctic_hts ] && [ -d /usr/share/festival/voices/english/ked_diphone ] ||
+  { echo "festival voices festvox-us-slt-hts / festvox-kdlpc16k are missing: make deps" >&2; exit 1; }
 cd "$root"  # the default dictionary path (share/speech/digits.dict) is relative to the repository
 exec timeout 900 "$bin" --threads "${ASR_BENCH_THREADS:-1}" "${@:2}"
