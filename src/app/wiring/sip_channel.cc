@@ -66,6 +66,10 @@ Result<std::unique_ptr<SipChannel>> SipChannel::build(const Config& config, Serv
   options.numberUri = sc.numberUri;
   options.verdicts = services.verdicts.get();
   options.announceReferFailure = sc.referFailure == sip_voice::ReferFailure::kAnnounce;
+  options.cachedPrompt = [prompts = parts->prompts.get()](const flow::PlayPrompt& p,
+                                                          const std::string& language) {
+    return prompts->cached(p.text, p.ssml, p.promptId, language);
+  };
   if (config.speech.enabled) {
     auto recognizer = asr::PocketsphinxRecognizer::create(config.speech.recognizer);
     if (!recognizer.ok())

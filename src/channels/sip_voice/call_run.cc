@@ -60,8 +60,9 @@ CallRun::CallRun(const CallDeps& deps, std::shared_ptr<const flow::Flow> flow, f
       timer_(media_->executor()),
       endpointer_(deps.options.endpointer) {}
 
-void CallRun::begin() {
-  post([self = shared_from_this()] {
+void CallRun::begin(std::optional<rtp::MediaParams> media) {
+  post([self = shared_from_this(), media = std::move(media)] {
+    if (media && !self->over()) self->media_->update(*media);  // before the first prompt
     if (self->phase_ != Phase::kNew) return;
     self->phase_ = Phase::kRunning;
     self->metrics_.answered();
@@ -228,7 +229,14 @@ void CallRun::playPrompt(const flow::PlayPrompt& prompt, std::function<void()> t
         session_.state().call.contactId, voice.substr(0, 64));
   }
   const uint64_t gen = generation_;
-  postWork(deps_.workers, [self = shared_from_this(), gen, prompt, lang = language(),
+  std::string lang = language();
+  if (deps_.options.cachedPrompt) {
+    if (audio::AudioPtr audio = deps_.options.cachedPrompt(prompt, lang)) {
+      playAudio(gen, std::move(audio), std::move(then));
+      return;
+    }
+  }
+  postWork(deps_.workers, [self = shared_from_this(), gen, prompt, lang = std::move(lang),
                            then = std::move(then)]() mutable {
     auto audio = self->deps_.renderPrompt(prompt, lang);
     self->post([self, gen, audio = std::move(audio), then = std::move(then)]() mutable {
@@ -240,13 +248,18 @@ void CallRun::playPrompt(const flow::PlayPrompt& prompt, std::function<void()> t
         then();
         return;
       }
-      self->media_->play({*audio}, /*bargeIn=*/true,
-                         [self, gen, then = std::move(then)](bool /*interrupted*/) {
-                           if (gen != self->generation_ || self->over()) return;
-                           then();
-                         });
+      self->playAudio(gen, std::move(*audio), std::move(then));
     });
   });
+}
+
+void CallRun::playAudio(uint64_t gen, audio::AudioPtr audio, std::function<void()> then) {
+  // play() posts to this executor, so `then` never runs inside this call.
+  media_->play({std::move(audio)}, /*bargeIn=*/true,
+               [self = shared_from_this(), gen, then = std::move(then)](bool /*interrupted*/) {
+                 if (gen != self->generation_ || self->over()) return;
+                 then();
+               });
 }
 
 void CallRun::startCollecting() {

@@ -47,6 +47,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "adapters/net/rtp/media_session.h"
@@ -80,6 +81,12 @@ struct SipVoiceOptions {
   speech::EndpointerOptions endpointer;
   speech::SpeechTurnOptions speechTurn;
   int speechThreads = 1;  // threads decoding speech (the recogniser's decoders)
+  // A prompt's audio when it is already rendered (cached), without blocking; nullptr = not
+  // cached. A cached prompt then starts from the call's media thread instead of a round trip
+  // through the worker pool (two thread wake-ups per prompt, the largest per-call cost after
+  // SIP parsing; docs/PERFORMANCE.md). Empty = every prompt is rendered on the workers.
+  std::function<audio::AudioPtr(const flow::PlayPrompt& prompt, const std::string& language)>
+      cachedPrompt;
   // Mints the signed verdict sent as X-Callgate-Verdict with every REFER to an agent; borrowed,
   // must outlive every call. nullptr = no signed verdict (tests of other parts).
   VerdictIssuer* verdicts = nullptr;
@@ -111,7 +118,9 @@ class CallRun : public std::enable_shared_from_this<CallRun> {
           std::shared_ptr<rtp::MediaSession> media, std::function<void()> finished);
 
   // Thread-safe; each posts to the media executor.
-  void begin();  // the caller's ACK arrived: start the flow
+  // The caller's ACK arrived: start the flow. `media`: parameters the media session takes first
+  // (the confirmed call's), in the same hand-off to the media thread as the start.
+  void begin(std::optional<rtp::MediaParams> media = std::nullopt);
   void mediaChanged(const rtp::MediaParams& params);
   void transferOutcome(const sip::TransferOutcome& outcome);
   void ended(sip::EndReason reason);
@@ -137,6 +146,8 @@ class CallRun : public std::enable_shared_from_this<CallRun> {
   void perform(flow::Action action);
   void feed(const flow::Event& event);
   void playPrompt(const flow::PlayPrompt& prompt, std::function<void()> then);
+  // Plays rendered audio for the action of generation `gen`; `then` once it has been played.
+  void playAudio(uint64_t gen, audio::AudioPtr audio, std::function<void()> then);
   void startInput(const flow::CollectDigits& collect);  // a CollectDigits action
   void startCollecting();
   void digit(char key);

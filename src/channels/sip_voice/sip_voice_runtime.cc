@@ -82,9 +82,15 @@ std::string SipVoiceRuntime::newContactId() {
   return formatUuidV4(b);  // a UUID, like Connect's ContactId
 }
 
+const std::string& SipVoiceRuntime::dialledNumber(const std::string& user) {
+  if (auto it = dialled_.find(user); it != dialled_.end()) return it->second;
+  if (dialled_.size() >= kDialledCacheEntries) dialled_.clear();  // someone dials at random
+  return dialled_.emplace(user, phoneFromSipUser(user)).first->second;
+}
+
 sip::Acceptance SipVoiceRuntime::onIncomingCall(const sip::IncomingCall& call,
                                                 std::shared_ptr<sip::CallLeg> leg) {
-  const std::string dialled = phoneFromSipUser(call.dialledUser);
+  const std::string dialled = dialledNumber(call.dialledUser);
   if (draining_.load()) {
     spdlog::info("event=sip_call_refused reason=draining dialled=\"{}\"", maskPhone(dialled));
     return {503, {}, 0, retryAfter_.load()};
@@ -153,20 +159,18 @@ std::shared_ptr<CallRun> SipVoiceRuntime::find(const std::string& key) const {
 
 void SipVoiceRuntime::onCallConfirmed(const std::string& key) {
   std::shared_ptr<CallRun> run;
-  std::shared_ptr<rtp::MediaSession> session;
   rtp::MediaParams params;
   {
     std::lock_guard lock(mu_);
     auto it = calls_.find(key);
     if (it == calls_.end()) return;
     run = it->second.run;
-    session = it->second.session;
     params = it->second.initialParams;
   }
-  // The media may flow now; posted before begin(), so the first prompt is not held back.
+  // The media may flow now, from before the first prompt on. One post to the media thread for
+  // both (each post from this thread wakes that one).
   params.confirmed = true;
-  session->update(params);
-  run->begin();
+  run->begin(params);
 }
 
 void SipVoiceRuntime::onMediaChanged(const std::string& key, const sip::NegotiatedMedia& media) {

@@ -27,6 +27,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <unordered_map>
 
 #include "adapters/net/rtp/media_engine.h"
 #include "adapters/security/stir/caller_trust.h"
@@ -70,6 +71,10 @@ class SipVoiceRuntime : public sip::CallHandler {
  private:
   std::shared_ptr<CallRun> find(const std::string& key) const;
   std::string newContactId();
+  // phoneFromSipUser(dialled user), remembered: a node answers a handful of numbers, and the
+  // libphonenumber check costs ~40 µs of every call setup (docs/PERFORMANCE.md). The caller's
+  // number is checked on every call (callers do not repeat like that). SIP thread only.
+  const std::string& dialledNumber(const std::string& user);
 
   std::shared_ptr<flow::FlowCatalogSource> flows_;
   SipVoiceOptions options_;
@@ -80,6 +85,9 @@ class SipVoiceRuntime : public sip::CallHandler {
   boost::asio::thread_pool workers_;
   std::optional<boost::asio::thread_pool> speechWorkers_;  // with a recogniser only
   CallDeps deps_;
+
+  static constexpr size_t kDialledCacheEntries = 1024;    // then it starts over
+  std::unordered_map<std::string, std::string> dialled_;  // SIP thread only
 
   std::atomic<bool> draining_{false};
   std::atomic<int> retryAfter_{0};

@@ -21,10 +21,13 @@ UdpMediaSession::UdpMediaSession(MediaWorker& worker, std::shared_ptr<PortPool> 
                                  udp::socket socket, uint16_t port)
     : worker_(worker), ports_(std::move(ports)), socket_(std::move(socket)), port_(port) {
   // Random SSRC, sequence and timestamp origin (RFC 3550 §5.1), from libsodium's CSPRNG; the
-  // engine initialised libsodium before opening any session.
-  randombytes_buf(&ssrc_, sizeof ssrc_);
-  randombytes_buf(&sequence_, sizeof sequence_);
-  randombytes_buf(&timestampBase_, sizeof timestampBase_);
+  // engine initialised libsodium before opening any session. One draw for the three (each
+  // draw is a getrandom system call).
+  std::array<uint8_t, sizeof ssrc_ + sizeof sequence_ + sizeof timestampBase_> r{};
+  randombytes_buf(r.data(), r.size());
+  std::memcpy(&ssrc_, r.data(), sizeof ssrc_);
+  std::memcpy(&sequence_, r.data() + sizeof ssrc_, sizeof sequence_);
+  std::memcpy(&timestampBase_, r.data() + sizeof ssrc_ + sizeof sequence_, sizeof timestampBase_);
 }
 
 UdpMediaSession::~UdpMediaSession() {

@@ -70,21 +70,35 @@ Result<audio::AudioPtr> PromptLibrary::render(const std::string& text, bool ssml
   if (!language.empty() && !isPlainName(language)) {
     return Error::invalidArgument("language is not a plain file name: " + language);
   }
+  const std::string key = cacheKey(text, ssml, promptId, language);
+  if (audio::AudioPtr hit = lookup(key)) return hit;
+  auto audio = load(text, ssml, promptId, language);
+  if (audio) insert(key, *audio);
+  return audio;
+}
+
+audio::AudioPtr PromptLibrary::cached(const std::string& text, bool ssml,
+                                      const std::string& promptId, const std::string& language) {
+  // No name checks: a name render() refuses is never cached, so it misses here.
+  return lookup(cacheKey(text, ssml, promptId, language));
+}
+
+std::string PromptLibrary::cacheKey(const std::string& text, bool ssml, const std::string& promptId,
+                                    const std::string& language) {
   std::string key = promptId.empty() ? "t:" + text : "p:" + promptId;
   key += '\n';
   key += language;
   key += ssml ? "\n1" : "\n0";
-  {
-    std::lock_guard lock(mutex_);
-    if (auto it = index_.find(key); it != index_.end()) {
-      lru_.splice(lru_.begin(), lru_, it->second);
-      ++hits_;
-      return it->second->audio;
-    }
-  }
-  auto audio = load(text, ssml, promptId, language);
-  if (audio) insert(key, *audio);
-  return audio;
+  return key;
+}
+
+audio::AudioPtr PromptLibrary::lookup(const std::string& key) {
+  std::lock_guard lock(mutex_);
+  auto it = index_.find(key);
+  if (it == index_.end()) return nullptr;
+  lru_.splice(lru_.begin(), lru_, it->second);
+  ++hits_;
+  return it->second->audio;
 }
 
 Result<audio::AudioPtr> PromptLibrary::load(const std::string& text, bool ssml,

@@ -39,6 +39,12 @@ class PromptLibrary {
   Result<audio::AudioPtr> render(const std::string& text, bool ssml, const std::string& promptId,
                                  const std::string& language);
 
+  // The cached audio of what render() would return, or nullptr when it is not cached (or the
+  // cache is off). Never blocks beyond the cache's mutex: for an Asio thread that must not wait
+  // for a file or flite, which then calls render() on a worker only on a miss.
+  audio::AudioPtr cached(const std::string& text, bool ssml, const std::string& promptId,
+                         const std::string& language);
+
   // "Welcome to callgate!" -> "welcome-to-callgate": lowercase ASCII letters and digits, every
   // other byte separating words, words joined by '-', cut to at most 80 characters at a word end.
   static std::string slug(std::string_view text);
@@ -55,6 +61,9 @@ class PromptLibrary {
   Result<audio::AudioPtr> load(const std::string& text, bool ssml, const std::string& promptId,
                                const std::string& language);
   std::string pathFor(const std::string& language, const std::string& name) const;
+  static std::string cacheKey(const std::string& text, bool ssml, const std::string& promptId,
+                              const std::string& language);
+  audio::AudioPtr lookup(const std::string& key);  // counts a hit
   void insert(const std::string& key, const audio::AudioPtr& audio);
 
   struct Entry {

@@ -12,6 +12,7 @@
 #include <future>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <span>
 #include <thread>
 
@@ -28,7 +29,10 @@ class ScriptedMedia : public rtp::MediaSession {
   uint16_t localPort() const override { return 40000; }
   boost::asio::any_io_executor executor() const override { return io_.get_executor(); }
   void start(const rtp::MediaParams&) override {}
-  void update(const rtp::MediaParams& p) override { updates.push_back(p); }
+  void update(const rtp::MediaParams& p) override {
+    updates.push_back(p);
+    playsAtUpdate.push_back(plays);
+  }
   void play(std::vector<audio::AudioPtr> clips, bool bargeIn,
             std::function<void(bool)> done) override {
     for (const auto& c : clips) texts.push_back(c ? c->samples.size() : 0);
@@ -76,6 +80,7 @@ class ScriptedMedia : public rtp::MediaSession {
   int plays = 0;
   std::vector<size_t> texts;
   std::vector<rtp::MediaParams> updates;
+  std::vector<int> playsAtUpdate;  // how many prompts had started when each update came
   bool closed = false;
 
  private:
@@ -125,7 +130,8 @@ class CallRunTest : public ChannelFixture {
 
   // Starts a call from `from` with `attestation` through `flow` (default: the shipped flow).
   void call(const std::string& from, Attestation attestation,
-            std::shared_ptr<const flow::Flow> f = nullptr) {
+            std::shared_ptr<const flow::Flow> f = nullptr,
+            std::optional<rtp::MediaParams> confirmedMedia = std::nullopt) {
     if (!f) f = loadFlowText(readSourceFile(kShippedFlow));
     flow::CallInfo info;
     info.contactId = "c-1";
@@ -133,7 +139,7 @@ class CallRunTest : public ChannelFixture {
     info.systemAddress = kDialled;
     run_ = std::make_shared<CallRun>(deps_, f, info, attestation, leg_, media_,
                                      [this] { finished_ = true; });
-    run_->begin();
+    run_->begin(std::move(confirmedMedia));
     settle();
   }
 

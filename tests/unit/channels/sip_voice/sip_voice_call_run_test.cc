@@ -36,6 +36,47 @@ TEST_F(CallRunTest, UnknownCallerKeysTheSmsPinAndIsReferredWithTheVerdict) {
   EXPECT_TRUE(finished_);
 }
 
+TEST_F(CallRunTest, ACachedPromptPlaysAtOnceAndAnUncachedOneIsRendered) {
+  // Cached audio starts from the call's own thread; a miss goes to the renderer as before.
+  std::vector<std::string> asked;
+  sipOptions_.cachedPrompt = [&asked](const flow::PlayPrompt& p,
+                                      const std::string& language) -> audio::AudioPtr {
+    asked.push_back(p.text);
+    EXPECT_EQ(language, "en-US");
+    if (p.text.find("We have sent") == std::string::npos) return nullptr;
+    auto audio = std::make_shared<audio::Audio>();
+    audio->samples.assign(320, 1000);  // the renderer's clips have 160 samples
+    return audio;
+  };
+  random_.scriptDigits("123456");
+  call(kUnknown, Attestation::kNone);
+  ASSERT_TRUE(media_->playing());
+  ASSERT_FALSE(asked.empty());
+  EXPECT_NE(asked.back().find("We have sent"), std::string::npos);
+  EXPECT_EQ(media_->texts.back(), 320u);
+  for (const auto& text : spoken_) EXPECT_EQ(text.find("We have sent"), std::string::npos);
+  endPlay();
+  press("123456#");
+  ASSERT_TRUE(media_->playing());
+  EXPECT_EQ(spoken_.back(), asked.back());  // not cached: rendered
+  EXPECT_EQ(media_->texts.back(), 160u);
+  endPlay();
+  EXPECT_EQ(leg_->header("X-Callgate-Auth"), "True");
+}
+
+TEST_F(CallRunTest, TheConfirmedMediaReachesTheSessionBeforeTheFirstPrompt) {
+  rtp::MediaParams media;
+  media.remoteAddress = "127.0.0.1";
+  media.remotePort = 40002;
+  media.confirmed = true;
+  call(kUnknown, Attestation::kNone, nullptr, media);
+  ASSERT_EQ(media_->updates.size(), 1u);
+  EXPECT_TRUE(media_->updates[0].confirmed);
+  EXPECT_EQ(media_->updates[0].remotePort, 40002);
+  EXPECT_EQ(media_->playsAtUpdate[0], 0);
+  EXPECT_EQ(media_->plays, 1);
+}
+
 TEST_F(CallRunTest, AttestedKnownCallerGoesStraightToTheAgentWithCustomerAttributes) {
   addCustomer(kKnown, "Ada");
   call(kKnown, Attestation::kA);

@@ -55,6 +55,27 @@ TEST(PromptLibraryTest, SecondRenderIsACacheHit) {
   EXPECT_EQ(library.syntheses(), 2u);
 }
 
+TEST(PromptLibraryTest, CachedAnswersOnlyFromTheCacheAndNeverRenders) {
+  PromptLibrary library({});
+  EXPECT_EQ(library.cached("Welcome to callgate.", false, "", "en-US"), nullptr);
+  EXPECT_EQ(library.syntheses(), 0u);  // a miss does not synthesise
+  auto rendered = library.render("Welcome to callgate.", false, "", "en-US");
+  ASSERT_TRUE(rendered);
+  EXPECT_EQ(library.cached("Welcome to callgate.", false, "", "en-US"), *rendered);
+  EXPECT_EQ(library.cacheHits(), 1u);
+  // The key is render()'s: another language, the SSML flag or a prompt id is another entry.
+  EXPECT_EQ(library.cached("Welcome to callgate.", false, "", "de-DE"), nullptr);
+  EXPECT_EQ(library.cached("Welcome to callgate.", true, "", "en-US"), nullptr);
+  EXPECT_EQ(library.cached("Welcome to callgate.", false, "welcome", "en-US"), nullptr);
+  library.clear();
+  EXPECT_EQ(library.cached("Welcome to callgate.", false, "", "en-US"), nullptr);
+  PromptLibraryOptions off;
+  off.cacheBytes = 0;
+  PromptLibrary uncached(off);
+  ASSERT_TRUE(uncached.render("Welcome to callgate.", false, "", "en-US"));
+  EXPECT_EQ(uncached.cached("Welcome to callgate.", false, "", "en-US"), nullptr);
+}
+
 TEST(PromptLibraryTest, EvictsTheLeastRecentlyUsedBeyondTheByteBudget) {
   const std::string a = "One two three.", b = "Four five six.", c = "Seven eight nine.";
   size_t bytesA = 0, bytesB = 0, bytesC = 0;
