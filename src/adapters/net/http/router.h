@@ -66,8 +66,10 @@ using StreamHandler = std::function<StreamReply(const Request&)>;
 
 // Where a route's handler runs (DESIGN §2).
 enum class Lane {
-  kIoThread,  // inline on the io thread: fast, never blocks (static pages, in-memory reads)
-  kWorker,    // the worker pool: blocking work (database, outbound HTTP, signing)
+  // Inline on the io thread: fast, bounded, never waits on the network (static pages, in-memory
+  // reads, a point read from the embedded SQLite store).
+  kIoThread,
+  kWorker,  // the worker pool: blocking work (database, outbound HTTP, signing)
   // The slow pool: CPU-heavy work (argon2id), on threads of its own with a bounded queue, so a
   // burst of it cannot occupy the workers every other request waits for (a full queue is
   // answered 503 with Retry-After).

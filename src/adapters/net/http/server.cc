@@ -6,9 +6,7 @@
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
-#include <boost/asio/strand.hpp>
 #include <exception>
-#include <optional>
 #include <thread>
 #include <vector>
 
@@ -27,32 +25,45 @@ struct Server::Impl {
       : options(std::move(o)),
         router(std::move(r)),
         shared(options, router, workers, slowWorkers),
-        ioc(options.ioThreads <= 1 ? 1 : options.ioThreads),
+        iocs(makeContexts(options.ioThreads)),
         workers(static_cast<size_t>(std::max(1, options.workerThreads))),
         slowWorkers(static_cast<size_t>(std::max(1, options.slowThreads))),
-        acceptor(asio::make_strand(ioc)),
+        acceptor(iocs.front()->get_executor()),
         acceptRetry(acceptor.get_executor()) {}
 
   ServerOptions options;
   Router router;
   ServerShared shared;  // binds references to the pools, used only once threads run
-  asio::io_context ioc;
+  // One io_context per io thread, each run by its own thread. A connection lives on one of them
+  // (round robin at accept) for its whole life, so its handlers are serialised without a strand
+  // and the io threads never share a scheduler lock or wake each other. Measured with 2 io
+  // threads, lookup-caller answered inline (wrk -c50): one shared io_context with strands
+  // 47–50k req/s, one context per thread 81–87k (docs/PERFORMANCE.md, 2026-12-05).
+  std::vector<std::unique_ptr<asio::io_context>> iocs;
+  size_t nextContext = 0;  // touched by the acceptor's handler only
   asio::thread_pool workers;
   asio::thread_pool slowWorkers;
-  // The acceptor, its retry timer and stop()'s close share one strand: with several io threads
-  // an accept completion and the close would otherwise touch the acceptor at once.
+  // The acceptor, its retry timer and stop()'s close all run on the first io thread's context,
+  // so an accept completion and the close never touch the acceptor at once.
   tcp::acceptor acceptor;
   asio::steady_timer acceptRetry;
-  std::optional<asio::executor_work_guard<asio::io_context::executor_type>> guard;
+  std::vector<asio::executor_work_guard<asio::io_context::executor_type>> guards;
   std::vector<std::thread> ioThreads;
   bool started = false;
   bool stopped = false;
 
+  static std::vector<std::unique_ptr<asio::io_context>> makeContexts(int threads) {
+    std::vector<std::unique_ptr<asio::io_context>> out;
+    for (int i = 0; i < std::max(1, threads); ++i) {
+      out.push_back(std::make_unique<asio::io_context>(1));  // 1: run by one thread
+    }
+    return out;
+  }
+
   asio::any_io_executor connectionExecutor() {
-    // With one io thread the io_context already serialises everything; a strand would only
-    // add a lock per operation.
-    if (options.ioThreads <= 1) return ioc.get_executor();
-    return asio::make_strand(ioc);
+    asio::io_context& ioc = *iocs[nextContext];
+    nextContext = (nextContext + 1) % iocs.size();
+    return ioc.get_executor();
   }
 
   void doAccept() {
@@ -98,7 +109,7 @@ struct Server::Impl {
     }
   }
 
-  void runIo() {
+  void runIo(asio::io_context& ioc) {
     for (;;) {
       try {
         ioc.run();
@@ -162,10 +173,9 @@ Result<uint16_t> Server::start() {
   }
   const uint16_t port = m.acceptor.local_endpoint(ec).port();
   m.started = true;
-  m.guard.emplace(m.ioc.get_executor());
+  for (auto& ioc : m.iocs) m.guards.emplace_back(ioc->get_executor());
   m.doAccept();
-  const int n = std::max(1, m.options.ioThreads);
-  for (int i = 0; i < n; ++i) m.ioThreads.emplace_back([&m] { m.runIo(); });
+  for (auto& ioc : m.iocs) m.ioThreads.emplace_back([&m, c = ioc.get()] { m.runIo(*c); });
   return port;
 }
 
@@ -189,8 +199,8 @@ void Server::stop() {
   m.workers.join();
   m.slowWorkers.join();
   (void)Impl::waitFor(allClosed, std::chrono::seconds(1));
-  m.guard.reset();
-  m.ioc.stop();
+  m.guards.clear();
+  for (auto& ioc : m.iocs) ioc->stop();
   for (auto& t : m.ioThreads) t.join();
   m.ioThreads.clear();
 }

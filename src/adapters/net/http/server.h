@@ -3,15 +3,16 @@
 // read buffer), idle/request/write timeouts, body and header limits answered with 413/431 and a
 // JSON error, malformed requests answered 400 and closed.
 //
-// Threads (DESIGN §2): `ioThreads` run the io_context and never block. Routes added with
-// Lane::kWorker run on a fixed pool of `workerThreads` (SQLite and other blocking work), routes
-// added with Lane::kSlow on a pool of `slowThreads` of their own (argon2id), others inline on the
-// io thread. Each connection's socket work is serialised on a strand
-// (plain io_context executor when there is a single io thread), and the response is written back
-// there. A streaming route's sink (stream.h) may be written from any thread; its chunks are
-// written out on the connection's executor too. The Server owns its threads; start() and stop()
-// must be called from a thread that is not one of them (e.g. main). The Router is moved in and
-// read-only afterwards.
+// Threads (DESIGN §2): `ioThreads` each run an io_context of their own and never wait on the
+// network or a lock held across I/O. Routes added with Lane::kWorker run on a fixed pool of
+// `workerThreads` (blocking work: PostgreSQL, outbound HTTP), routes added with Lane::kSlow on a
+// pool of `slowThreads` of their own (argon2id), Lane::kIoThread routes inline on the io thread
+// (bounded in-process work only, e.g. a point read from the embedded store: docs/ARCHITECTURE.md
+// "Threads"). A connection is given to one io thread at accept and stays there, so its socket
+// work is serialised without a strand, and the response is written back there. A streaming route's
+// sink (stream.h) may be written from any thread; its chunks are written out on the connection's
+// executor too. The Server owns its threads; start() and stop() must be called from a thread that
+// is not one of them (e.g. main). The Router is moved in and read-only afterwards.
 #pragma once
 
 #include <chrono>

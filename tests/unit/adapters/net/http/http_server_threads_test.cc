@@ -7,8 +7,10 @@
 
 #include <algorithm>
 #include <atomic>
+#include <functional>
 #include <future>
 #include <mutex>
+#include <set>
 #include <sstream>
 #include <thread>
 #include <vector>
@@ -275,6 +277,35 @@ TEST_F(HttpServerTest, SeveralIoThreadsServeConcurrentClients) {
   }
   for (auto& t : clients) t.join();
   EXPECT_EQ(ok.load(), 80);
+}
+
+// Each io thread runs its own io_context: a connection stays on the thread it was given at accept
+// (its handlers need no strand), and connections are spread over the threads in turn.
+TEST_F(HttpServerTest, AConnectionStaysOnOneIoThreadAndConnectionsAreSpread) {
+  router_.add(
+      "GET", "/thread",
+      [](const Request&) {
+        Response r;
+        r.body = std::to_string(std::hash<std::thread::id>{}(std::this_thread::get_id()));
+        return r;
+      },
+      Lane::kIoThread);
+  ServerOptions o;
+  o.ioThreads = 2;
+  const uint16_t port = start(o);
+  TestClient first(port);
+  TestClient second(port);
+  std::set<std::string> firstThreads, secondThreads;
+  for (int i = 0; i < 5; ++i) {
+    auto a = first.request("GET", "/thread");
+    auto b = second.request("GET", "/thread");
+    ASSERT_TRUE(a && b);
+    firstThreads.insert(a->body);
+    secondThreads.insert(b->body);
+  }
+  EXPECT_EQ(firstThreads.size(), 1u);
+  EXPECT_EQ(secondThreads.size(), 1u);
+  EXPECT_NE(*firstThreads.begin(), *secondThreads.begin());
 }
 
 TEST_F(HttpServerTest, LogsOneLogfmtLinePerRequestWithoutBodiesOrUnknownPaths) {
