@@ -81,6 +81,9 @@ class CustomerStore {
   // last digits a caller reads out. Served by an index on the last four digits of the number,
   // so it reads the few rows sharing them, never the whole table.
   virtual Result<std::vector<Customer>> findByPhoneSuffix(const std::string& digits, int limit) = 0;
+  // True when findByPhone/findByUserId are bounded in-process reads (the embedded store, in
+  // memory): no network round trip, so a caller may run them where it must not wait long.
+  virtual bool readsInProcess() const { return false; }
 };
 
 inline constexpr size_t kMinPhoneSuffixDigits = 4;

@@ -57,6 +57,11 @@ class Function {
   // True when an invocation is mostly computation (argon2id) rather than waiting on storage:
   // its HTTP endpoint runs on the server's slow lane, so a burst of it cannot hold the workers.
   virtual bool cpuHeavy() const { return false; }
+  // True when an invocation is bounded, in-process work of a few microseconds (a point read from
+  // the embedded store, no network, no argon2id): its HTTP endpoint answers on the io thread,
+  // saving the hand-off to a worker and back, which cost more than the work itself
+  // (docs/ARCHITECTURE.md "Threads").
+  virtual bool answersInline() const { return false; }
 };
 
 // Name -> function. Filled once at start-up, then read-only (so thread-safe to read).

@@ -16,6 +16,9 @@ class LookupCaller : public Function {
       : customers_(customers), trust_(trust) {}
   std::string_view name() const override { return "lookup-caller"; }
   Result<StringMap> invoke(const FunctionRequest& request) override;
+  // One point read of the customer store and, for a number not found as given, libphonenumber:
+  // inline when that read is in-process.
+  bool answersInline() const override { return customers_.readsInProcess(); }
 
  private:
   CustomerStore& customers_;

@@ -127,6 +127,7 @@ class InMemoryCustomerStore : public CustomerStore {
     }
     return std::vector<std::string>(regions.begin(), regions.end());
   }
+  bool readsInProcess() const override { return true; }
   Result<std::vector<Customer>> findByPhoneSuffix(const std::string& digits, int limit) override {
     std::lock_guard lock(mu_);
     if (failing) return Error::unavailable("store down");

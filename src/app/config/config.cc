@@ -171,8 +171,10 @@ Result<Config> loadConfig(const Overrides& o) {
   if (c.storage.location.empty()) return Error::invalidArgument("storage.db is empty");
   if (c.workerThreads == 0) c.workerThreads = c.storage.isPostgres() ? 4 : 2;
   if (c.storage.poolSize == 0) {
-    c.storage.poolSize =
-        c.workerThreads + c.slowThreads + (c.sip.isEnabled() ? c.sip.workerThreads : 0) + 2;
+    // Every thread that may read at once; on SQLite that includes the io threads, which answer
+    // lookup-caller inline and must never wait for a connection held by a worker.
+    c.storage.poolSize = (c.storage.isPostgres() ? 0 : c.ioThreads) + c.workerThreads +
+                         c.slowThreads + (c.sip.isEnabled() ? c.sip.workerThreads : 0) + 2;
   }
   if (c.pinPepperFile.empty()) return Error::invalidArgument("security.pin_pepper_file is empty");
   if (c.publicBaseUrlDefaulted) {

@@ -165,6 +165,11 @@ struct LifecycleConfig {
 struct Config {
   // [server]
   std::string http = "127.0.0.1:8080";  // HOST:PORT; port 0 picks a free one
+  // HTTP io threads, each with its own io_context. They parse, route and write, and answer
+  // inline the routes whose work is bounded and in-process (lookup-caller on SQLite). 1 by
+  // default: on the 2-core benchmark machine, with the load generator on one core, 2 threads
+  // gained 5–15% throughput but doubled lookup-caller's p99 (docs/PERFORMANCE.md, 2026-12-05);
+  // a machine whose clients are elsewhere and with cores to spare may set one per core.
   int ioThreads = 1;
   // HTTP connections one peer address may hold (0 = no cap), and how long an idle keep-alive
   // connection waits for its next request.

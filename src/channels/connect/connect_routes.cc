@@ -79,7 +79,9 @@ void addConnectRoutes(http::Router& router, const FunctionRegistry& registry) {
     router.add(
         "POST", std::string(kConnectPathPrefix) + name,
         [fn](const http::Request& request) { return handleConnectRequest(*fn, request); },
-        fn->cpuHeavy() ? http::Lane::kSlow : http::Lane::kWorker);
+        fn->cpuHeavy()        ? http::Lane::kSlow
+        : fn->answersInline() ? http::Lane::kIoThread
+                              : http::Lane::kWorker);
   }
 }
 

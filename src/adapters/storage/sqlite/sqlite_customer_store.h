@@ -27,6 +27,11 @@ class SqliteCustomerStore final : public CustomerStore {
   Result<int64_t> countUpTo(int64_t limit) override;
   Result<std::vector<std::string>> regionsOnFile() override;
   Result<std::vector<Customer>> findByPhoneSuffix(const std::string& digits, int limit) override;
+  // A point read is an index probe in this process (pages mapped, WAL readers never wait for
+  // the writer); it can wait only for a pooled connection, and the pool is sized for every
+  // thread that reads (app/config), or on the busy timeout while another process recovers the
+  // WAL after a crash.
+  bool readsInProcess() const override { return true; }
 
   // Works out the region of every customer stored without one (by a release before the region
   // column): run once when the store opens; the number of rows filled. Batches of 1,000, one

@@ -171,12 +171,15 @@ TEST(ConfigTest, WorkersAndPoolFollowTheStorageUnlessSet) {
   auto sqlite = loadConfig({});
   ASSERT_TRUE(sqlite.ok()) << sqlite.error().toString();
   EXPECT_EQ(sqlite->workerThreads, 2);
+  // On SQLite the io thread reads too (lookup-caller inline), so the pool counts it.
+  EXPECT_EQ(sqlite->ioThreads, 1);
+  EXPECT_EQ(sqlite->storage.poolSize, 1 + 2 + 1 + 2);
   Overrides o;
   o.db = "postgresql://cg@127.0.0.1:5432/callgate";
   auto pg = loadConfig(o);
   ASSERT_TRUE(pg.ok()) << pg.error().toString();
   EXPECT_EQ(pg->workerThreads, 4);
-  EXPECT_EQ(pg->storage.poolSize, 7);  // 4 workers + 1 slow-lane thread + 2, no SIP
+  EXPECT_EQ(pg->storage.poolSize, 7);  // 4 workers + 1 slow-lane thread + 2, no SIP, no io
   o.sip = "127.0.0.1:0";
   EXPECT_EQ(loadConfig(o)->storage.poolSize, 4 + 1 + 4 + 2);
 

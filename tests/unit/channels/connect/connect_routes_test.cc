@@ -21,10 +21,11 @@ using nlohmann::json;
 // Records what it was called with and answers whatever the test set.
 class FakeFunction final : public Function {
  public:
-  explicit FakeFunction(std::string name, bool cpuHeavy = false)
-      : name_(std::move(name)), cpuHeavy_(cpuHeavy) {}
+  explicit FakeFunction(std::string name, bool cpuHeavy = false, bool answersInline = false)
+      : name_(std::move(name)), cpuHeavy_(cpuHeavy), answersInline_(answersInline) {}
   std::string_view name() const override { return name_; }
   bool cpuHeavy() const override { return cpuHeavy_; }
+  bool answersInline() const override { return answersInline_; }
 
   Result<StringMap> invoke(const FunctionRequest& request) override {
     std::lock_guard lock(mu_);
@@ -54,6 +55,7 @@ class FakeFunction final : public Function {
  private:
   std::string name_;
   bool cpuHeavy_;
+  bool answersInline_;
   std::mutex mu_;
   Result<StringMap> answer_ = StringMap{{"lambdaResult", "Success"}};
   std::optional<FunctionRequest> last_;
@@ -61,12 +63,14 @@ class FakeFunction final : public Function {
   int calls_ = 0;
 };
 
-// A function that is mostly computation (verify-pin's argon2id) is served on the slow lane, the
-// others on the workers; the internal connect: functions get no endpoint.
+// A function that is mostly computation (verify-pin's argon2id) is served on the slow lane, one
+// whose work is bounded and in-process (lookup-caller on SQLite) on the io thread, the others on
+// the workers; the internal connect: functions get no endpoint.
 TEST(ConnectRoutesLaneTest, CpuHeavyFunctionsRunOnTheSlowLane) {
   FunctionRegistry registry;
   registry.add(std::make_unique<FakeFunction>("verify-pin", /*cpuHeavy=*/true));
   registry.add(std::make_unique<FakeFunction>("lookup-caller"));
+  registry.add(std::make_unique<FakeFunction>("quick-read", false, /*answersInline=*/true));
   registry.add(std::make_unique<FakeFunction>("connect:create-callback-contact"));
   http::Router router;
   addConnectRoutes(router, registry);
@@ -76,6 +80,9 @@ TEST(ConnectRoutesLaneTest, CpuHeavyFunctionsRunOnTheSlowLane) {
   auto light = router.find("POST", "/connect/v1/lookup-caller");
   ASSERT_EQ(light.match, http::Router::Match::kFound);
   EXPECT_EQ(light.route->lane, http::Lane::kWorker);
+  auto quick = router.find("POST", "/connect/v1/quick-read");
+  ASSERT_EQ(quick.match, http::Router::Match::kFound);
+  EXPECT_EQ(quick.route->lane, http::Lane::kIoThread);
   EXPECT_EQ(router.find("POST", "/connect/v1/connect:create-callback-contact").match,
             http::Router::Match::kNoPath);
 }
