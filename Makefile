@@ -8,7 +8,7 @@ HTTP ?= 127.0.0.1:8080
 # `make fuzz`: seconds per fuzz target (14 targets: 60 s each is 14 minutes).
 FUZZ_SECONDS ?= 60
 
-.PHONY: deps configure build build-all run package test unit integration e2e bench bench-cluster bench-tokens bench-sip bench-soak bench-asr sanitize tsan fuzz clean
+.PHONY: deps configure build build-all run package test unit integration e2e bench bench-lookup bench-cluster bench-tokens bench-sip bench-soak bench-asr sanitize tsan fuzz clean
 
 deps:
 	@bash scripts/install-deps.sh
@@ -50,7 +50,21 @@ integration: build-all
 e2e: build-all
 	@cd $(BUILD_DIR) && ctest --output-on-failure -L e2e
 
+# Every benchmark that measures a baseline in the same run and records its figures, then one
+# summary table of the ratios (bench/summary.py); about 20 minutes. A subset:
+# `make bench BENCHES="lookup sip"`. Record the table, dated, in docs/PERFORMANCE.md.
+BENCHES ?= lookup sip asr
+BENCH_RESULTS = $(abspath $(BUILD_DIR))/bench-results.jsonl
 bench: build
+	@rm -f $(BENCH_RESULTS)
+	@failed=""; for b in $(BENCHES); do \
+	  CALLGATE_BENCH_RESULTS=$(BENCH_RESULTS) $(MAKE) --no-print-directory bench-$$b || failed="$$failed $$b"; \
+	done; \
+	python3 bench/summary.py $(BENCH_RESULTS) $(BENCHES); \
+	if [ -n "$$failed" ]; then echo "benchmarks that did not finish or missed a goal:$$failed"; exit 1; fi
+
+# lookup-caller over HTTP vs nginx serving the same body, same run (about 3 minutes).
+bench-lookup: build
 	@bash bench/lookup_caller_bench.sh $(BUILD_DIR)/callgate
 
 # lookup-caller on PostgreSQL vs SQLite vs nginx, same run, 100,000 customers (< 5 min).

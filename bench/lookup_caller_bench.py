@@ -4,10 +4,13 @@
 Loads 100,000 customers, starts `callgate serve` on a free loopback port, and drives
 POST /connect/v1/lookup-caller with real Amazon Connect events (1,000 distinct callers, 80% known)
 using wrk with keep-alive. Then starts nginx (1 worker) returning a static JSON body of the same
-size and drives it with the same script and settings. Rounds alternate between the two; the
-medians, their ratio and p50/p99 latencies are printed.
+size and drives it with the same script and settings. Rounds alternate between the two (and which
+goes first); the medians, the per-round ratios (median and range) and p50/p99 latencies are
+printed, at -c50 (the goal: throughput >= 0.6x nginx's, p99 <= 2x) and, shorter, at -c1 and -c200.
+With CALLGATE_BENCH_RESULTS set, the figures are appended there for bench/summary.py.
 
-Usage: lookup_caller_bench.py CALLGATE_BIN [--customers N] [--duration S] [--connections C] [--rounds R]
+Usage: lookup_caller_bench.py CALLGATE_BIN [--customers N] [--duration S] [--connections C]
+       [--rounds R] [--extra-concurrency 1,200] [--io-threads N]
 """
 import argparse
 import json
@@ -173,6 +176,40 @@ def stop_all(procs):
             p.kill()
 
 
+def record_result(metric, value, baseline, goal, met):
+    """Appends one line for bench/summary.py when CALLGATE_BENCH_RESULTS names a file."""
+    path = os.environ.get("CALLGATE_BENCH_RESULTS")
+    if not path:
+        return
+    with open(path, "a") as f:
+        f.write(json.dumps({"bench": "lookup-caller", "metric": metric, "value": round(value, 3),
+                            "baseline": round(baseline, 3),
+                            "ratio": round(value / baseline, 3) if baseline else None,
+                            "goal": goal, "met": met}) + "\n")
+
+
+def compare(cg_url, ng_url, script, duration, connections, rounds):
+    """Alternating rounds against both; returns (per-target runs, per-round ratios)."""
+    run_wrk(cg_url, script, 2, connections)  # warm-up at this concurrency
+    run_wrk(ng_url, script, 2, connections)
+    runs = {"callgate": [], "nginx": []}
+    for i in range(rounds):
+        # Alternate which goes first, so a drift in machine load hits both alike.
+        order = ("callgate", "nginx") if i % 2 == 0 else ("nginx", "callgate")
+        for name in order:
+            runs[name].append(run_wrk(cg_url if name == "callgate" else ng_url, script, duration,
+                                      connections))
+    ratios = {
+        "rps": [c["rps"] / n["rps"] for c, n in zip(runs["callgate"], runs["nginx"])],
+        "p99": [c["p99_ms"] / n["p99_ms"] for c, n in zip(runs["callgate"], runs["nginx"])],
+    }
+    return runs, ratios
+
+
+def spread(values):
+    return f"{statistics.median(values):.2f} ({min(values):.2f}–{max(values):.2f})"
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("callgate")
@@ -180,6 +217,11 @@ def main():
     ap.add_argument("--duration", type=int, default=10)
     ap.add_argument("--connections", type=int, default=50)
     ap.add_argument("--rounds", type=int, default=3)
+    ap.add_argument("--extra-concurrency", default="1,200",
+                    help="also measured, shorter (half the duration), for latency at low load and "
+                         "behaviour at high concurrency; empty for none")
+    ap.add_argument("--io-threads", type=int, default=0, help="callgate's [server] io_threads "
+                    "(0: its default, one per core)")
     args = ap.parse_args()
     for tool in ("wrk", "nginx"):
         if not shutil.which(tool) and not os.path.exists(f"/usr/sbin/{tool}"):
@@ -200,7 +242,13 @@ def main():
         script = os.path.join(work, "lookup.lua")
         write_wrk_script(script, bodies)
 
-        cg_port, cg = start_callgate(args.callgate, work, "sqlite", db)
+        extra = []
+        if args.io_threads:
+            conf = os.path.join(work, "server.toml")
+            with open(conf, "w") as f:
+                f.write(f"[server]\nio_threads = {args.io_threads}\n")
+            extra = ["--config", conf]
+        cg_port, cg = start_callgate(args.callgate, work, "sqlite", db, extra)
         procs.append(cg)
         sample = urllib.request.urlopen(urllib.request.Request(
             f"http://127.0.0.1:{cg_port}/connect/v1/lookup-caller", data=bodies[0].encode(),
@@ -208,28 +256,48 @@ def main():
 
         ng_port, ng = start_nginx(work, sample)
         procs.append(ng)
+        cg_url, ng_url = f"http://127.0.0.1:{cg_port}", f"http://127.0.0.1:{ng_port}"
 
-        # Warm up both, then alternate rounds so machine noise hits both alike.
-        run_wrk(f"http://127.0.0.1:{cg_port}", script, 2, args.connections)
-        run_wrk(f"http://127.0.0.1:{ng_port}", script, 2, args.connections)
-        results = {"callgate": [], "nginx": []}
-        for _ in range(args.rounds):
-            results["callgate"].append(run_wrk(f"http://127.0.0.1:{cg_port}", script, args.duration, args.connections))
-            results["nginx"].append(run_wrk(f"http://127.0.0.1:{ng_port}", script, args.duration, args.connections))
+        levels = [(args.connections, args.duration)] + [
+            (int(c), max(1, args.duration // 2)) for c in args.extra_concurrency.split(",") if c]
+        summary = {}
+        for connections, duration in levels:
+            runs, ratios = compare(cg_url, ng_url, script, duration, connections, args.rounds)
+            summary[connections] = (runs, ratios)
 
-        def med(name, key):
-            return statistics.median(r[key] for r in results[name])
+            def med(name, key):
+                return statistics.median(r[key] for r in runs[name])
 
-        print(f"wrk -t1 -c{args.connections} -d{args.duration}s, {args.rounds} rounds each, medians:")
-        for name in ("callgate", "nginx"):
-            bad = sum(r["non2xx"] for r in results[name])
-            print(f"  {name:8s} {med(name, 'rps'):>10.0f} req/s   p50 {med(name, 'p50_ms'):.3f} ms   "
-                  f"p99 {med(name, 'p99_ms'):.3f} ms   non-2xx {bad}")
-        ratio = med("callgate", "rps") / med("nginx", "rps")
-        p99_ratio = med("callgate", "p99_ms") / med("nginx", "p99_ms")
-        print(f"throughput ratio callgate/nginx: {ratio:.2f}  (goal >= 0.5)")
-        print(f"p99 ratio callgate/nginx:        {p99_ratio:.2f}  (goal <= 2.0)")
-        print(json.dumps({"ratio": round(ratio, 3), "p99_ratio": round(p99_ratio, 3), "runs": results}))
+            print(f"\nwrk -t1 -c{connections} -d{duration}s, {args.rounds} alternating rounds, "
+                  "medians:")
+            for name in ("callgate", "nginx"):
+                bad = sum(r["non2xx"] for r in runs[name])
+                print(f"  {name:8s} {med(name, 'rps'):>10.0f} req/s   p50 {med(name, 'p50_ms'):.3f} ms"
+                      f"   p99 {med(name, 'p99_ms'):.3f} ms   non-2xx {bad}")
+            print(f"  throughput ratio callgate/nginx, median (min–max) of the rounds: "
+                  f"{spread(ratios['rps'])}")
+            print(f"  p99 ratio callgate/nginx, median (min–max):                   "
+                  f"{spread(ratios['p99'])}")
+
+        _, main_ratios = summary[args.connections]
+        rps_ratio = statistics.median(main_ratios["rps"])
+        p99_ratio = statistics.median(main_ratios["p99"])
+        print(f"\ngoal at -c{args.connections}: throughput ratio {rps_ratio:.2f} (goal >= 0.6), "
+              f"p99 ratio {p99_ratio:.2f} (goal <= 2.0)")
+        for connections, (runs, ratios) in summary.items():
+            cg_rps = statistics.median(r["rps"] for r in runs["callgate"])
+            ng_rps = statistics.median(r["rps"] for r in runs["nginx"])
+            cg_p99 = statistics.median(r["p99_ms"] for r in runs["callgate"])
+            ng_p99 = statistics.median(r["p99_ms"] for r in runs["nginx"])
+            main_level = connections == args.connections
+            record_result(f"req/s at -c{connections}", cg_rps, ng_rps,
+                          ">= 0.6x nginx" if main_level else "(reported)",
+                          statistics.median(ratios["rps"]) >= 0.6 if main_level else None)
+            record_result(f"p99 ms at -c{connections}", cg_p99, ng_p99,
+                          "<= 2x nginx" if main_level else "(reported)",
+                          statistics.median(ratios["p99"]) <= 2.0 if main_level else None)
+        print(json.dumps({"ratio": round(rps_ratio, 3), "p99_ratio": round(p99_ratio, 3),
+                          "levels": {c: s[1] for c, s in summary.items()}}))
     finally:
         stop_all(procs)
         shutil.rmtree(work, ignore_errors=True)
