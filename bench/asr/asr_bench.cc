@@ -42,6 +42,7 @@ namespace {
 struct Config {
   int perKind = 4;  // strings of each length (8, 4, 6) per condition: 288 utterances, ~8 min
   double threshold = 0.6;
+  double yesFrom = speech::SpeechTurnOptions{}.yesFrom;  // a spoken yes needs this confidence
   int maxAttempts = 3;
   unsigned seed = 7;
   int threads = 1;
@@ -52,6 +53,7 @@ struct Config {
   std::string only;        // run only the voices whose name contains this
   std::string conditions;  // run only the conditions whose name contains this
   std::string details;
+  std::string answersFile;  // --answers: every yes/no decode, for calibrating yesFrom
   asr::PocketsphinxOptions options;
   std::vector<asrbench::Condition> matrix = asrbench::conditionMatrix();
 };
@@ -65,10 +67,10 @@ double threadCpu() {
 std::string digitsOf(const std::string& text) { return spokenDigits(text).value_or(""); }
 
 // Digits a read-back prompt offers: "I heard 1 2 3 4. If ..." / "Sorry. Did you say 1 2 3 4? If
-// ...".
+// ..." / "To confirm 1 2 3 4, press 1. If ...".
 std::string offeredDigits(const std::string& prompt) {
   std::string out;
-  const size_t end = prompt.find(" If ");
+  const size_t end = std::min(prompt.find(" If "), prompt.find(", press "));
   for (size_t i = 0; i < std::min(end, prompt.size()); ++i) {
     if (prompt[i] >= '0' && prompt[i] <= '9') out.push_back(prompt[i]);
   }
@@ -81,6 +83,10 @@ struct Cache {
   std::map<int, asr::Decoding> entries;
   std::map<std::string, speech::Recognition> answers;
 };
+
+// The yes/no decodes of the run (--answers), for choosing yesFrom.
+std::mutex answersMutex;
+std::vector<std::string> answerLines;
 
 asr::Decoding entryDecode(asr::PocketsphinxRecognizer& rec, const Item& item, const Config& cfg,
                           const speech::Grammar& grammar, int k, Cache& cache, Outcome* first) {
@@ -122,7 +128,12 @@ struct DialogEnd {
   int attempts = 0;
   int answers = 0,
       misheard = 0;  // read-backs answered, answers recognised as the other word / nothing
+  int keyAsks = 0;   // unsure spoken yeses that made the turn ask for key 1 or 2
 };
+
+// Confirmations that fell back to the keypad, per dialog (Auto, Always), summed over the run.
+std::atomic<int> keyAsksTotal[2] = {0, 0};
+std::atomic<int> keyAskItems[2] = {0, 0};
 
 DialogEnd dialog(asr::PocketsphinxRecognizer& rec, const Item& item, const Config& cfg, bool always,
                  Cache& cache, Outcome* first) {
@@ -135,7 +146,8 @@ DialogEnd dialog(asr::PocketsphinxRecognizer& rec, const Item& item, const Confi
   collect.timeoutSeconds = 5;
   collect.storeInput = false;
   collect.speech = flow::SpeechOptions{true, n, n, always};
-  speech::SpeechTurn turn(collect, speech::SpeechTurnOptions{cfg.threshold, cfg.maxAttempts});
+  speech::SpeechTurn turn(collect,
+                          speech::SpeechTurnOptions{cfg.threshold, cfg.maxAttempts, cfg.yesFrom});
   speech::TurnStep step = turn.start();
   int entries = 0;
   for (int guard = 0; guard < 50; ++guard) {
@@ -146,7 +158,14 @@ DialogEnd dialog(asr::PocketsphinxRecognizer& rec, const Item& item, const Confi
       step = turn.heard(speech::Recognition{d.text, d.confidence, d.alternatives});
       continue;
     }
-    const std::string word = offeredDigits(listen->prompt.text) == item.digits ? "yes" : "no";
+    const bool right = offeredDigits(listen->prompt.text) == item.digits;
+    if (turn.askingForKey()) {
+      // Asked to press 1 or 2, a caller presses the right key (keys are never misheard).
+      ++end.keyAsks;
+      step = turn.keyed(right ? "1" : "2");
+      continue;
+    }
+    const std::string word = right ? "yes" : "no";
     auto it = cache.answers.find(word);
     if (it == cache.answers.end()) {
       // The answer on the same line: the item's level and noise, said as one word.
@@ -154,8 +173,17 @@ DialogEnd dialog(asr::PocketsphinxRecognizer& rec, const Item& item, const Confi
       auto answer = asrbench::render(item.voice, {word}, asrbench::Way::kContinuous, item.rate,
                                      condition, item.seed ^ (word == "yes" ? 0x7e5u : 0x40u));
       if (!answer) std::exit(1);
-      auto yn = rec.recognize(*answer, listen->grammar);
-      it = cache.answers.emplace(word, yn.ok() ? *yn : speech::Recognition{}).first;
+      auto yn = rec.decode(*answer, listen->grammar);
+      it = cache.answers
+               .emplace(word, yn.ok() ? speech::Recognition{yn->text, yn->confidence, {}}
+                                      : speech::Recognition{})
+               .first;
+      if (!cfg.answersFile.empty() && yn.ok()) {
+        std::lock_guard lock(answersMutex);
+        answerLines.push_back(condition.name() + "\t" + item.voice.name + "\t" + word + "\t" +
+                              yn->text + "\t" + std::to_string(yn->confidence) + "\t" +
+                              std::to_string(yn->gap) + "\t" + std::to_string(yn->snrDb));
+      }
     }
     ++end.answers;
     end.misheard += spokenYesNo(it->second.text) != std::optional<bool>(word == "yes");
@@ -164,6 +192,8 @@ DialogEnd dialog(asr::PocketsphinxRecognizer& rec, const Item& item, const Confi
   const auto* done = std::get_if<speech::Finished>(&step);
   end.digits = done ? done->digits : std::nullopt;
   end.attempts = turn.attempts();
+  keyAsksTotal[always ? 1 : 0] += end.keyAsks;
+  keyAskItems[always ? 1 : 0] += end.keyAsks > 0;
   return end;
 }
 
@@ -236,6 +266,12 @@ int main(int argc, char** argv) {
       cfg.perKind = std::atoi(next().c_str());
     else if (a == "--threshold")
       cfg.threshold = std::atof(next().c_str());
+    else if (a == "--yes-threshold")
+      cfg.yesFrom = std::atof(next().c_str());
+    else if (a == "--yes-no-gap-scale")
+      cfg.options.yesNoGapScale = std::atof(next().c_str());
+    else if (a == "--answers")
+      cfg.answersFile = next();
     else if (a == "--seed")
       cfg.seed = static_cast<unsigned>(std::atoi(next().c_str()));
     else if (a == "--threads")
@@ -260,7 +296,8 @@ int main(int argc, char** argv) {
     } else {
       std::fprintf(
           stderr,
-          "usage: asr_bench [--per-kind N] [--threshold C] [--seed S] [--threads T] [--no-espeak]\n"
+          "usage: asr_bench [--per-kind N] [--threshold C] [--yes-threshold C] [--seed S]\n"
+          "  [--threads T] [--no-espeak] [--yes-no-gap-scale G] [--answers FILE.tsv]\n"
           "  [--no-festival] [--formant] [--only VOICE] [--conditions TEXT] [--first-only]\n"
           "  [--details FILE.tsv] [--model DIR] [--dict FILE] [--quality 0-10] [--padding MS]\n"
           "  [--confidence second|gap] [--gap-scale G] [--nbest DEPTH] [--attempts N]\n"
@@ -345,5 +382,17 @@ int main(int argc, char** argv) {
   report.details = cfg.details;
   if (const char* f = std::getenv("CALLGATE_BENCH_RESULTS"); f != nullptr) report.resultsFile = f;
   asrbench::printReport(items, out, cfg.matrix, strings, report);
+  if (!cfg.firstOnly) {
+    std::printf(
+        "\nspoken yes needs confidence >= %.2f; confirmations that fell back to the keypad "
+        "(unsure yes): Auto %d (in %d of %zu utterances), Always %d (in %d)\n",
+        cfg.yesFrom, keyAsksTotal[0].load(), keyAskItems[0].load(), items.size(),
+        keyAsksTotal[1].load(), keyAskItems[1].load());
+  }
+  if (!cfg.answersFile.empty()) {
+    std::ofstream f(cfg.answersFile);
+    f << "condition\tvoice\tsaid\theard\tconfidence\tgap\tsnr_db\n";
+    for (const std::string& line : answerLines) f << line << "\n";
+  }
   return 0;
 }

@@ -61,13 +61,24 @@ Grammar digitLoopGrammar() {
   return g;
 }
 
+namespace {
+constexpr const char* kYesWords = "yes | yeah | yep | correct | right | that's right | one";
+constexpr const char* kNoWords = "no | nope | wrong | incorrect | two";
+}  // namespace
+
 Grammar yesNoGrammar() {
   Grammar g;
   g.name = "yes-no";
-  g.jsgf = header("yesno") +
-           "public <answer> = <yes> | <no>;\n"
-           "<yes> = yes | yeah | yep | correct | right | that's right | one;\n"
-           "<no> = no | nope | wrong | incorrect | two;\n";
+  g.jsgf = header("yesno") + "public <answer> = <yes> | <no>;\n<yes> = " + kYesWords +
+           ";\n<no> = " + kNoWords + ";\n";
+  return g;
+}
+
+Grammar answerGrammar(bool yes) {
+  Grammar g;
+  g.name = yes ? "answer-yes" : "answer-no";
+  g.jsgf = header(yes ? "answeryes" : "answerno") +
+           "public <answer> = " + (yes ? kYesWords : kNoWords) + ";\n";
   return g;
 }
 

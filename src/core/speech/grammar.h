@@ -50,4 +50,9 @@ Grammar digitLoopGrammar();
 // incorrect (plus the digit words "one" and "two", the keypad answers spoken).
 Grammar yesNoGrammar();
 
+// One half of yesNoGrammar: only its yes words (yes = true) or only its no words. The recogniser
+// decodes a yes/no answer again against the other half, so the answer's confidence is its
+// margin over the best reading of the other answer, which the N-best lattice rarely holds.
+Grammar answerGrammar(bool yes);
+
 }  // namespace callgate::speech

@@ -61,6 +61,10 @@ std::string readBackText(const std::string& digits) {
          ". If that is right, press 1 or say yes. If not, press 2 or say no.";
 }
 
+std::string keyConfirmText(const std::string& digits) {
+  return "To confirm " + spacedDigits(digits) + ", press 1. If not, press 2.";
+}
+
 std::string alternativeText(const std::string& digits) {
   return "Sorry. Did you say " + spacedDigits(digits) +
          "? If so, press 1 or say yes. If not, press 2 or say no.";
@@ -106,12 +110,9 @@ TurnStep SpeechTurn::heard(const Recognition& result) {
   switch (state_) {
     case State::kFinished:
       return result_;
-    case State::kConfirming: {
-      const std::optional<bool> yes = spokenYesNo(result.text);
-      if (yes && *yes) return finish(std::move(pending_), "speech-confirmed");
-      if (yes) return rejected();
-      return retry();
-    }
+    case State::kConfirming:
+    case State::kKeyConfirming:
+      return answered(result);
     case State::kListening:
       break;
   }
@@ -133,6 +134,7 @@ TurnStep SpeechTurn::keyed(const std::string& keys) {
     case State::kFinished:
       return result_;
     case State::kConfirming:
+    case State::kKeyConfirming:
       if (keys == "1") return finish(std::move(pending_), "speech-confirmed");
       if (keys == "2") return rejected();
       return retry();  // a key that answers nothing
@@ -147,6 +149,7 @@ TurnStep SpeechTurn::noInput() {
     case State::kFinished:
       return result_;
     case State::kConfirming:
+    case State::kKeyConfirming:
       return retry();
     case State::kListening:
       break;
@@ -155,6 +158,8 @@ TurnStep SpeechTurn::noInput() {
 }
 
 int SpeechTurn::attempts() const { return attempts_; }
+
+bool SpeechTurn::askingForKey() const { return state_ == State::kKeyConfirming; }
 
 TurnStep SpeechTurn::finish(std::optional<std::string> digits, std::string how) {
   pending_.clear();
@@ -170,6 +175,22 @@ TurnStep SpeechTurn::confirm(std::string digits, std::string text) {
   flow::PlayPrompt readBack;
   readBack.text = std::move(text);
   return Listen{std::move(readBack), yesNoGrammar(), true};
+}
+
+TurnStep SpeechTurn::answered(const Recognition& result) {
+  const std::optional<bool> yes = spokenYesNo(result.text);
+  if (!yes) return retry();
+  if (!*yes) return rejected();
+  // NaN confidence compares false: an unsure yes, never a trusted one.
+  if (result.confidence >= options_.yesFrom) return finish(std::move(pending_), "speech-confirmed");
+  // An unsure yes may be a misheard no: never taken, never counted as a no. The keys cannot be
+  // misheard; after the key question a second unsure yes settles nothing, so the entry is asked
+  // for again (one attempt gone, as for any answer that is no answer).
+  if (state_ == State::kKeyConfirming) return retry();
+  state_ = State::kKeyConfirming;
+  flow::PlayPrompt ask;
+  ask.text = keyConfirmText(pending_);
+  return Listen{std::move(ask), yesNoGrammar(), true};
 }
 
 void SpeechTurn::keepAlternatives(const std::vector<std::string>& texts, const std::string& best) {

@@ -9,7 +9,12 @@
 // the default); one said with low confidence,
 // one shorter than the expected minimum, or any one when the flow asks to always confirm is read
 // back digit by digit ("I heard 1 2 3 4. If that is right, press 1 or say yes. ...") and taken on
-// yes / key 1. A no (spoken, or key 2) to a read-back offers the recognizer's next reading of the
+// yes / key 1. A spoken yes counts only with confidence >= yesFrom (SpeechTurnOptions): one below
+// it (a "no" misheard as "yes" in noise is exactly that) is neither taken nor a no: the same
+// digits are asked for by key ("To confirm 1 2 3 4, press 1. If not, press 2."), where key 1
+// takes them, key 2 is a no, and speech still counts only as a yes that passes the bar, a no, or
+// else as an answer to nothing; the keypad question uses no attempt. A no (spoken, or key 2) to a
+// read-back offers the recognizer's next reading of the
 // same utterance (Recognition::alternatives: in min..max, different digits, at most
 // kMaxOfferedAlternatives per utterance) as "Sorry. Did you say 1 2 3 5? If so, press 1 or say
 // yes. ..."; a yes takes it. These offers re-use the utterance and count no attempt. A no when no
@@ -51,6 +56,9 @@ struct SpeechTurnOptions {
   // back, so a misheard id is never taken without the caller's yes.
   double confirmBelow = 1.0;
   int maxAttempts = 3;  // speech attempts before giving up (the flow then sees no input)
+  // A spoken yes to a read-back needs at least this confidence (the recogniser's yes/no margin,
+  // calibrated on bench-asr: docs/SPEECH.md); below it the caller is asked for key 1.
+  double yesFrom = 0.6;
 };
 
 // What the channel does next.
@@ -80,15 +88,19 @@ class SpeechTurn {
                                               // while confirming the answer key
   TurnStep noInput();                         // the channel's time limit passed, nothing came
   int attempts() const;                       // speech attempts so far (logs)
+  // Whether the current Listen asks for key 1 or 2 only (after an unsure spoken yes); speech is
+  // still heard then, by the same rules (a benchmark's simulated caller presses the key).
+  bool askingForKey() const;
 
   // Once finished, every call answers the same Finished again (a late event changes nothing).
   // Events before start() are taken as answers to the first prompt.
 
  private:
-  enum class State { kListening, kConfirming, kFinished };
+  enum class State { kListening, kConfirming, kKeyConfirming, kFinished };
 
   TurnStep finish(std::optional<std::string> digits, std::string how);
   TurnStep confirm(std::string digits, std::string text);
+  TurnStep answered(const Recognition& result);  // speech during a read-back
   TurnStep rejected();  // a no to a read-back: the next alternative, or a re-prompt
   TurnStep retry();
   void keepAlternatives(const std::vector<std::string>& texts, const std::string& best);
@@ -119,6 +131,9 @@ std::vector<int> digitGroups(int length);
 
 // `digits` as read out: each digit a word, groups separated by ", " ("1 2 3 4, 5 6 7 8").
 std::string spacedDigits(const std::string& digits);
+
+// The question by key after an unsure spoken yes: "To confirm 1 2 3 4, press 1. If not, press 2."
+std::string keyConfirmText(const std::string& digits);
 
 // The read-back of an alternative after a no: "Sorry. Did you say 1 2 3 4? If so, press 1 or
 // say yes. If not, press 2 or say no."

@@ -73,6 +73,24 @@ void addNoise(std::vector<int16_t>& samples, double rms) {
   }
 }
 
+// The utterance's signal-to-noise ratio in dB, roughly: the loud frames' energy (90th
+// percentile of 20 ms frames) over the quiet ones' (20th percentile). Babble or steady noise
+// close to the speech's level gives a few dB; clean speech with pauses 30 and more.
+double snrDb(std::span<const int16_t> audio) {
+  constexpr size_t kFrame = 160;
+  std::vector<double> energies;
+  for (size_t at = 0; at + kFrame <= audio.size(); at += kFrame) {
+    double sum = 0;
+    for (size_t i = at; i < at + kFrame; ++i) sum += static_cast<double>(audio[i]) * audio[i];
+    energies.push_back(sum / kFrame);
+  }
+  if (energies.size() < 5) return 0.0;
+  std::sort(energies.begin(), energies.end());
+  const double loud = energies[energies.size() * 9 / 10];
+  const double quiet = std::max(energies[energies.size() / 5], 1.0);
+  return 10.0 * std::log10(std::max(loud, 1.0) / quiet);
+}
+
 // An N-best hypothesis as words: fillers, sentence markers and pronunciation variants dropped.
 std::string cleanWords(const char* hyp) {
   std::istringstream in(hyp);
@@ -334,6 +352,21 @@ Result<Decoding> PocketsphinxRecognizer::decode(std::span<const int16_t> audio,
   if (result.text.empty()) return result;
   result.alternatives = std::move(main->alternatives);
   result.gap = main->gap;
+  if (grammar.name == speech::yesNoGrammar().name) {
+    // A misheard "no" taken as "yes" confirms a wrong id: the answer's confidence is its margin
+    // (per frame) over the best reading of the other answer, decoded on its own (the lattice of
+    // a one-word grammar rarely holds it).
+    result.snrDb = snrDb(audio);
+    if (const std::optional<bool> yes = spokenYesNo(result.text)) {
+      auto rival = runPass(d.ps, d.searches, wide, speech::answerGrammar(!*yes), 0);
+      if (!rival.ok()) return rival.error();
+      result.secondText = rival->text;
+      result.gap = rival->text.empty() ? -1.0 : std::max(0.0, main->score - rival->score);
+    }
+    result.confidence = result.gap < 0 ? speech::kNoRivalConfidence
+                                       : 1.0 - std::exp(-result.gap / options_.yesNoGapScale);
+    return result;
+  }
   if (grammar.isDigitSlot() && options_.confidence == ConfidenceFrom::kNbestGap) {
     // No distinct reading in the lattice at all is not certainty: see kNoRivalConfidence.
     result.confidence = result.gap < 0 ? speech::kNoRivalConfidence

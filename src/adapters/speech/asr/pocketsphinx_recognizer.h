@@ -23,9 +23,14 @@
 // the free digit loop (speech::digitLoopGrammar()); closeness = exp(-margin / marginScale), where
 // margin is how much better (per frame, in the decoder's log domain) the loop's path scored than
 // the grammar's; confidence = 0.5 + 0.5 * closeness when both give the same digits, else
-// 0.5 * closeness. Grammars that are not digit grammars (yes/no) get one decode, no
-// alternatives and confidence 1 for any result. pocketsphinx's own lattice posterior
-// (ps_get_prob) is always ~1 under a JSGF grammar, so it is not used.
+// 0.5 * closeness. A yes/no answer is decoded twice: against yesNoGrammar, then against only the
+// other answer's words (speech::answerGrammar); its confidence is 1 - exp(-gap / yesNoGapScale),
+// gap being how much better (per frame) the answer's path scored than the other answer's best
+// (kNoRivalConfidence when that decode finds nothing; the N-best lattice of a one-word grammar
+// rarely holds the rival, so it cannot be used here). A read-back's "yes" confirms an id, so it
+// is trusted only by its margin over "no" (speech::SpeechTurn). Other
+// grammars (a Lex bot's intents) get confidence 1 for any result. pocketsphinx's own lattice
+// posterior (ps_get_prob) is always ~1 under a JSGF grammar, so it is not used.
 //
 // Ownership: owns a pool of ps_decoder_t, created lazily up to maxDecoders and reused; each
 // decoder compiles a grammar once (ps_set_jsgf_string, by Grammar::name) and keeps it.
@@ -71,6 +76,10 @@ struct PocketsphinxOptions {
   // kNbestGap: confidence = 1 - exp(-gap / gapScale); 2.5 puts the 0.6 threshold at a gap of
   // 2.29, just above every wrong first result of the benchmark (docs/PERFORMANCE.md).
   double gapScale = 2.5;
+  // A yes/no answer's confidence: 1 - exp(-gap / yesNoGapScale), gap its per-frame margin over
+  // the other answer (see above). 1.4 puts SpeechTurn's yesFrom 0.6 at a gap of 1.28, twice the
+  // largest gap of a "no" misheard as "yes" on bench-asr (0.61; docs/SPEECH.md).
+  double yesNoGapScale = 1.4;
   // Extra pocketsphinx arguments as name/value pairs ({"-beam", "1e-60"}); tuning experiments.
   std::vector<std::pair<std::string, std::string>> extraArgs;
 };
@@ -82,7 +91,8 @@ struct Decoding {
   double margin = 0.0;      // second-opinion path score minus grammar path score, per frame (>= 0)
   double confidence = 0.0;  // as recognize() reports it
   std::vector<std::string> alternatives;  // as Recognition::alternatives
-  double gap = -1.0;  // per frame: best path score minus the first alternative's; -1 when none
+  double gap = -1.0;   // per frame: best path score minus the first alternative's; -1 when none
+  double snrDb = 0.0;  // yes/no answers: the utterance's rough signal-to-noise ratio
 };
 
 class PocketsphinxRecognizer final : public speech::SpeechRecognizer {

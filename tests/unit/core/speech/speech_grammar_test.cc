@@ -61,6 +61,28 @@ TEST(SpeechGrammar, YesNoHasTheAnswers) {
   }
 }
 
+TEST(SpeechGrammar, AnswerGrammarsSplitTheYesNoWords) {
+  // The rival decode of a yes/no answer: each half holds its own words and none of the other's.
+  const auto yes = answerGrammar(true);
+  const auto no = answerGrammar(false);
+  EXPECT_EQ(yes.name, "answer-yes");
+  EXPECT_EQ(no.name, "answer-no");
+  EXPECT_TRUE(validName(yes.name));
+  EXPECT_TRUE(validName(no.name));
+  EXPECT_NE(yes.jsgf.find("public <answer> = yes | yeah"), std::string::npos) << yes.jsgf;
+  EXPECT_NE(no.jsgf.find("public <answer> = no | nope"), std::string::npos) << no.jsgf;
+  for (const char* w : {"yeah", "yep", "right", "one"}) {  // ("correct" is in "incorrect")
+    EXPECT_NE(yes.jsgf.find(w), std::string::npos) << w;
+    EXPECT_EQ(no.jsgf.find(w), std::string::npos) << w;
+  }
+  for (const char* w : {"nope", "wrong", "two"}) {
+    EXPECT_NE(no.jsgf.find(w), std::string::npos) << w;
+    EXPECT_EQ(yes.jsgf.find(w), std::string::npos) << w;
+  }
+  EXPECT_FALSE(yes.isDigitSlot());
+  EXPECT_TRUE(yes.words.empty());
+}
+
 TEST(SpeechGrammar, DigitLoopIsBounded) {
   const auto g = digitLoopGrammar();
   EXPECT_EQ(g.name, "digit-loop");

@@ -119,7 +119,7 @@ TEST(SpeechTurnTest, ConfirmationBySpokenOne) {
   SpeechTurn turn(collect(2, 2), kTrusting);
   turn.start();
   expectReadBack(turn.heard(said("twenty one", 0.2)), "2 1");
-  expectFinished(turn.heard(said("one", 0.3)), "21", "speech-confirmed");
+  expectFinished(turn.heard(said("one", 0.9)), "21", "speech-confirmed");
 }
 
 TEST(SpeechTurnTest, AlwaysConfirmReadsBackEvenConfidentSpeech) {
@@ -437,6 +437,105 @@ TEST(SpeechTurnTest, ReadBackSpacesEveryDigit) {
   EXPECT_EQ(readBackText("007").substr(0, 14), "I heard 0 0 7.");
   EXPECT_EQ(alternativeText("12"),
             "Sorry. Did you say 1 2? If so, press 1 or say yes. If not, press 2 or say no.");
+}
+
+// A spoken yes to a read-back counts only when it passed the bar (SpeechTurnOptions::yesFrom):
+// a "no" misheard as "yes" in noise comes with a low confidence.
+void expectKeyQuestion(const TurnStep& step, const std::string& spaced) {
+  const Listen& listen = asListen(step);
+  EXPECT_EQ(listen.prompt.text, "To confirm " + spaced + ", press 1. If not, press 2.");
+  EXPECT_TRUE(listen.confirming);
+  EXPECT_EQ(listen.grammar.name, yesNoGrammar().name);
+}
+
+const SpeechTurnOptions kYesFromHalf{0.6, 3, 0.5};
+
+TEST(SpeechTurnTest, AnUnsureYesIsNotTakenTheKeyIsAskedFor) {
+  SpeechTurn turn(collect(4, 4), kYesFromHalf);
+  turn.start();
+  expectReadBack(turn.heard(said("one two three four", 0.2)), "1 2 3 4");
+  EXPECT_FALSE(turn.askingForKey());
+  expectKeyQuestion(turn.heard(said("yes", 0.49)), "1 2 3 4");
+  EXPECT_TRUE(turn.askingForKey());
+  EXPECT_EQ(turn.attempts(), 1);  // not a no, not a new attempt
+  expectFinished(turn.keyed("1"), "1234", "speech-confirmed");
+}
+
+TEST(SpeechTurnTest, AConfidentYesIsTaken) {
+  SpeechTurn turn(collect(4, 4), kYesFromHalf);
+  turn.start();
+  expectReadBack(turn.heard(said("one two three four", 0.2)), "1 2 3 4");
+  expectFinished(turn.heard(said("yeah", 0.5)), "1234", "speech-confirmed");
+}
+
+TEST(SpeechTurnTest, TheDefaultBarAsksForTheKeyWhenTheRecogniserHasNoRival) {
+  // The recogniser reports kNoRivalConfidence when its lattice holds no "no" at all: not
+  // certainty, so not a yes at the default bar. NaN is never above a bar either.
+  for (double confidence : {kNoRivalConfidence, 0.0, std::numeric_limits<double>::quiet_NaN()}) {
+    SpeechTurn turn(collect(4, 4), SpeechTurnOptions{});
+    turn.start();
+    expectReadBack(turn.heard(said("one two three four", 1.0)), "1 2 3 4");
+    expectKeyQuestion(turn.heard(said("yes", confidence)), "1 2 3 4");
+    expectFinished(turn.keyed("1"), "1234", "speech-confirmed");
+  }
+}
+
+TEST(SpeechTurnTest, AnUnsureYesAfterTheKeyQuestionStillDoesNotConfirm) {
+  SpeechTurn turn(collect(4, 4), kYesFromHalf);
+  turn.start();
+  turn.heard(said("one two three four", 0.2));
+  expectKeyQuestion(turn.heard(said("yes", 0.3)), "1 2 3 4");
+  expectEntryPrompt(turn.heard(said("yes", 0.3)),
+                    std::string(kSorryPrefix) + "Please say or enter your user id.", 4, 4);
+  EXPECT_FALSE(turn.askingForKey());
+}
+
+TEST(SpeechTurnTest, TheKeyQuestionTakesAConfidentYesAndKeyTwoIsANo) {
+  SpeechTurn yes(collect(4, 4), kYesFromHalf);
+  yes.start();
+  yes.heard(said("one two three four", 0.2));
+  yes.heard(said("yes", 0.1));
+  expectFinished(yes.heard(said("yes", 0.95)), "1234", "speech-confirmed");
+
+  // Key 2 is a no: the next reading of the utterance is offered, and an unsure yes to it asks
+  // for the key again, for those digits.
+  SpeechTurn no(collect(4, 4), kYesFromHalf);
+  no.start();
+  no.heard(withAlternatives("one two three four", {"one two three five"}));
+  expectKeyQuestion(no.heard(said("yes", 0.1)), "1 2 3 4");
+  expectAlternative(no.keyed("2"), "1 2 3 5");
+  expectKeyQuestion(no.heard(said("right", 0.2)), "1 2 3 5");
+  expectFinished(no.keyed("1"), "1235", "speech-confirmed");
+}
+
+TEST(SpeechTurnTest, SilenceOrAnyOtherKeyAtTheKeyQuestionReprompts) {
+  for (int variant = 0; variant < 3; ++variant) {
+    SpeechTurn turn(collect(4, 4), kYesFromHalf);
+    turn.start();
+    turn.heard(said("one two three four", 0.2));
+    turn.heard(said("yes", 0.1));
+    TurnStep step = variant == 0   ? turn.noInput()
+                    : variant == 1 ? turn.keyed("7")
+                                   : turn.heard(said("", 0.0));
+    expectEntryPrompt(step, std::string(kSorryPrefix) + "Please say or enter your user id.", 4, 4);
+  }
+}
+
+TEST(SpeechTurnTest, UnsureYesesNeverConfirmAndTheAttemptsStayBounded) {
+  for (int maxAttempts = 1; maxAttempts <= 4; ++maxAttempts) {
+    SpeechTurn turn(collect(4, 4), SpeechTurnOptions{0.6, maxAttempts, 0.5});
+    TurnStep step = turn.start();
+    int steps = 0;
+    for (; std::holds_alternative<Listen>(step) && steps < 100; ++steps) {
+      const Listen& listen = std::get<Listen>(step);
+      step = listen.confirming ? turn.heard(said("yes", 0.4))
+                               : turn.heard(withAlternatives("one two three four", {"four four"
+                                                                                    " four four"}));
+    }
+    expectFinished(step, std::nullopt, "gave-up");
+    EXPECT_EQ(turn.attempts(), maxAttempts);
+    EXPECT_EQ(steps, 3 * maxAttempts);  // per attempt: entry, read-back, key question
+  }
 }
 
 }  // namespace
