@@ -68,7 +68,7 @@ constexpr const char* kNoWords = "no | nope | wrong | incorrect | two";
 
 Grammar yesNoGrammar() {
   Grammar g;
-  g.name = "yes-no";
+  g.name = Grammar::kYesNoName;
   g.jsgf = header("yesno") + "public <answer> = <yes> | <no>;\n<yes> = " + kYesWords +
            ";\n<no> = " + kNoWords + ";\n";
   return g;

@@ -13,6 +13,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace callgate::speech {
@@ -34,6 +35,10 @@ struct Grammar {
   std::vector<std::string> words;
 
   bool isDigitSlot() const { return maxDigits > 0; }
+  // yesNoGrammar()'s: the recogniser scores its answer against the other answer's words.
+  bool isYesNo() const { return name == kYesNoName; }
+
+  static constexpr std::string_view kYesNoName = "yes-no";
 };
 
 // Digit strings of minDigits..maxDigits digits (1 <= min <= max <= kMaxSpokenDigits; values

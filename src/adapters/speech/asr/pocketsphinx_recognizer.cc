@@ -352,7 +352,7 @@ Result<Decoding> PocketsphinxRecognizer::decode(std::span<const int16_t> audio,
   if (result.text.empty()) return result;
   result.alternatives = std::move(main->alternatives);
   result.gap = main->gap;
-  if (grammar.name == speech::yesNoGrammar().name) {
+  if (grammar.isYesNo()) {
     // A misheard "no" taken as "yes" confirms a wrong id: the answer's confidence is its margin
     // (per frame) over the best reading of the other answer, decoded on its own (the lattice of
     // a one-word grammar rarely holds it).
