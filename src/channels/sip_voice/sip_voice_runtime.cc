@@ -140,13 +140,13 @@ sip::Acceptance SipVoiceRuntime::onIncomingCall(const sip::IncomingCall& call,
   session->start(params);
   const std::string key = call.key;
   auto run = std::make_shared<CallRun>(deps_, std::move(flow), std::move(info), verdict.attestation,
-                                       std::move(leg), session, [this, key] {
+                                       std::move(leg), std::move(session), [this, key] {
                                          std::lock_guard lock(mu_);
                                          calls_.erase(key);
                                        });
   {
     std::lock_guard lock(mu_);
-    calls_[key] = Call{std::move(run), std::move(session), params};
+    calls_[key] = Call{std::move(run), params};
   }
   return {200, {}, port};
 }

@@ -93,8 +93,7 @@ class SipVoiceRuntime : public sip::CallHandler {
   std::atomic<int> retryAfter_{0};
 
   struct Call {
-    std::shared_ptr<CallRun> run;
-    std::shared_ptr<rtp::MediaSession> session;
+    std::shared_ptr<CallRun> run;    // holds the call's media session
     rtp::MediaParams initialParams;  // what the INVITE's SDP negotiated
   };
   mutable std::mutex mu_;
