@@ -8,6 +8,11 @@
 // parallel with each other and with one writer, in this process or another one (the CLI writing
 // while the server reads); writers queue on the busy timeout. Connections are opened lazily up to
 // SqliteOptions::maxConnections; when all are leased, acquire() waits for one to come back.
+// A released connection is parked in a slot of the releasing thread (a lock-free pointer swap),
+// and that thread's next acquire() takes it back from there: a thread that reads again and again
+// (an io thread answering lookups) neither takes the pool's mutex nor meets another thread on it,
+// and keeps its warm page cache. A thread that finds the pool exhausted takes parked connections
+// from the other slots before it waits, and a release goes to the shared list while anyone waits.
 // ":memory:" uses a single connection, since every in-memory connection is a separate database.
 // A pooled connection whose file was deleted, renamed or replaced since it was opened is dropped
 // by acquire() and the path opened again, never created: WAL mode would otherwise go on writing
@@ -18,6 +23,8 @@
 // All methods are thread-safe.
 #pragma once
 
+#include <array>
+#include <atomic>
 #include <condition_variable>
 #include <memory>
 #include <mutex>
@@ -86,6 +93,18 @@ class SqliteDatabase {
 
   Result<std::unique_ptr<SqliteConnection>> openConnection() const;
   void release(std::unique_ptr<SqliteConnection> connection);
+  // A connection parked in another thread's slot, moved to idle_ (caller holds mutex_); false
+  // when every slot is empty.
+  bool unparkOne();
+  // Logs and closes a connection whose file has moved (caller holds mutex_).
+  void dropMoved(std::unique_ptr<SqliteConnection> connection);
+
+  // Per-thread parking slots, indexed by a per-thread number modulo kSlots (threads beyond that
+  // share a slot, which only costs the affinity). Each holds an idle connection owned by the
+  // pool, or null.
+  static constexpr size_t kSlots = 16;
+  std::array<std::atomic<SqliteConnection*>, kSlots> parked_{};
+  std::atomic<int> waiting_{0};  // threads in acquire() waiting for a connection
 
   const std::string path_;
   const int maxConnections_;

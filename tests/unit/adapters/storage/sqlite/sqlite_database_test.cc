@@ -183,6 +183,77 @@ TEST(SqliteDatabaseTest, AcquireWaitsForALeaseWhenThePoolIsFull) {
   EXPECT_TRUE(acquired.load());
 }
 
+TEST(SqliteDatabaseTest, AThreadGetsBackTheConnectionItReleased) {
+  TempDir dir;
+  auto db = openOrDie(dir.file("park.db"), SqliteOptions{.maxConnections = 4});
+  ASSERT_NE(db, nullptr);
+  SqliteConnection* first = nullptr;
+  {
+    auto lease = db->acquire();
+    ASSERT_TRUE(lease.ok());
+    first = &**lease;
+  }
+  for (int i = 0; i < 3; ++i) {
+    auto lease = db->acquire();
+    ASSERT_TRUE(lease.ok());
+    EXPECT_EQ(&**lease, first);
+  }
+}
+
+TEST(SqliteDatabaseTest, AConnectionParkedByAnotherThreadIsTakenRatherThanWaitedFor) {
+  TempDir dir;
+  auto db = openOrDie(dir.file("steal.db"), SqliteOptions{.maxConnections = 2});
+  ASSERT_NE(db, nullptr);
+  // Another thread uses a connection and parks it; it never comes back for it.
+  std::thread([&] { ASSERT_TRUE(db->acquire().ok()); }).join();
+  // This thread needs both connections the pool may open: the parked one must be one of them.
+  std::atomic<bool> done{false};
+  std::thread holder([&] {
+    auto a = db->acquire();
+    auto b = db->acquire();
+    done = a.ok() && b.ok() && &**a != &**b;
+  });
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (!done.load() && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  ASSERT_TRUE(done.load()) << "acquire() waited while a connection sat parked";
+  holder.join();
+}
+
+TEST(SqliteDatabaseTest, ManyThreadsNeverHoldMoreConnectionsThanThePoolAllows) {
+  TempDir dir;
+  constexpr int kMax = 3;
+  auto db = openOrDie(dir.file("many.db"), SqliteOptions{.maxConnections = kMax});
+  ASSERT_NE(db, nullptr);
+  std::atomic<int> held{0};
+  std::atomic<int> most{0};
+  std::atomic<int> failures{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 8; ++t) {
+    threads.emplace_back([&] {
+      for (int i = 0; i < 300; ++i) {
+        auto lease = db->acquire();
+        if (!lease.ok()) {
+          ++failures;
+          continue;
+        }
+        const int now = ++held;
+        int seen = most.load();
+        while (now > seen && !most.compare_exchange_weak(seen, now)) {
+        }
+        auto stmt = (*lease)->prepare("SELECT count(*) FROM sqlite_master");
+        if (!stmt.ok() || !stmt->step().ok()) ++failures;
+        --held;
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(failures.load(), 0);
+  EXPECT_LE(most.load(), kMax);
+  EXPECT_GE(most.load(), 1);
+}
+
 TEST(SqliteDatabaseTest, ReleasingALeaseRollsBackAForgottenTransaction) {
   TempDir dir;
   auto db = openOrDie(dir.file("tx.db"), SqliteOptions{.maxConnections = 1});
