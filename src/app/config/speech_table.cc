@@ -11,6 +11,7 @@ Status readSpeechTable(TableReader& t, asr::SpeechOptions& out) {
   t.str("dictionary", out.recognizer.dictionary);
   t.integer("decoders", out.recognizer.maxDecoders, 1, 64);
   t.fraction("confirm_below", out.turn.confirmBelow);
+  t.fraction("yes_from", out.turn.yesFrom);
   t.integer("max_attempts", out.turn.maxAttempts, 1, 5);
   t.integer("end_silence_ms", out.endpointer.endSilenceMs, 200, 5000);
   // The file speaks seconds, the endpointer milliseconds.

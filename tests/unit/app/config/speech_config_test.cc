@@ -14,6 +14,7 @@ TEST(SpeechConfigTest, OnWithTheDebianModelByDefault) {
   EXPECT_EQ(c.speech.recognizer.dictionary, "share/speech/digits.dict");
   EXPECT_DOUBLE_EQ(c.speech.turn.confirmBelow, 1.0);  // every spoken entry read back
   EXPECT_EQ(c.speech.turn.maxAttempts, 3);
+  EXPECT_DOUBLE_EQ(c.speech.turn.yesFrom, 0.6);
 }
 
 TEST(SpeechConfigTest, ReadsEveryKey) {
@@ -24,6 +25,7 @@ model = "/opt/model"
 dictionary = "/opt/digits.dict"
 decoders = 4
 confirm_below = 1
+yes_from = 0.8
 max_attempts = 2
 end_silence_ms = 600
 max_speech_seconds = 8
@@ -35,6 +37,7 @@ max_speech_seconds = 8
   EXPECT_EQ(c.speech.recognizer.dictionary, "/opt/digits.dict");
   EXPECT_EQ(c.speech.recognizer.maxDecoders, 4);
   EXPECT_DOUBLE_EQ(c.speech.turn.confirmBelow, 1.0);
+  EXPECT_DOUBLE_EQ(c.speech.turn.yesFrom, 0.8);
   EXPECT_EQ(c.speech.turn.maxAttempts, 2);
   EXPECT_EQ(c.speech.endpointer.endSilenceMs, 600);
   EXPECT_EQ(c.speech.endpointer.maxSpeechMs, 8000);
@@ -44,6 +47,7 @@ TEST(SpeechConfigTest, RejectsBadValuesNamingTheKey) {
   const std::vector<std::pair<std::string, std::string>> cases{
       {"[speech]\nconfirm_below = 1.5\n", "speech.confirm_below"},
       {"[speech]\nconfirm_below = \"high\"\n", "speech.confirm_below"},
+      {"[speech]\nyes_from = -0.1\n", "speech.yes_from"},
       {"[speech]\nmax_attempts = 0\n", "speech.max_attempts"},
       {"[speech]\ndecoders = 0\n", "speech.decoders"},
       {"[speech]\nend_silence_ms = 50\n", "speech.end_silence_ms"},
