@@ -14,8 +14,11 @@
 //   never fell quieter than that for maxSpeechMs was background, not a caller).
 // - A block is voiced when it is louder than both minLevelDbfs and floor + marginDb; once
 //   speaking, a block counts as voiced down to 4 dB less (hysteresis), never below minLevelDbfs.
-// - startMs of voiced blocks (gaps of up to 60 ms allowed) start speech; the utterance then
-//   begins preRollMs before the first of those voiced blocks (kept in a ring buffer).
+// - startMs of voiced blocks (gaps of up to 60 ms allowed), at least 30 ms of them periodic like
+//   a voice (normalised autocorrelation >= 0.5 at a pitch of 60-400 Hz), start speech; the
+//   utterance then begins preRollMs before the first of those voiced blocks (kept in a ring
+//   buffer). Loud audio without a voice's periodicity (hiss, a fan, a burst of line
+//   noise) never starts speech, so it does not barge in on a prompt; it becomes the floor.
 // - endSilenceMs of unvoiced blocks end it (kSpeechEnded); maxSpeechMs after its start it is
 //   cut (kMaxSpeech). The utterance keeps at most 200 ms of the trailing silence.
 // After an end, further audio is ignored until takeUtterance() or reset().
@@ -25,6 +28,7 @@
 // Pure (no I/O); not thread-safe: one per call, used on one thread.
 #pragma once
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <span>
@@ -74,6 +78,8 @@ class Endpointer {
   double takeBlockLevel();
   void trackFloor(double level);
   void startSpeech();
+  // Whether the most recent audio in the ring has a voice's periodicity (a pitch of 60–400 Hz).
+  bool lastWindowIsPeriodic();
   void finish(size_t trailingSilence);
 
   EndpointerOptions options_;
@@ -101,6 +107,8 @@ class Endpointer {
   size_t candidateSamples_ = 0;  // since the candidate's first voiced block began
   size_t candidateVoiced_ = 0;
   size_t candidateGap_ = 0;
+  size_t candidatePeriodic_ = 0;  // of the candidate's voiced samples, those in periodic blocks
+  std::array<float, 240> pitchWindow_{};  // scratch for lastWindowIsPeriodic()
 
   std::vector<int16_t> utterance_;  // capacity reserved at construction
   size_t speechSamples_ = 0;        // since speech began (not counting the pre-roll)

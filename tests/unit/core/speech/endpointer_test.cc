@@ -253,18 +253,63 @@ TEST(EndpointerTest, ARisingNoiseFloorIsAbsorbedAndSpeechAboveItStillCounts) {
   EXPECT_NEAR(run.events[1].atMs, 1300 - 60 + 800, 100);  // the last voiced block + 800 ms
 }
 
-TEST(EndpointerTest, SuddenSteadyNoiseIsCutOnceThenTreatedAsBackground) {
+TEST(EndpointerTest, SuddenSteadyNoiseIsNeverSpeechAndBecomesTheBackground) {
   EndpointerOptions options;
   options.maxSpeechMs = 2000;
   Endpointer ep(options);
   Audio audio;
   addNoise(audio, 500, -60);
-  addNoise(audio, 8000, -22, -22, 12);  // a fan switched on
+  addNoise(audio, 8000, -22, -22, 12);  // a fan switched on: loud, but no voice's periodicity
+  const auto run = feedAll(ep, audio);
+  EXPECT_TRUE(run.events.empty());
+  EXPECT_GT(ep.noiseFloorDbfs(), -26);
+}
+
+TEST(EndpointerTest, SteadyPeriodicNoiseIsCutOnceThenTreatedAsBackground) {
+  EndpointerOptions options;
+  options.maxSpeechMs = 2000;
+  Endpointer ep(options);
+  Audio audio;
+  addNoise(audio, 500, -60);
+  addTone(audio, 8000, 180, -22);  // a loud hum has a pitch: it starts, then is cut
   const auto run = feedAll(ep, audio);
   ASSERT_EQ(run.events.size(), 2u);
   EXPECT_EQ(run.events[0].event, Event::kSpeechStarted);
   EXPECT_EQ(run.events[1].event, Event::kMaxSpeech);
   EXPECT_GT(ep.noiseFloorDbfs(), -26);
+}
+
+TEST(EndpointerTest, ALoudBurstOfNoiseDoesNotStartSpeech) {
+  Endpointer ep;
+  Audio audio;
+  addNoise(audio, 1000, -60);
+  for (int i = 0; i < 4; ++i) {  // 400 ms bursts, 30 dB above the line: a crackling line
+    addNoise(audio, 400, -25, -25, 50 + static_cast<uint32_t>(i));
+    addNoise(audio, 600, -60, -60, 60 + static_cast<uint32_t>(i));
+  }
+  EXPECT_TRUE(feedAll(ep, audio).events.empty());
+}
+
+TEST(EndpointerTest, AHissBeforeTheVowelStartsWithTheVowelAndIsKept) {
+  // "six": 150 ms of fricative noise, then the vowel.
+  Endpointer ep;
+  Audio audio;
+  addNoise(audio, 1000, -60);
+  addNoise(audio, 150, -20, -20, 70);
+  addSyllable(audio, 300, -6);
+  addNoise(audio, 1500, -60, -60, 71);
+  const auto run = feedAll(ep, audio);
+  ASSERT_EQ(run.events.size(), 2u);
+  EXPECT_EQ(run.events[0].event, Event::kSpeechStarted);
+  EXPECT_GT(run.events[0].atMs, 1150);  // not on the hiss alone
+  EXPECT_LT(run.events[0].atMs, 1150 + 150);
+  EXPECT_EQ(run.events[1].event, Event::kSpeechEnded);
+  ASSERT_EQ(run.utterances.size(), 1u);
+  // The utterance holds the hiss: loud samples from its start, after the 300 ms pre-roll.
+  const Audio& u = run.utterances[0];
+  int loud = 0;
+  for (size_t i = samplesOf(300) + 40; i < samplesOf(300 + 140); ++i) loud += std::abs(u[i]) > 500;
+  EXPECT_GT(loud, 500);
 }
 
 TEST(EndpointerTest, FrameSizeDoesNotChangeTheResult) {
