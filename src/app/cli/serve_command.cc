@@ -76,13 +76,18 @@ void addProbeRoutes(http::Router& router, std::shared_ptr<HealthCheck> health,
   router.add(
       "GET", "/healthz", [health](const http::Request&) { return probeResponse(health->report()); },
       http::Lane::kWorker);
-  // Never blocks: a node busy with a slow database or draining is still alive.
-  router.add("GET", "/livez", [readiness](const http::Request&) {
-    return probeResponse({200,
-                          readiness->draining() ? R"({"status":"alive","draining":true})"
-                                                : R"({"status":"alive","draining":false})",
-                          ""});
-  });
+  // Never blocks: a node busy with a slow database or draining is still alive. Answered on the
+  // io thread, so the probe says the thread that serves every request is turning, whatever the
+  // worker pool is doing.
+  router.add(
+      "GET", "/livez",
+      [readiness](const http::Request&) {
+        return probeResponse({200,
+                              readiness->draining() ? R"({"status":"alive","draining":true})"
+                                                    : R"({"status":"alive","draining":false})",
+                              ""});
+      },
+      http::Lane::kIoThread);
   router.add(
       "GET", "/readyz",
       [readiness](const http::Request&) { return probeResponse(readiness->report()); },
