@@ -27,8 +27,10 @@
 #include "adapters/speech/asr/pocketsphinx_recognizer.h"
 #include "bench/asr/conditions.h"
 #include "bench/asr/corpus.h"
+#include "bench/asr/endpointed.h"
 #include "bench/asr/report.h"
 #include "core/flow/actions.h"
+#include "core/speech/endpointer.h"
 #include "core/speech/grammar.h"
 #include "core/speech/speech_turn.h"
 #include "core/spoken_digits.h"
@@ -50,6 +52,11 @@ struct Config {
   bool festival = true;
   bool formant = false;  // espeak-ng's formant voice, apart (clean continuous only)
   bool firstOnly = false;
+  bool endpointer = false;  // --endpointer: decode the endpointer's cut (endpointed.h)
+  double minPeriodicity = speech::EndpointerOptions{}.minPeriodicity;
+  double minLevelDbfs = speech::EndpointerOptions{}.minLevelDbfs;
+  int endSilenceMs = speech::EndpointerOptions{}.endSilenceMs;
+  int lineAfterMs = 1500;  // line fed after the utterance (endpointed.h)
   std::string only;        // run only the voices whose name contains this
   std::string conditions;  // run only the conditions whose name contains this
   std::string details;
@@ -238,6 +245,16 @@ int main(int argc, char** argv) {
     auto next = [&]() -> std::string { return i + 1 < argc ? argv[++i] : ""; };
     if (a == "--first-only")
       cfg.firstOnly = true;
+    else if (a == "--endpointer")
+      cfg.endpointer = true;
+    else if (a == "--min-periodicity")
+      cfg.minPeriodicity = std::atof(next().c_str());
+    else if (a == "--min-level")
+      cfg.minLevelDbfs = std::atof(next().c_str());
+    else if (a == "--end-silence")
+      cfg.endSilenceMs = std::atoi(next().c_str());
+    else if (a == "--line-after")
+      cfg.lineAfterMs = std::atoi(next().c_str());
     else if (a == "--only")
       cfg.only = next();
     else if (a == "--conditions")
@@ -301,7 +318,8 @@ int main(int argc, char** argv) {
           "  [--no-festival] [--formant] [--only VOICE] [--conditions TEXT] [--first-only]\n"
           "  [--details FILE.tsv] [--model DIR] [--dict FILE] [--quality 0-10] [--padding MS]\n"
           "  [--confidence second|gap] [--gap-scale G] [--nbest DEPTH] [--attempts N]\n"
-          "  [--arg -name=value]...\n");
+          "  [--arg -name=value]... [--endpointer [--min-periodicity P]\n"
+          "  [--min-level DBFS] [--end-silence MS] [--line-after MS]]\n");
       return 2;
     }
   }
@@ -362,6 +380,11 @@ int main(int argc, char** argv) {
         }
       }
     }
+  }
+  if (cfg.endpointer) {
+    return asrbench::runEndpointed(**rec, items, cfg.matrix,
+                                   {cfg.minPeriodicity, cfg.minLevelDbfs, cfg.endSilenceMs,
+                                    cfg.lineAfterMs, cfg.threads, cfg.details});
   }
   std::vector<Outcome> out(items.size());
   std::atomic<size_t> nextItem{0};

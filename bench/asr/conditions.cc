@@ -92,6 +92,26 @@ std::vector<double> steadyNoise(size_t n, std::mt19937_64& rng) {
   return hiss;
 }
 
+VoicedSpan voicedSpan(const std::vector<int16_t>& speech, size_t offset) {
+  std::vector<double> frames;
+  for (size_t i = 0; i + kFrame <= speech.size(); i += kFrame) {
+    double e = 0;
+    for (size_t j = i; j < i + kFrame; ++j) e += static_cast<double>(speech[j]) * speech[j];
+    frames.push_back(e);
+  }
+  if (frames.empty()) return {offset, offset};
+  const double loudest = *std::max_element(frames.begin(), frames.end());
+  size_t first = frames.size(), last = 0;
+  for (size_t f = 0; f < frames.size(); ++f) {
+    if (frames[f] >= loudest * 1e-3) {
+      first = std::min(first, f);
+      last = f + 1;
+    }
+  }
+  if (first > last) return {offset, offset};
+  return {offset + first * kFrame, offset + last * kFrame};
+}
+
 std::vector<double> babbleNoise(size_t n, std::mt19937_64& rng) {
   const auto& bed = babbleBed();
   std::vector<double> out(n);
@@ -234,6 +254,14 @@ void buildBabble(unsigned seed) {
 std::optional<std::vector<int16_t>> render(const Voice& voice,
                                            const std::vector<std::string>& chunks, Way way,
                                            double rate, const Condition& condition, uint64_t seed) {
+  return renderInLine(voice, chunks, way, rate, condition, seed, 0, 0, nullptr);
+}
+
+std::optional<std::vector<int16_t>> renderInLine(const Voice& voice,
+                                                 const std::vector<std::string>& chunks, Way way,
+                                                 double rate, const Condition& condition,
+                                                 uint64_t seed, size_t before, size_t after,
+                                                 VoicedSpan* voiced) {
   std::mt19937_64 rng(seed);
   std::vector<int16_t> speech;
   if (chunks.size() == 1) {
@@ -242,7 +270,8 @@ std::optional<std::vector<int16_t>> render(const Voice& voice,
     speech = std::move(*audio);
   } else {
     // Digit by digit: 300-600 ms between digits; groups: 500-750 ms between groups (below the
-    // endpointer's 800 ms end of speech, which would end the utterance in a call).
+    // endpointer's 800 ms end of speech; with the words' quiet edges a call's endpointer still
+    // ends some utterances in such a pause: --endpointer measures it).
     const size_t lo = way == Way::kDigits ? 2400 : 4000;
     const size_t hi = way == Way::kDigits ? 4800 : 6000;
     speech.assign(1200, 0);  // 150 ms lead
@@ -255,6 +284,11 @@ std::optional<std::vector<int16_t>> render(const Voice& voice,
     }
     speech.resize(speech.size() + 1600, 0);  // 200 ms trail
   }
+  if (voiced != nullptr) *voiced = voicedSpan(speech, before);
+  // Digital silence adds nothing to activePower() (below its 40 dB cut), so the noise's level
+  // against the speech is the same with or without the line around it.
+  speech.insert(speech.begin(), before, 0);
+  speech.resize(speech.size() + after, 0);
   std::vector<double> x(speech.begin(), speech.end());
   double gain = std::pow(10.0, condition.gainDb / 20.0);
   if (condition.loud) {

@@ -57,4 +57,21 @@ std::optional<std::vector<int16_t>> render(const Voice& voice,
                                            const std::vector<std::string>& chunks, Way way,
                                            double rate, const Condition& condition, uint64_t seed);
 
+// Where the speech's voiced part lies in a rendering: [first, last) in samples, from the first
+// to the end of the last 10 ms frame within 30 dB of the loudest (the synthesised speech, before
+// level and noise: a digit's vowel, not the tail of a fading consonant).
+struct VoicedSpan {
+  size_t first = 0, last = 0;
+};
+
+// The same rendering inside a stretch of its line, as a call carries it: `before` and `after`
+// samples of digital silence around the speech, then level, noise (the same SNR against the same
+// speech, so the noise bed runs on at the same level; a clean line stays the G.711 idle line)
+// and the G.711 round trip, exactly as render() does. `voiced` gets the span in the result.
+std::optional<std::vector<int16_t>> renderInLine(const Voice& voice,
+                                                 const std::vector<std::string>& chunks, Way way,
+                                                 double rate, const Condition& condition,
+                                                 uint64_t seed, size_t before, size_t after,
+                                                 VoicedSpan* voiced);
+
 }  // namespace callgate::asrbench

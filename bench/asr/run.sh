@@ -8,6 +8,10 @@
 # CALLGATE_BENCH_RESULTS=FILE it appends the headline figures as JSON lines. About 7 minutes on
 # one thread. See docs/PERFORMANCE.md.
 # Usage: bench/asr/run.sh [path/to/asr_bench] [asr_bench options, e.g. --per-kind 2 --details out.tsv]
+# With --endpointer (or ASR_BENCH_ENDPOINTER=1) each utterance goes through speech::Endpointer
+# inside 1.0 s + 1.5 s of its line, as on a call, and its cut is decoded next to the whole
+# rendering (first pass only, about 4 minutes); --min-periodicity 0 measures it without the
+# voicing gate.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 bin="${1:-$root/build/bench/asr_bench}"
@@ -16,4 +20,6 @@ command -v text2wave >/dev/null || { echo "festival is missing: make deps" >&2; 
 [ -d /usr/share/festival/voices/us/cmu_us_slt_arctic_hts ] && [ -d /usr/share/festival/voices/english/ked_diphone ] ||
   { echo "festival voices festvox-us-slt-hts / festvox-kdlpc16k are missing: make deps" >&2; exit 1; }
 cd "$root"  # the default dictionary path (share/speech/digits.dict) is relative to the repository
-exec timeout 900 "$bin" --threads "${ASR_BENCH_THREADS:-1}" "${@:2}"
+extra=()
+[ "${ASR_BENCH_ENDPOINTER:-0}" = 1 ] && extra+=(--endpointer)
+exec timeout 900 "$bin" --threads "${ASR_BENCH_THREADS:-1}" "${extra[@]}" "${@:2}"

@@ -20,10 +20,9 @@ constexpr double kFullScale = 32768.0 * 32768.0;
 // Periodicity (voicing): normalised autocorrelation over the last kPitchWindow samples, at lags
 // of a voice's pitch (60–400 Hz at 8 kHz). A vowel scores 0.7–0.95, hiss, a fan or a breath
 // near 0.1–0.3.
-constexpr size_t kPitchWindow = 240;  // 30 ms: two periods of a 60 Hz voice
-constexpr size_t kMinLag = 20;        // 400 Hz
-constexpr size_t kMaxLag = 133;       // 60 Hz
-constexpr double kPeriodic = 0.5;
+constexpr size_t kPitchWindow = 240;             // 30 ms: two periods of a 60 Hz voice
+constexpr size_t kMinLag = 20;                   // 400 Hz
+constexpr size_t kMaxLag = 133;                  // 60 Hz
 constexpr size_t kPeriodicToStart = 3 * kBlock;  // 30 ms of periodic blocks in a start
 
 size_t samplesFor(int ms, int minimumMs) {
@@ -41,6 +40,7 @@ Endpointer::Endpointer(EndpointerOptions options)
       maxCandidateSamples_(startSamples_ + kCandidateSlackMs * kSampleRate / 1000),
       maxGapSamples_(kCandidateGapMs * kSampleRate / 1000),
       floorDb_(options.minLevelDbfs - options.marginDb) {
+  options_.minPeriodicity = std::clamp(options_.minPeriodicity, 0.0, 1.0);
   ring_.assign(preRollSamples_ + maxCandidateSamples_ + kBlock, 0);
   utterance_.reserve(preRollSamples_ + std::max(maxSpeechSamples_, maxCandidateSamples_) +
                      2 * kBlock);
@@ -139,7 +139,7 @@ Endpointer::Event Endpointer::endOfBlock() {
   if (voiced) {
     candidateVoiced_ += kBlock;
     candidateGap_ = 0;
-    if (lastWindowIsPeriodic()) candidatePeriodic_ += kBlock;
+    if (options_.minPeriodicity > 0 && lastWindowIsPeriodic()) candidatePeriodic_ += kBlock;
   } else {
     candidateGap_ += kBlock;
   }
@@ -148,9 +148,11 @@ Endpointer::Event Endpointer::endOfBlock() {
     return Event::kNone;
   }
   // Loud is not enough: a start holds a voice's periodicity too (vowels; "six" starts with a
-  // hiss, but its vowel follows within the slack), so a burst of line noise, a fan switched on
-  // or a cough does not barge in on a prompt.
-  if (candidateVoiced_ < startSamples_ || candidatePeriodic_ < kPeriodicToStart) {
+  // hiss, but its vowel follows within the slack), so a burst of line noise or a fan switched
+  // on does not barge in on a prompt.
+  const bool periodicEnough =
+      options_.minPeriodicity <= 0 || candidatePeriodic_ >= kPeriodicToStart;
+  if (candidateVoiced_ < startSamples_ || !periodicEnough) {
     return Event::kNone;
   }
   startSpeech();
@@ -184,7 +186,7 @@ bool Endpointer::lastWindowIsPeriodic() {
     }
     if (head > 0 && tail > 0) best = std::max(best, cross / std::sqrt(head * tail));
   }
-  return best >= kPeriodic;
+  return best >= options_.minPeriodicity;
 }
 
 void Endpointer::startSpeech() {

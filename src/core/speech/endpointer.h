@@ -15,9 +15,9 @@
 // - A block is voiced when it is louder than both minLevelDbfs and floor + marginDb; once
 //   speaking, a block counts as voiced down to 4 dB less (hysteresis), never below minLevelDbfs.
 // - startMs of voiced blocks (gaps of up to 60 ms allowed), at least 30 ms of them periodic like
-//   a voice (normalised autocorrelation >= 0.5 at a pitch of 60-400 Hz), start speech; the
-//   utterance then begins preRollMs before the first of those voiced blocks (kept in a ring
-//   buffer). Loud audio without a voice's periodicity (hiss, a fan, a burst of line
+//   a voice (normalised autocorrelation >= minPeriodicity, 0.5, at a pitch of 60-400 Hz), start
+//   speech; the utterance then begins preRollMs before the first of those voiced blocks (kept in
+//   a ring buffer). Loud audio without a voice's periodicity (hiss, a fan, a burst of line
 //   noise) never starts speech, so it does not barge in on a prompt; it becomes the floor.
 // - endSilenceMs of unvoiced blocks end it (kSpeechEnded); maxSpeechMs after its start it is
 //   cut (kMaxSpeech). The utterance keeps at most 200 ms of the trailing silence.
@@ -37,12 +37,20 @@
 namespace callgate::speech {
 
 struct EndpointerOptions {
-  int startMs = 100;          // this much voiced audio starts speech
-  int endSilenceMs = 800;     // this much silence after speech ends the utterance
+  int startMs = 100;  // this much voiced audio starts speech
+  // This much silence after speech ends the utterance. 1000, not 800: at 800 a 500-750 ms pause
+  // between groups of digits ended a third of clean grouped utterances early, the words' quiet
+  // edges lengthening the pause (asr_bench --endpointer: endpointed first pass 34.4 -> 39.6 %,
+  // cut early 49 -> 14 of 288; docs/PERFORMANCE.md, 2026-12-06).
+  int endSilenceMs = 1000;
   int maxSpeechMs = 12000;    // a longer utterance is cut here (ends with reason kMaxSpeech)
   int preRollMs = 300;        // audio kept from before the detected start
   double minLevelDbfs = -40;  // never call anything quieter than this speech
   double marginDb = 12;       // speech is this far above the running noise floor
+  // A start needs 30 ms of blocks at least this periodic (normalised autocorrelation at a
+  // 60-400 Hz pitch; a vowel scores 0.7-0.95, hiss 0.1-0.3). 0: loudness alone starts speech
+  // (no voicing check, as before 2026-12-06), kept to measure the gate against.
+  double minPeriodicity = 0.5;
 };
 
 // Energy endpointer over 8 kHz 16-bit frames (any size; the media path gives 160 samples).
@@ -50,7 +58,8 @@ class Endpointer {
  public:
   enum class Event { kNone, kSpeechStarted, kSpeechEnded, kMaxSpeech };
 
-  // Options out of range are clamped (times to >= 10 ms, maxSpeechMs to >= startMs).
+  // Options out of range are clamped (times to >= 10 ms, maxSpeechMs to >= startMs,
+  // minPeriodicity to [0, 1]).
   explicit Endpointer(EndpointerOptions options = {});
 
   // Consumes `frame`; returns what happened in it. A frame long enough to hold both a start and

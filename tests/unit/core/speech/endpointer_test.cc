@@ -83,6 +83,8 @@ Run feedAll(Endpointer& ep, const Audio& audio, size_t frame = 160) {
 
 int msOf(const Audio& a) { return static_cast<int>(a.size() * 1000 / kRate); }
 
+const int kEndSilence = EndpointerOptions{}.endSilenceMs;  // the shipped default
+
 TEST(EndpointerTest, DigitalSilenceNeverStartsSpeech) {
   Endpointer ep;
   Audio audio;
@@ -102,7 +104,7 @@ TEST(EndpointerTest, QuietLineNoiseNeverStartsSpeech) {
 }
 
 TEST(EndpointerTest, ToneBurstStartsAfterStartMsAndEndsAfterEndSilence) {
-  Endpointer ep;  // defaults: start 100, end 800, pre-roll 300
+  Endpointer ep;  // defaults: start 100, end kEndSilence, pre-roll 300
   Audio audio;
   addNoise(audio, 1000, -60);
   addTone(audio, 1000, 440, -15);
@@ -112,7 +114,7 @@ TEST(EndpointerTest, ToneBurstStartsAfterStartMsAndEndsAfterEndSilence) {
   EXPECT_EQ(run.events[0].event, Event::kSpeechStarted);
   EXPECT_NEAR(run.events[0].atMs, 1100, 20);
   EXPECT_EQ(run.events[1].event, Event::kSpeechEnded);
-  EXPECT_NEAR(run.events[1].atMs, 1000 + 1000 + 800, 30);
+  EXPECT_NEAR(run.events[1].atMs, 1000 + 1000 + kEndSilence, 30);
   ASSERT_EQ(run.utterances.size(), 1u);
   // 300 ms pre-roll + 1 s tone + 200 ms of the trailing silence.
   const Audio& u = run.utterances[0];
@@ -129,7 +131,7 @@ TEST(EndpointerTest, SyllablesWithShortGapsAreOneUtterance) {
   Endpointer ep;
   Audio audio;
   addNoise(audio, 600, -55);
-  // "one two three four": syllables, with gaps below the 800 ms end silence.
+  // "one two three four": syllables, with gaps below the end silence.
   for (int gap : {150, 400, 250, 600}) {
     addSyllable(audio, 280, -12);
     addNoise(audio, gap, -55, -55, static_cast<uint32_t>(gap));
@@ -162,7 +164,7 @@ TEST(EndpointerTest, LongGapEndsTheUtteranceAndTheNextOneFollows) {
   EXPECT_EQ(run.events[1].event, Event::kSpeechEnded);
   EXPECT_EQ(run.events[2].event, Event::kSpeechStarted);
   EXPECT_EQ(run.events[3].event, Event::kSpeechEnded);
-  EXPECT_NEAR(run.events[1].atMs, 500 + 300 + 800, 80);  // the syllable's fade-out counts
+  EXPECT_NEAR(run.events[1].atMs, 500 + 300 + kEndSilence, 80);  // the syllable's fade-out counts
   ASSERT_EQ(run.utterances.size(), 2u);
   EXPECT_LT(msOf(run.utterances[0]), msOf(run.utterances[1]));
   EXPECT_NEAR(msOf(run.utterances[1]), 300 + 600 + 200, 120);
@@ -173,7 +175,7 @@ TEST(EndpointerTest, SpeakingStateFollowsTheEvents) {
   Audio before, speech, after;
   addNoise(before, 500, -60);
   addTone(speech, 300, 300, -20);
-  addSilence(after, 900);
+  addSilence(after, kEndSilence + 100);
   feedAll(ep, before);
   EXPECT_FALSE(ep.speaking());
   feedAll(ep, speech);
@@ -250,7 +252,7 @@ TEST(EndpointerTest, ARisingNoiseFloorIsAbsorbedAndSpeechAboveItStillCounts) {
   ASSERT_EQ(run.events.size(), 2u);
   EXPECT_EQ(run.events[0].event, Event::kSpeechStarted);
   EXPECT_EQ(run.events[1].event, Event::kSpeechEnded);
-  EXPECT_NEAR(run.events[1].atMs, 1300 - 60 + 800, 100);  // the last voiced block + 800 ms
+  EXPECT_NEAR(run.events[1].atMs, 1300 - 60 + kEndSilence, 100);  // the last voiced block + end
 }
 
 TEST(EndpointerTest, SuddenSteadyNoiseIsNeverSpeechAndBecomesTheBackground) {
@@ -288,6 +290,25 @@ TEST(EndpointerTest, ALoudBurstOfNoiseDoesNotStartSpeech) {
     addNoise(audio, 600, -60, -60, 60 + static_cast<uint32_t>(i));
   }
   EXPECT_TRUE(feedAll(ep, audio).events.empty());
+}
+
+TEST(EndpointerTest, WithoutThePeriodicityGateALoudBurstOfNoiseStartsSpeechAgain) {
+  // minPeriodicity 0 is the old, energy-only start (kept to measure the gate against).
+  Audio audio;
+  addNoise(audio, 1000, -60);
+  addNoise(audio, 400, -25, -25, 50);  // 35 dB above the line, no voice's periodicity
+  addNoise(audio, 1500, -60, -60, 60);
+  Endpointer gated;
+  EXPECT_TRUE(feedAll(gated, audio).events.empty());
+  EndpointerOptions options;
+  options.minPeriodicity = 0;
+  Endpointer energyOnly(options);
+  const auto run = feedAll(energyOnly, audio);
+  ASSERT_EQ(run.events.size(), 2u);
+  EXPECT_EQ(run.events[0].event, Event::kSpeechStarted);
+  EXPECT_NEAR(run.events[0].atMs, 1100, 30);  // startMs into the burst
+  EXPECT_EQ(run.events[1].event, Event::kSpeechEnded);
+  EXPECT_NEAR(msOf(run.utterances[0]), 300 + 400 + 200, 30);  // pre-roll, burst, trailing
 }
 
 TEST(EndpointerTest, AHissBeforeTheVowelStartsWithTheVowelAndIsKept) {
@@ -358,7 +379,10 @@ TEST(EndpointerTest, SteadyNoiseFromTheFirstBlockIsTheLineNotSpeech) {
   Audio speech;
   addSyllable(speech, 300, -8);
   addSyllable(speech, 300, -8);
-  addNoise(speech, 1500, -36, -36, 5);
+  // The floor learned is the quietest block of the noise, a few dB under its mean, so now and
+  // then a block of it still passes the keep threshold and the end comes later than the end
+  // silence after the speech: give it room.
+  addNoise(speech, 2500 + kEndSilence, -36, -36, 5);
   const auto run = feedAll(ep, speech);
   ASSERT_EQ(run.utterances.size(), 1u);
 }

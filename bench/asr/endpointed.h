@@ -1,0 +1,35 @@
+// asr_bench --endpointer: the corpus as a call hears it. Each rendering (its level, noise and
+// G.711 as conditions.h makes it) is put inside a stretch of its own line: 1.0 s before, given
+// to speech::Endpointer::observe() as a prompt period would be, then the utterance and 1.5 s of
+// line after (--line-after), fed in 20 ms frames as the media path does. The endpointer's first cut
+// is decoded (what a call decodes), next to the whole rendering's first pass (as the default run
+// decodes it). Per condition: missed starts, cuts that hold only noise, cuts that end before the
+// speech's last voiced part (a pause taken for the end), cuts that begin after its first voiced
+// part, no end within the 1.5 s, and the two first passes. Used by asr_bench only.
+// Thread-safety: runEndpointed() runs `threads` workers over the items; call it once.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "adapters/speech/asr/pocketsphinx_recognizer.h"
+#include "bench/asr/conditions.h"
+#include "bench/asr/report.h"
+
+namespace callgate::asrbench {
+
+struct EndpointedOptions {
+  double minPeriodicity = 0.5;  // EndpointerOptions::minPeriodicity; 0: energy alone starts
+  double minLevelDbfs = -40;    // EndpointerOptions::minLevelDbfs (to measure another floor)
+  int endSilenceMs = 1000;      // EndpointerOptions::endSilenceMs (to measure another end)
+  int lineAfterMs = 1500;       // line fed after the utterance
+  int threads = 1;
+  std::string details;  // TSV of every utterance, when not empty
+};
+
+// Decodes every item both ways and prints the per-condition table (markdown) and the totals.
+// Returns the process's exit status.
+int runEndpointed(asr::PocketsphinxRecognizer& rec, const std::vector<Item>& items,
+                  const std::vector<Condition>& matrix, const EndpointedOptions& options);
+
+}  // namespace callgate::asrbench
