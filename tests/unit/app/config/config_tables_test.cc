@@ -105,7 +105,7 @@ TEST(ConfigTablesTest, TheSpeechTableFillsTheRecognisersOptions) {
   Config c;
   ASSERT_TRUE(applyToml("[speech]\nmax_speech_seconds = 5\n", "t.toml", c).ok());
   EXPECT_EQ(c.speech.endpointer.maxSpeechMs, 5000);
-  EXPECT_EQ(c.speech.endpointer.endSilenceMs, 800);  // untouched keys keep the defaults
+  EXPECT_EQ(c.speech.endpointer.endSilenceMs, 1000);  // untouched keys keep the defaults
   EXPECT_EQ(c.speech.recognizer.maxDecoders, 2);
 }
 
