@@ -56,6 +56,7 @@ struct Config {
   double minPeriodicity = speech::EndpointerOptions{}.minPeriodicity;
   double minLevelDbfs = speech::EndpointerOptions{}.minLevelDbfs;
   int endSilenceMs = speech::EndpointerOptions{}.endSilenceMs;
+  speech::NoiseFloor noiseFloor = speech::EndpointerOptions{}.noiseFloor;  // --floor
   int lineAfterMs = 1500;  // line fed after the utterance (endpointed.h)
   std::string only;        // run only the voices whose name contains this
   std::string conditions;  // run only the conditions whose name contains this
@@ -253,7 +254,19 @@ int main(int argc, char** argv) {
       cfg.minLevelDbfs = std::atof(next().c_str());
     else if (a == "--end-silence")
       cfg.endSilenceMs = std::atoi(next().c_str());
-    else if (a == "--line-after")
+    else if (a == "--floor") {
+      const std::string how = next();
+      if (how == "min")
+        cfg.noiseFloor = speech::NoiseFloor::kQuietest;
+      else if (how == "typical")
+        cfg.noiseFloor = speech::NoiseFloor::kTypical;
+      else if (how == "typical-end")
+        cfg.noiseFloor = speech::NoiseFloor::kTypicalForEnd;
+      else {
+        std::fprintf(stderr, "--floor takes min, typical or typical-end\n");
+        return 2;
+      }
+    } else if (a == "--line-after")
       cfg.lineAfterMs = std::atoi(next().c_str());
     else if (a == "--only")
       cfg.only = next();
@@ -319,7 +332,8 @@ int main(int argc, char** argv) {
           "  [--details FILE.tsv] [--model DIR] [--dict FILE] [--quality 0-10] [--padding MS]\n"
           "  [--confidence second|gap] [--gap-scale G] [--nbest DEPTH] [--attempts N]\n"
           "  [--arg -name=value]... [--endpointer [--min-periodicity P]\n"
-          "  [--min-level DBFS] [--end-silence MS] [--line-after MS]]\n");
+          "  [--min-level DBFS] [--end-silence MS] [--floor min|typical|typical-end] [--line-after "
+          "MS]]\n");
       return 2;
     }
   }
@@ -384,7 +398,7 @@ int main(int argc, char** argv) {
   if (cfg.endpointer) {
     return asrbench::runEndpointed(**rec, items, cfg.matrix,
                                    {cfg.minPeriodicity, cfg.minLevelDbfs, cfg.endSilenceMs,
-                                    cfg.lineAfterMs, cfg.threads, cfg.details});
+                                    cfg.noiseFloor, cfg.lineAfterMs, cfg.threads, cfg.details});
   }
   std::vector<Outcome> out(items.size());
   std::atomic<size_t> nextItem{0};

@@ -66,6 +66,7 @@ Result runOne(asr::PocketsphinxRecognizer& rec, const Item& item, const Conditio
   options.minPeriodicity = bench.minPeriodicity;
   options.minLevelDbfs = bench.minLevelDbfs;
   options.endSilenceMs = bench.endSilenceMs;
+  options.noiseFloor = bench.noiseFloor;
   speech::Endpointer ep(options);
   for (size_t at = 0; at < kBefore; at += kFrame) {
     ep.observe(std::span<const int16_t>(stream.data() + at, std::min(kFrame, kBefore - at)));
@@ -155,10 +156,14 @@ int runEndpointed(asr::PocketsphinxRecognizer& rec, const std::vector<Item>& ite
   for (auto& t : pool) t.join();
 
   std::printf(
-      "endpointer (minPeriodicity %.2f, minLevelDbfs %.0f, endSilenceMs %d): 1.0 s of line "
-      "observed, the utterance and %d ms of line fed in 20 ms frames; the first cut decoded "
-      "(exact-length grammar)\n\n",
-      options.minPeriodicity, options.minLevelDbfs, options.endSilenceMs, options.lineAfterMs);
+      "endpointer (minPeriodicity %.2f, minLevelDbfs %.0f, endSilenceMs %d, floor %s): 1.0 s "
+      "of line observed, the utterance and %d ms of line fed in 20 ms frames; the first cut "
+      "decoded (exact-length grammar)\n\n",
+      options.minPeriodicity, options.minLevelDbfs, options.endSilenceMs,
+      options.noiseFloor == speech::NoiseFloor::kQuietest  ? "min"
+      : options.noiseFloor == speech::NoiseFloor::kTypical ? "typical"
+                                                           : "typical-end",
+      options.lineAfterMs);
   std::printf(
       "| condition | n | missed | noise only | cut early | late start | no end | max speech | "
       "first pass, whole | first pass, endpointed |\n|---|---|---|---|---|---|---|---|---|---|\n");

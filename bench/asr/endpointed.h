@@ -15,6 +15,7 @@
 #include "adapters/speech/asr/pocketsphinx_recognizer.h"
 #include "bench/asr/conditions.h"
 #include "bench/asr/report.h"
+#include "core/speech/endpointer.h"
 
 namespace callgate::asrbench {
 
@@ -22,7 +23,10 @@ struct EndpointedOptions {
   double minPeriodicity = 0.5;  // EndpointerOptions::minPeriodicity; 0: energy alone starts
   double minLevelDbfs = -40;    // EndpointerOptions::minLevelDbfs (to measure another floor)
   int endSilenceMs = 1000;      // EndpointerOptions::endSilenceMs (to measure another end)
-  int lineAfterMs = 1500;       // line fed after the utterance
+  // EndpointerOptions::noiseFloor (--floor min|typical|typical-end: the floor under
+  // the start and keep thresholds)
+  speech::NoiseFloor noiseFloor = speech::EndpointerOptions{}.noiseFloor;
+  int lineAfterMs = 1500;  // line fed after the utterance
   int threads = 1;
   std::string details;  // TSV of every utterance, when not empty
 };

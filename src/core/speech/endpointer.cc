@@ -39,7 +39,8 @@ Endpointer::Endpointer(EndpointerOptions options)
       preRollSamples_(samplesFor(options.preRollMs, 0)),
       maxCandidateSamples_(startSamples_ + kCandidateSlackMs * kSampleRate / 1000),
       maxGapSamples_(kCandidateGapMs * kSampleRate / 1000),
-      floorDb_(options.minLevelDbfs - options.marginDb) {
+      floorDb_(options.minLevelDbfs - options.marginDb),
+      typicalDb_(floorDb_) {
   options_.minPeriodicity = std::clamp(options_.minPeriodicity, 0.0, 1.0);
   ring_.assign(preRollSamples_ + maxCandidateSamples_ + kBlock, 0);
   utterance_.reserve(preRollSamples_ + std::max(maxSpeechSamples_, maxCandidateSamples_) +
@@ -95,21 +96,40 @@ double Endpointer::takeBlockLevel() {
 
 // Not speaking: the floor follows the line, quickly down, slowly up. While it is still learning
 // the line (the first kLearnMs) it is the quietest block heard: steady noise is the line at
-// once, and a caller who speaks early is not (the pauses between words are quieter).
+// once, and a caller who speaks early is not (the pauses between words are quieter). The typical
+// level is learned and tracked next to it (NoiseFloor, endpointer.h): the median block while
+// learning, then an average at the slow rate both ways, since a fast fall would pull it to the
+// noise's quiet moments again.
 void Endpointer::trackFloor(double level) {
-  if (learnedBlocks_ < kLearnMs * kSampleRate / 1000 / kBlock) {
+  if (learnedBlocks_ < learnLevels_.size()) {
+    // Kept sorted: the median of what was heard so far is the typical level at every block.
+    const auto end = learnLevels_.begin() + static_cast<std::ptrdiff_t>(learnedBlocks_);
+    const auto at = std::upper_bound(learnLevels_.begin(), end, level);
+    std::move_backward(at, end, end + 1);
+    *at = level;
+    typicalDb_ = learnLevels_[learnedBlocks_ / 2];
     floorDb_ = learnedBlocks_++ == 0 ? level : std::min(floorDb_, level);
     return;
   }
   floorDb_ += (level < floorDb_ ? kFloorFall : kFloorRise) * (level - floorDb_);
+  typicalDb_ += kFloorRise * (level - typicalDb_);
+}
+
+double Endpointer::startFloor() const {
+  return options_.noiseFloor == NoiseFloor::kTypical ? typicalDb_ : floorDb_;
+}
+
+double Endpointer::keepFloor() const {
+  return options_.noiseFloor == NoiseFloor::kQuietest ? floorDb_ : typicalDb_;
 }
 
 Endpointer::Event Endpointer::endOfBlock() {
   const double level = takeBlockLevel();
-  const double startThreshold = std::max(options_.minLevelDbfs, floorDb_ + options_.marginDb);
+  const double startThreshold = std::max(options_.minLevelDbfs, startFloor() + options_.marginDb);
 
   if (state_ == State::kSpeaking) {
-    const double keepThreshold = std::max(options_.minLevelDbfs, startThreshold - kHysteresisDb);
+    const double keepThreshold =
+        std::max(options_.minLevelDbfs, keepFloor() + options_.marginDb - kHysteresisDb);
     speechMinDb_ = std::min(speechMinDb_, level);
     silenceRun_ = level > keepThreshold ? 0 : silenceRun_ + kBlock;
     if (silenceRun_ >= endSilenceSamples_) {
@@ -119,6 +139,7 @@ Endpointer::Event Endpointer::endOfBlock() {
     if (speechSamples_ >= maxSpeechSamples_) {
       // Nothing quieter than speechMinDb_ came for the whole maximum: that was the background.
       floorDb_ = std::max(floorDb_, speechMinDb_);
+      typicalDb_ = std::max(typicalDb_, speechMinDb_);
       finish(silenceRun_);
       return Event::kMaxSpeech;
     }

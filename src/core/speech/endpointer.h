@@ -9,11 +9,16 @@
 //   kLearnMs of audio the endpointer sees (fed or observed) the floor is the quietest block so
 //   far: the line's level is learned from the call's first audio, not from a guess, so steady
 //   noise louder than minLevelDbfs is background before the first input instead of "speech".
+//   The line's typical level is tracked next to it (the median block of the first kLearnMs, then
+//   an average of the block levels, ~1 s both ways); options.noiseFloor says which threshold
+//   stands on which floor.
 //   observe() learns from audio outside inputs (the greeting, prompts) without looking for speech.
 //   A max-speech cut also lifts it to the quietest block heard during that "utterance" (audio that
 //   never fell quieter than that for maxSpeechMs was background, not a caller).
 // - A block is voiced when it is louder than both minLevelDbfs and floor + marginDb; once
 //   speaking, a block counts as voiced down to 4 dB less (hysteresis), never below minLevelDbfs.
+//   By default (NoiseFloor::kTypicalForEnd) the start stands on the quietest floor and the keep
+//   threshold on the typical one, so the noise's louder moments do not keep an utterance open.
 // - startMs of voiced blocks (gaps of up to 60 ms allowed), at least 30 ms of them periodic like
 //   a voice (normalised autocorrelation >= minPeriodicity, 0.5, at a pitch of 60-400 Hz), start
 //   speech; the utterance then begins preRollMs before the first of those voiced blocks (kept in
@@ -36,6 +41,24 @@
 
 namespace callgate::speech {
 
+// Which running floor the thresholds stand on. Two are kept from the blocks heard while nobody
+// speaks: the quietest (the quietest block of the first kLearnMs, then quickly down and slowly
+// up: a low quantile of the line's levels) and the typical (the median block of the first
+// kLearnMs, so a caller speaking in under half of it is still not the line; then an average of
+// the block levels in dB, following both ways at the slow rate, ~1 s).
+enum class NoiseFloor {
+  // Both thresholds on the quietest floor. On a noisy line it sits several dB under the noise's
+  // typical level, so while speaking (keep threshold floor + 8 dB) stray noise blocks still count
+  // as voiced and the utterance does not end (babble: to maxSpeechMs).
+  kQuietest,
+  // Both on the typical floor: the noise's louder moments stay under the keep threshold, but
+  // the start threshold (+ 12 dB) is above speech only ~10 dB over the noise, which is missed.
+  kTypical,
+  // The start on the quietest floor (a caller ~10 dB over the noise still starts), the end
+  // (keep threshold) on the typical one (the noise's louder moments do not hold it open).
+  kTypicalForEnd,
+};
+
 struct EndpointerOptions {
   int startMs = 100;  // this much voiced audio starts speech
   // This much silence after speech ends the utterance. 1000, not 800: at 800 a 500-750 ms pause
@@ -51,6 +74,12 @@ struct EndpointerOptions {
   // 60-400 Hz pitch; a vowel scores 0.7-0.95, hiss 0.1-0.3). 0: loudness alone starts speech
   // (no voicing check, as before 2026-12-06), kept to measure the gate against.
   double minPeriodicity = 0.5;
+  // kTypicalForEnd, not kQuietest: on the quietest floor babble 10-20 dB under the caller held
+  // 53 of 72 utterances open past 1.5 s (to maxSpeechMs, 12 s, mostly); on the typical floor the
+  // start is too high for speech 10 dB over noise (missed 1 -> 30 of 288). kTypicalForEnd:
+  // no end 63 -> 4 of 288, missed unchanged, endpointed first pass 39.2 -> 42.4 % (asr_bench
+  // --endpointer --floor, docs/PERFORMANCE.md, 2026-12-06).
+  NoiseFloor noiseFloor = NoiseFloor::kTypicalForEnd;
 };
 
 // Energy endpointer over 8 kHz 16-bit frames (any size; the media path gives 160 samples).
@@ -76,8 +105,8 @@ class Endpointer {
 
   static constexpr int kLearnMs = 300;  // fast learning of the floor at the start
 
-  // The running noise floor in dBFS (for logs and tests).
-  double noiseFloorDbfs() const { return floorDb_; }
+  // The running noise floor the start threshold stands on, in dBFS (for logs and tests).
+  double noiseFloorDbfs() const { return startFloor(); }
 
  private:
   enum class State { kWaiting, kCandidate, kSpeaking, kEnded };
@@ -86,6 +115,8 @@ class Endpointer {
   Event endOfBlock();
   double takeBlockLevel();
   void trackFloor(double level);
+  double startFloor() const;  // the floor each threshold stands on (NoiseFloor)
+  double keepFloor() const;
   void startSpeech();
   // Whether the most recent audio in the ring has a voice's periodicity (a pitch of 60–400 Hz).
   bool lastWindowIsPeriodic();
@@ -100,9 +131,12 @@ class Endpointer {
   size_t maxGapSamples_;
 
   State state_ = State::kWaiting;
-  double floorDb_;
+  double floorDb_;            // the quietest floor
+  double typicalDb_;          // the typical floor
   double speechMinDb_ = 0;    // quietest block since speech started
   size_t learnedBlocks_ = 0;  // blocks the floor has learned from (up to kLearnMs)
+  // The levels of the blocks learned from so far, in ascending order (the typical floor's median).
+  std::array<double, kLearnMs / 10> learnLevels_{};
 
   // The block being measured.
   double blockEnergy_ = 0;

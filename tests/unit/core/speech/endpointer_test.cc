@@ -379,12 +379,122 @@ TEST(EndpointerTest, SteadyNoiseFromTheFirstBlockIsTheLineNotSpeech) {
   Audio speech;
   addSyllable(speech, 300, -8);
   addSyllable(speech, 300, -8);
-  // The floor learned is the quietest block of the noise, a few dB under its mean, so now and
-  // then a block of it still passes the keep threshold and the end comes later than the end
-  // silence after the speech: give it room.
   addNoise(speech, 2500 + kEndSilence, -36, -36, 5);
   const auto run = feedAll(ep, speech);
   ASSERT_EQ(run.utterances.size(), 1u);
+  // The keep threshold stands on the noise's typical level (kTypicalForEnd), not on its quietest
+  // block, so no block of the noise holds the utterance open: it ends the end silence after the
+  // speech (on the quietest floor it came ~1 s later).
+  ASSERT_EQ(run.events.size(), 2u);
+  EXPECT_EQ(run.events[1].event, Event::kSpeechEnded);
+  EXPECT_NEAR(run.events[1].atMs, 600 + kEndSilence, 100);
+}
+
+// Noise whose level changes every 10 ms block, spread evenly (seeded) between `quietDbfs` and
+// `loudDbfs`: babble or a crackling line has quieter and louder moments.
+void addUnevenNoise(Audio& audio, int ms, double quietDbfs, double loudDbfs, uint32_t seed) {
+  std::mt19937 pick(seed);
+  std::uniform_real_distribution<double> level(quietDbfs, loudDbfs);
+  for (int at = 0; at < ms; at += 10) {
+    const double db = level(pick);
+    addNoise(audio, 10, db, db, static_cast<uint32_t>(pick()));
+  }
+}
+
+// A voice over the line's noise (summed, as a caller is heard), then `afterMs` of that noise.
+Audio speechInNoise(double noiseQuiet, double noiseLoud, int afterMs) {
+  Audio s;
+  addSyllable(s, 300, -6);
+  addSyllable(s, 300, -6);
+  Audio n;
+  addUnevenNoise(n, 600, noiseQuiet, noiseLoud, 21);
+  for (size_t k = 0; k < s.size(); ++k) s[k] = clip(s[k] + n[k]);
+  addUnevenNoise(s, afterMs, noiseQuiet, noiseLoud, 22);
+  return s;
+}
+
+TEST(EndpointerTest, TypicalFloorEndsAnUtteranceInUnevenNoise) {
+  // Line noise anywhere from -46 to -32 dBFS from one block to the next. The quietest-block
+  // floor sits near -46, so the keep threshold (floor + 8 dB, a little more once the start's
+  // loud blocks have lifted the floor) is under the louder blocks and the utterance does not end
+  // in 3 s; the typical floor is near the noise's middle (-39), its keep threshold above the
+  // loudest block, and the end comes the end silence after the speech.
+  Audio line;
+  addUnevenNoise(line, 2000, -46, -32, 20);
+  const Audio speech = speechInNoise(-46, -32, 3000);
+  EndpointerOptions quietestOptions;
+  quietestOptions.noiseFloor = NoiseFloor::kQuietest;
+  Endpointer quietest(quietestOptions);
+  EXPECT_TRUE(feedAll(quietest, line).events.empty());
+  EXPECT_LT(quietest.noiseFloorDbfs(), -42);
+  const double quietestFloor = quietest.noiseFloorDbfs();
+  const auto held = feedAll(quietest, speech);
+  ASSERT_EQ(held.events.size(), 1u);
+  EXPECT_EQ(held.events[0].event, Event::kSpeechStarted);
+
+  // The end is the same whether the start stands on the typical floor or the quietest.
+  for (const NoiseFloor floor : {NoiseFloor::kTypical, NoiseFloor::kTypicalForEnd}) {
+    SCOPED_TRACE(static_cast<int>(floor));
+    EndpointerOptions options;
+    options.noiseFloor = floor;
+    Endpointer typical(options);
+    EXPECT_TRUE(feedAll(typical, line).events.empty());
+    if (floor == NoiseFloor::kTypical) {
+      EXPECT_NEAR(typical.noiseFloorDbfs(), -39, 1.5);
+    } else {
+      EXPECT_DOUBLE_EQ(typical.noiseFloorDbfs(), quietestFloor);  // the start's floor
+    }
+    const auto run = feedAll(typical, speech);
+    ASSERT_EQ(run.events.size(), 2u);
+    EXPECT_EQ(run.events[0].event, Event::kSpeechStarted);
+    EXPECT_EQ(run.events[1].event, Event::kSpeechEnded);
+    EXPECT_NEAR(run.events[1].atMs, 600 + kEndSilence, 100);
+  }
+}
+
+TEST(EndpointerTest, TypicalFloorForTheEndStillStartsOnSpeechCloseToTheNoise) {
+  // The uneven noise (-46 to -32 dBFS) and a voice whose loudest blocks are ~10 dB over its
+  // middle: over the quietest floor + 12 dB, not over the typical floor + 12 dB. kQuietest starts
+  // and never ends, kTypical misses it, kTypicalForEnd starts and ends after the end silence.
+  Audio line;
+  addUnevenNoise(line, 2000, -46, -32, 20);
+  Audio speech;
+  addSyllable(speech, 400, -20);
+  addSyllable(speech, 400, -20);
+  Audio n;
+  addUnevenNoise(n, 800, -46, -32, 23);
+  for (size_t k = 0; k < speech.size(); ++k) speech[k] = clip(speech[k] + n[k]);
+  addUnevenNoise(speech, 2500, -46, -32, 24);
+  const auto runWith = [&](NoiseFloor floor) {
+    EndpointerOptions options;
+    options.noiseFloor = floor;
+    Endpointer ep(options);
+    EXPECT_TRUE(feedAll(ep, line).events.empty());
+    return feedAll(ep, speech).events;
+  };
+  const auto quietest = runWith(NoiseFloor::kQuietest);
+  ASSERT_EQ(quietest.size(), 1u);
+  EXPECT_EQ(quietest[0].event, Event::kSpeechStarted);
+  EXPECT_TRUE(runWith(NoiseFloor::kTypical).empty());
+  const auto forEnd = runWith(NoiseFloor::kTypicalForEnd);
+  ASSERT_EQ(forEnd.size(), 2u);
+  EXPECT_EQ(forEnd[0].event, Event::kSpeechStarted);
+  EXPECT_EQ(forEnd[0].atMs, quietest[0].atMs);  // the same start
+  EXPECT_EQ(forEnd[1].event, Event::kSpeechEnded);
+  EXPECT_NEAR(forEnd[1].atMs, 800 + kEndSilence, 150);
+}
+
+TEST(EndpointerTest, TypicalFloorLearnsTheLinePastACallerSpeakingEarly) {
+  // 100 ms of a voice inside the first kLearnMs: the median block is still the line's.
+  EndpointerOptions options;
+  options.noiseFloor = NoiseFloor::kTypical;
+  Endpointer ep(options);
+  Audio audio;
+  addNoise(audio, 100, -50);
+  addTone(audio, 100, 200, -10);
+  addNoise(audio, 100, -50, -50, 3);
+  ep.observe(audio);
+  EXPECT_NEAR(ep.noiseFloorDbfs(), -50, 2);
 }
 
 TEST(EndpointerTest, ObservedAudioTeachesTheFloorAndNothingElse) {
