@@ -160,7 +160,11 @@ Endpointer::Event Endpointer::endOfBlock() {
   if (voiced) {
     candidateVoiced_ += kBlock;
     candidateGap_ = 0;
-    if (options_.minPeriodicity > 0 && lastWindowIsPeriodic()) candidatePeriodic_ += kBlock;
+    // Measured only until the start has enough: the autocorrelation is the costly part.
+    if (options_.minPeriodicity > 0 && candidatePeriodic_ < kPeriodicToStart &&
+        lastWindowIsPeriodic()) {
+      candidatePeriodic_ += kBlock;
+    }
   } else {
     candidateGap_ += kBlock;
   }
@@ -184,15 +188,14 @@ Endpointer::Event Endpointer::endOfBlock() {
 bool Endpointer::lastWindowIsPeriodic() {
   const size_t n = std::min(ringCount_, kPitchWindow);
   if (n < 2 * kMinLag) return false;
-  size_t at = (ringNext_ + ring_.size() - n) % ring_.size();
   double mean = 0;
-  for (size_t i = 0; i < n; ++i) {
-    pitchWindow_[i] = ring_[at];
-    mean += ring_[at];
-    at = at + 1 == ring_.size() ? 0 : at + 1;
-  }
+  size_t filled = 0;
+  forLastSamples(n, [&](int16_t sample) {
+    pitchWindow_[filled++] = sample;
+    mean += sample;
+  });
   mean /= static_cast<double>(n);
-  for (size_t i = 0; i < n; ++i) pitchWindow_[i] -= static_cast<float>(mean);
+  for (size_t k = 0; k < n; ++k) pitchWindow_[k] -= static_cast<float>(mean);
   double best = 0;
   for (size_t lag = kMinLag; lag <= std::min(kMaxLag, n / 2); ++lag) {
     double cross = 0;
@@ -212,12 +215,8 @@ bool Endpointer::lastWindowIsPeriodic() {
 
 void Endpointer::startSpeech() {
   utterance_.clear();
-  const size_t n = std::min(ringCount_, preRollSamples_ + candidateSamples_);
-  size_t at = (ringNext_ + ring_.size() - n) % ring_.size();
-  for (size_t i = 0; i < n; ++i) {
-    utterance_.push_back(ring_[at]);
-    at = at + 1 == ring_.size() ? 0 : at + 1;
-  }
+  forLastSamples(std::min(ringCount_, preRollSamples_ + candidateSamples_),
+                 [this](int16_t sample) { utterance_.push_back(sample); });
   ringCount_ = 0;
   speechSamples_ = candidateSamples_;
   silenceRun_ = candidateGap_;

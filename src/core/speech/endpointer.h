@@ -118,6 +118,15 @@ class Endpointer {
   double startFloor() const;  // the floor each threshold stands on (NoiseFloor)
   double keepFloor() const;
   void startSpeech();
+  // Calls f(sample) for the last n samples in the ring, oldest first (n <= ringCount_).
+  template <class F>
+  void forLastSamples(size_t n, F&& f) const {
+    size_t at = (ringNext_ + ring_.size() - n) % ring_.size();
+    for (size_t k = 0; k < n; ++k) {
+      f(ring_[at]);
+      at = at + 1 == ring_.size() ? 0 : at + 1;
+    }
+  }
   // Whether the most recent audio in the ring has a voice's periodicity (a pitch of 60–400 Hz).
   bool lastWindowIsPeriodic();
   void finish(size_t trailingSilence);
