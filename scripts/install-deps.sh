@@ -31,6 +31,9 @@ PACKAGES=(
   # festival with an HTS voice (slt) and a diphone voice (ked): more voices for the speech
   # benchmark's harder corpus (make bench-asr)
   festival festvox-us-slt-hts festvox-kdlpc16k
+  # make speech-adapt: sphinxtrain (bw, mllr_solve), sphinx_fe and pocketsphinx_mdef_convert adapt
+  # the en-us model to the telephone line (bench/asr/adapt.sh)
+  sphinxtrain sphinxbase-utils pocketsphinx
   # Debian package (make package): dpkg-shlibdeps finds its dependencies, lintian checks it,
   # systemd-analyze verifies its unit
   dpkg-dev lintian systemd

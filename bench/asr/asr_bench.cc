@@ -62,6 +62,8 @@ struct Config {
   std::string conditions;  // run only the conditions whose name contains this
   std::string details;
   std::string answersFile;  // --answers: every yes/no decode, for calibrating yesFrom
+  std::string dumpDir;      // --dump: write the corpus as pocketsphinx hears it, decode nothing
+  std::vector<asrbench::Voice> voices;  // --voices: these instead of availableVoices()
   asr::PocketsphinxOptions options;
   std::vector<asrbench::Condition> matrix = asrbench::conditionMatrix();
 };
@@ -237,6 +239,41 @@ Outcome run(asr::PocketsphinxRecognizer& rec, const Item& item, const Config& cf
   return o;
 }
 
+// --dump DIR: each item's first entry as pocketsphinx hears it (16 kHz, 16-bit little-endian raw,
+// after the recogniser's front end) in DIR/uNNNN.raw, with SphinxTrain's control file (fileids)
+// and transcription of the words said: an adaptation corpus for bench/asr/adapt.sh.
+int dumpCorpus(asr::PocketsphinxRecognizer& rec, const std::vector<Item>& items,
+               const Config& cfg) {
+  std::ofstream ids(cfg.dumpDir + "/fileids"), words(cfg.dumpDir + "/transcription");
+  if (!ids || !words) {
+    std::fprintf(stderr, "cannot write into %s\n", cfg.dumpDir.c_str());
+    return 1;
+  }
+  for (size_t i = 0; i < items.size(); ++i) {
+    const Item& item = items[i];
+    const auto& condition = cfg.matrix[item.condition];
+    auto audio = asrbench::render(item.voice, item.chunks, condition.way, item.rate, condition,
+                                  item.seed + 1);
+    if (!audio) {
+      std::fprintf(stderr, "synthesis failed (%s)\n", item.voice.name.c_str());
+      return 1;
+    }
+    const std::vector<int16_t> wide = rec.frontEnd(*audio);
+    char name[32];
+    std::snprintf(name, sizeof name, "u%04zu", i);
+    std::ofstream raw(cfg.dumpDir + "/" + name + ".raw", std::ios::binary);
+    raw.write(reinterpret_cast<const char*>(wide.data()),
+              static_cast<std::streamsize>(wide.size() * sizeof(int16_t)));
+    std::string said;
+    // Chunks are said with a pause between them (conditions.h): silence for bw to align.
+    for (const std::string& chunk : item.chunks) said += (said.empty() ? "" : " <sil> ") + chunk;
+    ids << name << "\n";
+    words << "<s> " << said << " </s> (" << name << ")\n";
+  }
+  std::printf("%zu utterances in %s\n", items.size(), cfg.dumpDir.c_str());
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -302,7 +339,23 @@ int main(int argc, char** argv) {
       cfg.options.yesNoGapScale = std::atof(next().c_str());
     else if (a == "--answers")
       cfg.answersFile = next();
-    else if (a == "--seed")
+    else if (a == "--dump")
+      cfg.dumpDir = next();
+    else if (a == "--voices") {
+      const std::string list = next();
+      for (size_t at = 0; at < list.size();) {
+        size_t end = list.find(',', at);
+        if (end == std::string::npos) end = list.size();
+        const std::string v = list.substr(at, end - at);
+        const size_t colon = v.find(':');
+        if (colon == std::string::npos) {
+          std::fprintf(stderr, "--voices takes ENGINE:NAME[,ENGINE:NAME...]\n");
+          return 2;
+        }
+        cfg.voices.push_back({v.substr(0, colon), v.substr(colon + 1)});
+        at = end + 1;
+      }
+    } else if (a == "--seed")
       cfg.seed = static_cast<unsigned>(std::atoi(next().c_str()));
     else if (a == "--threads")
       cfg.threads = std::max(1, std::atoi(next().c_str()));
@@ -314,6 +367,8 @@ int main(int argc, char** argv) {
       cfg.options.modelDir = next();
     else if (a == "--dict")
       cfg.options.dictionary = next();
+    else if (a == "--mllr")
+      cfg.options.mllr = next();
     else if (a == "--quality")
       cfg.options.resamplerQuality = std::atoi(next().c_str());
     else if (a == "--padding")
@@ -329,9 +384,11 @@ int main(int argc, char** argv) {
           "usage: asr_bench [--per-kind N] [--threshold C] [--yes-threshold C] [--seed S]\n"
           "  [--threads T] [--no-espeak] [--yes-no-gap-scale G] [--answers FILE.tsv]\n"
           "  [--no-festival] [--formant] [--only VOICE] [--conditions TEXT] [--first-only]\n"
-          "  [--details FILE.tsv] [--model DIR] [--dict FILE] [--quality 0-10] [--padding MS]\n"
+          "  [--details FILE.tsv] [--model DIR] [--dict FILE] [--mllr FILE|''] [--quality 0-10]\n"
+          "  [--padding MS]\n"
           "  [--confidence second|gap] [--gap-scale G] [--nbest DEPTH] [--attempts N]\n"
-          "  [--arg -name=value]... [--endpointer [--min-periodicity P]\n"
+          "  [--arg -name=value]... [--voices ENGINE:NAME,...] [--dump DIR]\n"
+          "  [--endpointer [--min-periodicity P]\n"
           "  [--min-level DBFS] [--end-silence MS] [--floor min|typical|typical-end] [--line-after "
           "MS]]\n");
       return 2;
@@ -349,7 +406,10 @@ int main(int argc, char** argv) {
   // mix of voices, tempos and lengths.
   std::mt19937 rng(cfg.seed);  // a benchmark corpus, reproducible: not a security use
   std::vector<asrbench::Voice> voices;
-  for (const auto& v : asrbench::availableVoices(cfg.espeak, cfg.festival, cfg.formant)) {
+  const std::vector<asrbench::Voice> available =
+      cfg.voices.empty() ? asrbench::availableVoices(cfg.espeak, cfg.festival, cfg.formant)
+                         : cfg.voices;
+  for (const auto& v : available) {
     if (cfg.only.empty() || v.name.find(cfg.only) != std::string::npos) voices.push_back(v);
   }
   if (voices.empty()) {
@@ -395,6 +455,7 @@ int main(int argc, char** argv) {
       }
     }
   }
+  if (!cfg.dumpDir.empty()) return dumpCorpus(**rec, items, cfg);
   if (cfg.endpointer) {
     return asrbench::runEndpointed(**rec, items, cfg.matrix,
                                    {cfg.minPeriodicity, cfg.minLevelDbfs, cfg.endSilenceMs,

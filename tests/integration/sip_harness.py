@@ -104,7 +104,7 @@ class SipWorkspace(harness.Workspace):
         """[sip] for serve. `sip_keys` are extra [sip] keys (max_calls=2, provisional="none",
         t1_ms=100, t2_ms=400 ...); strings/ints/dicts are written as TOML. `speech`: the keys of
         a [speech] table (enabled=True, confirm_below=0.0 ...). The table is always written with
-        the repository's digits dictionary (serve runs in the workspace, and the default path is
+        the repository's digits dictionary and MLLR transform (serve runs in the workspace, and the default paths are
         relative to the working directory), so speech is on as in the product."""
         def value(v):
             if isinstance(v, bool):
@@ -129,8 +129,9 @@ class SipWorkspace(harness.Workspace):
         lines += [f"{toml_string(k)} = {toml_string(v)}" for k, v in (queues or {}).items()]
         lines.append("[sip.stir]")
         lines += [f"{k} = {value(v)}" for k, v in (stir or {}).items()]
-        speech = {"dictionary": os.path.join(harness.SOURCE_DIR, "share", "speech", "digits.dict"),
-                  **(speech or {})}
+        shared = os.path.join(harness.SOURCE_DIR, "share", "speech")
+        speech = {"dictionary": os.path.join(shared, "digits.dict"),
+                  "mllr": os.path.join(shared, "telephone.mllr"), **(speech or {})}
         lines.append("[speech]")
         lines += [f"{k} = {value(v)}" for k, v in speech.items()]
         self._write(self.sip_config, lines)

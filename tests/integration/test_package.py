@@ -92,6 +92,7 @@ class PackageTest(unittest.TestCase):
                           "/usr/share/callgate/flows/caller-id-otp.json",
                           "/usr/share/callgate/flows/voice-login.json",
                           "/usr/share/callgate/speech/digits.dict",
+                          "/usr/share/callgate/speech/telephone.mllr",
                           "/lib/systemd/system/callgate.service", "/etc/logrotate.d/callgate",
                           "/usr/share/doc/callgate/copyright"):
             self.assertTrue(os.path.isfile(self.path(installed)), installed)
@@ -104,6 +105,7 @@ class PackageTest(unittest.TestCase):
         self.assertIn('db = "/var/lib/callgate/callgate.db"', config)
         self.assertIn('audit_log = "/var/log/callgate/audit.jsonl"', config)
         self.assertIn('default = "/usr/share/callgate/flows/caller-id-otp.json"', config)
+        self.assertIn('mllr = "/usr/share/callgate/speech/telephone.mllr"', config)
         self.assertNotRegex(config, r'(?m)^[^#\n]*=\s*"(var|flows|share)/')
 
     def test_installed_layout_serves_without_the_source_tree(self):

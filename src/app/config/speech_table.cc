@@ -9,6 +9,7 @@ Status readSpeechTable(TableReader& t, asr::SpeechOptions& out) {
   t.boolean("enabled", out.enabled);
   t.str("model", out.recognizer.modelDir);
   t.str("dictionary", out.recognizer.dictionary);
+  t.str("mllr", out.recognizer.mllr);
   t.integer("decoders", out.recognizer.maxDecoders, 1, 64);
   t.fraction("confirm_below", out.turn.confirmBelow);
   t.fraction("yes_from", out.turn.yesFrom);

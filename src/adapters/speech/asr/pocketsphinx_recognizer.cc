@@ -184,6 +184,9 @@ Result<std::unique_ptr<PocketsphinxRecognizer>> PocketsphinxRecognizer::create(
   if (!fs::is_regular_file(options.dictionary, ec)) {
     return Error::notFound("speech dictionary not found: " + options.dictionary);
   }
+  if (!options.mllr.empty() && !fs::is_regular_file(options.mllr, ec)) {
+    return Error::notFound("speech MLLR transform not found: " + options.mllr);
+  }
   if (options.maxDecoders < 1) return Error::invalidArgument("max decoders must be at least 1");
   if (options.resamplerQuality < 0 || options.resamplerQuality > 10) {
     return Error::invalidArgument("resampler quality must be within 0..10");
@@ -208,6 +211,10 @@ Result<std::unique_ptr<PocketsphinxRecognizer::Decoder>> PocketsphinxRecognizer:
                                    "-logfn",        "/dev/null",
                                    "-silprob",      std::to_string(options_.silenceProbability),
                                    "-remove_noise", options_.removeNoise ? "yes" : "no"};
+  if (!options_.mllr.empty()) {
+    args.push_back("-mllr");
+    args.push_back(options_.mllr);
+  }
   for (const auto& [name, value] : options_.extraArgs) {
     args.push_back(name);
     args.push_back(value);
@@ -330,14 +337,19 @@ Result<Pass> runPass(ps_decoder_t* ps, std::set<std::string>& searches,
 
 }  // namespace
 
+std::vector<int16_t> PocketsphinxRecognizer::frontEnd(std::span<const int16_t> audio) const {
+  std::vector<int16_t> wide = upsample(audio, options_.resamplerQuality, options_.paddingMs);
+  addNoise(wide, options_.noiseRms);
+  return wide;
+}
+
 Result<Decoding> PocketsphinxRecognizer::decode(std::span<const int16_t> audio,
                                                 const speech::Grammar& grammar) {
   Decoding result;
   // Under 100 ms there is no word to hear.
   if (audio.size() < 800) return result;
-  std::vector<int16_t> wide = upsample(audio, options_.resamplerQuality, options_.paddingMs);
+  std::vector<int16_t> wide = frontEnd(audio);
   if (wide.empty()) return Error::internal("speex resampler failed");
-  addNoise(wide, options_.noiseRms);
   auto leased = acquire();
   if (!leased.ok()) return leased.error();
   Lease lease(*this, std::move(leased.value()));

@@ -62,6 +62,10 @@ struct PocketsphinxOptions {
   // Where the pronunciations of other grammar words come from (speech::Grammar::words, e.g. a Lex
   // bot's utterances): read once, on the first grammar that needs a word the dictionary lacks.
   std::string wordDictionary = "/usr/share/pocketsphinx/model/en-us/cmudict-en-us.dict";
+  // A global MLLR transform of the model's means to the telephone channel (pocketsphinx -mllr),
+  // made by bench/asr/adapt.sh with sphinxtrain on G.711 speech of voices the benchmark does not
+  // use; same path rules as the dictionary. Empty: the model as Debian ships it.
+  std::string mllr = "share/speech/telephone.mllr";
   int maxDecoders = 2;
   int resamplerQuality = 10;        // speex resampler quality 0..10
   int paddingMs = 0;                // silence added before and after the utterance
@@ -97,7 +101,8 @@ struct Decoding {
 
 class PocketsphinxRecognizer final : public speech::SpeechRecognizer {
  public:
-  // kNotFound naming the file when the model directory (its mdef) or the dictionary is missing;
+  // kNotFound naming the file when the model directory (its mdef), the dictionary or the MLLR
+  // transform is missing;
   // kInvalidArgument for maxDecoders < 1 or a resampler quality outside 0..10; kInternal when
   // pocketsphinx cannot start (the first decoder is created here, to fail early).
   static Result<std::unique_ptr<PocketsphinxRecognizer>> create(PocketsphinxOptions options);
@@ -110,6 +115,10 @@ class PocketsphinxRecognizer final : public speech::SpeechRecognizer {
   // The same decode with its parts. kInvalidArgument for a grammar pocketsphinx cannot compile
   // (also one with a word that neither dictionary knows).
   Result<Decoding> decode(std::span<const int16_t> audio, const speech::Grammar& grammar);
+  // The 16 kHz samples a decode hands pocketsphinx for this 8 kHz audio (upsampled, padded, with
+  // the added noise); empty when the resampler fails. For tools that compute features the way
+  // decoding does (bench/asr's adaptation corpus).
+  std::vector<int16_t> frontEnd(std::span<const int16_t> audio) const;
 
   int decodersCreated() const;
 

@@ -12,6 +12,7 @@ TEST(SpeechConfigTest, OnWithTheDebianModelByDefault) {
   EXPECT_TRUE(c.speech.enabled);
   EXPECT_EQ(c.speech.recognizer.modelDir, "/usr/share/pocketsphinx/model/en-us/en-us");
   EXPECT_EQ(c.speech.recognizer.dictionary, "share/speech/digits.dict");
+  EXPECT_EQ(c.speech.recognizer.mllr, "share/speech/telephone.mllr");
   EXPECT_DOUBLE_EQ(c.speech.turn.confirmBelow, 1.0);  // every spoken entry read back
   EXPECT_EQ(c.speech.turn.maxAttempts, 3);
   EXPECT_DOUBLE_EQ(c.speech.turn.yesFrom, 0.6);
@@ -23,6 +24,7 @@ TEST(SpeechConfigTest, ReadsEveryKey) {
 enabled = false
 model = "/opt/model"
 dictionary = "/opt/digits.dict"
+mllr = ""
 decoders = 4
 confirm_below = 1
 yes_from = 0.8
@@ -35,6 +37,7 @@ max_speech_seconds = 8
   EXPECT_FALSE(c.speech.enabled);
   EXPECT_EQ(c.speech.recognizer.modelDir, "/opt/model");
   EXPECT_EQ(c.speech.recognizer.dictionary, "/opt/digits.dict");
+  EXPECT_TRUE(c.speech.recognizer.mllr.empty());  // "" turns the adaptation off
   EXPECT_EQ(c.speech.recognizer.maxDecoders, 4);
   EXPECT_DOUBLE_EQ(c.speech.turn.confirmBelow, 1.0);
   EXPECT_DOUBLE_EQ(c.speech.turn.yesFrom, 0.8);
