@@ -278,6 +278,7 @@ describe('the staff console, in Chromium', { timeout: 240_000 }, () => {
       `prompts_dir = ${tomlString(s.ws.path('prompts'))}`,
       '[sip.stir]', `trusted_proxies = [${tomlString('127.0.0.1')}]`,
       '[speech]', `dictionary = ${tomlString(join(SOURCE_DIR, 'share', 'speech', 'digits.dict'))}`,
+      `mllr = ${tomlString(join(SOURCE_DIR, 'share', 'speech', 'telephone.mllr'))}`,
     ] });
     for (const c of [ADA, GRACE]) await s.ws.addCustomer(c);
     await addStaff('ann', 'admin');

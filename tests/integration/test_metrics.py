@@ -14,6 +14,7 @@ import os
 import re
 import shutil
 import subprocess
+import time
 import unittest
 import urllib.parse
 
@@ -168,6 +169,14 @@ class MetricsTest(ServerTestCase):
         link_code = self.login_and_link()
         text = self.scrape()
         after = parse(text)
+        # Work that finishes after the client has its answer (records written off the request's
+        # path) can hold a lease for a moment; seen as 1 in 2 of 11 runs on a busy machine. Give
+        # the pool up to 5 s: a leaked lease stays at 1 and fails below.
+        deadline = time.monotonic() + 5
+        while value(after, "callgate_db_pool_in_use") != 0 and time.monotonic() < deadline:
+            time.sleep(0.05)
+            text = self.scrape()
+            after = parse(text)
         self.assertEqual(delta("callgate_verdicts_total", after, method="CallerId",
                                result="verified"), 1)
         self.assertEqual(delta("callgate_verdicts_total", after, method="SmsOtp",
