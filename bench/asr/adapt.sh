@@ -2,11 +2,14 @@
 # Acoustic adaptation of Debian's wideband en-us model (pocketsphinx-en-us) to the telephone
 # channel: a global MLLR transform of its means, estimated with Debian's sphinxtrain (bw,
 # mllr_solve) on speech that went through the line (8 kHz, G.711) and the recogniser's own front
-# end (upsampling, added noise), as `asr_bench --dump` writes it. Voices given with --voices
-# should not be the benchmark's own (bench/asr/corpus.cc), so `make bench-asr` measures the
-# transform on voices it never saw. See docs/PERFORMANCE.md ("Adaptation to the telephone
-# channel").
-# Usage: bench/asr/adapt.sh path/to/asr_bench OUT_MLLR [asr_bench corpus options...]
+# end (upsampling, added noise), as `asr_bench --dump` writes it: the benchmark's 24 conditions
+# (ways of speaking, levels, noise), 18 digit strings each, spoken by ten espeak-ng Klatt voices
+# that the benchmark does not use (bench/asr/corpus.cc), with another seed, so `make bench-asr`
+# measures the transform on voices and strings it never saw. `make speech-adapt` writes the
+# shipped share/speech/telephone.mllr this way (deterministic: the same file on every run). See
+# docs/PERFORMANCE.md ("Adaptation to the telephone channel"). ADAPT_KEEP=1 keeps the work
+# directory (corpus, features, bw's log).
+# Usage: bench/asr/adapt.sh path/to/asr_bench OUT_MLLR [more asr_bench options]
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 bench="$1"; out="$2"; shift 2

@@ -228,8 +228,12 @@ Result<std::unique_ptr<PocketsphinxRecognizer::Decoder>> PocketsphinxRecognizer:
   auto d = std::make_unique<Decoder>();
   d->ps = ps_init(config);
   cmd_ln_free_r(config);  // the decoder holds its own reference
-  if (d->ps == nullptr)
-    return Error::internal("pocketsphinx could not start (model " + options_.modelDir + ")");
+  if (d->ps == nullptr) {
+    // pocketsphinx says why only in its own log, which is silenced: name what it was given.
+    return Error::internal("pocketsphinx could not start (model " + options_.modelDir +
+                           (options_.mllr.empty() ? "" : ", MLLR transform " + options_.mllr) +
+                           ")");
+  }
   return d;
 }
 

@@ -104,7 +104,8 @@ class PocketsphinxRecognizer final : public speech::SpeechRecognizer {
   // kNotFound naming the file when the model directory (its mdef), the dictionary or the MLLR
   // transform is missing;
   // kInvalidArgument for maxDecoders < 1 or a resampler quality outside 0..10; kInternal when
-  // pocketsphinx cannot start (the first decoder is created here, to fail early).
+  // pocketsphinx cannot start, e.g. on a file that is not an MLLR transform (the first decoder is
+  // created here, to fail early; the message names the model and the transform).
   static Result<std::unique_ptr<PocketsphinxRecognizer>> create(PocketsphinxOptions options);
   ~PocketsphinxRecognizer() override;
   PocketsphinxRecognizer(const PocketsphinxRecognizer&) = delete;

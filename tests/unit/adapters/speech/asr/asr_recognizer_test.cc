@@ -64,6 +64,12 @@ TEST(PocketsphinxRecognizer, MissingFilesAreNamed) {
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.error().code(), ErrorCode::kNotFound);
   EXPECT_NE(r.error().message().find("/nonexistent/telephone.mllr"), std::string::npos);
+  // A file that is not a transform (here: the dictionary) is refused too, naming it.
+  o = testOptions();
+  o.mllr = o.dictionary;
+  r = PocketsphinxRecognizer::create(o);
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.error().message().find(o.dictionary), std::string::npos);
   o = testOptions();
   o.maxDecoders = 0;
   EXPECT_EQ(PocketsphinxRecognizer::create(o).error().code(), ErrorCode::kInvalidArgument);
