@@ -98,14 +98,20 @@ struct Cache {
 std::mutex answersMutex;
 std::vector<std::string> answerLines;
 
+// Entry utterance k of an item as the line carries it (k = 1 the first; the caller repeats 25 %
+// slower each time): what entryDecode() decodes and --dump writes.
+std::optional<std::vector<int16_t>> entryAudio(const Item& item, const Config& cfg, int k) {
+  double rate = item.rate;
+  for (int i = 1; i < k; ++i) rate *= 1.25;
+  const auto& condition = cfg.matrix[item.condition];
+  return asrbench::render(item.voice, item.chunks, condition.way, rate, condition,
+                          item.seed + static_cast<uint64_t>(k));
+}
+
 asr::Decoding entryDecode(asr::PocketsphinxRecognizer& rec, const Item& item, const Config& cfg,
                           const speech::Grammar& grammar, int k, Cache& cache, Outcome* first) {
   if (auto it = cache.entries.find(k); it != cache.entries.end()) return it->second;
-  double rate = item.rate;
-  for (int i = 1; i < k; ++i) rate *= 1.25;  // the caller repeats more slowly
-  const auto& condition = cfg.matrix[item.condition];
-  auto audio = asrbench::render(item.voice, item.chunks, condition.way, rate, condition,
-                                item.seed + static_cast<uint64_t>(k));
+  auto audio = entryAudio(item, cfg, k);
   if (!audio) {
     std::fprintf(stderr, "synthesis failed (%s)\n", item.voice.name.c_str());
     std::exit(1);
@@ -251,9 +257,7 @@ int dumpCorpus(asr::PocketsphinxRecognizer& rec, const std::vector<Item>& items,
   }
   for (size_t i = 0; i < items.size(); ++i) {
     const Item& item = items[i];
-    const auto& condition = cfg.matrix[item.condition];
-    auto audio = asrbench::render(item.voice, item.chunks, condition.way, item.rate, condition,
-                                  item.seed + 1);
+    auto audio = entryAudio(item, cfg, 1);
     if (!audio) {
       std::fprintf(stderr, "synthesis failed (%s)\n", item.voice.name.c_str());
       return 1;
