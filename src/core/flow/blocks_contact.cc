@@ -1,19 +1,14 @@
 #include "core/flow/blocks_contact.h"
 
-#include <phonenumbers/phonenumberutil.h>
-
 #include <algorithm>
 #include <array>
 #include <cctype>
 #include <initializer_list>
-#include <memory>
-#include <set>
-#include <tuple>
 #include <utility>
 
 #include "core/customer.h"
+#include "core/flow/blocks_contact_internal.h"
 #include "core/flow/session.h"
-#include "core/phone.h"
 #include "core/verdict.h"
 
 namespace callgate::flow::contact {
@@ -22,17 +17,16 @@ namespace {
 using detail::ActionScope;
 using detail::Json;
 
+using internal::applyVoice;
+using internal::fail;
+using internal::kNoMatchingError;
+using internal::next;
+using internal::paramsOf;
+using internal::parseVoice;
+using internal::renderVoice;
+using internal::wrap;
+
 constexpr std::string_view kMessagesInterrupted = "MessagesInterrupted";
-constexpr std::string_view kNoMatchingError = "NoMatchingError";
-
-Result<BlockParams> wrap(auto value) {
-  return BlockParams(ContactParams{std::make_shared<const Params>(Params{std::move(value)})});
-}
-
-template <typename T>
-const T& paramsOf(const Block& block) {
-  return std::get<T>(std::get<ContactParams>(block.params).params->value);
-}
 
 // Text, SSML or PromptId of one entry of Messages (exactly one).
 Result<Prompt> parseMessage(const ActionScope& scope, const Json& entry, std::size_t index) {
@@ -82,80 +76,6 @@ Result<BlockParams> parseIterative(const ActionScope& scope, const Json& params)
   if (!interrupt.ok()) return interrupt.error();
   out.interruptSeconds = interrupt->value_or(0);
   return wrap(std::move(out));
-}
-
-constexpr std::string_view kEngines[] = {"standard", "neural", "generative", "long-form"};
-constexpr std::string_view kStyles[] = {"None", "Conversational", "Newscaster"};
-
-// `value` as written in `allowed` (compared without case), or nullopt.
-std::optional<std::string> canonical(std::string_view value,
-                                     std::span<const std::string_view> allowed) {
-  for (std::string_view a : allowed) {
-    if (a.size() == value.size() &&
-        std::equal(a.begin(), a.end(), value.begin(), [](char x, char y) {
-          return std::tolower(static_cast<unsigned char>(x)) ==
-                 std::tolower(static_cast<unsigned char>(y));
-        }))
-      return std::string(a);
-  }
-  return std::nullopt;
-}
-
-// A voice is named by letters ("Joanna", "Lupe", "Léa"): ASCII letters and the bytes of non-ASCII
-// UTF-8 characters, never a space, digit, quote or other markup a channel might copy it into.
-bool validVoiceName(std::string_view name) {
-  return !name.empty() && name.size() <= kMaxVoiceNameBytes &&
-         std::all_of(name.begin(), name.end(), [](char c) {
-           return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-                  static_cast<unsigned char>(c) >= 0x80;
-         });
-}
-
-// One of TextToSpeechVoice, TextToSpeechEngine, TextToSpeechStyle: a dynamic value as written, a
-// static one checked and made canonical.
-Result<Template> voiceSetting(const ActionScope& scope, std::string_view name,
-                              const std::string& value, std::span<const std::string_view> allowed) {
-  Result<Template> t = scope.dynamicValue(value);
-  if (!t.ok() || !t->isStatic()) return t;
-  if (allowed.empty()) {
-    if (!validVoiceName(value))
-      return scope.error(std::string(name) + " '" + value + "' is not a voice name");
-    return t;
-  }
-  if (std::optional<std::string> c = canonical(value, allowed)) return Template::literal(*c);
-  std::string list;
-  for (std::string_view a : allowed) list += (list.empty() ? "" : ", ") + std::string(a);
-  return scope.error(std::string(name) + " must be one of " + list + ", not '" + value + "'");
-}
-
-// TextToSpeechVoice (required when `required`), TextToSpeechEngine, TextToSpeechStyle.
-Result<std::optional<TextToSpeechVoice>> parseVoice(const ActionScope& scope, const Json& params,
-                                                    bool required) {
-  Result<std::optional<std::string>> voice = scope.optionalString(params, "TextToSpeechVoice");
-  if (!voice.ok()) return voice.error();
-  Result<std::optional<std::string>> engine = scope.optionalString(params, "TextToSpeechEngine");
-  if (!engine.ok()) return engine.error();
-  Result<std::optional<std::string>> style = scope.optionalString(params, "TextToSpeechStyle");
-  if (!style.ok()) return style.error();
-  if (!voice->has_value()) {
-    if (required) return scope.error("missing required parameter TextToSpeechVoice");
-    if (engine->has_value() || style->has_value())
-      return scope.error("TextToSpeechEngine and TextToSpeechStyle need TextToSpeechVoice");
-    return std::optional<TextToSpeechVoice>();
-  }
-  TextToSpeechVoice out;
-  for (auto [name, value, target, allowed] :
-       {std::tuple{"TextToSpeechVoice", &*voice, &out.voice, std::span<const std::string_view>()},
-        std::tuple{"TextToSpeechEngine", &*engine, &out.engine,
-                   std::span<const std::string_view>(kEngines)},
-        std::tuple{"TextToSpeechStyle", &*style, &out.style,
-                   std::span<const std::string_view>(kStyles)}}) {
-    if (!value->has_value()) continue;
-    Result<Template> t = voiceSetting(scope, name, **value, allowed);
-    if (!t.ok()) return t.error();
-    *target = std::move(t).value();
-  }
-  return std::optional<TextToSpeechVoice>(std::move(out));
 }
 
 Result<BlockParams> parseTextToSpeechVoice(const ActionScope& scope, const Json& params) {
@@ -254,21 +174,6 @@ Result<BlockParams> parseUnTag(const ActionScope& scope, const Json& params) {
   return wrap(std::move(out));
 }
 
-Result<BlockParams> parseCallbackNumber(const ActionScope& scope, const Json& params) {
-  if (Status s = scope.checkKeys(params, {"CallbackNumber"}); !s.ok()) return s.error();
-  Result<std::string> value = scope.requiredString(params, "CallbackNumber");
-  if (!value.ok()) return value.error();
-  Result<Reference> ref = parseReference(*value);
-  if (!ref.ok()) {
-    if (value->starts_with("$.")) return scope.error(ref.error().message());
-    return scope.error(
-        "CallbackNumber must be a single reference such as $.StoredCustomerInput (Connect does "
-        "not allow a static number), not '" +
-        *value + "'");
-  }
-  return wrap(CallbackNumber{std::move(ref).value()});
-}
-
 Result<BlockParams> parseDequeue(const ActionScope& scope, const Json& params) {
   if (Status s = scope.checkKeys(params, {"QueueId", "AgentId"}); !s.ok()) return s.error();
   if (params.contains("AgentId"))
@@ -283,106 +188,6 @@ Result<BlockParams> parseDequeue(const ActionScope& scope, const Json& params) {
     return wrap(DequeueToQueue{Template::literal(std::move(queue))});
   }
   return wrap(DequeueToQueue{std::move(t).value()});
-}
-
-bool validDtmf(std::string_view digits) {
-  return digits.size() <= kMaxDtmfDigits && std::all_of(digits.begin(), digits.end(), [](char c) {
-           return (c >= '0' && c <= '9') || c == '*' || c == '#' || c == ',';
-         });
-}
-
-std::optional<int> parseTimeout(std::string_view text) {
-  if (text.empty() || text.size() > 4) return std::nullopt;
-  int v = 0;
-  for (char c : text) {
-    if (c < '0' || c > '9') return std::nullopt;
-    v = v * 10 + (c - '0');
-  }
-  if (v > kMaxThirdPartyTimeoutSeconds) return std::nullopt;
-  return v;
-}
-
-Result<BlockParams> parseThirdParty(const ActionScope& scope, const Json& params) {
-  if (Status s =
-          scope.checkKeys(params, {"ThirdPartyPhoneNumber", "ThirdPartyConnectionTimeLimitSeconds",
-                                   "ThirdPartyConnectionTimeoutSeconds", "ContinueFlowExecution",
-                                   "ThirdPartyDTMFDigits", "CallerId", "VoiceConnector"});
-      !s.ok())
-    return s.error();
-  if (params.contains("VoiceConnector"))
-    return scope.error("VoiceConnector (Amazon Chime) is not supported; use ThirdPartyPhoneNumber");
-  ThirdParty out;
-  Result<std::string> number = scope.requiredString(params, "ThirdPartyPhoneNumber");
-  if (!number.ok()) return number.error();
-  Result<Template> n = scope.dynamicValue(*number);
-  if (!n.ok()) return n.error();
-  if (n->isStatic() && !normalizeE164(*number).ok())
-    return scope.error("ThirdPartyPhoneNumber '" + *number + "' is not an E.164 number");
-  out.number = std::move(n).value();
-
-  // The key was renamed in Connect's documentation; exports carry either.
-  const char* timeoutKey = "ThirdPartyConnectionTimeLimitSeconds";
-  if (params.contains("ThirdPartyConnectionTimeoutSeconds")) {
-    if (params.contains(timeoutKey)) {
-      return scope.error(
-          "give ThirdPartyConnectionTimeLimitSeconds or ThirdPartyConnectionTimeoutSeconds, not "
-          "both");
-    }
-    timeoutKey = "ThirdPartyConnectionTimeoutSeconds";
-  }
-  out.timeoutSeconds = Template::literal(std::to_string(kDefaultThirdPartyTimeoutSeconds));
-  if (auto it = params.find(timeoutKey); it != params.end()) {
-    std::string text = it->is_number_integer() ? std::to_string(it->get<long long>())
-                       : it->is_string()       ? it->get<std::string>()
-                                               : std::string("?");
-    Result<Template> t = scope.staticOrReference(timeoutKey, text);
-    if (!t.ok()) return t.error();
-    if (t->isStatic() && !parseTimeout(text)) {
-      return scope.error(std::string(timeoutKey) + " must be 0 to " +
-                         std::to_string(kMaxThirdPartyTimeoutSeconds) + ", not '" + text + "'");
-    }
-    out.timeoutSeconds = std::move(t).value();
-  }
-
-  Result<std::optional<bool>> cont = scope.optionalBool(params, "ContinueFlowExecution");
-  if (!cont.ok()) return cont.error();
-  out.continueFlow = cont->value_or(true);
-
-  Result<std::optional<std::string>> dtmf = scope.optionalString(params, "ThirdPartyDTMFDigits");
-  if (!dtmf.ok()) return dtmf.error();
-  if (dtmf->has_value()) {
-    Result<Template> t = scope.staticOrReference("ThirdPartyDTMFDigits", **dtmf);
-    if (!t.ok()) return t.error();
-    if (t->isStatic() && !validDtmf(**dtmf)) {
-      return scope.error("ThirdPartyDTMFDigits must be at most 50 of 0-9 * # , not '" + **dtmf +
-                         "'");
-    }
-    out.dtmfDigits = std::move(t).value();
-  }
-
-  Result<const Json*> callerId = scope.optionalObject(params, "CallerId");
-  if (!callerId.ok()) return callerId.error();
-  if (*callerId) {
-    const Json& c = **callerId;
-    if (Status s = scope.checkKeys(c, {"Number", "Name"}, "CallerId"); !s.ok()) return s.error();
-    Result<std::optional<std::string>> num = scope.optionalString(c, "Number");
-    if (!num.ok()) return num.error();
-    if (num->has_value()) {
-      Result<Template> t = scope.staticOrReference("CallerId.Number", **num);
-      if (!t.ok()) return t.error();
-      if (t->isStatic() && !normalizeE164(**num).ok())
-        return scope.error("CallerId.Number '" + **num + "' is not an E.164 number");
-      out.callerIdNumber = std::move(t).value();
-    }
-    Result<std::optional<std::string>> name = scope.optionalString(c, "Name");
-    if (!name.ok()) return name.error();
-    if (name->has_value()) {
-      Result<Template> t = scope.dynamicValue(**name);
-      if (!t.ok()) return t.error();
-      out.callerIdName = std::move(t).value();
-    }
-  }
-  return wrap(std::move(out));
 }
 
 Result<BlockParams> parseCheckVoiceId(const ActionScope& scope, const Json& params) {
@@ -422,25 +227,6 @@ std::span<const std::string_view> voiceIdStatuses(CheckVoiceId::Option option) {
   return {};
 }
 
-// The error branch for `specific`: itself when the block has it, else NoMatchingError when it has
-// that (Connect's catch-all), else `specific` (a missing branch, which the session reports).
-std::string errorFor(const Block& block, std::string_view specific) {
-  if (block.transitions.onError(std::string(specific))) return std::string(specific);
-  if (block.transitions.onError(std::string(kNoMatchingError)))
-    return std::string(kNoMatchingError);
-  return std::string(specific);
-}
-
-Step next() { return Step{Step::Kind::kNext, "", std::nullopt}; }
-Step fail(std::string errorType) {
-  return Step{Step::Kind::kError, std::move(errorType), std::nullopt};
-}
-
-std::optional<std::string> renderOptional(const Template& t, const ContactState& state) {
-  if (t.source().empty() && t.parts().empty()) return std::string();
-  return t.render(state, kMaxValueBytes);
-}
-
 std::optional<PlayPrompt> renderMessage(const Prompt& prompt, const ContactState& state) {
   std::optional<std::string> content = prompt.content.render(state, kMaxValueBytes);
   if (!content) return std::nullopt;
@@ -452,86 +238,6 @@ std::optional<PlayPrompt> renderMessage(const Prompt& prompt, const ContactState
     out.ssml = prompt.kind == Prompt::Kind::kSsml;
   }
   return out;
-}
-
-// The voice settings rendered and checked, in canonical case; nullopt when one is not valid.
-std::optional<std::array<std::string, 3>> renderVoice(const TextToSpeechVoice& voice,
-                                                      const ContactState& state) {
-  std::optional<std::string> name = voice.voice.render(state, kMaxVoiceNameBytes);
-  std::optional<std::string> engine = voice.engine.render(state, kMaxValueBytes);
-  std::optional<std::string> style = voice.style.render(state, kMaxValueBytes);
-  if (!name || !engine || !style || !validVoiceName(*name)) return std::nullopt;
-  std::array<std::string, 3> out{*name, "", ""};
-  for (auto [value, target, allowed] :
-       {std::tuple{&*engine, &out[1], std::span<const std::string_view>(kEngines)},
-        std::tuple{&*style, &out[2], std::span<const std::string_view>(kStyles)}}) {
-    if (value->empty()) continue;
-    std::optional<std::string> c = canonical(*value, allowed);
-    if (!c) return std::nullopt;
-    *target = std::move(*c);
-  }
-  return out;
-}
-
-void applyVoice(std::array<std::string, 3> voice, ContactState& state) {
-  state.contact.ttsVoice = std::move(voice[0]);
-  state.contact.ttsEngine = std::move(voice[1]);
-  state.contact.ttsStyle = std::move(voice[2]);
-}
-
-Step enterThirdParty(const Block& block, ContactState& state) {
-  const ThirdParty& p = paramsOf<ThirdParty>(block);
-  std::optional<std::string> number = p.number.render(state, kMaxValueBytes);
-  if (!number) return fail(errorFor(block, "CallFailed"));
-  Result<std::string> e164 = normalizeE164(*number);
-  if (!e164.ok()) return fail(errorFor(block, "CallFailed"));
-  std::optional<std::string> timeoutText = p.timeoutSeconds.render(state, kMaxValueBytes);
-  std::optional<int> timeout = timeoutText ? parseTimeout(*timeoutText) : std::nullopt;
-  if (!timeout) return fail(std::string(kNoMatchingError));
-  std::optional<std::string> dtmf = renderOptional(p.dtmfDigits, state);
-  if (!dtmf || !validDtmf(*dtmf)) return fail(std::string(kNoMatchingError));
-  std::optional<std::string> callerNumber = renderOptional(p.callerIdNumber, state);
-  if (!callerNumber) return fail(std::string(kNoMatchingError));
-  if (!callerNumber->empty()) {
-    Result<std::string> n = normalizeE164(*callerNumber);
-    if (!n.ok()) return fail(std::string(kNoMatchingError));
-    *callerNumber = *n;
-  }
-  std::optional<std::string> callerName = renderOptional(p.callerIdName, state);
-  if (!callerName) return fail(std::string(kNoMatchingError));
-  TransferToNumber transfer{
-      *e164,           state.attributes, *timeout, std::move(*callerNumber), std::move(*callerName),
-      std::move(*dtmf)};
-  return Step{Step::Kind::kEnd, "", Action(std::move(transfer))};
-}
-
-Step enterCallbackNumber(const Block& block, ContactState& state) {
-  std::string raw = lookup(state, paramsOf<CallbackNumber>(block).number);
-  // Connect prepends the '+' itself: an attribute may hold the digits alone.
-  if (!raw.empty() && raw.front() != '+' &&
-      std::all_of(raw.begin(), raw.end(), [](char c) { return c >= '0' && c <= '9'; }))
-    raw.insert(raw.begin(), '+');
-  Result<std::string> e164 = normalizeE164(raw);
-  if (!e164.ok()) return fail(errorFor(block, "InvalidCallbackNumber"));
-  namespace pn = i18n::phonenumbers;
-  const pn::PhoneNumberUtil* util = pn::PhoneNumberUtil::GetInstance();
-  pn::PhoneNumber parsed;
-  if (util->Parse(*e164, "ZZ", &parsed) != pn::PhoneNumberUtil::NO_PARSING_ERROR)
-    return fail(errorFor(block, "InvalidCallbackNumber"));
-  // Numbers a contact center does not call back: calling them costs or reaches no person (and
-  // calling premium numbers on request is how toll fraud works).
-  switch (util->GetNumberType(parsed)) {
-    case pn::PhoneNumberUtil::PREMIUM_RATE:
-    case pn::PhoneNumberUtil::SHARED_COST:
-    case pn::PhoneNumberUtil::PAGER:
-    case pn::PhoneNumberUtil::VOICEMAIL:
-    case pn::PhoneNumberUtil::UAN:
-      return fail(errorFor(block, "CallbackNumberNotDialable"));
-    default:
-      break;
-  }
-  state.callbackNumber = *e164;
-  return next();
 }
 
 Step enterCheckVoiceId(const Block& block, const ContactState& state) {
@@ -569,11 +275,11 @@ Result<BlockParams> parseParameters(const ActionScope& scope, BlockType type, co
     case BlockType::kUnTagContact:
       return parseUnTag(scope, params);
     case BlockType::kUpdateContactCallbackNumber:
-      return parseCallbackNumber(scope, params);
+      return internal::parseCallbackNumber(scope, params);
     case BlockType::kDequeueContactAndTransferToQueue:
       return parseDequeue(scope, params);
     case BlockType::kTransferParticipantToThirdParty:
-      return parseThirdParty(scope, params);
+      return internal::parseThirdParty(scope, params);
     case BlockType::kCheckVoiceId:
       return parseCheckVoiceId(scope, params);
     default:
@@ -681,53 +387,6 @@ bool usesNextAction(BlockType type) {
   }
 }
 
-Result<PhoneNumberValidation> parsePhoneNumberValidation(const ActionScope& scope,
-                                                         const Json& object) {
-  if (!object.is_object())
-    return scope.error("InputValidation.PhoneNumberValidation must be an object");
-  if (Status s = scope.checkKeys(object, {"NumberFormat", "CountryCode"},
-                                 "InputValidation.PhoneNumberValidation");
-      !s.ok())
-    return s.error();
-  Result<std::string> format = scope.requiredString(object, "NumberFormat");
-  if (!format.ok()) return format.error();
-  PhoneNumberValidation out;
-  out.enabled = true;
-  if (*format == "Local") {
-    out.local = true;
-  } else if (*format != "E164") {
-    return scope.error("PhoneNumberValidation.NumberFormat must be Local or E164, not '" + *format +
-                       "'");
-  }
-  Result<std::optional<std::string>> country = scope.optionalString(object, "CountryCode");
-  if (!country.ok()) return country.error();
-  if (country->has_value()) {
-    std::string code = **country;
-    for (char& c : code) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-    std::set<std::string> regions;
-    i18n::phonenumbers::PhoneNumberUtil::GetInstance()->GetSupportedRegions(&regions);
-    if (!regions.contains(code)) {
-      return scope.error("PhoneNumberValidation.CountryCode '" + **country +
-                         "' is not a two-letter country code");
-    }
-    out.countryCode = std::move(code);
-  }
-  if (out.local && out.countryCode.empty())
-    return scope.error("PhoneNumberValidation.CountryCode is required with NumberFormat Local");
-  return out;
-}
-
-std::optional<std::string> validatePhoneInput(const PhoneNumberValidation& rule,
-                                              std::string_view digits) {
-  if (digits.empty() ||
-      !std::all_of(digits.begin(), digits.end(), [](char c) { return c >= '0' && c <= '9'; }))
-    return std::nullopt;
-  Result<std::string> e164 = rule.local ? normalizeE164(digits, rule.countryCode)
-                                        : normalizeE164("+" + std::string(digits));
-  if (!e164.ok()) return std::nullopt;
-  return *e164;
-}
-
 // ---- Running ----
 
 Step enter(const Block& block, ContactState& state, std::map<std::string, int>& counters) {
@@ -784,7 +443,7 @@ Step enter(const Block& block, ContactState& state, std::map<std::string, int>& 
       for (const std::string& key : paramsOf<TagKeys>(block).keys) state.contact.tags.erase(key);
       return next();
     case BlockType::kUpdateContactCallbackNumber:
-      return enterCallbackNumber(block, state);
+      return internal::enterCallbackNumber(block, state);
     case BlockType::kDequeueContactAndTransferToQueue: {
       std::optional<std::string> id =
           paramsOf<DequeueToQueue>(block).queue.render(state, kMaxValueBytes);
@@ -794,7 +453,7 @@ Step enter(const Block& block, ContactState& state, std::map<std::string, int>& 
       return Step{Step::Kind::kEnd, "", Action(TransferToQueue{queue, state.attributes})};
     }
     case BlockType::kTransferParticipantToThirdParty:
-      return enterThirdParty(block, state);
+      return internal::enterThirdParty(block, state);
     case BlockType::kCheckVoiceId:
       return enterCheckVoiceId(block, state);
     default:
