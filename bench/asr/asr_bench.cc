@@ -377,6 +377,8 @@ int main(int argc, char** argv) {
       cfg.options.resamplerQuality = std::atoi(next().c_str());
     else if (a == "--padding")
       cfg.options.paddingMs = std::atoi(next().c_str());
+    else if (a == "--max-pause")
+      cfg.options.maxPauseMs = std::atoi(next().c_str());
     else if (a == "--arg") {
       std::string kv = next();
       auto eq = kv.find('=');
@@ -389,7 +391,7 @@ int main(int argc, char** argv) {
           "  [--threads T] [--no-espeak] [--yes-no-gap-scale G] [--answers FILE.tsv]\n"
           "  [--no-festival] [--formant] [--only VOICE] [--conditions TEXT] [--first-only]\n"
           "  [--details FILE.tsv] [--model DIR] [--dict FILE] [--mllr FILE|''] [--quality 0-10]\n"
-          "  [--padding MS]\n"
+          "  [--padding MS] [--max-pause MS]\n"
           "  [--confidence second|gap] [--gap-scale G] [--nbest DEPTH] [--attempts N]\n"
           "  [--arg -name=value]... [--voices ENGINE:NAME,...] [--dump DIR]\n"
           "  [--endpointer [--min-periodicity P]\n"

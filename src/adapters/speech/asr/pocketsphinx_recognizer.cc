@@ -73,6 +73,54 @@ void addNoise(std::vector<int16_t>& samples, double rms) {
   }
 }
 
+// `audio` (8 kHz) with every pause longer than maxPauseMs cut down to maxPauseMs: its first and
+// last halves are kept, the middle dropped. A pause is a run of 10 ms frames quieter than 10 dB
+// above the utterance's quiet floor (its 10th-percentile frame) or 40 dB below its loud frames
+// (95th percentile), whichever is higher, and always 20 dB below the loud frames (so speech
+// without pauses, or in noise closer than that, is left whole). Digits said one by one are half
+// pauses; batch CMN would otherwise take its mean over as much silence as speech.
+std::vector<int16_t> shortenPauses(std::span<const int16_t> audio, int maxPauseMs) {
+  constexpr size_t kFrame = 80;
+  const size_t frames = audio.size() / kFrame;
+  const size_t keep = static_cast<size_t>(maxPauseMs) / 10;
+  if (maxPauseMs <= 0 || frames < 2 * keep + 2) return {audio.begin(), audio.end()};
+  std::vector<double> db(frames);
+  for (size_t f = 0; f < frames; ++f) {
+    double sum = 0;
+    for (size_t i = f * kFrame; i < (f + 1) * kFrame; ++i)
+      sum += static_cast<double>(audio[i]) * audio[i];
+    db[f] = 10.0 * std::log10(std::max(sum / kFrame, 1.0));
+  }
+  std::vector<double> sorted = db;
+  std::sort(sorted.begin(), sorted.end());
+  const double loud = sorted[frames * 95 / 100];
+  const double threshold = std::min(std::max(sorted[frames / 10] + 10.0, loud - 40.0), loud - 20.0);
+  std::vector<int16_t> out;
+  out.reserve(audio.size());
+  size_t f = 0;
+  while (f < frames) {
+    size_t end = f;
+    while (end < frames && db[end] < threshold) ++end;
+    if (end == f) {
+      out.insert(out.end(), audio.begin() + f * kFrame, audio.begin() + (f + 1) * kFrame);
+      ++f;
+      continue;
+    }
+    const size_t run = end - f;
+    if (run <= keep) {
+      out.insert(out.end(), audio.begin() + f * kFrame, audio.begin() + end * kFrame);
+    } else {
+      const size_t head = keep / 2;
+      const size_t tail = keep - head;
+      out.insert(out.end(), audio.begin() + f * kFrame, audio.begin() + (f + head) * kFrame);
+      out.insert(out.end(), audio.begin() + (end - tail) * kFrame, audio.begin() + end * kFrame);
+    }
+    f = end;
+  }
+  out.insert(out.end(), audio.begin() + frames * kFrame, audio.end());
+  return out;
+}
+
 // The utterance's signal-to-noise ratio in dB, roughly: the loud frames' energy (90th
 // percentile of 20 ms frames) over the quiet ones' (20th percentile). Babble or steady noise
 // close to the speech's level gives a few dB; clean speech with pauses 30 and more.
@@ -342,7 +390,10 @@ Result<Pass> runPass(ps_decoder_t* ps, std::set<std::string>& searches,
 }  // namespace
 
 std::vector<int16_t> PocketsphinxRecognizer::frontEnd(std::span<const int16_t> audio) const {
-  std::vector<int16_t> wide = upsample(audio, options_.resamplerQuality, options_.paddingMs);
+  std::vector<int16_t> wide = options_.maxPauseMs > 0
+                                  ? upsample(shortenPauses(audio, options_.maxPauseMs),
+                                             options_.resamplerQuality, options_.paddingMs)
+                                  : upsample(audio, options_.resamplerQuality, options_.paddingMs);
   addNoise(wide, options_.noiseRms);
   return wide;
 }

@@ -3,8 +3,11 @@
 // utterance is decoded in one batch (ps_process_raw with full_utt, so cepstral mean
 // normalisation uses the whole utterance) against the grammar's JSGF.
 //
-// Before decoding, white noise (noiseRms) is added over the whole 16 kHz band: TTS and codec
-// audio has digital silence and nothing above 4 kHz, which the wideband model never saw; this
+// Before decoding, pauses longer than maxPauseMs inside the utterance are cut down to it (a
+// caller reading digits one by one pauses as long as they speak, and the batch cepstral mean
+// would take in as much silence as speech: digit-by-digit first pass in bench-asr 33 % -> 53 %,
+// docs/PERFORMANCE.md). Then white noise (noiseRms) is added over the whole 16 kHz band: TTS and
+// codec audio has digital silence and nothing above 4 kHz, which the wideband model never saw; this
 // alone moved the benchmark's first pass by ~20 points (docs/PERFORMANCE.md).
 //
 // Alternatives: after a digit-grammar decode, the word lattice's N-best list (ps_nbest, A*) is
@@ -67,8 +70,10 @@ struct PocketsphinxOptions {
   // use; same path rules as the dictionary. Empty: the model as Debian ships it.
   std::string mllr = "share/speech/telephone.mllr";
   int maxDecoders = 2;
-  int resamplerQuality = 10;        // speex resampler quality 0..10
-  int paddingMs = 0;                // silence added before and after the utterance
+  int resamplerQuality = 10;  // speex resampler quality 0..10
+  int paddingMs = 0;          // silence added before and after the utterance
+  // Pauses longer than this are shortened to it before decoding (see above); 0 keeps them.
+  int maxPauseMs = 100;
   double noiseRms = 10.0;           // white noise added at 16 kHz (RMS, 16-bit steps); 0 = none
   double silenceProbability = 1.0;  // pocketsphinx -silprob (its default 0.005)
   bool removeNoise = false;         // pocketsphinx -remove_noise (its default yes)

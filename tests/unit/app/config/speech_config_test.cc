@@ -16,6 +16,7 @@ TEST(SpeechConfigTest, OnWithTheDebianModelByDefault) {
   EXPECT_DOUBLE_EQ(c.speech.turn.confirmBelow, 1.0);  // every spoken entry read back
   EXPECT_EQ(c.speech.turn.maxAttempts, 3);
   EXPECT_DOUBLE_EQ(c.speech.turn.yesFrom, 0.6);
+  EXPECT_EQ(c.speech.recognizer.maxPauseMs, 100);
 }
 
 TEST(SpeechConfigTest, ReadsEveryKey) {
@@ -30,6 +31,7 @@ confirm_below = 1
 yes_from = 0.8
 max_attempts = 2
 end_silence_ms = 600
+max_pause_ms = 0
 max_speech_seconds = 8
 )",
                      "t.toml", c);
@@ -38,6 +40,7 @@ max_speech_seconds = 8
   EXPECT_EQ(c.speech.recognizer.modelDir, "/opt/model");
   EXPECT_EQ(c.speech.recognizer.dictionary, "/opt/digits.dict");
   EXPECT_TRUE(c.speech.recognizer.mllr.empty());  // "" turns the adaptation off
+  EXPECT_EQ(c.speech.recognizer.maxPauseMs, 0);  // pauses kept whole
   EXPECT_EQ(c.speech.recognizer.maxDecoders, 4);
   EXPECT_DOUBLE_EQ(c.speech.turn.confirmBelow, 1.0);
   EXPECT_DOUBLE_EQ(c.speech.turn.yesFrom, 0.8);
@@ -54,6 +57,7 @@ TEST(SpeechConfigTest, RejectsBadValuesNamingTheKey) {
       {"[speech]\nmax_attempts = 0\n", "speech.max_attempts"},
       {"[speech]\ndecoders = 0\n", "speech.decoders"},
       {"[speech]\nend_silence_ms = 50\n", "speech.end_silence_ms"},
+      {"[speech]\nmax_pause_ms = -1\n", "speech.max_pause_ms"},
       {"[speech]\nmax_speech_seconds = 600\n", "speech.max_speech_seconds"},
       {"[speech]\nenabled = \"yes\"\n", "speech.enabled"},
       {"[speech]\nlanguage = \"fr\"\n", "speech.language"},

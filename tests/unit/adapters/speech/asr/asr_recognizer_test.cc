@@ -197,6 +197,80 @@ TEST(PocketsphinxRecognizer, NbestGapConfidenceIsOneDecode) {
   EXPECT_EQ(n->confidence, speech::kNoRivalConfidence);
 }
 
+// 8 kHz: a 300 Hz tone of `ms` (loud, as speech), or `ms` of silence, or of steady noise.
+void tone(std::vector<int16_t>& out, int ms) {
+  for (int i = 0; i < ms * 8; ++i)
+    out.push_back(static_cast<int16_t>(6000 * std::sin(2 * M_PI * 300 * i / 8000.0)));
+}
+void quiet(std::vector<int16_t>& out, int ms, int noise = 0) {
+  uint32_t state = 1;
+  for (int i = 0; i < ms * 8; ++i) {
+    state = state * 1664525u + 1013904223u;
+    out.push_back(
+        static_cast<int16_t>(noise == 0 ? 0 : static_cast<int>(state >> 22) % (2 * noise) - noise));
+  }
+}
+
+TEST(PocketsphinxRecognizer, LongPausesAreShortenedBeforeDecoding) {
+  auto o = testOptions();
+  o.noiseRms = 0;
+  o.maxPauseMs = 100;
+  auto r = PocketsphinxRecognizer::create(o);
+  ASSERT_TRUE(r.ok());
+  for (int noise : {0, 300}) {
+    // 250 ms of "speech", 700 ms of pause, 250, 40 ms of pause (kept: short), 250.
+    std::vector<int16_t> audio;
+    tone(audio, 250);
+    quiet(audio, 700, noise);
+    tone(audio, 250);
+    quiet(audio, 40, noise);
+    tone(audio, 250);
+    // The long pause keeps 100 ms; the decoder gets it at 16 kHz.
+    EXPECT_EQ((*r)->frontEnd(audio).size(), (250 + 100 + 250 + 40 + 250) * 16u) << noise;
+  }
+  std::vector<int16_t> steady;
+  tone(steady, 1000);
+  EXPECT_EQ((*r)->frontEnd(steady).size(), 1000 * 16u);  // no pause, nothing cut
+  o.maxPauseMs = 0;
+  auto keep = PocketsphinxRecognizer::create(o);
+  ASSERT_TRUE(keep.ok());
+  std::vector<int16_t> paused;
+  tone(paused, 250);
+  quiet(paused, 700);
+  tone(paused, 250);
+  EXPECT_EQ((*keep)->frontEnd(paused).size(), 1200 * 16u);
+}
+
+TEST(PocketsphinxRecognizer, RecognisesDigitsSaidOneByOne) {
+  // Each digit said alone (trimmed), 500-600 ms apart, as callers read an id off a card: half
+  // the audio is pause. Kept whole, the pauses weigh in the decoder's cepstral mean as much as
+  // the speech and this corpus came out 5 of 10 right; the shipped settings shorten them (9).
+  const std::vector<std::pair<std::vector<std::string>, std::string>> corpus = {
+      {{"four", "one", "nine", "three"}, "4193"},
+      {{"two", "eight", "zero", "one", "five", "five"}, "280155"},
+      {{"seven", "three", "one", "two", "nine", "four", "oh", "eight"}, "73129408"},
+      {{"five", "two", "one", "six"}, "5216"},
+      {{"nine", "nine", "four", "two", "seven", "one"}, "994271"}};
+  int right = 0;
+  for (auto [stretch, pauseMs] : {std::pair{1.0, 500}, std::pair{1.2, 600}}) {
+    for (const auto& [words, digits] : corpus) {
+      std::vector<int16_t> audio;
+      for (const std::string& w : words) {
+        std::vector<int16_t> one = phoneAudio(w, stretch);
+        size_t from = 0;
+        size_t to = one.size();
+        while (from < to && std::abs(one[from]) < 300) ++from;
+        while (to > from && std::abs(one[to - 1]) < 300) --to;
+        audio.insert(audio.end(), one.begin() + static_cast<std::ptrdiff_t>(from),
+                     one.begin() + static_cast<std::ptrdiff_t>(to));
+        quiet(audio, pauseMs);
+      }
+      right += digitsHeard(audio, static_cast<int>(digits.size())) == digits;
+    }
+  }
+  EXPECT_GE(right, 8) << right << " of " << 2 * corpus.size();
+}
+
 TEST(PocketsphinxRecognizer, BadGrammarIsAnError) {
   auto r = recognizer().recognize(
       phoneAudio("one"), speech::Grammar{"broken", "#JSGF V1.0; this is not jsgf", 0, 0, {}});
