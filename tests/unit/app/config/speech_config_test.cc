@@ -40,7 +40,7 @@ max_speech_seconds = 8
   EXPECT_EQ(c.speech.recognizer.modelDir, "/opt/model");
   EXPECT_EQ(c.speech.recognizer.dictionary, "/opt/digits.dict");
   EXPECT_TRUE(c.speech.recognizer.mllr.empty());  // "" turns the adaptation off
-  EXPECT_EQ(c.speech.recognizer.maxPauseMs, 0);  // pauses kept whole
+  EXPECT_EQ(c.speech.recognizer.maxPauseMs, 0);   // pauses kept whole
   EXPECT_EQ(c.speech.recognizer.maxDecoders, 4);
   EXPECT_DOUBLE_EQ(c.speech.turn.confirmBelow, 1.0);
   EXPECT_DOUBLE_EQ(c.speech.turn.yesFrom, 0.8);
