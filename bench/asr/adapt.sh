@@ -24,8 +24,10 @@ mkdir -p "$work/corpus" "$work/hmm" "$work/acc"
 voices="espeak:en-us+klatt2,espeak:en-us+klatt5,espeak:en-us+klatt6,espeak:en-gb-scotland+klatt"
 voices+=",espeak:en-029+klatt2,espeak:en-gb-x-gbclan+klatt5,espeak:en+klatt6"
 voices+=",espeak:en-gb-x-gbcwmd+klatt2,espeak:en-us+klatt3,espeak:en-gb-scotland+klatt4"
-# The recogniser's front end without a transform (--mllr ""), whatever the default.
-(cd "$root" && "$bench" --mllr "" --voices "$voices" --seed 1001 --per-kind 6 --dump "$work/corpus" "$@")
+# The recogniser's front end without a transform (--mllr ""), whatever the default. Pauses are
+# kept whole (--max-pause 0), as when the shipped transform was made: it was learnt before the
+# decoder shortened them, and re-adapting on shortened pauses has not been measured yet.
+(cd "$root" && "$bench" --mllr "" --max-pause 0 --voices "$voices" --seed 1001 --per-kind 6 --dump "$work/corpus" "$@")
 # The model as bw reads it: the text mdef and the mixture weights that the sendump quantises.
 pocketsphinx_mdef_convert -text "$model/mdef" "$work/hmm/mdef.txt" 2>/dev/null
 python3 "$root/bench/asr/sendump2mixw.py" "$model/sendump" "$work/hmm/mixture_weights"

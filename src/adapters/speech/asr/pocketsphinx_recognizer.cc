@@ -389,8 +389,9 @@ Result<Pass> runPass(ps_decoder_t* ps, std::set<std::string>& searches,
 
 }  // namespace
 
-std::vector<int16_t> PocketsphinxRecognizer::frontEnd(std::span<const int16_t> audio) const {
-  std::vector<int16_t> wide = options_.maxPauseMs > 0
+std::vector<int16_t> PocketsphinxRecognizer::frontEnd(std::span<const int16_t> audio,
+                                                      bool digitSlot) const {
+  std::vector<int16_t> wide = digitSlot && options_.maxPauseMs > 0
                                   ? upsample(shortenPauses(audio, options_.maxPauseMs),
                                              options_.resamplerQuality, options_.paddingMs)
                                   : upsample(audio, options_.resamplerQuality, options_.paddingMs);
@@ -403,7 +404,7 @@ Result<Decoding> PocketsphinxRecognizer::decode(std::span<const int16_t> audio,
   Decoding result;
   // Under 100 ms there is no word to hear.
   if (audio.size() < 800) return result;
-  std::vector<int16_t> wide = frontEnd(audio);
+  std::vector<int16_t> wide = frontEnd(audio, grammar.isDigitSlot());
   if (wide.empty()) return Error::internal("speex resampler failed");
   auto leased = acquire();
   if (!leased.ok()) return leased.error();

@@ -3,12 +3,14 @@
 // utterance is decoded in one batch (ps_process_raw with full_utt, so cepstral mean
 // normalisation uses the whole utterance) against the grammar's JSGF.
 //
-// Before decoding, pauses longer than maxPauseMs inside the utterance are cut down to it (a
-// caller reading digits one by one pauses as long as they speak, and the batch cepstral mean
-// would take in as much silence as speech: digit-by-digit first pass in bench-asr 33 % -> 53 %,
-// docs/PERFORMANCE.md). Then white noise (noiseRms) is added over the whole 16 kHz band: TTS and
-// codec audio has digital silence and nothing above 4 kHz, which the wideband model never saw; this
-// alone moved the benchmark's first pass by ~20 points (docs/PERFORMANCE.md).
+// Before a digit slot's decode, pauses longer than maxPauseMs inside the utterance are cut down to
+// it (a caller reading digits one by one pauses as long as they speak, and the batch cepstral
+// mean would take in as much silence as speech: digit-by-digit first pass in bench-asr 34 % ->
+// 50 %, docs/PERFORMANCE.md). Yes/no answers and other grammars keep their audio as it came:
+// one word has no pause to cut, and the yes/no confidence was calibrated on the whole audio. Then
+// white noise (noiseRms) is added over the whole 16 kHz band: TTS and codec audio has digital
+// silence and nothing above 4 kHz, which the wideband model never saw; this alone moved the
+// benchmark's first pass by ~20 points (docs/PERFORMANCE.md).
 //
 // Alternatives: after a digit-grammar decode, the word lattice's N-best list (ps_nbest, A*) is
 // read, up to nbestDepth hypotheses; Recognition::alternatives are the first readings whose
@@ -82,9 +84,11 @@ struct PocketsphinxOptions {
   // Hypotheses read from the lattice's N-best list for Recognition::alternatives (0 = none).
   int nbestDepth = 60;
   ConfidenceFrom confidence = ConfidenceFrom::kNbestGap;
-  // kNbestGap: confidence = 1 - exp(-gap / gapScale); 2.5 puts the 0.6 threshold at a gap of
-  // 2.29, just above every wrong first result of the benchmark (docs/PERFORMANCE.md).
-  double gapScale = 2.5;
+  // kNbestGap: confidence = 1 - exp(-gap / gapScale); 4.5 puts the 0.6 threshold at a gap of
+  // 4.12, just above every wrong first result of the benchmark (4.06; 2.11 before pauses were
+  // shortened, which removes frames that scored alike and so raises every per-frame gap;
+  // docs/PERFORMANCE.md).
+  double gapScale = 4.5;
   // A yes/no answer's confidence: 1 - exp(-gap / yesNoGapScale), gap its per-frame margin over
   // the other answer (see above). 1.4 puts SpeechTurn's yesFrom 0.6 at a gap of 1.28, twice the
   // largest gap of a "no" misheard as "yes" on bench-asr (0.61; docs/SPEECH.md).
@@ -121,10 +125,10 @@ class PocketsphinxRecognizer final : public speech::SpeechRecognizer {
   // The same decode with its parts. kInvalidArgument for a grammar pocketsphinx cannot compile
   // (also one with a word that neither dictionary knows).
   Result<Decoding> decode(std::span<const int16_t> audio, const speech::Grammar& grammar);
-  // The 16 kHz samples a decode hands pocketsphinx for this 8 kHz audio (upsampled, padded, with
-  // the added noise); empty when the resampler fails. For tools that compute features the way
-  // decoding does (bench/asr's adaptation corpus).
-  std::vector<int16_t> frontEnd(std::span<const int16_t> audio) const;
+  // The 16 kHz samples a decode hands pocketsphinx for this 8 kHz audio (a digit slot's: pauses
+  // shortened; upsampled, padded, with the added noise); empty when the resampler fails. For
+  // tools that compute features the way decoding does (bench/asr's adaptation corpus).
+  std::vector<int16_t> frontEnd(std::span<const int16_t> audio, bool digitSlot = true) const;
 
   int decodersCreated() const;
 

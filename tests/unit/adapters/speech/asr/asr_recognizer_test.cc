@@ -239,6 +239,8 @@ TEST(PocketsphinxRecognizer, LongPausesAreShortenedBeforeDecoding) {
   quiet(paused, 700);
   tone(paused, 250);
   EXPECT_EQ((*keep)->frontEnd(paused).size(), 1200 * 16u);
+  // A yes/no answer (not a digit slot) keeps its audio as it came.
+  EXPECT_EQ((*r)->frontEnd(paused, /*digitSlot=*/false).size(), 1200 * 16u);
 }
 
 TEST(PocketsphinxRecognizer, RecognisesDigitsSaidOneByOne) {
