@@ -73,6 +73,17 @@ void addNoise(std::vector<int16_t>& samples, double rms) {
   }
 }
 
+// Mean square of each whole frame of `frame` samples.
+std::vector<double> frameMeanSquares(std::span<const int16_t> audio, size_t frame) {
+  std::vector<double> out;
+  for (size_t at = 0; at + frame <= audio.size(); at += frame) {
+    double sum = 0;
+    for (size_t i = at; i < at + frame; ++i) sum += static_cast<double>(audio[i]) * audio[i];
+    out.push_back(sum / static_cast<double>(frame));
+  }
+  return out;
+}
+
 // `audio` (8 kHz) with every pause longer than maxPauseMs cut down to maxPauseMs: its first and
 // last halves are kept, the middle dropped. A pause is a run of 10 ms frames quieter than 10 dB
 // above the utterance's quiet floor (its 10th-percentile frame) or 40 dB below its loud frames
@@ -84,40 +95,26 @@ std::vector<int16_t> shortenPauses(std::span<const int16_t> audio, int maxPauseM
   const size_t frames = audio.size() / kFrame;
   const size_t keep = static_cast<size_t>(maxPauseMs) / 10;
   if (maxPauseMs <= 0 || frames < 2 * keep + 2) return {audio.begin(), audio.end()};
-  std::vector<double> db(frames);
-  for (size_t f = 0; f < frames; ++f) {
-    double sum = 0;
-    for (size_t i = f * kFrame; i < (f + 1) * kFrame; ++i)
-      sum += static_cast<double>(audio[i]) * audio[i];
-    db[f] = 10.0 * std::log10(std::max(sum / kFrame, 1.0));
-  }
+  std::vector<double> db = frameMeanSquares(audio, kFrame);
+  for (double& e : db) e = 10.0 * std::log10(std::max(e, 1.0));
   std::vector<double> sorted = db;
   std::sort(sorted.begin(), sorted.end());
   const double loud = sorted[frames * 95 / 100];
   const double threshold = std::min(std::max(sorted[frames / 10] + 10.0, loud - 40.0), loud - 20.0);
+  // Copy everything but the middle of each long pause.
   std::vector<int16_t> out;
   out.reserve(audio.size());
-  size_t f = 0;
-  while (f < frames) {
+  size_t copied = 0;  // samples of `audio` dealt with
+  for (size_t f = 0; f < frames;) {
     size_t end = f;
     while (end < frames && db[end] < threshold) ++end;
-    if (end == f) {
-      out.insert(out.end(), audio.begin() + f * kFrame, audio.begin() + (f + 1) * kFrame);
-      ++f;
-      continue;
+    if (end - f > keep) {
+      out.insert(out.end(), audio.begin() + copied, audio.begin() + (f + keep / 2) * kFrame);
+      copied = (end - (keep - keep / 2)) * kFrame;
     }
-    const size_t run = end - f;
-    if (run <= keep) {
-      out.insert(out.end(), audio.begin() + f * kFrame, audio.begin() + end * kFrame);
-    } else {
-      const size_t head = keep / 2;
-      const size_t tail = keep - head;
-      out.insert(out.end(), audio.begin() + f * kFrame, audio.begin() + (f + head) * kFrame);
-      out.insert(out.end(), audio.begin() + (end - tail) * kFrame, audio.begin() + end * kFrame);
-    }
-    f = end;
+    f = std::max(end, f + 1);
   }
-  out.insert(out.end(), audio.begin() + frames * kFrame, audio.end());
+  out.insert(out.end(), audio.begin() + copied, audio.end());
   return out;
 }
 
@@ -125,13 +122,7 @@ std::vector<int16_t> shortenPauses(std::span<const int16_t> audio, int maxPauseM
 // percentile of 20 ms frames) over the quiet ones' (20th percentile). Babble or steady noise
 // close to the speech's level gives a few dB; clean speech with pauses 30 and more.
 double snrDb(std::span<const int16_t> audio) {
-  constexpr size_t kFrame = 160;
-  std::vector<double> energies;
-  for (size_t at = 0; at + kFrame <= audio.size(); at += kFrame) {
-    double sum = 0;
-    for (size_t i = at; i < at + kFrame; ++i) sum += static_cast<double>(audio[i]) * audio[i];
-    energies.push_back(sum / kFrame);
-  }
+  std::vector<double> energies = frameMeanSquares(audio, 160);
   if (energies.size() < 5) return 0.0;
   std::sort(energies.begin(), energies.end());
   const double loud = energies[energies.size() * 9 / 10];
@@ -391,10 +382,12 @@ Result<Pass> runPass(ps_decoder_t* ps, std::set<std::string>& searches,
 
 std::vector<int16_t> PocketsphinxRecognizer::frontEnd(std::span<const int16_t> audio,
                                                       bool digitSlot) const {
-  std::vector<int16_t> wide = digitSlot && options_.maxPauseMs > 0
-                                  ? upsample(shortenPauses(audio, options_.maxPauseMs),
-                                             options_.resamplerQuality, options_.paddingMs)
-                                  : upsample(audio, options_.resamplerQuality, options_.paddingMs);
+  std::vector<int16_t> shortened;
+  if (digitSlot && options_.maxPauseMs > 0) {
+    shortened = shortenPauses(audio, options_.maxPauseMs);
+    audio = shortened;
+  }
+  std::vector<int16_t> wide = upsample(audio, options_.resamplerQuality, options_.paddingMs);
   addNoise(wide, options_.noiseRms);
   return wide;
 }
