@@ -23,15 +23,31 @@
 // maxAttempts utterances were heard, then give up (nullopt). Keys outside the read-back are the
 // entry, exactly as without speech. Silence at the first prompt or a re-prompt is no input.
 //
+// Parts: a fixed-length entry read back in groups (min = max, 6 digits or more: digitGroups) is,
+// after a no with no reading left, taken group by group instead of being asked for whole again
+// (one utterance of 8 digits holds twice the chances of a miss of one of 4, and a caller whose
+// read-back was half right need not say the right half again). With the rejected reading of the
+// expected length at hand, each group of it is checked first ("Let's check it in parts. Were the
+// first four digits 1 2 3 4? If so, press 1 or say yes. ..."); a yes takes that group, a no asks
+// for it ("Please say the first four digits."), read back like any entry ("I heard 1 2 3 4. ...",
+// with its own alternatives and the same yes rules). The last group is not checked when every
+// group before it was confirmed as read: the reading was wrong, so the last group is. Each group
+// may be said maxAttempts - 1 times (so parts need maxAttempts >= 2); a group not taken by then
+// gives up (nullopt). Keys while a group is asked for: as many as the group is long are the group,
+// any other entry is the whole entry. Every group has the caller's yes (or keys), so the entry
+// is still never taken unheard; Finished says "speech-confirmed". Each Listen of a group names it
+// (Listen::partOffset, partLength), which a channel may log and a benchmark's caller needs.
+//
 // Re-prompts: a text prompt gets the apology in front; an SSML prompt gets it as the first words
 // inside <speak>; a stored prompt (promptId) is replayed unchanged, since a recording cannot be
 // edited and a separate apology would need a second action the Listen step does not have.
 // Prompts are English, like the flows' own.
 //
 // Secrets: the turn never logs; it keeps only the digits awaiting confirmation (and the
-// utterance's alternative readings not yet offered), and drops them as soon as the utterance is
-// confirmed or given up on. Transcripts are never stored. (The read-back speaks
-// the digits aloud; a flow that enables speech for a PIN has accepted that the caller says it.)
+// utterance's alternative readings not yet offered; in parts, the rejected reading and the groups
+// taken so far), and drops them as soon as the entry is confirmed or given up on. Transcripts are
+// never stored. (The read-back speaks the digits aloud; a flow that enables speech for a PIN has
+// accepted that the caller says it.)
 //
 // Ownership and threads: a plain value owned by the channel's per-call state; not thread-safe
 // (one call, one strand).
@@ -39,6 +55,7 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 #include <variant>
 #include <vector>
 
@@ -67,6 +84,10 @@ struct Listen {
       prompt;       // play it (keys and speech barge in); may be empty text (nothing to play)
   Grammar grammar;  // recognise speech against this
   bool confirming = false;  // true: one key answers (1 yes, 2 no); false: keys are the entry
+  // The group of the entry this Listen asks for or reads back: digits [partOffset, partOffset +
+  // partLength) of the entry; partLength 0: the whole entry.
+  int partOffset = 0;
+  int partLength = 0;
 };
 
 struct Finished {
@@ -101,10 +122,19 @@ class SpeechTurn {
   TurnStep finish(std::optional<std::string> digits, std::string how);
   TurnStep confirm(std::string digits, std::string text);
   TurnStep answered(const Recognition& result);  // speech during a read-back
-  TurnStep rejected();  // a no to a read-back: the next alternative, or a re-prompt
+  TurnStep taken(std::string digits);            // confirmed digits: the entry, or a group of it
+  TurnStep rejected();  // a no to a read-back: the next alternative, parts, or a re-prompt
   TurnStep retry();
   void keepAlternatives(const std::vector<std::string>& texts, const std::string& best);
+  Listen listen(flow::PlayPrompt prompt, Grammar grammar, bool confirming) const;
   Listen listenForEntry(flow::PlayPrompt prompt) const;
+  // Parts (see the rules above).
+  bool inParts() const { return part_ >= 0; }
+  int partOffset() const;
+  int partLength() const;
+  TurnStep nextPart(std::string_view intro);      // check or ask for group part_, or finish
+  TurnStep askPart(std::string_view before);      // ask the caller to say group part_
+  TurnStep heardPart(const Recognition& result);  // an utterance while group part_ is asked for
 
   flow::PlayPrompt prompt_;
   int minDigits_;
@@ -115,6 +145,14 @@ class SpeechTurn {
   int attempts_ = 0;
   std::string pending_;                    // digits awaiting a yes, only while confirming
   std::vector<std::string> alternatives_;  // the utterance's readings still to offer, next at back
+  std::string reading_;      // the last whole-entry utterance's best reading, until parts begin
+  std::vector<int> groups_;  // the entry's groups when it can be taken in parts, else empty
+  int part_ = -1;            // the group being taken; -1: the whole entry
+  std::string taken_;        // the groups confirmed so far
+  std::string rejected_;     // the rejected reading whose groups are checked (may be empty)
+  bool checking_ = false;    // the read-back is a check of rejected_'s group
+  bool resaid_ = false;      // a group was said again (then the last group is checked too)
+  int partTries_ = 0;        // utterances of the current group
   Finished result_;
 };
 
@@ -134,6 +172,14 @@ std::string spacedDigits(const std::string& digits);
 
 // The question by key after an unsure spoken yes: "To confirm 1 2 3 4, press 1. If not, press 2."
 std::string keyConfirmText(const std::string& digits);
+
+// The check of a group of a rejected reading: "Were the first four digits 1 2 3 4? If so, press 1
+// or say yes. If not, press 2 or say no." `index` of `count` groups: the first, the next ones,
+// the last.
+std::string partCheckText(const std::string& digits, int index, int count);
+
+// The request for a group: "Please say the first four digits."
+std::string partAskText(int length, int index, int count);
 
 // The read-back of an alternative after a no: "Sorry. Did you say 1 2 3 4? If so, press 1 or
 // say yes. If not, press 2 or say no."

@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 
 #include <limits>
+#include <tuple>
+#include <vector>
 
 namespace callgate::speech {
 namespace {
@@ -535,6 +537,162 @@ TEST(SpeechTurnTest, UnsureYesesNeverConfirmAndTheAttemptsStayBounded) {
     expectFinished(step, std::nullopt, "gave-up");
     EXPECT_EQ(turn.attempts(), maxAttempts);
     EXPECT_EQ(steps, 3 * maxAttempts);  // per attempt: entry, read-back, key question
+  }
+}
+
+// Parts: a fixed-length entry of two groups or more is taken group by group after a no.
+
+constexpr const char* kYesNoKeys = "If so, press 1 or say yes. If not, press 2 or say no.";
+
+void expectPart(const TurnStep& step, const std::string& text, bool confirming, int offset,
+                int length) {
+  const Listen& listen = asListen(step);
+  EXPECT_EQ(listen.prompt.text, text);
+  EXPECT_EQ(listen.confirming, confirming);
+  EXPECT_EQ(listen.partOffset, offset);
+  EXPECT_EQ(listen.partLength, length);
+  EXPECT_EQ(listen.grammar.name,
+            confirming ? yesNoGrammar().name : digitGrammar(length, length).name);
+}
+
+std::string partReadBack(const std::string& spaced) {
+  return "I heard " + spaced + ". If that is right, press 1 or say yes. If not, press 2 or say no.";
+}
+
+TEST(SpeechTurnTest, ARejectedReadingIsCheckedGroupByGroupAndOnlyTheWrongGroupSaidAgain) {
+  SpeechTurn turn(collect(8, 8));
+  EXPECT_EQ(asListen(turn.start()).partLength, 0);
+  EXPECT_EQ(asListen(turn.heard(said("one two three four five six seven eight"))).partLength, 0);
+  expectPart(
+      turn.heard(said("no")),
+      std::string("Let's check it in parts. Were the first four digits 1 2 3 4? ") + kYesNoKeys,
+      true, 0, 4);
+  // The first group was right, so the last one was wrong: it is asked for, not checked.
+  expectPart(turn.heard(said("yes")), "Please say the last four digits.", false, 4, 4);
+  expectPart(turn.heard(said("five six seven nine")), partReadBack("5 6 7 9"), true, 4, 4);
+  expectFinished(turn.keyed("1"), "12345679", "speech-confirmed");
+  EXPECT_EQ(turn.attempts(), 2);
+}
+
+TEST(SpeechTurnTest, AfterAGroupWasSaidAgainTheNextGroupIsCheckedToo) {
+  SpeechTurn turn(collect(8, 8));
+  turn.start();
+  turn.heard(said("one two three four five six seven eight"));
+  turn.keyed("2");
+  expectPart(turn.keyed("2"), "Please say the first four digits.", false, 0, 4);
+  expectPart(turn.heard(said("one two three five")), partReadBack("1 2 3 5"), true, 0, 4);
+  expectPart(turn.heard(said("yes")),
+             std::string("Were the last four digits 5 6 7 8? ") + kYesNoKeys, true, 4, 4);
+  expectFinished(turn.heard(said("correct")), "12355678", "speech-confirmed");
+  EXPECT_EQ(turn.attempts(), 2);
+}
+
+TEST(SpeechTurnTest, AGroupHasItsAlternativesThenItsTriesThenTheTurnGivesUp) {
+  SpeechTurn turn(collect(8, 8));  // maxAttempts 3: each group may be said twice
+  turn.start();
+  turn.heard(said("one two three four five six seven eight"));
+  turn.heard(said("no"));
+  turn.heard(said("no"));
+  expectPart(turn.heard(withAlternatives("one two three five",
+                                         {"one two three six", "one two three four five"})),
+             partReadBack("1 2 3 5"), true, 0, 4);
+  // The alternative of the group's length only.
+  expectPart(turn.heard(said("no")), std::string("Sorry. Did you say 1 2 3 6? ") + kYesNoKeys, true,
+             0, 4);
+  expectPart(turn.heard(said("no")), "Sorry, let's try again. Please say the first four digits.",
+             false, 0, 4);
+  // Speech of another length is no answer for the group: its last try is gone.
+  expectFinished(turn.heard(said("one two three four five six")), std::nullopt, "gave-up");
+  EXPECT_EQ(turn.attempts(), 3);
+}
+
+TEST(SpeechTurnTest, AnUnsureYesToACheckAsksForTheKey) {
+  SpeechTurn turn(collect(8, 8));
+  turn.start();
+  turn.heard(said("one two three four five six seven eight"));
+  turn.heard(said("no"));
+  const TurnStep step = turn.heard(said("yes", 0.3));
+  const Listen& ask = asListen(step);
+  EXPECT_EQ(ask.prompt.text, "To confirm 1 2 3 4, press 1. If not, press 2.");
+  EXPECT_TRUE(turn.askingForKey());
+  EXPECT_EQ(ask.partLength, 4);
+  expectPart(turn.keyed("1"), "Please say the last four digits.", false, 4, 4);
+}
+
+TEST(SpeechTurnTest, NoAnswerToACheckAsksForTheGroup) {
+  for (int variant = 0; variant < 3; ++variant) {
+    SpeechTurn turn(collect(8, 8));
+    turn.start();
+    turn.heard(said("one two three four five six seven eight"));
+    turn.heard(said("no"));
+    TurnStep step = variant == 0   ? turn.noInput()
+                    : variant == 1 ? turn.keyed("5")
+                                   : turn.heard(said("maybe"));
+    expectPart(step, "Sorry, let's try again. Please say the first four digits.", false, 0, 4);
+  }
+}
+
+TEST(SpeechTurnTest, KeysForAGroupAreTheGroupAndAWholeEntryIsTheEntry) {
+  SpeechTurn turn(collect(8, 8));
+  turn.start();
+  turn.heard(said("one two three four five six seven eight"));
+  turn.heard(said("no"));
+  turn.heard(said("no"));
+  expectPart(turn.keyed("4321"), std::string("Were the last four digits 5 6 7 8? ") + kYesNoKeys,
+             true, 4, 4);
+  expectPart(turn.keyed("2"), "Please say the last four digits.", false, 4, 4);
+  expectFinished(turn.keyed("87654321"), "87654321", "dtmf");
+}
+
+TEST(SpeechTurnTest, SilenceWhenAGroupIsAskedForIsNoInput) {
+  SpeechTurn turn(collect(8, 8));
+  turn.start();
+  turn.heard(said("one two three four five six seven eight"));
+  turn.heard(said("no"));
+  turn.heard(said("no"));
+  expectFinished(turn.noInput(), std::nullopt, "no-input");
+}
+
+TEST(SpeechTurnTest, AReadingOfTheWrongLengthIsNotCheckedItsGroupsAreAskedFor) {
+  // 10 digits: groups 3 3 4.
+  SpeechTurn turn(collect(10, 10));
+  turn.start();
+  expectReadBack(turn.heard(said("one two three")), "1 2 3");
+  expectPart(turn.heard(said("no")), "Let's take it in parts. Please say the first three digits.",
+             false, 0, 3);
+  turn.heard(said("nine oh six"));
+  expectPart(turn.keyed("1"), "Please say the next three digits.", false, 3, 3);
+  turn.heard(said("two seven four"));
+  expectPart(turn.heard(said("yes")), "Please say the last four digits.", false, 6, 4);
+  turn.heard(said("five one one two"));
+  expectFinished(turn.heard(said("yes")), "9062745112", "speech-confirmed");
+  EXPECT_EQ(turn.attempts(), 4);
+}
+
+TEST(SpeechTurnTest, ConfidentGroupsAreTakenWhenTheOperatorTrustsResults) {
+  SpeechTurn turn(collect(8, 8), kTrusting);
+  turn.start();
+  turn.heard(said("one two three four five six seven eight", 0.2));
+  turn.heard(said("no"));
+  turn.heard(said("no"));
+  expectPart(turn.heard(said("one two three five", 0.9)),
+             std::string("Were the last four digits 5 6 7 8? ") + kYesNoKeys, true, 4, 4);
+  expectFinished(turn.heard(said("yes")), "12355678", "speech-confirmed");
+}
+
+TEST(SpeechTurnTest, NoPartsForShortOrVariableEntriesOrASingleAttempt) {
+  for (const auto& [lo, hi, maxAttempts] :
+       std::vector<std::tuple<int, int, int>>{{5, 5, 3}, {6, 8, 3}, {8, 8, 1}}) {
+    SpeechTurn turn(collect(lo, hi), SpeechTurnOptions{1.0, maxAttempts});
+    turn.start();
+    turn.heard(said("one two three four five"));
+    TurnStep step = turn.heard(said("no"));
+    if (maxAttempts == 1) {
+      expectFinished(step, std::nullopt, "gave-up");
+    } else {
+      expectEntryPrompt(step, std::string(kSorryPrefix) + "Please say or enter your user id.", lo,
+                        hi);
+    }
   }
 }
 
