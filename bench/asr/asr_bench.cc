@@ -11,6 +11,7 @@
 #include <algorithm>
 #include <atomic>
 #include <cmath>
+#include <compare>
 #include <cstdio>
 #include <cstdlib>
 #include <ctime>
@@ -21,6 +22,7 @@
 #include <random>
 #include <string>
 #include <thread>
+#include <utility>
 #include <variant>
 #include <vector>
 
@@ -87,10 +89,18 @@ std::string offeredDigits(const std::string& prompt) {
   return out;
 }
 
+// What an entry Listen asks the caller to say: the whole item, or a group of it (SpeechTurn's
+// parts): digits [offset, offset + length); length 0 is the whole.
+struct Asked {
+  int offset = 0, length = 0;
+  auto operator<=>(const Asked&) const = default;
+};
+
 // The decodes of one corpus item, shared by the two simulated dialogs (Auto and Always): entry
-// utterance k (spoken 25 % slower each time) and the caller's answers, decoded once each.
+// utterance k (spoken 25 % slower each time) of what was asked, and the caller's answers, decoded
+// once each.
 struct Cache {
-  std::map<int, asr::Decoding> entries;
+  std::map<std::pair<int, Asked>, asr::Decoding> entries;
   std::map<std::string, speech::Recognition> answers;
 };
 
@@ -99,19 +109,29 @@ std::mutex answersMutex;
 std::vector<std::string> answerLines;
 
 // Entry utterance k of an item as the line carries it (k = 1 the first; the caller repeats 25 %
-// slower each time): what entryDecode() decodes and --dump writes.
-std::optional<std::vector<int16_t>> entryAudio(const Item& item, const Config& cfg, int k) {
+// slower each time): what entryDecode() decodes and --dump writes. A group is said the item's way
+// (its words drawn from the item's seed).
+std::optional<std::vector<int16_t>> entryAudio(const Item& item, const Config& cfg, int k,
+                                               Asked asked = {}) {
   double rate = item.rate;
   for (int i = 1; i < k; ++i) rate *= 1.25;
   const auto& condition = cfg.matrix[item.condition];
-  return asrbench::render(item.voice, item.chunks, condition.way, rate, condition,
+  std::vector<std::string> chunks = item.chunks;
+  if (asked.length > 0) {
+    std::mt19937 rng(static_cast<uint32_t>(item.seed) ^ static_cast<uint32_t>(asked.offset));
+    chunks = asrbench::chunksFor(
+        item.digits.substr(static_cast<size_t>(asked.offset), static_cast<size_t>(asked.length)),
+        condition.way, rng);
+  }
+  return asrbench::render(item.voice, chunks, condition.way, rate, condition,
                           item.seed + static_cast<uint64_t>(k));
 }
 
 asr::Decoding entryDecode(asr::PocketsphinxRecognizer& rec, const Item& item, const Config& cfg,
-                          const speech::Grammar& grammar, int k, Cache& cache, Outcome* first) {
-  if (auto it = cache.entries.find(k); it != cache.entries.end()) return it->second;
-  auto audio = entryAudio(item, cfg, k);
+                          const speech::Grammar& grammar, int k, Cache& cache, Outcome* first,
+                          Asked asked = {}) {
+  if (auto it = cache.entries.find({k, asked}); it != cache.entries.end()) return it->second;
+  auto audio = entryAudio(item, cfg, k, asked);
   if (!audio) {
     std::fprintf(stderr, "synthesis failed (%s)\n", item.voice.name.c_str());
     std::exit(1);
@@ -123,7 +143,7 @@ asr::Decoding entryDecode(asr::PocketsphinxRecognizer& rec, const Item& item, co
     std::fprintf(stderr, "%s\n", d.error().toString().c_str());
     std::exit(1);
   }
-  if (k == 1 && first != nullptr) {
+  if (k == 1 && asked.length == 0 && first != nullptr) {
     first->rtf = cpu / (static_cast<double>(audio->size()) / 8000.0);
     const double b0 = threadCpu();
     auto base = rec.decode(*audio, speech::digitLoopGrammar());
@@ -131,25 +151,30 @@ asr::Decoding entryDecode(asr::PocketsphinxRecognizer& rec, const Item& item, co
     first->baselineRight = base.ok() && digitsOf(base->text) == item.digits;
     if (base.ok()) first->baselineHyp = base->text;
   }
-  cache.entries[k] = *d;
+  cache.entries[{k, asked}] = *d;
   return *d;
 }
 
 // One input as a call would run it: the product's speech::SpeechTurn drives the dialog; the
-// simulated caller says the item at each entry prompt and answers each read-back truthfully
-// ("yes"/"no", synthesised in the same voice and recognised against the Listen's grammar).
+// simulated caller says what each entry prompt asks for (the item, or the group of it a part
+// names) and answers each read-back truthfully ("yes"/"no", synthesised in the same voice and
+// recognised against the Listen's grammar).
 // Returns the Finished digits (nullopt: gave up) and the attempts used.
 struct DialogEnd {
   std::optional<std::string> digits;
   int attempts = 0;
   int answers = 0,
-      misheard = 0;  // read-backs answered, answers recognised as the other word / nothing
-  int keyAsks = 0;   // unsure spoken yeses that made the turn ask for key 1 or 2
+      misheard = 0;    // read-backs answered, answers recognised as the other word / nothing
+  int keyAsks = 0;     // unsure spoken yeses that made the turn ask for key 1 or 2
+  bool parts = false;  // the turn went on group by group (SpeechTurn's parts)
 };
 
 // Confirmations that fell back to the keypad, per dialog (Auto, Always), summed over the run.
 std::atomic<int> keyAsksTotal[2] = {0, 0};
 std::atomic<int> keyAskItems[2] = {0, 0};
+// Items whose dialog went on group by group, and of those the ones that ended with the right id.
+std::atomic<int> partItems[2] = {0, 0};
+std::atomic<int> partItemsRight[2] = {0, 0};
 
 DialogEnd dialog(asr::PocketsphinxRecognizer& rec, const Item& item, const Config& cfg, bool always,
                  Cache& cache, Outcome* first) {
@@ -169,12 +194,19 @@ DialogEnd dialog(asr::PocketsphinxRecognizer& rec, const Item& item, const Confi
   for (int guard = 0; guard < 50; ++guard) {
     const auto* listen = std::get_if<speech::Listen>(&step);
     if (listen == nullptr) break;
+    const Asked asked{listen->partOffset, listen->partLength};
+    end.parts = end.parts || asked.length > 0;
     if (!listen->confirming) {
-      const asr::Decoding d = entryDecode(rec, item, cfg, listen->grammar, ++entries, cache, first);
+      const asr::Decoding d =
+          entryDecode(rec, item, cfg, listen->grammar, ++entries, cache, first, asked);
       step = turn.heard(speech::Recognition{d.text, d.confidence, d.alternatives});
       continue;
     }
-    const bool right = offeredDigits(listen->prompt.text) == item.digits;
+    const std::string truth = asked.length > 0
+                                  ? item.digits.substr(static_cast<size_t>(asked.offset),
+                                                       static_cast<size_t>(asked.length))
+                                  : item.digits;
+    const bool right = offeredDigits(listen->prompt.text) == truth;
     if (turn.askingForKey()) {
       // Asked to press 1 or 2, a caller presses the right key (keys are never misheard).
       ++end.keyAsks;
@@ -210,6 +242,8 @@ DialogEnd dialog(asr::PocketsphinxRecognizer& rec, const Item& item, const Confi
   end.attempts = turn.attempts();
   keyAsksTotal[always ? 1 : 0] += end.keyAsks;
   keyAskItems[always ? 1 : 0] += end.keyAsks > 0;
+  partItems[always ? 1 : 0] += end.parts;
+  partItemsRight[always ? 1 : 0] += end.parts && end.digits == item.digits;
   return end;
 }
 
@@ -492,6 +526,11 @@ int main(int argc, char** argv) {
         "(unsure yes): Auto %d (in %d of %zu utterances), Always %d (in %d)\n",
         cfg.yesFrom, keyAsksTotal[0].load(), keyAskItems[0].load(), items.size(),
         keyAsksTotal[1].load(), keyAskItems[1].load());
+    std::printf(
+        "taken group by group after a no: Auto %d utterances (%d ended right), Always %d "
+        "(%d)\n",
+        partItems[0].load(), partItemsRight[0].load(), partItems[1].load(),
+        partItemsRight[1].load());
   }
   if (!cfg.answersFile.empty()) {
     std::ofstream f(cfg.answersFile);
