@@ -16,6 +16,10 @@ prompt starts, `action=set-authenticated` = user id 12345678 + PIN 4321 matched 
 (c) a flow copy with Confirm "Always": callgate reads the id back, the caller keys 1, the flow
     goes on to the PIN and signs her in.
 (d) DTMF fallback: the caller says nothing and keys 12345678#; the speech input takes the keys.
+(f) parts: with Confirm "Always", the caller says no to the read-back (key 2, and to any other
+    reading offered); callgate checks the first group ("Were the first four digits ...?",
+    `event=sip_speech_listen offset=0 length=4 confirming=true`), the caller keys 1, callgate asks for the last four digits alone, she says them, keys 1 to
+    their read-back, and the whole id (first group as read, last group said again) signs her in.
 (e) steady room noise (pink, about -38 dBFS, above the endpointer's speech threshold) from the
     caller's first packet: the user-id prompt plays to its end, no speech is detected, and the
     keyed id and PIN still sign her in.
@@ -102,6 +106,8 @@ class SipSpeechTest(SipTestCase):
         cls.ada_says_id = speech_audio.spoken_digits_wav(
             os.path.join(cls.audio_dir, "ada-user-id.wav"), ADA_USER_ID, lead=1.0, tail=60.0)
         # Into the prompt: speech starts 0.2 s after the switch.
+        cls.ada_says_last_four = speech_audio.spoken_digits_wav(
+            os.path.join(cls.audio_dir, "ada-last-four.wav"), ADA_USER_ID[4:], lead=1.0, tail=60.0)
         cls.ada_barges_in = speech_audio.spoken_digits_wav(
             os.path.join(cls.audio_dir, "ada-barge-in.wav"), ADA_USER_ID, lead=0.2, tail=60.0)
         cls.prompt_seconds = speech_audio.prompt_seconds(user_id_prompt(VOICE_LOGIN),
@@ -244,6 +250,55 @@ class SipSpeechTest(SipTestCase):
                          "the flow went on before the confirmation was answered")
         self.assertTrue(caller.sndcode("1").get("ok"))   # "press 1 if that is right"
         self.expect_user_id_taken(("confirm", "accepted"))
+        time.sleep(0.5)
+        self.key_pin_and_expect_signed_in(caller)
+        caller.hangup()
+        self.assert_no_secrets_logged()
+
+    def next_listen(self, seen, timeout=STEP_WAIT):
+        """The turn's question after the first `seen` ones (event=sip_speech_listen)."""
+        return self.log_event("sip_speech_listen", timeout,
+                              predicate=lambda e: self.listens().index(e) >= seen)
+
+    def listens(self):
+        return self.callgate.log_events("sip_speech_listen", contact=self.contact)
+
+    def test_f_a_rejected_read_back_is_taken_in_parts(self):
+        flow = write_flow_copy(self.ws.path("flows/voice-login-parts.json"), Confirm="Always")
+        caller = self.start(flow=flow)
+        prompt = self.user_id_prompt_started()
+        self.sleep_until(prompt["time"] + self.prompt_seconds + 0.5)
+        self.assertTrue(caller.switch_audio_source(self.ada_says_id).get("ok"))
+        self.assertEqual(self.decision()["outcome"], "confirm")
+        # "No" to the read-back, and to each other reading of the utterance offered after it
+        # (at most two), until the first group of the reading is checked.
+        for _ in range(3):
+            seen = len(self.listens())
+            self.assertTrue(caller.sndcode("2").get("ok"))
+            asked = self.next_listen(seen)
+            if asked["length"] != "0":
+                break
+            self.assertEqual(asked["confirming"], "true", asked)
+        self.assertEqual((asked["offset"], asked["length"], asked["confirming"]),
+                         ("0", "4", "true"), asked)
+        # She says the first group is right (flite's 12345678 is heard right by this model; if
+        # not, the PIN check below fails); the last group is then asked for alone.
+        seen = len(self.listens())
+        self.assertTrue(caller.sndcode("1").get("ok"))
+        asked = self.next_listen(seen)
+        self.assertEqual((asked["offset"], asked["length"], asked["confirming"]),
+                         ("4", "4", "false"), asked)
+        seen = len(self.listens())
+        self.assertTrue(caller.switch_audio_source(self.ada_says_last_four).get("ok"))
+        asked = self.next_listen(seen, DECISION_WAIT)
+        self.assertEqual((asked["offset"], asked["length"], asked["confirming"]),
+                         ("4", "4", "true"), asked)
+        self.assertEqual(self.outcomes(), ["confirm", "confirm"])
+        self.assertEqual(self.callgate.log_events("flow_step", contact=self.contact,
+                                                  action="save-user-id"), [],
+                         "the flow went on before the last group was confirmed")
+        self.assertTrue(caller.sndcode("1").get("ok"))
+        self.expect_user_id_taken(("confirm", "confirm", "accepted"))
         time.sleep(0.5)
         self.key_pin_and_expect_signed_in(caller)
         caller.hangup()

@@ -40,6 +40,9 @@ void CallRun::speechStep(speech::TurnStep step) {
 }
 
 void CallRun::listen(const speech::Listen& l) {
+  // What the turn asks next (the entry, a read-back or check, a group of it); never the digits.
+  spdlog::info("event=sip_speech_listen contact={} confirming={} offset={} length={}",
+               session_.state().call.contactId, l.confirming, l.partOffset, l.partLength);
   ++generation_;
   timer_.cancel();
   listen_ = l;
