@@ -358,7 +358,11 @@ Result<Pass> runPass(ps_decoder_t* ps, std::set<std::string>& searches,
   }
   if (ps_set_search(ps, grammar.name.c_str()) < 0)
     return Error::internal("cannot select grammar " + grammar.name);
-  if (ps_start_utt(ps) < 0) return Error::internal("pocketsphinx: cannot start an utterance");
+  // A new stream for every utterance: the front end's noise statistics (its voice-activity
+  // decision drops the frames it takes for silence) otherwise carry over from whatever this
+  // decoder heard last, another call included, and the same audio is heard differently.
+  if (ps_start_stream(ps) < 0 || ps_start_utt(ps) < 0)
+    return Error::internal("pocketsphinx: cannot start an utterance");
   if (ps_process_raw(ps, audio.data(), audio.size(), FALSE, TRUE) < 0) {
     ps_end_utt(ps);
     return Error::internal("pocketsphinx: decoding failed");

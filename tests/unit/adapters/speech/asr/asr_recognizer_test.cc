@@ -273,6 +273,33 @@ TEST(PocketsphinxRecognizer, RecognisesDigitsSaidOneByOne) {
   EXPECT_GE(right, 8) << right << " of " << 2 * corpus.size();
 }
 
+// A decoder serves one call after another: what it decoded before (another caller, another
+// line's noise) must not change how it hears the next utterance.
+TEST(PocketsphinxRecognizer, AnUtteranceIsHeardTheSameWhateverTheDecoderHeardBefore) {
+  auto o = testOptions();
+  o.maxDecoders = 1;
+  auto r = PocketsphinxRecognizer::create(o);
+  ASSERT_TRUE(r.ok());
+  const auto grammar = speech::digitGrammar(8, 8);
+  const std::vector<int16_t> id = phoneAudio("seven three oh nine, two six four one");
+  auto first = (*r)->decode(id, grammar);
+  ASSERT_TRUE(first.ok());
+  // Another caller on a noisy line in between.
+  std::vector<int16_t> noisy;
+  quiet(noisy, 1500, 3000);
+  const std::vector<int16_t> other = phoneAudio("five five five one two one two");
+  noisy.insert(noisy.end(), other.begin(), other.end());
+  quiet(noisy, 1500, 3000);
+  ASSERT_TRUE((*r)->decode(noisy, grammar).ok());
+  ASSERT_TRUE((*r)->decode(noisy, speech::yesNoGrammar()).ok());
+  auto again = (*r)->decode(id, grammar);
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(again->text, first->text);
+  EXPECT_EQ(again->gap, first->gap);
+  EXPECT_EQ(again->confidence, first->confidence);
+  EXPECT_EQ(again->alternatives, first->alternatives);
+}
+
 TEST(PocketsphinxRecognizer, BadGrammarIsAnError) {
   auto r = recognizer().recognize(
       phoneAudio("one"), speech::Grammar{"broken", "#JSGF V1.0; this is not jsgf", 0, 0, {}});
