@@ -48,6 +48,7 @@ struct Config {
   double threshold = 0.6;
   double yesFrom = speech::SpeechTurnOptions{}.yesFrom;  // a spoken yes needs this confidence
   int maxAttempts = 3;
+  bool parts = true;  // --no-parts: a rejected entry is asked for whole again
   unsigned seed = 7;
   int threads = 1;
   bool espeak = true;
@@ -187,8 +188,8 @@ DialogEnd dialog(asr::PocketsphinxRecognizer& rec, const Item& item, const Confi
   collect.timeoutSeconds = 5;
   collect.storeInput = false;
   collect.speech = flow::SpeechOptions{true, n, n, always};
-  speech::SpeechTurn turn(collect,
-                          speech::SpeechTurnOptions{cfg.threshold, cfg.maxAttempts, cfg.yesFrom});
+  speech::SpeechTurn turn(
+      collect, speech::SpeechTurnOptions{cfg.threshold, cfg.maxAttempts, cfg.yesFrom, cfg.parts});
   speech::TurnStep step = turn.start();
   int entries = 0;
   for (int guard = 0; guard < 50; ++guard) {
@@ -369,6 +370,8 @@ int main(int argc, char** argv) {
       cfg.maxAttempts = std::atoi(next().c_str());
     else if (a == "--per-kind")
       cfg.perKind = std::atoi(next().c_str());
+    else if (a == "--no-parts")
+      cfg.parts = false;
     else if (a == "--threshold")
       cfg.threshold = std::atof(next().c_str());
     else if (a == "--yes-threshold")
@@ -425,7 +428,7 @@ int main(int argc, char** argv) {
           "  [--threads T] [--no-espeak] [--yes-no-gap-scale G] [--answers FILE.tsv]\n"
           "  [--no-festival] [--formant] [--only VOICE] [--conditions TEXT] [--first-only]\n"
           "  [--details FILE.tsv] [--model DIR] [--dict FILE] [--mllr FILE|''] [--quality 0-10]\n"
-          "  [--padding MS] [--max-pause MS]\n"
+          "  [--padding MS] [--max-pause MS] [--no-parts]\n"
           "  [--confidence second|gap] [--gap-scale G] [--nbest DEPTH] [--attempts N]\n"
           "  [--arg -name=value]... [--voices ENGINE:NAME,...] [--dump DIR]\n"
           "  [--endpointer [--min-periodicity P]\n"

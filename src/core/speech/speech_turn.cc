@@ -120,7 +120,7 @@ SpeechTurn::SpeechTurn(const flow::CollectDigits& collect, SpeechTurnOptions opt
       alwaysConfirm_(collect.speech.alwaysConfirm),
       options_(options) {
   options_.maxAttempts = std::max(options_.maxAttempts, 1);
-  if (minDigits_ == maxDigits_ && options_.maxAttempts >= 2) {
+  if (options_.parts && minDigits_ == maxDigits_ && options_.maxAttempts >= 2) {
     groups_ = digitGroups(maxDigits_);
     if (groups_.size() < 2) groups_.clear();
   }
@@ -343,8 +343,8 @@ TurnStep SpeechTurn::heardPart(const Recognition& result) {
   ++partTries_;
   std::optional<std::string> digits = spokenDigits(result.text);
   if (!digits || static_cast<int>(digits->size()) != partLength()) return retry();
-  const bool confident = options_.confirmBelow < 1.0 && result.confidence >= options_.confirmBelow;
-  if (confident && !alwaysConfirm_) return taken(std::move(*digits));
+  // Every group is read back, however sure the recogniser is: the caller has already said no
+  // to one reading, and the confidence was calibrated on whole entries, not on groups.
   keepAlternatives(result.alternatives, *digits);
   std::string text = readBackText(*digits);
   return confirm(std::move(*digits), std::move(text));

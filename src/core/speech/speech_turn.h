@@ -29,14 +29,15 @@
 // read-back was half right need not say the right half again). With the rejected reading of the
 // expected length at hand, each group of it is checked first ("Let's check it in parts. Were the
 // first four digits 1 2 3 4? If so, press 1 or say yes. ..."); a yes takes that group, a no asks
-// for it ("Please say the first four digits."), read back like any entry ("I heard 1 2 3 4. ...",
-// with its own alternatives and the same yes rules). The last group is not checked when every
-// group before it was confirmed as read: the reading was wrong, so the last group is. Each group
-// may be said maxAttempts - 1 times (so parts need maxAttempts >= 2); a group not taken by then
-// gives up (nullopt). Keys while a group is asked for: as many as the group is long are the group,
-// any other entry is the whole entry. Every group has the caller's yes (or keys), so the entry
-// is still never taken unheard; Finished says "speech-confirmed". Each Listen of a group names it
-// (Listen::partOffset, partLength), which a channel may log and a benchmark's caller needs.
+// for it ("Please say the first four digits."), always read back, however sure the recogniser
+// is ("I heard 1 2 3 4. ...", with its own alternatives and the same yes rules). The last group is
+// not checked when every group before it was confirmed as read: the reading was wrong, so the last
+// group is. Each group may be said maxAttempts - 1 times (so parts need maxAttempts >= 2); a group
+// not taken by then gives up (nullopt). Keys while a group is asked for: as many as the group is
+// long are the group, any other entry is the whole entry. Every group has the caller's yes (or
+// keys), so the entry is still never taken unheard; Finished says "speech-confirmed". Each Listen
+// of a group names it (Listen::partOffset, partLength), which a channel may log and a benchmark's
+// caller needs.
 //
 // Re-prompts: a text prompt gets the apology in front; an SSML prompt gets it as the first words
 // inside <speak>; a stored prompt (promptId) is replayed unchanged, since a recording cannot be
@@ -76,6 +77,9 @@ struct SpeechTurnOptions {
   // A spoken yes to a read-back needs at least this confidence (the recogniser's yes/no margin,
   // calibrated on bench-asr: docs/SPEECH.md); below it the caller is asked for key 1.
   double yesFrom = 0.6;
+  // A fixed-length entry of two groups or more rejected whole is taken group by group (see
+  // "Parts" above); false: asked for whole again (the benchmark compares the two).
+  bool parts = true;
 };
 
 // What the channel does next.

@@ -669,13 +669,14 @@ TEST(SpeechTurnTest, AReadingOfTheWrongLengthIsNotCheckedItsGroupsAreAskedFor) {
   EXPECT_EQ(turn.attempts(), 4);
 }
 
-TEST(SpeechTurnTest, ConfidentGroupsAreTakenWhenTheOperatorTrustsResults) {
+TEST(SpeechTurnTest, GroupsAreReadBackEvenWhenTheOperatorTrustsResults) {
   SpeechTurn turn(collect(8, 8), kTrusting);
   turn.start();
   turn.heard(said("one two three four five six seven eight", 0.2));
   turn.heard(said("no"));
   turn.heard(said("no"));
-  expectPart(turn.heard(said("one two three five", 0.9)),
+  expectPart(turn.heard(said("one two three five", 1.0)), partReadBack("1 2 3 5"), true, 0, 4);
+  expectPart(turn.heard(said("yes")),
              std::string("Were the last four digits 5 6 7 8? ") + kYesNoKeys, true, 4, 4);
   expectFinished(turn.heard(said("yes")), "12355678", "speech-confirmed");
 }
