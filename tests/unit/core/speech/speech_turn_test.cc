@@ -559,6 +559,15 @@ std::string partReadBack(const std::string& spaced) {
   return "I heard " + spaced + ". If that is right, press 1 or say yes. If not, press 2 or say no.";
 }
 
+// An 8-digit turn that read back 12345678, heard no, checked 1 2 3 4 and heard no again: it now
+// asks for the first four digits.
+void askForTheFirstGroup(SpeechTurn& turn) {
+  turn.start();
+  turn.heard(said("one two three four five six seven eight"));
+  turn.heard(said("no"));
+  expectPart(turn.heard(said("no")), "Please say the first four digits.", false, 0, 4);
+}
+
 TEST(SpeechTurnTest, ARejectedReadingIsCheckedGroupByGroupAndOnlyTheWrongGroupSaidAgain) {
   SpeechTurn turn(collect(8, 8));
   EXPECT_EQ(asListen(turn.start()).partLength, 0);
@@ -589,10 +598,7 @@ TEST(SpeechTurnTest, AfterAGroupWasSaidAgainTheNextGroupIsCheckedToo) {
 
 TEST(SpeechTurnTest, AGroupHasItsAlternativesThenItsTriesThenTheTurnGivesUp) {
   SpeechTurn turn(collect(8, 8));  // maxAttempts 3: each group may be said twice
-  turn.start();
-  turn.heard(said("one two three four five six seven eight"));
-  turn.heard(said("no"));
-  turn.heard(said("no"));
+  askForTheFirstGroup(turn);
   expectPart(turn.heard(withAlternatives("one two three five",
                                          {"one two three six", "one two three four five"})),
              partReadBack("1 2 3 5"), true, 0, 4);
@@ -634,10 +640,7 @@ TEST(SpeechTurnTest, NoAnswerToACheckAsksForTheGroup) {
 
 TEST(SpeechTurnTest, KeysForAGroupAreTheGroupAndAWholeEntryIsTheEntry) {
   SpeechTurn turn(collect(8, 8));
-  turn.start();
-  turn.heard(said("one two three four five six seven eight"));
-  turn.heard(said("no"));
-  turn.heard(said("no"));
+  askForTheFirstGroup(turn);
   expectPart(turn.keyed("4321"), std::string("Were the last four digits 5 6 7 8? ") + kYesNoKeys,
              true, 4, 4);
   expectPart(turn.keyed("2"), "Please say the last four digits.", false, 4, 4);
@@ -646,10 +649,7 @@ TEST(SpeechTurnTest, KeysForAGroupAreTheGroupAndAWholeEntryIsTheEntry) {
 
 TEST(SpeechTurnTest, SilenceWhenAGroupIsAskedForIsNoInput) {
   SpeechTurn turn(collect(8, 8));
-  turn.start();
-  turn.heard(said("one two three four five six seven eight"));
-  turn.heard(said("no"));
-  turn.heard(said("no"));
+  askForTheFirstGroup(turn);
   expectFinished(turn.noInput(), std::nullopt, "no-input");
 }
 
