@@ -66,6 +66,14 @@ std::optional<std::vector<int16_t>> flite(const std::string& name, const std::st
   cst_voice* voice = fliteVoice(name);
   if (voice == nullptr) return std::nullopt;
   feat_set_float(voice->features, "duration_stretch", static_cast<float>(rate));
+  // flite's clustergen voices (slt, rms, awb) excite unvoiced sounds with rand(): seeded from
+  // what is said, the same text is the same audio whatever was synthesised before it (unseeded,
+  // one extra synthesis earlier in a run changed a quarter of the flite utterances after it).
+  uint32_t seed = 2166136261u;  // FNV-1a of voice, text and rate
+  for (char c : name + '|' + text + '|' + std::to_string(rate)) {
+    seed = (seed ^ static_cast<unsigned char>(c)) * 16777619u;
+  }
+  std::srand(seed);
   cst_wave* wave = flite_text_to_wave(text.c_str(), voice);
   if (wave == nullptr) return std::nullopt;
   std::vector<int16_t> samples(cst_wave_samples(wave),
