@@ -292,6 +292,9 @@ TEST(PocketsphinxRecognizer, AnUtteranceIsHeardTheSameWhateverTheDecoderHeardBef
   quiet(noisy, 1500, 3000);
   ASSERT_TRUE((*r)->decode(noisy, grammar).ok());
   ASSERT_TRUE((*r)->decode(noisy, speech::yesNoGrammar()).ok());
+  // Other grammars, one of them compiled only now.
+  ASSERT_TRUE((*r)->decode(other, speech::digitLoopGrammar()).ok());
+  ASSERT_TRUE((*r)->decode(phoneAudio("four three two"), speech::digitGrammar(3, 3)).ok());
   auto again = (*r)->decode(id, grammar);
   ASSERT_TRUE(again.ok());
   EXPECT_EQ(again->text, first->text);
