@@ -9,8 +9,10 @@
 // the default); one said with low confidence,
 // one shorter than the expected minimum, or any one when the flow asks to always confirm is read
 // back digit by digit ("I heard 1 2 3 4. If that is right, press 1 or say yes. ...") and taken on
-// yes / key 1. A spoken yes counts only with confidence >= yesFrom (SpeechTurnOptions): one below
-// it (a "no" misheard as "yes" in noise is exactly that) is neither taken nor a no: the same
+// yes / key 1. A spoken yes counts only with confidence >= yesFrom (SpeechTurnOptions), and never
+// when it is only the word "one" (the keypad answer spoken: in babble, "no" is heard as "one"
+// more often than "yes" is): one below it (a "no" misheard as "yes" in noise is exactly that) is
+// neither taken nor a no: the same
 // digits are asked for by key ("To confirm 1 2 3 4, press 1. If not, press 2."), where key 1
 // takes them, key 2 is a no, and speech still counts only as a yes that passes the bar, a no, or
 // else as an answer to nothing; the keypad question uses no attempt. A no (spoken, or key 2) to a

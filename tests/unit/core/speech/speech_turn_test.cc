@@ -117,11 +117,22 @@ TEST(SpeechTurnTest, ConfirmationByKeyOne) {
   expectFinished(turn.keyed("1"), "2231", "speech-confirmed");
 }
 
-TEST(SpeechTurnTest, ConfirmationBySpokenOne) {
+TEST(SpeechTurnTest, ASpokenOneIsNeverASureYesTheKeyIsAskedFor) {
+  // "no" in babble is heard as "one" far more often than "yes" is, at any confidence.
+  for (const char* text : {"one", "ONE", "1", "one one"}) {
+    SpeechTurn turn(collect(2, 2), kTrusting);
+    turn.start();
+    expectReadBack(turn.heard(said("twenty one", 0.2)), "2 1");
+    const TurnStep step = turn.heard(said(text, 1.0));
+    EXPECT_EQ(asListen(step).prompt.text, "To confirm 2 1, press 1. If not, press 2.") << text;
+    EXPECT_TRUE(turn.askingForKey());
+    expectFinished(turn.keyed("1"), "21", "speech-confirmed");
+  }
+  // With a yes word beside it, it is an answer like any other.
   SpeechTurn turn(collect(2, 2), kTrusting);
   turn.start();
-  expectReadBack(turn.heard(said("twenty one", 0.2)), "2 1");
-  expectFinished(turn.heard(said("one", 0.9)), "21", "speech-confirmed");
+  turn.heard(said("twenty one", 0.2));
+  expectFinished(turn.heard(said("yes one", 0.9)), "21", "speech-confirmed");
 }
 
 TEST(SpeechTurnTest, AlwaysConfirmReadsBackEvenConfidentSpeech) {
