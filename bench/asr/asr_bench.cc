@@ -102,7 +102,7 @@ struct Asked {
 // once each.
 struct Cache {
   std::map<std::pair<int, Asked>, asr::Decoding> entries;
-  std::map<std::string, speech::Recognition> answers;
+  std::map<std::pair<std::string, int>, speech::Recognition> answers;  // (word, k-th answer)
 };
 
 // The yes/no decodes of the run (--answers), for choosing yesFrom.
@@ -215,17 +215,25 @@ DialogEnd dialog(asr::PocketsphinxRecognizer& rec, const Item& item, const Confi
       continue;
     }
     const std::string word = right ? "yes" : "no";
-    auto it = cache.answers.find(word);
+    const int k = end.answers;
+    auto it = cache.answers.find({word, k});
     if (it == cache.answers.end()) {
-      // The answer on the same line: the item's level and noise, said as one word.
+      // The answer on the same line: the item's level and noise, said as one word. A caller
+      // does not say "yes" the same way twice: each answer of a dialog is its own utterance
+      // (tempo varied by up to 10 %, its own stretch of noise), so one misheard answer is not
+      // misheard again at every later question.
+      static constexpr double kAnswerTempo[] = {1.0, 1.1, 0.92, 1.05, 0.96};
       const auto& condition = cfg.matrix[item.condition];
-      auto answer = asrbench::render(item.voice, {word}, asrbench::Way::kContinuous, item.rate,
-                                     condition, item.seed ^ (word == "yes" ? 0x7e5u : 0x40u));
+      auto answer = asrbench::render(
+          item.voice, {word}, asrbench::Way::kContinuous, item.rate * kAnswerTempo[k % 5],
+          condition,
+          (item.seed ^ (word == "yes" ? 0x7e5u : 0x40u)) + (static_cast<uint64_t>(k) << 40));
       if (!answer) std::exit(1);
       auto yn = rec.decode(*answer, listen->grammar);
       it = cache.answers
-               .emplace(word, yn.ok() ? speech::Recognition{yn->text, yn->confidence, {}}
-                                      : speech::Recognition{})
+               .emplace(std::pair{word, k}, yn.ok()
+                                                ? speech::Recognition{yn->text, yn->confidence, {}}
+                                                : speech::Recognition{})
                .first;
       if (!cfg.answersFile.empty() && yn.ok()) {
         std::lock_guard lock(answersMutex);

@@ -149,7 +149,9 @@ void printReport(const std::vector<Item>& items, const std::vector<Outcome>& out
       answers[k] += o.answers[k];
       misheard[k] += o.misheard[k];
     }
-    const double gapConfidence = o.gap < 0 ? 1.0 : 1.0 - std::exp(-o.gap / options.gapScale);
+    // As the recogniser reports it: a result with no rival reading is not certainty.
+    const double gapConfidence = o.gap < 0 ? speech::kNoRivalConfidence
+                                           : 1.0 - std::exp(-o.gap / options.gapScale);
     gapConfident += gapConfidence >= options.threshold;
     gapConfidentWrong += gapConfidence >= options.threshold && !o.firstRight;
     (o.firstRight ? confRight : confWrong).push_back(o.confidence);
