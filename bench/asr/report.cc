@@ -150,8 +150,8 @@ void printReport(const std::vector<Item>& items, const std::vector<Outcome>& out
       misheard[k] += o.misheard[k];
     }
     // As the recogniser reports it: a result with no rival reading is not certainty.
-    const double gapConfidence = o.gap < 0 ? speech::kNoRivalConfidence
-                                           : 1.0 - std::exp(-o.gap / options.gapScale);
+    const double gapConfidence =
+        o.gap < 0 ? speech::kNoRivalConfidence : 1.0 - std::exp(-o.gap / options.gapScale);
     gapConfident += gapConfidence >= options.threshold;
     gapConfidentWrong += gapConfidence >= options.threshold && !o.firstRight;
     (o.firstRight ? confRight : confWrong).push_back(o.confidence);
