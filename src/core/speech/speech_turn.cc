@@ -190,10 +190,7 @@ TurnStep SpeechTurn::keyed(const std::string& keys) {
       break;
   }
   // Asked for a group, keys as long as the group are the group; any other entry is the entry.
-  if (inParts() && static_cast<int>(keys.size()) == partLength()) {
-    resaid_ = true;
-    return taken(keys);
-  }
+  if (inParts() && static_cast<int>(keys.size()) == partLength()) return taken(keys);
   return finish(keys, "dtmf");
 }
 
