@@ -1,5 +1,6 @@
 #include "core/spoken_digits.h"
 
+#include <algorithm>
 #include <array>
 #include <cstdint>
 #include <utility>
@@ -326,6 +327,14 @@ std::optional<bool> spokenYesNo(std::string_view transcript) {
     }
   }
   return answer;
+}
+
+bool spokenKeyOnly(std::string_view transcript) {
+  if (transcript.size() > kMaxTranscriptBytes) return false;
+  const std::vector<std::string> tokens = words(toLowerAscii(transcript));
+  return !tokens.empty() && std::all_of(tokens.begin(), tokens.end(), [](const std::string& t) {
+    return t == "one" || t == "1";
+  });
 }
 
 }  // namespace callgate

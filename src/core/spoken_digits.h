@@ -46,4 +46,8 @@ std::optional<std::string> spokenDigits(std::string_view transcript);
 // "yes that's right"). nullopt for anything else, including answers that disagree ("yes no").
 std::optional<bool> spokenYesNo(std::string_view transcript);
 
+// Whether a transcript is a yes said only as the keypad's answer word: "one" or "1", once or
+// repeated, and nothing else (SpeechTurn never takes it as a sure yes).
+bool spokenKeyOnly(std::string_view transcript);
+
 }  // namespace callgate
