@@ -249,7 +249,8 @@ Result<std::unique_ptr<PocketsphinxRecognizer::Decoder>> PocketsphinxRecognizer:
                                    "-samprate",     "16000",
                                    "-logfn",        "/dev/null",
                                    "-silprob",      std::to_string(options_.silenceProbability),
-                                   "-remove_noise", options_.removeNoise ? "yes" : "no"};
+                                   "-remove_noise", options_.removeNoise ? "yes" : "no",
+                                   "-topn",         std::to_string(options_.gaussians)};
   if (!options_.mllr.empty()) {
     args.push_back("-mllr");
     args.push_back(options_.mllr);

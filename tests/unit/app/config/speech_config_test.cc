@@ -17,6 +17,7 @@ TEST(SpeechConfigTest, OnWithTheDebianModelByDefault) {
   EXPECT_EQ(c.speech.turn.maxAttempts, 3);
   EXPECT_DOUBLE_EQ(c.speech.turn.yesFrom, 0.6);
   EXPECT_EQ(c.speech.recognizer.maxPauseMs, 100);
+  EXPECT_EQ(c.speech.recognizer.gaussians, 16);
 }
 
 TEST(SpeechConfigTest, ReadsEveryKey) {
@@ -32,6 +33,7 @@ yes_from = 0.8
 max_attempts = 2
 end_silence_ms = 600
 max_pause_ms = 0
+gaussians = 4
 max_speech_seconds = 8
 )",
                      "t.toml", c);
@@ -41,6 +43,7 @@ max_speech_seconds = 8
   EXPECT_EQ(c.speech.recognizer.dictionary, "/opt/digits.dict");
   EXPECT_TRUE(c.speech.recognizer.mllr.empty());  // "" turns the adaptation off
   EXPECT_EQ(c.speech.recognizer.maxPauseMs, 0);   // pauses kept whole
+  EXPECT_EQ(c.speech.recognizer.gaussians, 4);    // pocketsphinx's own default
   EXPECT_EQ(c.speech.recognizer.maxDecoders, 4);
   EXPECT_DOUBLE_EQ(c.speech.turn.confirmBelow, 1.0);
   EXPECT_DOUBLE_EQ(c.speech.turn.yesFrom, 0.8);
@@ -58,6 +61,8 @@ TEST(SpeechConfigTest, RejectsBadValuesNamingTheKey) {
       {"[speech]\ndecoders = 0\n", "speech.decoders"},
       {"[speech]\nend_silence_ms = 50\n", "speech.end_silence_ms"},
       {"[speech]\nmax_pause_ms = -1\n", "speech.max_pause_ms"},
+      {"[speech]\ngaussians = 0\n", "speech.gaussians"},
+      {"[speech]\ngaussians = 129\n", "speech.gaussians"},
       {"[speech]\nmax_speech_seconds = 600\n", "speech.max_speech_seconds"},
       {"[speech]\nenabled = \"yes\"\n", "speech.enabled"},
       {"[speech]\nlanguage = \"fr\"\n", "speech.language"},
