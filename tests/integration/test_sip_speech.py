@@ -112,7 +112,7 @@ class SipSpeechTest(SipTestCase):
             os.path.join(cls.audio_dir, "ada-barge-in.wav"), ADA_USER_ID, lead=0.2, tail=60.0)
         cls.prompt_seconds = speech_audio.prompt_seconds(user_id_prompt(VOICE_LOGIN),
                                                          cls.audio_dir)
-        # A steady room noise (pink) around -38 dBFS: louder than the endpointer's -40 dBFS
+        # A steady room noise (pink) around -38 dBFS: louder than the endpointer's -45 dBFS
         # speech threshold, 20 dB or more below speech.
         cls.room_noise = speech_audio.steady_noise_wav(
             os.path.join(cls.audio_dir, "room-noise.wav"), seconds=90, rms_dbfs=-38.0)

@@ -66,10 +66,16 @@ struct EndpointerOptions {
   // edges lengthening the pause (asr_bench --endpointer: endpointed first pass 34.4 -> 39.6 %,
   // cut early 49 -> 14 of 288; docs/PERFORMANCE.md, 2026-12-06).
   int endSilenceMs = 1000;
-  int maxSpeechMs = 12000;    // a longer utterance is cut here (ends with reason kMaxSpeech)
-  int preRollMs = 300;        // audio kept from before the detected start
-  double minLevelDbfs = -40;  // never call anything quieter than this speech
-  double marginDb = 12;       // speech is this far above the running noise floor
+  int maxSpeechMs = 12000;  // a longer utterance is cut here (ends with reason kMaxSpeech)
+  int preRollMs = 300;      // audio kept from before the detected start
+  // Never call anything quieter than this speech. -45, not -40: a caller 20 dB under the
+  // benchmark voices' level lost the quiet edges of words at -40, so pauses grew into an end and
+  // starts came late (asr_bench --endpointer, clean -20 dB: cut early 10 -> 0, late start
+  // 11 -> 3 of 36, endpointed first pass 52.8 -> 75.0 %; no noisy condition moved; -50 gave the
+  // same; docs/PERFORMANCE.md, 2026-12-06). Hiss and hum above it still never start speech:
+  // they lack a voice's periodicity and become the floor.
+  double minLevelDbfs = -45;
+  double marginDb = 12;  // speech is this far above the running noise floor
   // A start needs 30 ms of blocks at least this periodic (normalised autocorrelation at a
   // 60-400 Hz pitch; a vowel scores 0.7-0.95, hiss 0.1-0.3). 0: loudness alone starts speech
   // (no voicing check, as before 2026-12-06), kept to measure the gate against.

@@ -222,9 +222,27 @@ TEST(EndpointerTest, ShortClicksAndDipsDoNotStartSpeech) {
 TEST(EndpointerTest, NeverCallsAudioBelowMinLevelSpeechEvenOverDigitalSilence) {
   Endpointer ep;
   Audio audio;
-  addSilence(audio, 2000);     // floor drops to -100 dBFS
-  addNoise(audio, 3000, -44);  // far above the floor, but below minLevelDbfs (-40)
+  addSilence(audio, 2000);  // floor drops to -100 dBFS
+  // Voiced (periodic) and far above the floor, but below minLevelDbfs (-45): only the level
+  // keeps it out. (A syllable's 10 ms blocks are at most ~7 dB under its peak: -47 dBFS here.)
+  for (int i = 0; i < 5; ++i) {
+    addSyllable(audio, 300, -40);
+    addSilence(audio, 300);
+  }
   EXPECT_TRUE(feedAll(ep, audio).events.empty());
+}
+
+TEST(EndpointerTest, AQuietCallerAboveMinLevelIsSpeech) {
+  Endpointer ep;
+  Audio audio;
+  addSilence(audio, 2000);
+  // Blocks at most ~-41 dBFS (peak -34): under the -40 this level was until 2026-12-06.
+  addSyllable(audio, 500, -34);
+  addSilence(audio, 1500);
+  const auto run = feedAll(ep, audio);
+  ASSERT_EQ(run.events.size(), 2u);
+  EXPECT_EQ(run.events[0].event, Event::kSpeechStarted);
+  EXPECT_EQ(run.events[1].event, Event::kSpeechEnded);
 }
 
 TEST(EndpointerTest, ARisingNoiseFloorIsAbsorbedAndSpeechAboveItStillCounts) {
