@@ -56,13 +56,10 @@ struct Config {
   bool formant = false;  // espeak-ng's formant voice, apart (clean continuous only)
   bool firstOnly = false;
   bool endpointer = false;  // --endpointer: decode the endpointer's cut (endpointed.h)
-  double minPeriodicity = speech::EndpointerOptions{}.minPeriodicity;
-  double minLevelDbfs = speech::EndpointerOptions{}.minLevelDbfs;
-  int endSilenceMs = speech::EndpointerOptions{}.endSilenceMs;
-  speech::NoiseFloor noiseFloor = speech::EndpointerOptions{}.noiseFloor;  // --floor
-  int lineAfterMs = 1500;  // line fed after the utterance (endpointed.h)
-  std::string only;        // run only the voices whose name contains this
-  std::string conditions;  // run only the conditions whose name contains this
+  speech::EndpointerOptions endpointerOptions;  // --min-periodicity, --min-level, ...
+  int lineAfterMs = 1500;                       // line fed after the utterance (endpointed.h)
+  std::string only;                             // run only the voices whose name contains this
+  std::string conditions;                       // run only the conditions whose name contains this
   std::string details;
   std::string answersFile;  // --answers: every yes/no decode, for calibrating yesFrom
   std::string dumpDir;      // --dump: write the corpus as pocketsphinx hears it, decode nothing
@@ -341,19 +338,21 @@ int main(int argc, char** argv) {
     else if (a == "--endpointer")
       cfg.endpointer = true;
     else if (a == "--min-periodicity")
-      cfg.minPeriodicity = std::atof(next().c_str());
+      cfg.endpointerOptions.minPeriodicity = std::atof(next().c_str());
     else if (a == "--min-level")
-      cfg.minLevelDbfs = std::atof(next().c_str());
+      cfg.endpointerOptions.minLevelDbfs = std::atof(next().c_str());
     else if (a == "--end-silence")
-      cfg.endSilenceMs = std::atoi(next().c_str());
+      cfg.endpointerOptions.endSilenceMs = std::atoi(next().c_str());
+    else if (a == "--pre-roll")
+      cfg.endpointerOptions.preRollMs = std::atoi(next().c_str());
     else if (a == "--floor") {
       const std::string how = next();
       if (how == "min")
-        cfg.noiseFloor = speech::NoiseFloor::kQuietest;
+        cfg.endpointerOptions.noiseFloor = speech::NoiseFloor::kQuietest;
       else if (how == "typical")
-        cfg.noiseFloor = speech::NoiseFloor::kTypical;
+        cfg.endpointerOptions.noiseFloor = speech::NoiseFloor::kTypical;
       else if (how == "typical-end")
-        cfg.noiseFloor = speech::NoiseFloor::kTypicalForEnd;
+        cfg.endpointerOptions.noiseFloor = speech::NoiseFloor::kTypicalForEnd;
       else {
         std::fprintf(stderr, "--floor takes min, typical or typical-end\n");
         return 2;
@@ -448,8 +447,9 @@ int main(int argc, char** argv) {
           "  [--confidence second|gap] [--gap-scale G] [--nbest DEPTH] [--attempts N]\n"
           "  [--arg -name=value]... [--voices ENGINE:NAME,...] [--dump DIR]\n"
           "  [--endpointer [--min-periodicity P]\n"
-          "  [--min-level DBFS] [--end-silence MS] [--floor min|typical|typical-end] [--line-after "
-          "MS]]\n");
+          "  [--min-level DBFS] [--end-silence MS] [--pre-roll MS] [--floor "
+          "min|typical|typical-end]\n"
+          "  [--line-after MS]]\n");
       return 2;
     }
   }
@@ -516,9 +516,9 @@ int main(int argc, char** argv) {
   }
   if (!cfg.dumpDir.empty()) return dumpCorpus(**rec, items, cfg);
   if (cfg.endpointer) {
-    return asrbench::runEndpointed(**rec, items, cfg.matrix,
-                                   {cfg.minPeriodicity, cfg.minLevelDbfs, cfg.endSilenceMs,
-                                    cfg.noiseFloor, cfg.lineAfterMs, cfg.threads, cfg.details});
+    return asrbench::runEndpointed(
+        **rec, items, cfg.matrix,
+        {cfg.endpointerOptions, cfg.lineAfterMs, cfg.threads, cfg.details});
   }
   std::vector<Outcome> out(items.size());
   std::atomic<size_t> nextItem{0};

@@ -62,12 +62,7 @@ Result runOne(asr::PocketsphinxRecognizer& rec, const Item& item, const Conditio
 
   const size_t after = static_cast<size_t>(std::max(0, bench.lineAfterMs)) * kRate / 1000;
   const auto stream = renderOrDie(item, condition, kBefore, after, &r.voiced);
-  speech::EndpointerOptions options;
-  options.minPeriodicity = bench.minPeriodicity;
-  options.minLevelDbfs = bench.minLevelDbfs;
-  options.endSilenceMs = bench.endSilenceMs;
-  options.noiseFloor = bench.noiseFloor;
-  speech::Endpointer ep(options);
+  speech::Endpointer ep(bench.endpointer);
   for (size_t at = 0; at < kBefore; at += kFrame) {
     ep.observe(std::span<const int16_t>(stream.data() + at, std::min(kFrame, kBefore - at)));
   }
@@ -155,14 +150,15 @@ int runEndpointed(asr::PocketsphinxRecognizer& rec, const std::vector<Item>& ite
   }
   for (auto& t : pool) t.join();
 
+  const speech::EndpointerOptions& ep = options.endpointer;
   std::printf(
-      "endpointer (minPeriodicity %.2f, minLevelDbfs %.0f, endSilenceMs %d, floor %s): 1.0 s "
-      "of line observed, the utterance and %d ms of line fed in 20 ms frames; the first cut "
-      "decoded (exact-length grammar)\n\n",
-      options.minPeriodicity, options.minLevelDbfs, options.endSilenceMs,
-      options.noiseFloor == speech::NoiseFloor::kQuietest  ? "min"
-      : options.noiseFloor == speech::NoiseFloor::kTypical ? "typical"
-                                                           : "typical-end",
+      "endpointer (minPeriodicity %.2f, minLevelDbfs %.0f, endSilenceMs %d, preRollMs %d, floor "
+      "%s): 1.0 s of line observed, the utterance and %d ms of line fed in 20 ms frames; the "
+      "first cut decoded (exact-length grammar)\n\n",
+      ep.minPeriodicity, ep.minLevelDbfs, ep.endSilenceMs, ep.preRollMs,
+      ep.noiseFloor == speech::NoiseFloor::kQuietest  ? "min"
+      : ep.noiseFloor == speech::NoiseFloor::kTypical ? "typical"
+                                                      : "typical-end",
       options.lineAfterMs);
   std::printf(
       "| condition | n | missed | noise only | cut early | late start | no end | max speech | "

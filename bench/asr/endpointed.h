@@ -20,12 +20,9 @@
 namespace callgate::asrbench {
 
 struct EndpointedOptions {
-  double minPeriodicity = 0.5;  // EndpointerOptions::minPeriodicity; 0: energy alone starts
-  double minLevelDbfs = -40;    // EndpointerOptions::minLevelDbfs (to measure another floor)
-  int endSilenceMs = 1000;      // EndpointerOptions::endSilenceMs (to measure another end)
-  // EndpointerOptions::noiseFloor (--floor min|typical|typical-end: the floor under
-  // the start and keep thresholds)
-  speech::NoiseFloor noiseFloor = speech::EndpointerOptions{}.noiseFloor;
+  // The endpointer's own options: the shipped defaults, changed by the flags that measure
+  // another gate, floor, level, end silence or pre-roll.
+  speech::EndpointerOptions endpointer;
   int lineAfterMs = 1500;  // line fed after the utterance
   int threads = 1;
   std::string details;  // TSV of every utterance, when not empty
