@@ -67,7 +67,11 @@ struct EndpointerOptions {
   // cut early 49 -> 14 of 288; docs/PERFORMANCE.md, 2026-12-06).
   int endSilenceMs = 1000;
   int maxSpeechMs = 12000;  // a longer utterance is cut here (ends with reason kMaxSpeech)
-  int preRollMs = 300;      // audio kept from before the detected start
+  // Audio kept from before the detected start. 500, not 300: a first digit's soft onset (or
+  // one under the noise) is voiced too late to start speech, and 300 ms did not reach back to
+  // it (asr_bench --endpointer: late start 22 -> 13 of 288, endpointed first pass 60.1 -> 62.2 %,
+  // clean and 20 dB 76.4 -> 78.2 %; 400 ms: 61.5 %, 800 ms: 62.2 %; docs/PERFORMANCE.md).
+  int preRollMs = 500;
   // Never call anything quieter than this speech. -45, not -40: a caller 20 dB under the
   // benchmark voices' level lost the quiet edges of words at -40, so pauses grew into an end and
   // starts came late (asr_bench --endpointer, clean -20 dB: cut early 10 -> 0, late start

@@ -83,7 +83,8 @@ Run feedAll(Endpointer& ep, const Audio& audio, size_t frame = 160) {
 
 int msOf(const Audio& a) { return static_cast<int>(a.size() * 1000 / kRate); }
 
-const int kEndSilence = EndpointerOptions{}.endSilenceMs;  // the shipped default
+const int kEndSilence = EndpointerOptions{}.endSilenceMs;  // the shipped defaults
+const int kPreRoll = EndpointerOptions{}.preRollMs;
 
 TEST(EndpointerTest, DigitalSilenceNeverStartsSpeech) {
   Endpointer ep;
@@ -104,7 +105,7 @@ TEST(EndpointerTest, QuietLineNoiseNeverStartsSpeech) {
 }
 
 TEST(EndpointerTest, ToneBurstStartsAfterStartMsAndEndsAfterEndSilence) {
-  Endpointer ep;  // defaults: start 100, end kEndSilence, pre-roll 300
+  Endpointer ep;  // defaults: start 100, end kEndSilence, pre-roll kPreRoll
   Audio audio;
   addNoise(audio, 1000, -60);
   addTone(audio, 1000, 440, -15);
@@ -116,11 +117,11 @@ TEST(EndpointerTest, ToneBurstStartsAfterStartMsAndEndsAfterEndSilence) {
   EXPECT_EQ(run.events[1].event, Event::kSpeechEnded);
   EXPECT_NEAR(run.events[1].atMs, 1000 + 1000 + kEndSilence, 30);
   ASSERT_EQ(run.utterances.size(), 1u);
-  // 300 ms pre-roll + 1 s tone + 200 ms of the trailing silence.
+  // Pre-roll + 1 s tone + 200 ms of the trailing silence.
   const Audio& u = run.utterances[0];
-  EXPECT_NEAR(msOf(u), 1500, 20);
+  EXPECT_NEAR(msOf(u), kPreRoll + 1200, 20);
   // The tone starts right after the pre-roll, to within one block.
-  const size_t toneAt = samplesOf(300);
+  const size_t toneAt = samplesOf(kPreRoll);
   EXPECT_LT(std::abs(u[toneAt - 90]), 1200);
   int loud = 0;
   for (size_t i = toneAt + 80; i < toneAt + 400; ++i) loud += std::abs(u[i]) > 2000;
@@ -146,7 +147,7 @@ TEST(EndpointerTest, SyllablesWithShortGapsAreOneUtterance) {
   const int spoken = 280 * 4 + 150 + 400 + 250 + 600 + 300;
   // Pre-roll reaches back before the soft onset; the tail keeps at most 200 ms of silence.
   EXPECT_GE(msOf(run.utterances[0]), spoken + 250);
-  EXPECT_LE(msOf(run.utterances[0]), spoken + 300 + 200 + 20);
+  EXPECT_LE(msOf(run.utterances[0]), spoken + kPreRoll + 200 + 20);
 }
 
 TEST(EndpointerTest, LongGapEndsTheUtteranceAndTheNextOneFollows) {
@@ -154,7 +155,9 @@ TEST(EndpointerTest, LongGapEndsTheUtteranceAndTheNextOneFollows) {
   Audio audio;
   addNoise(audio, 500, -55);
   addSyllable(audio, 300, -12);
-  addNoise(audio, 1200, -55, -55, 5);
+  // Long enough for the end and a whole pre-roll before the next (the pre-roll holds only
+  // audio heard after the previous utterance was taken).
+  addNoise(audio, kEndSilence + kPreRoll + 200, -55, -55, 5);
   addSyllable(audio, 300, -12);
   addSyllable(audio, 300, -12);
   addNoise(audio, 1200, -55, -55, 6);
@@ -167,13 +170,13 @@ TEST(EndpointerTest, LongGapEndsTheUtteranceAndTheNextOneFollows) {
   EXPECT_NEAR(run.events[1].atMs, 500 + 300 + kEndSilence, 80);  // the syllable's fade-out counts
   ASSERT_EQ(run.utterances.size(), 2u);
   EXPECT_LT(msOf(run.utterances[0]), msOf(run.utterances[1]));
-  EXPECT_NEAR(msOf(run.utterances[1]), 300 + 600 + 200, 120);
+  EXPECT_NEAR(msOf(run.utterances[1]), kPreRoll + 600 + 200, 120);
 }
 
 TEST(EndpointerTest, SpeakingStateFollowsTheEvents) {
   Endpointer ep;
   Audio before, speech, after;
-  addNoise(before, 500, -60);
+  addNoise(before, 1000, -60);
   addTone(speech, 300, 300, -20);
   addSilence(after, kEndSilence + 100);
   feedAll(ep, before);
@@ -185,7 +188,7 @@ TEST(EndpointerTest, SpeakingStateFollowsTheEvents) {
   EXPECT_EQ(ep.feed(after), Event::kSpeechEnded);
   EXPECT_FALSE(ep.speaking());
   EXPECT_EQ(ep.feed(speech), Event::kNone);  // ignored until the utterance is taken
-  EXPECT_NEAR(msOf(ep.takeUtterance()), 300 + 300 + 200, 20);
+  EXPECT_NEAR(msOf(ep.takeUtterance()), kPreRoll + 300 + 200, 20);
 }
 
 TEST(EndpointerTest, CutsAtMaxSpeech) {
@@ -204,7 +207,7 @@ TEST(EndpointerTest, CutsAtMaxSpeech) {
   EXPECT_EQ(run.events[1].event, Event::kMaxSpeech);
   EXPECT_NEAR(run.events[1].atMs - run.events[0].atMs, 3000 - 100, 120);
   ASSERT_FALSE(run.utterances.empty());
-  EXPECT_LE(msOf(run.utterances[0]), 300 + 3000 + 20);
+  EXPECT_LE(msOf(run.utterances[0]), kPreRoll + 3000 + 20);
   EXPECT_GE(msOf(run.utterances[0]), 3000);
 }
 
@@ -326,7 +329,7 @@ TEST(EndpointerTest, WithoutThePeriodicityGateALoudBurstOfNoiseStartsSpeechAgain
   EXPECT_EQ(run.events[0].event, Event::kSpeechStarted);
   EXPECT_NEAR(run.events[0].atMs, 1100, 30);  // startMs into the burst
   EXPECT_EQ(run.events[1].event, Event::kSpeechEnded);
-  EXPECT_NEAR(msOf(run.utterances[0]), 300 + 400 + 200, 30);  // pre-roll, burst, trailing
+  EXPECT_NEAR(msOf(run.utterances[0]), kPreRoll + 400 + 200, 30);  // pre-roll, burst, trailing
 }
 
 TEST(EndpointerTest, AHissBeforeTheVowelStartsWithTheVowelAndIsKept) {
@@ -344,10 +347,11 @@ TEST(EndpointerTest, AHissBeforeTheVowelStartsWithTheVowelAndIsKept) {
   EXPECT_LT(run.events[0].atMs, 1150 + 150);
   EXPECT_EQ(run.events[1].event, Event::kSpeechEnded);
   ASSERT_EQ(run.utterances.size(), 1u);
-  // The utterance holds the hiss: loud samples from its start, after the 300 ms pre-roll.
+  // The utterance holds the hiss: loud samples from its start, after the pre-roll.
   const Audio& u = run.utterances[0];
   int loud = 0;
-  for (size_t i = samplesOf(300) + 40; i < samplesOf(300 + 140); ++i) loud += std::abs(u[i]) > 500;
+  for (size_t i = samplesOf(kPreRoll) + 40; i < samplesOf(kPreRoll + 140); ++i)
+    loud += std::abs(u[i]) > 500;
   EXPECT_GT(loud, 500);
 }
 

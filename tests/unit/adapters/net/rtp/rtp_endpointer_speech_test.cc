@@ -83,7 +83,8 @@ TEST(EndpointerSpeechTest, OneTwoThreeFourIsOneUtteranceWithAllOfTheSpeech) {
     // The utterance holds the whole spoken part: pre-roll before, at most 200 ms of silence after.
     const size_t len = out.utterances[0].size();
     EXPECT_GE(len + kRate / 2, speechSamples) << "stretch " << stretch;
-    EXPECT_LE(len, speechSamples + kRate * 3 / 10 + kRate / 5 + 160) << "stretch " << stretch;
+    const size_t preRoll = kRate * static_cast<size_t>(EndpointerOptions{}.preRollMs) / 1000;
+    EXPECT_LE(len, speechSamples + preRoll + kRate / 5 + 160) << "stretch " << stretch;
   }
 }
 
