@@ -173,10 +173,6 @@ std::atomic<int> keyAskItems[2] = {0, 0};
 // Items whose dialog went on group by group, and of those the ones that ended with the right id.
 std::atomic<int> partItems[2] = {0, 0};
 std::atomic<int> partItemsRight[2] = {0, 0};
-// The same for Confirm Auto, by condition (index into the matrix).
-constexpr size_t kMaxConditions = 64;
-std::atomic<int> partsByCondition[kMaxConditions] = {};
-std::atomic<int> partsRightByCondition[kMaxConditions] = {};
 
 DialogEnd dialog(asr::PocketsphinxRecognizer& rec, const Item& item, const Config& cfg, bool always,
                  Cache& cache, Outcome* first) {
@@ -254,10 +250,6 @@ DialogEnd dialog(asr::PocketsphinxRecognizer& rec, const Item& item, const Confi
   keyAskItems[always ? 1 : 0] += end.keyAsks > 0;
   partItems[always ? 1 : 0] += end.parts;
   partItemsRight[always ? 1 : 0] += end.parts && end.digits == item.digits;
-  if (!always && item.condition < kMaxConditions) {
-    partsByCondition[item.condition] += end.parts;
-    partsRightByCondition[item.condition] += end.parts && end.digits == item.digits;
-  }
   return end;
 }
 
@@ -283,6 +275,7 @@ Outcome run(asr::PocketsphinxRecognizer& rec, const Item& item, const Config& cf
   o.finalRight = autoEnd.digits == item.digits;
   o.acceptedWrong = autoEnd.digits && *autoEnd.digits != item.digits;
   o.gaveUp = !autoEnd.digits;
+  o.parts = autoEnd.parts;
   o.answers[0] = autoEnd.answers;
   o.misheard[0] = autoEnd.misheard;
   const DialogEnd alwaysEnd = dialog(rec, item, cfg, true, cache, &o);
@@ -550,11 +543,15 @@ int main(int argc, char** argv) {
         "(%d)\n",
         partItems[0].load(), partItemsRight[0].load(), partItems[1].load(),
         partItemsRight[1].load());
+    std::vector<int> parts(cfg.matrix.size()), partsRight(cfg.matrix.size());
+    for (size_t i = 0; i < items.size(); ++i) {
+      parts[items[i].condition] += out[i].parts;
+      partsRight[items[i].condition] += out[i].parts && out[i].finalRight;
+    }
     std::printf("  by condition (Auto), turns in parts (ended right):");
-    for (size_t c = 0; c < cfg.matrix.size() && c < kMaxConditions; ++c) {
-      if (partsByCondition[c] == 0) continue;
-      std::printf("\n    %-36s %3d (%d)", cfg.matrix[c].name().c_str(), partsByCondition[c].load(),
-                  partsRightByCondition[c].load());
+    for (size_t c = 0; c < cfg.matrix.size(); ++c) {
+      if (parts[c] == 0) continue;
+      std::printf("\n    %-36s %3d (%d)", cfg.matrix[c].name().c_str(), parts[c], partsRight[c]);
     }
     std::printf("\n");
   }

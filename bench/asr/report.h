@@ -26,6 +26,7 @@ struct Outcome {
   bool finalRight = false, acceptedWrong = false, gaveUp = false;
   bool alwaysRight = false, alwaysWrong = false;
   int attempts = 0;
+  bool parts = false;        // the Auto dialog went on group by group (SpeechTurn's parts)
   int rightAlternative = 0;  // 1-based rank of the truth among the alternatives, 0: not there
   int alternatives = 0;
   int answers[2] = {0, 0}, misheard[2] = {0, 0};  // yes/no answers of the Auto / Always dialog

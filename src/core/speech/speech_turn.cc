@@ -4,6 +4,7 @@
 #include <string_view>
 #include <utility>
 
+#include "common/text.h"
 #include "core/spoken_digits.h"
 
 namespace callgate::speech {
@@ -18,17 +19,9 @@ constexpr std::string_view kYesNoKeys = "If so, press 1 or say yes. If not, pres
 
 bool isSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
 
-std::string lowerCase(std::string_view text) {
-  std::string out(text);
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return out;
-}
-
 // Whether a prompt already tells the caller about the keys (then the re-prompt needs no hint).
 bool mentionsKeys(const flow::PlayPrompt& prompt) {
-  const std::string text = lowerCase(prompt.text);
+  const std::string text = toLowerAscii(prompt.text);
   for (std::string_view word : {"keypad", "press", "enter", "type", "key in", "dial"}) {
     if (text.find(word) != std::string::npos) return true;
   }
