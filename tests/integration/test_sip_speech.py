@@ -50,6 +50,7 @@ GREETING_WAIT = 25      # dial to the end of the greeting (flite synthesis + ~5 
 DECISION_WAIT = 25      # audio switched in to a speech decision (prompt, speech, endpoint, decode)
 STEP_WAIT = 20          # a key entry or decision to the flow's next step in the log
 TRANSFER_WAIT = 30      # last PIN key to the agent answering (signed-in and link prompts first)
+GROUP_PAUSE = 1.5       # s, between the two groups of a user id read off a card
 DIGIT_WORDS = re.compile(r"\b(zero|oh|one|two|three|four|five|six|seven|eight|nine)[\s,]+"
                          r"(zero|oh|one|two|three|four|five|six|seven|eight|nine)\b", re.I)
 
@@ -110,6 +111,14 @@ class SipSpeechTest(SipTestCase):
             os.path.join(cls.audio_dir, "ada-last-four.wav"), ADA_USER_ID[4:], lead=1.0, tail=60.0)
         cls.ada_barges_in = speech_audio.spoken_digits_wav(
             os.path.join(cls.audio_dir, "ada-barge-in.wav"), ADA_USER_ID, lead=0.2, tail=60.0)
+        # Read off a card: the first four digits, a 1.5 s pause (longer than end_silence_ms,
+        # 1 s), the last four.
+        first = speech_audio.spoken_digits_wav(os.path.join(cls.audio_dir, "first-four.wav"),
+                                               ADA_USER_ID[:4], lead=0, tail=0)
+        last = speech_audio.spoken_digits_wav(os.path.join(cls.audio_dir, "last-four.wav"),
+                                              ADA_USER_ID[4:], lead=0, tail=0)
+        cls.ada_pauses_between_groups = speech_audio.concat(
+            os.path.join(cls.audio_dir, "ada-pauses.wav"), [1.0, first, GROUP_PAUSE, last, 60.0])
         cls.prompt_seconds = speech_audio.prompt_seconds(user_id_prompt(VOICE_LOGIN),
                                                          cls.audio_dir)
         # A steady room noise (pink) around -38 dBFS: louder than the endpointer's -45 dBFS
@@ -320,6 +329,21 @@ class SipSpeechTest(SipTestCase):
         time.sleep(0.5)
         self.key_pin_and_expect_signed_in(caller)
         caller.hangup()
+
+    def test_g_a_pause_between_groups_does_not_cut_the_entry(self):
+        caller = self.start()
+        prompt = self.user_id_prompt_started()
+        self.sleep_until(prompt["time"] + self.prompt_seconds + 0.5)
+        self.assertTrue(caller.switch_audio_source(self.ada_pauses_between_groups).get("ok"))
+        # Four digits cannot be an 8-digit id, so the pause after them is not taken for the end:
+        # one utterance, the whole id (the PIN check passes only for 12345678).
+        self.expect_id_by_speech(caller)
+        starts = self.callgate.log_events("sip_speech_start", contact=self.contact)
+        self.assertEqual(len(starts), 1, f"the entry was cut in the pause: {starts}")
+        time.sleep(0.5)
+        self.key_pin_and_expect_signed_in(caller)
+        caller.hangup()
+        self.assert_no_secrets_logged()
 
     def test_d_silent_caller_keys_the_user_id_instead(self):
         caller = self.start()   # the caller's audio stays silence

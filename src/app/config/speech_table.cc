@@ -15,6 +15,7 @@ Status readSpeechTable(TableReader& t, asr::SpeechOptions& out) {
   t.fraction("yes_from", out.turn.yesFrom);
   t.integer("max_attempts", out.turn.maxAttempts, 1, 5);
   t.integer("end_silence_ms", out.endpointer.endSilenceMs, 200, 5000);
+  t.integer("incomplete_silence_ms", out.endpointer.incompleteSilenceMs, 200, 10000);
   t.integer("max_pause_ms", out.recognizer.maxPauseMs, 0, 1000);
   t.integer("gaussians", out.recognizer.gaussians, 1, 128);
   // The file speaks seconds, the endpointer milliseconds.

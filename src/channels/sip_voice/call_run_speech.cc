@@ -58,6 +58,7 @@ void CallRun::listen(const speech::Listen& l) {
     return;
   }
   endpointer_.reset();
+  endpointer_.expectSpeech(l.minSpeechMs);
   listening_ = true;
   openTap();
   prompting_ = true;

@@ -35,6 +35,8 @@ Endpointer::Endpointer(EndpointerOptions options)
     : options_(options),
       startSamples_(samplesFor(options.startMs, 10)),
       endSilenceSamples_(samplesFor(options.endSilenceMs, 10)),
+      incompleteSilenceSamples_(
+          std::max(samplesFor(options.incompleteSilenceMs, 10), endSilenceSamples_)),
       maxSpeechSamples_(std::max(samplesFor(options.maxSpeechMs, 10), startSamples_)),
       preRollSamples_(samplesFor(options.preRollMs, 0)),
       maxCandidateSamples_(startSamples_ + kCandidateSlackMs * kSampleRate / 1000),
@@ -132,7 +134,8 @@ Endpointer::Event Endpointer::endOfBlock() {
         std::max(options_.minLevelDbfs, keepFloor() + options_.marginDb - kHysteresisDb);
     speechMinDb_ = std::min(speechMinDb_, level);
     silenceRun_ = level > keepThreshold ? 0 : silenceRun_ + kBlock;
-    if (silenceRun_ >= endSilenceSamples_) {
+    const bool complete = speechSamples_ - silenceRun_ >= expectedSamples_;
+    if (silenceRun_ >= (complete ? endSilenceSamples_ : incompleteSilenceSamples_)) {
       finish(silenceRun_);
       return Event::kSpeechEnded;
     }
@@ -246,6 +249,9 @@ void Endpointer::reset() {
   utterance_.clear();
   speechSamples_ = 0;
   silenceRun_ = 0;
+  expectedSamples_ = 0;
 }
+
+void Endpointer::expectSpeech(int ms) { expectedSamples_ = samplesFor(ms, 0); }
 
 }  // namespace callgate::speech

@@ -24,7 +24,8 @@
 //   speech; the utterance then begins preRollMs before the first of those voiced blocks (kept in
 //   a ring buffer). Loud audio without a voice's periodicity (hiss, a fan, a burst of line
 //   noise) never starts speech, so it does not barge in on a prompt; it becomes the floor.
-// - endSilenceMs of unvoiced blocks end it (kSpeechEnded); maxSpeechMs after its start it is
+// - endSilenceMs of unvoiced blocks end it (kSpeechEnded), or incompleteSilenceMs while it holds
+//   less speech than expectSpeech() said a whole answer needs; maxSpeechMs after its start it is
 //   cut (kMaxSpeech). The utterance keeps at most 200 ms of the trailing silence.
 // After an end, further audio is ignored until takeUtterance() or reset().
 //
@@ -66,6 +67,14 @@ struct EndpointerOptions {
   // edges lengthening the pause (asr_bench --endpointer: endpointed first pass 34.4 -> 39.6 %,
   // cut early 49 -> 14 of 288; docs/PERFORMANCE.md, 2026-12-06).
   int endSilenceMs = 1000;
+  // The end of an utterance still too short to be complete (expectSpeech()): this much silence,
+  // not endSilenceMs, ends it. A caller reading a long number off a card pauses between groups
+  // for longer than a second; an IVR that ends the entry there reads back half of it (VoiceXML's
+  // incompletetimeout against its completetimeout). asr_bench --endpointer --pause-scale 2
+  // (pauses 0.6-1.2 s between digits, 1.0-1.5 s between groups), 150 ms per digit expected:
+  // endpointed first pass 23.3 -> 36.8 % of 288, grouped 1.0 -> 38.5 %; at the corpus's own
+  // pauses 62.2 -> 62.5 %, cut early 10 -> 6; no utterance lost (docs/PERFORMANCE.md).
+  int incompleteSilenceMs = 2000;
   int maxSpeechMs = 12000;  // a longer utterance is cut here (ends with reason kMaxSpeech)
   // Audio kept from before the detected start. 500, not 300: a first digit's soft onset (or
   // one under the noise) is voiced too late to start speech, and 300 ms did not reach back to
@@ -97,8 +106,8 @@ class Endpointer {
  public:
   enum class Event { kNone, kSpeechStarted, kSpeechEnded, kMaxSpeech };
 
-  // Options out of range are clamped (times to >= 10 ms, maxSpeechMs to >= startMs,
-  // minPeriodicity to [0, 1]).
+  // Options out of range are clamped (times to >= 10 ms, incompleteSilenceMs to >= endSilenceMs,
+  // maxSpeechMs to >= startMs, minPeriodicity to [0, 1]).
   explicit Endpointer(EndpointerOptions options = {});
 
   // Consumes `frame`; returns what happened in it. A frame long enough to hold both a start and
@@ -108,7 +117,11 @@ class Endpointer {
   // After kSpeechEnded/kMaxSpeech: pre-roll + speech + at most ~200 ms of the trailing silence,
   // and the endpointer waits for the next utterance. Before an end: empty, nothing changes.
   std::vector<int16_t> takeUtterance();
-  void reset();  // back to waiting, buffers cleared, noise floor kept
+  void reset();  // back to waiting, buffers cleared, noise floor kept, no expectation
+  // The next utterance is incomplete until it holds `ms` of speech (from its start to its last
+  // voiced block): until then only incompleteSilenceMs of silence ends it. For that utterance
+  // only: takeUtterance() and reset() clear it. 0 (the default): endSilenceMs ends every one.
+  void expectSpeech(int ms);
   // Audio outside an input (nobody is listening for speech): only the noise floor learns from
   // it. Call it only while not speaking (between utterances); it changes nothing else.
   void observe(std::span<const int16_t> frame);
@@ -144,6 +157,7 @@ class Endpointer {
   EndpointerOptions options_;
   size_t startSamples_;
   size_t endSilenceSamples_;
+  size_t incompleteSilenceSamples_;
   size_t maxSpeechSamples_;
   size_t preRollSamples_;
   size_t maxCandidateSamples_;
@@ -175,6 +189,7 @@ class Endpointer {
   std::vector<int16_t> utterance_;  // capacity reserved at construction
   size_t speechSamples_ = 0;        // since speech began (not counting the pre-roll)
   size_t silenceRun_ = 0;           // trailing unvoiced samples
+  size_t expectedSamples_ = 0;      // expectSpeech()
 };
 
 }  // namespace callgate::speech

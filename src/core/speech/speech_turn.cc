@@ -290,6 +290,8 @@ Listen SpeechTurn::listen(flow::PlayPrompt prompt, Grammar grammar, bool confirm
     out.partOffset = partOffset();
     out.partLength = partLength();
   }
+  if (!confirming && out.grammar.isDigitSlot())
+    out.minSpeechMs = out.grammar.minDigits * kShortestMsPerDigit;
   return out;
 }
 

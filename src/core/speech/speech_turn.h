@@ -71,6 +71,11 @@ namespace callgate::speech {
 // Alternative readings of one utterance offered after a "no" before the caller is asked again.
 inline constexpr int kMaxOfferedAlternatives = 2;
 
+// The least time one spoken digit of an entry takes, its share of the pauses included: the
+// benchmark's fastest voices say digits in a row at 190-210 ms each, people at 250 and more.
+// An utterance shorter than this per expected digit cannot hold the whole entry (Listen).
+inline constexpr int kShortestMsPerDigit = 150;
+
 struct SpeechTurnOptions {
   // Confidence below this gets a confirmation turn; 1 (the default): every spoken entry is read
   // back, so a misheard id is never taken without the caller's yes.
@@ -94,6 +99,10 @@ struct Listen {
   // partLength) of the entry; partLength 0: the whole entry.
   int partOffset = 0;
   int partLength = 0;
+  // The shortest an utterance holding the whole answer can be (kShortestMsPerDigit per digit
+  // the grammar needs; 0 for a read-back): the channel's endpointer waits longer for the rest of
+  // a shorter one, so a caller pausing between groups is not cut off (Endpointer::expectSpeech).
+  int minSpeechMs = 0;
 };
 
 struct Finished {

@@ -18,6 +18,8 @@ TEST(SpeechConfigTest, OnWithTheDebianModelByDefault) {
   EXPECT_DOUBLE_EQ(c.speech.turn.yesFrom, 0.6);
   EXPECT_EQ(c.speech.recognizer.maxPauseMs, 100);
   EXPECT_EQ(c.speech.recognizer.gaussians, 16);
+  EXPECT_EQ(c.speech.endpointer.endSilenceMs, 1000);
+  EXPECT_EQ(c.speech.endpointer.incompleteSilenceMs, 2000);
 }
 
 TEST(SpeechConfigTest, ReadsEveryKey) {
@@ -32,6 +34,7 @@ confirm_below = 1
 yes_from = 0.8
 max_attempts = 2
 end_silence_ms = 600
+incomplete_silence_ms = 2500
 max_pause_ms = 0
 gaussians = 4
 max_speech_seconds = 8
@@ -49,6 +52,7 @@ max_speech_seconds = 8
   EXPECT_DOUBLE_EQ(c.speech.turn.yesFrom, 0.8);
   EXPECT_EQ(c.speech.turn.maxAttempts, 2);
   EXPECT_EQ(c.speech.endpointer.endSilenceMs, 600);
+  EXPECT_EQ(c.speech.endpointer.incompleteSilenceMs, 2500);
   EXPECT_EQ(c.speech.endpointer.maxSpeechMs, 8000);
 }
 
@@ -60,6 +64,7 @@ TEST(SpeechConfigTest, RejectsBadValuesNamingTheKey) {
       {"[speech]\nmax_attempts = 0\n", "speech.max_attempts"},
       {"[speech]\ndecoders = 0\n", "speech.decoders"},
       {"[speech]\nend_silence_ms = 50\n", "speech.end_silence_ms"},
+      {"[speech]\nincomplete_silence_ms = 20000\n", "speech.incomplete_silence_ms"},
       {"[speech]\nmax_pause_ms = -1\n", "speech.max_pause_ms"},
       {"[speech]\ngaussians = 0\n", "speech.gaussians"},
       {"[speech]\ngaussians = 129\n", "speech.gaussians"},

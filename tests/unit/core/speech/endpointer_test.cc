@@ -550,6 +550,75 @@ TEST(EndpointerTest, ResetDropsTheUtteranceButKeepsTheNoiseFloor) {
   EXPECT_TRUE(ep.takeUtterance().empty());
 }
 
+// A caller reading a number in groups: two syllables, a pause longer than the end silence but
+// shorter than the incomplete one, three syllables, then quiet.
+const int kIncompleteSilence = EndpointerOptions{}.incompleteSilenceMs;
+const int kGroupPause = (kEndSilence + kIncompleteSilence) / 2;
+Audio twoGroups() {
+  Audio audio;
+  addNoise(audio, 600, -55);
+  addSyllable(audio, 280, -12);
+  addNoise(audio, 150, -55, -55, 1);
+  addSyllable(audio, 280, -12);
+  addNoise(audio, kGroupPause, -55, -55, 2);
+  for (int i = 0; i < 3; ++i) {
+    addSyllable(audio, 280, -12);
+    addNoise(audio, 150, -55, -55, static_cast<uint32_t>(3 + i));
+  }
+  addNoise(audio, kIncompleteSilence + 500, -55, -55, 9);
+  return audio;
+}
+
+TEST(EndpointerTest, APauseEndsAnUtteranceWhenNothingIsExpected) {
+  ASSERT_GT(kIncompleteSilence, kEndSilence + 200);  // the shipped defaults leave room to test
+  Endpointer ep;
+  const auto run = feedAll(ep, twoGroups());
+  EXPECT_EQ(run.utterances.size(), 2u);  // cut in the pause
+}
+
+TEST(EndpointerTest, AnUtteranceShorterThanExpectedWaitsForTheRestPastAPause) {
+  Endpointer ep;
+  ep.expectSpeech(1500);  // the first group (~710 ms) cannot be the whole answer
+  const auto run = feedAll(ep, twoGroups());
+  ASSERT_EQ(run.events.size(), 2u);
+  EXPECT_EQ(run.events[0].event, Event::kSpeechStarted);
+  EXPECT_EQ(run.events[1].event, Event::kSpeechEnded);
+  ASSERT_EQ(run.utterances.size(), 1u);
+  // Both groups: 5 syllables, the pauses between them, the last one's gap and 200 ms of tail.
+  const int spoken = 5 * 280 + 150 + kGroupPause + 3 * 150;
+  EXPECT_GE(msOf(run.utterances[0]), spoken);
+  EXPECT_LE(msOf(run.utterances[0]), spoken + kPreRoll + 200 + 20);
+  // Complete by then: the ordinary end silence ends it, not the incomplete one.
+  const int lastSyllableEnds = 600 + 280 + 150 + 280 + kGroupPause + 3 * 280 + 2 * 150;
+  EXPECT_NEAR(run.events[1].atMs, lastSyllableEnds + kEndSilence, 100);
+}
+
+TEST(EndpointerTest, AnIncompleteUtteranceStillEndsAfterTheIncompleteSilence) {
+  Endpointer ep;
+  ep.expectSpeech(3000);
+  Audio audio;
+  addNoise(audio, 600, -55);
+  addSyllable(audio, 300, -12);
+  addNoise(audio, kIncompleteSilence + 1000, -55, -55, 4);
+  const auto run = feedAll(ep, audio);
+  ASSERT_EQ(run.events.size(), 2u);
+  EXPECT_EQ(run.events[1].event, Event::kSpeechEnded);
+  EXPECT_NEAR(run.events[1].atMs, 600 + 300 + kIncompleteSilence, 100);
+}
+
+TEST(EndpointerTest, TheExpectationHoldsForOneUtteranceOnly) {
+  Endpointer ep;
+  ep.expectSpeech(1500);
+  Audio audio = twoGroups();
+  const auto first = feedAll(ep, audio);
+  ASSERT_EQ(first.utterances.size(), 1u);
+  // takeUtterance() dropped it: the same two groups again are cut in the pause.
+  EXPECT_EQ(feedAll(ep, audio).utterances.size(), 2u);
+  ep.expectSpeech(1500);
+  ep.reset();  // so does reset()
+  EXPECT_EQ(feedAll(ep, audio).utterances.size(), 2u);
+}
+
 TEST(EndpointerTest, OutOfRangeOptionsAreClamped) {
   EndpointerOptions options;
   options.startMs = -5;
@@ -564,6 +633,19 @@ TEST(EndpointerTest, OutOfRangeOptionsAreClamped) {
   const auto run = feedAll(ep, audio);
   ASSERT_FALSE(run.events.empty());
   EXPECT_EQ(run.events[0].event, Event::kMaxSpeech);  // 10 ms maximum: cut at once
+
+  // An incomplete silence shorter than the end silence is the end silence.
+  EndpointerOptions shorter;
+  shorter.incompleteSilenceMs = 10;
+  Endpointer waits(shorter);
+  waits.expectSpeech(3000);
+  Audio syllable;
+  addNoise(syllable, 600, -55);
+  addSyllable(syllable, 300, -12);
+  addNoise(syllable, kEndSilence + 500, -55, -55, 4);
+  const auto ended = feedAll(waits, syllable);
+  ASSERT_EQ(ended.events.size(), 2u);
+  EXPECT_NEAR(ended.events[1].atMs, 600 + 300 + kEndSilence, 100);
 }
 
 }  // namespace

@@ -50,6 +50,8 @@ void expectEntryPrompt(const TurnStep& step, const std::string& text, int lo, in
   EXPECT_FALSE(listen.confirming);
   EXPECT_EQ(listen.grammar.name, digitGrammar(lo, hi).name);
   EXPECT_EQ(listen.grammar.jsgf, digitGrammar(lo, hi).jsgf);
+  // An utterance too short for `lo` digits is waited past a pause for the rest.
+  EXPECT_EQ(listen.minSpeechMs, lo * kShortestMsPerDigit);
 }
 
 void expectReadBack(const TurnStep& step, const std::string& spaced) {
@@ -58,6 +60,7 @@ void expectReadBack(const TurnStep& step, const std::string& spaced) {
                                     ". If that is right, press 1 or say yes. If not, press 2 or "
                                     "say no.");
   EXPECT_FALSE(listen.prompt.ssml);
+  EXPECT_EQ(listen.minSpeechMs, 0);  // "yes" is complete
   EXPECT_TRUE(listen.prompt.promptId.empty());
   EXPECT_TRUE(listen.confirming);
   EXPECT_EQ(listen.grammar.name, yesNoGrammar().name);
@@ -564,6 +567,7 @@ void expectPart(const TurnStep& step, const std::string& text, bool confirming, 
   EXPECT_EQ(listen.partLength, length);
   EXPECT_EQ(listen.grammar.name,
             confirming ? yesNoGrammar().name : digitGrammar(length, length).name);
+  EXPECT_EQ(listen.minSpeechMs, confirming ? 0 : length * kShortestMsPerDigit);
 }
 
 std::string partReadBack(const std::string& spaced) {
