@@ -56,10 +56,9 @@ struct Config {
   bool formant = false;  // espeak-ng's formant voice, apart (clean continuous only)
   bool firstOnly = false;
   bool endpointer = false;  // --endpointer: decode the endpointer's cut (endpointed.h)
-  speech::EndpointerOptions endpointerOptions;  // --min-periodicity, --min-level, ...
-  int lineAfterMs = 1500;                       // line fed after the utterance (endpointed.h)
-  std::string only;                             // run only the voices whose name contains this
-  std::string conditions;                       // run only the conditions whose name contains this
+  asrbench::EndpointedOptions endpointed;  // --min-periodicity, --min-level, --line-after, ...
+  std::string only;                        // run only the voices whose name contains this
+  std::string conditions;                  // run only the conditions whose name contains this
   std::string details;
   std::string answersFile;  // --answers: every yes/no decode, for calibrating yesFrom
   std::string dumpDir;      // --dump: write the corpus as pocketsphinx hears it, decode nothing
@@ -331,27 +330,33 @@ int main(int argc, char** argv) {
     else if (a == "--endpointer")
       cfg.endpointer = true;
     else if (a == "--min-periodicity")
-      cfg.endpointerOptions.minPeriodicity = std::atof(next().c_str());
+      cfg.endpointed.endpointer.minPeriodicity = std::atof(next().c_str());
     else if (a == "--min-level")
-      cfg.endpointerOptions.minLevelDbfs = std::atof(next().c_str());
+      cfg.endpointed.endpointer.minLevelDbfs = std::atof(next().c_str());
     else if (a == "--end-silence")
-      cfg.endpointerOptions.endSilenceMs = std::atoi(next().c_str());
+      cfg.endpointed.endpointer.endSilenceMs = std::atoi(next().c_str());
     else if (a == "--pre-roll")
-      cfg.endpointerOptions.preRollMs = std::atoi(next().c_str());
+      cfg.endpointed.endpointer.preRollMs = std::atoi(next().c_str());
     else if (a == "--floor") {
       const std::string how = next();
       if (how == "min")
-        cfg.endpointerOptions.noiseFloor = speech::NoiseFloor::kQuietest;
+        cfg.endpointed.endpointer.noiseFloor = speech::NoiseFloor::kQuietest;
       else if (how == "typical")
-        cfg.endpointerOptions.noiseFloor = speech::NoiseFloor::kTypical;
+        cfg.endpointed.endpointer.noiseFloor = speech::NoiseFloor::kTypical;
       else if (how == "typical-end")
-        cfg.endpointerOptions.noiseFloor = speech::NoiseFloor::kTypicalForEnd;
+        cfg.endpointed.endpointer.noiseFloor = speech::NoiseFloor::kTypicalForEnd;
       else {
         std::fprintf(stderr, "--floor takes min, typical or typical-end\n");
         return 2;
       }
     } else if (a == "--line-after")
-      cfg.lineAfterMs = std::atoi(next().c_str());
+      cfg.endpointed.lineAfterMs = std::atoi(next().c_str());
+    else if (a == "--incomplete-silence")
+      cfg.endpointed.endpointer.incompleteSilenceMs = std::atoi(next().c_str());
+    else if (a == "--ms-per-digit")
+      cfg.endpointed.msPerDigit = std::atoi(next().c_str());
+    else if (a == "--pause-scale")
+      cfg.endpointed.pauseScale = std::atof(next().c_str());
     else if (a == "--only")
       cfg.only = next();
     else if (a == "--conditions")
@@ -442,7 +447,8 @@ int main(int argc, char** argv) {
           "  [--endpointer [--min-periodicity P]\n"
           "  [--min-level DBFS] [--end-silence MS] [--pre-roll MS] [--floor "
           "min|typical|typical-end]\n"
-          "  [--line-after MS]]\n");
+          "  [--line-after MS] [--incomplete-silence MS] [--ms-per-digit MS]\n"
+          "  [--pause-scale X]]\n");
       return 2;
     }
   }
@@ -509,9 +515,9 @@ int main(int argc, char** argv) {
   }
   if (!cfg.dumpDir.empty()) return dumpCorpus(**rec, items, cfg);
   if (cfg.endpointer) {
-    return asrbench::runEndpointed(
-        **rec, items, cfg.matrix,
-        {cfg.endpointerOptions, cfg.lineAfterMs, cfg.threads, cfg.details});
+    cfg.endpointed.threads = cfg.threads;
+    cfg.endpointed.details = cfg.details;
+    return asrbench::runEndpointed(**rec, items, cfg.matrix, cfg.endpointed);
   }
   std::vector<Outcome> out(items.size());
   std::atomic<size_t> nextItem{0};

@@ -261,7 +261,7 @@ std::optional<std::vector<int16_t>> renderInLine(const Voice& voice,
                                                  const std::vector<std::string>& chunks, Way way,
                                                  double rate, const Condition& condition,
                                                  uint64_t seed, size_t before, size_t after,
-                                                 VoicedSpan* voiced) {
+                                                 VoicedSpan* voiced, double pauseScale) {
   std::mt19937_64 rng(seed);
   std::vector<int16_t> speech;
   if (chunks.size() == 1) {
@@ -269,16 +269,19 @@ std::optional<std::vector<int16_t>> renderInLine(const Voice& voice,
     if (!audio) return std::nullopt;
     speech = std::move(*audio);
   } else {
-    // Digit by digit: 300-600 ms between digits; groups: 500-750 ms between groups (below the
-    // endpointer's 800 ms end of speech; with the words' quiet edges a call's endpointer still
-    // ends some utterances in such a pause: --endpointer measures it).
+    // Digit by digit: 300-600 ms between digits; groups: 500-750 ms between groups, times
+    // pauseScale (at 1, below the endpointer's end of speech; with the words' quiet edges a
+    // call's endpointer still ends some utterances in such a pause: --endpointer measures it).
     const size_t lo = way == Way::kDigits ? 2400 : 4000;
     const size_t hi = way == Way::kDigits ? 4800 : 6000;
     speech.assign(1200, 0);  // 150 ms lead
     for (size_t c = 0; c < chunks.size(); ++c) {
       auto audio = synthesize8k(voice, chunks[c], rate);
       if (!audio) return std::nullopt;
-      if (c > 0) speech.resize(speech.size() + lo + rng() % (hi - lo + 1), 0);
+      if (c > 0) {
+        const auto pause = static_cast<double>(lo + rng() % (hi - lo + 1)) * pauseScale;
+        speech.resize(speech.size() + static_cast<size_t>(pause), 0);
+      }
       const auto t = trimmed(*audio);
       speech.insert(speech.end(), t.begin(), t.end());
     }

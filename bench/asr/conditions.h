@@ -68,10 +68,11 @@ struct VoicedSpan {
 // samples of digital silence around the speech, then level, noise (the same SNR against the same
 // speech, so the noise bed runs on at the same level; a clean line stays the G.711 idle line)
 // and the G.711 round trip, exactly as render() does. `voiced` gets the span in the result.
+// pauseScale stretches the pauses between chunks.
 std::optional<std::vector<int16_t>> renderInLine(const Voice& voice,
                                                  const std::vector<std::string>& chunks, Way way,
                                                  double rate, const Condition& condition,
                                                  uint64_t seed, size_t before, size_t after,
-                                                 VoicedSpan* voiced);
+                                                 VoicedSpan* voiced, double pauseScale = 1.0);
 
 }  // namespace callgate::asrbench

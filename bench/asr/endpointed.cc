@@ -32,10 +32,10 @@ struct Result {
 std::string digitsOf(const std::string& text) { return spokenDigits(text).value_or(""); }
 
 std::vector<int16_t> renderOrDie(const Item& item, const Condition& condition, size_t before,
-                                 size_t after, VoicedSpan* voiced) {
+                                 size_t after, VoicedSpan* voiced, double pauseScale) {
   // seed + 1: the default run's first entry (asr_bench's entryDecode, k = 1).
   auto audio = renderInLine(item.voice, item.chunks, condition.way, item.rate, condition,
-                            item.seed + 1, before, after, voiced);
+                            item.seed + 1, before, after, voiced, pauseScale);
   if (!audio) {
     std::fprintf(stderr, "synthesis failed (%s)\n", item.voice.name.c_str());
     std::exit(1);
@@ -57,12 +57,13 @@ Result runOne(asr::PocketsphinxRecognizer& rec, const Item& item, const Conditio
               const EndpointedOptions& bench) {
   Result r;
   const int n = static_cast<int>(item.digits.size());
-  r.wholeHyp = decodeOrDie(rec, renderOrDie(item, condition, 0, 0, nullptr), n);
+  r.wholeHyp = decodeOrDie(rec, renderOrDie(item, condition, 0, 0, nullptr, bench.pauseScale), n);
   r.wholeRight = digitsOf(r.wholeHyp) == item.digits;
 
   const size_t after = static_cast<size_t>(std::max(0, bench.lineAfterMs)) * kRate / 1000;
-  const auto stream = renderOrDie(item, condition, kBefore, after, &r.voiced);
+  const auto stream = renderOrDie(item, condition, kBefore, after, &r.voiced, bench.pauseScale);
   speech::Endpointer ep(bench.endpointer);
+  ep.expectSpeech(n * bench.msPerDigit);
   for (size_t at = 0; at < kBefore; at += kFrame) {
     ep.observe(std::span<const int16_t>(stream.data() + at, std::min(kFrame, kBefore - at)));
   }
@@ -152,14 +153,16 @@ int runEndpointed(asr::PocketsphinxRecognizer& rec, const std::vector<Item>& ite
 
   const speech::EndpointerOptions& ep = options.endpointer;
   std::printf(
-      "endpointer (minPeriodicity %.2f, minLevelDbfs %.0f, endSilenceMs %d, preRollMs %d, floor "
-      "%s): 1.0 s of line observed, the utterance and %d ms of line fed in 20 ms frames; the "
-      "first cut decoded (exact-length grammar)\n\n",
-      ep.minPeriodicity, ep.minLevelDbfs, ep.endSilenceMs, ep.preRollMs,
+      "endpointer (minPeriodicity %.2f, minLevelDbfs %.0f, endSilenceMs %d, "
+      "incompleteSilenceMs %d below %d ms per digit, preRollMs %d, floor %s; pauses x%.2f): 1.0 s "
+      "of line observed, the utterance and %d ms of line fed in 20 ms frames; the first cut "
+      "decoded (exact-length grammar)\n\n",
+      ep.minPeriodicity, ep.minLevelDbfs, ep.endSilenceMs, ep.incompleteSilenceMs,
+      options.msPerDigit, ep.preRollMs,
       ep.noiseFloor == speech::NoiseFloor::kQuietest  ? "min"
       : ep.noiseFloor == speech::NoiseFloor::kTypical ? "typical"
                                                       : "typical-end",
-      options.lineAfterMs);
+      options.pauseScale, options.lineAfterMs);
   std::printf(
       "| condition | n | missed | noise only | cut early | late start | no end | max speech | "
       "first pass, whole | first pass, endpointed |\n|---|---|---|---|---|---|---|---|---|---|\n");

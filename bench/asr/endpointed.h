@@ -16,6 +16,7 @@
 #include "bench/asr/conditions.h"
 #include "bench/asr/report.h"
 #include "core/speech/endpointer.h"
+#include "core/speech/speech_turn.h"
 
 namespace callgate::asrbench {
 
@@ -24,6 +25,12 @@ struct EndpointedOptions {
   // another gate, floor, level, end silence or pre-roll.
   speech::EndpointerOptions endpointer;
   int lineAfterMs = 1500;  // line fed after the utterance
+  // What the channel tells the endpointer a whole entry needs (speech::Listen::minSpeechMs): this
+  // much per digit of the item; 0: nothing (every utterance is complete at endSilenceMs).
+  int msPerDigit = speech::kShortestMsPerDigit;
+  // The pauses between digits or groups, times this (--pause-scale 2: a caller reading slowly
+  // off a card, 0.6-1.2 s between digits, 1.0-1.5 s between groups).
+  double pauseScale = 1.0;
   int threads = 1;
   std::string details;  // TSV of every utterance, when not empty
 };
