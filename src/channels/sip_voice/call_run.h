@@ -11,6 +11,8 @@
 //                     each utterance is decoded on the worker pool against the input's digit
 //                     grammar, and a speech::SpeechTurn decides: accept, read back for a yes/no
 //                     (key 1/2 or spoken), or ask again. Keys always work and win over speech.
+//                     A pause in an entry is not its end until a decode of what was said so far
+//                     holds as many digits as the entry needs (checkPause).
 //                     Neither keys nor transcripts are ever logged.
 //   RecognizeIntent-> (a Lex bot block) its prompt as above while listening: speech is endpointed
 //                     and decoded against the bot's grammar (speech::intentGrammar) and matched to
@@ -163,6 +165,9 @@ class CallRun : public std::enable_shared_from_this<CallRun> {
   void closeTapUnlessNeeded();  // once neither an input nor the first audio needs it
   void audio(std::span<const int16_t> samples);
   void recognize(std::vector<int16_t> utterance);
+  // A pause in a digit entry (Endpointer kPause): the utterance so far is decoded against a loop
+  // of 1..max digits; as many digits as the entry needs end it there, fewer leave it open.
+  void checkPause();
   void logSpeech(std::string_view outcome, double confidence) const;
   // Lex bots (see the header comment).
   void startIntent(const flow::RecognizeIntent& recognize);

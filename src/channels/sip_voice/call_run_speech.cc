@@ -5,6 +5,7 @@
 #include "channels/sip_voice/call_run.h"
 #include "channels/sip_voice/call_run_work.h"
 #include "core/flow/lex_bot.h"
+#include "core/spoken_digits.h"
 
 namespace callgate::sip_voice {
 
@@ -106,6 +107,9 @@ void CallRun::audio(std::span<const int16_t> samples) {
       spdlog::info("event=sip_speech_start contact={}", session_.state().call.contactId);
       if (prompting_) media_->stopPlayback();  // barge-in
       break;
+    case speech::Endpointer::Event::kPause:
+      checkPause();
+      break;
     case speech::Endpointer::Event::kSpeechEnded:
     case speech::Endpointer::Event::kMaxSpeech:
       recognize(endpointer_.takeUtterance());
@@ -113,6 +117,29 @@ void CallRun::audio(std::span<const int16_t> samples) {
     case speech::Endpointer::Event::kNone:
       break;
   }
+}
+
+void CallRun::checkPause() {
+  if (!listen_ || !listen_->grammar.isDigitSlot()) return;  // the incomplete silence ends it
+  const uint64_t gen = generation_;
+  const int pause = endpointer_.pauses();
+  const size_t needed = static_cast<size_t>(listen_->grammar.minDigits);
+  boost::asio::thread_pool& pool = deps_.speechWorkers ? *deps_.speechWorkers : deps_.workers;
+  postWork(pool, [self = shared_from_this(), gen, pause, needed,
+                  grammar = speech::digitGrammar(1, listen_->grammar.maxDigits),
+                  utterance = endpointer_.utteranceSoFar()] {
+    Result<speech::Recognition> so = self->deps_.options.recognizer->recognize(utterance, grammar);
+    const size_t said = so.ok() ? spokenDigits(so->text).value_or("").size() : 0;
+    self->post([self, gen, pause, needed, said] {
+      // Still this input, still silent since that pause: judge it.
+      if (gen != self->generation_ || self->over() || !self->listening_ ||
+          !self->endpointer_.paused() || self->endpointer_.pauses() != pause)
+        return;
+      spdlog::info("event=sip_speech_pause contact={} whole={}",
+                   self->session_.state().call.contactId, said >= needed);
+      if (said >= needed) self->recognize(self->endpointer_.endNow());
+    });
+  });
 }
 
 void CallRun::recognize(std::vector<int16_t> utterance) {

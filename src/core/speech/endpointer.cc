@@ -134,10 +134,18 @@ Endpointer::Event Endpointer::endOfBlock() {
         std::max(options_.minLevelDbfs, keepFloor() + options_.marginDb - kHysteresisDb);
     speechMinDb_ = std::min(speechMinDb_, level);
     silenceRun_ = level > keepThreshold ? 0 : silenceRun_ + kBlock;
-    const bool complete = speechSamples_ - silenceRun_ >= expectedSamples_;
-    if (silenceRun_ >= (complete ? endSilenceSamples_ : incompleteSilenceSamples_)) {
+    if (silenceRun_ == 0) paused_ = false;
+    if (silenceRun_ >= incompleteSilenceSamples_ ||
+        (silenceRun_ >= endSilenceSamples_ && expectedSamples_ == 0)) {
       finish(silenceRun_);
       return Event::kSpeechEnded;
+    }
+    // An answer expected: after enough speech, the end silence is a pause the channel judges.
+    if (silenceRun_ >= endSilenceSamples_ && !paused_ &&
+        speechSamples_ - silenceRun_ >= expectedSamples_) {
+      paused_ = true;
+      ++pauses_;
+      return Event::kPause;
     }
     if (speechSamples_ >= maxSpeechSamples_) {
       // Nothing quieter than speechMinDb_ came for the whole maximum: that was the background.
@@ -250,8 +258,21 @@ void Endpointer::reset() {
   speechSamples_ = 0;
   silenceRun_ = 0;
   expectedSamples_ = 0;
+  paused_ = false;
+  pauses_ = 0;
 }
 
 void Endpointer::expectSpeech(int ms) { expectedSamples_ = samplesFor(ms, 0); }
+
+std::vector<int16_t> Endpointer::utteranceSoFar() const {
+  if (state_ != State::kSpeaking || !paused_) return {};
+  return utterance_;
+}
+
+std::vector<int16_t> Endpointer::endNow() {
+  if (state_ != State::kSpeaking || !paused_) return {};
+  finish(silenceRun_);
+  return takeUtterance();
+}
 
 }  // namespace callgate::speech

@@ -24,9 +24,11 @@
 //   speech; the utterance then begins preRollMs before the first of those voiced blocks (kept in
 //   a ring buffer). Loud audio without a voice's periodicity (hiss, a fan, a burst of line
 //   noise) never starts speech, so it does not barge in on a prompt; it becomes the floor.
-// - endSilenceMs of unvoiced blocks end it (kSpeechEnded), or incompleteSilenceMs while it holds
-//   less speech than expectSpeech() said a whole answer needs; maxSpeechMs after its start it is
-//   cut (kMaxSpeech). The utterance keeps at most 200 ms of the trailing silence.
+// - endSilenceMs of unvoiced blocks end it (kSpeechEnded). With an expectation (expectSpeech):
+//   incompleteSilenceMs while it holds less speech than a whole answer needs, and after that
+//   endSilenceMs is a pause (kPause) the channel may end it at (endNow), or incompleteSilenceMs
+//   ends it. maxSpeechMs after its start it is cut (kMaxSpeech). The utterance keeps at most 200 ms
+//   of the trailing silence.
 // After an end, further audio is ignored until takeUtterance() or reset().
 //
 // Memory: every buffer is sized at construction; feed() does not allocate. takeUtterance()
@@ -67,13 +69,14 @@ struct EndpointerOptions {
   // edges lengthening the pause (asr_bench --endpointer: endpointed first pass 34.4 -> 39.6 %,
   // cut early 49 -> 14 of 288; docs/PERFORMANCE.md, 2026-12-06).
   int endSilenceMs = 1000;
-  // The end of an utterance still too short to be complete (expectSpeech()): this much silence,
-  // not endSilenceMs, ends it. A caller reading a long number off a card pauses between groups
-  // for longer than a second; an IVR that ends the entry there reads back half of it (VoiceXML's
-  // incompletetimeout against its completetimeout). asr_bench --endpointer --pause-scale 2
-  // (pauses 0.6-1.2 s between digits, 1.0-1.5 s between groups), 150 ms per digit expected:
-  // endpointed first pass 23.3 -> 36.8 % of 288, grouped 1.0 -> 38.5 %; at the corpus's own
-  // pauses 62.2 -> 62.5 %, cut early 10 -> 6; no utterance lost (docs/PERFORMANCE.md).
+  // With an expectation (expectSpeech), the silence that ends an utterance too short for it, or
+  // one whose pauses the channel did not end (kPause). A caller reading a long number off a card
+  // pauses between groups or digits for longer than a second; an IVR that ends the entry there
+  // reads back half of it (VoiceXML's incompletetimeout against its completetimeout).
+  // asr_bench --endpointer --pause-scale 2 (pauses 0.6-1.2 s between digits, 1.0-1.5 s between
+  // groups), 150 ms per digit expected and each pause checked by a decode: endpointed first pass
+  // 23.3 -> 59.0 % of 288 (grouped 1.0 -> 69.8 %, digit by digit 3.1 -> 41.7 %); at the corpus's
+  // own pauses 62.2 -> 62.8 %; no utterance lost (docs/PERFORMANCE.md, 2026-12-06).
   int incompleteSilenceMs = 2000;
   int maxSpeechMs = 12000;  // a longer utterance is cut here (ends with reason kMaxSpeech)
   // Audio kept from before the detected start. 500, not 300: a first digit's soft onset (or
@@ -104,7 +107,11 @@ struct EndpointerOptions {
 // Energy endpointer over 8 kHz 16-bit frames (any size; the media path gives 160 samples).
 class Endpointer {
  public:
-  enum class Event { kNone, kSpeechStarted, kSpeechEnded, kMaxSpeech };
+  // kPause: only with an expectation (expectSpeech): endSilenceMs of silence after the expected
+  // amount of speech. The utterance goes on (audio is still taken in); the channel may check what
+  // was said so far (utteranceSoFar()) and endNow() if it is whole; otherwise speech resumes, or
+  // incompleteSilenceMs of silence ends it (kSpeechEnded).
+  enum class Event { kNone, kSpeechStarted, kPause, kSpeechEnded, kMaxSpeech };
 
   // Options out of range are clamped (times to >= 10 ms, incompleteSilenceMs to >= endSilenceMs,
   // maxSpeechMs to >= startMs, minPeriodicity to [0, 1]).
@@ -118,10 +125,21 @@ class Endpointer {
   // and the endpointer waits for the next utterance. Before an end: empty, nothing changes.
   std::vector<int16_t> takeUtterance();
   void reset();  // back to waiting, buffers cleared, noise floor kept, no expectation
-  // The next utterance is incomplete until it holds `ms` of speech (from its start to its last
-  // voiced block): until then only incompleteSilenceMs of silence ends it. For that utterance
-  // only: takeUtterance() and reset() clear it. 0 (the default): endSilenceMs ends every one.
+  // The next utterance is an answer of at least `ms` of speech (from its start to its last
+  // voiced block). Shorter, it is incomplete: only incompleteSilenceMs of silence ends it. Once
+  // that long, endSilenceMs of silence is a pause (kPause), not the end: the length of speech
+  // cannot tell a whole entry from a slow caller's first digits, so the channel decides (endNow)
+  // or incompleteSilenceMs ends it. For that utterance only: takeUtterance() and reset() clear
+  // it. 0 (the default): endSilenceMs ends every utterance, and there are no pauses.
   void expectSpeech(int ms);
+  // In a pause (kPause reported, no speech since): the utterance so far (a copy); else empty.
+  std::vector<int16_t> utteranceSoFar() const;
+  // Pauses reported in this utterance; a channel's check names the pause it was made for.
+  int pauses() const { return pauses_; }
+  bool paused() const { return paused_; }
+  // In a pause: ends the utterance there and takes it (as takeUtterance() after an end);
+  // otherwise empty, nothing changes.
+  std::vector<int16_t> endNow();
   // Audio outside an input (nobody is listening for speech): only the noise floor learns from
   // it. Call it only while not speaking (between utterances); it changes nothing else.
   void observe(std::span<const int16_t> frame);
@@ -190,6 +208,8 @@ class Endpointer {
   size_t speechSamples_ = 0;        // since speech began (not counting the pre-roll)
   size_t silenceRun_ = 0;           // trailing unvoiced samples
   size_t expectedSamples_ = 0;      // expectSpeech()
+  bool paused_ = false;             // kPause reported, no voiced block since
+  int pauses_ = 0;                  // kPause reported in this utterance
 };
 
 }  // namespace callgate::speech

@@ -100,8 +100,9 @@ struct Listen {
   int partOffset = 0;
   int partLength = 0;
   // The shortest an utterance holding the whole answer can be (kShortestMsPerDigit per digit
-  // the grammar needs; 0 for a read-back): the channel's endpointer waits longer for the rest of
-  // a shorter one, so a caller pausing between groups is not cut off (Endpointer::expectSpeech).
+  // the grammar needs; 0 for a read-back). With it the channel's endpointer takes no pause of a
+  // shorter one for the end, and a longer one's pauses are checked for the whole answer before
+  // they end it (Endpointer::expectSpeech), so a caller pausing between groups is not cut off.
   int minSpeechMs = 0;
 };
 

@@ -60,6 +60,9 @@ class CallRunSpeechTest : public CallRunTest {
   CallRunSpeechTest() {
     sipOptions_.recognizer = &recognizer_;
     sipOptions_.endpointer.endSilenceMs = 300;
+    // Every utterance here ends at 300 ms of silence; pauses in an entry have tests of their own
+    // (CallRunSpeechPauseTest).
+    sipOptions_.endpointer.incompleteSilenceMs = 300;
     // Results at 0.6 or more are taken unheard here (the product's default reads every one back;
     // see ByDefaultEverySpokenEntryIsReadBack).
     sipOptions_.speechTurn.confirmBelow = 0.6;
@@ -255,6 +258,87 @@ TEST_F(CallRunSpeechTest, NothingUsableThreeTimesIsNoInput) {
   ASSERT_TRUE(media_->playing());
   EXPECT_EQ(spoken_.back(), "Too late.");
   EXPECT_EQ(recognizer_.grammars.size(), 3u);
+}
+
+// A digit entry's end silence after enough speech for it is a pause: the speech so far is
+// decoded against 1..max digits, and only as many digits as the entry needs end it there.
+class CallRunSpeechPauseTest : public CallRunSpeechTest {
+ protected:
+  CallRunSpeechPauseTest() { sipOptions_.endpointer.incompleteSilenceMs = 3000; }
+  // The prompt ends and the line is quiet for a moment (the floor learns it), as speak() does.
+  void promptOver() {
+    endPlay();
+    media_->hear(200, 0);
+  }
+  // 1.3 s of sound (more than the 8 x 150 ms an 8-digit entry needs), then `quietMs` of silence.
+  void group(int quietMs) {
+    media_->hear(1300, 8000);
+    media_->hear(quietMs, 0);
+    settle();
+  }
+  static constexpr const char* kWhole = "one two three four five six seven eight";
+};
+
+TEST_F(CallRunSpeechPauseTest, APauseAfterTheWholeEntryEndsItThere) {
+  recognizer_.results.push_back({kWhole, 0.95, {}});  // the pause's check
+  recognizer_.results.push_back({kWhole, 0.95, {}});  // the entry
+  start();
+  promptOver();
+  group(400);  // 300 ms of it is the end silence: a pause, not yet the 3 s incomplete silence
+  EXPECT_EQ(recognizer_.grammars, (std::vector<std::string>{"digits-1-8", "digits-8-8"}));
+  ASSERT_TRUE(media_->playing());
+  EXPECT_EQ(spoken_.back(), "Got 12345678.");
+}
+
+TEST_F(CallRunSpeechPauseTest, APauseAfterTheFirstDigitsWaitsForTheRest) {
+  recognizer_.results.push_back({"one two three four", 0.9, {}});  // the first pause's check
+  recognizer_.results.push_back({kWhole, 0.9, {}});                // the second pause's
+  recognizer_.results.push_back({kWhole, 0.95, {}});               // the entry
+  start();
+  promptOver();
+  group(400);
+  EXPECT_EQ(recognizer_.grammars, std::vector<std::string>{"digits-1-8"});
+  EXPECT_FALSE(media_->playing());  // no decision: still listening
+  group(400);
+  EXPECT_EQ(recognizer_.grammars,
+            (std::vector<std::string>{"digits-1-8", "digits-1-8", "digits-8-8"}));
+  // One utterance: both groups and the pause between them.
+  EXPECT_GT(recognizer_.utteranceSamples.back(), (1300u + 400u + 1300u) * 8);
+  ASSERT_TRUE(media_->playing());
+  EXPECT_EQ(spoken_.back(), "Got 12345678.");
+}
+
+TEST_F(CallRunSpeechPauseTest, AnEntryLeftShortEndsAfterTheIncompleteSilence) {
+  recognizer_.results.push_back({"one two three", 0.9, {}});  // the pause's check
+  recognizer_.results.push_back({kWhole, 0.95, {}});          // the entry, in the end
+  start();
+  promptOver();
+  group(400);
+  EXPECT_EQ(recognizer_.grammars, std::vector<std::string>{"digits-1-8"});
+  media_->hear(2700, 0);  // 3 s of silence in all
+  settle();
+  EXPECT_EQ(recognizer_.grammars, (std::vector<std::string>{"digits-1-8", "digits-8-8"}));
+  EXPECT_EQ(spoken_.back(), "Got 12345678.");
+}
+
+TEST_F(CallRunSpeechPauseTest, ACheckThatComesAfterTheCallerSpokeAgainIsIgnored) {
+  recognizer_.results.push_back({kWhole, 0.9, {}});   // the first pause's check, too late
+  recognizer_.results.push_back({kWhole, 0.9, {}});   // the second pause's
+  recognizer_.results.push_back({kWhole, 0.95, {}});  // the entry
+  start();
+  promptOver();
+  media_->hear(1300, 8000);
+  media_->hear(400, 0);     // a pause: its check is decoded...
+  media_->hear(600, 8000);  // ...but reaches the call only after more speech
+  settle();
+  EXPECT_EQ(recognizer_.grammars, std::vector<std::string>{"digits-1-8"});
+  EXPECT_FALSE(media_->playing());
+  media_->hear(400, 0);
+  settle();
+  EXPECT_EQ(recognizer_.grammars,
+            (std::vector<std::string>{"digits-1-8", "digits-1-8", "digits-8-8"}));
+  EXPECT_GT(recognizer_.utteranceSamples.back(), (1300u + 400u + 600u) * 8);
+  EXPECT_EQ(spoken_.back(), "Got 12345678.");
 }
 
 TEST_F(CallRunSpeechTest, SilenceAfterThePromptIsTheFlowsTimeout) {

@@ -580,17 +580,65 @@ TEST(EndpointerTest, AnUtteranceShorterThanExpectedWaitsForTheRestPastAPause) {
   Endpointer ep;
   ep.expectSpeech(1500);  // the first group (~710 ms) cannot be the whole answer
   const auto run = feedAll(ep, twoGroups());
-  ASSERT_EQ(run.events.size(), 2u);
+  ASSERT_EQ(run.events.size(), 3u);
   EXPECT_EQ(run.events[0].event, Event::kSpeechStarted);
-  EXPECT_EQ(run.events[1].event, Event::kSpeechEnded);
+  // Enough speech by the end silence after the second group: a pause, for the channel to judge;
+  // nobody ended it, so the incomplete silence does.
+  const int lastSyllableEnds = 600 + 280 + 150 + 280 + kGroupPause + 3 * 280 + 2 * 150;
+  EXPECT_EQ(run.events[1].event, Event::kPause);
+  EXPECT_NEAR(run.events[1].atMs, lastSyllableEnds + kEndSilence, 100);
+  EXPECT_EQ(run.events[2].event, Event::kSpeechEnded);
+  EXPECT_NEAR(run.events[2].atMs, lastSyllableEnds + kIncompleteSilence, 100);
   ASSERT_EQ(run.utterances.size(), 1u);
   // Both groups: 5 syllables, the pauses between them, the last one's gap and 200 ms of tail.
   const int spoken = 5 * 280 + 150 + kGroupPause + 3 * 150;
   EXPECT_GE(msOf(run.utterances[0]), spoken);
   EXPECT_LE(msOf(run.utterances[0]), spoken + kPreRoll + 200 + 20);
-  // Complete by then: the ordinary end silence ends it, not the incomplete one.
-  const int lastSyllableEnds = 600 + 280 + 150 + 280 + kGroupPause + 3 * 280 + 2 * 150;
-  EXPECT_NEAR(run.events[1].atMs, lastSyllableEnds + kEndSilence, 100);
+}
+
+// Feeds `audio` until the first kPause; returns the events so far.
+std::vector<Event> feedToPause(Endpointer& ep, const Audio& audio) {
+  std::vector<Event> events;
+  for (size_t at = 0; at < audio.size(); at += 160) {
+    const Event e = ep.feed(
+        std::span<const int16_t>(audio.data() + at, std::min<size_t>(160, audio.size() - at)));
+    if (e != Event::kNone) events.push_back(e);
+    if (e == Event::kPause) break;
+  }
+  return events;
+}
+
+TEST(EndpointerTest, AtAPauseTheChannelMayEndTheUtteranceThere) {
+  Endpointer ep;
+  ep.expectSpeech(500);  // the first group (~710 ms) is enough to ask
+  const Audio audio = twoGroups();
+  EXPECT_TRUE(ep.utteranceSoFar().empty());  // no pause yet
+  EXPECT_TRUE(ep.endNow().empty());
+  EXPECT_EQ(feedToPause(ep, audio), (std::vector<Event>{Event::kSpeechStarted, Event::kPause}));
+  EXPECT_TRUE(ep.paused());
+  EXPECT_EQ(ep.pauses(), 1);
+  EXPECT_TRUE(ep.speaking());  // still taking audio in
+  const Audio soFar = ep.utteranceSoFar();
+  // The first group and the end silence so far.
+  EXPECT_NEAR(msOf(soFar), kPreRoll + 280 + 150 + 280 + kEndSilence, 150);
+  const Audio taken = ep.endNow();
+  EXPECT_FALSE(ep.speaking());
+  // Ended there: at most 200 ms of the silence kept, as at an end.
+  EXPECT_NEAR(msOf(taken), kPreRoll + 280 + 150 + 280 + 200, 150);
+  EXPECT_EQ(ep.pauses(), 0);  // taken: the next utterance starts afresh
+  EXPECT_FALSE(ep.paused());
+}
+
+TEST(EndpointerTest, SpeechAfterAPauseGoesOnAndTheNextPauseIsReportedToo) {
+  Endpointer ep;
+  ep.expectSpeech(500);
+  const auto run = feedAll(ep, twoGroups());
+  ASSERT_EQ(run.events.size(), 4u);
+  EXPECT_EQ(run.events[1].event, Event::kPause);
+  EXPECT_EQ(run.events[2].event, Event::kPause);  // after the second group
+  EXPECT_EQ(run.events[3].event, Event::kSpeechEnded);
+  ASSERT_EQ(run.utterances.size(), 1u);  // one utterance: both groups
+  EXPECT_GE(msOf(run.utterances[0]), 5 * 280 + 150 + kGroupPause + 3 * 150);
 }
 
 // One 300 ms syllable after 600 ms of line, then `quietMs` of line: when it ended (ms), or -1.
