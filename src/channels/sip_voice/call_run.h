@@ -110,6 +110,7 @@ struct CallDeps {
   // load). Sized to the recogniser's decoders, so no thread here ever waits for one either.
   // nullptr = on `workers` (tests of other parts).
   boost::asio::thread_pool* speechWorkers = nullptr;
+  boost::asio::thread_pool& speechPool() const { return speechWorkers ? *speechWorkers : workers; }
 };
 
 class CallRun : public std::enable_shared_from_this<CallRun> {

@@ -124,10 +124,9 @@ void CallRun::checkPause() {
   const uint64_t gen = generation_;
   const int pause = endpointer_.pauses();
   const size_t needed = static_cast<size_t>(listen_->grammar.minDigits);
-  boost::asio::thread_pool& pool = deps_.speechWorkers ? *deps_.speechWorkers : deps_.workers;
-  postWork(pool, [self = shared_from_this(), gen, pause, needed,
-                  grammar = speech::digitGrammar(1, listen_->grammar.maxDigits),
-                  utterance = endpointer_.utteranceSoFar()] {
+  postWork(deps_.speechPool(), [self = shared_from_this(), gen, pause, needed,
+                                grammar = speech::digitGrammar(1, listen_->grammar.maxDigits),
+                                utterance = endpointer_.utteranceSoFar()] {
     Result<speech::Recognition> so = self->deps_.options.recognizer->recognize(utterance, grammar);
     const size_t said = so.ok() ? spokenDigits(so->text).value_or("").size() : 0;
     self->post([self, gen, pause, needed, said] {
@@ -146,9 +145,8 @@ void CallRun::recognize(std::vector<int16_t> utterance) {
   stopListening();
   recognizing_ = true;
   const uint64_t gen = generation_;
-  boost::asio::thread_pool& pool = deps_.speechWorkers ? *deps_.speechWorkers : deps_.workers;
-  postWork(pool, [self = shared_from_this(), gen, grammar = listen_->grammar,
-                  utterance = std::move(utterance)] {
+  postWork(deps_.speechPool(), [self = shared_from_this(), gen, grammar = listen_->grammar,
+                                utterance = std::move(utterance)] {
     Result<speech::Recognition> result =
         self->deps_.options.recognizer->recognize(utterance, grammar);
     self->post([self, gen, result = std::move(result)] {
