@@ -163,6 +163,13 @@ class SipSpeechTest(SipTestCase):
         if delay > 0:
             time.sleep(delay)
 
+    def say_after_prompt(self, caller, wav):
+        """Waits for the user-id prompt to finish (it starts a little after its log line:
+        synthesis), then the caller's audio becomes `wav`."""
+        prompt = self.user_id_prompt_started()
+        self.sleep_until(prompt["time"] + self.prompt_seconds + 0.5)
+        self.assertTrue(caller.switch_audio_source(wav).get("ok"))
+
     def outcomes(self):
         return [e["outcome"] for e in self.callgate.log_events("sip_speech", contact=self.contact)]
 
@@ -211,11 +218,8 @@ class SipSpeechTest(SipTestCase):
 
     def test_a_ada_says_her_user_id_keys_her_pin_and_is_transferred(self):
         caller = self.start()
-        prompt = self.user_id_prompt_started()
-        # Let the prompt finish (it starts a little after its log line: synthesis); the WAV has
-        # 1 s of silence before the words.
-        self.sleep_until(prompt["time"] + self.prompt_seconds + 0.5)
-        self.assertTrue(caller.switch_audio_source(self.ada_says_id).get("ok"))
+        # The WAV has 1 s of silence before the words.
+        self.say_after_prompt(caller, self.ada_says_id)
         self.expect_id_by_speech(caller)
         time.sleep(0.5)   # into the PIN prompt (keys barge in)
         self.assertTrue(caller.sndcode(ADA_PIN + "#").get("ok"))
@@ -248,9 +252,7 @@ class SipSpeechTest(SipTestCase):
     def test_c_confirmation_read_back_answered_with_key_1(self):
         flow = write_flow_copy(self.ws.path("flows/voice-login-confirm.json"), Confirm="Always")
         caller = self.start(flow=flow)
-        prompt = self.user_id_prompt_started()
-        self.sleep_until(prompt["time"] + self.prompt_seconds + 0.5)
-        self.assertTrue(caller.switch_audio_source(self.ada_says_id).get("ok"))
+        self.say_after_prompt(caller, self.ada_says_id)
         first = self.decision()
         self.assertEqual(first["outcome"], "confirm", first)
         time.sleep(1.2)   # a log flush: the flow must still be waiting for the answer
@@ -275,9 +277,7 @@ class SipSpeechTest(SipTestCase):
     def test_f_a_rejected_read_back_is_taken_in_parts(self):
         flow = write_flow_copy(self.ws.path("flows/voice-login-parts.json"), Confirm="Always")
         caller = self.start(flow=flow)
-        prompt = self.user_id_prompt_started()
-        self.sleep_until(prompt["time"] + self.prompt_seconds + 0.5)
-        self.assertTrue(caller.switch_audio_source(self.ada_says_id).get("ok"))
+        self.say_after_prompt(caller, self.ada_says_id)
         self.assertEqual(self.decision()["outcome"], "confirm")
         # "No" to the read-back, and to each other reading of the utterance offered after it
         # (at most two), until the first group of the reading is checked.
@@ -332,9 +332,7 @@ class SipSpeechTest(SipTestCase):
 
     def test_g_a_pause_between_groups_does_not_cut_the_entry(self):
         caller = self.start()
-        prompt = self.user_id_prompt_started()
-        self.sleep_until(prompt["time"] + self.prompt_seconds + 0.5)
-        self.assertTrue(caller.switch_audio_source(self.ada_pauses_between_groups).get("ok"))
+        self.say_after_prompt(caller, self.ada_pauses_between_groups)
         # Four digits cannot be an 8-digit id, so the pause after them is not taken for the end:
         # one utterance, the whole id (the PIN check passes only for 12345678).
         self.expect_id_by_speech(caller)
