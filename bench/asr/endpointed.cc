@@ -45,8 +45,8 @@ std::vector<int16_t> renderOrDie(const Item& item, const Condition& condition, s
 }
 
 std::string decodeOrDie(asr::PocketsphinxRecognizer& rec, const std::vector<int16_t>& audio,
-                        int minDigits, int maxDigits) {
-  auto d = rec.decode(audio, speech::digitGrammar(minDigits, maxDigits));
+                        const speech::Grammar& grammar) {
+  auto d = rec.decode(audio, grammar);
   if (!d.ok()) {
     std::fprintf(stderr, "%s\n", d.error().toString().c_str());
     std::exit(1);
@@ -58,8 +58,9 @@ Result runOne(asr::PocketsphinxRecognizer& rec, const Item& item, const Conditio
               const EndpointedOptions& bench) {
   Result r;
   const int n = static_cast<int>(item.digits.size());
+  const speech::Grammar entry = speech::digitGrammar(n, n);  // exact length, as the flow asks
   r.wholeHyp =
-      decodeOrDie(rec, renderOrDie(item, condition, 0, 0, nullptr, bench.pauseScale), n, n);
+      decodeOrDie(rec, renderOrDie(item, condition, 0, 0, nullptr, bench.pauseScale), entry);
   r.wholeRight = digitsOf(r.wholeHyp) == item.digits;
 
   const size_t after = static_cast<size_t>(std::max(0, bench.lineAfterMs)) * kRate / 1000;
@@ -79,7 +80,8 @@ Result runOne(asr::PocketsphinxRecognizer& rec, const Item& item, const Conditio
       // As the SIP channel does: the speech so far against 1..n digits; all n end it here (the
       // decode takes time on a call, during which the silence goes on: the same cut).
       ++r.pauses;
-      if (digitsOf(decodeOrDie(rec, ep.utteranceSoFar(), 1, n)).size() >= item.digits.size()) {
+      if (speech::entryIsWhole(
+              entry, decodeOrDie(rec, ep.utteranceSoFar(), speech::pauseCheckGrammar(entry)))) {
         r.ended = true;
         cut = ep.endNow();
       }
@@ -100,7 +102,7 @@ Result runOne(asr::PocketsphinxRecognizer& rec, const Item& item, const Conditio
   r.noiseOnly = r.cutTo <= r.voiced.first;
   r.cutEarly = !r.noiseOnly && r.cutTo < r.voiced.last;
   r.lateStart = !r.noiseOnly && r.cutFrom > r.voiced.first;
-  r.cutHyp = decodeOrDie(rec, cut, n, n);
+  r.cutHyp = decodeOrDie(rec, cut, entry);
   r.cutRight = digitsOf(r.cutHyp) == item.digits;
   return r;
 }

@@ -5,7 +5,6 @@
 #include "channels/sip_voice/call_run.h"
 #include "channels/sip_voice/call_run_work.h"
 #include "core/flow/lex_bot.h"
-#include "core/spoken_digits.h"
 
 namespace callgate::sip_voice {
 
@@ -123,20 +122,19 @@ void CallRun::checkPause() {
   if (!listen_ || !listen_->grammar.isDigitSlot()) return;  // the incomplete silence ends it
   const uint64_t gen = generation_;
   const int pause = endpointer_.pauses();
-  const size_t needed = static_cast<size_t>(listen_->grammar.minDigits);
-  postWork(deps_.speechPool(), [self = shared_from_this(), gen, pause, needed,
-                                grammar = speech::digitGrammar(1, listen_->grammar.maxDigits),
+  postWork(deps_.speechPool(), [self = shared_from_this(), gen, pause, entry = listen_->grammar,
                                 utterance = endpointer_.utteranceSoFar()] {
-    Result<speech::Recognition> so = self->deps_.options.recognizer->recognize(utterance, grammar);
-    const size_t said = so.ok() ? spokenDigits(so->text).value_or("").size() : 0;
-    self->post([self, gen, pause, needed, said] {
+    Result<speech::Recognition> so =
+        self->deps_.options.recognizer->recognize(utterance, speech::pauseCheckGrammar(entry));
+    const bool whole = so.ok() && speech::entryIsWhole(entry, so->text);
+    self->post([self, gen, pause, whole] {
       // Still this input, still silent since that pause: judge it.
       if (gen != self->generation_ || self->over() || !self->listening_ ||
           !self->endpointer_.paused() || self->endpointer_.pauses() != pause)
         return;
       spdlog::info("event=sip_speech_pause contact={} whole={}",
-                   self->session_.state().call.contactId, said >= needed);
-      if (said >= needed) self->recognize(self->endpointer_.endNow());
+                   self->session_.state().call.contactId, whole);
+      if (whole) self->recognize(self->endpointer_.endNow());
     });
   });
 }

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "core/spoken_digits.h"
+
 namespace callgate::speech {
 namespace {
 
@@ -49,6 +51,12 @@ Grammar digitGrammar(int minDigits, int maxDigits) {
     body += lengthRule(k, k <= kMaxDoubleDigits && hi <= kMaxDoubleDigits);
   g.jsgf = std::move(body);
   return g;
+}
+
+Grammar pauseCheckGrammar(const Grammar& entry) { return digitGrammar(1, entry.maxDigits); }
+
+bool entryIsWhole(const Grammar& entry, std::string_view heard) {
+  return spokenDigits(heard).value_or("").size() >= static_cast<size_t>(entry.minDigits);
 }
 
 Grammar digitLoopGrammar() {

@@ -51,6 +51,13 @@ Grammar digitGrammar(int minDigits, int maxDigits);
 // used as the baseline of the benchmark and as the second opinion for confidence.
 Grammar digitLoopGrammar();
 
+// A pause in a spoken digit entry (Endpointer kPause) is checked by decoding the speech so far
+// against pauseCheckGrammar(entry), digits 1..entry.maxDigits; the entry is whole there when the
+// text holds at least entry.minDigits digits (entryIsWhole). The SIP channel and the benchmark
+// both judge pauses this way.
+Grammar pauseCheckGrammar(const Grammar& entry);
+bool entryIsWhole(const Grammar& entry, std::string_view heard);
+
 // Confirmation answers: yes, yeah, yep, correct, right, that's right / no, nope, wrong,
 // incorrect (plus the digit words "one" and "two", the keypad answers spoken).
 Grammar yesNoGrammar();

@@ -92,3 +92,19 @@ TEST(SpeechGrammar, DigitLoopIsBounded) {
 
 }  // namespace
 }  // namespace callgate::speech
+
+namespace callgate::speech {
+namespace {
+
+TEST(PauseCheckTest, DecodesOneToMaxDigitsAndIsWholeFromTheMinimumOn) {
+  const Grammar entry = digitGrammar(6, 8);
+  EXPECT_EQ(pauseCheckGrammar(entry).name, digitGrammar(1, 8).name);
+  EXPECT_FALSE(entryIsWhole(entry, "one two three four five"));
+  EXPECT_TRUE(entryIsWhole(entry, "one two three four five six"));
+  EXPECT_TRUE(entryIsWhole(entry, "one two three double four five"));  // "double four": 2
+  EXPECT_FALSE(entryIsWhole(entry, ""));
+  EXPECT_FALSE(entryIsWhole(entry, "yes"));
+}
+
+}  // namespace
+}  // namespace callgate::speech
