@@ -35,7 +35,7 @@ class PackageTest(unittest.TestCase):
         cls.dir = tempfile.mkdtemp(prefix="callgate-deb-")
         r = subprocess.run(["bash", os.path.join(SOURCE_DIR, "scripts", "build-deb.sh"),
                             os.path.dirname(BIN), cls.dir], capture_output=True, text=True,
-                           timeout=BUILD_TIMEOUT)
+                           timeout=BUILD_TIMEOUT, env=dict(os.environ, CALLGATE_DEB_XZ_LEVEL="1"))
         if r.returncode != 0:
             shutil.rmtree(cls.dir, ignore_errors=True)
             raise AssertionError(f"build-deb.sh failed ({r.returncode}): {r.stderr}")

@@ -81,8 +81,9 @@ TEST(Argon2idPinHasherTest, NeedsRehashWhenTheCostChanges) {
 
 TEST(Argon2idPinHasherTest, AnUnknownUserTakesAsLongAsAKnownOne) {
   // With a real cost (milliseconds here) the dummy verification must dominate: an empty stored
-  // hash must not answer in microseconds. Best of 5, interleaved, and a loose bound, since this
-  // shares a loaded machine; a missing dummy verification would be ~1000 times faster.
+  // hash must not answer in microseconds. Best of 5, interleaved, and a loose bound (a twentieth),
+  // since this shares a loaded machine: a quarter failed once under a parallel `make test`. A
+  // missing dummy verification would be ~1000 times faster; equal timing is a benchmark's job.
   Argon2idPinHasher hasher(kPepper, Argon2Cost{1, size_t{4} << 20});
   const std::string hash = *hasher.hash("12345678", "4321");
   using Clock = std::chrono::steady_clock;
@@ -97,7 +98,7 @@ TEST(Argon2idPinHasherTest, AnUnknownUserTakesAsLongAsAKnownOne) {
     known = std::min(known, once(hash));
     unknown = std::min(unknown, once(""));
   }
-  EXPECT_GT(unknown * 4, known) << "unknown " << unknown.count() << " known " << known.count();
+  EXPECT_GT(unknown * 20, known) << "unknown " << unknown.count() << " known " << known.count();
 }
 
 TEST(Argon2idPinHasherTest, CostLimitsAreChecked) {
