@@ -357,6 +357,8 @@ int main(int argc, char** argv) {
       cfg.endpointed.msPerDigit = std::atoi(next().c_str());
     else if (a == "--pause-scale")
       cfg.endpointed.pauseScale = std::atof(next().c_str());
+    else if (a == "--pause-weight")
+      cfg.endpointed.pauseWeight = std::atof(next().c_str());
     else if (a == "--only")
       cfg.only = next();
     else if (a == "--conditions")
@@ -448,7 +450,7 @@ int main(int argc, char** argv) {
           "  [--min-level DBFS] [--end-silence MS] [--pre-roll MS] [--floor "
           "min|typical|typical-end]\n"
           "  [--line-after MS] [--incomplete-silence MS] [--ms-per-digit MS]\n"
-          "  [--pause-scale X]]\n");
+          "  [--pause-scale X] [--pause-weight W]]\n");
       return 2;
     }
   }

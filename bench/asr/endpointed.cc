@@ -20,14 +20,16 @@ constexpr size_t kFrame = 160;     // 20 ms, as RTP brings it
 
 struct Result {
   bool started = false, ended = false, maxSpeech = false;
-  int pauses = 0;          // kPause events (each decoded against 1..n digits)
-  bool noiseOnly = false;  // the cut ends before the speech's first voiced part
-  bool cutEarly = false;   // the cut ends before the speech's last voiced part
-  bool lateStart = false;  // the cut begins after the speech's first voiced part
+  int pauses = 0;             // kPause events (each decoded against 1..n digits)
+  bool endedAtPause = false;  // a pause check found the entry whole
+  bool noiseOnly = false;     // the cut ends before the speech's first voiced part
+  bool cutEarly = false;      // the cut ends before the speech's last voiced part
+  bool lateStart = false;     // the cut begins after the speech's first voiced part
   bool wholeRight = false, cutRight = false;
   size_t cutFrom = 0, cutTo = 0;  // in the stream, samples
   VoicedSpan voiced;
   std::string wholeHyp, cutHyp;
+  std::string checkHyp;  // the last pause check's text
 };
 
 std::string digitsOf(const std::string& text) { return spokenDigits(text).value_or(""); }
@@ -80,9 +82,10 @@ Result runOne(asr::PocketsphinxRecognizer& rec, const Item& item, const Conditio
       // As the SIP channel does: the speech so far against 1..n digits; all n end it here (the
       // decode takes time on a call, during which the silence goes on: the same cut).
       ++r.pauses;
-      if (speech::entryIsWhole(
-              entry, decodeOrDie(rec, ep.utteranceSoFar(), speech::pauseCheckGrammar(entry)))) {
-        r.ended = true;
+      r.checkHyp = decodeOrDie(rec, ep.utteranceSoFar(),
+                               speech::pauseCheckGrammar(entry, bench.pauseWeight));
+      if (speech::entryIsWhole(entry, r.checkHyp)) {
+        r.ended = r.endedAtPause = true;
         cut = ep.endNow();
       }
     } else if (e == speech::Endpointer::Event::kSpeechEnded || r.maxSpeech) {
@@ -136,14 +139,14 @@ void writeDetails(const std::string& path, const std::vector<Item>& items,
                   const std::vector<Result>& results, const std::vector<Condition>& matrix) {
   std::ofstream f(path);
   f << "condition\tvoice\trate\tdigits\tstarted\tended\tcut_from_ms\tcut_to_ms\tvoiced_from_ms"
-       "\tvoiced_to_ms\twhole\tcut\n";
+       "\tvoiced_to_ms\twhole\tcut\tpauses\tlast_check\n";
   auto ms = [](size_t samples) { return samples * 1000 / kRate; };
   for (size_t i = 0; i < items.size(); ++i) {
     const Result& r = results[i];
     f << matrix[items[i].condition].name() << "\t" << items[i].voice.name << "\t" << items[i].rate
       << "\t" << items[i].digits << "\t" << r.started << "\t" << r.ended << "\t" << ms(r.cutFrom)
       << "\t" << ms(r.cutTo) << "\t" << ms(r.voiced.first) << "\t" << ms(r.voiced.last) << "\t"
-      << r.wholeHyp << "\t" << r.cutHyp << "\n";
+      << r.wholeHyp << "\t" << r.cutHyp << "\t" << r.pauses << "\t" << r.checkHyp << "\n";
   }
 }
 
@@ -166,7 +169,8 @@ int runEndpointed(asr::PocketsphinxRecognizer& rec, const std::vector<Item>& ite
   const speech::EndpointerOptions& ep = options.endpointer;
   std::printf(
       "endpointer (minPeriodicity %.2f, minLevelDbfs %.0f, endSilenceMs %d, "
-      "incompleteSilenceMs %d below %d ms per digit, preRollMs %d, floor %s; pauses x%.2f): 1.0 s "
+      "incompleteSilenceMs %d below %d ms per digit, preRollMs %d, floor %s; pauses x%.2f, "
+      "pause check's weight per digit %.3g): 1.0 s "
       "of line observed, the utterance and %d ms of line fed in 20 ms frames; the first cut "
       "decoded (exact-length grammar)\n\n",
       ep.minPeriodicity, ep.minLevelDbfs, ep.endSilenceMs, ep.incompleteSilenceMs,
@@ -174,7 +178,7 @@ int runEndpointed(asr::PocketsphinxRecognizer& rec, const std::vector<Item>& ite
       ep.noiseFloor == speech::NoiseFloor::kQuietest  ? "min"
       : ep.noiseFloor == speech::NoiseFloor::kTypical ? "typical"
                                                       : "typical-end",
-      options.pauseScale, options.lineAfterMs);
+      options.pauseScale, options.pauseWeight, options.lineAfterMs);
   std::printf(
       "| condition | n | missed | noise only | cut early | late start | no end | max speech | "
       "first pass, whole | first pass, endpointed |\n|---|---|---|---|---|---|---|---|---|---|\n");
@@ -193,10 +197,15 @@ int runEndpointed(asr::PocketsphinxRecognizer& rec, const std::vector<Item>& ite
   }
   for (const auto& [way, t] : byWay) row("**" + way + "**", t);
   row("**total**", total);
-  size_t pauses = 0;
-  for (const Result& r : results) pauses += static_cast<size_t>(r.pauses);
-  std::printf("\npauses checked (a decode against 1..n digits each): %zu in %zu utterances\n",
-              pauses, results.size());
+  size_t pauses = 0, atPause = 0;
+  for (const Result& r : results) {
+    pauses += static_cast<size_t>(r.pauses);
+    atPause += r.endedAtPause;
+  }
+  std::printf(
+      "\npauses checked (a decode against 1..n digits each): %zu in %zu utterances; %zu ended "
+      "at a pause the check found whole, the others after the end or incomplete silence\n",
+      pauses, results.size(), atPause);
   if (!options.details.empty()) writeDetails(options.details, items, results, matrix);
   return 0;
 }

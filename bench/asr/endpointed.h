@@ -16,6 +16,7 @@
 #include "bench/asr/conditions.h"
 #include "bench/asr/report.h"
 #include "core/speech/endpointer.h"
+#include "core/speech/grammar.h"
 #include "core/speech/speech_turn.h"
 
 namespace callgate::asrbench {
@@ -31,6 +32,8 @@ struct EndpointedOptions {
   // The pauses between digits or groups, times this (--pause-scale 2: a caller reading slowly
   // off a card, 0.6-1.2 s between digits, 1.0-1.5 s between groups).
   double pauseScale = 1.0;
+  // The pause check's weight per further digit (speech::pauseCheckGrammar; --pause-weight).
+  double pauseWeight = speech::kPauseCheckDigitWeight;
   int threads = 1;
   std::string details;  // TSV of every utterance, when not empty
 };

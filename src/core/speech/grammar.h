@@ -55,7 +55,13 @@ Grammar digitLoopGrammar();
 // against pauseCheckGrammar(entry), digits 1..entry.maxDigits; the entry is whole there when the
 // text holds at least entry.minDigits digits (entryIsWhole). The SIP channel and the benchmark
 // both judge pauses this way.
-Grammar pauseCheckGrammar(const Grammar& entry);
+// Every digit the check hears costs perDigitWeight (1e-18..1; JSGF weights on the digit words,
+// "double" and "triple" counted as the digits they add), so that a breath, a noise or a digit
+// heard twice in the pause does not make a partial entry look whole; a whole entry the check
+// reads short only waits for incompleteSilenceMs. The shipped weight was chosen on the speech
+// benchmark (docs/PERFORMANCE.md, "A pause checked with a price on every digit").
+inline constexpr double kPauseCheckDigitWeight = 1e-15;
+Grammar pauseCheckGrammar(const Grammar& entry, double perDigitWeight = kPauseCheckDigitWeight);
 bool entryIsWhole(const Grammar& entry, std::string_view heard);
 
 // Confirmation answers: yes, yeah, yep, correct, right, that's right / no, nope, wrong,

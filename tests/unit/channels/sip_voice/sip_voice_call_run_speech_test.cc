@@ -277,6 +277,8 @@ class CallRunSpeechPauseTest : public CallRunSpeechTest {
     settle();
   }
   static constexpr const char* kWhole = "one two three four five six seven eight";
+  // The grammar each pause is checked against.
+  const std::string kCheck = speech::pauseCheckGrammar(speech::digitGrammar(8, 8)).name;
 };
 
 TEST_F(CallRunSpeechPauseTest, APauseAfterTheWholeEntryEndsItThere) {
@@ -285,7 +287,7 @@ TEST_F(CallRunSpeechPauseTest, APauseAfterTheWholeEntryEndsItThere) {
   start();
   promptOver();
   group(400);  // 300 ms of it is the end silence: a pause, not yet the 3 s incomplete silence
-  EXPECT_EQ(recognizer_.grammars, (std::vector<std::string>{"digits-1-8", "digits-8-8"}));
+  EXPECT_EQ(recognizer_.grammars, (std::vector<std::string>{kCheck, "digits-8-8"}));
   ASSERT_TRUE(media_->playing());
   EXPECT_EQ(spoken_.back(), "Got 12345678.");
 }
@@ -297,11 +299,10 @@ TEST_F(CallRunSpeechPauseTest, APauseAfterTheFirstDigitsWaitsForTheRest) {
   start();
   promptOver();
   group(400);
-  EXPECT_EQ(recognizer_.grammars, std::vector<std::string>{"digits-1-8"});
+  EXPECT_EQ(recognizer_.grammars, std::vector<std::string>{kCheck});
   EXPECT_FALSE(media_->playing());  // no decision: still listening
   group(400);
-  EXPECT_EQ(recognizer_.grammars,
-            (std::vector<std::string>{"digits-1-8", "digits-1-8", "digits-8-8"}));
+  EXPECT_EQ(recognizer_.grammars, (std::vector<std::string>{kCheck, kCheck, "digits-8-8"}));
   // One utterance: both groups and the pause between them.
   EXPECT_GT(recognizer_.utteranceSamples.back(), (1300u + 400u + 1300u) * 8);
   ASSERT_TRUE(media_->playing());
@@ -314,10 +315,10 @@ TEST_F(CallRunSpeechPauseTest, AnEntryLeftShortEndsAfterTheIncompleteSilence) {
   start();
   promptOver();
   group(400);
-  EXPECT_EQ(recognizer_.grammars, std::vector<std::string>{"digits-1-8"});
+  EXPECT_EQ(recognizer_.grammars, std::vector<std::string>{kCheck});
   media_->hear(2700, 0);  // 3 s of silence in all
   settle();
-  EXPECT_EQ(recognizer_.grammars, (std::vector<std::string>{"digits-1-8", "digits-8-8"}));
+  EXPECT_EQ(recognizer_.grammars, (std::vector<std::string>{kCheck, "digits-8-8"}));
   EXPECT_EQ(spoken_.back(), "Got 12345678.");
 }
 
@@ -331,12 +332,11 @@ TEST_F(CallRunSpeechPauseTest, ACheckThatComesAfterTheCallerSpokeAgainIsIgnored)
   media_->hear(400, 0);     // a pause: its check is decoded...
   media_->hear(600, 8000);  // ...but reaches the call only after more speech
   settle();
-  EXPECT_EQ(recognizer_.grammars, std::vector<std::string>{"digits-1-8"});
+  EXPECT_EQ(recognizer_.grammars, std::vector<std::string>{kCheck});
   EXPECT_FALSE(media_->playing());
   media_->hear(400, 0);
   settle();
-  EXPECT_EQ(recognizer_.grammars,
-            (std::vector<std::string>{"digits-1-8", "digits-1-8", "digits-8-8"}));
+  EXPECT_EQ(recognizer_.grammars, (std::vector<std::string>{kCheck, kCheck, "digits-8-8"}));
   EXPECT_GT(recognizer_.utteranceSamples.back(), (1300u + 400u + 600u) * 8);
   EXPECT_EQ(spoken_.back(), "Got 12345678.");
 }

@@ -98,12 +98,44 @@ namespace {
 
 TEST(PauseCheckTest, DecodesOneToMaxDigitsAndIsWholeFromTheMinimumOn) {
   const Grammar entry = digitGrammar(6, 8);
-  EXPECT_EQ(pauseCheckGrammar(entry).name, digitGrammar(1, 8).name);
+  const Grammar check = pauseCheckGrammar(entry);
+  EXPECT_EQ(check.minDigits, 1);
+  EXPECT_EQ(check.maxDigits, 8);
+  EXPECT_TRUE(validName(check.name));
+  EXPECT_NE(check.name, digitGrammar(1, 8).name);  // another document: not one cache entry
   EXPECT_FALSE(entryIsWhole(entry, "one two three four five"));
   EXPECT_TRUE(entryIsWhole(entry, "one two three four five six"));
   EXPECT_TRUE(entryIsWhole(entry, "one two three double four five"));  // "double four": 2
   EXPECT_FALSE(entryIsWhole(entry, ""));
   EXPECT_FALSE(entryIsWhole(entry, "yes"));
+}
+
+}  // namespace
+}  // namespace callgate::speech
+
+namespace callgate::speech {
+namespace {
+
+TEST(PauseCheckTest, EveryDigitHeardCostsTheWeight) {
+  // sphinxbase keeps a JSGF weight on a word only, so it sits on each digit word; "double" and
+  // "triple" stand for one and two digits more than the word after them.
+  const Grammar check = pauseCheckGrammar(digitGrammar(4, 4), 0.001);
+  EXPECT_EQ(check.name, "pause-check-1-4-p300");
+  EXPECT_NE(check.jsgf.find("public <slot> = <n1> | <n2> | <n3> | <n4>;"), std::string::npos);
+  EXPECT_NE(check.jsgf.find("<d> = /0.001/ zero | /0.001/ oh | /0.001/ one |"), std::string::npos)
+      << check.jsgf;
+  EXPECT_NE(check.jsgf.find("| /0.001/ nine;"), std::string::npos);
+  EXPECT_NE(check.jsgf.find("| /0.001/ double <d> <n2> | /0.000001/ triple <d> <n1>;"),
+            std::string::npos)
+      << check.jsgf;
+  // Weight 1 is the plain grammar; out of range is clamped.
+  EXPECT_EQ(pauseCheckGrammar(digitGrammar(4, 4), 1.0).jsgf, digitGrammar(1, 4).jsgf);
+  EXPECT_EQ(pauseCheckGrammar(digitGrammar(4, 4), 7.0).name, digitGrammar(1, 4).name);
+  EXPECT_EQ(pauseCheckGrammar(digitGrammar(4, 4), 0.0).name, "pause-check-1-4-p1800");
+  // The shipped weight is a real penalty.
+  EXPECT_LT(kPauseCheckDigitWeight, 1e-3);
+  // The grammars a slot decodes against carry no weight.
+  EXPECT_EQ(digitGrammar(6, 8).jsgf.find('/'), std::string::npos);
 }
 
 }  // namespace
