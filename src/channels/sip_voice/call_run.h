@@ -166,8 +166,9 @@ class CallRun : public std::enable_shared_from_this<CallRun> {
   void closeTapUnlessNeeded();  // once neither an input nor the first audio needs it
   void audio(std::span<const int16_t> samples);
   void recognize(std::vector<int16_t> utterance);
-  // A pause in a digit entry (Endpointer kPause): the utterance so far is decoded against a loop
-  // of 1..max digits; as many digits as the entry needs end it there, fewer leave it open.
+  // A pause in a digit entry (Endpointer kPause): the utterance so far is decoded against
+  // speech::pauseCheckGrammar (1..max digits, each priced); as many digits as the entry needs end
+  // it there, fewer leave it open.
   void checkPause();
   void logSpeech(std::string_view outcome, double confidence) const;
   // Lex bots (see the header comment).

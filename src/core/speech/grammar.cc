@@ -26,18 +26,20 @@ std::string weightOf(double w) {
   return s + "/ ";
 }
 
-// <d>: one digit word, each weighted perDigit.
-std::string digitRule(double perDigit) {
+// <d>: one digit word, each with `weight` (weightOf's text).
+std::string digitRule(const std::string& weight = "") {
   std::string rule = "<d> = ";
   for (const char* word :
        {"zero", "oh", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"})
-    rule += (rule.size() > 6 ? " | " : "") + weightOf(perDigit) + word;
+    rule += (rule.size() > 6 ? " | " : "") + weight + word;
   return rule + ";\n";
 }
 
 // <nK>: exactly K digits, with double/triple when `repeats`. "double" stands for one digit more
-// than the <d> after it, "triple" for two: weighted perDigit and its square (see digitsJsgf).
-std::string lengthRule(int k, bool repeats, double perDigit) {
+// than the <d> after it, "triple" for two: their weights are perDigit and its square (weightOf's
+// text; see digitsJsgf).
+std::string lengthRule(int k, bool repeats, const std::string& doubleWeight,
+                       const std::string& tripleWeight) {
   std::string rule = "<n" + std::to_string(k) + "> = ";
   if (!repeats) {
     for (int i = 0; i < k; ++i) rule += (i == 0 ? "<d>" : " <d>");
@@ -47,8 +49,8 @@ std::string lengthRule(int k, bool repeats, double perDigit) {
     return rest == 0 ? std::string() : " <n" + std::to_string(rest) + ">";
   };
   rule += "<d>" + tail(k - 1);
-  if (k >= 2) rule += " | " + weightOf(perDigit) + "double <d>" + tail(k - 2);
-  if (k >= 3) rule += " | " + weightOf(perDigit * perDigit) + "triple <d>" + tail(k - 3);
+  if (k >= 2) rule += " | " + doubleWeight + "double <d>" + tail(k - 2);
+  if (k >= 3) rule += " | " + tripleWeight + "triple <d>" + tail(k - 3);
   return rule + ";\n";
 }
 
@@ -59,11 +61,13 @@ std::string digitsJsgf(const std::string& gname, int lo, int hi, double perDigit
   std::string body = header(gname);
   std::string slot = "public <slot> = ";
   for (int k = lo; k <= hi; ++k) slot += (k == lo ? "<n" : " | <n") + std::to_string(k) + ">";
-  body += slot + ";\n" + digitRule(perDigit);
+  const std::string weight = weightOf(perDigit);
+  const std::string squared = weightOf(perDigit * perDigit);
+  body += slot + ";\n" + digitRule(weight);
   // Rules for every length the slot needs, including the shorter tails that double/triple use.
   const int from = hi <= kMaxDoubleDigits ? 1 : lo;
   for (int k = from; k <= hi; ++k)
-    body += lengthRule(k, k <= kMaxDoubleDigits && hi <= kMaxDoubleDigits, perDigit);
+    body += lengthRule(k, k <= kMaxDoubleDigits && hi <= kMaxDoubleDigits, weight, squared);
   return body;
 }
 
@@ -110,7 +114,7 @@ Grammar digitLoopGrammar() {
   std::string slot = "public <slot> = <d>";
   for (int k = 2; k <= kMaxSpokenDigits; ++k) slot += " [<d>";
   for (int k = 2; k <= kMaxSpokenDigits; ++k) slot += "]";
-  g.jsgf = header("digitloop") + slot + ";\n" + digitRule(1.0);
+  g.jsgf = header("digitloop") + slot + ";\n" + digitRule();
   return g;
 }
 
