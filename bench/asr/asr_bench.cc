@@ -446,6 +446,7 @@ int main(int argc, char** argv) {
           "  [--padding MS] [--max-pause MS] [--no-parts]\n"
           "  [--confidence second|gap] [--gap-scale G] [--nbest DEPTH] [--attempts N]\n"
           "  [--arg -name=value]... [--voices ENGINE:NAME,...] [--dump DIR]\n"
+          "  (--voices recorded:allison --conditions digits+pauses: a human voice)\n"
           "  [--endpointer [--min-periodicity P]\n"
           "  [--min-level DBFS] [--end-silence MS] [--pre-roll MS] [--floor "
           "min|typical|typical-end]\n"

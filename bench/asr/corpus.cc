@@ -146,10 +146,34 @@ std::optional<std::vector<int16_t>> festival(const std::string& name, const std:
   return wavTo8k(*bytes);
 }
 
+// A human voice: Allison Smith's recordings of the digits (Debian asterisk-core-sounds-en-wav,
+// telephone prompts recorded at 8 kHz), one file per digit word ("oh" has its own). Only single
+// digit words exist, so the voice can say only digit-by-digit speech. Tempo other than 1 goes
+// through sox's WSOLA `tempo` effect (pitch kept).
+constexpr const char* kRecordedDigits = "/usr/share/asterisk/sounds/en_US_f_Allison/digits/";
+
+std::optional<std::vector<int16_t>> recorded(const std::string& name, const std::string& text,
+                                             double rate) {
+  static const std::map<std::string, std::string> kFiles = {
+      {"zero", "0"}, {"oh", "oh"}, {"one", "1"},   {"two", "2"},   {"three", "3"}, {"four", "4"},
+      {"five", "5"}, {"six", "6"}, {"seven", "7"}, {"eight", "8"}, {"nine", "9"}};
+  const auto file = kFiles.find(text);
+  if (name != "allison" || file == kFiles.end()) return std::nullopt;
+  char tempo[32];
+  std::snprintf(tempo, sizeof tempo, "%.4f", 1.0 / rate);
+  const std::string cmd = "sox -q " + std::string(kRecordedDigits) + file->second +
+                          ".wav -t wav - tempo -s " + tempo + " 2>/dev/null";
+  FILE* p = popen(cmd.c_str(), "r");
+  auto bytes = readAll(p);
+  if (p == nullptr || pclose(p) != 0 || !bytes) return std::nullopt;
+  return wavTo8k(*bytes);
+}
+
 std::optional<std::vector<int16_t>> synthesizeUncached(const Voice& voice, const std::string& text,
                                                        double rate) {
   if (voice.engine == "flite") return flite(voice.name, text, rate);
   if (voice.engine == "festival") return festival(voice.name, text, rate);
+  if (voice.engine == "recorded") return recorded(voice.name, text, rate);
   return espeak(voice.name, text, rate);
 }
 

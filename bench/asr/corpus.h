@@ -1,6 +1,7 @@
 // The speech benchmark's voices, generated at run time: text spoken by flite voices (linked),
 // espeak-ng voices (its CLI) and festival voices (its text2wave CLI: the HTS voice
-// cmu_us_slt_arctic_hts and the diphone voice ked_diphone), resampled to 8 kHz. conditions.h turns
+// cmu_us_slt_arctic_hts and the diphone voice ked_diphone), resampled to 8 kHz; and one human
+// voice, recorded digit words (engine "recorded", digit by digit only). conditions.h turns
 // that audio into a caller's line (ways of speaking, level, noise, the G.711 round trip). Used by
 // asr_bench only. Thread-safety: synthesize8k() holds a process-wide lock around flite; espeak and
 // festival runs are processes; the word cache has its own lock.
@@ -14,8 +15,10 @@
 namespace callgate::asrbench {
 
 struct Voice {
-  std::string engine;  // "flite", "espeak" or "festival"
-  std::string name;    // flite: kal/slt/rms/awb; espeak: e.g. en-us+klatt; festival: its voice
+  std::string engine;  // "flite", "espeak", "festival" or "recorded"
+  // flite: kal/slt/rms/awb; espeak: e.g. en-us+klatt; festival: its voice; recorded: "allison",
+  // a human voice's recorded digit words (digit by digit only: see corpus.cc)
+  std::string name;
   bool apart = false;  // reported on its own line, outside the totals
   std::string family() const { return engine == "espeak" ? "espeak-klatt" : engine; }
 };
