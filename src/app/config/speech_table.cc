@@ -18,6 +18,7 @@ Status readSpeechTable(TableReader& t, asr::SpeechOptions& out) {
   t.integer("incomplete_silence_ms", out.endpointer.incompleteSilenceMs, 200, 10000);
   t.integer("max_pause_ms", out.recognizer.maxPauseMs, 0, 1000);
   t.integer("gaussians", out.recognizer.gaussians, 1, 128);
+  t.integer("frame_rate", out.recognizer.frameRate, 50, 200);
   // The file speaks seconds, the endpointer milliseconds.
   int maxSpeechSeconds = out.endpointer.maxSpeechMs / 1000;
   t.integer("max_speech_seconds", maxSpeechSeconds, 1, 60);

@@ -250,7 +250,8 @@ Result<std::unique_ptr<PocketsphinxRecognizer::Decoder>> PocketsphinxRecognizer:
                                    "-logfn",        "/dev/null",
                                    "-silprob",      std::to_string(options_.silenceProbability),
                                    "-remove_noise", options_.removeNoise ? "yes" : "no",
-                                   "-topn",         std::to_string(options_.gaussians)};
+                                   "-topn",         std::to_string(options_.gaussians),
+                                   "-frate",        std::to_string(options_.frameRate)};
   if (!options_.mllr.empty()) {
     args.push_back("-mllr");
     args.push_back(options_.mllr);

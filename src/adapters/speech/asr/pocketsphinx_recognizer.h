@@ -83,16 +83,21 @@ struct PocketsphinxOptions {
   // has 128 per codebook). 16 heard 3.2 points more of the benchmark's clean and 20 dB entries
   // right on the first pass than 4, for about 45 % more decoding CPU (docs/PERFORMANCE.md).
   int gaussians = 16;
+  // Frames per second of audio (pocketsphinx -frate, the model's own 100). Fewer frames over the
+  // same 25.6 ms windows read speech as if it were said faster: callers reading digits off a
+  // card speak more slowly than the read news the model was trained on. See docs/PERFORMANCE.md
+  // ("Fewer frames per second").
+  int frameRate = 85;
   bool secondOpinion = true;  // kSecondOpinion: decode against the digit loop too
   double marginScale = 1.0;   // per-frame score margin (see above) that divides closeness by e
   // Hypotheses read from the lattice's N-best list for Recognition::alternatives (0 = none).
   int nbestDepth = 60;
   ConfidenceFrom confidence = ConfidenceFrom::kNbestGap;
-  // kNbestGap: confidence = 1 - exp(-gap / gapScale); 4.5 puts the 0.6 threshold at a gap of
-  // 4.12, just above every wrong first result of the benchmark (4.06; 2.11 before pauses were
-  // shortened, which removes frames that scored alike and so raises every per-frame gap;
-  // docs/PERFORMANCE.md).
-  double gapScale = 4.5;
+  // kNbestGap: confidence = 1 - exp(-gap / gapScale); 5.2 puts the 0.6 threshold at a gap of
+  // 4.76, just above every wrong first result of the benchmark at 85 frames a second (4.66; 4.06
+  // at 100, and 2.11 before pauses were shortened, which removes frames that scored alike and so
+  // raises every per-frame gap; docs/PERFORMANCE.md).
+  double gapScale = 5.2;
   // A yes/no answer's confidence: 1 - exp(-gap / yesNoGapScale), gap its per-frame margin over
   // the other answer (see above). 1.4 puts SpeechTurn's yesFrom 0.6 at a gap of 1.28, twice the
   // largest gap of a "no" misheard as "yes" on bench-asr (0.61; docs/SPEECH.md).

@@ -18,6 +18,7 @@ TEST(SpeechConfigTest, OnWithTheDebianModelByDefault) {
   EXPECT_DOUBLE_EQ(c.speech.turn.yesFrom, 0.6);
   EXPECT_EQ(c.speech.recognizer.maxPauseMs, 100);
   EXPECT_EQ(c.speech.recognizer.gaussians, 16);
+  EXPECT_EQ(c.speech.recognizer.frameRate, 85);
   EXPECT_EQ(c.speech.endpointer.endSilenceMs, 1000);
   EXPECT_EQ(c.speech.endpointer.incompleteSilenceMs, 2000);
 }
@@ -37,6 +38,7 @@ end_silence_ms = 600
 incomplete_silence_ms = 2500
 max_pause_ms = 0
 gaussians = 4
+frame_rate = 100
 max_speech_seconds = 8
 )",
                      "t.toml", c);
@@ -47,6 +49,7 @@ max_speech_seconds = 8
   EXPECT_TRUE(c.speech.recognizer.mllr.empty());  // "" turns the adaptation off
   EXPECT_EQ(c.speech.recognizer.maxPauseMs, 0);   // pauses kept whole
   EXPECT_EQ(c.speech.recognizer.gaussians, 4);    // pocketsphinx's own default
+  EXPECT_EQ(c.speech.recognizer.frameRate, 100);  // the model's own
   EXPECT_EQ(c.speech.recognizer.maxDecoders, 4);
   EXPECT_DOUBLE_EQ(c.speech.turn.confirmBelow, 1.0);
   EXPECT_DOUBLE_EQ(c.speech.turn.yesFrom, 0.8);
@@ -68,6 +71,8 @@ TEST(SpeechConfigTest, RejectsBadValuesNamingTheKey) {
       {"[speech]\nmax_pause_ms = -1\n", "speech.max_pause_ms"},
       {"[speech]\ngaussians = 0\n", "speech.gaussians"},
       {"[speech]\ngaussians = 129\n", "speech.gaussians"},
+      {"[speech]\nframe_rate = 49\n", "speech.frame_rate"},
+      {"[speech]\nframe_rate = 201\n", "speech.frame_rate"},
       {"[speech]\nmax_speech_seconds = 600\n", "speech.max_speech_seconds"},
       {"[speech]\nenabled = \"yes\"\n", "speech.enabled"},
       {"[speech]\nlanguage = \"fr\"\n", "speech.language"},
