@@ -85,7 +85,7 @@ struct PocketsphinxOptions {
   int gaussians = 16;
   // Frames per second of audio (pocketsphinx -frate, the model's own 100). Fewer frames over the
   // same 25.6 ms windows read speech as if it were said faster: callers reading digits off a
-  // card speak more slowly than the read news the model was trained on. See docs/PERFORMANCE.md
+  // card speak more slowly than the speech the model was trained on. See docs/PERFORMANCE.md
   // ("Fewer frames per second").
   int frameRate = 85;
   bool secondOpinion = true;  // kSecondOpinion: decode against the digit loop too
