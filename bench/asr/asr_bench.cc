@@ -65,7 +65,14 @@ struct Config {
   std::vector<asrbench::Voice> voices;  // --voices: these instead of availableVoices()
   asr::PocketsphinxOptions options;
   std::vector<asrbench::Condition> matrix = asrbench::conditionMatrix();
+  // --slow-frame-rate RATE:MS: a digit entry whose speech (pauses shortened) takes MS or more per
+  // digit it should hold is decoded at RATE frames a second instead (an experiment).
+  int slowFrameRate = 0;
+  double slowFromMsPerDigit = 0;
+  asr::PocketsphinxRecognizer* slow = nullptr;
 };
+
+std::atomic<int> slowDecodes{0};
 
 double threadCpu() {
   timespec ts{};
@@ -133,8 +140,16 @@ asr::Decoding entryDecode(asr::PocketsphinxRecognizer& rec, const Item& item, co
     std::fprintf(stderr, "synthesis failed (%s)\n", item.voice.name.c_str());
     std::exit(1);
   }
+  asr::PocketsphinxRecognizer* decoder = &rec;
+  if (cfg.slow != nullptr && grammar.isDigitSlot()) {
+    const double ms = static_cast<double>(rec.frontEnd(*audio).size()) / 16.0;
+    if (ms / ((grammar.minDigits + grammar.maxDigits) / 2.0) >= cfg.slowFromMsPerDigit) {
+      decoder = cfg.slow;
+      ++slowDecodes;
+    }
+  }
   const double t0 = threadCpu();
-  auto d = rec.decode(*audio, grammar);
+  auto d = decoder->decode(*audio, grammar);
   const double cpu = threadCpu() - t0;
   if (!d.ok()) {
     std::fprintf(stderr, "%s\n", d.error().toString().c_str());
@@ -429,7 +444,13 @@ int main(int argc, char** argv) {
       cfg.options.resamplerQuality = std::atoi(next().c_str());
     else if (a == "--padding")
       cfg.options.paddingMs = std::atoi(next().c_str());
-    else if (a == "--max-pause")
+    else if (a == "--slow-frame-rate") {
+      const std::string v = next();
+      if (std::sscanf(v.c_str(), "%d:%lf", &cfg.slowFrameRate, &cfg.slowFromMsPerDigit) != 2) {
+        std::fprintf(stderr, "--slow-frame-rate takes RATE:MS_PER_DIGIT\n");
+        return 2;
+      }
+    } else if (a == "--max-pause")
       cfg.options.maxPauseMs = std::atoi(next().c_str());
     else if (a == "--arg") {
       std::string kv = next();
@@ -443,7 +464,7 @@ int main(int argc, char** argv) {
           "  [--threads T] [--no-espeak] [--yes-no-gap-scale G] [--answers FILE.tsv]\n"
           "  [--no-festival] [--formant] [--only VOICE] [--conditions TEXT] [--first-only]\n"
           "  [--details FILE.tsv] [--model DIR] [--dict FILE] [--mllr FILE|''] [--quality 0-10]\n"
-          "  [--padding MS] [--max-pause MS] [--no-parts]\n"
+          "  [--padding MS] [--max-pause MS] [--no-parts] [--slow-frame-rate RATE:MS_PER_DIGIT]\n"
           "  [--confidence second|gap] [--gap-scale G] [--nbest DEPTH] [--attempts N]\n"
           "  [--arg -name=value]... [--voices ENGINE:NAME,...] [--dump DIR]\n"
           "  (--voices recorded:allison --conditions digits+pauses: a human voice)\n"
@@ -459,6 +480,18 @@ int main(int argc, char** argv) {
   if (!rec.ok()) {
     std::fprintf(stderr, "%s\n", rec.error().toString().c_str());
     return 1;
+  }
+  std::unique_ptr<asr::PocketsphinxRecognizer> slowRec;
+  if (cfg.slowFrameRate > 0) {
+    asr::PocketsphinxOptions o = cfg.options;
+    o.frameRate = cfg.slowFrameRate;
+    auto r = asr::PocketsphinxRecognizer::create(o);
+    if (!r.ok()) {
+      std::fprintf(stderr, "%s\n", r.error().toString().c_str());
+      return 1;
+    }
+    slowRec = std::move(*r);
+    cfg.slow = slowRec.get();
   }
 
   // The corpus: in each condition, perKind strings of each length, each said by one voice at
@@ -541,6 +574,10 @@ int main(int argc, char** argv) {
   report.details = cfg.details;
   if (const char* f = std::getenv("CALLGATE_BENCH_RESULTS"); f != nullptr) report.resultsFile = f;
   asrbench::printReport(items, out, cfg.matrix, strings, report);
+  if (cfg.slow != nullptr) {
+    std::printf("\ndecoded at %d frames a second (%.0f ms or more per digit): %d decodes\n",
+                cfg.slowFrameRate, cfg.slowFromMsPerDigit, slowDecodes.load());
+  }
   if (!cfg.firstOnly) {
     std::printf(
         "\nspoken yes needs confidence >= %.2f; confirmations that fell back to the keypad "
