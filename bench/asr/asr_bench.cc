@@ -17,6 +17,7 @@
 #include <ctime>
 #include <fstream>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <random>
@@ -69,7 +70,7 @@ struct Config {
   // digit it should hold is decoded at RATE frames a second instead (an experiment).
   int slowFrameRate = 0;
   double slowFromMsPerDigit = 0;
-  asr::PocketsphinxRecognizer* slow = nullptr;
+  std::shared_ptr<asr::PocketsphinxRecognizer> slow;  // made from the above after parsing
 };
 
 std::atomic<int> slowDecodes{0};
@@ -144,7 +145,7 @@ asr::Decoding entryDecode(asr::PocketsphinxRecognizer& rec, const Item& item, co
   if (cfg.slow != nullptr && grammar.isDigitSlot()) {
     const double ms = static_cast<double>(rec.frontEnd(*audio).size()) / 16.0;
     if (ms / ((grammar.minDigits + grammar.maxDigits) / 2.0) >= cfg.slowFromMsPerDigit) {
-      decoder = cfg.slow;
+      decoder = cfg.slow.get();
       ++slowDecodes;
     }
   }
@@ -481,7 +482,6 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "%s\n", rec.error().toString().c_str());
     return 1;
   }
-  std::unique_ptr<asr::PocketsphinxRecognizer> slowRec;
   if (cfg.slowFrameRate > 0) {
     asr::PocketsphinxOptions o = cfg.options;
     o.frameRate = cfg.slowFrameRate;
@@ -490,8 +490,7 @@ int main(int argc, char** argv) {
       std::fprintf(stderr, "%s\n", r.error().toString().c_str());
       return 1;
     }
-    slowRec = std::move(*r);
-    cfg.slow = slowRec.get();
+    cfg.slow = std::move(*r);
   }
 
   // The corpus: in each condition, perKind strings of each length, each said by one voice at
