@@ -149,7 +149,8 @@ std::optional<std::vector<int16_t>> festival(const std::string& name, const std:
 // A human voice: Allison Smith's recordings of the digits (Debian asterisk-core-sounds-en-wav,
 // telephone prompts recorded at 8 kHz), one file per digit word ("oh" has its own). Only single
 // digit words exist, so the voice can say only digit-by-digit speech. Tempo other than 1 goes
-// through sox's WSOLA `tempo` effect (pitch kept).
+// through sox's WSOLA `tempo` effect (pitch kept); -D: no dither, whose noise is random, so the
+// same tempo gives the same audio in every run.
 constexpr const char* kRecordedDigits = "/usr/share/asterisk/sounds/en_US_f_Allison/digits/";
 
 std::optional<std::vector<int16_t>> recorded(const std::string& name, const std::string& text,
@@ -161,7 +162,7 @@ std::optional<std::vector<int16_t>> recorded(const std::string& name, const std:
   if (name != "allison" || file == kFiles.end()) return std::nullopt;
   char tempo[32];
   std::snprintf(tempo, sizeof tempo, "%.4f", 1.0 / rate);
-  const std::string cmd = "sox -q " + std::string(kRecordedDigits) + file->second +
+  const std::string cmd = "sox -q -D " + std::string(kRecordedDigits) + file->second +
                           ".wav -t wav - tempo -s " + tempo + " 2>/dev/null";
   FILE* p = popen(cmd.c_str(), "r");
   auto bytes = readAll(p);
