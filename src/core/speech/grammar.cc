@@ -92,9 +92,14 @@ Grammar digitGrammar(int minDigits, int maxDigits) {
 
 Grammar pauseCheckGrammar(const Grammar& entry, double perDigitWeight) {
   const double w = std::clamp(perDigitWeight, 1e-18, 1.0);
-  if (w == 1.0) return digitGrammar(1, entry.maxDigits);
+  if (w == 1.0) {
+    Grammar g = digitGrammar(1, entry.maxDigits);
+    g.partialEntry = true;
+    return g;
+  }
   const int hi = digitRange(1, entry.maxDigits).second;
   Grammar g;
+  g.partialEntry = true;
   // The weight in the cache key as -100 log10(w) (0.01: "p200"): [a-z0-9-] only.
   g.name = "pause-check-1-" + std::to_string(hi) + "-p" +
            std::to_string(std::lround(-100.0 * std::log10(w)));

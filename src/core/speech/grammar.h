@@ -33,6 +33,9 @@ struct Grammar {
   // (intentGrammar's): a recogniser adds the pronunciations it lacks before compiling. Empty for
   // the digit and yes/no grammars.
   std::vector<std::string> words;
+  // pauseCheckGrammar's: the audio may hold only part of the entry, so its length says nothing
+  // of how fast the caller speaks (the recogniser's frame rate for slow speech).
+  bool partialEntry = false;
 
   bool isDigitSlot() const { return maxDigits > 0; }
   // yesNoGrammar()'s: the recogniser scores its answer against the other answer's words.

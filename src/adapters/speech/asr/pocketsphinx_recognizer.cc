@@ -22,12 +22,18 @@
 
 namespace callgate::asr {
 
-struct PocketsphinxRecognizer::Decoder {
+// One pocketsphinx decoder, at one frame rate.
+struct PocketsphinxRecognizer::Engine {
   ps_decoder_t* ps = nullptr;
   std::set<std::string> searches;  // grammar names compiled into this decoder
-  ~Decoder() {
+  ~Engine() {
     if (ps != nullptr) ps_free(ps);
   }
+};
+
+// What one lease of the pool holds: an engine per frame rate it has needed.
+struct PocketsphinxRecognizer::Decoder {
+  std::map<int, std::unique_ptr<Engine>> byRate;
 };
 
 namespace {
@@ -233,6 +239,11 @@ Result<std::unique_ptr<PocketsphinxRecognizer>> PocketsphinxRecognizer::create(
   if (options.paddingMs < 0 || options.paddingMs > 1000) {
     return Error::invalidArgument("padding must be within 0..1000 ms");
   }
+  for (const int rate : {options.frameRate, options.slowFrameRate}) {
+    if (rate < 50 || rate > 200) {
+      return Error::invalidArgument("frame rates must be within 50..200 a second");
+    }
+  }
   silencePocketsphinxLog();
   std::unique_ptr<PocketsphinxRecognizer> r(new PocketsphinxRecognizer(std::move(options)));
   auto first = r->newDecoder();
@@ -242,8 +253,8 @@ Result<std::unique_ptr<PocketsphinxRecognizer>> PocketsphinxRecognizer::create(
   return r;
 }
 
-Result<std::unique_ptr<PocketsphinxRecognizer::Decoder>> PocketsphinxRecognizer::newDecoder()
-    const {
+Result<std::unique_ptr<PocketsphinxRecognizer::Engine>> PocketsphinxRecognizer::newEngine(
+    int frameRate) const {
   std::vector<std::string> args = {"-hmm",          options_.modelDir,
                                    "-dict",         options_.dictionary,
                                    "-samprate",     "16000",
@@ -251,7 +262,7 @@ Result<std::unique_ptr<PocketsphinxRecognizer::Decoder>> PocketsphinxRecognizer:
                                    "-silprob",      std::to_string(options_.silenceProbability),
                                    "-remove_noise", options_.removeNoise ? "yes" : "no",
                                    "-topn",         std::to_string(options_.gaussians),
-                                   "-frate",        std::to_string(options_.frameRate)};
+                                   "-frate",        std::to_string(frameRate)};
   if (!options_.mllr.empty()) {
     args.push_back("-mllr");
     args.push_back(options_.mllr);
@@ -266,15 +277,24 @@ Result<std::unique_ptr<PocketsphinxRecognizer::Decoder>> PocketsphinxRecognizer:
       cmd_ln_parse_r(nullptr, ps_args(), static_cast<int32>(argv.size()), argv.data(), FALSE);
   if (config == nullptr)
     return Error::invalidArgument("pocketsphinx rejected the decoder arguments");
-  auto d = std::make_unique<Decoder>();
-  d->ps = ps_init(config);
+  auto e = std::make_unique<Engine>();
+  e->ps = ps_init(config);
   cmd_ln_free_r(config);  // the decoder holds its own reference
-  if (d->ps == nullptr) {
+  if (e->ps == nullptr) {
     // pocketsphinx says why only in its own log, which is silenced: name what it was given.
     return Error::internal("pocketsphinx could not start (model " + options_.modelDir +
                            (options_.mllr.empty() ? "" : ", MLLR transform " + options_.mllr) +
                            ")");
   }
+  return e;
+}
+
+Result<std::unique_ptr<PocketsphinxRecognizer::Decoder>> PocketsphinxRecognizer::newDecoder()
+    const {
+  auto engine = newEngine(options_.frameRate);
+  if (!engine.ok()) return engine.error();
+  auto d = std::make_unique<Decoder>();
+  d->byRate.emplace(options_.frameRate, std::move(engine.value()));
   return d;
 }
 
@@ -398,6 +418,15 @@ std::vector<int16_t> PocketsphinxRecognizer::frontEnd(std::span<const int16_t> a
   return wide;
 }
 
+int PocketsphinxRecognizer::frameRateFor(const speech::Grammar& grammar, size_t wideSamples) const {
+  if (options_.slowFromMsPerDigit <= 0 || !grammar.isDigitSlot() || grammar.partialEntry) {
+    return options_.frameRate;
+  }
+  const double ms = static_cast<double>(wideSamples) / 16.0;
+  const double expected = (grammar.minDigits + grammar.maxDigits) / 2.0;
+  return ms / expected >= options_.slowFromMsPerDigit ? options_.slowFrameRate : options_.frameRate;
+}
+
 Result<Decoding> PocketsphinxRecognizer::decode(std::span<const int16_t> audio,
                                                 const speech::Grammar& grammar) {
   Decoding result;
@@ -408,7 +437,15 @@ Result<Decoding> PocketsphinxRecognizer::decode(std::span<const int16_t> audio,
   auto leased = acquire();
   if (!leased.ok()) return leased.error();
   Lease lease(*this, std::move(leased.value()));
-  Decoder& d = *lease;
+  const int rate = frameRateFor(grammar, wide.size());
+  std::unique_ptr<Engine>& slot = (*lease).byRate[rate];
+  if (slot == nullptr) {
+    auto made = newEngine(rate);
+    if (!made.ok()) return made.error();
+    slot = std::move(made.value());
+  }
+  Engine& d = *slot;
+  result.frameRate = rate;
   if (!grammar.words.empty() && !d.searches.contains(grammar.name)) {
     if (Status s = addWords(d.ps, grammar.words, options_.wordDictionary); !s.ok())
       return s.error();

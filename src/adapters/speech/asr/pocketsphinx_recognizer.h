@@ -37,8 +37,12 @@
 // grammars (a Lex bot's intents) get confidence 1 for any result. pocketsphinx's own lattice
 // posterior (ps_get_prob) is always ~1 under a JSGF grammar, so it is not used.
 //
-// Ownership: owns a pool of ps_decoder_t, created lazily up to maxDecoders and reused; each
-// decoder compiles a grammar once (ps_set_jsgf_string, by Grammar::name) and keeps it.
+// Frame rate: a digit entry said slowly (see PocketsphinxOptions::slowFrameRate) is decoded at a
+// lower frame rate. pocketsphinx fixes the rate when a decoder starts, so each pooled decoder
+// holds one ps_decoder_t per rate it has needed, the slow one made on first use.
+//
+// Ownership: owns a pool of decoders, created lazily up to maxDecoders and reused; each
+// ps_decoder_t compiles a grammar once (ps_set_jsgf_string, by Grammar::name) and keeps it.
 // Thread-safety: recognize() is thread-safe; at most maxDecoders decodes run at once, further
 // callers wait for a free decoder. Never logs transcripts; pocketsphinx's own log is silenced.
 #pragma once
@@ -88,6 +92,14 @@ struct PocketsphinxOptions {
   // card speak more slowly than the speech the model was trained on. See docs/PERFORMANCE.md
   // ("Fewer frames per second").
   int frameRate = 85;
+  // A digit entry said slowly is decoded at slowFrameRate instead: one whose speech (pauses
+  // shortened as above) takes slowFromMsPerDigit or more per digit the slot expects (the middle
+  // of its range). Human callers reading digits one by one are that slow (a recorded human voice:
+  // 716 ms a digit); the synthetic voices of the benchmark rarely are. A pause check
+  // (Grammar::partialEntry) holds an unknown number of digits, so it stays at frameRate.
+  // 0 never switches. See docs/PERFORMANCE.md ("A frame rate for slow speech").
+  int slowFrameRate = 75;
+  int slowFromMsPerDigit = 600;
   bool secondOpinion = true;  // kSecondOpinion: decode against the digit loop too
   double marginScale = 1.0;   // per-frame score margin (see above) that divides closeness by e
   // Hypotheses read from the lattice's N-best list for Recognition::alternatives (0 = none).
@@ -115,13 +127,15 @@ struct Decoding {
   std::vector<std::string> alternatives;  // as Recognition::alternatives
   double gap = -1.0;   // per frame: best path score minus the first alternative's; -1 when none
   double snrDb = 0.0;  // yes/no answers: the utterance's rough signal-to-noise ratio
+  int frameRate = 0;   // frames a second it was decoded at (0 when nothing was decoded)
 };
 
 class PocketsphinxRecognizer final : public speech::SpeechRecognizer {
  public:
   // kNotFound naming the file when the model directory (its mdef), the dictionary or the MLLR
   // transform is missing;
-  // kInvalidArgument for maxDecoders < 1 or a resampler quality outside 0..10; kInternal when
+  // kInvalidArgument for maxDecoders < 1, a resampler quality outside 0..10 or a frame rate
+  // outside 50..200; kInternal when
   // pocketsphinx cannot start, e.g. on a file that is not an MLLR transform (the first decoder is
   // created here, to fail early; the message names the model and the transform).
   static Result<std::unique_ptr<PocketsphinxRecognizer>> create(PocketsphinxOptions options);
@@ -138,13 +152,17 @@ class PocketsphinxRecognizer final : public speech::SpeechRecognizer {
   // shortened; upsampled, padded, with the added noise); empty when the resampler fails. For
   // tools that compute features the way decoding does (bench/asr's adaptation corpus).
   std::vector<int16_t> frontEnd(std::span<const int16_t> audio, bool digitSlot = true) const;
+  // The frame rate decode() uses for this grammar and front-end output (16 kHz samples).
+  int frameRateFor(const speech::Grammar& grammar, size_t wideSamples) const;
 
   int decodersCreated() const;
 
  private:
+  struct Engine;
   struct Decoder;
   class Lease;
   explicit PocketsphinxRecognizer(PocketsphinxOptions options);
+  Result<std::unique_ptr<Engine>> newEngine(int frameRate) const;
   Result<std::unique_ptr<Decoder>> newDecoder() const;
   Result<std::unique_ptr<Decoder>> acquire();
   void release(std::unique_ptr<Decoder> decoder);

@@ -19,6 +19,8 @@ TEST(SpeechConfigTest, OnWithTheDebianModelByDefault) {
   EXPECT_EQ(c.speech.recognizer.maxPauseMs, 100);
   EXPECT_EQ(c.speech.recognizer.gaussians, 16);
   EXPECT_EQ(c.speech.recognizer.frameRate, 85);
+  EXPECT_EQ(c.speech.recognizer.slowFrameRate, 75);
+  EXPECT_EQ(c.speech.recognizer.slowFromMsPerDigit, 600);
   EXPECT_EQ(c.speech.endpointer.endSilenceMs, 1000);
   EXPECT_EQ(c.speech.endpointer.incompleteSilenceMs, 2000);
 }
@@ -39,6 +41,8 @@ incomplete_silence_ms = 2500
 max_pause_ms = 0
 gaussians = 4
 frame_rate = 100
+slow_frame_rate = 70
+slow_from_ms_per_digit = 0
 max_speech_seconds = 8
 )",
                      "t.toml", c);
@@ -50,6 +54,8 @@ max_speech_seconds = 8
   EXPECT_EQ(c.speech.recognizer.maxPauseMs, 0);   // pauses kept whole
   EXPECT_EQ(c.speech.recognizer.gaussians, 4);    // pocketsphinx's own default
   EXPECT_EQ(c.speech.recognizer.frameRate, 100);  // the model's own
+  EXPECT_EQ(c.speech.recognizer.slowFrameRate, 70);
+  EXPECT_EQ(c.speech.recognizer.slowFromMsPerDigit, 0);  // one frame rate for all speech
   EXPECT_EQ(c.speech.recognizer.maxDecoders, 4);
   EXPECT_DOUBLE_EQ(c.speech.turn.confirmBelow, 1.0);
   EXPECT_DOUBLE_EQ(c.speech.turn.yesFrom, 0.8);
@@ -73,6 +79,8 @@ TEST(SpeechConfigTest, RejectsBadValuesNamingTheKey) {
       {"[speech]\ngaussians = 129\n", "speech.gaussians"},
       {"[speech]\nframe_rate = 49\n", "speech.frame_rate"},
       {"[speech]\nframe_rate = 201\n", "speech.frame_rate"},
+      {"[speech]\nslow_frame_rate = 40\n", "speech.slow_frame_rate"},
+      {"[speech]\nslow_from_ms_per_digit = -1\n", "speech.slow_from_ms_per_digit"},
       {"[speech]\nmax_speech_seconds = 600\n", "speech.max_speech_seconds"},
       {"[speech]\nenabled = \"yes\"\n", "speech.enabled"},
       {"[speech]\nlanguage = \"fr\"\n", "speech.language"},

@@ -103,6 +103,10 @@ TEST(PauseCheckTest, DecodesOneToMaxDigitsAndIsWholeFromTheMinimumOn) {
   EXPECT_EQ(check.maxDigits, 8);
   EXPECT_TRUE(validName(check.name));
   EXPECT_NE(check.name, digitGrammar(1, 8).name);  // another document: not one cache entry
+  // Part of an entry: its length tells nothing of the caller's pace; the entry itself is whole.
+  EXPECT_TRUE(check.partialEntry);
+  EXPECT_TRUE(pauseCheckGrammar(entry, 1.0).partialEntry);
+  EXPECT_FALSE(entry.partialEntry);
   EXPECT_FALSE(entryIsWhole(entry, "one two three four five"));
   EXPECT_TRUE(entryIsWhole(entry, "one two three four five six"));
   EXPECT_TRUE(entryIsWhole(entry, "one two three double four five"));  // "double four": 2
