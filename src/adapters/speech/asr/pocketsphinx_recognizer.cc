@@ -31,7 +31,7 @@ struct PocketsphinxRecognizer::Engine {
   }
 };
 
-// What one lease of the pool holds: an engine per frame rate it has needed.
+// What one lease of the pool holds: an engine per frame rate (the slow one when it is on).
 struct PocketsphinxRecognizer::Decoder {
   std::map<int, std::unique_ptr<Engine>> byRate;
 };
@@ -291,10 +291,14 @@ Result<std::unique_ptr<PocketsphinxRecognizer::Engine>> PocketsphinxRecognizer::
 
 Result<std::unique_ptr<PocketsphinxRecognizer::Decoder>> PocketsphinxRecognizer::newDecoder()
     const {
-  auto engine = newEngine(options_.frameRate);
-  if (!engine.ok()) return engine.error();
+  std::set<int> rates = {options_.frameRate};
+  if (options_.slowFromMsPerDigit > 0) rates.insert(options_.slowFrameRate);
   auto d = std::make_unique<Decoder>();
-  d->byRate.emplace(options_.frameRate, std::move(engine.value()));
+  for (const int rate : rates) {
+    auto engine = newEngine(rate);
+    if (!engine.ok()) return engine.error();
+    d->byRate.emplace(rate, std::move(engine.value()));
+  }
   return d;
 }
 
@@ -438,13 +442,7 @@ Result<Decoding> PocketsphinxRecognizer::decode(std::span<const int16_t> audio,
   if (!leased.ok()) return leased.error();
   Lease lease(*this, std::move(leased.value()));
   const int rate = frameRateFor(grammar, wide.size());
-  std::unique_ptr<Engine>& slot = (*lease).byRate[rate];
-  if (slot == nullptr) {
-    auto made = newEngine(rate);
-    if (!made.ok()) return made.error();
-    slot = std::move(made.value());
-  }
-  Engine& d = *slot;
+  Engine& d = *(*lease).byRate.at(rate);
   result.frameRate = rate;
   if (!grammar.words.empty() && !d.searches.contains(grammar.name)) {
     if (Status s = addWords(d.ps, grammar.words, options_.wordDictionary); !s.ok())

@@ -39,7 +39,7 @@
 //
 // Frame rate: a digit entry said slowly (see PocketsphinxOptions::slowFrameRate) is decoded at a
 // lower frame rate. pocketsphinx fixes the rate when a decoder starts, so each pooled decoder
-// holds one ps_decoder_t per rate it has needed, the slow one made on first use.
+// holds one ps_decoder_t per rate (about 6 MB each before grammars).
 //
 // Ownership: owns a pool of decoders, created lazily up to maxDecoders and reused; each
 // ps_decoder_t compiles a grammar once (ps_set_jsgf_string, by Grammar::name) and keeps it.
