@@ -94,8 +94,8 @@ struct PocketsphinxOptions {
   int frameRate = 85;
   // A digit entry said slowly is decoded at slowFrameRate instead: one whose speech (pauses
   // shortened as above) takes slowFromMsPerDigit or more per digit the slot expects (the middle
-  // of its range). Human callers reading digits one by one are that slow (a recorded human voice:
-  // 716 ms a digit); the synthetic voices of the benchmark rarely are. A pause check
+  // of its range). A recorded human voice reading digits one by one took 716 ms a digit; the
+  // synthetic voices of the benchmark rarely are that slow. A pause check
   // (Grammar::partialEntry) holds an unknown number of digits, so it stays at frameRate.
   // 0 never switches. See docs/PERFORMANCE.md ("A frame rate for slow speech").
   int slowFrameRate = 75;
@@ -135,9 +135,9 @@ class PocketsphinxRecognizer final : public speech::SpeechRecognizer {
   // kNotFound naming the file when the model directory (its mdef), the dictionary or the MLLR
   // transform is missing;
   // kInvalidArgument for maxDecoders < 1, a resampler quality outside 0..10 or a frame rate
-  // outside 50..200; kInternal when
-  // pocketsphinx cannot start, e.g. on a file that is not an MLLR transform (the first decoder is
-  // created here, to fail early; the message names the model and the transform).
+  // outside 50..200; kInternal when pocketsphinx cannot start, e.g. on a file that is not an MLLR
+  // transform (the first decoder is created here, to fail early; the message names the model and
+  // the transform).
   static Result<std::unique_ptr<PocketsphinxRecognizer>> create(PocketsphinxOptions options);
   ~PocketsphinxRecognizer() override;
   PocketsphinxRecognizer(const PocketsphinxRecognizer&) = delete;
