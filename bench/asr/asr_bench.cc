@@ -17,7 +17,6 @@
 #include <ctime>
 #include <fstream>
 #include <map>
-#include <memory>
 #include <mutex>
 #include <optional>
 #include <random>
