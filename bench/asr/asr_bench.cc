@@ -55,6 +55,9 @@ struct Config {
   bool festival = true;
   bool formant = false;  // espeak-ng's formant voice, apart (clean continuous only)
   bool firstOnly = false;
+  // --slot MIN:MAX: the first entry is decoded against a slot of MIN to MAX digits instead of
+  // exactly the string's length (a flow whose SpeechInput gives a range); --first-only only.
+  int slotMin = 0, slotMax = 0;
   bool endpointer = false;  // --endpointer: decode the endpointer's cut (endpointed.h)
   asrbench::EndpointedOptions endpointed;  // --min-periodicity, --min-level, --line-after, ...
   std::string only;                        // run only the voices whose name contains this
@@ -262,7 +265,9 @@ Outcome run(asr::PocketsphinxRecognizer& rec, const Item& item, const Config& cf
   Outcome o;
   Cache cache;
   const int n = static_cast<int>(item.digits.size());
-  const asr::Decoding d = entryDecode(rec, item, cfg, speech::digitGrammar(n, n), 1, cache, &o);
+  const speech::Grammar entry =
+      cfg.slotMin > 0 ? speech::digitGrammar(cfg.slotMin, cfg.slotMax) : speech::digitGrammar(n, n);
+  const asr::Decoding d = entryDecode(rec, item, cfg, entry, 1, cache, &o);
   o.firstRight = digitsOf(d.text) == item.digits;
   o.posterior = d.margin;
   o.gap = d.gap;
@@ -442,6 +447,13 @@ int main(int argc, char** argv) {
         std::fprintf(stderr, "--slow-frame-rate takes RATE:MS_PER_DIGIT\n");
         return 2;
       }
+    } else if (a == "--slot") {
+      const std::string v = next();
+      if (std::sscanf(v.c_str(), "%d:%d", &cfg.slotMin, &cfg.slotMax) != 2 || cfg.slotMin < 1 ||
+          cfg.slotMax < cfg.slotMin) {
+        std::fprintf(stderr, "--slot takes MIN:MAX digits (1 <= MIN <= MAX)\n");
+        return 2;
+      }
     } else if (a == "--max-pause")
       cfg.options.maxPauseMs = std::atoi(next().c_str());
     else if (a == "--arg") {
@@ -457,6 +469,7 @@ int main(int argc, char** argv) {
           "  [--no-festival] [--formant] [--only VOICE] [--conditions TEXT] [--first-only]\n"
           "  [--details FILE.tsv] [--model DIR] [--dict FILE] [--mllr FILE|''] [--quality 0-10]\n"
           "  [--padding MS] [--max-pause MS] [--no-parts] [--slow-frame-rate RATE:MS_PER_DIGIT]\n"
+          "  [--slot MIN:MAX (with --first-only)]\n"
           "  [--confidence second|gap] [--gap-scale G] [--nbest DEPTH] [--attempts N]\n"
           "  [--arg -name=value]... [--voices ENGINE:NAME,...] [--dump DIR]\n"
           "  (--voices recorded:allison --conditions digits+pauses: a human voice)\n"
@@ -467,6 +480,10 @@ int main(int argc, char** argv) {
           "  [--pause-scale X] [--pause-weight W]]\n");
       return 2;
     }
+  }
+  if (cfg.slotMin > 0 && (!cfg.firstOnly || cfg.endpointer || cfg.slotMin > 4 || cfg.slotMax < 8)) {
+    std::fprintf(stderr, "--slot needs --first-only and must hold the corpus's 4 to 8 digits\n");
+    return 2;
   }
   auto rec = asr::PocketsphinxRecognizer::create(cfg.options);
   if (!rec.ok()) {

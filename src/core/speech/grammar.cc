@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <optional>
 #include <utility>
 
 #include "core/spoken_digits.h"
@@ -57,10 +58,16 @@ std::string lengthRule(int k, bool repeats, const std::string& doubleWeight,
 // digitGrammar's JSGF; every digit word weighted perDigit (1: none). sphinxbase applies a JSGF
 // weight to a word's transition only (a rule reference is expanded inline and its weight
 // dropped), so the weight sits on the words of <d>: a penalty for each digit heard.
-std::string digitsJsgf(const std::string& gname, int lo, int hi, double perDigit) {
+// Lengths lo..hi but `without` (0: none).
+std::string digitsJsgf(const std::string& gname, int lo, int hi, double perDigit, int without = 0) {
   std::string body = header(gname);
   std::string slot = "public <slot> = ";
-  for (int k = lo; k <= hi; ++k) slot += (k == lo ? "<n" : " | <n") + std::to_string(k) + ">";
+  bool first = true;
+  for (int k = lo; k <= hi; ++k) {
+    if (k == without) continue;
+    slot += (first ? "<n" : " | <n") + std::to_string(k) + ">";
+    first = false;
+  }
   const std::string weight = weightOf(perDigit);
   const std::string squared = weightOf(perDigit * perDigit);
   body += slot + ";\n" + digitRule(weight);
@@ -87,6 +94,21 @@ Grammar digitGrammar(int minDigits, int maxDigits) {
   g.minDigits = lo;
   g.maxDigits = hi;
   g.jsgf = digitsJsgf("digits" + std::to_string(lo) + "to" + std::to_string(hi), lo, hi, 1.0);
+  return g;
+}
+
+std::optional<Grammar> otherLengthsGrammar(const Grammar& slot, int length) {
+  if (!slot.isDigitSlot() || slot.minDigits == slot.maxDigits) return std::nullopt;
+  const auto [lo, hi] = digitRange(slot.minDigits, slot.maxDigits);
+  if (length < lo || length > hi) return std::nullopt;
+  Grammar g;
+  g.name =
+      "digits-" + std::to_string(lo) + "-" + std::to_string(hi) + "-not-" + std::to_string(length);
+  g.minDigits = lo;
+  g.maxDigits = hi;
+  g.jsgf = digitsJsgf(
+      "digits" + std::to_string(lo) + "to" + std::to_string(hi) + "not" + std::to_string(length),
+      lo, hi, 1.0, length);
   return g;
 }
 

@@ -12,6 +12,7 @@
 // Thread-safety: plain functions over values.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -49,6 +50,11 @@ struct Grammar {
 // "double"/"triple" before a digit counting as two/three digits (up to kMaxDoubleDigits), so the
 // grammar admits exactly the strings of allowed length.
 Grammar digitGrammar(int minDigits, int maxDigits);
+
+// A slot of several lengths (digitGrammar(min, max), min < max) without `length`: the rival
+// readings of another length, for a recogniser that read the entry's length first (so its
+// confidence still weighs them). nullopt for a slot of one length, or a length outside it.
+std::optional<Grammar> otherLengthsGrammar(const Grammar& slot, int length);
 
 // Any number of digit words (1..kMaxSpokenDigits words, no double/triple): the free digit loop,
 // used as the baseline of the benchmark and as the second opinion for confidence.

@@ -15,15 +15,19 @@
 // Alternatives: after a digit-grammar decode, the word lattice's N-best list (ps_nbest, A*) is
 // read, up to nbestDepth hypotheses; Recognition::alternatives are the first readings whose
 // digits differ from the result's and each other's and whose length is in the grammar's range
-// (parsed from its name "digits-LO-HI"; the lattice forgets the grammar state, so some paths are
-// not in the grammar), at most speech::kMaxAlternatives. `gap` is the per-frame path-score
+// (Grammar::minDigits..maxDigits; the lattice forgets the grammar state, so some paths are not
+// in the grammar), at most speech::kMaxAlternatives. `gap` is the per-frame path-score
 // difference between the result's digits and the first alternative (0 when an alternative ranks
-// above it; -1 when the lattice has none).
+// above it; -1 when the lattice has none). A slot of several lengths is read length first (the
+// lattice of such a grammar is large and its N-best list slow to read): decoded without the
+// list, then against the length heard, with it, and against the slot's other lengths; `gap` is
+// then the smaller of the margin over the first alternative and over the best other length.
 //
 // Confidence (0..1) of a digit result. Default, ConfidenceFrom::kNbestGap: one decode;
-// 1 - exp(-gap / gapScale), 1 when the lattice holds no other reading at all. On the benchmark
-// it separates right from wrong first results far better than the older second opinion
-// (P(right scores above wrong) 0.90 vs 0.63) and saves the second decode.
+// 1 - exp(-gap / gapScale); speech::kNoRivalConfidence when there is no other reading at all
+// (no alternative is not certainty). On the benchmark it separates right from wrong first
+// results far better than the older second opinion (P(right scores above wrong) 0.90 vs 0.63)
+// and saves the second decode.
 // ConfidenceFrom::kSecondOpinion (kept for comparison): the utterance is decoded again against
 // the free digit loop (speech::digitLoopGrammar()); closeness = exp(-margin / marginScale), where
 // margin is how much better (per frame, in the decoder's log domain) the loop's path scored than
@@ -93,9 +97,10 @@ struct PocketsphinxOptions {
   // ("Fewer frames per second").
   int frameRate = 85;
   // A digit entry said slowly is decoded at slowFrameRate instead: one whose speech (pauses
-  // shortened as above) takes slowFromMsPerDigit or more per digit the slot expects (the middle
-  // of its range). A recorded human voice reading digits one by one took 716 ms a digit; the
-  // synthetic voices of the benchmark rarely are that slow. A pause check
+  // shortened as above) takes slowFromMsPerDigit or more per digit the slot expects (a slot of
+  // several lengths: the middle of its range for the pass that reads the length, then the length
+  // heard; see decode()). A recorded human voice reading digits one by one took 716 ms a digit;
+  // the synthetic voices of the benchmark rarely are that slow. A pause check
   // (Grammar::partialEntry) holds an unknown number of digits, so it stays at frameRate.
   // 0 never switches. See docs/PERFORMANCE.md ("A frame rate for slow speech").
   int slowFrameRate = 75;
@@ -152,7 +157,8 @@ class PocketsphinxRecognizer final : public speech::SpeechRecognizer {
   // shortened; upsampled, padded, with the added noise); empty when the resampler fails. For
   // tools that compute features the way decoding does (bench/asr's adaptation corpus).
   std::vector<int16_t> frontEnd(std::span<const int16_t> audio, bool digitSlot = true) const;
-  // The frame rate decode() uses for this grammar and front-end output (16 kHz samples).
+  // The frame rate decode() first uses for this grammar and front-end output (16 kHz samples).
+  // A slot of several lengths is then decoded again at the rate of the length heard (decode()).
   int frameRateFor(const speech::Grammar& grammar, size_t wideSamples) const;
 
   int decodersCreated() const;
@@ -162,6 +168,10 @@ class PocketsphinxRecognizer final : public speech::SpeechRecognizer {
   struct Decoder;
   class Lease;
   explicit PocketsphinxRecognizer(PocketsphinxOptions options);
+  // Whether the grammar's entries are read at the rate their pace calls for (a whole digit
+  // entry, the slow rule on), and that rate for `digits` said in wideSamples of front-end audio.
+  bool judgesPace(const speech::Grammar& grammar) const;
+  int rateForPace(size_t wideSamples, double digits) const;
   Result<std::unique_ptr<Engine>> newEngine(int frameRate) const;
   Result<std::unique_ptr<Decoder>> newDecoder() const;
   Result<std::unique_ptr<Decoder>> acquire();

@@ -43,6 +43,25 @@ TEST(SpeechGrammar, RangeListsEveryLength) {
   EXPECT_NE(g.jsgf.find("public <slot> = <n6> | <n7> | <n8>;"), std::string::npos);
 }
 
+TEST(SpeechGrammar, OtherLengthsAreTheRangeWithoutOne) {
+  const auto g = otherLengthsGrammar(digitGrammar(6, 8), 7);
+  ASSERT_TRUE(g.has_value());
+  EXPECT_NE(g->jsgf.find("public <slot> = <n6> | <n8>;"), std::string::npos);
+  EXPECT_EQ(g->name, "digits-6-8-not-7");
+  EXPECT_TRUE(validName(g->name));
+  EXPECT_EQ(g->minDigits, 6);
+  EXPECT_EQ(g->maxDigits, 8);
+  EXPECT_NE(otherLengthsGrammar(digitGrammar(1, 2), 1)->jsgf.find("public <slot> = <n2>;"),
+            std::string::npos);
+  // Double and triple still count: a 6 of "double" and four digits.
+  EXPECT_NE(otherLengthsGrammar(digitGrammar(6, 8), 8)->jsgf.find("double <d> <n4>"),
+            std::string::npos);
+  // One length, no other; a length outside the slot; not a digit slot.
+  EXPECT_FALSE(otherLengthsGrammar(digitGrammar(4, 4), 4).has_value());
+  EXPECT_FALSE(otherLengthsGrammar(digitGrammar(6, 8), 9).has_value());
+  EXPECT_FALSE(otherLengthsGrammar(yesNoGrammar(), 1).has_value());
+}
+
 TEST(SpeechGrammar, LongSlotsArePlainDigits) {
   const auto g = digitGrammar(12, 12);
   EXPECT_EQ(g.jsgf.find("double"), std::string::npos);

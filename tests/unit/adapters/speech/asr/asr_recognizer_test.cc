@@ -170,6 +170,21 @@ TEST(PocketsphinxRecognizer, AlternativesAreOtherDigitStringsInRange) {
   ASSERT_TRUE(d.ok());
   EXPECT_FALSE(d->alternatives.empty());
   EXPECT_GE(d->gap, 0.0);
+  // In a slot of 4 to 8 digits an entry is read length first, then against the length heard:
+  // the alternatives are of that length, and the gap is the smaller of the margins over them and
+  // over the best reading of another length. Here kal's six digits have no other reading of six
+  // in the lattice (gap -1 in a six-digit slot), but one of another length is there to measure.
+  const std::vector<int16_t> six = phoneAudio("nine four two seven three one");
+  auto exact = recognizer().decode(six, speech::digitGrammar(6, 6));
+  auto ranged = recognizer().decode(six, speech::digitGrammar(4, 8));
+  ASSERT_TRUE(exact.ok());
+  ASSERT_TRUE(ranged.ok());
+  EXPECT_EQ(spokenDigits(ranged->text).value_or(""), "942731");
+  EXPECT_EQ(ranged->text, exact->text);
+  EXPECT_EQ(ranged->alternatives, exact->alternatives);
+  EXPECT_LT(exact->gap, 0.0);
+  EXPECT_GE(ranged->gap, 0.0);
+  EXPECT_NEAR(ranged->confidence, 1.0 - std::exp(-ranged->gap / testOptions().gapScale), 1e-9);
 }
 
 TEST(PocketsphinxRecognizer, YesNoHasNoAlternatives) {
@@ -200,6 +215,10 @@ TEST(PocketsphinxRecognizer, NbestGapConfidenceIsOneDecode) {
   ASSERT_TRUE(n.ok());
   EXPECT_TRUE(n->alternatives.empty());
   EXPECT_EQ(n->confidence, speech::kNoRivalConfidence);
+  auto ranged = (*none)->recognize(phoneAudio("one two three four"), speech::digitGrammar(2, 6));
+  ASSERT_TRUE(ranged.ok());
+  EXPECT_EQ(spokenDigits(ranged->text).value_or(""), "1234");
+  EXPECT_EQ(ranged->confidence, speech::kNoRivalConfidence);
 }
 
 // 8 kHz: a 300 Hz tone of `ms` (loud, as speech), or `ms` of silence, or of steady noise.
@@ -359,6 +378,28 @@ TEST(PocketsphinxRecognizer, ADigitEntrySaidSlowlyIsDecodedAtTheSlowFrameRate) {
   ASSERT_TRUE(fast.ok());
   EXPECT_EQ(fast->frameRate, 85);
   EXPECT_EQ(spokenDigits(fast->text).value_or(""), "4193");
+
+  // A slot of several lengths is read length first, judged against the middle of its range,
+  // then decoded against the length heard at that length's rate. Four slow digits in a 4-12 slot
+  // (middle 8) are fast for eight: the length is read at 85, the digits at 75.
+  const speech::Grammar upToTwelve = speech::digitGrammar(4, 12);
+  ASSERT_EQ((*r)->frameRateFor(upToTwelve, (*r)->frontEnd(slow).size()), 85);
+  auto ranged = (*r)->decode(slow, upToTwelve);
+  ASSERT_TRUE(ranged.ok());
+  EXPECT_EQ(ranged->frameRate, 75);
+  EXPECT_EQ(spokenDigits(ranged->text).value_or(""), "4193");
+  // And the other way: kal's eight digits one by one in a 2-8 slot (middle 5) are slow for five
+  // and not for eight: the length is read at 75, the digits at 85.
+  const std::vector<int16_t> eight =
+      saidOneByOne({"seven", "three", "one", "two", "nine", "four", "oh", "eight"}, 1.0, 500);
+  const speech::Grammar twoToEight = speech::digitGrammar(2, 8);
+  const size_t eightWide = (*r)->frontEnd(eight).size();
+  ASSERT_EQ((*r)->frameRateFor(twoToEight, eightWide), 75);
+  ASSERT_EQ((*r)->frameRateFor(speech::digitGrammar(8, 8), eightWide), 85);
+  auto faster = (*r)->decode(eight, twoToEight);
+  ASSERT_TRUE(faster.ok());
+  EXPECT_EQ(faster->frameRate, 85);
+  EXPECT_EQ(spokenDigits(faster->text).value_or(""), "73129408");
 
   // 0: one frame rate for everything.
   o.slowFromMsPerDigit = 0;
