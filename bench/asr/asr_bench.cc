@@ -40,6 +40,7 @@
 using namespace callgate;
 using asrbench::Item;
 using asrbench::Outcome;
+using asrbench::threadCpu;
 
 namespace {
 
@@ -72,12 +73,6 @@ struct Config {
 
 // Entry decodes made at the recogniser's frame rate for slow speech (PocketsphinxOptions).
 std::atomic<int> slowDecodes{0};
-
-double threadCpu() {
-  timespec ts{};
-  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-  return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) * 1e-9;
-}
 
 std::string digitsOf(const std::string& text) { return spokenDigits(text).value_or(""); }
 

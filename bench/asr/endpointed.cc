@@ -30,6 +30,9 @@ struct Result {
   VoicedSpan voiced;
   std::string wholeHyp, cutHyp;
   std::string checkHyp;  // the last pause check's text
+  // Each pause check's decode: CPU seconds per second of the audio so far (the caller waits for
+  // it in the pause), and its audio's length.
+  std::vector<double> checkRtf, checkSeconds;
 };
 
 std::string digitsOf(const std::string& text) { return spokenDigits(text).value_or(""); }
@@ -82,8 +85,14 @@ Result runOne(asr::PocketsphinxRecognizer& rec, const Item& item, const Conditio
       // As the SIP channel does: the speech so far against 1..n digits; all n end it here (the
       // decode takes time on a call, during which the silence goes on: the same cut).
       ++r.pauses;
-      r.checkHyp = decodeOrDie(rec, ep.utteranceSoFar(),
-                               speech::pauseCheckGrammar(entry, bench.pauseWeight));
+      const std::vector<int16_t> soFar = ep.utteranceSoFar();
+      const double t0 = threadCpu();
+      r.checkHyp = decodeOrDie(rec, soFar, speech::pauseCheckGrammar(entry, bench.pauseWeight));
+      const double seconds = static_cast<double>(soFar.size()) / kRate;
+      if (seconds > 0) {
+        r.checkRtf.push_back((threadCpu() - t0) / seconds);
+        r.checkSeconds.push_back(seconds);
+      }
       if (speech::entryIsWhole(entry, r.checkHyp)) {
         r.ended = r.endedAtPause = true;
         cut = ep.endNow();
@@ -198,14 +207,20 @@ int runEndpointed(asr::PocketsphinxRecognizer& rec, const std::vector<Item>& ite
   for (const auto& [way, t] : byWay) row("**" + way + "**", t);
   row("**total**", total);
   size_t pauses = 0, atPause = 0;
+  std::vector<double> checkRtf, checkSeconds;
   for (const Result& r : results) {
     pauses += static_cast<size_t>(r.pauses);
     atPause += r.endedAtPause;
+    checkRtf.insert(checkRtf.end(), r.checkRtf.begin(), r.checkRtf.end());
+    checkSeconds.insert(checkSeconds.end(), r.checkSeconds.begin(), r.checkSeconds.end());
   }
   std::printf(
       "\npauses checked (a decode against 1..n digits each): %zu in %zu utterances; %zu ended "
-      "at a pause the check found whole, the others after the end or incomplete silence\n",
-      pauses, results.size(), atPause);
+      "at a pause the check found whole, the others after the end or incomplete silence\n"
+      "a check's decode: real-time factor median %.3f, max %.3f (audio so far: median %.1f s)\n",
+      pauses, results.size(), atPause, median(checkRtf),
+      checkRtf.empty() ? 0.0 : *std::max_element(checkRtf.begin(), checkRtf.end()),
+      median(checkSeconds));
   if (!options.details.empty()) writeDetails(options.details, items, results, matrix);
   return 0;
 }

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <ctime>
 #include <fstream>
 #include <functional>
 #include <map>
@@ -11,15 +12,22 @@
 #include "core/spoken_digits.h"
 
 namespace callgate::asrbench {
-namespace {
-
-std::string digitsOf(const std::string& text) { return spokenDigits(text).value_or(""); }
 
 double median(std::vector<double> v) {
   if (v.empty()) return 0;
   std::sort(v.begin(), v.end());
   return v[v.size() / 2];
 }
+
+double threadCpu() {
+  timespec ts{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) * 1e-9;
+}
+
+namespace {
+
+std::string digitsOf(const std::string& text) { return spokenDigits(text).value_or(""); }
 
 // Probability that a random right first result scores above a random wrong one (ties count
 // half): how well a confidence measure separates them, 0.5 = not at all.

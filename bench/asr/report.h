@@ -12,6 +12,9 @@
 
 namespace callgate::asrbench {
 
+double median(std::vector<double> v);  // 0 for none
+double threadCpu();                    // this thread's CPU time, seconds
+
 struct Item {
   Voice voice;
   double rate = 1.0;

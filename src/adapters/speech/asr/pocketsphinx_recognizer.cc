@@ -460,8 +460,9 @@ Result<Decoding> PocketsphinxRecognizer::decode(std::span<const int16_t> audio,
   // reading of another length: the gap is the smaller of the two margins.
   const bool lengthFirst =
       grammar.isDigitSlot() && !grammar.partialEntry && grammar.minDigits != grammar.maxDigits;
-  auto main =
-      runPass(engine->ps, engine->searches, wide, grammar, lengthFirst ? 0 : options_.nbestDepth);
+  // A pause check (partialEntry) is read for its text alone: no N-best list either.
+  auto main = runPass(engine->ps, engine->searches, wide, grammar,
+                      lengthFirst || grammar.partialEntry ? 0 : options_.nbestDepth);
   if (!main.ok()) return main.error();
   const int heard =
       lengthFirst ? static_cast<int>(spokenDigits(main->text).value_or("").size()) : 0;
