@@ -457,7 +457,8 @@ Result<Decoding> PocketsphinxRecognizer::decode(std::span<const int16_t> audio,
   // to 1.3 for a human voice against 1 to 8 digits, 0.05 against exactly 8). So the slot is
   // decoded without the list; then against the length heard, with it, at the frame rate that
   // length calls for; and against the slot's other lengths, so the confidence still weighs a
-  // reading of another length: the gap is the smaller of the two margins.
+  // reading of another length (the gap is the smaller of the two margins) and the caller can be
+  // offered it.
   const bool lengthFirst =
       grammar.isDigitSlot() && !grammar.partialEntry && grammar.minDigits != grammar.maxDigits;
   // A pause check (partialEntry) is read for its text alone: no N-best list either.
@@ -468,6 +469,7 @@ Result<Decoding> PocketsphinxRecognizer::decode(std::span<const int16_t> audio,
       lengthFirst ? static_cast<int>(spokenDigits(main->text).value_or("").size()) : 0;
   if (lengthFirst && heard >= grammar.minDigits && heard <= grammar.maxDigits) {
     std::optional<double> lengthGap;
+    std::string otherLength;  // the best reading of another length
     // Without an N-best list (nbestDepth 0) there is no margin over readings of the same
     // length, so none is measured over the other lengths: the result stays unsure.
     const auto others =
@@ -475,7 +477,10 @@ Result<Decoding> PocketsphinxRecognizer::decode(std::span<const int16_t> audio,
     if (others) {
       auto rival = runPass(engine->ps, engine->searches, wide, *others, 0);
       if (!rival.ok()) return rival.error();
-      if (!rival->text.empty()) lengthGap = std::max(0.0, main->score - rival->score);
+      if (!rival->text.empty()) {
+        lengthGap = std::max(0.0, main->score - rival->score);
+        otherLength = rival->text;
+      }
     }
     const int paced = judgesPace(grammar) ? rateForPace(wide.size(), heard) : rate;
     Engine* exactEngine = (*lease).byRate.at(paced).get();
@@ -487,7 +492,16 @@ Result<Decoding> PocketsphinxRecognizer::decode(std::span<const int16_t> audio,
       engine = exactEngine;
       rate = paced;
     }
-    if (lengthGap) main->gap = main->gap < 0 ? *lengthGap : std::min(main->gap, *lengthGap);
+    if (lengthGap) {
+      // It is an alternative too: first if closer than the first of the length heard.
+      std::vector<std::string>& alternatives = main->alternatives;
+      const bool closer = main->gap < 0 || *lengthGap <= main->gap;
+      alternatives.insert(alternatives.begin() + (closer || alternatives.empty() ? 0 : 1),
+                          otherLength);
+      if (alternatives.size() > static_cast<size_t>(speech::kMaxAlternatives))
+        alternatives.pop_back();
+      main->gap = main->gap < 0 ? *lengthGap : std::min(main->gap, *lengthGap);
+    }
   }
   Engine& d = *engine;
   result.frameRate = rate;

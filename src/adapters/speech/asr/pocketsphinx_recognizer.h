@@ -20,8 +20,9 @@
 // difference between the result's digits and the first alternative (0 when an alternative ranks
 // above it; -1 when the lattice has none). A slot of several lengths is read length first (the
 // lattice of such a grammar is large and its N-best list slow to read): decoded without the
-// list, then against the length heard, with it, and against the slot's other lengths; `gap` is
-// then the smaller of the margin over the first alternative and over the best other length. A
+// list, then against the length heard, with it, and against the slot's other lengths; the best
+// reading of another length is an alternative too (first when it is the closer), and `gap` the
+// smaller of the margin over the first alternative and over it. A
 // pause check (Grammar::partialEntry) is read for its text alone, without the list.
 //
 // Confidence (0..1) of a digit result. Default, ConfidenceFrom::kNbestGap: one decode;
