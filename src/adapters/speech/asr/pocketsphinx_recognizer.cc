@@ -453,8 +453,8 @@ Result<Decoding> PocketsphinxRecognizer::decode(std::span<const int16_t> audio,
       return s.error();
   }
   // A slot of several lengths is read length first: pocketsphinx's word lattice over such a
-  // grammar is large, and reading its N-best list cost 10 to 25 times the decode itself (RTF 0.6
-  // to 1.3 for a human voice against 1 to 8 digits, 0.05 against exactly 8). So the slot is
+  // grammar is large, and reading its N-best list made the decode's real-time factor 0.9 for a
+  // human voice against 4 to 8 digits (0.05 against exactly 8; docs/PERFORMANCE.md). So it is
   // decoded without the list; then against the length heard, with it, at the frame rate that
   // length calls for; and against the slot's other lengths, so the confidence still weighs a
   // reading of another length (the gap is the smaller of the two margins) and the caller can be

@@ -22,8 +22,8 @@
 // lattice of such a grammar is large and its N-best list slow to read): decoded without the
 // list, then against the length heard, with it, and against the slot's other lengths; the best
 // reading of another length is an alternative too (first when it is the closer), and `gap` the
-// smaller of the margin over the first alternative and over it. A
-// pause check (Grammar::partialEntry) is read for its text alone, without the list.
+// smaller of the margin over the first alternative and over it. A pause check
+// (Grammar::partialEntry) is read for its text alone, without the list.
 //
 // Confidence (0..1) of a digit result. Default, ConfidenceFrom::kNbestGap: one decode;
 // 1 - exp(-gap / gapScale); speech::kNoRivalConfidence when there is no other reading at all
