@@ -53,12 +53,19 @@ bool Endpointer::speaking() const { return state_ == State::kSpeaking; }
 
 Endpointer::Event Endpointer::feed(std::span<const int16_t> frame) {
   Event result = Event::kNone;
+  const int pausesBefore = pauses_;
   for (const int16_t sample : frame) {
     if (state_ == State::kEnded) break;
     push(sample);
     if (blockFill_ < kBlock) continue;
     const Event event = endOfBlock();
     if (event != Event::kNone) result = event;  // an end outranks the start it implies
+  }
+  // A pause is reported only if it lasts to the end of the frame: one that speech cleared later
+  // in the frame leaves nothing to check (utteranceSoFar() is empty) and is not counted.
+  if (result == Event::kPause && !paused_) {
+    pauses_ = pausesBefore;
+    return Event::kNone;
   }
   return result;
 }

@@ -118,7 +118,8 @@ class Endpointer {
   explicit Endpointer(EndpointerOptions options = {});
 
   // Consumes `frame`; returns what happened in it. A frame long enough to hold both a start and
-  // an end reports the end (the start is implied).
+  // an end reports the end (the start is implied). A pause is reported only if the frame ends in
+  // it: speech resumed within the frame cancels it.
   Event feed(std::span<const int16_t> frame);
   bool speaking() const;
   // After kSpeechEnded/kMaxSpeech: pre-roll + speech + at most ~200 ms of the trailing silence,

@@ -641,6 +641,42 @@ TEST(EndpointerTest, SpeechAfterAPauseGoesOnAndTheNextPauseIsReportedToo) {
   EXPECT_GE(msOf(run.utterances[0]), 5 * 280 + 150 + kGroupPause + 3 * 150);
 }
 
+// Speech resumed within the frame that reached the end silence: the frame ends unpaused, so no
+// pause is reported, counted, or left to check (a channel would decode empty audio).
+TEST(EndpointerTest, APauseClearedWithinItsFrameIsNotReported) {
+  const Audio audio = twoGroups();
+  Endpointer probe;
+  probe.expectSpeech(500);
+  const auto run = feedAll(probe, audio, 80);  // 10 ms frames: the block that reaches the pause
+  ASSERT_GE(run.events.size(), 2u);
+  ASSERT_EQ(run.events[1].event, Event::kPause);
+  const size_t pauseEnds = samplesOf(run.events[1].atMs);
+
+  // The same audio up to the block before, then one 20 ms frame: that block and a voiced one.
+  Endpointer ep;
+  ep.expectSpeech(500);
+  for (size_t at = 0; at + 80 <= pauseEnds - 80; at += 80)
+    ASSERT_NE(ep.feed(std::span<const int16_t>(audio.data() + at, 80)), Event::kPause);
+  Audio frame(audio.begin() + static_cast<std::ptrdiff_t>(pauseEnds - 80),
+              audio.begin() + static_cast<std::ptrdiff_t>(pauseEnds));
+  addTone(frame, 10, 200, -12);
+  EXPECT_EQ(ep.feed(frame), Event::kNone);
+  EXPECT_FALSE(ep.paused());
+  EXPECT_EQ(ep.pauses(), 0);
+  EXPECT_TRUE(ep.utteranceSoFar().empty());
+  EXPECT_TRUE(ep.speaking());
+
+  // The speech goes on; the next pause is reported, as the first.
+  Audio rest;
+  addSyllable(rest, 280, -12);
+  addNoise(rest, kEndSilence + 100, -55, -55, 5);
+  const auto after = feedAll(ep, rest);
+  ASSERT_EQ(after.events.size(), 1u);
+  EXPECT_EQ(after.events[0].event, Event::kPause);
+  EXPECT_EQ(ep.pauses(), 1);
+  EXPECT_FALSE(ep.utteranceSoFar().empty());
+}
+
 // One 300 ms syllable after 600 ms of line, then `quietMs` of line: when it ended (ms), or -1.
 int endOfOneSyllable(Endpointer& ep, int quietMs) {
   Audio audio;
