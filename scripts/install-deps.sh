@@ -32,8 +32,9 @@ PACKAGES=(
   # benchmark's harder corpus (make bench-asr)
   festival festvox-us-slt-hts festvox-kdlpc16k
   # a human voice for the speech tests and benchmark: Allison Smith's recorded digits (telephone
-  # prompts, 8 kHz; asr_bench --voices recorded:allison)
-  asterisk-core-sounds-en-wav
+  # prompts, 8 kHz; asr_bench --voices recorded:allison); two more people for the speech tests
+  # (pocketsphinx's own test recordings, 16 kHz)
+  asterisk-core-sounds-en-wav pocketsphinx-testdata
   # make speech-adapt: sphinxtrain (bw, mllr_solve), sphinx_fe and pocketsphinx_mdef_convert adapt
   # the en-us model to the telephone line (bench/asr/adapt.sh)
   sphinxtrain sphinxbase-utils pocketsphinx
