@@ -5,9 +5,9 @@
 // free digit-loop baseline of the same run, how well the confidence (and the N-best gap) separates
 // right from wrong first results, where the truth ranks among Recognition::alternatives, accuracy
 // after the confirmation dialog (the product's speech::SpeechTurn, Confirm Auto and Always, with a
-// simulated caller answering yes/no by voice), the accepted-wrong rate and the median real-time
-// factor, per condition and in total, against the goals (report.h). Run by
-// bench/asr/run.sh (`make bench-asr`).
+// simulated caller answering yes/no by voice, or by key for a recorded voice), the accepted-wrong
+// rate and the median real-time factor, per condition and in total, against the goals
+// (report.h). Run by bench/asr/run.sh (`make bench-asr`).
 #include <algorithm>
 #include <atomic>
 #include <cmath>
@@ -73,6 +73,7 @@ struct Config {
 
 // Entry decodes made at the recogniser's frame rate for slow speech (PocketsphinxOptions).
 std::atomic<int> slowDecodes{0};
+std::atomic<int> warpedDecodes{0};  // entry decodes read at a warp other than 1
 
 std::string digitsOf(const std::string& text) { return spokenDigits(text).value_or(""); }
 
@@ -144,6 +145,7 @@ asr::Decoding entryDecode(asr::PocketsphinxRecognizer& rec, const Item& item, co
   if (d->frameRate == cfg.options.slowFrameRate && d->frameRate != cfg.options.frameRate) {
     ++slowDecodes;
   }
+  if (d->warp != 1.0) ++warpedDecodes;
   if (k == 1 && asked.length == 0 && first != nullptr) {
     first->rtf = cpu / (static_cast<double>(audio->size()) / 8000.0);
     const double b0 = threadCpu();
@@ -208,9 +210,10 @@ DialogEnd dialog(asr::PocketsphinxRecognizer& rec, const Item& item, const Confi
                                                        static_cast<size_t>(asked.length))
                                   : item.digits;
     const bool right = offeredDigits(listen->prompt.text) == truth;
-    if (turn.askingForKey()) {
-      // Asked to press 1 or 2, a caller presses the right key (keys are never misheard).
-      ++end.keyAsks;
+    if (turn.askingForKey() || item.voice.engine == "recorded") {
+      // Asked to press 1 or 2, a caller presses the right key (keys are never misheard). A
+      // recorded voice has no "yes" or "no" to say: its caller answers every read-back by key.
+      end.keyAsks += turn.askingForKey();
       step = turn.keyed(right ? "1" : "2");
       continue;
     }
@@ -266,6 +269,7 @@ Outcome run(asr::PocketsphinxRecognizer& rec, const Item& item, const Config& cf
   o.firstRight = digitsOf(d.text) == item.digits;
   o.posterior = d.margin;
   o.gap = d.gap;
+  o.score = d.score;
   o.confidence = d.confidence;
   o.confidentFirst = d.confidence >= cfg.threshold;
   o.hyp = d.text;
@@ -442,6 +446,15 @@ int main(int argc, char** argv) {
         std::fprintf(stderr, "--slow-frame-rate takes RATE:MS_PER_DIGIT\n");
         return 2;
       }
+    } else if (a == "--warps") {
+      // Comma-separated factors ("1" alone: no warping).
+      cfg.options.warps.clear();
+      const std::string v = next();
+      for (size_t at = 0; at <= v.size();) {
+        const size_t comma = std::min(v.find(',', at), v.size());
+        cfg.options.warps.push_back(std::atof(v.substr(at, comma - at).c_str()));
+        at = comma + 1;
+      }
     } else if (a == "--slot") {
       const std::string v = next();
       if (std::sscanf(v.c_str(), "%d:%d", &cfg.slotMin, &cfg.slotMax) != 2 || cfg.slotMin < 1 ||
@@ -464,7 +477,7 @@ int main(int argc, char** argv) {
           "  [--no-festival] [--formant] [--only VOICE] [--conditions TEXT] [--first-only]\n"
           "  [--details FILE.tsv] [--model DIR] [--dict FILE] [--mllr FILE|''] [--quality 0-10]\n"
           "  [--padding MS] [--max-pause MS] [--no-parts] [--slow-frame-rate RATE:MS_PER_DIGIT]\n"
-          "  [--slot MIN:MAX (with --first-only)]\n"
+          "  [--slot MIN:MAX (with --first-only)] [--warps W,W,...]\n"
           "  [--confidence second|gap] [--gap-scale G] [--nbest DEPTH] [--attempts N]\n"
           "  [--arg -name=value]... [--voices ENGINE:NAME,...] [--dump DIR]\n"
           "  (--voices recorded:allison --conditions digits+pauses: a human voice)\n"
@@ -569,6 +582,10 @@ int main(int argc, char** argv) {
   if (cfg.options.slowFromMsPerDigit > 0) {
     std::printf("\nentries decoded at %d frames a second (%d ms or more per digit): %d\n",
                 cfg.options.slowFrameRate, cfg.options.slowFromMsPerDigit, slowDecodes.load());
+  }
+  if (cfg.options.warps.size() > 1) {
+    std::printf("entries read with the frequency axis warped (vocal tract length): %d\n",
+                warpedDecodes.load());
   }
   if (!cfg.firstOnly) {
     std::printf(

@@ -280,7 +280,7 @@ void printReport(const std::vector<Item>& items, const std::vector<Outcome>& out
   if (!options.details.empty()) {
     std::ofstream f(options.details);
     f << "condition\tvoice\trate\ttruth\tsaid\thyp\tbaseline\tgap\tconfidence\tfirst_right\tright_"
-         "alt\tfinal_right\tattempts\talways_right\n";
+         "alt\tfinal_right\tattempts\talways_right\tscore\n";
     for (size_t i = 0; i < items.size(); ++i) {
       const auto& o = out[i];
       std::string said;
@@ -289,7 +289,7 @@ void printReport(const std::vector<Item>& items, const std::vector<Outcome>& out
         << items[i].rate << '\t' << items[i].digits << '\t' << said << '\t' << digitsOf(o.hyp)
         << '\t' << digitsOf(o.baselineHyp) << '\t' << o.gap << '\t' << o.confidence << '\t'
         << o.firstRight << '\t' << o.rightAlternative << '\t' << o.finalRight << '\t' << o.attempts
-        << '\t' << o.alwaysRight << '\n';
+        << '\t' << o.alwaysRight << '\t' << o.score << '\n';
     }
   }
 }

@@ -33,7 +33,7 @@ struct Outcome {
   int rightAlternative = 0;  // 1-based rank of the truth among the alternatives, 0: not there
   int alternatives = 0;
   int answers[2] = {0, 0}, misheard[2] = {0, 0};  // yes/no answers of the Auto / Always dialog
-  double rtf = 0, baselineRtf = 0, posterior = 0, confidence = 0, gap = -1;
+  double rtf = 0, baselineRtf = 0, posterior = 0, confidence = 0, gap = -1, score = 0;
   std::string hyp, second, baselineHyp;
 };
 

@@ -21,6 +21,7 @@ Status readSpeechTable(TableReader& t, asr::SpeechOptions& out) {
   t.integer("frame_rate", out.recognizer.frameRate, 50, 200);
   t.integer("slow_frame_rate", out.recognizer.slowFrameRate, 50, 200);
   t.integer("slow_from_ms_per_digit", out.recognizer.slowFromMsPerDigit, 0, 5000);
+  t.numberList("warps", out.recognizer.warps, asr::kMinWarp, asr::kMaxWarp);
   // The file speaks seconds, the endpointer milliseconds.
   int maxSpeechSeconds = out.endpointer.maxSpeechMs / 1000;
   t.integer("max_speech_seconds", maxSpeechSeconds, 1, 60);

@@ -6,6 +6,7 @@
 
 #include <toml++/toml.h>
 
+#include <cstdio>
 #include <map>
 #include <optional>
 #include <set>
@@ -77,6 +78,22 @@ class TableReader {
     for (const auto& v : *a) {
       auto value = v.value<std::string>();
       if (!value) return fail(key, "an array of strings");
+      values.push_back(*value);
+    }
+    out = std::move(values);
+  }
+  // An array of numbers, each within lo..hi (warps = [1.0, 1.1]).
+  void numberList(const char* key, std::vector<double>& out, double lo, double hi) {
+    const toml::node* n = find(key);
+    if (n == nullptr) return;
+    char what[64];
+    std::snprintf(what, sizeof what, "an array of numbers in %g..%g", lo, hi);
+    const toml::array* a = n->as_array();
+    if (a == nullptr) return fail(key, what);
+    std::vector<double> values;
+    for (const auto& v : *a) {
+      auto value = v.value<double>();  // toml++ also converts integers
+      if (!value || !(*value >= lo && *value <= hi)) return fail(key, what);
       values.push_back(*value);
     }
     out = std::move(values);

@@ -22,7 +22,7 @@
 
 namespace callgate::asr {
 
-// One pocketsphinx decoder, at one frame rate.
+// One pocketsphinx decoder, at one frame rate and one warp of the frequency axis.
 struct PocketsphinxRecognizer::Engine {
   ps_decoder_t* ps = nullptr;
   std::set<std::string> searches;  // grammar names compiled into this decoder
@@ -31,9 +31,11 @@ struct PocketsphinxRecognizer::Engine {
   }
 };
 
-// What one lease of the pool holds: an engine per frame rate (the slow one when it is on).
+// What one lease of the pool holds: an engine per frame rate (the slow one when it is on) and
+// warp (1 and PocketsphinxOptions::warps).
 struct PocketsphinxRecognizer::Decoder {
-  std::map<int, std::unique_ptr<Engine>> byRate;
+  std::map<std::pair<int, double>, std::unique_ptr<Engine>> engines;
+  Engine& at(int rate, double warp) { return *engines.at({rate, warp}); }
 };
 
 namespace {
@@ -244,6 +246,11 @@ Result<std::unique_ptr<PocketsphinxRecognizer>> PocketsphinxRecognizer::create(
       return Error::invalidArgument("frame rates must be within 50..200 a second");
     }
   }
+  for (const double warp : options.warps) {
+    if (!(warp >= kMinWarp && warp <= kMaxWarp)) {
+      return Error::invalidArgument("vocal tract warps must be within 0.8..1.25");
+    }
+  }
   silencePocketsphinxLog();
   std::unique_ptr<PocketsphinxRecognizer> r(new PocketsphinxRecognizer(std::move(options)));
   auto first = r->newDecoder();
@@ -254,7 +261,7 @@ Result<std::unique_ptr<PocketsphinxRecognizer>> PocketsphinxRecognizer::create(
 }
 
 Result<std::unique_ptr<PocketsphinxRecognizer::Engine>> PocketsphinxRecognizer::newEngine(
-    int frameRate) const {
+    int frameRate, double warp) const {
   std::vector<std::string> args = {"-hmm",          options_.modelDir,
                                    "-dict",         options_.dictionary,
                                    "-samprate",     "16000",
@@ -267,12 +274,21 @@ Result<std::unique_ptr<PocketsphinxRecognizer::Engine>> PocketsphinxRecognizer::
     args.push_back("-mllr");
     args.push_back(options_.mllr);
   }
+  // Frequencies divided by the warp when the filterbank is built. sphinxbase keeps the warp's
+  // parameters in process-wide statics, read as a decoder builds its filterbank, and skips
+  // setting them when given the same text as last time, while a decoder without -warp_params
+  // only marks them neutral: after [1.2, none, 1.2] the second 1.2 was built unwarped. So every
+  // engine names its warp, 1 (exactly the unwarped filterbank) included, and engines are made
+  // one at a time (below).
+  args.insert(args.end(), {"-warp_type", "inverse_linear", "-warp_params", std::to_string(warp)});
   for (const auto& [name, value] : options_.extraArgs) {
     args.push_back(name);
     args.push_back(value);
   }
   std::vector<char*> argv;
   for (auto& a : args) argv.push_back(a.data());
+  static std::mutex sphinxbaseStatics;  // the warp's parameters (above); strtok
+  std::lock_guard lock(sphinxbaseStatics);
   cmd_ln_t* config =
       cmd_ln_parse_r(nullptr, ps_args(), static_cast<int32>(argv.size()), argv.data(), FALSE);
   if (config == nullptr)
@@ -293,11 +309,15 @@ Result<std::unique_ptr<PocketsphinxRecognizer::Decoder>> PocketsphinxRecognizer:
     const {
   std::set<int> rates = {options_.frameRate};
   if (options_.slowFromMsPerDigit > 0) rates.insert(options_.slowFrameRate);
+  std::set<double> warps(options_.warps.begin(), options_.warps.end());
+  warps.insert(1.0);  // answers, pause checks and other grammars are never warped
   auto d = std::make_unique<Decoder>();
   for (const int rate : rates) {
-    auto engine = newEngine(rate);
-    if (!engine.ok()) return engine.error();
-    d->byRate.emplace(rate, std::move(engine.value()));
+    for (const double warp : warps) {
+      auto engine = newEngine(rate, warp);
+      if (!engine.ok()) return engine.error();
+      d->engines.emplace(std::pair{rate, warp}, std::move(engine.value()));
+    }
   }
   return d;
 }
@@ -447,7 +467,14 @@ Result<Decoding> PocketsphinxRecognizer::decode(std::span<const int16_t> audio,
   if (!leased.ok()) return leased.error();
   Lease lease(*this, std::move(leased.value()));
   int rate = frameRateFor(grammar, wide.size());
-  Engine* engine = (*lease).byRate.at(rate).get();
+  // A whole digit entry is read at each warp of PocketsphinxOptions::warps (below), the first
+  // one with the N-best list; everything else as heard.
+  static const std::vector<double> kAsHeard = {1.0};
+  const std::vector<double>& warps =
+      grammar.isDigitSlot() && !grammar.partialEntry && !options_.warps.empty() ? options_.warps
+                                                                                : kAsHeard;
+  double warp = warps.front();
+  Engine* engine = &(*lease).at(rate, warp);
   if (!grammar.words.empty() && !engine->searches.contains(grammar.name)) {
     if (Status s = addWords(engine->ps, grammar.words, options_.wordDictionary); !s.ok())
       return s.error();
@@ -462,9 +489,29 @@ Result<Decoding> PocketsphinxRecognizer::decode(std::span<const int16_t> audio,
   const bool lengthFirst =
       grammar.isDigitSlot() && !grammar.partialEntry && grammar.minDigits != grammar.maxDigits;
   // A pause check (partialEntry) is read for its text alone: no N-best list either.
-  auto main = runPass(engine->ps, engine->searches, wide, grammar,
-                      lengthFirst || grammar.partialEntry ? 0 : options_.nbestDepth);
+  const int depth = lengthFirst || grammar.partialEntry ? 0 : options_.nbestDepth;
+  auto main = runPass(engine->ps, engine->searches, wide, grammar, depth);
   if (!main.ok()) return main.error();
+  // Vocal tract length normalisation: the warp whose reading scores best per frame is the
+  // speaker's (maximum likelihood); the others are read without the list.
+  size_t best = 0;
+  for (size_t i = 1; i < warps.size(); ++i) {
+    Engine& other = (*lease).at(rate, warps[i]);
+    auto rival = runPass(other.ps, other.searches, wide, grammar, 0);
+    if (!rival.ok()) return rival.error();
+    if (!rival->text.empty() && (main->text.empty() || rival->score > main->score)) {
+      main = std::move(rival);
+      best = i;
+    }
+  }
+  if (best != 0) {
+    warp = warps[best];
+    engine = &(*lease).at(rate, warp);
+    if (depth > 0) {
+      main = runPass(engine->ps, engine->searches, wide, grammar, depth);
+      if (!main.ok()) return main.error();
+    }
+  }
   const int heard =
       lengthFirst ? static_cast<int>(spokenDigits(main->text).value_or("").size()) : 0;
   if (lengthFirst && heard >= grammar.minDigits && heard <= grammar.maxDigits) {
@@ -483,7 +530,7 @@ Result<Decoding> PocketsphinxRecognizer::decode(std::span<const int16_t> audio,
       }
     }
     const int paced = judgesPace(grammar) ? rateForPace(wide.size(), heard) : rate;
-    Engine* exactEngine = (*lease).byRate.at(paced).get();
+    Engine* exactEngine = &(*lease).at(paced, warp);
     auto exact = runPass(exactEngine->ps, exactEngine->searches, wide,
                          speech::digitGrammar(heard, heard), options_.nbestDepth);
     if (!exact.ok()) return exact.error();
@@ -505,10 +552,12 @@ Result<Decoding> PocketsphinxRecognizer::decode(std::span<const int16_t> audio,
   }
   Engine& d = *engine;
   result.frameRate = rate;
+  result.warp = warp;
   result.text = main->text;
   if (result.text.empty()) return result;
   result.alternatives = std::move(main->alternatives);
   result.gap = main->gap;
+  result.score = main->score;
   if (grammar.isYesNo()) {
     // A misheard "no" taken as "yes" confirms a wrong id: the answer's confidence is its margin
     // (per frame) over the best reading of the other answer, decoded on its own (the lattice of

@@ -44,8 +44,9 @@
 // posterior (ps_get_prob) is always ~1 under a JSGF grammar, so it is not used.
 //
 // Frame rate: a digit entry said slowly (see PocketsphinxOptions::slowFrameRate) is decoded at a
-// lower frame rate. pocketsphinx fixes the rate when a decoder starts, so each pooled decoder
-// holds one ps_decoder_t per rate (about 6 MB each before grammars).
+// lower frame rate; and a digit entry is read at several warps of the frequency axis
+// (PocketsphinxOptions::warps). pocketsphinx fixes both when a decoder starts, so each pooled
+// decoder holds one ps_decoder_t per rate and warp (about 6 MB each before grammars).
 //
 // Ownership: owns a pool of decoders, created lazily up to maxDecoders and reused; each
 // ps_decoder_t compiles a grammar once (ps_set_jsgf_string, by Grammar::name) and keeps it.
@@ -65,6 +66,9 @@
 #include "core/speech/recognizer.h"
 
 namespace callgate::asr {
+
+inline constexpr double kMinWarp = 0.8;
+inline constexpr double kMaxWarp = 1.25;
 
 // Where a digit result's confidence comes from (see above).
 enum class ConfidenceFrom { kSecondOpinion, kNbestGap };
@@ -107,6 +111,15 @@ struct PocketsphinxOptions {
   // 0 never switches. See docs/PERFORMANCE.md ("A frame rate for slow speech").
   int slowFrameRate = 75;
   int slowFromMsPerDigit = 600;
+  // Vocal tract length normalisation: a whole digit entry is read with the frequency axis warped
+  // by each of these factors (pocketsphinx -warp_type inverse_linear: frequencies divided by the
+  // factor, so above 1 a shorter vocal tract's formants move down towards the model's), and the
+  // reading whose path scores best per frame is taken. The first factor is read with the N-best
+  // list, the others without it; the winner, if another, is read again with it. Answers, pause
+  // checks and other grammars are read as heard (1). Each factor other than 1 is one more
+  // pocketsphinx instance per frame rate in every pooled decoder. Empty or {1}: no warping.
+  // Within kMinWarp..kMaxWarp. See docs/PERFORMANCE.md ("Vocal tract length normalisation").
+  std::vector<double> warps = {1.0, 1.2};
   bool secondOpinion = true;  // kSecondOpinion: decode against the digit loop too
   double marginScale = 1.0;   // per-frame score margin (see above) that divides closeness by e
   // Hypotheses read from the lattice's N-best list for Recognition::alternatives (0 = none).
@@ -133,18 +146,20 @@ struct Decoding {
   double confidence = 0.0;  // as recognize() reports it
   std::vector<std::string> alternatives;  // as Recognition::alternatives
   double gap = -1.0;   // per frame: best path score minus the first alternative's; -1 when none
+  double score = 0.0;  // the result's path score per frame (log base of pocketsphinx's logmath)
   double snrDb = 0.0;  // yes/no answers: the utterance's rough signal-to-noise ratio
   int frameRate = 0;   // frames a second it was decoded at (0 when nothing was decoded)
+  double warp = 1.0;   // the vocal tract warp it was read at (PocketsphinxOptions::warps)
 };
 
 class PocketsphinxRecognizer final : public speech::SpeechRecognizer {
  public:
   // kNotFound naming the file when the model directory (its mdef), the dictionary or the MLLR
   // transform is missing;
-  // kInvalidArgument for maxDecoders < 1, a resampler quality outside 0..10 or a frame rate
-  // outside 50..200; kInternal when pocketsphinx cannot start, e.g. on a file that is not an MLLR
-  // transform (the first decoder is created here, to fail early; the message names the model and
-  // the transform).
+  // kInvalidArgument for maxDecoders < 1, a resampler quality outside 0..10, a frame rate
+  // outside 50..200 or a warp outside kMinWarp..kMaxWarp; kInternal when pocketsphinx cannot start,
+  // e.g. on a file that is not an MLLR transform (the first decoder is created here, to fail early;
+  // the message names the model and the transform).
   static Result<std::unique_ptr<PocketsphinxRecognizer>> create(PocketsphinxOptions options);
   ~PocketsphinxRecognizer() override;
   PocketsphinxRecognizer(const PocketsphinxRecognizer&) = delete;
@@ -174,7 +189,7 @@ class PocketsphinxRecognizer final : public speech::SpeechRecognizer {
   // entry, the slow rule on), and that rate for `digits` said in wideSamples of front-end audio.
   bool judgesPace(const speech::Grammar& grammar) const;
   int rateForPace(size_t wideSamples, double digits) const;
-  Result<std::unique_ptr<Engine>> newEngine(int frameRate) const;
+  Result<std::unique_ptr<Engine>> newEngine(int frameRate, double warp) const;
   Result<std::unique_ptr<Decoder>> newDecoder() const;
   Result<std::unique_ptr<Decoder>> acquire();
   void release(std::unique_ptr<Decoder> decoder);

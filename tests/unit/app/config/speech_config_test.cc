@@ -21,6 +21,7 @@ TEST(SpeechConfigTest, OnWithTheDebianModelByDefault) {
   EXPECT_EQ(c.speech.recognizer.frameRate, 85);
   EXPECT_EQ(c.speech.recognizer.slowFrameRate, 75);
   EXPECT_EQ(c.speech.recognizer.slowFromMsPerDigit, 600);
+  EXPECT_EQ(c.speech.recognizer.warps, (std::vector<double>{1.0, 1.2}));
   EXPECT_EQ(c.speech.endpointer.endSilenceMs, 1000);
   EXPECT_EQ(c.speech.endpointer.incompleteSilenceMs, 2000);
 }
@@ -43,6 +44,7 @@ gaussians = 4
 frame_rate = 100
 slow_frame_rate = 70
 slow_from_ms_per_digit = 0
+warps = [1, 1.15]
 max_speech_seconds = 8
 )",
                      "t.toml", c);
@@ -56,6 +58,7 @@ max_speech_seconds = 8
   EXPECT_EQ(c.speech.recognizer.frameRate, 100);  // the model's own
   EXPECT_EQ(c.speech.recognizer.slowFrameRate, 70);
   EXPECT_EQ(c.speech.recognizer.slowFromMsPerDigit, 0);  // one frame rate for all speech
+  EXPECT_EQ(c.speech.recognizer.warps, (std::vector<double>{1.0, 1.15}));
   EXPECT_EQ(c.speech.recognizer.maxDecoders, 4);
   EXPECT_DOUBLE_EQ(c.speech.turn.confirmBelow, 1.0);
   EXPECT_DOUBLE_EQ(c.speech.turn.yesFrom, 0.8);
@@ -81,6 +84,9 @@ TEST(SpeechConfigTest, RejectsBadValuesNamingTheKey) {
       {"[speech]\nframe_rate = 201\n", "speech.frame_rate"},
       {"[speech]\nslow_frame_rate = 40\n", "speech.slow_frame_rate"},
       {"[speech]\nslow_from_ms_per_digit = -1\n", "speech.slow_from_ms_per_digit"},
+      {"[speech]\nwarps = 1.1\n", "speech.warps"},
+      {"[speech]\nwarps = [1.0, 1.3]\n", "speech.warps"},
+      {"[speech]\nwarps = [1.0, \"1.1\"]\n", "speech.warps"},
       {"[speech]\nmax_speech_seconds = 600\n", "speech.max_speech_seconds"},
       {"[speech]\nenabled = \"yes\"\n", "speech.enabled"},
       {"[speech]\nlanguage = \"fr\"\n", "speech.language"},
