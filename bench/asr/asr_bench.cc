@@ -455,6 +455,8 @@ int main(int argc, char** argv) {
         cfg.options.warps.push_back(std::atof(v.substr(at, comma - at).c_str()));
         at = comma + 1;
       }
+    } else if (a == "--warp-margin") {
+      cfg.options.warpMargin = std::atof(next().c_str());
     } else if (a == "--slot") {
       const std::string v = next();
       if (std::sscanf(v.c_str(), "%d:%d", &cfg.slotMin, &cfg.slotMax) != 2 || cfg.slotMin < 1 ||
@@ -477,7 +479,7 @@ int main(int argc, char** argv) {
           "  [--no-festival] [--formant] [--only VOICE] [--conditions TEXT] [--first-only]\n"
           "  [--details FILE.tsv] [--model DIR] [--dict FILE] [--mllr FILE|''] [--quality 0-10]\n"
           "  [--padding MS] [--max-pause MS] [--no-parts] [--slow-frame-rate RATE:MS_PER_DIGIT]\n"
-          "  [--slot MIN:MAX (with --first-only)] [--warps W,W,...]\n"
+          "  [--slot MIN:MAX (with --first-only)] [--warps W,W,...] [--warp-margin M]\n"
           "  [--confidence second|gap] [--gap-scale G] [--nbest DEPTH] [--attempts N]\n"
           "  [--arg -name=value]... [--voices ENGINE:NAME,...] [--dump DIR]\n"
           "  (--voices recorded:allison --conditions digits+pauses: a human voice)\n"

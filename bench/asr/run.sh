@@ -26,9 +26,9 @@ cd "$root"  # the default dictionary path (share/speech/digits.dict) is relative
 extra=()
 [ "${ASR_BENCH_ENDPOINTER:-0}" = 1 ] && extra+=(--endpointer)
 timeout 900 "$bin" --threads "${ASR_BENCH_THREADS:-1}" "${extra[@]}" "${@:2}"
-# Then a human voice (recorded digit words, so digit by digit only; first pass, since it has no
-# recorded yes or no to answer a read-back), reported apart: about a minute.
+# Then a human voice (recorded digit words, so digit by digit only; it has no recorded yes or no,
+# so its caller answers each read-back by key), reported apart: about three minutes.
 echo
-echo "== a human voice (Allison Smith's recorded digits), digit by digit, first pass"
-exec env -u CALLGATE_BENCH_RESULTS timeout 300 "$bin" --threads "${ASR_BENCH_THREADS:-1}" "${extra[@]}" --first-only \
+echo "== a human voice (Allison Smith's recorded digits), digit by digit, read-backs answered by key"
+exec env -u CALLGATE_BENCH_RESULTS timeout 600 "$bin" --threads "${ASR_BENCH_THREADS:-1}" "${extra[@]}" \
   --voices recorded:allison --conditions digits+pauses

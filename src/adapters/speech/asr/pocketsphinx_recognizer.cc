@@ -493,15 +493,18 @@ Result<Decoding> PocketsphinxRecognizer::decode(std::span<const int16_t> audio,
   auto main = runPass(engine->ps, engine->searches, wide, grammar, depth);
   if (!main.ok()) return main.error();
   // Vocal tract length normalisation: the warp whose reading scores best per frame is the
-  // speaker's (maximum likelihood); the others are read without the list.
+  // speaker's (maximum likelihood), the first by warpMargin; the others are read without the list.
   size_t best = 0;
+  double bestScore = main->score;
   for (size_t i = 1; i < warps.size(); ++i) {
     Engine& other = (*lease).at(rate, warps[i]);
     auto rival = runPass(other.ps, other.searches, wide, grammar, 0);
     if (!rival.ok()) return rival.error();
-    if (!rival->text.empty() && (main->text.empty() || rival->score > main->score)) {
+    const double score = rival->score - options_.warpMargin;
+    if (!rival->text.empty() && (main->text.empty() || score > bestScore)) {
       main = std::move(rival);
       best = i;
+      bestScore = score;
     }
   }
   if (best != 0) {
