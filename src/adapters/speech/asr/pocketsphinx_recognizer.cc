@@ -40,6 +40,9 @@ struct PocketsphinxRecognizer::Decoder {
 
 namespace {
 
+// Once for the process: sphinxbase's log is one global FILE. No decoder is given -logfn either:
+// ps_init opens that file anew and closes the old one, which another thread's decode may be
+// writing to (ThreadSanitizer saw the race when a second decoder was made during a decode).
 void silencePocketsphinxLog() {
   static std::once_flag once;
   std::call_once(once, [] { err_set_logfp(nullptr); });
@@ -265,7 +268,6 @@ Result<std::unique_ptr<PocketsphinxRecognizer::Engine>> PocketsphinxRecognizer::
   std::vector<std::string> args = {"-hmm",          options_.modelDir,
                                    "-dict",         options_.dictionary,
                                    "-samprate",     "16000",
-                                   "-logfn",        "/dev/null",
                                    "-silprob",      std::to_string(options_.silenceProbability),
                                    "-remove_noise", options_.removeNoise ? "yes" : "no",
                                    "-topn",         std::to_string(options_.gaussians),
