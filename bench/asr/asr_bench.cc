@@ -377,8 +377,8 @@ int main(int argc, char** argv) {
       cfg.festival = false;
     else if (a == "--formant")
       cfg.formant = true;
-    else if (a == "--noise")
-      cfg.options.noiseRms = std::atof(next().c_str());
+    else if (a == "--noise-below")
+      cfg.options.noiseBelowSpeechDb = std::atof(next().c_str());
     else if (a == "--margin-scale")
       cfg.options.marginScale = std::atof(next().c_str());
     else if (a == "--no-second")

@@ -92,6 +92,20 @@ std::vector<int16_t> shortenPauses(std::span<const int16_t> audio, int maxPauseM
   return out;
 }
 
+double loudDbfs(std::span<const int16_t> audio) {
+  std::vector<double> energies = frameMeanSquares(audio, 80);
+  if (energies.empty()) return -100.0;
+  std::sort(energies.begin(), energies.end());
+  const double loud = energies[energies.size() * 95 / 100];
+  return 10.0 * std::log10(std::max(loud, 1e-10) / (32768.0 * 32768.0));
+}
+
+double noiseRmsFor(std::span<const int16_t> audio, double belowDb) {
+  if (belowDb <= 0) return 0.0;
+  const double rms = 32768.0 * std::pow(10.0, (loudDbfs(audio) - belowDb) / 20.0);
+  return std::clamp(rms, kMinNoiseRms, kMaxNoiseRms);
+}
+
 // The utterance's signal-to-noise ratio in dB, roughly: the loud frames' energy (90th
 // percentile of 20 ms frames) over the quiet ones' (20th percentile). Babble or steady noise
 // close to the speech's level gives a few dB; clean speech with pauses 30 and more.

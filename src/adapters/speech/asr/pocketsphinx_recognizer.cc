@@ -347,7 +347,7 @@ std::vector<int16_t> PocketsphinxRecognizer::frontEnd(std::span<const int16_t> a
     audio = shortened;
   }
   std::vector<int16_t> wide = upsample(audio, options_.resamplerQuality, options_.paddingMs);
-  addNoise(wide, options_.noiseRms);
+  addNoise(wide, noiseRmsFor(audio, options_.noiseBelowSpeechDb));
   return wide;
 }
 

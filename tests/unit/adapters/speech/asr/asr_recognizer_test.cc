@@ -246,7 +246,7 @@ void quiet(std::vector<int16_t>& out, int ms, int noise = 0) {
 
 TEST(PocketsphinxRecognizer, LongPausesAreShortenedBeforeDecoding) {
   auto o = testOptions();
-  o.noiseRms = 0;
+  o.noiseBelowSpeechDb = 0;
   o.maxPauseMs = 100;
   auto r = PocketsphinxRecognizer::create(o);
   ASSERT_TRUE(r.ok());
@@ -274,6 +274,29 @@ TEST(PocketsphinxRecognizer, LongPausesAreShortenedBeforeDecoding) {
   EXPECT_EQ((*keep)->frontEnd(paused).size(), 1200 * 16u);
   // A yes/no answer (not a digit slot) keeps its audio as it came.
   EXPECT_EQ((*r)->frontEnd(paused, /*digitSlot=*/false).size(), 1200 * 16u);
+}
+
+TEST(PocketsphinxRecognizer, TheAddedNoiseFollowsTheCallersLevel) {
+  // In a pause the decoder gets only the added noise: RMS 10 for speech at the nominal level, 20
+  // dB less for a caller 20 dB quieter (a fixed level cost a quiet human voice 3 of 12 entries).
+  auto r = PocketsphinxRecognizer::create(testOptions());
+  ASSERT_TRUE(r.ok());
+  auto pauseRms = [&](double gain) {
+    std::vector<int16_t> audio;
+    tone(audio, 250);
+    quiet(audio, 400);
+    tone(audio, 250);
+    for (int16_t& s : audio) s = static_cast<int16_t>(std::lround(s * gain));
+    const std::vector<int16_t> wide = (*r)->frontEnd(audio);
+    double sum = 0;
+    const size_t from = 280 * 16;  // the middle of the pause (100 ms of it are kept)
+    const size_t to = 320 * 16;
+    for (size_t i = from; i < to; ++i) sum += static_cast<double>(wide[i]) * wide[i];
+    return std::sqrt(sum / static_cast<double>(to - from));
+  };
+  // tone() peaks at 6000; 1.83 times that is a sine with loud frames at -12.5 dBFS.
+  EXPECT_NEAR(pauseRms(1.83), 10.0, 0.5);
+  EXPECT_NEAR(pauseRms(0.183), 1.0, 0.1);
 }
 
 // Each word trimmed of its silence and followed by `pauseMs` of silence, as callers read an id
